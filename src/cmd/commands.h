@@ -1,0 +1,23 @@
+/*
+ * commands: the subcommands of duty25.  Each cmd_<name>() lives in
+ * src/cmd/<name>.c, owns its usage text and options, and returns the
+ * process exit code.  main.c holds the table that maps names to them.
+ */
+#ifndef D25_CMD_COMMANDS_H
+#define D25_CMD_COMMANDS_H
+
+#include "../config/config.h"
+
+/* Exit codes shared by all commands (documented in README). */
+enum { D25_EXIT_OK = 0, D25_EXIT_REJECTED = 1, D25_EXIT_USAGE = 2, D25_EXIT_IO = 3, D25_EXIT_LOCKED = 4 };
+
+typedef struct {
+    const char *config_path; /* --config, or NULL */
+} d25_global;
+
+int cmd_dump(int argc, char **argv, const d25_global *g);
+
+/* Load the configuration or print the error; returns 0 or D25_EXIT_USAGE. */
+int d25_cmd_load_config(const d25_global *g, d25_config *cfg);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * config: duty25's settings, read from one INI file with iniparser.
+ *
+ * Order (later wins): built-in defaults; then one file, the first of
+ *   --config FILE, $DUTY25_CONFIG, ./config/duty25.ini, SYSCONFDIR/duty25/duty25.ini
+ * that is given or exists; then command-line options.  Every key is
+ * documented in config/duty25.ini.  A bad value is a D25_E_CONFIG error
+ * naming the file, the key and its line.
+ *
+ * Ownership: d25_config is a value owned by the caller; d25_config_free()
+ * releases the strings inside it.
+ */
+#ifndef D25_CONFIG_CONFIG_H
+#define D25_CONFIG_CONFIG_H
+
+#include "../ooxml/limits.h"
+#include "../util/error.h"
+
+typedef struct {
+    char *path;          /* file read, or NULL when only defaults apply */
+    d25_limits limits;   /* [reader] */
+} d25_config;
+
+void d25_config_defaults(d25_config *cfg);
+/* explicit: --config value or NULL.  Returns 0, or -1 with err set. */
+int d25_config_load(d25_config *cfg, const char *explicit_path, d25_error *err);
+void d25_config_free(d25_config *cfg);
+
+/* Parse "64M", "1G", "10000" into bytes/count; false if invalid. */
+int d25_parse_size(const char *s, size_t *out);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * duty25: consolidates schools' monthly safety-duty returns for a district
+ * education bureau.  main() parses the global options and dispatches to the
+ * command table; each command lives in src/cmd/<name>.c.
+ */
+#include "cmd/commands.h"
+#include "ooxml/xml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef D25_VERSION
+#define D25_VERSION "0.1.0"
+#endif
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **, const d25_global *);
+    const char *summary;
+} commands[] = {
+    {"dump", cmd_dump, "显示从 .docx/.xlsx 文件中读到的表格和单元格"},
+};
+
+static void usage(FILE *o)
+{
+    fputs("duty25 —— 教育系统落实安全生产主体责任“六大责任25条”报表汇总工具\n"
+          "\n"
+          "用法：duty25 [--config 配置文件] 命令 [选项] [参数...]\n"
+          "\n"
+          "命令：\n",
+          o);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "全局选项：\n"
+          "  --config 文件   使用指定的配置文件（也可用环境变量 DUTY25_CONFIG）\n"
+          "  -h, --help      显示帮助；duty25 命令 --help 显示该命令的帮助\n"
+          "  --version       显示版本\n"
+          "\n"
+          "示例：\n"
+          "  duty25 dump samples/某校-2026年11月.docx\n",
+          o);
+}
+
+int d25_cmd_load_config(const d25_global *g, d25_config *cfg)
+{
+    d25_error err = {0};
+    d25_config_defaults(cfg);
+    if (d25_config_load(cfg, g->config_path, &err) < 0) {
+        fprintf(stderr, "duty25：%s\n", err.message);
+        d25_config_free(cfg);
+        return D25_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    d25_global g = {0};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            g.config_path = argv[++i];
+        } else if (strncmp(argv[i], "--config=", 9) == 0) {
+            g.config_path = argv[i] + 9;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("duty25 %s\n", D25_VERSION);
+            return 0;
+        } else {
+            fprintf(stderr, "duty25：无法识别的选项“%s”\n\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    d25_xml_init();
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (strcmp(argv[i], commands[k].name) == 0)
+            return commands[k].fn(argc - i, argv + i, &g);
+    fprintf(stderr, "duty25：没有“%s”这个命令\n\n", argv[i]);
+    usage(stderr);
+    return 2;
+}

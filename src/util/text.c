@@ -1,0 +1,96 @@
+/* text: UTF-8 helpers (see text.h). */
+#include "text.h"
+#include "buf.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid/truncated. */
+static size_t seq_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+size_t d25_utf8_valid_prefix(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t l = seq_len(u + i, n - i);
+        if (!l)
+            break;
+        i += l;
+    }
+    return i;
+}
+
+char *d25_utf8_sanitize(const char *s, size_t n)
+{
+    d25_buf b = {0};
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t l = seq_len(u + i, n - i);
+        if (l) {
+            if (d25_buf_append(&b, s + i, l) < 0)
+                goto oom;
+            i += l;
+        } else {
+            if (d25_buf_put_utf8(&b, 0xFFFD) < 0)
+                goto oom;
+            i++;
+        }
+    }
+    return d25_buf_steal(&b);
+oom:
+    d25_buf_free(&b);
+    return NULL;
+}
+
+void d25_utf8_trim_tail(char *s)
+{
+    size_t n = strlen(s);
+    size_t v = d25_utf8_valid_prefix(s, n);
+    if (v < n && n - v < 4) /* only a cut character at the end */
+        s[v] = '\0';
+}
+
+const char *d25_basename(const char *path)
+{
+    const char *p = strrchr(path, '/');
+    return p ? p + 1 : path;
+}
+
+bool d25_has_suffix_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}

@@ -1,0 +1,23 @@
+/*
+ * text: small UTF-8 helpers shared by the readers and the output writers.
+ * Functions that return char * allocate with malloc; the caller frees.
+ */
+#ifndef D25_UTIL_TEXT_H
+#define D25_UTIL_TEXT_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+/* Length of the longest prefix of s[0..n) that is valid UTF-8 and ends on a
+ * character boundary. */
+size_t d25_utf8_valid_prefix(const char *s, size_t n);
+/* Copy s with every invalid UTF-8 sequence replaced by U+FFFD. */
+char *d25_utf8_sanitize(const char *s, size_t n);
+/* Cut a NUL-terminated string back to its last complete character. */
+void d25_utf8_trim_tail(char *s);
+/* The final path component of path (no allocation). */
+const char *d25_basename(const char *path);
+/* Case-insensitive ASCII suffix test. */
+bool d25_has_suffix_ci(const char *s, const char *suffix);
+
+#endif
