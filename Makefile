@@ -30,6 +30,7 @@ Q := $(if $(V),,@)
 LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/cmd/*.c))
 MAIN_SRC := src/main.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+TEST_CPPFLAGS := -Isrc -Itests/unit
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)

@@ -43,18 +43,6 @@ static void usage(FILE *o)
           o);
 }
 
-int d25_cmd_load_config(const d25_global *g, d25_config *cfg)
-{
-    d25_error err = {0};
-    d25_config_defaults(cfg);
-    if (d25_config_load(cfg, g->config_path, &err) < 0) {
-        fprintf(stderr, "duty25：%s\n", err.message);
-        d25_config_free(cfg);
-        return D25_EXIT_USAGE;
-    }
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     d25_global g = {0};

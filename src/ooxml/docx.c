@@ -610,11 +610,18 @@ static int on_end(ctx_t *c, d25_xml *x)
         if (c->nts)
             pop_table(c);
     } else if (strcmp(ln, "sdtPr") == 0) {
-        if (c->nsdt)
+        /* The control is known once its properties end: it belongs to the
+         * cell or paragraph open now, or else to the next one its content opens. */
+        if (c->nsdt && c->sdts[c->nsdt - 1].in_pr) {
             c->sdts[c->nsdt - 1].in_pr = false;
+            return sdt_done(c, &c->sdts[c->nsdt - 1]);
+        }
     } else if (strcmp(ln, "sdt") == 0) {
-        if (c->nsdt)
-            return sdt_done(c, &c->sdts[--c->nsdt]);
+        if (c->nsdt) {
+            sdt_t *s = &c->sdts[--c->nsdt];
+            free(s->c.tag);
+            free(s->c.alias);
+        }
     } else if (strcmp(ln, "checkBox") == 0 && c->ff_check >= 0) {
         int on = c->ff_check & 1;
         c->ff_check = -1;

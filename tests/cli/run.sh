@@ -1,0 +1,91 @@
+#!/bin/sh
+# Command-line tests: run duty25 and check exit code and output together.
+# usage: tests/cli/run.sh path/to/duty25 fixtures-dir     (prints TAP)
+set -u
+BIN=$1
+FX=$2
+PY=/usr/bin/python3
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+fails=0
+
+check() { # description, expected exit code, command... ; output in $T/out, $T/err
+    desc=$1; want=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    n=$((n + 1))
+    if [ "$rc" -eq "$want" ]; then
+        echo "ok $n - $desc"
+        return 0
+    fi
+    echo "not ok $n - $desc (exit $rc, wanted $want)"
+    sed 's/^/#   /' "$T/err" | head -5
+    fails=$((fails + 1))
+    return 1
+}
+
+expect() { # description, grep pattern, file
+    n=$((n + 1))
+    if grep -q -- "$2" "$3"; then echo "ok $n - $1"; else
+        echo "not ok $n - $1: no '$2' in $(basename "$3")"; head -5 "$3" | sed 's/^/#   /'; fails=$((fails + 1)); fi
+}
+
+# --- global usage
+check "--help exits 0" 0 "$BIN" --help
+expect "--help is in Chinese and lists dump" "dump" "$T/out"
+check "--version" 0 "$BIN" --version
+expect "--version prints the version" "^duty25 [0-9]" "$T/out"
+check "no command is a usage error" 2 "$BIN"
+check "unknown command is a usage error" 2 "$BIN" frobnicate
+expect "unknown command named" "frobnicate" "$T/err"
+check "dump --help" 0 "$BIN" dump --help
+expect "dump --help shows examples" "示例" "$T/out"
+check "dump without files" 2 "$BIN" dump
+check "dump --format xml is refused" 2 "$BIN" dump --format xml "$FX/types.xlsx"
+expect "bad --format named" "xml" "$T/err"
+
+# --- reading
+check "dump of good files exits 0" 0 "$BIN" dump "$FX/types.xlsx" "$FX/tables.docx"
+expect "text shows a sheet name" "「清单」" "$T/out"
+expect "text shows a merged cell" "与\[2,1\]合并" "$T/out"
+check "one unreadable file: exit 1, the others still read" 1 "$BIN" dump "$FX/legacy.doc" "$FX/types.xlsx"
+expect "the refusal names the file and says what to do" "legacy.doc.*另存为" "$T/out"
+expect "the good file after it is still read" "六、落实阶段性重点工作责任" "$T/out"
+check "json dump" 1 "$BIN" dump --format json "$FX/types.xlsx" "$FX/features.docx" "$FX/encrypted.docx"
+n=$((n + 1))
+if $PY - "$T/out" <<'PYEOF'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().rstrip("\n").split("\n")
+assert len(lines) == 3, "one object per file"
+x, d, e = (json.loads(l) for l in lines)
+assert x["format"] == "xlsx" and x["error"] is None
+s = x["sheets"][1]
+assert s["name"] == "清单" and s["merged"] == ["A6:C6"]
+c = {c["ref"]: c for c in s["cells"]}
+assert c["B7"] == {"ref": "B7", "row": 7, "col": 2, "type": "n", "text": "1234567.25"}, c["B7"]
+assert c["A4"]["type"] == "d" and c["A4"]["text"] == "2026-11-25"
+assert c["A3"]["text"] == "TRUE" and c["C3"]["type"] == "e"
+assert d["format"] == "docx" and d["error"] is None
+row = d["tables"][0]["rows"][0]
+assert row[1]["checked"] is True and row[2]["checked"] is False and row[0]["checked"] is None
+assert row[0]["controls"][0]["tag"] == "unit_name"
+assert d["tables"][0]["rows"][3][1]["merged_from"] == [3, 1]
+assert d["paragraphs"][1]["text"] == "张三" and d["paragraphs"][1]["tables_before"] == 0
+assert e["error"]["code"] == "READ_ENCRYPTED" and "encrypted.docx" in e["error"]["message"]
+assert "sheets" not in e and "tables" not in e
+PYEOF
+then echo "ok $n - json follows the contract"; else echo "not ok $n - json follows the contract"; fails=$((fails + 1)); fi
+
+# --- configuration
+printf '[reader]\nmax_entries = 77\nmax_ratio = lots\n' >"$T/bad.ini"
+check "a bad setting is a configuration error" 2 "$BIN" --config "$T/bad.ini" dump "$FX/types.xlsx"
+expect "it names the file, key and line" "bad.ini 第 3 行.*max_ratio" "$T/err"
+check "DUTY25_CONFIG is honoured" 2 env DUTY25_CONFIG="$T/bad.ini" "$BIN" dump "$FX/types.xlsx"
+printf '[reader]\nmax_entries = 20\n' >"$T/small.ini"
+check "a limit from the config file applies" 1 "$BIN" --config "$T/small.ini" dump "$FX/entries.docx"
+expect "too many entries reported" "READ_TOO_MANY_ENTRIES" "$T/out"
+check "a missing config file is an error" 2 "$BIN" --config "$T/none.ini" dump "$FX/types.xlsx"
+
+echo "1..$n"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,54 @@
+/* Unit tests (cmocka): each group in its own file; all run here. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *fixture(const char *name)
+{
+    static char buf[8][1024];
+    static int next;
+    const char *dir = getenv("D25_FIXTURES");
+    char *b = buf[next++ % 8];
+    snprintf(b, sizeof buf[0], "%s/%s", dir ? dir : "build/fixtures", name);
+    return b;
+}
+
+d25_ooxml *read_fixture(const char *name, const d25_limits *lim)
+{
+    d25_ooxml *f = d25_ooxml_read_path(fixture(name), lim);
+    assert_non_null(f);
+    return f;
+}
+
+const d25_sheet *sheet_named(const d25_book *b, const char *name)
+{
+    for (size_t i = 0; i < b->nsheets; i++)
+        if (strcmp(b->sheets[i].name, name) == 0)
+            return &b->sheets[i];
+    return NULL;
+}
+
+const d25_xcell *cell_at(const d25_sheet *s, const char *ref)
+{
+    uint32_t row, col;
+    if (!d25_parse_ref(ref, &row, &col))
+        return NULL;
+    for (size_t i = 0; i < s->ncells; i++)
+        if (s->cells[i].row == row && s->cells[i].col == col)
+            return &s->cells[i];
+    return NULL;
+}
+
+int main(void)
+{
+    d25_xml_init();
+    int failed = 0;
+    failed += run_numfmt_tests();
+    failed += run_xlsx_tests();
+    failed += run_docx_tests();
+    failed += run_package_tests();
+    failed += run_config_tests();
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,90 @@
+/* config: sizes, the [reader] section, and errors that name file, key and line. */
+#include "helpers.h"
+#include "config/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void test_sizes(void **state)
+{
+    (void)state;
+    size_t n;
+    assert_true(d25_parse_size("64M", &n));
+    assert_int_equal(n, 64u << 20);
+    assert_true(d25_parse_size(" 10000 ", &n));
+    assert_int_equal(n, 10000);
+    assert_true(d25_parse_size("1G", &n));
+    assert_int_equal(n, 1u << 30);
+    assert_true(d25_parse_size("512kb", &n));
+    assert_int_equal(n, 512u << 10);
+    assert_false(d25_parse_size("0", &n));
+    assert_false(d25_parse_size("-5", &n));
+    assert_false(d25_parse_size("abc", &n));
+    assert_false(d25_parse_size("5X", &n));
+}
+
+static char *write_ini(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/d25-test-%d.ini", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void test_reader_section(void **state)
+{
+    (void)state;
+    d25_config cfg;
+    d25_error err = {0};
+    d25_config_defaults(&cfg);
+    char *p = write_ini("[reader]\nmax_entries = 77\nmax_text_bytes = 2M\n");
+    assert_int_equal(d25_config_load(&cfg, p, &err), 0);
+    assert_int_equal(cfg.limits.max_entries, 77);
+    assert_int_equal(cfg.limits.max_text_bytes, 2u << 20);
+    assert_int_equal(cfg.limits.max_xml_depth, 128); /* default kept */
+    d25_config_free(&cfg);
+    unlink(p);
+}
+
+static void test_bad_settings(void **state)
+{
+    (void)state;
+    d25_config cfg;
+    d25_error err = {0};
+    d25_config_defaults(&cfg);
+    char *p = write_ini("; comment\n[reader]\nmax_entries = 77\nmax_ratio = lots\n");
+    assert_int_equal(d25_config_load(&cfg, p, &err), -1);
+    assert_int_equal(err.code, D25_E_CONFIG);
+    assert_non_null(strstr(err.message, p));
+    assert_non_null(strstr(err.message, "max_ratio"));
+    assert_non_null(strstr(err.message, "第 4 行"));
+    d25_config_free(&cfg);
+    d25_error_clear(&err);
+    d25_config_defaults(&cfg);
+    p = write_ini("[reader]\nmax_entrys = 5\n");
+    assert_int_equal(d25_config_load(&cfg, p, &err), -1);
+    assert_non_null(strstr(err.message, "max_entrys"));
+    assert_non_null(strstr(err.message, "第 2 行"));
+    d25_config_free(&cfg);
+    d25_error_clear(&err);
+    d25_config_defaults(&cfg);
+    assert_int_equal(d25_config_load(&cfg, "/nonexistent/duty25.ini", &err), -1);
+    assert_int_equal(err.code, D25_E_CONFIG);
+    d25_config_free(&cfg);
+    unlink(p);
+}
+
+int run_config_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sizes),
+        cmocka_unit_test(test_reader_section),
+        cmocka_unit_test(test_bad_settings),
+    };
+    return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
