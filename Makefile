@@ -96,7 +96,7 @@ run: deps build/duty25
 	$(Q)./build/duty25 dump samples/*.docx samples/*.xlsx
 
 # ---- fuzzing (clang + libFuzzer) ----
-FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CPPFLAGS)
+FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CPPFLAGS) -Itests/fuzz
 FUZZ_TARGETS := build/fuzz/fuzz_xlsx build/fuzz/fuzz_docx
 
 fuzz: deps $(FUZZ_TARGETS)

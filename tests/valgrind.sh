@@ -1,0 +1,28 @@
+#!/bin/sh
+# Run the unit tests and the reader over the fixtures and the shared corpus
+# (when present) under valgrind memcheck; any error or leak fails.
+set -u
+cd "$(dirname "$0")/.."
+/usr/bin/python3 tests/fixtures/make_fixtures.py build/fixtures >/dev/null
+VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+fail=0
+D25_FIXTURES=build/fixtures CMOCKA_MESSAGE_OUTPUT=TAP $VG build/test_unit >/dev/null 2>build/valgrind-unit.log
+[ $? -eq 99 ] && { echo "valgrind: errors in unit tests"; cat build/valgrind-unit.log; fail=1; }
+files=$(find build/fixtures -type f)
+corpus=../shared/corpus/ooxml
+if [ -d "$corpus" ]; then
+    # the two largest files take minutes under valgrind; they run under ASan in make check
+    files="$files $(find "$corpus" -type f \( -name '*.xlsx' -o -name '*.xlsm' -o -name '*.docx' -o -name '*.docm' \
+        -o -name '*.dotx' -o -name '*.xltx' -o -name '*.xls' -o -name '*.doc' -o -name '*.xlsb' -o -name '*.et' \) \
+        ! -name 'miniexcel__Test100,000x10.xlsx' ! -name 'openpyxl__bigfoot.xlsx' | tr '\n' '\t')"
+fi
+n=0
+IFS='	
+'
+for f in $files; do
+    n=$((n + 1))
+    $VG build/duty25 dump --format json "$f" >/dev/null 2>build/valgrind-one.log
+    if [ $? -eq 99 ]; then echo "valgrind: errors on $f"; cat build/valgrind-one.log; fail=1; fi
+done
+echo "valgrind: $n files read, $( [ $fail -eq 0 ] && echo 'no errors or leaks' || echo 'ERRORS')"
+exit $fail
