@@ -559,6 +559,7 @@ d25_book *d25_xlsx_read(d25_pkg *pkg, d25_error *err)
     sheetref_t *refs = NULL;
     size_t nref = 0, rcap = 0;
     d25_rels rels = {0};
+    bool ok = false;
     if (!book) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
         return NULL;
@@ -638,16 +639,7 @@ d25_book *d25_xlsx_read(d25_pkg *pkg, d25_error *err)
         if (read_sheet(&c, sh, sr->target) < 0)
             goto fail;
     }
-    for (size_t i = 0; i < nref; i++) {
-        free(refs[i].name);
-        free(refs[i].rid);
-    }
-    free(refs);
-    free(c.sst.s);
-    free(c.sst.len);
-    free(c.styles.kind);
-    d25_rels_free(&rels);
-    return book;
+    ok = true;
 fail:
     for (size_t i = 0; i < nref; i++) {
         free(refs[i].name);
@@ -658,8 +650,11 @@ fail:
     free(c.sst.len);
     free(c.styles.kind);
     d25_rels_free(&rels);
-    d25_book_free(book);
-    return NULL;
+    if (!ok) {
+        d25_book_free(book);
+        return NULL;
+    }
+    return book;
 }
 
 void d25_book_free(d25_book *book)

@@ -37,6 +37,20 @@ def tap(ok, name, diag=None):
             print("#   ... %d more" % (len(diag) - 40))
 
 
+class Known(dict):
+    """The reasons for one file; remembers which were needed."""
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+        self.used = set()
+
+    def __contains__(self, key):
+        hit = dict.__contains__(self, key)
+        if hit:
+            self.used.add(key)
+        return hit
+
+
 def load_known():
     known = {}
     path = os.path.join(HERE, "known_differences.txt")
@@ -48,7 +62,7 @@ def load_known():
             parts = line.split("\t")
             if len(parts) != 3 or not parts[2].strip():
                 raise SystemExit("bad line in known_differences.txt: %r" % line)
-            known.setdefault(parts[0], {})[parts[1]] = parts[2]
+            known.setdefault(parts[0], Known(parts[0]))[parts[1]] = parts[2]
     return known
 
 
@@ -300,7 +314,11 @@ def main():
         tap(bool(ok), "bad/%s refused: %s" % (f, err["code"] if err else "NOT REFUSED"),
             None if ok else ["got %s" % json.dumps(got, ensure_ascii=False)[:300]])
 
-    # known differences that no longer occur are stale
+    # a known difference that no longer occurs is stale: the list must stay true
+    for f, kn in sorted(known.items()):
+        stale = sorted(set(kn) - kn.used)
+        tap(not stale, "known differences of %s still occur" % f,
+            ["stale entry %s: %s" % (w, kn[w]) for w in stale])
     for kind in ("xlsx", "docx"):
         t, m = stats[kind]
         print("# %s match rate: %d/%d cells = %.2f%%" % (kind, m, t, 100.0 * m / t if t else 0))
