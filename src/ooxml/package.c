@@ -425,7 +425,7 @@ static int index_entries(d25_pkg *pkg, d25_error *err)
 static int verify_entries(d25_pkg *pkg, d25_error *err)
 {
     enum { HEAD = 16384 };
-    char *buf = malloc(1u << 16);
+    char *buf = malloc(2 * HEAD);
     if (!buf)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     int rc = 0;
@@ -437,23 +437,23 @@ static int verify_entries(d25_pkg *pkg, d25_error *err)
             break;
         }
         bool xml = d25_has_suffix_ci(key, ".xml") || d25_has_suffix_ci(key, ".rels") || d25_has_suffix_ci(key, ".vml");
+        /* The first HEAD bytes stay in buf for the prolog check; the rest is
+         * inflated through buf + HEAD and discarded. */
         size_t head = 0;
         long r;
-        while ((r = d25_part_read(p, buf + (head < HEAD ? head : 0), head < HEAD ? HEAD - head : (1u << 16))) > 0) {
-            if (head < HEAD) {
+        while ((r = d25_part_read(p, buf + (head < HEAD ? head : HEAD), head < HEAD ? HEAD - head : HEAD)) > 0)
+            if (head < HEAD)
                 head += (size_t)r;
-                if (head >= HEAD && xml && d25_xml_check_prolog(buf, HEAD) != 0) {
-                    rc = d25_fail(err, D25_E_XML_DTD, "部件 %s 含有 DOCTYPE/实体声明，Office 文件不应有此内容，"
-                                  "为防范 XML 炸弹和外部实体攻击已拒绝整个文件", key);
-                    break;
-                }
-            }
-        }
-        if (r < 0)
+        if (r < 0) {
             rc = -1;
-        else if (rc == 0 && xml && head > 0 && head < HEAD && d25_xml_check_prolog(buf, head) == -1)
-            rc = d25_fail(err, D25_E_XML_DTD, "部件 %s 含有 DOCTYPE/实体声明，Office 文件不应有此内容，"
-                          "为防范 XML 炸弹和外部实体攻击已拒绝整个文件", key);
+        } else if (xml && head > 0) {
+            int pc = d25_xml_check_prolog(buf, head);
+            if (pc == -1)
+                rc = d25_fail(err, D25_E_XML_DTD, "部件 %s 含有 DOCTYPE/实体声明，Office 文件不应有此内容，"
+                              "为防范 XML 炸弹和外部实体攻击已拒绝整个文件", key);
+            else if (pc == -2 && head == HEAD)
+                rc = d25_fail(err, D25_E_XML, "部件 %s 的 XML 开头异常（根元素前内容过长）", key);
+        }
         d25_part_close(p);
     }
     free(buf);

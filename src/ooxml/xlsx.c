@@ -90,7 +90,7 @@ static size_t xstring_decode(d25_buf *b)
     const char *s = b->data;
     size_t n = b->len;
     for (size_t i = 0; i < n;) {
-        if (s[i] == '_' && i + 6 < n + 0 && s[i + 1] == 'x' && s[i + 6] == '_' && isxdigit((unsigned char)s[i + 2]) &&
+        if (s[i] == '_' && i + 6 < n && s[i + 1] == 'x' && s[i + 6] == '_' && isxdigit((unsigned char)s[i + 2]) &&
             isxdigit((unsigned char)s[i + 3]) && isxdigit((unsigned char)s[i + 4]) &&
             isxdigit((unsigned char)s[i + 5])) {
             char hex[5] = {s[i + 2], s[i + 3], s[i + 4], s[i + 5], 0};
