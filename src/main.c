@@ -19,6 +19,7 @@ static const struct {
     int (*fn)(int, char **, const d25_global *);
     const char *summary;
 } commands[] = {
+    {"validate", cmd_validate, "按 25 条规则检查报表，给出接收或退回及修改意见"},
     {"dump", cmd_dump, "显示从 .docx/.xlsx 文件中读到的表格和单元格"},
 };
 
@@ -39,6 +40,7 @@ static void usage(FILE *o)
           "  --version       显示版本\n"
           "\n"
           "示例：\n"
+          "  duty25 validate --period 2026-11 收件箱/*.docx 收件箱/*.xlsx\n"
           "  duty25 dump samples/某校-2026年11月.docx\n",
           o);
 }

@@ -1,5 +1,6 @@
 /* config: INI settings via iniparser (see config.h). */
 #include "config.h"
+#include "ini.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -27,7 +28,31 @@ void d25_config_defaults(d25_config *cfg)
 void d25_config_free(d25_config *cfg)
 {
     free(cfg->path);
-    cfg->path = NULL;
+    free(cfg->district);
+    free(cfg->rules_path);
+    free(cfg->units_path);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+/* Without a configuration file: ./config/, then the installed folder. */
+static int default_paths(d25_config *cfg, d25_error *err)
+{
+    static const char *const names[2] = {"rules-education.ini", "units.csv"};
+    char **slots[2] = {&cfg->rules_path, &cfg->units_path};
+    for (int i = 0; i < 2; i++) {
+        if (*slots[i])
+            continue;
+        char *p = NULL;
+        if (asprintf(&p, "config/%s", names[i]) < 0)
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
+        if (access(p, R_OK) != 0) {
+            free(p);
+            if (asprintf(&p, "%s/duty25/%s", D25_SYSCONFDIR, names[i]) < 0)
+                return d25_fail(err, D25_E_NOMEM, "内存不足");
+        }
+        *slots[i] = p;
+    }
+    return 0;
 }
 
 int d25_parse_size(const char *s, size_t *out)
@@ -58,50 +83,6 @@ int d25_parse_size(const char *s, size_t *out)
     return 1;
 }
 
-/* Line number of key in section (1-based), 0 if not found: for messages. */
-static int line_of(const char *path, const char *section, const char *key)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    char line[1024];
-    int n = 0, found = 0;
-    bool in_sec = false;
-    while (fgets(line, sizeof line, f)) {
-        n++;
-        char *p = line;
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == '[') {
-            char *e = strchr(p, ']');
-            in_sec = e && (size_t)(e - p - 1) == strlen(section) && strncasecmp(p + 1, section, strlen(section)) == 0;
-            continue;
-        }
-        if (in_sec && strncasecmp(p, key, strlen(key)) == 0) {
-            char *q = p + strlen(key);
-            while (*q == ' ' || *q == '\t')
-                q++;
-            if (*q == '=' || *q == ':') {
-                found = n;
-                break;
-            }
-        }
-    }
-    fclose(f);
-    return found;
-}
-
-static char parse_msg[512];
-
-static int ini_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(parse_msg, sizeof parse_msg, fmt, ap);
-    va_end(ap);
-    return 0;
-}
-
 static const struct {
     const char *key;
     size_t offset;
@@ -117,43 +98,78 @@ static const struct {
     {"max_xml_depth", offsetof(d25_limits, max_xml_depth)},
 };
 
-static int load_file(d25_config *cfg, const char *path, d25_error *err)
+static const char *const campaign_keys[] = {"district", "rules", "units", "deadline_day", NULL};
+static const char *const known_sections[] = {"reader", "campaign", NULL};
+
+/* Every key must be one duty25 knows: a typo must not silently fall back. */
+static int check_known(dictionary *d, const char *path, d25_error *err)
 {
-    parse_msg[0] = '\0';
-    iniparser_set_error_callback(ini_error);
-    dictionary *d = iniparser_load(path);
-    iniparser_set_error_callback(NULL);
-    if (!d)
-        return d25_fail(err, D25_E_CONFIG, "配置文件 %s 无法读取：%s", path,
-                        parse_msg[0] ? parse_msg : strerror(errno));
-    if (parse_msg[0]) {
-        iniparser_freedict(d);
-        return d25_fail(err, D25_E_CONFIG, "配置文件 %s 有语法错误：%s", path, parse_msg);
-    }
-    /* Unknown keys in [reader] are errors: a typo must not silently fall back. */
-    int nk = iniparser_getsecnkeys(d, "reader");
-    if (nk > 0) {
-        const char **keys = calloc((size_t)nk, sizeof *keys);
-        if (!keys) {
-            iniparser_freedict(d);
+    int nsec = iniparser_getnsec(d);
+    for (int i = 0; i < nsec; i++) {
+        const char *sec = iniparser_getsecname(d, i);
+        bool known = false;
+        for (const char *const *k = known_sections; *k; k++)
+            known |= strcasecmp(sec, *k) == 0;
+        if (!known)
+            return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]）", path,
+                            d25_ini_line(path, sec, NULL), sec);
+        int nk;
+        const char **keys = d25_ini_keys(d, sec, &nk);
+        if (!keys)
             return d25_fail(err, D25_E_NOMEM, "内存不足");
-        }
-        iniparser_getseckeys(d, "reader", keys);
-        for (int i = 0; i < nk; i++) {
-            const char *k = strchr(keys[i], ':') ? strchr(keys[i], ':') + 1 : keys[i];
-            size_t j;
-            for (j = 0; j < sizeof reader_keys / sizeof reader_keys[0]; j++)
-                if (strcasecmp(k, reader_keys[j].key) == 0)
-                    break;
-            if (j == sizeof reader_keys / sizeof reader_keys[0]) {
-                d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[reader] 中没有设置项“%s”", path,
-                         line_of(path, "reader", k), k);
+        for (int j = 0; j < nk; j++) {
+            bool ok = false;
+            if (strcasecmp(sec, "reader") == 0) {
+                for (size_t r = 0; r < sizeof reader_keys / sizeof reader_keys[0]; r++)
+                    ok |= strcasecmp(keys[j], reader_keys[r].key) == 0;
+            } else {
+                for (const char *const *c = campaign_keys; *c; c++)
+                    ok |= strcasecmp(keys[j], *c) == 0;
+            }
+            if (!ok) {
+                d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[%s] 中没有设置项“%s”", path,
+                         d25_ini_line(path, sec, keys[j]), sec, keys[j]);
                 free(keys);
-                iniparser_freedict(d);
                 return -1;
             }
         }
         free(keys);
+    }
+    return 0;
+}
+
+/* value relative to the folder of the configuration file. */
+static char *resolve(const char *cfg_path, const char *value)
+{
+    if (value[0] == '/' || !cfg_path)
+        return strdup(value);
+    const char *slash = strrchr(cfg_path, '/');
+    if (!slash)
+        return strdup(value);
+    char *out = NULL;
+    if (asprintf(&out, "%.*s/%s", (int)(slash - cfg_path), cfg_path, value) < 0)
+        return NULL;
+    return out;
+}
+
+static int set_path(char **slot, const char *cfg_path, const char *value)
+{
+    char *v = resolve(cfg_path, value);
+    if (!v)
+        return -1;
+    free(*slot);
+    *slot = v;
+    return 0;
+}
+
+static int load_file(d25_config *cfg, const char *path, d25_error *err)
+{
+    dictionary *d = d25_ini_load(path, "配置文件", err);
+    if (!d)
+        return -1;
+    if (check_known(d, path, err) < 0) {
+        iniparser_freedict(d);
+        return -1;
     }
     for (size_t j = 0; j < sizeof reader_keys / sizeof reader_keys[0]; j++) {
         char full[64];
@@ -164,18 +180,40 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
         size_t n;
         if (!d25_parse_size(v, &n)) {
             d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[reader] %s 的值“%s”无效，应为正整数（可带 K/M/G 单位）",
-                     path, line_of(path, "reader", reader_keys[j].key), reader_keys[j].key, v);
+                     path, d25_ini_line(path, "reader", reader_keys[j].key), reader_keys[j].key, v);
             iniparser_freedict(d);
             return -1;
         }
         *(size_t *)((char *)&cfg->limits + reader_keys[j].offset) = n;
     }
+    const char *v;
+    int rc = 0;
+    if ((v = iniparser_getstring(d, "campaign:district", NULL)) && *v) {
+        free(cfg->district);
+        rc |= (cfg->district = strdup(v)) ? 0 : -1;
+    }
+    const char *rules = iniparser_getstring(d, "campaign:rules", NULL);
+    const char *units = iniparser_getstring(d, "campaign:units", NULL);
+    rc |= set_path(&cfg->rules_path, path, rules && *rules ? rules : "rules-education.ini");
+    rc |= set_path(&cfg->units_path, path, units && *units ? units : "units.csv");
+    if ((v = iniparser_getstring(d, "campaign:deadline_day", NULL)) && *v) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > 31) {
+            d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[campaign] deadline_day 的值“%s”无效，应为 1 到 31 的整数",
+                     path, d25_ini_line(path, "campaign", "deadline_day"), v);
+            iniparser_freedict(d);
+            return -1;
+        }
+        cfg->deadline_day = (int)n;
+    }
     iniparser_freedict(d);
+    free(cfg->path);
     cfg->path = strdup(path);
-    return cfg->path ? 0 : d25_fail(err, D25_E_NOMEM, "内存不足");
+    return cfg->path && rc == 0 ? 0 : d25_fail(err, D25_E_NOMEM, "内存不足");
 }
 
-int d25_config_load(d25_config *cfg, const char *explicit_path, d25_error *err)
+static int find_and_load(d25_config *cfg, const char *explicit_path, d25_error *err)
 {
     if (explicit_path)
         return load_file(cfg, explicit_path, err);
@@ -188,4 +226,11 @@ int d25_config_load(d25_config *cfg, const char *explicit_path, d25_error *err)
     if (access(sys, R_OK) == 0)
         return load_file(cfg, sys, err);
     return 0;
+}
+
+int d25_config_load(d25_config *cfg, const char *explicit_path, d25_error *err)
+{
+    if (find_and_load(cfg, explicit_path, err) < 0)
+        return -1;
+    return default_paths(cfg, err);
 }

@@ -19,6 +19,10 @@
 typedef struct {
     char *path;          /* file read, or NULL when only defaults apply */
     d25_limits limits;   /* [reader] */
+    char *district;      /* [campaign] district, or NULL */
+    char *rules_path;    /* [campaign] rules, resolved against the file's folder */
+    char *units_path;    /* [campaign] units, likewise */
+    int deadline_day;    /* [campaign] deadline_day, 0 = the rule set's */
 } d25_config;
 
 void d25_config_defaults(d25_config *cfg);

@@ -45,6 +45,7 @@ typedef struct {
     size_t nsdt, sdtcap;
     bool in_t;
     char run_font[64];    /* w:rFonts of the current run (symbol fonts) */
+    bool run_strike;      /* w:strike / w:dstrike on the current run */
     int ff_check;         /* legacy form checkbox: -1 none, else state */
     size_t text_bytes, cells;
 } ctx_t;
@@ -197,6 +198,26 @@ static int put_cp(ctx_t *c, uint32_t cp)
     int r = put_text(c, tmp.data, tmp.len);
     d25_buf_free(&tmp);
     return r;
+}
+
+/* Text of a struck-through run: each character is followed by U+0336
+ * (combining long stroke overlay), the plain-text form of strikethrough, so
+ * a form's "(是／否)" with one word struck out still says which was chosen. */
+static int put_struck_text(ctx_t *c, const char *s)
+{
+    static const char stroke[] = "\xCC\xB6";
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u) {
+        size_t l = 1;
+        while (u[l] && (u[l] & 0xC0) == 0x80)
+            l++;
+        if (put_text(c, (const char *)u, l) < 0)
+            return -1;
+        if (!(l == 1 && (*u == ' ' || *u == '\t' || *u == '\n')) && put_text(c, stroke, 2) < 0)
+            return -1;
+        u += l;
+    }
+    return 0;
 }
 
 /* Text of a w:t in a symbol font: map its characters to Unicode glyphs. */
@@ -530,6 +551,7 @@ static int on_start(ctx_t *c, d25_xml *x)
     case 'r':
         if (strcmp(ln, "r") == 0) {
             c->run_font[0] = '\0';
+            c->run_strike = false;
         } else if (strcmp(ln, "rFonts") == 0) {
             const char *f = d25_xml_attr(x, D25_NS_W, "ascii");
             if (!f)
@@ -540,7 +562,10 @@ static int on_start(ctx_t *c, d25_xml *x)
         }
         break;
     case 's':
-        if (strcmp(ln, "sdt") == 0 && !empty) {
+        if (strcmp(ln, "strike") == 0 || strcmp(ln, "dstrike") == 0) {
+            if (onoff(d25_xml_attr(x, D25_NS_W, "val")))
+                c->run_strike = true;
+        } else if (strcmp(ln, "sdt") == 0 && !empty) {
             if (d25_grow((void **)&c->sdts, &c->sdtcap, c->nsdt + 1, sizeof(sdt_t)) < 0)
                 return d25_fail(c->err, D25_E_NOMEM, "内存不足");
             sdt_t *s = &c->sdts[c->nsdt++];
@@ -652,8 +677,12 @@ d25_doc *d25_docx_read(d25_pkg *pkg, d25_error *err)
                 r = on_end(&c, x);
             else if (type == D25_XML_TEXT && c.in_t) {
                 const char *t = d25_xml_text(x);
-                r = c.run_font[0] && strstr(c.run_font, "Wingdings") ? put_symbol_text(&c, t)
-                                                                      : put_text(&c, t, strlen(t));
+                if (c.run_font[0] && strstr(c.run_font, "Wingdings"))
+                    r = put_symbol_text(&c, t);
+                else if (c.run_strike)
+                    r = put_struck_text(&c, t);
+                else
+                    r = put_text(&c, t, strlen(t));
             }
             if (r < 0)
                 break;

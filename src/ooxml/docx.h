@@ -12,6 +12,8 @@
  * Content controls (w:sdt) are read through and their tag/alias/kind kept;
  * inserted text is kept, deleted (w:del, w:moveFrom) dropped; field results
  * are kept, field codes dropped; mc:Fallback is skipped (mc:Choice read).
+ * Struck-through text (w:strike, w:dstrike) keeps its characters, each
+ * followed by U+0336, so a crossed-out choice is told from a kept one.
  * Checkboxes: w14:checkbox state, legacy FORMCHECKBOX fields, and the glyphs
  * ☑ ☒ ☐ □ (also as Wingdings / Wingdings 2 symbols, which become those
  * Unicode glyphs in the text) make a cell or paragraph checked true/false.

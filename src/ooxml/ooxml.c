@@ -16,6 +16,7 @@ static d25_ooxml *finish(d25_ooxml *f, d25_pkg *pkg)
     if (pkg) {
         f->format = d25_pkg_format(pkg);
         f->macros = d25_pkg_has_macros(pkg);
+        f->images = d25_pkg_images(pkg);
         if (f->format == D25_FMT_XLSX)
             f->book = d25_xlsx_read(pkg, &f->error);
         else if (f->format == D25_FMT_DOCX)

@@ -21,6 +21,7 @@ typedef struct {
     d25_format format;    /* from content, not from the file name */
     d25_error error;      /* code D25_OK when readable */
     bool macros;          /* macro-enabled package: read, never run */
+    size_t images;        /* image parts (a seal, a signature) */
     d25_book *book;       /* XLSX */
     d25_doc *doc;         /* DOCX */
 } d25_ooxml;

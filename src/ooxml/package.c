@@ -657,6 +657,23 @@ const char *d25_pkg_main_part(const d25_pkg *pkg) { return pkg->main_part ? pkg-
 const char *d25_pkg_main_type(const d25_pkg *pkg) { return pkg->main_type ? pkg->main_type : ""; }
 d25_format d25_pkg_format(const d25_pkg *pkg) { return pkg->format; }
 bool d25_pkg_has_macros(const d25_pkg *pkg) { return pkg->macros; }
+
+size_t d25_pkg_images(const d25_pkg *pkg)
+{
+    static const char *const exts[] = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff", ".svg"};
+    size_t n = 0;
+    for (size_t i = 0; i < pkg->nentries; i++) {
+        const char *k = pkg->entries[i].key;
+        if (!strstr(k, "media/"))
+            continue;
+        for (size_t e = 0; e < sizeof exts / sizeof exts[0]; e++)
+            if (d25_has_suffix_ci(k, exts[e])) {
+                n++;
+                break;
+            }
+    }
+    return n;
+}
 size_t d25_pkg_inflated(const d25_pkg *pkg) { return pkg->inflated; }
 
 /* ---- streaming a part ---- */

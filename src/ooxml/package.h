@@ -37,6 +37,8 @@ const char *d25_pkg_main_type(const d25_pkg *pkg);
 d25_format d25_pkg_format(const d25_pkg *pkg);
 /* A macro-enabled package (.docm/.xlsm or a vbaProject part): read, never run. */
 bool d25_pkg_has_macros(const d25_pkg *pkg);
+/* Image parts (media/ folder: png, jpg, emf ...): a seal is usually one. */
+size_t d25_pkg_images(const d25_pkg *pkg);
 bool d25_pkg_has_part(const d25_pkg *pkg, const char *part);
 /* Inflated bytes read so far from all parts. */
 size_t d25_pkg_inflated(const d25_pkg *pkg);

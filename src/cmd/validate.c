@@ -1,0 +1,198 @@
+/*
+ * validate: check returns against the rule set and tell each unit, in
+ * Chinese, what to fix.  Text output for people, JSON for scripts (the
+ * shape is a contract: README, "duty25 validate --format json").
+ */
+#include "commands.h"
+#include "jsonout.h"
+#include "../registry/units.h"
+#include "../rules/rules.h"
+#include "../validate/validate.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "用法：duty25 validate [--period YYYY-MM] [--format text|json] 文件...\n"
+    "\n"
+    "按“六大责任25条”规则检查各单位报送的清单（附件1）和推进情况统计表（附件3），\n"
+    "逐个文件给出结论：接收，或退回并写明哪里要改、应该怎么填。\n"
+    "错误会导致退回；提醒不影响接收，但请单位注意。各检查项代码见 docs/findings.md。\n"
+    "\n"
+    "选项：\n"
+    "  --period YYYY-MM   本次收取的月份；报表月份不同即退回\n"
+    "  --format text      中文文本（默认）\n"
+    "  --format json      JSON，供其他程序使用\n"
+    "  --rules 文件       使用另一套规则（默认取配置 [campaign] rules）\n"
+    "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
+    "  --codes            列出全部检查项代码及说明\n"
+    "  -h, --help         显示本帮助\n"
+    "\n"
+    "退出码：0 全部接收；1 有退回；2 用法或配置错误。\n"
+    "\n"
+    "示例：\n"
+    "  duty25 validate --period 2026-11 收件箱/*.docx 收件箱/*.xlsx\n"
+    "  duty25 validate --format json 某校-2026年11月-清单.docx\n";
+
+static void print_text(const d25_result *r)
+{
+    printf("== %s\n", r->file);
+    char period[16];
+    d25_format_period(r->period, period, sizeof period);
+    if (r->read_ok) {
+        printf("   单位：%s", r->unit ? r->unit->name : "（未能确定）");
+        if (r->unit)
+            printf("（%s）", r->unit->code);
+        printf("　月份：%s　表格：", period);
+        if (!r->checklist && !r->progress)
+            printf("无");
+        printf("%s%s%s", r->checklist ? "清单" : "", r->checklist && r->progress ? "、" : "", r->progress ? "推进情况统计表" : "");
+        printf("　印章图片：%s\n", r->seal ? "有" : "无");
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const d25_finding *f = &r->f[i];
+        printf("   [%s] %s", f->severity == D25_SEV_ERROR ? "错误" : "提醒", f->code);
+        if (f->place[0])
+            printf("　位置：%s", f->place);
+        if (f->item[0])
+            printf("　子项：%s", f->item);
+        printf("\n         %s\n", f->message);
+    }
+    if (d25_result_accepted(r))
+        printf("   结论：接收%s\n", r->warnings ? "（有提醒）" : "");
+    else
+        printf("   结论：退回（%d 个错误%s）\n", r->errors, r->warnings ? "，另有提醒" : "");
+}
+
+static void print_json(FILE *o, const d25_result *r, bool first)
+{
+    fputs(first ? "{\"file\":" : ",{\"file\":", o);
+    d25_json_str(o, r->file);
+    fprintf(o, ",\"verdict\":\"%s\",\"unit\":", d25_result_accepted(r) ? "accepted" : "rejected");
+    if (r->unit) {
+        fputs("{\"code\":", o);
+        d25_json_str(o, r->unit->code);
+        fputs(",\"name\":", o);
+        d25_json_str(o, r->unit->name);
+        fputc('}', o);
+    } else {
+        fputs("null", o);
+    }
+    char period[16];
+    d25_format_period(r->period, period, sizeof period);
+    fputs(",\"period\":", o);
+    d25_json_str(o, r->period >= 0 ? period : NULL);
+    fputs(",\"forms\":[", o);
+    fprintf(o, "%s%s%s", r->checklist ? "\"checklist\"" : "", r->checklist && r->progress ? "," : "",
+            r->progress ? "\"progress\"" : "");
+    fprintf(o, "],\"seal\":%s,\"findings\":[", r->seal ? "true" : "false");
+    for (size_t i = 0; i < r->n; i++) {
+        const d25_finding *f = &r->f[i];
+        fputs(i ? ",{\"code\":" : "{\"code\":", o);
+        d25_json_str(o, f->code);
+        fprintf(o, ",\"severity\":\"%s\",\"place\":", f->severity == D25_SEV_ERROR ? "error" : "warning");
+        d25_json_str(o, f->place);
+        fputs(",\"item\":", o);
+        d25_json_str(o, f->item[0] ? f->item : NULL);
+        fputs(",\"message\":", o);
+        d25_json_str(o, f->message);
+        fputc('}', o);
+    }
+    fputs("]}", o);
+}
+
+int cmd_validate(int argc, char **argv, const d25_global *g)
+{
+    static const struct option opts[] = {
+        {"period", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
+        {"rules", required_argument, NULL, 'r'},  {"units", required_argument, NULL, 'u'},
+        {"codes", no_argument, NULL, 'c'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *period_arg = NULL, *format = "text", *rules_path = NULL, *units_path = NULL;
+    bool codes = false;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': period_arg = optarg; break;
+        case 'f': format = optarg; break;
+        case 'r': rules_path = optarg; break;
+        case 'u': units_path = optarg; break;
+        case 'c': codes = true; break;
+        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
+        default:
+            fprintf(stderr, "duty25 validate：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
+            return D25_EXIT_USAGE;
+        }
+    }
+    if (codes) {
+        size_t n;
+        const d25_finding_kind *k = d25_finding_kinds(&n);
+        for (size_t i = 0; i < n; i++)
+            printf("%-24s %s  %s\n", k[i].code, k[i].severity == D25_SEV_ERROR ? "错误" : "提醒", k[i].summary);
+        return D25_EXIT_OK;
+    }
+    bool json = strcmp(format, "json") == 0;
+    if (!json && strcmp(format, "text") != 0) {
+        fprintf(stderr, "duty25 validate：--format 只能是 text 或 json，不是“%s”\n", format);
+        return D25_EXIT_USAGE;
+    }
+    int want = -1;
+    if (period_arg && (want = d25_parse_period_arg(period_arg)) < 0) {
+        fprintf(stderr, "duty25 validate：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", period_arg);
+        return D25_EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "duty25 validate：请给出要检查的文件\n\n%s", usage);
+        return D25_EXIT_USAGE;
+    }
+    d25_config cfg;
+    int rc = d25_cmd_load_config(g, &cfg);
+    if (rc)
+        return rc;
+    d25_error err = {0};
+    d25_rules *rules = d25_rules_load(rules_path ? rules_path : cfg.rules_path, &err);
+    d25_registry *reg = rules ? d25_registry_load(units_path ? units_path : cfg.units_path, &err) : NULL;
+    if (!rules || !reg) {
+        fprintf(stderr, "duty25：%s\n", err.message);
+        d25_rules_free(rules);
+        d25_config_free(&cfg);
+        return D25_EXIT_USAGE;
+    }
+    d25_vctx ctx = {.rules = rules, .registry = reg, .limits = &cfg.limits, .want_period = want};
+    int accepted = 0, rejected = 0;
+    if (json)
+        fputs("{\"files\":[", stdout);
+    rc = D25_EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        d25_result res;
+        if (d25_validate_file(&ctx, argv[i], &res) < 0) {
+            fprintf(stderr, "duty25：检查 %s 时内存不足\n", argv[i]);
+            rc = D25_EXIT_IO;
+        }
+        if (d25_result_accepted(&res) && rc != D25_EXIT_IO)
+            accepted++;
+        else
+            rejected++;
+        if (json)
+            print_json(stdout, &res, i == optind);
+        else
+            print_text(&res);
+        d25_result_free(&res);
+        fflush(stdout);
+    }
+    if (json)
+        printf("],\"accepted\":%d,\"rejected\":%d}\n", accepted, rejected);
+    else
+        printf("\n共检查 %d 个文件：接收 %d 个，退回 %d 个。\n", accepted + rejected, accepted, rejected);
+    d25_registry_free(reg);
+    d25_rules_free(rules);
+    d25_config_free(&cfg);
+    if (rc == D25_EXIT_OK && rejected)
+        rc = D25_EXIT_REJECTED;
+    return rc;
+}

@@ -1,0 +1,357 @@
+/* progress: find Attachment 3 and read the blanks filled in its sentences
+ * (see forms.h).  Each row of the rule set is a template of literals and
+ * blanks; a row of the file is recognised by the literals' ends, and a
+ * blank's value is what stands between the literal before it and the one
+ * after it, whatever the unit wrote over the ＿＿ or the spaces. */
+#include "formsint.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/buf.h"
+#include "../util/fold.h"
+
+/* Byte length of the first n code points of s / start of the last n. */
+static size_t head_len(const char *s, size_t n)
+{
+    const char *p = s;
+    while (n-- && *p)
+        d25_utf8_next(&p);
+    return (size_t)(p - s);
+}
+
+static const char *tail_start(const char *s, size_t n)
+{
+    size_t len = d25_utf8_len(s);
+    const char *p = s;
+    for (size_t i = 0; len > n && i < len - n; i++)
+        d25_utf8_next(&p);
+    return p;
+}
+
+static const char *find_n(const char *hay, const char *end, const char *needle, size_t nlen)
+{
+    if (!nlen)
+        return hay;
+    for (const char *p = hay; p + nlen <= end; p++)
+        if (memcmp(p, needle, nlen) == 0)
+            return p;
+    return NULL;
+}
+
+static const char *rfind_n(const char *from, const char *end, const char *needle, size_t nlen)
+{
+    const char *found = NULL;
+    for (const char *p = from; p + nlen <= end; p++)
+        if (memcmp(p, needle, nlen) == 0)
+            found = p;
+    return found;
+}
+
+static const size_t anchor_lens[] = {6, 4, 2, 1};
+
+/* Score of text against a template: the share of literal ends found. */
+static double row_score(const d25_prow *row, const char *text)
+{
+    int want = 0, got = 0;
+    const char *end = text + strlen(text);
+    for (size_t i = 0; i < row->nlits; i++) {
+        const char *lit = row->lits[i];
+        if (!*lit)
+            continue;
+        size_t len = d25_utf8_len(lit);
+        if (len < 3) {
+            want++;
+            got += strstr(text, lit) != NULL;
+            continue;
+        }
+        want += 2;
+        got += find_n(text, end, lit, head_len(lit, 6)) != NULL;
+        const char *t = tail_start(lit, 6);
+        got += find_n(text, end, t, strlen(t)) != NULL;
+    }
+    return want ? (double)got / want : 0;
+}
+
+/* Where the literal begins, searched from `from`: its head, shortened
+ * until found.  NULL when not even its first character is there. */
+static const char *find_head(const char *from, const char *end, const char *lit)
+{
+    for (size_t i = 0; i < sizeof anchor_lens / sizeof anchor_lens[0]; i++) {
+        size_t n = head_len(lit, anchor_lens[i]);
+        const char *p = find_n(from, end, lit, n);
+        if (p)
+            return p;
+    }
+    return NULL;
+}
+
+/* Where the literal ends, as late as possible in [from, end). */
+static const char *find_tail_end(const char *from, const char *end, const char *lit)
+{
+    for (size_t i = 0; i < sizeof anchor_lens / sizeof anchor_lens[0]; i++) {
+        const char *t = tail_start(lit, anchor_lens[i]);
+        size_t n = strlen(t);
+        const char *p = rfind_n(from, end, t, n);
+        if (p)
+            return p + n;
+    }
+    return NULL;
+}
+
+static bool starts(const char *s, const char *w)
+{
+    return strncmp(s, w, strlen(w)) == 0;
+}
+
+/* 1 yes, 0 no, -1 not a yes/no word. */
+static int yes_no_word(const char *s)
+{
+    static const char *const yes[] = {"是", "已", "有", "√", "✓", "✔", "☑", "yes", "y", NULL};
+    static const char *const no[] = {"否", "未", "无", "没有", "×", "✗", "✘", "☒", "no", "n", NULL};
+    for (const char *const *w = no; *w; w++)
+        if (starts(s, *w))
+            return 0;
+    for (const char *const *w = yes; *w; w++)
+        if (starts(s, *w))
+            return 1;
+    return -1;
+}
+
+static bool is_checked_box(uint32_t cp)
+{
+    return cp == 0x2611 || cp == 0x2612 || cp == 0x25A0 || cp == 0x2714 || cp == 0x2713 || cp == 0x221A;
+}
+
+/* A "(是/否)" blank: the word written, or the one option left standing. */
+static d25_pv_state parse_choice(const char *v, long *out)
+{
+    /* "☑是 ☐否": the word after the ticked box */
+    if (strstr(v, "\xE2\x98\x90") || strstr(v, "\xE2\x96\xA1")) {
+        for (const char *p = v; *p;) {
+            uint32_t cp = d25_utf8_next(&p);
+            if (is_checked_box(cp)) {
+                int yn = yes_no_word(p);
+                if (yn >= 0) {
+                    *out = yn;
+                    return D25_PV_OK;
+                }
+            }
+        }
+        return D25_PV_MISSING;
+    }
+    d25_buf outside = {0}, inside = {0};
+    const char *p = v;
+    while (*p) {
+        if (*p == '(') {
+            const char *close = strchr(p, ')');
+            if (close) {
+                d25_buf_append(&inside, p + 1, (size_t)(close - p - 1));
+                d25_buf_putc(&inside, '/');
+                p = close + 1;
+                continue;
+            }
+        }
+        d25_buf_putc(&outside, *p++);
+    }
+    d25_pv_state st = D25_PV_MISSING;
+    const char *o = d25_buf_cstr(&outside);
+    if (*o) {
+        int yn = yes_no_word(o);
+        st = yn >= 0 ? D25_PV_OK : D25_PV_INVALID;
+        *out = yn;
+    } else if (inside.len) {
+        /* options left inside the brackets after struck ones were dropped */
+        int seen = 0, last = -1, words = 0;
+        char *in = (char *)d25_buf_cstr(&inside);
+        char *save = NULL;
+        for (char *tok = strtok_r(in, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+            words++;
+            int yn = yes_no_word(tok);
+            if (yn >= 0 && yn != last) {
+                seen++;
+                last = yn;
+            }
+        }
+        if (seen == 1 && words == 1) {
+            st = D25_PV_OK;
+            *out = last;
+        }
+    }
+    d25_buf_free(&outside);
+    d25_buf_free(&inside);
+    return st;
+}
+
+static d25_pv_state parse_count(const char *v, long *out)
+{
+    if (strcmp(v, "无") == 0 || strcmp(v, "没有") == 0 || strcmp(v, "零") == 0) {
+        *out = 0;
+        return D25_PV_OK;
+    }
+    const char *p = v;
+    long n = d25_parse_cn_number(&p);
+    if (n < 0 || *p)
+        return D25_PV_INVALID;
+    *out = n;
+    return D25_PV_OK;
+}
+
+static d25_pv_state parse_value(d25_ftype t, const char *v, long *out)
+{
+    *out = 0;
+    bool blank = !*v;
+    if (t == D25_F_YESNO || t == D25_F_HAVENOT)
+        return parse_choice(v, out);
+    if (blank)
+        return D25_PV_MISSING;
+    if (t == D25_F_TEXT)
+        return D25_PV_OK;
+    return parse_count(v, out); /* month, day, count: whole numbers; ranges are checked by validate */
+}
+
+static int add_val(d25_progress *pg, const d25_prow *row, const d25_pfield *f, d25_pv_state st, const char *raw,
+                   size_t rawlen, long value, const char *place)
+{
+    if (d25_grow((void **)&pg->vals, &pg->cap, pg->n + 1, sizeof *pg->vals) < 0)
+        return -1;
+    d25_pval *pv = &pg->vals[pg->n];
+    memset(pv, 0, sizeof *pv);
+    pv->row = row;
+    pv->field = f;
+    pv->state = st;
+    pv->value = value;
+    pv->raw = strndup(raw ? raw : "", raw ? rawlen : 0);
+    if (!pv->raw)
+        return -1;
+    snprintf(pv->place, sizeof pv->place, "%s", place);
+    pg->n++;
+    return 0;
+}
+
+static int extract(d25_progress *pg, const d25_prow *row, const char *text, const char *place)
+{
+    const char *end = text + strlen(text);
+    const char *cursor = text;
+    for (size_t i = 0; i < row->nfields; i++) {
+        const char *left = row->lits[i], *right = row->lits[i + 1];
+        const d25_pfield *f = &row->fields[i];
+        const char *rpos = *right ? find_head(cursor, end, right) : end;
+        /* Trailing punctuation only ("。"): the value runs to the end. */
+        if (!rpos && d25_utf8_len(right) <= 1)
+            rpos = end;
+        const char *vstart = rpos ? (*left ? find_tail_end(cursor, rpos, left) : cursor) : NULL;
+        if (!rpos || !vstart) {
+            if (add_val(pg, row, f, D25_PV_UNLOCATED, NULL, 0, 0, place) < 0)
+                return -1;
+            continue;
+        }
+        char *v = strndup(vstart, (size_t)(rpos - vstart));
+        if (!v)
+            return -1;
+        long value;
+        d25_pv_state st = parse_value(f->type, v, &value);
+        int rc = add_val(pg, row, f, st, v, strlen(v), value, place);
+        free(v);
+        if (rc < 0)
+            return -1;
+        cursor = rpos;
+    }
+    return 0;
+}
+
+int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress *pg)
+{
+    pg->rows_found = calloc(rules->nprows + 1, sizeof *pg->rows_found);
+    if (!pg->rows_found)
+        return -1;
+    bool titled = false;
+    for (size_t i = 0; i < gs->nlines; i++) {
+        char *f = d25_fold(gs->lines[i].text);
+        if (!f)
+            return -1;
+        /* A title is a short line naming the form, not a sentence quoting it. */
+        if (d25_words_in(&rules->progress_title, f) && d25_utf8_len(f) < 80)
+            titled = true;
+        free(f);
+    }
+    /* Candidate rows: for each grid row, its longest own cell. */
+    typedef struct {
+        const d25_prow *row;
+        double score;
+        char *text;
+        char place[96];
+    } hit;
+    hit *hits = calloc(rules->nprows + 1, sizeof *hits);
+    if (!hits)
+        return -1;
+    int rc = 0;
+    for (size_t gi = 0; gi < gs->n && rc == 0; gi++) {
+        const d25_grid *g = &gs->v[gi];
+        for (uint32_t r = 0; r < g->nrows && rc == 0; r++) {
+            const char *best = NULL;
+            uint32_t bc = 0;
+            size_t blen = 0;
+            for (uint32_t c = 0; c < g->ncols; c++) {
+                const d25_gcell *x = d25_grid_at(g, r, c);
+                size_t l = x->orow < 0 ? strlen(x->text) : 0;
+                if (l > blen) {
+                    blen = l;
+                    best = x->text;
+                    bc = c;
+                }
+            }
+            if (!best || blen < 12)
+                continue;
+            char *f = d25_fold(best);
+            if (!f) {
+                rc = -1;
+                break;
+            }
+            size_t bi = 0;
+            double bs = 0;
+            for (size_t k = 0; k < rules->nprows; k++) {
+                double s = row_score(&rules->prows[k], f);
+                if (s > bs) {
+                    bs = s;
+                    bi = k;
+                }
+            }
+            if (bs >= 0.6 && bs > hits[bi].score) {
+                free(hits[bi].text);
+                hits[bi].row = &rules->prows[bi];
+                hits[bi].score = bs;
+                hits[bi].text = f;
+                d25_grid_place(g, r, bc, hits[bi].place, sizeof hits[bi].place);
+                if (!pg->where[0])
+                    snprintf(pg->where, sizeof pg->where, "%s", g->name);
+            } else {
+                free(f);
+            }
+        }
+    }
+    size_t nhits = 0;
+    for (size_t k = 0; k < rules->nprows; k++)
+        nhits += hits[k].row != NULL;
+    pg->found = nhits >= (size_t)rules->progress_min_rows || (titled && nhits > 0);
+    for (size_t k = 0; k < rules->nprows && rc == 0; k++) {
+        if (!hits[k].row || !pg->found)
+            continue;
+        pg->rows_found[pg->nrows_found++] = hits[k].row;
+        rc = extract(pg, hits[k].row, hits[k].text, hits[k].place);
+    }
+    for (size_t k = 0; k < rules->nprows; k++)
+        free(hits[k].text);
+    free(hits);
+    return rc;
+}
+
+void d25_progress_free(d25_progress *pg)
+{
+    for (size_t i = 0; i < pg->n; i++)
+        free(pg->vals[i].raw);
+    free(pg->vals);
+    free(pg->rows_found);
+    memset(pg, 0, sizeof *pg);
+}

@@ -1,0 +1,715 @@
+/* rules: load a rule-set INI (see rules.h and config/rules-education.ini). */
+#include "rules.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../config/ini.h"
+#include "../util/buf.h"
+#include "../util/fold.h"
+
+const char *d25_status_name(d25_status s)
+{
+    static const char *const names[] = {NULL, "done", "partial", "not_done", "not_applicable"};
+    return s < D25_ST_COUNT_ ? names[s] : NULL;
+}
+
+const char *d25_status_label(d25_status s)
+{
+    static const char *const labels[] = {"", "已落实", "部分落实", "未落实", "不适用"};
+    return s < D25_ST_COUNT_ ? labels[s] : "";
+}
+
+typedef struct {
+    dictionary *d;
+    const char *path;
+    d25_error *err;
+} loader;
+
+static int nomem(loader *L)
+{
+    return d25_fail(L->err, D25_E_NOMEM, "内存不足");
+}
+
+static int bad(loader *L, const char *sec, const char *key, const char *what)
+{
+    int line = d25_ini_line(L->path, sec, key);
+    if (key)
+        return d25_fail(L->err, D25_E_CONFIG, "规则文件 %s 第 %d 行：[%s] %s：%s", L->path, line, sec, key, what);
+    return d25_fail(L->err, D25_E_CONFIG, "规则文件 %s 第 %d 行：[%s]：%s", L->path, line, sec, what);
+}
+
+static const char *get(loader *L, const char *sec, const char *key)
+{
+    char full[256];
+    snprintf(full, sizeof full, "%s:%s", sec, key);
+    return iniparser_getstring(L->d, full, NULL);
+}
+
+static int dup_opt(loader *L, const char *sec, const char *key, char **out)
+{
+    const char *v = get(L, sec, key);
+    *out = strdup(v ? v : "");
+    return *out ? 0 : nomem(L);
+}
+
+static int dup_req(loader *L, const char *sec, const char *key, char **out)
+{
+    const char *v = get(L, sec, key);
+    if (!v || !*v)
+        return bad(L, sec, key, "缺少此项或为空");
+    *out = strdup(v);
+    return *out ? 0 : nomem(L);
+}
+
+/* Only the listed keys may appear in a section: a typo must not pass. */
+static int check_keys(loader *L, const char *sec, const char *const *allowed)
+{
+    int n;
+    const char **keys = d25_ini_keys(L->d, sec, &n);
+    if (!keys)
+        return nomem(L);
+    for (int i = 0; i < n; i++) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a; a++)
+            if (strcasecmp(keys[i], *a) == 0)
+                ok = true;
+        if (!ok) {
+            char key[128];
+            snprintf(key, sizeof key, "%s", keys[i]);
+            free(keys);
+            return bad(L, sec, key, "没有这个设置项（拼写错误？）");
+        }
+    }
+    free(keys);
+    return 0;
+}
+
+static int parse_words(loader *L, const char *sec, const char *key, d25_words *w, bool required)
+{
+    const char *v = get(L, sec, key);
+    if (!v || !*v)
+        return required ? bad(L, sec, key, "缺少此项或为空") : 0;
+    const char *p = v;
+    while (*p) {
+        const char *e = strchr(p, '|');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char *raw = strndup(p, n);
+        if (!raw)
+            return nomem(L);
+        char *f = d25_fold(raw);
+        free(raw);
+        if (!f)
+            return nomem(L);
+        if (*f) {
+            if (d25_grow((void **)&w->v, &(size_t){w->n}, w->n + 1, sizeof *w->v) < 0) {
+                free(f);
+                return nomem(L);
+            }
+            w->v[w->n++] = f;
+        } else {
+            free(f);
+        }
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    return 0;
+}
+
+static void words_free(d25_words *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->v[i]);
+    free(w->v);
+    w->v = NULL;
+    w->n = 0;
+}
+
+bool d25_words_in(const d25_words *w, const char *folded)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (strstr(folded, w->v[i]))
+            return true;
+    return false;
+}
+
+static int parse_int(loader *L, const char *sec, const char *key, int lo, int hi, int *out, bool required)
+{
+    const char *v = get(L, sec, key);
+    if (!v || !*v)
+        return required ? bad(L, sec, key, "缺少此项或为空") : 0;
+    char *end;
+    long n = strtol(v, &end, 10);
+    while (*end == ' ')
+        end++;
+    if (*end || n < lo || n > hi) {
+        char what[128];
+        snprintf(what, sizeof what, "值“%s”无效，应为 %d 到 %d 的整数", v, lo, hi);
+        return bad(L, sec, key, what);
+    }
+    *out = (int)n;
+    return 0;
+}
+
+static int parse_double(loader *L, const char *sec, const char *key, double *out)
+{
+    const char *v = get(L, sec, key);
+    if (!v || !*v)
+        return 0;
+    char *end;
+    double x = strtod(v, &end);
+    if (*end || !(x >= 0 && x <= 1))
+        return bad(L, sec, key, "应为 0 到 1 之间的小数");
+    *out = x;
+    return 0;
+}
+
+static int check_applies(loader *L, const char *sec, const char *expr)
+{
+    if (strcmp(expr, "all") == 0)
+        return 0;
+    const char *p = expr;
+    while (*p) {
+        const char *e = strchr(p, '|');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        bool ok = (n > 5 && strncmp(p, "type:", 5) == 0) || (n > 5 && strncmp(p, "flag:", 5) == 0);
+        if (!ok)
+            return bad(L, sec, "applies", "应为 all，或以“|”分隔的 type:类型 / flag:标志");
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    return 0;
+}
+
+bool d25_applies(const char *expr, const char *type, const char *flags)
+{
+    if (!expr || !*expr || strcmp(expr, "all") == 0)
+        return true;
+    const char *p = expr;
+    while (*p) {
+        const char *e = strchr(p, '|');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n > 5 && strncmp(p, "type:", 5) == 0) {
+            if (type && strlen(type) == n - 5 && strncmp(type, p + 5, n - 5) == 0)
+                return true;
+        } else if (n > 5 && strncmp(p, "flag:", 5) == 0 && flags) {
+            const char *f = flags;
+            while (*f) {
+                size_t fl = strcspn(f, "|;, ");
+                if (fl == n - 5 && strncmp(f, p + 5, fl) == 0)
+                    return true;
+                f += fl;
+                while (*f == '|' || *f == ';' || *f == ',' || *f == ' ')
+                    f++;
+            }
+        }
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    return false;
+}
+
+/* "N.M" section name: item N, sub-item M. */
+static bool sub_code(const char *s, int *item, int *sub)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (end == s || *end != '.' || a < 1 || a > 999)
+        return false;
+    const char *q = end + 1;
+    long b = strtol(q, &end, 10);
+    if (end == q || *end || b < 1 || b > 999)
+        return false;
+    *item = (int)a;
+    *sub = (int)b;
+    return true;
+}
+
+static const char *const ftype_names[] = {"yesno", "havenot", "month", "day", "count", "text", NULL};
+
+static int parse_template(loader *L, const char *sec, d25_prow *row)
+{
+    const char *t = row->text;
+    d25_buf lit = {0}, shown = {0}, key = {0};
+    int rc = -1;
+    const char *p = t;
+    for (;;) {
+        const char *o = strchr(p, '{');
+        size_t n = o ? (size_t)(o - p) : strlen(p);
+        if (d25_buf_append(&lit, p, n) < 0 || d25_buf_append(&shown, p, n) < 0)
+            goto oom;
+        char *f = d25_fold(d25_buf_cstr(&lit));
+        if (!f || d25_grow((void **)&row->lits, &(size_t){row->nlits}, row->nlits + 1, sizeof *row->lits) < 0) {
+            free(f);
+            goto oom;
+        }
+        row->lits[row->nlits++] = f;
+        char *k = d25_fold_key(f);
+        if (!k || d25_buf_puts(&key, k) < 0) {
+            free(k);
+            goto oom;
+        }
+        free(k);
+        d25_buf_clear(&lit);
+        if (!o)
+            break;
+        const char *c = strchr(o, '}');
+        if (!c) {
+            bad(L, sec, "text", "“{”没有对应的“}”");
+            goto out;
+        }
+        char spec[128];
+        size_t sl = (size_t)(c - o - 1);
+        if (sl >= sizeof spec) {
+            bad(L, sec, "text", "空格定义过长");
+            goto out;
+        }
+        memcpy(spec, o + 1, sl);
+        spec[sl] = '\0';
+        char *colon = strchr(spec, ':');
+        int ti = -1;
+        if (colon) {
+            *colon = '\0';
+            for (int i = 0; ftype_names[i]; i++)
+                if (strcmp(colon + 1, ftype_names[i]) == 0)
+                    ti = i;
+        }
+        if (!colon || ti < 0 || !spec[0]) {
+            char what[256];
+            snprintf(what, sizeof what, "空格“{%s%s%s}”应写作 {名称:类型}，类型为 yesno / havenot / month / day / count / text",
+                     spec, colon ? ":" : "", colon ? colon + 1 : "");
+            bad(L, sec, "text", what);
+            goto out;
+        }
+        if (d25_grow((void **)&row->fields, &(size_t){row->nfields}, row->nfields + 1, sizeof *row->fields) < 0)
+            goto oom;
+        d25_pfield *fd = &row->fields[row->nfields++];
+        memset(fd, 0, sizeof *fd);
+        fd->type = (d25_ftype)ti;
+        fd->name = strdup(spec);
+        const char *label = get(L, "fields", spec);
+        fd->label = strdup(label && *label ? label : spec);
+        if (!fd->name || !fd->label)
+            goto oom;
+        if (d25_buf_puts(&shown, ti == D25_F_YESNO ? "＿＿（是／否）" : ti == D25_F_HAVENOT ? "＿＿（有／无）" : "＿＿") < 0)
+            goto oom;
+        p = c + 1;
+    }
+    free(row->text);
+    row->text = d25_buf_steal(&shown);
+    row->key = d25_buf_steal(&key);
+    if (!row->text || !row->key)
+        goto oom;
+    rc = 0;
+    goto out;
+oom:
+    nomem(L);
+out:
+    d25_buf_free(&lit);
+    d25_buf_free(&shown);
+    d25_buf_free(&key);
+    return rc;
+}
+
+static int load_all(loader *L, d25_rules *r)
+{
+    static const char *const k_edition[] = {"id", "name", "unit_word", "deadline_day", NULL};
+    static const char *const k_status[] = {"done", "partial", "not_done", "not_applicable", NULL};
+    static const char *const k_checklist[] = {"title", "header_self_check", "header_content", "header_category",
+                                              "header_basis", "header_penalty", "header_supervision",
+                                              "header_measure", "header_deadline", "header_remark",
+                                              "text_match", "text_warn", NULL};
+    static const char *const k_duty[] = {"name", NULL};
+    static const char *const k_item[] = {"duty", "name", "applies", NULL};
+    static const char *const k_sub[] = {"text", "basis", "penalty", "source", "applies", NULL};
+    static const char *const k_progress[] = {"title", "min_rows", "checks", NULL};
+    static const char *const k_prow[] = {"text", NULL};
+    static const char *const k_cross[] = {"field", "item", NULL};
+
+    if (check_keys(L, "edition", k_edition) < 0 || dup_req(L, "edition", "id", &r->id) < 0 ||
+        dup_req(L, "edition", "name", &r->name) < 0 || dup_req(L, "edition", "unit_word", &r->unit_word) < 0 ||
+        parse_int(L, "edition", "deadline_day", 1, 31, &r->deadline_day, true) < 0)
+        return -1;
+    if (check_keys(L, "status", k_status) < 0)
+        return -1;
+    for (int s = D25_ST_DONE; s < D25_ST_COUNT_; s++)
+        if (parse_words(L, "status", k_status[s - 1], &r->status[s], true) < 0)
+            return -1;
+    if (check_keys(L, "checklist", k_checklist) < 0 || parse_words(L, "checklist", "title", &r->checklist_title, false) < 0)
+        return -1;
+    for (int h = 0; h < D25_H_COUNT_; h++)
+        if (parse_words(L, "checklist", k_checklist[h + 1], &r->headers[h], h == D25_H_SELF || h == D25_H_CONTENT) < 0)
+            return -1;
+    r->text_match = 0.55;
+    r->text_warn = 0.85;
+    if (parse_double(L, "checklist", "text_match", &r->text_match) < 0 ||
+        parse_double(L, "checklist", "text_warn", &r->text_warn) < 0)
+        return -1;
+    if (check_keys(L, "progress", k_progress) < 0 || parse_words(L, "progress", "title", &r->progress_title, false) < 0)
+        return -1;
+    r->progress_min_rows = 3;
+    if (parse_int(L, "progress", "min_rows", 1, 100, &r->progress_min_rows, false) < 0)
+        return -1;
+
+    size_t cap_d = 0, cap_i = 0, cap_s = 0, cap_p = 0, cap_c = 0;
+    int nsec = iniparser_getnsec(L->d);
+    for (int i = 0; i < nsec; i++) {
+        const char *sec = iniparser_getsecname(L->d, i);
+        if (!sec)
+            continue;
+        int a, b;
+        if (strncmp(sec, "duty.", 5) == 0) {
+            if (check_keys(L, sec, k_duty) < 0 || d25_grow((void **)&r->duties, &cap_d, r->nduties + 1, sizeof *r->duties) < 0)
+                return L->err->code ? -1 : nomem(L);
+            d25_duty *d = &r->duties[r->nduties++];
+            memset(d, 0, sizeof *d);
+            d->n = atoi(sec + 5);
+            if (d->n < 1)
+                return bad(L, sec, NULL, "责任编号应为正整数");
+            if (dup_req(L, sec, "name", &d->name) < 0)
+                return -1;
+        } else if (strncmp(sec, "item.", 5) == 0) {
+            if (check_keys(L, sec, k_item) < 0 || d25_grow((void **)&r->items, &cap_i, r->nitems + 1, sizeof *r->items) < 0)
+                return L->err->code ? -1 : nomem(L);
+            d25_item *it = &r->items[r->nitems++];
+            memset(it, 0, sizeof *it);
+            it->n = atoi(sec + 5);
+            if (it->n < 1)
+                return bad(L, sec, NULL, "条目编号应为正整数");
+            if (parse_int(L, sec, "duty", 1, 99, &it->duty, true) < 0 || dup_req(L, sec, "name", &it->name) < 0)
+                return -1;
+            const char *ap = get(L, sec, "applies");
+            it->applies = strdup(ap && *ap ? ap : "all");
+            if (!it->applies)
+                return nomem(L);
+            if (check_applies(L, sec, it->applies) < 0)
+                return -1;
+        } else if (sub_code(sec, &a, &b)) {
+            if (check_keys(L, sec, k_sub) < 0 || d25_grow((void **)&r->subs, &cap_s, r->nsubs + 1, sizeof *r->subs) < 0)
+                return L->err->code ? -1 : nomem(L);
+            d25_subitem *s = &r->subs[r->nsubs++];
+            memset(s, 0, sizeof *s);
+            s->item = a;
+            s->sub = b;
+            snprintf(s->code, sizeof s->code, "%d.%d", a, b);
+            if (dup_req(L, sec, "text", &s->text) < 0 || dup_opt(L, sec, "basis", &s->basis) < 0 ||
+                dup_opt(L, sec, "penalty", &s->penalty) < 0 || dup_opt(L, sec, "source", &s->source) < 0)
+                return -1;
+            const char *ap = get(L, sec, "applies");
+            if (ap && *ap) {
+                if (!(s->applies = strdup(ap)))
+                    return nomem(L);
+                if (check_applies(L, sec, s->applies) < 0)
+                    return -1;
+            }
+            if (!(s->key = d25_fold_key(s->text)))
+                return nomem(L);
+        } else if (strncmp(sec, "progress.", 9) == 0) {
+            if (check_keys(L, sec, k_prow) < 0 || d25_grow((void **)&r->prows, &cap_p, r->nprows + 1, sizeof *r->prows) < 0)
+                return L->err->code ? -1 : nomem(L);
+            d25_prow *pr = &r->prows[r->nprows++];
+            memset(pr, 0, sizeof *pr);
+            pr->n = atoi(sec + 9);
+            if (pr->n < 1)
+                return bad(L, sec, NULL, "行号应为正整数");
+            if (dup_req(L, sec, "text", &pr->text) < 0 || parse_template(L, sec, pr) < 0)
+                return -1;
+        } else if (strncmp(sec, "cross.", 6) == 0) {
+            if (check_keys(L, sec, k_cross) < 0 || d25_grow((void **)&r->cross, &cap_c, r->ncross + 1, sizeof *r->cross) < 0)
+                return L->err->code ? -1 : nomem(L);
+            d25_cross *c = &r->cross[r->ncross++];
+            memset(c, 0, sizeof *c);
+            const char *code = get(L, sec, "item");
+            if (dup_req(L, sec, "field", &c->field) < 0)
+                return -1;
+            if (!code || !*code)
+                return bad(L, sec, "item", "缺少此项或为空");
+            snprintf(c->code, sizeof c->code, "%s", code);
+        } else if (strcmp(sec, "edition") && strcmp(sec, "status") && strcmp(sec, "checklist") &&
+                   strcmp(sec, "progress") && strcmp(sec, "fields")) {
+            return bad(L, sec, NULL, "未知的节（应为 edition、status、checklist、duty.N、item.N、N.M、progress、progress.N、fields、cross.N）");
+        }
+    }
+    /* Consistency: every sub-item's item exists, items' duties exist, no duplicates. */
+    if (r->nsubs == 0)
+        return d25_fail(L->err, D25_E_CONFIG, "规则文件 %s 没有任何子项（[N.M] 节）", L->path);
+    for (size_t i = 0; i < r->nitems; i++) {
+        bool found = false;
+        for (size_t d = 0; d < r->nduties; d++)
+            found |= r->duties[d].n == r->items[i].duty;
+        char sec[32];
+        snprintf(sec, sizeof sec, "item.%d", r->items[i].n);
+        if (!found)
+            return bad(L, sec, "duty", "没有这个编号的 [duty.N] 节");
+        for (size_t j = 0; j < i; j++)
+            if (r->items[j].n == r->items[i].n)
+                return bad(L, sec, NULL, "条目编号重复");
+    }
+    for (size_t i = 0; i < r->nsubs; i++) {
+        d25_subitem *s = &r->subs[i];
+        const d25_item *it = d25_rules_item(r, s->item);
+        if (!it)
+            return bad(L, s->code, NULL, "所属条目没有对应的 [item.N] 节");
+        if (!s->applies && !(s->applies = strdup(it->applies)))
+            return nomem(L);
+    }
+    for (size_t i = 0; i < r->ncross; i++) {
+        char sec[32];
+        snprintf(sec, sizeof sec, "cross.%zu", i + 1);
+        const d25_prow *row;
+        if (!d25_rules_field(r, r->cross[i].field, &row))
+            return bad(L, sec, "field", "推进情况表中没有这个空格");
+        if (!d25_rules_sub(r, r->cross[i].code))
+            return bad(L, sec, "item", "清单中没有这个子项");
+    }
+    const char *checks = get(L, "progress", "checks");
+    for (const char *p = checks ? checks : ""; *p;) {
+        size_t n = strcspn(p, "|");
+        char one[128];
+        snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one - 1 ? n : sizeof one - 1), p);
+        char *le = strstr(one, "<=");
+        const d25_prow *row;
+        if (!le)
+            return bad(L, "progress", "checks", "每项检查应写作 a<=b");
+        *le = '\0';
+        char *fa = one, *fb = le + 2;
+        const d25_pfield *A = d25_rules_field(r, fa, &row), *B = d25_rules_field(r, fb, &row);
+        if (!A || !B || A->type != D25_F_COUNT || B->type != D25_F_COUNT)
+            return bad(L, "progress", "checks", "比较的两项都应是推进情况表中的 count 空格");
+        if (d25_grow((void **)&r->checks, &(size_t){r->nchecks}, r->nchecks + 1, sizeof *r->checks) < 0)
+            return nomem(L);
+        d25_pcheck *ck = &r->checks[r->nchecks++];
+        ck->a = strdup(fa);
+        ck->b = strdup(fb);
+        if (!ck->a || !ck->b)
+            return nomem(L);
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    return 0;
+}
+
+d25_rules *d25_rules_load(const char *path, d25_error *err)
+{
+    d25_rules *r = calloc(1, sizeof *r);
+    if (!r) {
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        return NULL;
+    }
+    loader L = {.path = path, .err = err};
+    L.d = d25_ini_load(path, "规则文件", err);
+    if (!L.d || !(r->path = strdup(path)) || load_all(&L, r) < 0) {
+        if (L.d && err->code == D25_OK)
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+        if (L.d)
+            iniparser_freedict(L.d);
+        d25_rules_free(r);
+        return NULL;
+    }
+    iniparser_freedict(L.d);
+    return r;
+}
+
+void d25_rules_free(d25_rules *r)
+{
+    if (!r)
+        return;
+    free(r->path);
+    free(r->id);
+    free(r->name);
+    free(r->unit_word);
+    for (size_t i = 0; i < r->nduties; i++)
+        free(r->duties[i].name);
+    free(r->duties);
+    for (size_t i = 0; i < r->nitems; i++) {
+        free(r->items[i].name);
+        free(r->items[i].applies);
+    }
+    free(r->items);
+    for (size_t i = 0; i < r->nsubs; i++) {
+        d25_subitem *s = &r->subs[i];
+        free(s->text);
+        free(s->basis);
+        free(s->penalty);
+        free(s->source);
+        free(s->applies);
+        free(s->key);
+    }
+    free(r->subs);
+    for (int s = 0; s < D25_ST_COUNT_; s++)
+        words_free(&r->status[s]);
+    words_free(&r->checklist_title);
+    words_free(&r->progress_title);
+    for (int h = 0; h < D25_H_COUNT_; h++)
+        words_free(&r->headers[h]);
+    for (size_t i = 0; i < r->nprows; i++) {
+        d25_prow *p = &r->prows[i];
+        free(p->text);
+        free(p->key);
+        for (size_t k = 0; k < p->nlits; k++)
+            free(p->lits[k]);
+        free(p->lits);
+        for (size_t k = 0; k < p->nfields; k++) {
+            free(p->fields[k].name);
+            free(p->fields[k].label);
+        }
+        free(p->fields);
+    }
+    free(r->prows);
+    for (size_t i = 0; i < r->nchecks; i++) {
+        free(r->checks[i].a);
+        free(r->checks[i].b);
+    }
+    free(r->checks);
+    for (size_t i = 0; i < r->ncross; i++)
+        free(r->cross[i].field);
+    free(r->cross);
+    free(r);
+}
+
+const d25_subitem *d25_rules_sub(const d25_rules *r, const char *code)
+{
+    for (size_t i = 0; i < r->nsubs; i++)
+        if (strcmp(r->subs[i].code, code) == 0)
+            return &r->subs[i];
+    return NULL;
+}
+
+const d25_subitem *d25_rules_sub_at(const d25_rules *r, int item, int sub)
+{
+    for (size_t i = 0; i < r->nsubs; i++)
+        if (r->subs[i].item == item && r->subs[i].sub == sub)
+            return &r->subs[i];
+    return NULL;
+}
+
+const d25_item *d25_rules_item(const d25_rules *r, int n)
+{
+    for (size_t i = 0; i < r->nitems; i++)
+        if (r->items[i].n == n)
+            return &r->items[i];
+    return NULL;
+}
+
+const d25_pfield *d25_rules_field(const d25_rules *r, const char *name, const d25_prow **row)
+{
+    for (size_t i = 0; i < r->nprows; i++)
+        for (size_t k = 0; k < r->prows[i].nfields; k++)
+            if (strcmp(r->prows[i].fields[k].name, name) == 0) {
+                if (row)
+                    *row = &r->prows[i];
+                return &r->prows[i].fields[k];
+            }
+    return NULL;
+}
+
+/* ---- self-check statuses ---- */
+
+static bool is_sep(uint32_t cp)
+{
+    return cp == 0 || (cp < 0x80 && !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z')));
+}
+
+static bool is_word_cp(uint32_t cp)
+{
+    return d25_is_cjk(cp) || (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9');
+}
+
+/* Longest term matching at s; returns its status, *len its byte length. */
+static d25_status match_at(const d25_rules *r, const char *s, bool at_start, size_t *len)
+{
+    d25_status best = D25_ST_NONE;
+    size_t blen = 0;
+    for (int st = D25_ST_DONE; st < D25_ST_COUNT_; st++) {
+        for (size_t i = 0; i < r->status[st].n; i++) {
+            const char *w = r->status[st].v[i];
+            size_t wl = strlen(w);
+            if (wl <= blen || strncmp(s, w, wl) != 0)
+                continue;
+            /* A one-character word (是, 有, y) stands alone: nothing but
+             * punctuation after it, nothing but punctuation before it. */
+            const char *q = w;
+            uint32_t first = d25_utf8_next(&q);
+            if (!*q && is_word_cp(first)) {
+                const char *after = s + wl;
+                if (!is_sep(d25_utf8_next(&after)) || !at_start)
+                    continue;
+            }
+            best = (d25_status)st;
+            blen = wl;
+        }
+    }
+    *len = blen;
+    return best;
+}
+
+static bool is_box(uint32_t cp, bool checked)
+{
+    if (checked)
+        return cp == 0x2611 || cp == 0x2612 || cp == 0x25A0 || cp == 0x2714 || cp == 0x2713 || cp == 0x221A;
+    return cp == 0x2610 || cp == 0x25A1;
+}
+
+d25_status d25_rules_status(const d25_rules *r, const char *raw, char **remark)
+{
+    if (remark)
+        *remark = NULL;
+    char *f = d25_fold(raw);
+    if (!f)
+        return D25_ST_NONE;
+    d25_status st = D25_ST_NONE;
+    const char *rest = "";
+    /* A row of boxes ("☑已落实 ☐未落实"): the word after the ticked box counts. */
+    bool boxes = false;
+    for (const char *p = f; *p;)
+        if (is_box(d25_utf8_next(&p), false))
+            boxes = true;
+    if (boxes) {
+        for (const char *p = f; *p;) {
+            uint32_t cp = d25_utf8_next(&p);
+            size_t len;
+            if (is_box(cp, true) && (st = match_at(r, p, true, &len)) != D25_ST_NONE) {
+                rest = "";
+                break;
+            }
+        }
+    } else {
+        bool at_start = true;
+        for (const char *p = f; *p;) {
+            size_t len;
+            st = match_at(r, p, at_start, &len);
+            if (st != D25_ST_NONE) {
+                /* "未/不/没" before a "done" word found later negates it. */
+                if (st == D25_ST_DONE && p > f) {
+                    const char *q = f, *prev = f;
+                    uint32_t pc = 0;
+                    while (q < p) {
+                        prev = q;
+                        pc = d25_utf8_next(&q);
+                    }
+                    (void)prev;
+                    if (pc == 0x672A || pc == 0x4E0D || pc == 0x6CA1)
+                        st = D25_ST_NOT_DONE;
+                }
+                rest = p + len;
+                break;
+            }
+            uint32_t cp = d25_utf8_next(&p);
+            at_start = is_sep(cp);
+        }
+    }
+    if (remark) {
+        while (*rest && is_sep((unsigned char)*rest) && (unsigned char)*rest < 0x80)
+            rest++;
+        *remark = strdup(rest);
+    }
+    free(f);
+    return st;
+}

@@ -1,0 +1,136 @@
+/*
+ * rules: a campaign edition's rule set, loaded from an INI file
+ * (config/rules-education.ini documents the format): the duties, items and
+ * sub-items of the checklist with their basis, penalty and applicability;
+ * the words for each self-check status; the checklist's header words; the
+ * progress table's rows as templates with typed blanks; the checks between
+ * progress fields and between the two forms.
+ *
+ * Nothing about one edition is in code: a new edition is a new file.
+ *
+ * Ownership: d25_rules_load() returns a d25_rules that owns every string in
+ * it; d25_rules_free() releases it.  Lookups return pointers into it.
+ */
+#ifndef D25_RULES_RULES_H
+#define D25_RULES_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../util/error.h"
+
+typedef enum {
+    D25_ST_NONE = 0,   /* empty or not recognised */
+    D25_ST_DONE,       /* 已落实 */
+    D25_ST_PARTIAL,    /* 部分落实 */
+    D25_ST_NOT_DONE,   /* 未落实 */
+    D25_ST_NA,         /* 不适用 */
+    D25_ST_COUNT_
+} d25_status;
+
+/* "done", "partial", "not_done", "not_applicable", or NULL for NONE. */
+const char *d25_status_name(d25_status s);
+/* 已落实 / 部分落实 / 未落实 / 不适用 / "". */
+const char *d25_status_label(d25_status s);
+
+typedef struct {
+    int n;
+    char *name;
+} d25_duty;
+
+typedef struct {
+    int n, duty;
+    char *name;
+    char *applies;   /* "all" or "type:X|flag:Y" */
+} d25_item;
+
+typedef struct {
+    char code[16];   /* "22.3" */
+    int item, sub;
+    char *text, *basis, *penalty, *source;
+    char *applies;   /* the item's unless the sub-item overrides it */
+    char *key;       /* d25_fold_key(text), for matching */
+} d25_subitem;
+
+typedef enum { D25_F_YESNO, D25_F_HAVENOT, D25_F_MONTH, D25_F_DAY, D25_F_COUNT, D25_F_TEXT } d25_ftype;
+
+typedef struct {
+    char *name;      /* identifier, e.g. "hazards_found" */
+    char *label;     /* Chinese, from [fields], or the name */
+    d25_ftype type;
+} d25_pfield;
+
+typedef struct {
+    int n;           /* row number in the printed table */
+    char *text;      /* the template as written, blanks shown as ＿＿ */
+    char **lits;     /* nlits = nfields + 1 folded literals around the blanks */
+    size_t nlits;
+    d25_pfield *fields;
+    size_t nfields;
+    char *key;       /* fold_key of the literals, for recognising the row */
+} d25_prow;
+
+typedef struct {
+    char *a, *b;     /* field a <= field b */
+} d25_pcheck;
+
+typedef struct {
+    char *field;
+    char code[16];
+} d25_cross;
+
+typedef struct {
+    char **v;        /* folded */
+    size_t n;
+} d25_words;
+
+enum {
+    D25_H_SELF, D25_H_CONTENT, D25_H_CATEGORY, D25_H_BASIS, D25_H_PENALTY, D25_H_SUPERVISION,
+    D25_H_MEASURE, D25_H_DEADLINE, D25_H_REMARK, D25_H_COUNT_
+};
+
+typedef struct {
+    char *path;
+    char *id, *name, *unit_word;
+    int deadline_day;
+    d25_duty *duties;
+    size_t nduties;
+    d25_item *items;
+    size_t nitems;
+    d25_subitem *subs;
+    size_t nsubs;
+    d25_words status[D25_ST_COUNT_];  /* index by d25_status; [NONE] unused */
+    d25_words checklist_title;
+    d25_words headers[D25_H_COUNT_];
+    double text_match, text_warn;
+    d25_words progress_title;
+    int progress_min_rows;
+    d25_prow *prows;
+    size_t nprows;
+    d25_pcheck *checks;
+    size_t nchecks;
+    d25_cross *cross;
+    size_t ncross;
+} d25_rules;
+
+/* NULL with err set (D25_E_CONFIG naming file, section, key and line). */
+d25_rules *d25_rules_load(const char *path, d25_error *err);
+void d25_rules_free(d25_rules *r);
+
+const d25_subitem *d25_rules_sub(const d25_rules *r, const char *code);
+const d25_subitem *d25_rules_sub_at(const d25_rules *r, int item, int sub);
+const d25_item *d25_rules_item(const d25_rules *r, int n);
+const d25_pfield *d25_rules_field(const d25_rules *r, const char *name, const d25_prow **row);
+
+/* Does an "applies" expression match a unit of this type with these flags
+ * ("|"- or ";"-separated)? */
+bool d25_applies(const char *expr, const char *type, const char *flags);
+
+/* Classify a self-check cell.  *remark (may be NULL) gets the folded text
+ * after the status words, malloc'd, "" when none; the caller frees it. */
+d25_status d25_rules_status(const d25_rules *r, const char *raw, char **remark);
+
+/* Does folded text contain any of the folded words? */
+bool d25_words_in(const d25_words *w, const char *folded);
+
+#endif

@@ -1,0 +1,276 @@
+/* fold: canonical text for matching (see fold.h). */
+#include "fold.h"
+#include "buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t d25_utf8_next(const char **p)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    uint32_t c = s[0];
+    if (c < 0x80) {
+        *p += c ? 1 : 0;
+        return c;
+    }
+    int len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+    if (len == 0 || c > 0xF4) {
+        *p += 1;
+        return 0xFFFD;
+    }
+    uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *p += i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    *p += len;
+    return cp;
+}
+
+size_t d25_utf8_len(const char *s)
+{
+    size_t n = 0;
+    while (*s) {
+        d25_utf8_next(&s);
+        n++;
+    }
+    return n;
+}
+
+bool d25_is_cjk(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x2FA1F) || cp == 0x3007;
+}
+
+static bool is_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' || cp == 0xA0 ||
+           cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F || cp == 0xFEFF;
+}
+
+/* The folded code point, or 0 to drop it. */
+static uint32_t fold_cp(uint32_t cp)
+{
+    if (cp >= 0xFF01 && cp <= 0xFF5E) /* full-width ASCII */
+        cp -= 0xFEE0;
+    if (cp >= 'A' && cp <= 'Z')
+        return cp + 32;
+    if (is_space(cp) || cp == '_' || cp == 0x2026 /* … */ || cp == 0xFE4D || cp == 0xFE4E || cp == 0xFE4F)
+        return 0;
+    switch (cp) {
+    case 0x3001: /* 、 */
+    case 0xFF64:
+        return ',';
+    case 0x3002: /* 。 */
+    case 0xFF61:
+        return '.';
+    case 0x201C:
+    case 0x201D:
+    case 0x300C:
+    case 0x300D:
+    case 0x300E:
+    case 0x300F:
+        return '"';
+    case 0x2018:
+    case 0x2019:
+        return '\'';
+    case 0x2014: /* — */
+    case 0x2013:
+    case 0x2012:
+    case 0x2015:
+    case 0x2212:
+    case 0x2500:
+        return '-';
+    case 0x3010: /* 【 】 */
+        return '[';
+    case 0x3011:
+        return ']';
+    case 0x3014:
+        return '(';
+    case 0x3015:
+        return ')';
+    case 0x00B7:
+    case 0x30FB:
+        return '.';
+    case 0x2215: /* ∕ division slash */
+        return '/';
+    default:
+        return cp;
+    }
+}
+
+static char *fold_impl(const char *s, bool key_only)
+{
+    d25_buf b = {0};
+    if (d25_buf_reserve(&b, strlen(s) + 1) < 0)
+        return NULL;
+    const char *p = s;
+    while (*p) {
+        uint32_t cp = d25_utf8_next(&p);
+        const char *q = p;
+        if (d25_utf8_next(&q) == 0x0336) { /* struck through: not written */
+            while (*p) {
+                q = p;
+                if (d25_utf8_next(&q) != 0x0336)
+                    break;
+                p = q;
+            }
+            continue;
+        }
+        if (cp == 0x0336)
+            continue;
+        uint32_t f = fold_cp(cp);
+        if (!f)
+            continue;
+        if (key_only && !(d25_is_cjk(f) || (f >= '0' && f <= '9') || (f >= 'a' && f <= 'z')))
+            continue;
+        if (d25_buf_put_utf8(&b, f) < 0) {
+            d25_buf_free(&b);
+            return NULL;
+        }
+    }
+    d25_buf_cstr(&b);
+    return d25_buf_steal(&b);
+}
+
+char *d25_fold(const char *s)
+{
+    return fold_impl(s ? s : "", false);
+}
+
+char *d25_fold_key(const char *s)
+{
+    return fold_impl(s ? s : "", true);
+}
+
+/* Decode s into a code point array (caller frees); *n its length. */
+static uint32_t *decode(const char *s, size_t *n)
+{
+    size_t len = d25_utf8_len(s);
+    uint32_t *v = malloc((len + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    size_t i = 0;
+    while (*s)
+        v[i++] = d25_utf8_next(&s);
+    *n = i;
+    return v;
+}
+
+size_t d25_text_distance(const char *a, const char *b, size_t max)
+{
+    size_t na, nb;
+    uint32_t *va = decode(a, &na), *vb = decode(b, &nb);
+    size_t *row = malloc((nb + 1) * sizeof *row);
+    size_t result = max + 1;
+    if (!va || !vb || !row)
+        goto out;
+    if ((na > nb ? na - nb : nb - na) > max)
+        goto out;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0], best = i;
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t v = diag + (va[i - 1] != vb[j - 1]);
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            if (up + 1 < v)
+                v = up + 1;
+            row[j] = v;
+            diag = up;
+            if (v < best)
+                best = v;
+        }
+        if (best > max)
+            goto out;
+    }
+    result = row[nb] <= max ? row[nb] : max + 1;
+out:
+    free(va);
+    free(vb);
+    free(row);
+    return result;
+}
+
+double d25_text_similarity(const char *a, const char *b)
+{
+    size_t la = d25_utf8_len(a), lb = d25_utf8_len(b);
+    size_t longer = la > lb ? la : lb;
+    if (longer == 0)
+        return 1.0;
+    size_t d = d25_text_distance(a, b, longer);
+    return 1.0 - (double)d / (double)longer;
+}
+
+static int cn_digit(uint32_t cp)
+{
+    static const uint32_t digits[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
+    for (int i = 0; i < 10; i++)
+        if (digits[i] == cp)
+            return i;
+    if (cp == 0x96F6) /* 零 */
+        return 0;
+    if (cp == 0x4E24) /* 两 */
+        return 2;
+    return -1;
+}
+
+long d25_parse_cn_number(const char **p)
+{
+    const char *s = *p;
+    const char *q = s;
+    uint32_t cp = d25_utf8_next(&q);
+    if (cp >= 0xFF10 && cp <= 0xFF19)
+        cp -= 0xFEE0;
+    if (cp >= '0' && cp <= '9') {
+        long v = 0;
+        const char *last = s;
+        for (;;) {
+            const char *r = last;
+            uint32_t c = d25_utf8_next(&r);
+            if (c >= 0xFF10 && c <= 0xFF19)
+                c -= 0xFEE0;
+            if (c < '0' || c > '9')
+                break;
+            if (v > 100000000L)
+                return -1;
+            v = v * 10 + (long)(c - '0');
+            last = r;
+        }
+        *p = last;
+        return v;
+    }
+    /* Chinese numerals: 二十五, 十二, 一百零三, 三 */
+    long total = 0, digit = -1;
+    bool any = false;
+    const char *last = s;
+    for (;;) {
+        const char *r = last;
+        uint32_t c = d25_utf8_next(&r);
+        int d = cn_digit(c);
+        long unit = c == 0x5341 ? 10 : c == 0x767E ? 100 : c == 0x5343 ? 1000 : 0;
+        if (d >= 0) {
+            digit = d;
+        } else if (unit) {
+            total += (digit < 0 ? 1 : digit) * unit;
+            digit = -1;
+        } else {
+            break;
+        }
+        any = true;
+        last = r;
+    }
+    if (!any)
+        return -1;
+    if (digit > 0)
+        total += digit;
+    *p = last;
+    return total;
+}
