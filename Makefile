@@ -93,7 +93,8 @@ valgrind: deps build/duty25 build/test_unit
 	$(Q)tests/valgrind.sh
 
 run: deps build/duty25
-	$(Q)./build/duty25 dump samples/*.docx samples/*.xlsx
+	$(Q)./build/duty25 validate --period 2026-10 samples/2026-10/*
+	$(Q)./build/duty25 validate --period 2026-11 samples/2026-11/*
 
 # ---- fuzzing (clang + libFuzzer) ----
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CPPFLAGS) -Itests/fuzz

@@ -45,6 +45,7 @@ for variant in "" asan; do
         { echo "fixture generation failed:"; cat "$log/fixtures.log"; exit 1; }
     suite "unit ($tag)" env D25_FIXTURES=build/fixtures "$b/test_unit"
     suite "cli ($tag)" tests/cli/run.sh "$b/duty25" build/fixtures
+    suite "samples ($tag)" $PY tests/samples/check.py "$b/duty25"
     suite "corpus ($tag)" $PY tests/corpus/compare.py "$b/duty25"
 done
 

@@ -25,6 +25,7 @@ static const char usage[] =
     "  --period YYYY-MM   本次收取的月份；报表月份不同即退回\n"
     "  --format text      中文文本（默认）\n"
     "  --format json      JSON，供其他程序使用\n"
+    "  --answers          JSON 中另附读到的各子项自查结论和推进情况各空格的值\n"
     "  --rules 文件       使用另一套规则（默认取配置 [campaign] rules）\n"
     "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
     "  --codes            列出全部检查项代码及说明\n"
@@ -66,7 +67,40 @@ static void print_text(const d25_result *r)
         printf("   结论：退回（%d 个错误%s）\n", r->errors, r->warnings ? "，另有提醒" : "");
 }
 
-static void print_json(FILE *o, const d25_result *r, bool first)
+/* What was read: each sub-item's status and each progress value. */
+static void print_answers(FILE *o, const d25_result *r)
+{
+    fputs(",\"answers\":{\"checklist\":{", o);
+    bool first = true;
+    for (size_t i = 0; i < r->form.checklist.n; i++) {
+        const d25_crow *row = &r->form.checklist.rows[i];
+        if (!row->sub)
+            continue;
+        fputs(first ? "" : ",", o);
+        first = false;
+        d25_json_str(o, row->sub->code);
+        fputc(':', o);
+        d25_json_str(o, d25_status_name(row->status));
+    }
+    fputs("},\"progress\":{", o);
+    for (size_t i = 0; i < r->form.progress.n; i++) {
+        const d25_pval *v = &r->form.progress.vals[i];
+        fputs(i ? "," : "", o);
+        d25_json_str(o, v->field->name);
+        fputc(':', o);
+        if (v->state != D25_PV_OK)
+            fputs("null", o);
+        else if (v->field->type == D25_F_YESNO || v->field->type == D25_F_HAVENOT)
+            fputs(v->value ? "true" : "false", o);
+        else if (v->field->type == D25_F_TEXT)
+            d25_json_str(o, v->raw);
+        else
+            fprintf(o, "%ld", v->value);
+    }
+    fputs("}}", o);
+}
+
+static void print_json(FILE *o, const d25_result *r, bool first, bool answers)
 {
     fputs(first ? "{\"file\":" : ",{\"file\":", o);
     d25_json_str(o, r->file);
@@ -100,7 +134,10 @@ static void print_json(FILE *o, const d25_result *r, bool first)
         d25_json_str(o, f->message);
         fputc('}', o);
     }
-    fputs("]}", o);
+    fputc(']', o);
+    if (answers)
+        print_answers(o, r);
+    fputc('}', o);
 }
 
 int cmd_validate(int argc, char **argv, const d25_global *g)
@@ -109,10 +146,11 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         {"period", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
         {"rules", required_argument, NULL, 'r'},  {"units", required_argument, NULL, 'u'},
         {"codes", no_argument, NULL, 'c'},        {"help", no_argument, NULL, 'h'},
+        {"answers", no_argument, NULL, 'a'},
         {NULL, 0, NULL, 0},
     };
     const char *period_arg = NULL, *format = "text", *rules_path = NULL, *units_path = NULL;
-    bool codes = false;
+    bool codes = false, answers = false;
     optind = 1;
     opterr = 0;
     int c;
@@ -123,6 +161,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         case 'r': rules_path = optarg; break;
         case 'u': units_path = optarg; break;
         case 'c': codes = true; break;
+        case 'a': answers = true; break;
         case 'h': fputs(usage, stdout); return D25_EXIT_OK;
         default:
             fprintf(stderr, "duty25 validate：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
@@ -179,7 +218,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         else
             rejected++;
         if (json)
-            print_json(stdout, &res, i == optind);
+            print_json(stdout, &res, i == optind, answers);
         else
             print_text(&res);
         d25_result_free(&res);

@@ -16,7 +16,8 @@ static int header_role(const d25_rules *r, const char *folded)
 {
     static const int order[] = {D25_H_SUPERVISION, D25_H_SELF, D25_H_MEASURE, D25_H_DEADLINE, D25_H_BASIS,
                                 D25_H_PENALTY, D25_H_REMARK, D25_H_CONTENT, D25_H_CATEGORY};
-    if (!folded[0] || d25_utf8_len(folded) > 16)
+    /* A header cell is a short label, not a sentence that mentions one. */
+    if (!folded[0] || d25_utf8_len(folded) > 10 || (folded[0] >= '0' && folded[0] <= '9'))
         return ROLE_NONE;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (d25_words_in(&r->headers[order[i]], folded))
@@ -31,7 +32,10 @@ static bool header_row(const d25_rules *rules, const d25_grid *g, uint32_t r, in
     bool self = false, content = false;
     for (uint32_t c = 0; c < g->ncols; c++) {
         roles[c] = ROLE_NONE;
-        char *f = d25_fold(d25_grid_shown(g, r, c));
+        /* Own text, or a span's within this row; not a merge from above. */
+        const d25_gcell *x = d25_grid_at(g, r, c);
+        const char *t = x->orow < 0 ? x->text : x->orow == (int)r ? d25_grid_shown(g, r, c) : "";
+        char *f = d25_fold(t);
         if (!f)
             return false;
         roles[c] = header_role(rules, f);

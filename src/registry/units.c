@@ -242,9 +242,17 @@ d25_registry *d25_registry_load(const char *path, d25_error *err)
         char *h = d25_fold(fields[i]);
         if (!h)
             goto oom;
-        for (int c = 0; c < C_COUNT_; c++)
-            if (strcmp(h, columns[c].en) == 0 || strcmp(h, columns[c].zh) == 0 || strcmp(h, columns[c].zh2) == 0)
+        for (int c = 0; c < C_COUNT_; c++) {
+            /* folding drops "_": compare folded names with folded names */
+            char *en = d25_fold(columns[c].en);
+            if (!en) {
+                free(h);
+                goto oom;
+            }
+            if (strcmp(h, en) == 0 || strcmp(h, columns[c].zh) == 0 || strcmp(h, columns[c].zh2) == 0)
                 colidx[c] = i;
+            free(en);
+        }
         free(h);
     }
     free_fields(fields, (size_t)n);

@@ -347,7 +347,7 @@ static int load_all(loader *L, d25_rules *r)
         if (parse_words(L, "checklist", k_checklist[h + 1], &r->headers[h], h == D25_H_SELF || h == D25_H_CONTENT) < 0)
             return -1;
     r->text_match = 0.55;
-    r->text_warn = 0.85;
+    r->text_warn = 0.75;
     if (parse_double(L, "checklist", "text_match", &r->text_match) < 0 ||
         parse_double(L, "checklist", "text_warn", &r->text_warn) < 0)
         return -1;

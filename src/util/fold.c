@@ -108,6 +108,7 @@ static char *fold_impl(const char *s, bool key_only)
     d25_buf b = {0};
     if (d25_buf_reserve(&b, strlen(s) + 1) < 0)
         return NULL;
+    d25_buf_clear(&b); /* terminated even when nothing is appended */
     const char *p = s;
     while (*p) {
         uint32_t cp = d25_utf8_next(&p);

@@ -151,10 +151,10 @@ static void applies_reason(const char *expr, const d25_unit *u, char *out, size_
         snprintf(one, sizeof one, "%.*s", (int)(l < 63 ? l : 63), p);
         if (d25_applies(one, u->type, u->flags)) {
             if (strncmp(one, "type:", 5) == 0) {
-                snprintf(out, n, "单位名册中本单位为%s", d25_unit_type_label(one + 5));
+                snprintf(out, n, "单位名册中本单位为%s，本条适用于本单位", d25_unit_type_label(one + 5));
             } else {
                 const char *lab = flag_label(one + 5, strlen(one + 5));
-                snprintf(out, n, "单位名册中本单位为%s", lab ? lab : one + 5);
+                snprintf(out, n, "单位名册中本单位为%s，本条适用于本单位", lab ? lab : one + 5);
             }
             return;
         }
@@ -296,7 +296,7 @@ static int check_checklist(const d25_vctx *ctx, d25_result *res)
             char why[256];
             applies_reason(s->applies, res->unit, why, sizeof why);
             rc = add(res, "STATUS_NA_NOT_ALLOWED", self_place, s->code,
-                     "子项 %s“%s”填了“%s”，但%s，本条适用：请如实填写“已落实”“部分落实”或“未落实”。", s->code, q, raw, why);
+                     "子项 %s“%s”填了“%s”，但%s：请如实填写“已落实”“部分落实”或“未落实”。", s->code, q, raw, why);
             continue;
         }
         if ((row->status == D25_ST_NOT_DONE || row->status == D25_ST_PARTIAL) &&
@@ -492,7 +492,7 @@ static int check_signature(d25_result *res)
                 place = sg->place[k];
         }
     if (missing[0] && add(res, "SIGNATURE_INCOMPLETE", place ? place : "", NULL,
-                          "表下方的 %s 未填写：请补全，联系电话请留能找到填报人的号码。", missing) < 0)
+                          "表下方的%s未填写：请补全（联系电话请留能找到填报人的号码）。", missing) < 0)
         return -1;
     if (sg->v[D25_SIG_PHONE] && !plausible_phone(sg->v[D25_SIG_PHONE])) {
         char q[96];

@@ -78,10 +78,10 @@ PYEOF
 then echo "ok $n - json follows the contract"; else echo "not ok $n - json follows the contract"; fails=$((fails + 1)); fi
 
 # --- the shipped samples (what `make run` shows): values a person reads in them
-check "samples are read" 0 "$BIN" dump samples/*.docx samples/*.xlsx
-expect "checklist: item 1.4 self-check as written" "未落实，整改措施：本月内在校门口公示栏公示" "$T/out"
-expect "checklist: category cell merged down" "\[3,1\] 与\[2,1\]合并" "$T/out"
-expect "progress: row 9 counts as written" "已检查 12 次，发现隐患 9 条，已完成整改 7 条" "$T/out"
+check "samples are read" 0 "$BIN" dump samples/2026-11/*
+expect "checklist: merged item cell as written" "（一）压紧压实主要负责人第一责任" "$T/out"
+expect "checklist: a vertical merge is reported" "与\[[0-9]*,1\]合并" "$T/out"
+expect "progress: row 9 read from a sheet" "B12 .*已检查" "$T/out"
 
 # --- configuration
 printf '[reader]\nmax_entries = 77\nmax_ratio = lots\n' >"$T/bad.ini"
