@@ -281,12 +281,22 @@ static int read_rows(d25_checklist *cl, const d25_rules *rules, const d25_grid *
             if (!copy)
                 return -1;
             char *save = NULL;
+            bool after_sub = false; /* the previous line of this cell was a sub-item */
             for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 line_parse lp;
                 parse_line(line, cur_item, &lp);
-                if (!lp.is_sub || !lp.text || !lp.text[0])
+                if (!lp.is_sub || !lp.text || !lp.text[0]) {
+                    after_sub = false;
                     continue;
+                }
                 bool num = lp.sub > 0;
+                if (!num && after_sub && best.text) {
+                    /* a line break inside the sub-item's text: join it */
+                    size_t l = strlen(best_text);
+                    snprintf(best_text + l, sizeof best_text - l, "%s", lp.text);
+                    continue;
+                }
+                after_sub = true;
                 /* Prefer a numbered line; an unnumbered one only from a
                  * content column (the category column names duties and items). */
                 if (!num && (numbered_sub || roles[c] == D25_H_CATEGORY))

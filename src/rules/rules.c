@@ -695,7 +695,8 @@ d25_status d25_rules_status(const d25_rules *r, const char *raw, char **remark)
                         pc = d25_utf8_next(&q);
                     }
                     (void)prev;
-                    if (pc == 0x672A || pc == 0x4E0D || pc == 0x6CA1)
+                    /* 未 不 没 待 */
+                    if (pc == 0x672A || pc == 0x4E0D || pc == 0x6CA1 || pc == 0x5F85)
                         st = D25_ST_NOT_DONE;
                 }
                 rest = p + len;

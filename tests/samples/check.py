@@ -185,5 +185,28 @@ with tempfile.TemporaryDirectory() as tmp:
         [("STATUS_NA_NOT_ALLOWED", "23.1")]
     tap(ok, "enterprise rule set: 不适用 where its item 23 applies is an error", (doc, err))
 
+# Line breaks inside a sub-item's text and a row of ticked boxes, as people type them.
+with tempfile.TemporaryDirectory() as tmp:
+    d = docx.Document()
+    d.add_paragraph("示范区教育系统落实企业主体责任百日攻坚六大责任25条内容清单（2026年11月）")
+    t = d.add_table(rows=4, cols=3)
+    for i, h in enumerate(["类别", "内容", "单位自查情况"]):
+        t.cell(0, i).text = h
+    t.cell(1, 0).text = "（一）压紧压实主要负责人第一责任"
+    t.cell(1, 1).text = "1.单位主要负责人应严格\n履行安法规定的七条职责"
+    t.cell(1, 2).text = "已落实"
+    t.cell(2, 1).text = "2.每年6月、12月底围绕职责\n撰写履职报告"
+    t.cell(2, 2).text = "☐已落实 ☑未落实"
+    t.cell(3, 1).text = "３．向全体职工报告履职情况"
+    t.cell(3, 2).text = "部分落实"
+    d.add_paragraph("填报单位（盖章）：示范区实验小学  填报人：王建国  联系电话：13812340001  填报时间：2026年11月20日")
+    p = os.path.join(tmp, "换行.docx")
+    d.save(p)
+    code, doc, err = validate("2026-11", [p])
+    f = doc["files"][0] if doc else {}
+    ok = doc is not None and f["answers"]["checklist"] == {"1.1": "done", "1.2": "not_done", "1.3": "partial"} and \
+        not [x for x in f["findings"] if x["code"] not in ("SUBITEM_MISSING",)]
+    tap(ok, "line breaks inside sub-item texts, ticked boxes, full-width numbering", (f, err))
+
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

@@ -24,5 +24,6 @@ int run_xlsx_tests(void);
 int run_docx_tests(void);
 int run_package_tests(void);
 int run_config_tests(void);
+int run_rules_tests(void);
 
 #endif

@@ -50,5 +50,6 @@ int main(void)
     failed += run_docx_tests();
     failed += run_package_tests();
     failed += run_config_tests();
+    failed += run_rules_tests();
     return failed ? 1 : 0;
 }
