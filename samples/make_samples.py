@@ -573,10 +573,10 @@ def flawed():
     src = open(p, "rb").read()
     p2 = path("城西小学-2026年11月-损坏.docx")
     open(p2, "wb").write(src[: len(src) // 2])
-    expect(p2, None, None, "rejected", ["FILE_UNREADABLE"])
+    expect(p2, None, None, "rejected", ["FILE_UNREADABLE"], findings=[{"code": "FILE_UNREADABLE", "place": ""}])
     p2 = path("城西小学-2026年11月-旧版.doc")
     open(p2, "wb").write(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + b"WordDocument" + b"\0" * 500)
-    expect(p2, None, None, "rejected", ["FILE_UNREADABLE"])
+    expect(p2, None, None, "rejected", ["FILE_UNREADABLE"], findings=[{"code": "FILE_UNREADABLE", "place": ""}])
 
     # FORM_NOT_FOUND: a Word file with some other table
     p2 = path("城西小学-2026年11月-其他表格.docx")
@@ -586,7 +586,7 @@ def flawed():
     for i, h in enumerate(["姓名", "部门", "签到"]):
         t.cell(0, i).text = h
     doc.save(p2)
-    expect(p2, None, None, "rejected", ["FORM_NOT_FOUND"])
+    expect(p2, None, None, "rejected", ["FORM_NOT_FOUND"], findings=[{"code": "FORM_NOT_FOUND", "place": ""}])
 
     # UNIT_MISSING: no 填报单位 and a file name naming no unit
     p2 = path("2026年11月-无单位.xlsx")
@@ -596,21 +596,23 @@ def flawed():
     last = xlsx_progress_sheet(ws, v, "plain", rng, P)
     ws.cell(row=last + 2, column=2, value="填报人：%s    联系电话：%s    填报时间：2026年11月20日" % (u["contact"], u["phone"]))
     wb.save(p2)
-    expect(p2, None, P, "rejected", ["UNIT_MISSING", "SIGNATURE_INCOMPLETE"], forms=("progress",))
+    expect(p2, None, P, "rejected", ["UNIT_MISSING", "SIGNATURE_INCOMPLETE"], forms=("progress",),
+           findings=[{"code": "UNIT_MISSING", "place": ""}, {"code": "SIGNATURE_INCOMPLETE", "place": ""}])
 
     # UNIT_UNKNOWN: a misspelt unit name (the suggestion must name the real one)
     bad = dict(u, name="示范区城西小校")
     p2 = path("2026年11月-单位名称有误.docx")
     write_docx(p2, bad, P, None, v, "plain", rng)
     expect(p2, None, P, "rejected", ["UNIT_UNKNOWN"], forms=("progress",),
-           findings=[{"code": "UNIT_UNKNOWN", "message_contains": "示范区城西小学"}])
+           findings=[{"code": "UNIT_UNKNOWN", "message_contains": "示范区城西小学", "place": "第5段"}])
 
     # UNIT_INACTIVE: 小太阳幼儿园 closed after October
     y8 = unit_by("SF-Y008")
     a8 = clean_ans(y8)
     p2 = path("小太阳幼儿园-2026年11月-已停用.docx")
     write_docx(p2, y8, P, None, progress_values(y8, P, random.Random("y8"), a8), "plain", rng)
-    expect(p2, y8, P, "rejected", ["UNIT_INACTIVE"], forms=("progress",))
+    expect(p2, y8, P, "rejected", ["UNIT_INACTIVE"], forms=("progress",),
+           findings=[{"code": "UNIT_INACTIVE", "place": ""}])
 
     # PERIOD_MISSING: no month in the title, the file name or the date
     p2 = path("城西小学-推进情况-无月份.docx")
@@ -619,18 +621,21 @@ def flawed():
     docx_progress_table(doc, v, "plain", rng)
     para(doc, "填报单位（盖章）：%s    填报人：%s    联系电话：%s    填报时间：" % (u["name"], u["contact"], u["phone"]))
     doc.save(p2)
-    expect(p2, u, None, "rejected", ["PERIOD_MISSING", "SIGNATURE_INCOMPLETE"], forms=("progress",))
+    expect(p2, u, None, "rejected", ["PERIOD_MISSING", "SIGNATURE_INCOMPLETE"], forms=("progress",),
+           findings=[{"code": "PERIOD_MISSING", "place": ""}, {"code": "SIGNATURE_INCOMPLETE", "place": "第2段"}])
 
     # PERIOD_MISMATCH: September's return sent in November
     p2 = path("城西小学-2026年9月-推进情况.docx")
     write_docx(p2, u, "2026-09", None, v, "plain", rng)
-    expect(p2, u, "2026-09", "rejected", ["PERIOD_MISMATCH"], forms=("progress",))
+    expect(p2, u, "2026-09", "rejected", ["PERIOD_MISMATCH"], forms=("progress",),
+           findings=[{"code": "PERIOD_MISMATCH", "place": "第3段"}])
 
     # SUBITEM_MISSING: 1.3 and all of item 9 removed
     p2 = path("城西小学-2026年11月-缺子项.docx")
     write_docx(p2, u, P, a, None, checklist_kw={"drop": ("1.3", "9.1", "9.2", "9.3", "9.4", "9.5")})
     expect(p2, u, P, "rejected", ["SUBITEM_MISSING"], forms=("checklist",),
-           findings=[{"code": "SUBITEM_MISSING", "item": "1.3"}, {"code": "SUBITEM_MISSING", "item": "9"}])
+           findings=[{"code": "SUBITEM_MISSING", "item": "1.3", "place": "表格1"},
+                     {"code": "SUBITEM_MISSING", "item": "9", "place": "表格1"}])
 
     # SUBITEM_DUPLICATE: 5.2 twice
     dup = {"duty": "1", "item": 5, "code": "5.2", "text": "2.将安全生产投入纳入年度计划和财务预算，保障安全生产支出",
@@ -638,14 +643,15 @@ def flawed():
     p2 = path("城西小学-2026年11月-重复子项.xlsx")
     write_xlsx(p2, u, P, a, None, checklist_kw={"extra": (dup,)})
     expect(p2, u, P, "rejected", ["SUBITEM_DUPLICATE"], forms=("checklist",),
-           findings=[{"code": "SUBITEM_DUPLICATE", "item": "5.2"}])
+           findings=[{"code": "SUBITEM_DUPLICATE", "item": "5.2", "place": "清单!C" + str(4 + len(SUBS))}])
 
     # SUBITEM_UNKNOWN: a row the rule set does not have
     extra = {"duty": "6", "item": 26, "code": "26.1", "text": "26.1 食堂从业人员持健康证上岗，落实晨检制度",
              "basis": "", "penalty": "", "self": "已落实"}
     p2 = path("城西小学-2026年11月-多余子项.docx")
     write_docx(p2, u, P, a, None, checklist_kw={"extra": (extra,)})
-    expect(p2, u, P, "rejected", ["SUBITEM_UNKNOWN"], forms=("checklist",))
+    expect(p2, u, P, "rejected", ["SUBITEM_UNKNOWN"], forms=("checklist",),
+           findings=[{"code": "SUBITEM_UNKNOWN", "place": "表格1 第" + str(2 + len(SUBS)) + "行第3列"}])
 
     # STATUS_EMPTY, STATUS_UNRECOGNISED, STATUS_NA_NOT_ALLOWED
     a2 = dict(a)
@@ -666,12 +672,13 @@ def flawed():
     p2 = path("城西小学-2026年11月-不应不适用.docx")
     write_docx(p2, u, P, a2, None)
     expect(p2, u, P, "rejected", ["STATUS_NA_NOT_ALLOWED"], forms=("checklist",),
-           findings=[{"code": "STATUS_NA_NOT_ALLOWED", "item": "1.1"}])
+           findings=[{"code": "STATUS_NA_NOT_ALLOWED", "item": "1.1", "place": "表格1 第2行第6列"}])
 
     # PROGRESS_ROW_MISSING: row 6 removed
     p2 = path("城西小学-2026年11月-缺行.docx")
     write_docx(p2, u, P, None, v, "plain", rng, progress_kw={"drop_rows": (6,)})
-    expect(p2, u, P, "rejected", ["PROGRESS_ROW_MISSING"], forms=("progress",))
+    expect(p2, u, P, "rejected", ["PROGRESS_ROW_MISSING"], forms=("progress",),
+           findings=[{"code": "PROGRESS_ROW_MISSING", "place": "表格1"}])
 
     # PROGRESS_FIELD_MISSING: row 9's counts left blank
     row9 = re.sub(r"\{(\w+):(\w+)\}", lambda m: "    " if m.group(1) == "hazards_found" else " %s " % v[m.group(1)],
@@ -685,25 +692,29 @@ def flawed():
     v2 = dict(v, plan_made="正在制定")
     p2 = path("城西小学-2026年11月-是否填错.docx")
     write_docx(p2, u, P, None, v2, "plain", rng)
-    expect(p2, u, P, "rejected", ["PROGRESS_FIELD_INVALID"], forms=("progress",))
+    expect(p2, u, P, "rejected", ["PROGRESS_FIELD_INVALID"], forms=("progress",),
+           findings=[{"code": "PROGRESS_FIELD_INVALID", "place": "表格1 第2行第2列"}])
 
     # COUNT_INVALID: 2.5 inspections
     v2 = dict(v, inspections="2.5")
     p2 = path("城西小学-2026年11月-次数非整数.xlsx")
     write_xlsx(p2, u, P, None, v2, "plain", rng)
-    expect(p2, u, P, "rejected", ["COUNT_INVALID"], forms=("progress",))
+    expect(p2, u, P, "rejected", ["COUNT_INVALID"], forms=("progress",),
+           findings=[{"code": "COUNT_INVALID", "place": "推进情况!B12"}])
 
     # COUNT_EXCEEDS: more hazards rectified than found
     v2 = dict(v, hazards_found="3", hazards_rectified="5")
     p2 = path("城西小学-2026年11月-整改数大于发现数.docx")
     write_docx(p2, u, P, None, v2, "plain", rng)
-    expect(p2, u, P, "rejected", ["COUNT_EXCEEDS"], forms=("progress",))
+    expect(p2, u, P, "rejected", ["COUNT_EXCEEDS"], forms=("progress",),
+           findings=[{"code": "COUNT_EXCEEDS", "place": "表格1 第10行第2列"}])
 
     # DATE_INVALID: deployed on 2月30日 (the month blank says 2)
     v2 = dict(v, deploy_month="2", deploy_day="30")
     p2 = path("城西小学-2026年11月-日期不存在.docx")
     write_docx(p2, u, P, None, v2, "plain", rng)
-    expect(p2, u, P, "rejected", ["DATE_INVALID"], forms=("progress",))
+    expect(p2, u, P, "rejected", ["DATE_INVALID"], forms=("progress",),
+           findings=[{"code": "DATE_INVALID", "place": "表格1 第3行第2列"}])
 
     # RECTIFY_PLAN_MISSING: 未落实 with the measure and deadline columns empty
     a2 = dict(a)
@@ -711,12 +722,13 @@ def flawed():
     p2 = path("城西小学-2026年11月-无整改措施.xlsx")
     write_xlsx(p2, u, P, a2, None, measure_cols=True)
     expect(p2, u, P, "accepted", ["RECTIFY_PLAN_MISSING"], forms=("checklist",),
-           findings=[{"code": "RECTIFY_PLAN_MISSING", "item": "10.2"}])
+           findings=[{"code": "RECTIFY_PLAN_MISSING", "item": "10.2", "place": "清单!F" + str(4 + [s["code"] for s in SUBS].index("10.2"))}])
 
     # SUPERVISION_FILLED: the unit wrote in the inspectors' column
     p2 = path("城西小学-2026年11月-填了监督检查栏.docx")
     write_docx(p2, u, P, a, None, supervision={"4.1": "已检查，符合要求", "4.2": "符合"})
-    expect(p2, u, P, "accepted", ["SUPERVISION_FILLED"], forms=("checklist",))
+    expect(p2, u, P, "accepted", ["SUPERVISION_FILLED"], forms=("checklist",),
+           findings=[{"code": "SUPERVISION_FILLED", "place": "表格1 第" + str(2 + [s["code"] for s in SUBS].index("4.1")) + "行第7列"}])
 
     # CROSS_CHECK_CONFLICT: the commitment letter posted (是) but 2.4 not done
     a2 = dict(a)
@@ -725,18 +737,19 @@ def flawed():
     p2 = path("城西小学-2026年11月-前后矛盾.docx")
     write_docx(p2, u, P, a2, v2, "plain", rng)
     expect(p2, u, P, "accepted", ["CROSS_CHECK_CONFLICT"], forms=("checklist", "progress"),
-           findings=[{"code": "CROSS_CHECK_CONFLICT", "item": "2.4"}])
+           findings=[{"code": "CROSS_CHECK_CONFLICT", "item": "2.4", "place": "表格2 第8行第2列"}])
 
     # SIGNATURE_INCOMPLETE: no phone number
     p2 = path("城西小学-2026年11月-缺联系电话.docx")
     write_docx(p2, u, P, a, None, phone=False)
-    expect(p2, u, P, "accepted", ["SIGNATURE_INCOMPLETE"], forms=("checklist",))
+    expect(p2, u, P, "accepted", ["SIGNATURE_INCOMPLETE"], forms=("checklist",),
+           findings=[{"code": "SIGNATURE_INCOMPLETE", "place": "", "message_contains": "联系电话"}])
 
     # SUBITEM_TEXT_CHANGED: a sub-item rewritten beyond small edits
     p2 = path("城西小学-2026年11月-改动子项内容.docx")
     write_docx(p2, u, P, a, None, checklist_kw={"edit": {"17.3": "建立劳动防护用品台账，记录每次发放和使用情况"}})
     expect(p2, u, P, "accepted", ["SUBITEM_TEXT_CHANGED"], forms=("checklist",),
-           findings=[{"code": "SUBITEM_TEXT_CHANGED", "item": "17.3"}])
+           findings=[{"code": "SUBITEM_TEXT_CHANGED", "item": "17.3", "place": "表格1 第" + str(2 + [s["code"] for s in SUBS].index("17.3")) + "行第3列"}])
 
     # small edits are not findings
     p2 = path("城西小学-2026年11月-子项小改动.docx")
@@ -757,7 +770,8 @@ def flawed():
             zout.writestr(item, data)
         zout.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not a real macro project")
     os.remove(tmp)
-    expect(p2, u, P, "accepted", ["MACROS_PRESENT"], forms=("checklist",))
+    expect(p2, u, P, "accepted", ["MACROS_PRESENT"], forms=("checklist",),
+           findings=[{"code": "MACROS_PRESENT", "place": ""}])
 
 
 def main():

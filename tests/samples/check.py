@@ -90,6 +90,12 @@ for d, rels in sorted(by_dir.items()):
                      and ("message_contains" not in wf or wf["message_contains"] in f["message"])]
             if not match:
                 bad.append("no finding like %s" % wf)
+        if rel.startswith("flawed/"):
+            # exactly these findings, in these places
+            want_pairs = sorted((wf["code"], wf["place"]) for wf in exp.get("findings", []))
+            got_pairs = sorted((f["code"], f["place"]) for f in g["findings"])
+            if want_pairs != got_pairs:
+                bad.append("findings (code, place): want %s, got %s" % (want_pairs, got_pairs))
         for f in g["findings"]:
             if not f["message"] or f["severity"] not in ("error", "warning"):
                 bad.append("malformed finding %s" % f)
