@@ -7,6 +7,7 @@
 
 #include "../util/buf.h"
 #include "../util/fold.h"
+#include "../util/text.h"
 
 enum { ROLE_NONE = -1 };
 
@@ -129,36 +130,26 @@ static void parse_line(const char *line, int *cur_item, line_parse *lp)
     lp->text = p;
 }
 
-static char *trim_copy(const char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\n' || strncmp(s, "\xE3\x80\x80", 3) == 0)
-        s += (*s == ' ' || *s == '\t' || *s == '\n') ? 1 : 3;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
-        n--;
-    return strndup(s, n);
-}
-
 /* The first non-empty text among the columns with this role, own cells only
  * (a merge continuing from above does not repeat its text). */
 static const char *role_text(const d25_grid *g, uint32_t r, const int *roles, int role, char *place, size_t pn)
 {
-    const char *found = NULL;
+    bool placed = false; /* an empty answer is placed at the role's first column */
     for (uint32_t c = 0; c < g->ncols; c++) {
         if (roles[c] != role)
             continue;
         const d25_gcell *x = d25_grid_at(g, r, c);
-        if (place && !found)
+        if (place && !placed) {
             d25_grid_place(g, r, c, place, pn);
-        if (x->orow >= 0 && x->orow == (int)r)
-            continue; /* covered by a span in this row: same cell */
+            placed = true;
+        }
         if (x->orow < 0 && x->text[0]) {
             if (place)
                 d25_grid_place(g, r, c, place, pn);
             return x->text;
         }
     }
-    return found ? found : "";
+    return "";
 }
 
 static bool has_role(const int *roles, uint32_t n, int role)
@@ -236,17 +227,17 @@ static int add_row(d25_checklist *cl, const d25_rules *rules, const d25_grid *g,
     row->hint_item = lp->item;
     row->hint_sub = lp->sub;
     snprintf(row->place, sizeof row->place, "%s", text_place);
-    row->text = trim_copy(lp->text);
-    row->self_raw = trim_copy(role_text(g, r, roles, D25_H_SELF, row->self_place, sizeof row->self_place));
-    row->supervision = trim_copy(role_text(g, r, roles, D25_H_SUPERVISION, row->sup_place, sizeof row->sup_place));
-    row->measure = trim_copy(role_text(g, r, roles, D25_H_MEASURE, NULL, 0));
-    row->deadline = trim_copy(role_text(g, r, roles, D25_H_DEADLINE, row->deadline_place, sizeof row->deadline_place));
+    row->text = d25_trim_dup(lp->text);
+    row->self_raw = d25_trim_dup(role_text(g, r, roles, D25_H_SELF, row->self_place, sizeof row->self_place));
+    row->supervision = d25_trim_dup(role_text(g, r, roles, D25_H_SUPERVISION, row->sup_place, sizeof row->sup_place));
+    row->measure = d25_trim_dup(role_text(g, r, roles, D25_H_MEASURE, NULL, 0));
+    row->deadline = d25_trim_dup(role_text(g, r, roles, D25_H_DEADLINE, row->deadline_place, sizeof row->deadline_place));
     if (!row->text || !row->self_raw || !row->supervision || !row->measure || !row->deadline)
         return -1;
     if (!row->measure[0]) {
         /* A 备注 column serves as the measure when there is no measure column. */
         free(row->measure);
-        row->measure = trim_copy(role_text(g, r, roles, D25_H_REMARK, NULL, 0));
+        row->measure = d25_trim_dup(role_text(g, r, roles, D25_H_REMARK, NULL, 0));
         if (!row->measure)
             return -1;
     }

@@ -21,7 +21,7 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int days_in(int y, int m)
+int d25_days_in_month(int y, int m)
 {
     static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
@@ -74,13 +74,11 @@ static bool scan_dates(const char *f, bool want_day, bool allow_day, bool compac
             q++;
         else
             continue;
-        const char *mq = q;
         int m = digits(&q, 2);
         if (m < 0 && cn) {
             long cm = d25_parse_cn_number(&q);
             m = cm > 0 && cm <= 12 ? (int)cm : -1;
         }
-        (void)mq;
         if (m < 1 || m > 12)
             continue;
         if (cn) {
@@ -143,7 +141,7 @@ int d25_find_date(const char *s, int *y, int *m, int *d)
         *y = v.y;
         *m = v.m;
         *d = v.d;
-        r = v.d <= days_in(v.y, v.m) ? 1 : -1;
+        r = v.d <= d25_days_in_month(v.y, v.m) ? 1 : -1;
     } else {
         /* "11月20日" without a year */
         for (const char *p = f; *p; p++) {
@@ -160,7 +158,7 @@ int d25_find_date(const char *s, int *y, int *m, int *d)
             *y = 0;
             *m = mm;
             *d = dd;
-            r = mm >= 1 && mm <= 12 && dd >= 1 && dd <= days_in(2000, mm) ? 1 : -1;
+            r = mm >= 1 && mm <= 12 && dd >= 1 && dd <= d25_days_in_month(2000, mm) ? 1 : -1;
             break;
         }
     }
@@ -218,20 +216,12 @@ static char *clean_value(const char *s, size_t n)
     for (const char *const *d = drop; *d; d++)
         for (char *q; (q = strstr(v, *d));)
             memmove(q, q + strlen(*d), strlen(q + strlen(*d)) + 1);
-    char *t = v;
-    while (*t == ' ' || *t == '\t' || *t == '\n' || strncmp(t, "　", 3) == 0)
-        t += (*t == ' ' || *t == '\t' || *t == '\n') ? 1 : 3;
-    size_t l = strlen(t);
-    for (;;) {
-        if (l && (t[l - 1] == ' ' || t[l - 1] == '\t' || t[l - 1] == '\n'))
-            l--;
-        else if (l >= 3 && memcmp(t + l - 3, "　", 3) == 0)
-            l -= 3;
-        else
-            break;
-    }
-    char *out = l ? strndup(t, l) : NULL;
+    char *out = d25_trim_dup(v);
     d25_buf_free(&b);
+    if (out && !*out) {
+        free(out);
+        out = NULL;
+    }
     return out;
 }
 

@@ -96,5 +96,7 @@ int d25_find_period(const char *s, bool allow_day);
 /* A date "2026年11月20日", "2026-11-20", "2026/11/20", "2026.11.20": 1 valid
  * (y/m/d set), 0 none found, -1 impossible (2026-02-30: y/m/d still set). */
 int d25_find_date(const char *s, int *y, int *m, int *d);
+/* Days in month m (1-12) of year y, leap years counted; 0 for a bad month. */
+int d25_days_in_month(int y, int m);
 
 #endif

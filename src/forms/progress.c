@@ -119,11 +119,6 @@ static int yes_no_word(const char *s)
     return -1;
 }
 
-static bool is_checked_box(uint32_t cp)
-{
-    return cp == 0x2611 || cp == 0x2612 || cp == 0x25A0 || cp == 0x2714 || cp == 0x2713 || cp == 0x221A;
-}
-
 /* A "(是/否)" blank: the word written, or the one option left standing. */
 static d25_pv_state parse_choice(const char *v, long *out)
 {
@@ -131,7 +126,7 @@ static d25_pv_state parse_choice(const char *v, long *out)
     if (strstr(v, "\xE2\x98\x90") || strstr(v, "\xE2\x96\xA1")) {
         for (const char *p = v; *p;) {
             uint32_t cp = d25_utf8_next(&p);
-            if (is_checked_box(cp)) {
+            if (d25_is_box(cp, true)) {
                 int yn = yes_no_word(p);
                 if (yn >= 0) {
                     *out = yn;

@@ -9,6 +9,7 @@
 
 #include "../util/buf.h"
 #include "../util/fold.h"
+#include "../util/text.h"
 
 static const struct {
     const char *type, *label;
@@ -108,16 +109,6 @@ static int csv_record(const char **pp, const char *end, char ***out, size_t *cap
     return n;
 }
 
-static char *trim_dup(const char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    return strndup(s, n);
-}
-
 /* "2026-09", "2026-09-01", "2026/9" -> year*12 + month-1; -1 invalid. */
 static int parse_period(const char *s)
 {
@@ -148,7 +139,7 @@ static int split_list(const char *s, char ***out, size_t *n)
         size_t l = strcspn(tok, ";|");
         char save = tok[l];
         tok[l] = '\0';
-        char *v = trim_dup(tok);
+        char *v = d25_trim_dup(tok);
         if (!v || (*v && d25_grow((void **)out, &cap, *n + 1, sizeof **out) < 0)) {
             free(v);
             d25_buf_free(&b);
@@ -289,7 +280,7 @@ d25_registry *d25_registry_load(const char *path, d25_error *err)
         u->line = rec_line;
         char *v[C_COUNT_];
         for (int c = 0; c < C_COUNT_; c++)
-            v[c] = trim_dup(colidx[c] >= 0 && colidx[c] < n ? fields[colidx[c]] : "");
+            v[c] = d25_trim_dup(colidx[c] >= 0 && colidx[c] < n ? fields[colidx[c]] : "");
         free_fields(fields, (size_t)n);
         u->code = v[C_CODE];
         u->name = v[C_NAME];

@@ -650,13 +650,6 @@ static d25_status match_at(const d25_rules *r, const char *s, bool at_start, siz
     return best;
 }
 
-static bool is_box(uint32_t cp, bool checked)
-{
-    if (checked)
-        return cp == 0x2611 || cp == 0x2612 || cp == 0x25A0 || cp == 0x2714 || cp == 0x2713 || cp == 0x221A;
-    return cp == 0x2610 || cp == 0x25A1;
-}
-
 d25_status d25_rules_status(const d25_rules *r, const char *raw, char **remark)
 {
     if (remark)
@@ -669,13 +662,13 @@ d25_status d25_rules_status(const d25_rules *r, const char *raw, char **remark)
     /* A row of boxes ("☑已落实 ☐未落实"): the word after the ticked box counts. */
     bool boxes = false;
     for (const char *p = f; *p;)
-        if (is_box(d25_utf8_next(&p), false))
+        if (d25_is_box(d25_utf8_next(&p), false))
             boxes = true;
     if (boxes) {
         for (const char *p = f; *p;) {
             uint32_t cp = d25_utf8_next(&p);
             size_t len;
-            if (is_box(cp, true) && (st = match_at(r, p, true, &len)) != D25_ST_NONE) {
+            if (d25_is_box(cp, true) && (st = match_at(r, p, true, &len)) != D25_ST_NONE) {
                 rest = "";
                 break;
             }
@@ -688,13 +681,10 @@ d25_status d25_rules_status(const d25_rules *r, const char *raw, char **remark)
             if (st != D25_ST_NONE) {
                 /* "未/不/没" before a "done" word found later negates it. */
                 if (st == D25_ST_DONE && p > f) {
-                    const char *q = f, *prev = f;
+                    const char *q = f;
                     uint32_t pc = 0;
-                    while (q < p) {
-                        prev = q;
+                    while (q < p)
                         pc = d25_utf8_next(&q);
-                    }
-                    (void)prev;
                     /* 未 不 没 待 */
                     if (pc == 0x672A || pc == 0x4E0D || pc == 0x6CA1 || pc == 0x5F85)
                         st = D25_ST_NOT_DONE;

@@ -275,3 +275,10 @@ long d25_parse_cn_number(const char **p)
     *p = last;
     return total;
 }
+
+bool d25_is_box(uint32_t cp, bool checked)
+{
+    if (checked)
+        return cp == 0x2611 || cp == 0x2612 || cp == 0x25A0 || cp == 0x2714 || cp == 0x2713 || cp == 0x221A;
+    return cp == 0x2610 || cp == 0x25A1;
+}

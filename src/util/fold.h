@@ -39,6 +39,10 @@ double d25_text_similarity(const char *a, const char *b);
  * 六七八九十百千), at *p; advances *p past it.  -1 when there is none. */
 long d25_parse_cn_number(const char **p);
 
+/* Is cp a ticked box or tick (☑ ☒ ■ ✔ ✓ √), or with checked false an empty
+ * box (☐ □)? */
+bool d25_is_box(uint32_t cp, bool checked);
+
 /* Is cp a CJK ideograph (the ranges forms use)? */
 bool d25_is_cjk(uint32_t cp);
 

@@ -94,3 +94,26 @@ bool d25_has_suffix_ci(const char *s, const char *suffix)
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
+
+static size_t space_len(const char *s)
+{
+    if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        return 1;
+    return strncmp(s, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
+}
+
+char *d25_trim_dup(const char *s)
+{
+    for (size_t k; (k = space_len(s));)
+        s += k;
+    size_t n = strlen(s);
+    for (;;) {
+        if (n && space_len(s + n - 1) == 1)
+            n--;
+        else if (n >= 3 && space_len(s + n - 3) == 3)
+            n -= 3;
+        else
+            break;
+    }
+    return strndup(s, n);
+}

@@ -15,6 +15,9 @@ size_t d25_utf8_valid_prefix(const char *s, size_t n);
 char *d25_utf8_sanitize(const char *s, size_t n);
 /* Cut a NUL-terminated string back to its last complete character. */
 void d25_utf8_trim_tail(char *s);
+/* Copy of s without leading and trailing whitespace (space, tab, CR, LF,
+ * U+3000 ideographic space); NULL when out of memory. */
+char *d25_trim_dup(const char *s);
 /* The final path component of path (no allocation). */
 const char *d25_basename(const char *path);
 /* Case-insensitive ASCII suffix test. */

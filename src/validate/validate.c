@@ -335,7 +335,7 @@ static int check_checklist(const d25_vctx *ctx, d25_result *res)
             }
         const d25_item *it = d25_rules_item(r, s->item);
         if (whole && count > 1) {
-            if (s->sub != r->subs[i].sub || i == 0 || r->subs[i - 1].item != s->item) {
+            if (i == 0 || r->subs[i - 1].item != s->item) { /* once, at the item's first sub-item */
                 char code[16];
                 snprintf(code, sizeof code, "%d", s->item);
                 rc = add(res, "SUBITEM_MISSING", cl->where, code,
@@ -410,10 +410,7 @@ static int check_progress(const d25_vctx *ctx, d25_result *res)
                         month = pg->vals[j].state == D25_PV_OK ? pg->vals[j].value : 0;
                         break;
                     }
-                static const int dim[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-                int maxd = month >= 1 && month <= 12 ? dim[month - 1] : 31;
-                if (month == 2 && !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-                    maxd = 28;
+                int maxd = month >= 1 && month <= 12 ? d25_days_in_month(year, (int)month) : 31;
                 if (v->value < 1 || v->value > maxd) {
                     if (month >= 1 && month <= 12)
                         rc = add(res, "DATE_INVALID", v->place, NULL, "推进情况统计表第 %d 行的日期 %ld月%ld日 不存在：%s。",
