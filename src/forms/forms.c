@@ -168,26 +168,32 @@ int d25_find_date(const char *s, int *y, int *m, int *d)
 
 /* ---- the signature block ---- */
 
-static const char *const sig_labels[D25_SIG_COUNT_][10] = {
-    {"填报单位", "单位名称", "学校名称", "幼儿园名称", "机构名称", "公司名称", "报送单位", NULL},
-    {"填报人", "填表人", "经办人", "联系人", NULL},
-    {"联系电话", "联系方式", "手机", "电话", NULL},
-    {"填报时间", "填报日期", "填表时间", "填表日期", "报送时间", "日期", NULL},
+typedef struct {
+    const char *s;
+    size_t len;
+} label;
+#define L(x) {x, sizeof x - 1}
+static const label sig_labels[D25_SIG_COUNT_][8] = {
+    {L("填报单位"), L("单位名称"), L("学校名称"), L("幼儿园名称"), L("机构名称"), L("公司名称"), L("报送单位")},
+    {L("填报人"), L("填表人"), L("经办人"), L("联系人")},
+    {L("联系电话"), L("联系方式"), L("手机"), L("电话")},
+    {L("填报时间"), L("填报日期"), L("填表时间"), L("填表日期"), L("报送时间"), L("日期")},
 };
+#undef L
 
 /* The longest label at p: its kind and length, or -1. */
 static int label_at(const char *p, size_t *len)
 {
     int kind = -1;
     *len = 0;
+    if ((unsigned char)*p < 0xE0) /* every label begins with a CJK character */
+        return -1;
     for (int k = 0; k < D25_SIG_COUNT_; k++)
-        for (const char *const *l = sig_labels[k]; *l; l++) {
-            size_t n = strlen(*l);
-            if (n > *len && strncmp(p, *l, n) == 0) {
+        for (const label *l = sig_labels[k]; l < sig_labels[k] + 8 && l->s; l++)
+            if (l->len > *len && p[1] == l->s[1] && p[2] == l->s[2] && strncmp(p, l->s, l->len) == 0) {
                 kind = k;
-                *len = n;
+                *len = l->len;
             }
-        }
     return kind;
 }
 

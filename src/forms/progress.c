@@ -34,42 +34,78 @@ static const char *find_n(const char *hay, const char *end, const char *needle, 
 {
     if (!nlen)
         return hay;
-    for (const char *p = hay; p + nlen <= end; p++)
-        if (memcmp(p, needle, nlen) == 0)
-            return p;
-    return NULL;
+    return hay < end ? memmem(hay, (size_t)(end - hay), needle, nlen) : NULL;
 }
 
 static const char *rfind_n(const char *from, const char *end, const char *needle, size_t nlen)
 {
     const char *found = NULL;
-    for (const char *p = from; p + nlen <= end; p++)
-        if (memcmp(p, needle, nlen) == 0)
-            found = p;
+    for (const char *p = find_n(from, end, needle, nlen); p; p = find_n(p + 1, end, needle, nlen))
+        found = p;
     return found;
 }
 
 static const size_t anchor_lens[] = {6, 4, 2, 1};
 
+/* The ends of a template's literal, measured once per read. */
+typedef struct {
+    const char *lit;  /* NULL for an empty literal */
+    size_t full;      /* bytes of the whole literal (short ones) */
+    size_t head;      /* bytes of its first 6 code points */
+    const char *tail; /* its last 6 code points */
+    size_t tail_len;
+    bool is_short;    /* fewer than 3 code points: matched whole */
+} lit_ends;
+
+static lit_ends *measure_lits(const d25_rules *rules, size_t **first)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < rules->nprows; k++)
+        total += rules->prows[k].nlits;
+    lit_ends *v = calloc(total + 1, sizeof *v);
+    *first = calloc(rules->nprows + 1, sizeof **first);
+    if (!v || !*first) {
+        free(v);
+        free(*first);
+        *first = NULL;
+        return NULL;
+    }
+    size_t j = 0;
+    for (size_t k = 0; k < rules->nprows; k++) {
+        (*first)[k] = j;
+        for (size_t i = 0; i < rules->prows[k].nlits; i++, j++) {
+            const char *lit = rules->prows[k].lits[i];
+            if (!*lit)
+                continue;
+            v[j].lit = lit;
+            v[j].full = strlen(lit);
+            v[j].is_short = d25_utf8_len(lit) < 3;
+            v[j].head = head_len(lit, 6);
+            v[j].tail = tail_start(lit, 6);
+            v[j].tail_len = strlen(v[j].tail);
+        }
+    }
+    (*first)[rules->nprows] = j;
+    return v;
+}
+
 /* Score of text against a template: the share of literal ends found. */
-static double row_score(const d25_prow *row, const char *text)
+static double row_score(const lit_ends *lits, size_t n, const char *text, size_t tlen)
 {
     int want = 0, got = 0;
-    const char *end = text + strlen(text);
-    for (size_t i = 0; i < row->nlits; i++) {
-        const char *lit = row->lits[i];
-        if (!*lit)
+    const char *end = text + tlen;
+    for (size_t i = 0; i < n; i++) {
+        const lit_ends *l = &lits[i];
+        if (!l->lit)
             continue;
-        size_t len = d25_utf8_len(lit);
-        if (len < 3) {
+        if (l->is_short) {
             want++;
-            got += strstr(text, lit) != NULL;
+            got += find_n(text, end, l->lit, l->full) != NULL;
             continue;
         }
         want += 2;
-        got += find_n(text, end, lit, head_len(lit, 6)) != NULL;
-        const char *t = tail_start(lit, 6);
-        got += find_n(text, end, t, strlen(t)) != NULL;
+        got += find_n(text, end, l->lit, l->head) != NULL;
+        got += find_n(text, end, l->tail, l->tail_len) != NULL;
     }
     return want ? (double)got / want : 0;
 }
@@ -279,8 +315,12 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
         char place[96];
     } hit;
     hit *hits = calloc(rules->nprows + 1, sizeof *hits);
-    if (!hits)
+    size_t *first = NULL;
+    lit_ends *lits = hits ? measure_lits(rules, &first) : NULL;
+    if (!lits) {
+        free(hits);
         return -1;
+    }
     int rc = 0;
     for (size_t gi = 0; gi < gs->n && rc == 0; gi++) {
         const d25_grid *g = &gs->v[gi];
@@ -306,8 +346,9 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
             }
             size_t bi = 0;
             double bs = 0;
+            size_t flen = strlen(f);
             for (size_t k = 0; k < rules->nprows; k++) {
-                double s = row_score(&rules->prows[k], f);
+                double s = row_score(lits + first[k], first[k + 1] - first[k], f, flen);
                 if (s > bs) {
                     bs = s;
                     bi = k;
@@ -339,6 +380,8 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
     for (size_t k = 0; k < rules->nprows; k++)
         free(hits[k].text);
     free(hits);
+    free(lits);
+    free(first);
     return rc;
 }
 

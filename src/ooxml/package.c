@@ -28,7 +28,13 @@ void d25_limits_default(d25_limits *l)
 typedef struct {
     char *key;       /* normalised name: '/' separators, no leading '/', ASCII lower case */
     zip_uint64_t index;
+    char *cache;     /* the inflated bytes kept from verify_entries, or NULL */
+    size_t cache_len;
 } entry;
+
+/* verify_entries keeps the XML parts it inflates, up to this many bytes in
+ * all, so that reading them afterwards does not inflate them twice. */
+enum { CACHE_BUDGET = 8u << 20 };
 
 typedef struct {
     char *key;       /* normalised part name or "*.ext" for a Default */
@@ -53,7 +59,9 @@ struct d25_pkg {
 
 struct d25_part {
     d25_pkg *pkg;
-    zip_file_t *zf;
+    zip_file_t *zf;        /* NULL when read from the entry's cache */
+    const char *cache;
+    size_t cache_len, pos;
     d25_error *err;
     zip_uint64_t comp_size;
     size_t inflated;
@@ -429,31 +437,65 @@ static int verify_entries(d25_pkg *pkg, d25_error *err)
     if (!buf)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     int rc = 0;
+    size_t cached = 0;
     for (size_t i = 0; i < pkg->nentries && rc == 0; i++) {
-        const char *key = pkg->entries[i].key;
+        entry *en = &pkg->entries[i];
+        const char *key = en->key;
         d25_part *p = d25_part_open(pkg, key, err);
         if (!p) {
             rc = -1;
             break;
         }
         bool xml = d25_has_suffix_ci(key, ".xml") || d25_has_suffix_ci(key, ".rels") || d25_has_suffix_ci(key, ".vml");
-        /* The first HEAD bytes stay in buf for the prolog check; the rest is
+        /* An XML part is kept whole while the budget lasts; otherwise the
+         * first HEAD bytes stay in buf for the prolog check and the rest is
          * inflated through buf + HEAD and discarded. */
+        d25_buf keep = {0};
+        bool keeping = xml;
         size_t head = 0;
         long r;
-        while ((r = d25_part_read(p, buf + (head < HEAD ? head : HEAD), head < HEAD ? HEAD - head : HEAD)) > 0)
-            if (head < HEAD)
+        for (;;) {
+            char *into = buf + (head < HEAD ? head : HEAD);
+            size_t room = head < HEAD ? HEAD - head : HEAD;
+            if (keeping && cached + keep.len + HEAD <= CACHE_BUDGET && d25_buf_reserve(&keep, HEAD) == 0) {
+                into = keep.data + keep.len;
+                room = HEAD;
+            } else if (keeping) {
+                /* Over budget: the head still goes to buf for the check. */
+                keeping = false;
+                size_t n = keep.len < HEAD ? keep.len : HEAD;
+                memcpy(buf, keep.data, n);
+                head = n;
+                d25_buf_free(&keep);
+                into = buf + (head < HEAD ? head : HEAD);
+                room = head < HEAD ? HEAD - head : HEAD;
+            }
+            if ((r = d25_part_read(p, into, room)) <= 0)
+                break;
+            if (keeping)
+                keep.len += (size_t)r;
+            else if (head < HEAD)
                 head += (size_t)r;
+        }
+        const char *start = keeping ? keep.data : buf;
+        if (keeping)
+            head = keep.len < HEAD ? keep.len : HEAD;
         if (r < 0) {
             rc = -1;
         } else if (xml && head > 0) {
-            int pc = d25_xml_check_prolog(buf, head);
+            int pc = d25_xml_check_prolog(start, head);
             if (pc == -1)
                 rc = d25_fail(err, D25_E_XML_DTD, "部件 %s 含有 DOCTYPE/实体声明，Office 文件不应有此内容，"
                               "为防范 XML 炸弹和外部实体攻击已拒绝整个文件", key);
             else if (pc == -2 && head == HEAD)
                 rc = d25_fail(err, D25_E_XML, "部件 %s 的 XML 开头异常（根元素前内容过长）", key);
         }
+        if (rc == 0 && keeping && keep.len > 0) {
+            cached += keep.len;
+            en->cache_len = keep.len;
+            en->cache = d25_buf_steal(&keep);
+        }
+        d25_buf_free(&keep);
         d25_part_close(p);
     }
     free(buf);
@@ -638,8 +680,10 @@ void d25_pkg_free(d25_pkg *pkg)
         return;
     if (pkg->zip)
         zip_discard(pkg->zip);
-    for (size_t i = 0; i < pkg->nentries; i++)
+    for (size_t i = 0; i < pkg->nentries; i++) {
         free(pkg->entries[i].key);
+        free(pkg->entries[i].cache);
+    }
     free(pkg->entries);
     for (size_t i = 0; i < pkg->nctypes; i++) {
         free(pkg->ctypes[i].key);
@@ -683,6 +727,20 @@ d25_part *d25_part_open(d25_pkg *pkg, const char *name, d25_error *err)
     const entry *e = find_entry(pkg, name);
     if (!e)
         return NULL;
+    if (e->cache) {
+        d25_part *p = calloc(1, sizeof *p);
+        if (!p) {
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+            return NULL;
+        }
+        p->pkg = pkg;
+        p->err = err;
+        p->cache = e->cache;
+        p->cache_len = e->cache_len;
+        p->comp_size = 0;
+        snprintf(p->name, sizeof p->name, "%s", name);
+        return p;
+    }
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(pkg->zip, e->index, 0, &st) != 0) {
@@ -726,7 +784,17 @@ long d25_part_read(d25_part *p, char *buf, size_t len)
     size_t room = lim->max_part_bytes - p->inflated + 1;
     if (len > room)
         len = room;
-    zip_int64_t r = zip_fread(p->zf, buf, len);
+    zip_int64_t r;
+    if (!p->zf) {
+        /* Verified while cached: the limits held then and hold now. */
+        r = (zip_int64_t)(len < p->cache_len - p->pos ? len : p->cache_len - p->pos);
+        memcpy(buf, p->cache + p->pos, (size_t)r);
+        p->pos += (size_t)r;
+        p->inflated += (size_t)r;
+        p->pkg->inflated += (size_t)r;
+        return (long)r;
+    }
+    r = zip_fread(p->zf, buf, len);
     if (r < 0) {
         zip_error_t *ze = zip_file_get_error(p->zf);
         if (zip_error_code_zip(ze) == ZIP_ER_CRC)
@@ -760,6 +828,7 @@ void d25_part_close(d25_part *p)
 {
     if (!p)
         return;
-    zip_fclose(p->zf);
+    if (p->zf)
+        zip_fclose(p->zf);
     free(p);
 }
