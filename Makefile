@@ -16,9 +16,9 @@ SYSCONFDIR ?= $(PREFIX)/etc
 DESTDIR  ?=
 
 CC       ?= cc
-PKGS     := libxml-2.0 libzip jansson
+PKGS     := libxml-2.0 libzip jansson sqlite3 nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -liniparser -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -liniparser -lm -pthread
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 CPPFLAGS += -D_GNU_SOURCE -DD25_SYSCONFDIR='"$(SYSCONFDIR)"' -Isrc
 CFLAGS   ?= -O2 -g
@@ -27,7 +27,7 @@ SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 
 Q := $(if $(V),,@)
 
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/cmd/*.c))
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/store/*.c src/quality/*.c src/status/*.c src/ingest/*.c src/cmd/*.c))
 MAIN_SRC := src/main.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_CPPFLAGS := -Isrc -Itests/unit
@@ -37,7 +37,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 
 # Debian packages: build, tests (independent writers/readers), fuzzing.
 DEPS_PKGS := build-essential pkg-config libxml2-dev libzip-dev libsqlite3-dev libiniparser-dev \
-             libjansson-dev libcmocka-dev python3 python3-docx python3-openpyxl zip unzip \
+             libjansson-dev nettle-dev libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
              xsltproc libxml2-utils clang libclang-rt-dev valgrind
 
 .PHONY: all deps check test run fuzz fuzz-run bench install uninstall clean valgrind

@@ -127,26 +127,54 @@ def answers(unit, period, rng):
     return out
 
 
-def progress_values(unit, period, rng, ans):
+COUNT_FIELDS = ("problems", "targeted_checks", "guard_measures", "practices", "talks", "head_talks",
+                "brochures", "posters", "essay_contests", "inspections")
+
+
+def progress_values(unit, period, rng, ans, prev=None):
+    """Attachment 3's answers.  Counts are cumulative since the campaign
+    began: with prev (the unit's previous month), this month's activity is
+    added to it."""
     month = int(period[5:7])
     found = rng.randint(0, 12)
+    monthly = {
+        "problems": rng.randint(0, 5), "targeted_checks": rng.randint(1, 8),
+        "guard_measures": rng.randint(0, 4), "practices": rng.randint(0, 3),
+        "talks": rng.randint(1, 4), "head_talks": rng.randint(1, 3),
+        "brochures": rng.randint(0, 200), "posters": rng.randint(0, 20),
+        "essay_contests": rng.randint(0, 2), "inspections": rng.randint(2, 20),
+    }
+    rectified = rng.randint(0, found)
+    if prev:
+        for k in COUNT_FIELDS:
+            monthly[k] += int(prev[k])
+        open_before = int(prev["hazards_found"]) - int(prev["hazards_rectified"])
+        rectified = int(prev["hazards_rectified"]) + rng.randint(0, open_before + found)
+        found += int(prev["hazards_found"])
     v = {
         "plan_made": "是", "deploy_month": str(month), "deploy_day": str(rng.randint(1, 20)),
         "deploy_means": rng.choice(["教职工大会", "行政会议", "安全工作专题会", "全体员工会议"]),
         "checklist_done": "是" if month == 11 else rng.choice(["是", "否"]),
-        "problems": str(rng.randint(0, 5)), "targeted_checks": str(rng.randint(1, 8)),
-        "guard_measures": str(rng.randint(0, 4)), "practices": str(rng.randint(0, 3)),
-        "results_summarised": rng.choice(["有", "无"]), "talks": str(rng.randint(1, 4)),
-        "head_talks": str(rng.randint(1, 3)),
+        "results_summarised": rng.choice(["有", "无"]),
         # The progress answers agree with the checklist (cross-checks).
         "duty_report_posted": "是" if ans["1.4"][0] == "done" else "否",
         "commitment_posted": "是" if ans["2.4"][0] == "done" else "否",
         "checklist_posted": rng.choice(["是", "否"]),
-        "brochures": str(rng.randint(0, 200)), "posters": str(rng.randint(0, 20)),
-        "essay_contests": str(rng.randint(0, 2)), "inspections": str(rng.randint(2, 20)),
-        "hazards_found": str(found), "hazards_rectified": str(rng.randint(0, found)),
+        "hazards_found": str(found), "hazards_rectified": str(rectified),
     }
+    v.update({k: str(n) for k, n in monthly.items()})
     return v
+
+
+# Implausible counts planted in November, each with the warning duty25's
+# quality pass should give (README: Data quality).  Unit -> (field, value, code).
+ANOMALIES = {
+    "2026-11": {
+        "SF-X001": ("inspections", "3000", "OUTLIER_PEERS"),   # zeros typed twice
+        "SF-X005": ("talks", "0", "COUNT_DECREASED"),          # this month's figure (none), not the total
+    },
+}
+PREVIOUS = {}
 
 
 def fill_template(template, values, style, rng):
@@ -461,7 +489,7 @@ def progress_answers(values):
 
 
 def expect(path, unit, period, verdict="accepted", codes=(), forms=(), note="", findings=None, ans=None,
-           values=None):
+           values=None, quality=()):
     rel = os.path.relpath(path, OUT)
     MANIFEST["files"][rel] = {"unit": unit["code"] if unit else None, "period": period, "verdict": verdict,
                               "codes": sorted(set(codes)), "forms": sorted(forms), "note": note}
@@ -471,6 +499,8 @@ def expect(path, unit, period, verdict="accepted", codes=(), forms=(), note="", 
         MANIFEST["files"][rel]["checklist"] = {c: st for c, (st, _) in ans.items()}
     if values is not None:
         MANIFEST["files"][rel]["progress"] = progress_answers(values)
+    if quality:
+        MANIFEST["files"][rel]["quality"] = sorted(quality)
 
 
 def month_returns(period, silent):
@@ -482,7 +512,13 @@ def month_returns(period, silent):
             continue
         urng = random.Random("%s-%s" % (unit["code"], period))
         ans = answers(unit, period, urng)
-        values = progress_values(unit, period, urng, ans)
+        values = progress_values(unit, period, urng, ans, PREVIOUS.get(unit["code"]))
+        PREVIOUS[unit["code"]] = dict(values)
+        quality = []
+        if unit["code"] in ANOMALIES.get(period, {}):
+            field, value, code = ANOMALIES[period][unit["code"]]
+            values[field] = value
+            quality = [code]
         style = ["plain", "choice", "underline", "fullwidth"][k % 4]
         day = urng.randint(10, 24)
         base = os.path.join(OUT, period, "%s-%s" % (unit["name"], period_cn(period)))
@@ -490,18 +526,18 @@ def month_returns(period, silent):
         if layout == 0:  # one Word file with both forms
             p = base + "-清单及推进情况.docx"
             write_docx(p, unit, period, ans, values, style, urng, day)
-            expect(p, unit, period, forms=("checklist", "progress"), ans=ans, values=values)
+            expect(p, unit, period, forms=("checklist", "progress"), ans=ans, values=values, quality=quality)
         elif layout == 1:  # Word checklist, Excel progress table
             p1, p2 = base + "-清单.docx", base + "-推进情况.xlsx"
             write_docx(p1, unit, period, ans, None, day=day,
                        checklist_kw={"numbering": "code"} if k % 2 else None)
             write_xlsx(p2, unit, period, None, values, style, urng, day)
             expect(p1, unit, period, forms=("checklist",), ans=ans)
-            expect(p2, unit, period, forms=("progress",), values=values)
+            expect(p2, unit, period, forms=("progress",), values=values, quality=quality)
         elif layout == 2:  # one Excel workbook, two sheets
             p = base + ".xlsx"
             write_xlsx(p, unit, period, ans, values, style, urng, day)
-            expect(p, unit, period, forms=("checklist", "progress"), ans=ans, values=values)
+            expect(p, unit, period, forms=("checklist", "progress"), ans=ans, values=values, quality=quality)
         elif layout == 3:  # Excel checklist (with measure columns), Word progress (struck choices)
             p1, p2 = base + "-清单.xlsx", base + "-推进情况.docx"
             measures = {c: ("制定整改方案，明确责任人", "%d年12月31日" % int(period[:4]))
@@ -509,12 +545,12 @@ def month_returns(period, silent):
             write_xlsx(p1, unit, period, ans, None, day=day, measure_cols=True, measures=measures)
             write_docx(p2, unit, period, None, values, day=day, strike=True)
             expect(p1, unit, period, forms=("checklist",), ans=ans)
-            expect(p2, unit, period, forms=("progress",), values=values, note="choices made by striking the other word")
+            expect(p2, unit, period, forms=("progress",), values=values, quality=quality, note="choices made by striking the other word")
         else:  # Word, both forms, rows in another order, no 依据/罚则 columns
             p = base + "-清单及推进情况.docx"
             write_docx(p, unit, period, ans, values, style, urng, day, with_law=False,
                        checklist_kw={"order": "reverse-within-items"})
-            expect(p, unit, period, forms=("checklist", "progress"), ans=ans, values=values,
+            expect(p, unit, period, forms=("checklist", "progress"), ans=ans, values=values, quality=quality,
                    note="rows reordered, no basis/penalty columns")
         written += 1
     return written
@@ -556,7 +592,7 @@ def flawed():
         return a
 
     def clean_values(a):
-        return progress_values(u, P, random.Random("fv"), a)
+        return progress_values(u, P, random.Random("fv"), a, PREVIOUS.get(u["code"]))
 
     def path(name):
         return os.path.join(d, name)

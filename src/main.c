@@ -20,6 +20,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"validate", cmd_validate, "按 25 条规则检查报表，给出接收或退回及修改意见"},
+    {"ingest", cmd_ingest, "检查报表并存入数据库（可给文件夹；重复内容不重复入库）"},
+    {"status", cmd_status, "某月报送情况：按时、逾期、退回、未报，及需催报单位的联系方式"},
     {"dump", cmd_dump, "显示从 .docx/.xlsx 文件中读到的表格和单元格"},
 };
 
@@ -41,6 +43,8 @@ static void usage(FILE *o)
           "\n"
           "示例：\n"
           "  duty25 validate --period 2026-11 收件箱/*.docx 收件箱/*.xlsx\n"
+          "  duty25 ingest --period 2026-11 收件箱/\n"
+          "  duty25 status --period 2026-11\n"
           "  duty25 dump samples/某校-2026年11月.docx\n",
           o);
 }

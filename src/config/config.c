@@ -23,6 +23,13 @@ void d25_config_defaults(d25_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     d25_limits_default(&cfg->limits);
+    cfg->received_from = D25_RECEIVED_MTIME;
+    cfg->lock_wait = 5;
+    cfg->counts = D25_COUNTS_CUMULATIVE;
+    cfg->outlier_z = 3.5;
+    cfg->outlier_min_diff = 10;
+    cfg->min_peers = 5;
+    cfg->history_months = 4;
 }
 
 void d25_config_free(d25_config *cfg)
@@ -31,12 +38,16 @@ void d25_config_free(d25_config *cfg)
     free(cfg->district);
     free(cfg->rules_path);
     free(cfg->units_path);
+    free(cfg->db_path);
     memset(cfg, 0, sizeof *cfg);
 }
 
-/* Without a configuration file: ./config/, then the installed folder. */
+/* Without a configuration file: ./config/, then the installed folder; the
+ * database in ./data/. */
 static int default_paths(d25_config *cfg, d25_error *err)
 {
+    if (!cfg->db_path && !(cfg->db_path = strdup("data/duty25.db")))
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
     static const char *const names[2] = {"rules-education.ini", "units.csv"};
     char **slots[2] = {&cfg->rules_path, &cfg->units_path};
     for (int i = 0; i < 2; i++) {
@@ -99,7 +110,14 @@ static const struct {
 };
 
 static const char *const campaign_keys[] = {"district", "rules", "units", "deadline_day", NULL};
-static const char *const known_sections[] = {"reader", "campaign", NULL};
+static const char *const store_keys[] = {"database", "received_time", "lock_wait", NULL};
+static const char *const quality_keys[] = {"counts", "outlier_z", "outlier_min_diff", "min_peers", "history_months", NULL};
+static const struct {
+    const char *name;
+    const char *const *keys; /* NULL: reader_keys */
+} sections[] = {
+    {"reader", NULL}, {"campaign", campaign_keys}, {"store", store_keys}, {"quality", quality_keys},
+};
 
 /* Every key must be one duty25 knows: a typo must not silently fall back. */
 static int check_known(dictionary *d, const char *path, d25_error *err)
@@ -107,11 +125,12 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
     int nsec = iniparser_getnsec(d);
     for (int i = 0; i < nsec; i++) {
         const char *sec = iniparser_getsecname(d, i);
-        bool known = false;
-        for (const char *const *k = known_sections; *k; k++)
-            known |= strcasecmp(sec, *k) == 0;
-        if (!known)
-            return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]）", path,
+        size_t si = 0;
+        while (si < sizeof sections / sizeof sections[0] && strcasecmp(sec, sections[si].name) != 0)
+            si++;
+        if (si == sizeof sections / sizeof sections[0])
+            return d25_fail(err, D25_E_CONFIG,
+                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]）", path,
                             d25_ini_line(path, sec, NULL), sec);
         int nk;
         const char **keys = d25_ini_keys(d, sec, &nk);
@@ -119,11 +138,11 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
             return d25_fail(err, D25_E_NOMEM, "内存不足");
         for (int j = 0; j < nk; j++) {
             bool ok = false;
-            if (strcasecmp(sec, "reader") == 0) {
+            if (!sections[si].keys) {
                 for (size_t r = 0; r < sizeof reader_keys / sizeof reader_keys[0]; r++)
                     ok |= strcasecmp(keys[j], reader_keys[r].key) == 0;
             } else {
-                for (const char *const *c = campaign_keys; *c; c++)
+                for (const char *const *c = sections[si].keys; *c; c++)
                     ok |= strcasecmp(keys[j], *c) == 0;
             }
             if (!ok) {
@@ -136,6 +155,45 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
         free(keys);
     }
     return 0;
+}
+
+/* A number in [lo, hi] (integer when integral), or an error naming the line. */
+static int get_number(dictionary *d, const char *path, const char *sec, const char *key, double lo, double hi,
+                      bool integral, double *out, d25_error *err)
+{
+    char full[64];
+    snprintf(full, sizeof full, "%s:%s", sec, key);
+    const char *v = iniparser_getstring(d, full, NULL);
+    if (!v || !*v)
+        return 0;
+    char *end;
+    errno = 0;
+    double n = strtod(v, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (errno || end == v || *end || n < lo || n > hi || (integral && n != (double)(long)n))
+        return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[%s] %s 的值“%s”无效，应为 %g 到 %g 之间的%s", path,
+                        d25_ini_line(path, sec, key), sec, key, v, lo, hi, integral ? "整数" : "数");
+    *out = n;
+    return 0;
+}
+
+/* One of the words, or an error listing them. */
+static int get_choice(dictionary *d, const char *path, const char *sec, const char *key, const char *const *words,
+                      int *out, d25_error *err)
+{
+    char full[64];
+    snprintf(full, sizeof full, "%s:%s", sec, key);
+    const char *v = iniparser_getstring(d, full, NULL);
+    if (!v || !*v)
+        return 0;
+    for (int i = 0; words[i]; i++)
+        if (strcasecmp(v, words[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[%s] %s 的值“%s”无效，应为 %s 或 %s", path,
+                    d25_ini_line(path, sec, key), sec, key, v, words[0], words[1]);
 }
 
 /* value relative to the folder of the configuration file. */
@@ -207,6 +265,29 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
         }
         cfg->deadline_day = (int)n;
     }
+    const char *db = iniparser_getstring(d, "store:database", NULL);
+    rc |= set_path(&cfg->db_path, path, db && *db ? db : "duty25.db");
+    static const char *const received_words[] = {"mtime", "ingest", NULL};
+    static const char *const counts_words[] = {"cumulative", "monthly", NULL};
+    int received = (int)cfg->received_from, counts = (int)cfg->counts;
+    double wait = cfg->lock_wait, z = cfg->outlier_z, md = cfg->outlier_min_diff, peers = cfg->min_peers, months = cfg->history_months;
+    if (get_choice(d, path, "store", "received_time", received_words, &received, err) < 0 ||
+        get_number(d, path, "store", "lock_wait", 0, 3600, false, &wait, err) < 0 ||
+        get_choice(d, path, "quality", "counts", counts_words, &counts, err) < 0 ||
+        get_number(d, path, "quality", "outlier_z", 1, 100, false, &z, err) < 0 ||
+        get_number(d, path, "quality", "outlier_min_diff", 0, 1e9, false, &md, err) < 0 ||
+        get_number(d, path, "quality", "min_peers", 3, 100000, true, &peers, err) < 0 ||
+        get_number(d, path, "quality", "history_months", 2, 120, true, &months, err) < 0) {
+        iniparser_freedict(d);
+        return -1;
+    }
+    cfg->received_from = (d25_received_from)received;
+    cfg->counts = (d25_counts)counts;
+    cfg->lock_wait = wait;
+    cfg->outlier_z = z;
+    cfg->outlier_min_diff = md;
+    cfg->min_peers = (int)peers;
+    cfg->history_months = (int)months;
     iniparser_freedict(d);
     free(cfg->path);
     cfg->path = strdup(path);

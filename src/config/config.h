@@ -16,6 +16,9 @@
 #include "../ooxml/limits.h"
 #include "../util/error.h"
 
+typedef enum { D25_RECEIVED_MTIME, D25_RECEIVED_INGEST } d25_received_from;
+typedef enum { D25_COUNTS_CUMULATIVE, D25_COUNTS_MONTHLY } d25_counts;
+
 typedef struct {
     char *path;          /* file read, or NULL when only defaults apply */
     d25_limits limits;   /* [reader] */
@@ -23,6 +26,14 @@ typedef struct {
     char *rules_path;    /* [campaign] rules, resolved against the file's folder */
     char *units_path;    /* [campaign] units, likewise */
     int deadline_day;    /* [campaign] deadline_day, 0 = the rule set's */
+    char *db_path;       /* [store] database, resolved like rules */
+    d25_received_from received_from; /* [store] received_time */
+    double lock_wait;    /* [store] lock_wait, seconds */
+    d25_counts counts;   /* [quality] counts */
+    double outlier_z;    /* [quality] outlier_z */
+    double outlier_min_diff; /* [quality] outlier_min_diff */
+    int min_peers;       /* [quality] min_peers */
+    int history_months;  /* [quality] history_months */
 } d25_config;
 
 void d25_config_defaults(d25_config *cfg);

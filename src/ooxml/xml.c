@@ -42,10 +42,8 @@ static void silent_structured(void *ctx, xmlErrorPtr e)
 
 void d25_xml_init(void)
 {
-    static bool done;
-    if (done)
-        return;
-    done = true;
+    /* libxml2 keeps the error handlers per thread: every thread that parses
+     * calls this.  xmlInitParser() itself runs once. */
     xmlInitParser();
     xmlSetGenericErrorFunc(NULL, silent_generic);
     xmlSetStructuredErrorFunc(NULL, silent_structured);

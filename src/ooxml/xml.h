@@ -36,7 +36,7 @@ enum { D25_XML_START = 1, D25_XML_END = 2, D25_XML_TEXT = 3, D25_XML_OTHER = 4 }
 
 typedef struct d25_xml d25_xml;
 
-/* Call once per process before any parse (idempotent). */
+/* Call in every thread before it parses (idempotent, cheap). */
 void d25_xml_init(void);
 
 /* NULL with err->code == D25_OK when the part is absent. */

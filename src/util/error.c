@@ -35,6 +35,8 @@ static const struct {
     [D25_E_XML_DEPTH] = {"READ_XML_DEPTH", "XML 嵌套层数超过上限"},
     [D25_E_USAGE] = {"USAGE", "命令用法错误"},
     [D25_E_CONFIG] = {"CONFIG", "配置错误"},
+    [D25_E_DB] = {"DB", "数据库无法打开、读取或写入"},
+    [D25_E_LOCKED] = {"LOCKED", "另一个 duty25 进程正在写入数据库"},
 };
 
 const char *d25_code_name(d25_code code)

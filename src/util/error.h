@@ -38,6 +38,8 @@ typedef enum {
     D25_E_XML_DEPTH,         /* READ_XML_DEPTH: nesting deeper than the limit */
     D25_E_USAGE,             /* USAGE: bad command line */
     D25_E_CONFIG,            /* CONFIG: bad configuration */
+    D25_E_DB,                /* DB: the database cannot be opened, read or written */
+    D25_E_LOCKED,            /* LOCKED: another duty25 process holds the writers' lock */
     D25_E_COUNT_
 } d25_code;
 

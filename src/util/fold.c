@@ -282,3 +282,13 @@ bool d25_is_box(uint32_t cp, bool checked)
         return cp == 0x2611 || cp == 0x2612 || cp == 0x25A0 || cp == 0x2714 || cp == 0x2713 || cp == 0x221A;
     return cp == 0x2610 || cp == 0x25A1;
 }
+
+int d25_display_width(const char *s)
+{
+    int w = 0;
+    for (const char *p = s; p && *p;) {
+        uint32_t c = d25_utf8_next(&p);
+        w += c >= 0x2E80 && !(c >= 0xFF61 && c <= 0xFFDC) ? 2 : 1;
+    }
+    return w;
+}

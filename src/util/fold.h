@@ -21,6 +21,8 @@
 
 /* Decode one code point at *p and advance; invalid bytes give U+FFFD. */
 uint32_t d25_utf8_next(const char **p);
+/* Columns s takes in a terminal: CJK and full-width characters count 2. */
+int d25_display_width(const char *s);
 
 char *d25_fold(const char *s);
 char *d25_fold_key(const char *s);

@@ -37,6 +37,10 @@ static const d25_finding_kind kinds[] = {
     {"SIGNATURE_INCOMPLETE", D25_SEV_WARNING, "填报单位、填报人、联系电话、填报时间不全或无效"},
     {"SUBITEM_TEXT_CHANGED", D25_SEV_WARNING, "子项内容与清单原文差别较大"},
     {"MACROS_PRESENT", D25_SEV_WARNING, "文件带有宏（宏不会被运行）"},
+    /* Given by the quality pass over the database (quality.h), not by validate. */
+    {"OUTLIER_PEERS", D25_SEV_WARNING, "入库复核：某个数明显偏离同类单位"},
+    {"OUTLIER_HISTORY", D25_SEV_WARNING, "入库复核：某个数明显偏离本单位此前各月"},
+    {"COUNT_DECREASED", D25_SEV_WARNING, "入库复核：累计数比本单位上月少"},
 };
 
 const d25_finding_kind *d25_finding_kinds(size_t *n)
@@ -513,6 +517,8 @@ static int check_signature(d25_result *res)
     return 0;
 }
 
+static int validate_read(const d25_vctx *ctx, d25_ooxml *f, d25_result *res);
+
 int d25_validate_file(const d25_vctx *ctx, const char *path, d25_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -520,7 +526,21 @@ int d25_validate_file(const d25_vctx *ctx, const char *path, d25_result *res)
     res->file = strdup(path);
     if (!res->file)
         return -1;
-    d25_ooxml *f = d25_ooxml_read_path(path, ctx->limits);
+    return validate_read(ctx, d25_ooxml_read_path(path, ctx->limits), res);
+}
+
+int d25_validate_data(const d25_vctx *ctx, const char *path, const void *data, size_t len, d25_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->period = -1;
+    res->file = strdup(path);
+    if (!res->file)
+        return -1;
+    return validate_read(ctx, d25_ooxml_read_buffer(data, len, path, ctx->limits), res);
+}
+
+static int validate_read(const d25_vctx *ctx, d25_ooxml *f, d25_result *res)
+{
     if (!f)
         return -1;
     int rc = 0;

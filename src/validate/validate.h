@@ -53,6 +53,9 @@ typedef struct {
 
 /* 0, or -1 when out of memory (res then holds what was found so far). */
 int d25_validate_file(const d25_vctx *ctx, const char *path, d25_result *res);
+/* The same for a file already read into memory (path names it in messages
+ * and gives the file name the period may be read from). */
+int d25_validate_data(const d25_vctx *ctx, const char *path, const void *data, size_t len, d25_result *res);
 void d25_result_free(d25_result *res);
 
 static inline bool d25_result_accepted(const d25_result *r) { return r->errors == 0; }

@@ -1,0 +1,225 @@
+/*
+ * ingest: validate returns and keep them in the database, one transaction
+ * per file; then refresh the data-quality warnings of the periods touched.
+ */
+#include "commands.h"
+#include "../ingest/ingest.h"
+#include "../quality/quality.h"
+#include "../registry/units.h"
+#include "../rules/rules.h"
+#include "../store/store.h"
+#include "../validate/validate.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "用法：duty25 ingest [--period YYYY-MM] [--db 数据库] [-q] 文件或文件夹...\n"
+    "\n"
+    "逐个检查报表（与 duty25 validate 相同），并把结果存入数据库：每份报表单独提交，\n"
+    "中途断电或被终止，最多丢失正在处理的那一份，重新运行即可接着收取。\n"
+    "文件夹会逐层查找 .docx/.xlsx（以及旧格式 .doc/.xls，存为退回并告知原因），\n"
+    "跳过 ~$ 开头的临时文件和其他文件。同一文件（内容完全相同）不会重复入库；\n"
+    "同一单位同一月份再次报送且通过的，以收到时间最新的为准，旧的标记为已被更正。\n"
+    "\n"
+    "选项：\n"
+    "  --period YYYY-MM   本次收取的月份；报表月份不同即退回\n"
+    "  --db 文件          数据库文件（默认取配置 [store] database）\n"
+    "  --rules 文件       使用另一套规则（默认取配置 [campaign] rules）\n"
+    "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
+    "  --threads N        并行检查的线程数（默认每个 CPU 一个）\n"
+    "  -q, --quiet        不逐个列出文件，只显示汇总\n"
+    "  -h, --help         显示本帮助\n"
+    "\n"
+    "每个文件一行：新收 / 更正（替换了旧报表）/ 过时（已有更新的报表）/ 退回 / 未变（已收过）/ 跳过 / 失败。\n"
+    "退出码：0 成功；1 有报表被退回或文件无法读取；2 用法或配置错误；3 数据库错误；\n"
+    "4 另一个 duty25 正在写入同一数据库（等待 [store] lock_wait 秒后放弃）。\n"
+    "\n"
+    "示例：\n"
+    "  duty25 ingest --period 2026-11 收件箱/\n"
+    "  duty25 ingest -q 收件箱/2026-11/ 补报/\n";
+
+typedef struct {
+    bool quiet, bar;
+    size_t total;
+} printer;
+
+static void draw_bar(const printer *p, size_t done)
+{
+    int width = 30, fill = p->total ? (int)(done * (size_t)width / p->total) : width;
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu", fill, "##############################", width - fill, "", done, p->total);
+    fflush(stderr);
+}
+
+static void print_result_tail(const d25_result *r)
+{
+    if (!r)
+        return;
+    char period[16];
+    d25_format_period(r->period, period, sizeof period);
+    if (r->unit)
+        printf("　%s（%s）", r->unit->name, r->unit->code);
+    if (r->period >= 0)
+        printf("　%s", period);
+    if (r->checklist || r->progress)
+        printf("　%s%s%s", r->checklist ? "清单" : "", r->checklist && r->progress ? "+" : "", r->progress ? "统计表" : "");
+}
+
+static void on_item(void *ud, const d25_ingest_item *it)
+{
+    printer *p = ud;
+    if (p->bar)
+        fputs("\r\033[K", stderr);
+    if (!p->quiet) {
+        switch (it->kind) {
+        case D25_ITEM_SKIPPED: printf("跳过　%s　%s\n", it->path, it->message); break;
+        case D25_ITEM_FAILED: printf("失败　%s　%s\n", it->path, it->message); break;
+        case D25_ITEM_STORED: {
+            const d25_store_outcome *o = it->outcome;
+            const d25_result *r = it->res;
+            switch (o->outcome) {
+            case D25_STORED_UNCHANGED:
+                printf("未变　%s　已收过（与 %s 内容相同）\n", it->path, o->earlier_file ? o->earlier_file : "此前的文件");
+                break;
+            case D25_STORED_NEW:
+                printf("新收　%s", it->path);
+                print_result_tail(r);
+                printf("%s\n", r && r->warnings ? "　有提醒" : "");
+                break;
+            case D25_STORED_SUPERSEDED:
+                printf("更正　%s", it->path);
+                print_result_tail(r);
+                printf("　替换了 %s\n", o->earlier_file ? o->earlier_file : "此前的报表");
+                break;
+            case D25_STORED_OUTDATED:
+                printf("过时　%s", it->path);
+                print_result_tail(r);
+                printf("　已有收到时间更晚的报表，本份存档但不计入\n");
+                break;
+            case D25_STORED_REJECTED:
+                printf("退回　%s", it->path);
+                print_result_tail(r);
+                printf("　%d 个错误：", r ? r->errors : 0);
+                for (size_t i = 0, shown = 0; r && i < r->n && shown < 4; i++)
+                    if (r->f[i].severity == D25_SEV_ERROR)
+                        printf("%s%s", shown++ ? "、" : "", r->f[i].code);
+                printf("（详情：duty25 validate %s）\n", it->path);
+                break;
+            }
+            break;
+        }
+        }
+        fflush(stdout);
+    }
+    if (p->bar && it->kind != D25_ITEM_SKIPPED)
+        draw_bar(p, it->done);
+}
+
+int cmd_ingest(int argc, char **argv, const d25_global *g)
+{
+    static const struct option opts[] = {
+        {"period", required_argument, NULL, 'p'}, {"db", required_argument, NULL, 'd'},
+        {"rules", required_argument, NULL, 'r'},  {"units", required_argument, NULL, 'u'},
+        {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *period_arg = NULL, *db_arg = NULL, *rules_path = NULL, *units_path = NULL;
+    bool quiet = false;
+    int threads = 0;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': period_arg = optarg; break;
+        case 'd': db_arg = optarg; break;
+        case 'r': rules_path = optarg; break;
+        case 'u': units_path = optarg; break;
+        case 'q': quiet = true; break;
+        case 't': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 64) {
+                fprintf(stderr, "duty25 ingest：--threads 应为 1 到 64 的整数，不是“%s”\n", optarg);
+                return D25_EXIT_USAGE;
+            }
+            threads = (int)n;
+            break;
+        }
+        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
+        default:
+            fprintf(stderr, "duty25 ingest：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
+            return D25_EXIT_USAGE;
+        }
+    }
+    int want = -1;
+    if (period_arg && (want = d25_parse_period_arg(period_arg)) < 0) {
+        fprintf(stderr, "duty25 ingest：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", period_arg);
+        return D25_EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "duty25 ingest：请给出要收取的文件或文件夹\n\n%s", usage);
+        return D25_EXIT_USAGE;
+    }
+    d25_config cfg;
+    int rc = d25_cmd_load_config(g, &cfg);
+    if (rc)
+        return rc;
+    d25_error err = {0};
+    d25_rules *rules = d25_rules_load(rules_path ? rules_path : cfg.rules_path, &err);
+    d25_registry *reg = rules ? d25_registry_load(units_path ? units_path : cfg.units_path, &err) : NULL;
+    if (!rules || !reg) {
+        fprintf(stderr, "duty25：%s\n", err.message);
+        d25_rules_free(rules);
+        d25_config_free(&cfg);
+        return D25_EXIT_USAGE;
+    }
+    d25_store *s = d25_store_open(db_arg ? db_arg : cfg.db_path, &err);
+    rc = D25_EXIT_OK;
+    int64_t run_id = -1;
+    d25_ingest_list files = {0};
+    d25_run_counts counts = {0};
+    if (!s || d25_store_lock(s, cfg.lock_wait, &err) < 0) {
+        rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;
+        goto out;
+    }
+    if ((run_id = d25_store_run_begin(s, "ingest", want, &err)) < 0 || d25_store_sync_units(s, reg, run_id, &err) < 0) {
+        rc = D25_EXIT_IO;
+        goto out;
+    }
+    if (d25_ingest_collect(argv + optind, (size_t)(argc - optind), &files) < 0) {
+        d25_fail(&err, D25_E_NOMEM, "内存不足");
+        rc = D25_EXIT_IO;
+        goto out;
+    }
+    d25_vctx ctx = {.rules = rules, .registry = reg, .limits = &cfg.limits, .want_period = want};
+    printer pr = {.quiet = quiet, .total = files.nfiles, .bar = isatty(STDERR_FILENO) && files.nfiles >= 50};
+    d25_ingest_opts io = {.vctx = &ctx, .received_from = cfg.received_from, .threads = threads, .on_item = on_item, .ud = &pr};
+    int irc = d25_ingest_run(s, &files, &io, run_id, &counts, &err);
+    if (pr.bar)
+        fputs("\r\033[K", stderr);
+    d25_quality_opts qo;
+    d25_quality_opts_from(&cfg, &qo);
+    if (irc < 0 || d25_quality_refresh(s, rules, &qo, &err) < 0)
+        rc = D25_EXIT_IO;
+    d25_error err2 = {0};
+    d25_store_run_end(s, run_id, &counts, rc == D25_EXIT_OK ? "ok" : "error", &err2);
+    printf("共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，失败 %d；跳过 %d 个非报表文件。数据库：%s\n",
+           counts.files, counts.added, counts.superseded, counts.outdated, counts.rejected, counts.unchanged, counts.failed,
+           counts.ignored, d25_store_path(s));
+    if (rc == D25_EXIT_OK && (counts.rejected || counts.failed))
+        rc = D25_EXIT_REJECTED;
+out:
+    if (rc >= D25_EXIT_USAGE)
+        fprintf(stderr, "duty25 ingest：%s\n", err.message);
+    d25_ingest_list_free(&files);
+    d25_store_close(s);
+    d25_registry_free(reg);
+    d25_rules_free(rules);
+    d25_config_free(&cfg);
+    return rc;
+}

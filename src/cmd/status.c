@@ -1,0 +1,290 @@
+/*
+ * status: who has returned for a period, on time or late, who is missing or
+ * rejected (with the contact to call), by unit type and by area.  Text for
+ * people, JSON for scripts (a contract: README, "duty25 status").
+ */
+#include "commands.h"
+#include "jsonout.h"
+#include "../registry/units.h"
+#include "../rules/rules.h"
+#include "../status/status.h"
+#include "../store/store.h"
+#include "../util/fold.h"
+#include "../validate/validate.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "用法：duty25 status [--period YYYY-MM] [--format text|json] [--db 数据库]\n"
+    "\n"
+    "某月的报送情况：应报多少家，按时、逾期、缺表、退回、未报各多少家，按单位类型和板块分列；\n"
+    "并列出未报、退回和缺表的单位及其联系人、电话，便于在截止日前逐一催报。\n"
+    "截止日取配置 [campaign] deadline_day（未设置时取规则文件的 deadline_day）；\n"
+    "应报单位取单位名册中该月在册的单位。\n"
+    "\n"
+    "  按时：清单和推进情况统计表都已通过，且都在截止日当天结束前首次通过\n"
+    "  逾期：两张表都已通过，但至少一张在截止日之后才首次通过\n"
+    "  缺表：只通过了其中一张表\n"
+    "  退回：报送过，但没有一份通过\n"
+    "  未报：没有收到任何报表\n"
+    "\n"
+    "选项：\n"
+    "  --period YYYY-MM   统计的月份（默认本月）\n"
+    "  --format text      中文文本（默认）\n"
+    "  --format json      JSON，供其他程序使用\n"
+    "  --db 文件          数据库文件（默认取配置 [store] database）\n"
+    "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
+    "  -h, --help         显示本帮助\n"
+    "\n"
+    "退出码：0 成功；2 用法或配置错误；3 数据库错误。\n"
+    "\n"
+    "示例：\n"
+    "  duty25 status\n"
+    "  duty25 status --period 2026-11 --format json\n";
+
+static void print_counts_row(const char *label, int expected, const int *n)
+{
+    int pad = 16 - d25_display_width(label);
+    printf("  %s%*s 应报 %4d　按时 %4d　逾期 %4d　缺表 %4d　退回 %4d　未报 %4d\n", label, pad > 0 ? pad : 0, "", expected, n[D25_UNIT_ON_TIME],
+           n[D25_UNIT_LATE], n[D25_UNIT_INCOMPLETE], n[D25_UNIT_REJECTED], n[D25_UNIT_MISSING]);
+}
+
+static const char *form_word(d25_form_state f)
+{
+    return f == D25_FORM_ACCEPTED ? "已通过" : f == D25_FORM_REJECTED ? "被退回" : "未收到";
+}
+
+static void print_text(const d25_status_report *r, const char *district)
+{
+    char period[32];
+    snprintf(period, sizeof period, "%d年%d月", r->period / 12, r->period % 12 + 1);
+    printf("%s%s报送情况（截止日 %s，统计时间 %s）\n\n", district ? district : "", period, r->deadline, r->as_of);
+    print_counts_row("合计", r->expected, r->n);
+    printf("\n按单位类型：\n");
+    for (size_t i = 0; i < r->ntypes; i++)
+        print_counts_row(d25_unit_type_label(r->by_type[i].key), r->by_type[i].expected, r->by_type[i].n);
+    printf("\n按板块：\n");
+    for (size_t i = 0; i < r->nareas; i++)
+        print_counts_row(r->by_area[i].key, r->by_area[i].expected, r->by_area[i].n);
+    int problems = r->n[D25_UNIT_MISSING] + r->n[D25_UNIT_REJECTED] + r->n[D25_UNIT_INCOMPLETE];
+    if (problems) {
+        printf("\n需催报的单位（%d 家）：\n", problems);
+        static const d25_unit_state order[] = {D25_UNIT_MISSING, D25_UNIT_REJECTED, D25_UNIT_INCOMPLETE};
+        for (size_t k = 0; k < 3; k++)
+            for (size_t i = 0; i < r->nunits; i++) {
+                const d25_unit_status *u = &r->units[i];
+                if (u->state != order[k])
+                    continue;
+                printf("  %s　%s　%s　%s　联系人：%s　电话：%s\n", d25_unit_state_label(u->state), u->unit->code, u->unit->name,
+                       u->unit->area, u->unit->contact && *u->unit->contact ? u->unit->contact : "（名册未填）",
+                       u->unit->phone && *u->unit->phone ? u->unit->phone : "（名册未填）");
+                if (u->state == D25_UNIT_INCOMPLETE)
+                    printf("        清单%s，推进情况统计表%s\n", form_word(u->checklist), form_word(u->progress));
+                if (u->last_codes)
+                    printf("        最近一份 %s 被退回（%d 个错误：%s）\n", u->last_file ? u->last_file : "", u->last_errors,
+                           u->last_codes);
+            }
+    } else if (r->expected) {
+        printf("\n应报单位均已报送。\n");
+    }
+    if (r->n[D25_UNIT_LATE]) {
+        printf("\n逾期报送的单位（%d 家）：\n", r->n[D25_UNIT_LATE]);
+        for (size_t i = 0; i < r->nunits; i++)
+            if (r->units[i].state == D25_UNIT_LATE)
+                printf("  %s　%s　%s　收到 %s\n", r->units[i].unit->code, r->units[i].unit->name, r->units[i].unit->area,
+                       r->units[i].received);
+    }
+    if (r->nunidentified) {
+        printf("\n无法确定单位的退回报表（%zu 份，请按文件名联系报送单位）：\n", r->nunidentified);
+        for (size_t i = 0; i < r->nunidentified; i++)
+            printf("  %s　收到 %s　%d 个错误：%s\n", r->unidentified[i].file, r->unidentified[i].received,
+                   r->unidentified[i].errors, r->unidentified[i].codes ? r->unidentified[i].codes : "");
+    }
+    if (r->nquality) {
+        printf("\n数据质量提醒（%zu 条，数字明显异常，请与单位核实，系统不做修改）：\n", r->nquality);
+        for (size_t i = 0; i < r->nquality; i++) {
+            const d25_quality_note *q = &r->quality[i];
+            printf("  %s　%s　%s%s%s\n        %s\n", q->unit_code ? q->unit_code : "", q->unit_name ? q->unit_name : "",
+                   q->code, q->place && *q->place ? "　位置：" : "", q->place ? q->place : "", q->message);
+        }
+    }
+}
+
+static void json_counts(FILE *o, int expected, const int *n)
+{
+    fprintf(o, "\"expected\":%d", expected);
+    for (int s = 0; s < D25_UNIT_STATES_; s++)
+        fprintf(o, ",\"%s\":%d", d25_unit_state_name((d25_unit_state)s), n[s]);
+}
+
+static void json_groups(FILE *o, const char *name, const d25_status_group *g, size_t n, bool types)
+{
+    fprintf(o, ",\"%s\":[", name);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ",{" : "{", o);
+        fputs(types ? "\"type\":" : "\"area\":", o);
+        d25_json_str(o, g[i].key);
+        if (types) {
+            fputs(",\"label\":", o);
+            d25_json_str(o, d25_unit_type_label(g[i].key));
+        }
+        fputc(',', o);
+        json_counts(o, g[i].expected, g[i].n);
+        fputc('}', o);
+    }
+    fputc(']', o);
+}
+
+static const char *form_name(d25_form_state f)
+{
+    return f == D25_FORM_ACCEPTED ? "accepted" : f == D25_FORM_REJECTED ? "rejected" : "none";
+}
+
+static void print_json(FILE *o, const d25_status_report *r, const char *district)
+{
+    char period[16];
+    snprintf(period, sizeof period, "%04d-%02d", r->period / 12, r->period % 12 + 1);
+    fputs("{\"district\":", o);
+    d25_json_str(o, district);
+    fprintf(o, ",\"period\":\"%s\",\"deadline\":\"%s\",\"as_of\":\"%s\",", period, r->deadline, r->as_of);
+    json_counts(o, r->expected, r->n);
+    json_groups(o, "by_type", r->by_type, r->ntypes, true);
+    json_groups(o, "by_area", r->by_area, r->nareas, false);
+    fputs(",\"units\":[", o);
+    for (size_t i = 0; i < r->nunits; i++) {
+        const d25_unit_status *u = &r->units[i];
+        fputs(i ? ",{\"code\":" : "{\"code\":", o);
+        d25_json_str(o, u->unit->code);
+        fputs(",\"name\":", o);
+        d25_json_str(o, u->unit->name);
+        fputs(",\"type\":", o);
+        d25_json_str(o, u->unit->type);
+        fputs(",\"area\":", o);
+        d25_json_str(o, u->unit->area);
+        fputs(",\"contact\":", o);
+        d25_json_str(o, u->unit->contact);
+        fputs(",\"phone\":", o);
+        d25_json_str(o, u->unit->phone);
+        fprintf(o, ",\"state\":\"%s\",\"checklist\":\"%s\",\"progress\":\"%s\",\"received\":", d25_unit_state_name(u->state),
+                form_name(u->checklist), form_name(u->progress));
+        d25_json_str(o, u->received[0] ? u->received : NULL);
+        fputs(",\"last_file\":", o);
+        d25_json_str(o, u->last_file);
+        fputs(",\"last_rejected_codes\":", o);
+        d25_json_str(o, u->last_codes);
+        fprintf(o, ",\"quality_warnings\":%d}", u->warnings);
+    }
+    fputs("],\"unidentified\":[", o);
+    for (size_t i = 0; i < r->nunidentified; i++) {
+        fputs(i ? ",{\"file\":" : "{\"file\":", o);
+        d25_json_str(o, r->unidentified[i].file);
+        fputs(",\"received\":", o);
+        d25_json_str(o, r->unidentified[i].received);
+        fprintf(o, ",\"errors\":%d,\"codes\":", r->unidentified[i].errors);
+        d25_json_str(o, r->unidentified[i].codes);
+        fputc('}', o);
+    }
+    fputs("],\"quality\":[", o);
+    for (size_t i = 0; i < r->nquality; i++) {
+        const d25_quality_note *q = &r->quality[i];
+        fputs(i ? ",{\"unit\":" : "{\"unit\":", o);
+        d25_json_str(o, q->unit_code);
+        fputs(",\"file\":", o);
+        d25_json_str(o, q->file);
+        fputs(",\"code\":", o);
+        d25_json_str(o, q->code);
+        fputs(",\"place\":", o);
+        d25_json_str(o, q->place);
+        fputs(",\"message\":", o);
+        d25_json_str(o, q->message);
+        fputc('}', o);
+    }
+    fputs("]}\n", o);
+}
+
+int cmd_status(int argc, char **argv, const d25_global *g)
+{
+    static const struct option opts[] = {
+        {"period", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
+        {"db", required_argument, NULL, 'd'},     {"units", required_argument, NULL, 'u'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *period_arg = NULL, *format = "text", *db_arg = NULL, *units_path = NULL;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': period_arg = optarg; break;
+        case 'f': format = optarg; break;
+        case 'd': db_arg = optarg; break;
+        case 'u': units_path = optarg; break;
+        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
+        default:
+            fprintf(stderr, "duty25 status：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
+            return D25_EXIT_USAGE;
+        }
+    }
+    bool json = strcmp(format, "json") == 0;
+    if (!json && strcmp(format, "text") != 0) {
+        fprintf(stderr, "duty25 status：--format 只能是 text 或 json，不是“%s”\n", format);
+        return D25_EXIT_USAGE;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "duty25 status：多余的参数“%s”\n\n%s", argv[optind], usage);
+        return D25_EXIT_USAGE;
+    }
+    int period;
+    if (period_arg) {
+        if ((period = d25_parse_period_arg(period_arg)) < 0) {
+            fprintf(stderr, "duty25 status：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", period_arg);
+            return D25_EXIT_USAGE;
+        }
+    } else {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        period = (tm.tm_year + 1900) * 12 + tm.tm_mon;
+    }
+    d25_config cfg;
+    int rc = d25_cmd_load_config(g, &cfg);
+    if (rc)
+        return rc;
+    d25_error err = {0};
+    d25_rules *rules = d25_rules_load(cfg.rules_path, &err);
+    d25_registry *reg = rules ? d25_registry_load(units_path ? units_path : cfg.units_path, &err) : NULL;
+    if (!rules || !reg) {
+        fprintf(stderr, "duty25：%s\n", err.message);
+        d25_rules_free(rules);
+        d25_config_free(&cfg);
+        return D25_EXIT_USAGE;
+    }
+    const char *db = db_arg ? db_arg : cfg.db_path;
+    d25_store *s = NULL;
+    d25_status_report rep = {0};
+    if (access(db, F_OK) != 0) {
+        d25_fail(&err, D25_E_DB, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
+        rc = D25_EXIT_IO;
+    } else if (!(s = d25_store_open(db, &err)) ||
+               d25_status_build(s, reg, period, cfg.deadline_day ? cfg.deadline_day : rules->deadline_day, &rep, &err) < 0) {
+        rc = D25_EXIT_IO;
+    } else if (json) {
+        print_json(stdout, &rep, cfg.district);
+    } else {
+        print_text(&rep, cfg.district);
+    }
+    if (rc)
+        fprintf(stderr, "duty25 status：%s\n", err.message);
+    d25_status_report_free(&rep);
+    d25_store_close(s);
+    d25_registry_free(reg);
+    d25_rules_free(rules);
+    d25_config_free(&cfg);
+    return rc;
+}

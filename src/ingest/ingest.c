@@ -1,0 +1,423 @@
+/* ingest: files and folders into the store (see ingest.h). */
+#include "ingest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../ooxml/xml.h"
+#include "../util/text.h"
+
+/* ---- collecting ---- */
+
+static int add(d25_ingest_list *l, const char *path, const char *note)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        d25_ingest_file *nv = realloc(l->v, nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        l->v = nv;
+        l->cap = nc;
+    }
+    d25_ingest_file *f = &l->v[l->n];
+    f->path = strdup(path);
+    f->note = note ? strdup(note) : NULL;
+    if (!f->path || (note && !f->note)) {
+        free(f->path);
+        free(f->note);
+        return -1;
+    }
+    l->n++;
+    if (!note)
+        l->nfiles++;
+    return 0;
+}
+
+static bool wanted_ext(const char *name)
+{
+    static const char *const exts[] = {".docx", ".xlsx", ".docm", ".xlsm", ".doc", ".xls", ".wps", ".et", NULL};
+    for (const char *const *e = exts; *e; e++)
+        if (d25_has_suffix_ci(name, *e))
+            return true;
+    return false;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int walk(const char *dir, d25_ingest_list *out, int depth)
+{
+    if (depth > 64)
+        return add(out, dir, "文件夹层数过多，未进入");
+    DIR *d = opendir(dir);
+    if (!d) {
+        char note[256];
+        snprintf(note, sizeof note, "无法打开文件夹（%s）", strerror(errno));
+        return add(out, dir, note);
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && rc == 0) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nv = realloc(names, cap * sizeof *nv);
+            if (!nv) {
+                rc = -1;
+                break;
+            }
+            names = nv;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            rc = -1;
+        else
+            n++;
+    }
+    closedir(d);
+    if (rc == 0)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char *p = NULL;
+        if (asprintf(&p, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]) < 0) {
+            rc = -1;
+            break;
+        }
+        struct stat st, lst;
+        bool link = lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode);
+        if (stat(p, &st) != 0) {
+            rc = add(out, p, link ? "符号链接指向的文件不存在，已跳过" : "无法读取文件信息，已跳过");
+        } else if (S_ISDIR(st.st_mode)) {
+            if (names[i][0] == '.')
+                ; /* .git, .cache and the like */
+            else if (link)
+                rc = add(out, p, "指向文件夹的符号链接，未进入");
+            else
+                rc = walk(p, out, depth + 1);
+        } else if (!S_ISREG(st.st_mode)) {
+            rc = add(out, p, "不是普通文件，已跳过");
+        } else if (strncmp(names[i], "~$", 2) == 0) {
+            rc = add(out, p, "Office 临时文件（~$ 开头，文件打开时自动生成），已跳过");
+        } else if (names[i][0] == '.') {
+            rc = add(out, p, "隐藏文件，已跳过");
+        } else if (!wanted_ext(names[i])) {
+            rc = add(out, p, "不是 Word/Excel 文件（扩展名不是 .docx/.xlsx 等），已跳过");
+        } else {
+            rc = add(out, p, NULL);
+        }
+        free(p);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+int d25_ingest_collect(char *const *paths, size_t n, d25_ingest_list *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        int rc;
+        if (stat(paths[i], &st) != 0) {
+            char note[256];
+            snprintf(note, sizeof note, "找不到这个文件或文件夹（%s）", strerror(errno));
+            rc = add(out, paths[i], note);
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = walk(paths[i], out, 0);
+        } else {
+            /* Named on the command line: read whatever it is. */
+            rc = add(out, paths[i], NULL);
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void d25_ingest_list_free(d25_ingest_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].path);
+        free(l->v[i].note);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* ---- the pipeline ---- */
+
+typedef struct {
+    bool ready;
+    bool validated;     /* res holds a result */
+    bool io_failed;
+    char io_msg[300];
+    uint8_t sha[32];
+    int64_t size;
+    time_t mtime;
+    d25_result res;
+    int vrc;            /* d25_validate_* return */
+} slot;
+
+typedef struct {
+    const d25_ingest_list *files;
+    const d25_ingest_opts *o;
+    const uint8_t *known;
+    size_t nknown;
+    size_t *order;      /* indexes of the files to ingest */
+    size_t n;
+    slot *slots;
+    size_t window;
+    pthread_mutex_t mu;
+    pthread_cond_t cond_ready, cond_space;
+    size_t next_claim, next_store;
+    bool stop;
+} pipeline;
+
+/* Read the file and hash its bytes; validate unless the bytes are known. */
+static void process(pipeline *pl, size_t k, slot *sl)
+{
+    const char *path = pl->files->v[pl->order[k]].path;
+    const d25_vctx *ctx = pl->o->vctx;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(sl->io_msg, sizeof sl->io_msg, "无法打开（%s），未入库", strerror(errno));
+        sl->io_failed = true;
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    sl->size = (int64_t)st.st_size;
+    sl->mtime = st.st_mtime;
+    struct sha256_ctx h;
+    sha256_init(&h);
+    bool whole = (unsigned long long)st.st_size <= ctx->limits->max_file_bytes;
+    size_t cap = whole ? (size_t)st.st_size : 1u << 20;
+    unsigned char *buf = malloc(cap ? cap : 1);
+    size_t len = 0;
+    if (!buf) {
+        snprintf(sl->io_msg, sizeof sl->io_msg, "内存不足，未入库");
+        sl->io_failed = true;
+        close(fd);
+        return;
+    }
+    for (;;) {
+        size_t room = whole ? cap - len : cap;
+        if (whole && room == 0) {
+            /* The file grew while being read: take the bytes up to its size. */
+            break;
+        }
+        ssize_t r = read(fd, buf + (whole ? len : 0), room);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(sl->io_msg, sizeof sl->io_msg, "读取失败（%s），未入库", strerror(errno));
+            sl->io_failed = true;
+            break;
+        }
+        if (r == 0)
+            break;
+        if (whole)
+            len += (size_t)r;
+        else
+            sha256_update(&h, (size_t)r, buf);
+    }
+    close(fd);
+    if (sl->io_failed) {
+        free(buf);
+        return;
+    }
+    if (whole) {
+        sha256_update(&h, len, buf);
+        sl->size = (int64_t)len;
+    }
+    sha256_digest(&h, sizeof sl->sha, sl->sha);
+    if (!d25_hash_in(pl->known, pl->nknown, sl->sha)) {
+        /* Too big to hold: validate refuses it by its size without reading. */
+        sl->vrc = whole ? d25_validate_data(ctx, path, buf, len, &sl->res) : d25_validate_file(ctx, path, &sl->res);
+        sl->validated = true;
+    }
+    free(buf);
+}
+
+static void *worker(void *arg)
+{
+    pipeline *pl = arg;
+    d25_xml_init();
+    for (;;) {
+        pthread_mutex_lock(&pl->mu);
+        while (!pl->stop && pl->next_claim < pl->n && pl->next_claim >= pl->next_store + pl->window)
+            pthread_cond_wait(&pl->cond_space, &pl->mu);
+        if (pl->stop || pl->next_claim >= pl->n) {
+            pthread_mutex_unlock(&pl->mu);
+            return NULL;
+        }
+        size_t k = pl->next_claim++;
+        pthread_mutex_unlock(&pl->mu);
+        slot *sl = &pl->slots[k % pl->window];
+        process(pl, k, sl);
+        pthread_mutex_lock(&pl->mu);
+        sl->ready = true;
+        pthread_cond_broadcast(&pl->cond_ready);
+        pthread_mutex_unlock(&pl->mu);
+    }
+}
+
+static int threads_wanted(const d25_ingest_opts *o, size_t n)
+{
+    long t = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (t < 1)
+        t = 1;
+    if (t > 16)
+        t = 16;
+    if ((size_t)t > n)
+        t = (long)(n ? n : 1);
+    return (int)t;
+}
+
+static void emit(const d25_ingest_opts *o, d25_ingest_item *it)
+{
+    if (o->on_item)
+        o->on_item(o->ud, it);
+}
+
+/* Store one processed file on the calling thread. */
+static int store_one(d25_store *s, pipeline *pl, size_t k, slot *sl, int64_t run_id, d25_run_counts *c, size_t done,
+                     d25_error *err)
+{
+    const d25_ingest_opts *o = pl->o;
+    const char *path = pl->files->v[pl->order[k]].path;
+    d25_ingest_item it = {.path = path, .done = done, .total = pl->files->nfiles};
+    if (sl->io_failed) {
+        it.kind = D25_ITEM_FAILED;
+        it.message = sl->io_msg;
+        c->failed++;
+        emit(o, &it);
+        return 0;
+    }
+    if (!sl->validated) {
+        /* Known bytes when the run began: the store answers "unchanged"
+         * without a result; should it not, validate here. */
+        sl->vrc = d25_validate_file(o->vctx, path, &sl->res);
+        sl->validated = true;
+    }
+    if (sl->vrc < 0) {
+        it.kind = D25_ITEM_FAILED;
+        it.message = "检查时内存不足，未入库";
+        c->failed++;
+        emit(o, &it);
+        return 0;
+    }
+    d25_incoming in = {.path = path, .size = sl->size, .res = &sl->res};
+    memcpy(in.sha, sl->sha, sizeof in.sha);
+    in.received = o->received_from == D25_RECEIVED_INGEST ? time(NULL) : sl->mtime;
+    d25_store_outcome out;
+    if (d25_store_put(s, &in, run_id, &out, err) < 0)
+        return -1;
+    switch (out.outcome) {
+    case D25_STORED_NEW: c->added++; break;
+    case D25_STORED_SUPERSEDED: c->superseded++; break;
+    case D25_STORED_OUTDATED: c->outdated++; break;
+    case D25_STORED_REJECTED: c->rejected++; break;
+    case D25_STORED_UNCHANGED: c->unchanged++; break;
+    }
+    it.kind = D25_ITEM_STORED;
+    it.res = out.outcome == D25_STORED_UNCHANGED ? NULL : &sl->res;
+    it.outcome = &out;
+    emit(o, &it);
+    free(out.earlier_file);
+    return 0;
+}
+
+int d25_ingest_run(d25_store *s, const d25_ingest_list *files, const d25_ingest_opts *o, int64_t run_id,
+                   d25_run_counts *counts, d25_error *err)
+{
+    memset(counts, 0, sizeof *counts);
+    pipeline pl = {.files = files, .o = o};
+    size_t done = 0;
+    for (size_t i = 0; i < files->n; i++) {
+        if (!files->v[i].note)
+            continue;
+        counts->ignored++;
+        d25_ingest_item it = {.path = files->v[i].path, .kind = D25_ITEM_SKIPPED, .message = files->v[i].note,
+                              .total = files->nfiles};
+        emit(o, &it);
+    }
+    counts->files = (int)files->nfiles;
+    if (!files->nfiles)
+        return 0;
+    if (d25_store_hashes(s, (uint8_t **)&pl.known, &pl.nknown, err) < 0)
+        return -1;
+    int nt = threads_wanted(o, files->nfiles);
+    pl.window = (size_t)nt * 4;
+    pl.order = malloc(files->nfiles * sizeof *pl.order);
+    pl.slots = calloc(pl.window, sizeof *pl.slots);
+    pthread_t *tids = calloc((size_t)nt, sizeof *tids);
+    if (!pl.order || !pl.slots || !tids) {
+        free(pl.order);
+        free(pl.slots);
+        free(tids);
+        free((void *)pl.known);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    for (size_t i = 0; i < files->n; i++)
+        if (!files->v[i].note)
+            pl.order[pl.n++] = i;
+    pthread_mutex_init(&pl.mu, NULL);
+    pthread_cond_init(&pl.cond_ready, NULL);
+    pthread_cond_init(&pl.cond_space, NULL);
+    int started = 0;
+    for (; started < nt; started++)
+        if (pthread_create(&tids[started], NULL, worker, &pl) != 0)
+            break;
+    int rc = 0;
+    for (size_t k = 0; k < pl.n; k++) {
+        slot *sl = &pl.slots[k % pl.window];
+        if (started == 0) {
+            process(&pl, k, sl); /* no thread could start: do it here */
+        } else {
+            pthread_mutex_lock(&pl.mu);
+            while (!sl->ready)
+                pthread_cond_wait(&pl.cond_ready, &pl.mu);
+            pthread_mutex_unlock(&pl.mu);
+        }
+        if (rc == 0)
+            rc = store_one(s, &pl, k, sl, run_id, counts, ++done, err);
+        if (sl->validated)
+            d25_result_free(&sl->res);
+        memset(sl, 0, sizeof *sl);
+        pthread_mutex_lock(&pl.mu);
+        pl.next_store = k + 1;
+        if (rc < 0)
+            pl.stop = true;
+        pthread_cond_broadcast(&pl.cond_space);
+        pthread_mutex_unlock(&pl.mu);
+        if (rc < 0)
+            break;
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    /* After a store failure, workers may have finished files never stored. */
+    for (size_t w = 0; w < pl.window; w++)
+        if (pl.slots[w].validated)
+            d25_result_free(&pl.slots[w].res);
+    pthread_mutex_destroy(&pl.mu);
+    pthread_cond_destroy(&pl.cond_ready);
+    pthread_cond_destroy(&pl.cond_space);
+    free(tids);
+    free(pl.order);
+    free(pl.slots);
+    free((void *)pl.known);
+    return rc;
+}

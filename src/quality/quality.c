@@ -1,0 +1,402 @@
+/* quality: implausible progress counts (see quality.h). */
+#include "quality.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../registry/units.h"
+
+void d25_quality_opts_from(const d25_config *cfg, d25_quality_opts *o)
+{
+    o->counts = cfg->counts;
+    o->z = cfg->outlier_z;
+    o->min_peers = cfg->min_peers;
+    o->history_months = cfg->history_months;
+    o->min_diff = cfg->outlier_min_diff;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median_sorted(const double *v, size_t n)
+{
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double robust_z_median(double x, double *v, size_t n, double *median)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    double m = median_sorted(v, n);
+    *median = m;
+    double *dev = malloc(n * sizeof *dev);
+    if (!dev)
+        return 0;
+    double mean_ad = 0;
+    for (size_t i = 0; i < n; i++) {
+        dev[i] = fabs(v[i] - m);
+        mean_ad += dev[i];
+    }
+    mean_ad /= (double)n;
+    qsort(dev, n, sizeof *dev, cmp_double);
+    double mad = median_sorted(dev, n);
+    free(dev);
+    if (mad > 0)
+        return 0.6745 * (x - m) / mad;
+    if (mean_ad > 0)
+        return (x - m) / (1.253314 * mean_ad);
+    return 0;
+}
+
+double d25_robust_z(double x, double *v, size_t n)
+{
+    double m;
+    return n ? robust_z_median(x, v, n, &m) : 0;
+}
+
+typedef struct {
+    int64_t return_id;
+    const d25_pfield *field;
+    char *unit, *type, *place;
+    long value;
+    double month;     /* this month's figure: the increment over the unit's
+                         previous month when counts are cumulative */
+    bool incremental; /* month is an increment */
+    bool decreased;   /* cumulative and lower than before: no peer check */
+} cval;
+
+static int cval_cmp(const void *a, const void *b)
+{
+    const cval *x = a, *y = b;
+    int c = strcmp(x->field->name, y->field->name);
+    if (!c)
+        c = strcmp(x->type, y->type);
+    if (!c)
+        c = strcmp(x->unit, y->unit);
+    return c;
+}
+
+typedef struct {
+    d25_store *s;
+    sqlite3_stmt *ins;
+    d25_error *err;
+} writer;
+
+static int add_finding(writer *w, int64_t return_id, const char *code, const char *place, const char *message)
+{
+    sqlite3_stmt *st = w->ins;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, return_id);
+    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+    if (place && *place)
+        sqlite3_bind_text(st, 3, place, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_text(st, 4, message, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return d25_store_fail(w->s, w->err, "保存数据质量提醒");
+    return 0;
+}
+
+static void fmt_num(double v, char *out, size_t n)
+{
+    if (v == floor(v))
+        snprintf(out, n, "%.0f", v);
+    else
+        snprintf(out, n, "%.1f", v);
+}
+
+/* Far from the median in absolute terms too: small counts scatter widely
+ * (0 against a median of 4 is not implausible, 3000 against 20 is). */
+static bool far(double x, double median, const d25_quality_opts *o)
+{
+    double d = fabs(x - median);
+    return d >= o->min_diff && d >= fabs(median);
+}
+
+/* Same type, same period: one group per (field, type). */
+static int check_peers(writer *w, cval *v, size_t n, const d25_quality_opts *o)
+{
+    double *tmp = malloc((n + 1) * sizeof *tmp);
+    if (!tmp)
+        return d25_fail(w->err, D25_E_NOMEM, "内存不足");
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0;) {
+        size_t j = i;
+        while (j < n && v[j].field == v[i].field && strcmp(v[j].type, v[i].type) == 0)
+            j++;
+        size_t g = 0;
+        for (size_t t = i; t < j; t++)
+            g += !v[t].decreased;
+        if (g >= (size_t)o->min_peers) {
+            for (size_t k = i; k < j && rc == 0; k++) {
+                if (v[k].decreased)
+                    continue;
+                size_t m = 0;
+                for (size_t t = i; t < j; t++)
+                    if (!v[t].decreased)
+                        tmp[m++] = v[t].month;
+                double med;
+                double z = robust_z_median(v[k].month, tmp, m, &med);
+                if (fabs(z) <= o->z || !far(v[k].month, med, o))
+                    continue;
+                char msg[640], ms[32], fs[32], what[96];
+                fmt_num(med, ms, sizeof ms);
+                fmt_num(v[k].month, fs, sizeof fs);
+                if (v[k].incremental)
+                    snprintf(what, sizeof what, "本月新增 %s（累计 %ld）", fs, v[k].value);
+                else
+                    snprintf(what, sizeof what, "填 %ld", v[k].value);
+                snprintf(msg, sizeof msg,
+                         "「%s」%s，明显%s于同类单位（%s，共 %zu 家，%s中位数 %s）。请核实是否填错，"
+                         "例如多写或少写了位数；若确实如此，可在备注中说明",
+                         v[k].field->label, what, z > 0 ? "高" : "低", d25_unit_type_label(v[k].type), m,
+                         v[k].incremental ? "本月新增的" : "", ms);
+                rc = add_finding(w, v[k].return_id, "OUTLIER_PEERS", v[k].place, msg);
+            }
+        }
+        i = j;
+    }
+    free(tmp);
+    return rc;
+}
+
+/* The unit's own earlier months: hist[0..nh) are (period, value) of the
+ * months before, ascending. */
+static int check_history(writer *w, cval *x, const int *hp, const long *hv, size_t nh, const d25_quality_opts *o)
+{
+    x->month = (double)x->value;
+    if (!nh)
+        return 0;
+    bool cumulative = o->counts == D25_COUNTS_CUMULATIVE;
+    if (cumulative) {
+        x->month = (double)(x->value - hv[nh - 1]);
+        x->incremental = true;
+    }
+    if (cumulative && x->value < hv[nh - 1]) {
+        x->decreased = true;
+        char msg[640];
+        snprintf(msg, sizeof msg,
+                 "「%s」填 %ld，比本单位 %d年%d月 报送的 %ld 少。本表的数字是自活动开始以来的累计数，不应减少；"
+                 "请核实是否填成了本月数",
+                 x->field->label, x->value, hp[nh - 1] / 12, hp[nh - 1] % 12 + 1, hv[nh - 1]);
+        return add_finding(w, x->return_id, "COUNT_DECREASED", x->place, msg);
+    }
+    /* Earlier monthly figures: increments for cumulative counts. */
+    size_t m = cumulative ? nh - 1 : nh;
+    if (m < (size_t)o->history_months)
+        return 0;
+    double *v = malloc(m * sizeof *v);
+    if (!v)
+        return d25_fail(w->err, D25_E_NOMEM, "内存不足");
+    for (size_t i = 0; i < m; i++)
+        v[i] = cumulative ? (double)(hv[i + 1] - hv[i]) : (double)hv[i];
+    double now = cumulative ? (double)(x->value - hv[nh - 1]) : (double)x->value;
+    double med;
+    double z = robust_z_median(now, v, m, &med);
+    free(v);
+    if (fabs(z) <= o->z || !far(now, med, o))
+        return 0;
+    char msg[640], ns[32], ms[32];
+    fmt_num(now, ns, sizeof ns);
+    fmt_num(med, ms, sizeof ms);
+    snprintf(msg, sizeof msg, "「%s」本月%s %s，明显%s于本单位此前 %zu 个月（中位数 %s）。请核实是否填错；若确实如此，可在备注中说明",
+             x->field->label, cumulative ? "新增" : "为", ns, z > 0 ? "高" : "低", m, ms);
+    return add_finding(w, x->return_id, "OUTLIER_HISTORY", x->place, msg);
+}
+
+static void free_cvals(cval *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].unit);
+        free(v[i].type);
+        free(v[i].place);
+    }
+    free(v);
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return strdup(t ? t : "");
+}
+
+static int refresh_period(d25_store *s, const d25_rules *rules, const d25_quality_opts *o, int period, d25_error *err)
+{
+    sqlite3 *db = d25_store_db(s);
+    char p[16];
+    snprintf(p, sizeof p, "%04d-%02d", period / 12, period % 12 + 1);
+    sqlite3_stmt *cur = NULL, *del = NULL, *cnt = NULL;
+    writer w = {s, NULL, err};
+    cval *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+    if (d25_store_exec(s, "BEGIN IMMEDIATE", err) < 0)
+        return -1;
+    if (sqlite3_prepare_v2(db,
+                           "DELETE FROM findings WHERE source = 'quality' AND return_id IN"
+                           " (SELECT id FROM returns WHERE period = ?)",
+                           -1, &del, NULL) != SQLITE_OK ||
+        /* The unit's months up to this one, field by field, in one pass
+         * (the view's window runs once, not once per value). */
+        sqlite3_prepare_v2(db,
+                           "SELECT c.return_id, c.unit_code, u.type, pv.field, pv.value, pv.place, c.period"
+                           " FROM current_returns c JOIN units u ON u.code = c.unit_code"
+                           " JOIN progress_values pv ON pv.return_id = c.return_id"
+                           " WHERE c.period <= ?1 AND c.form = 'progress' AND pv.state = 'ok' AND pv.value IS NOT NULL"
+                           " AND c.unit_code IN (SELECT unit_code FROM current_returns WHERE period = ?1)"
+                           " ORDER BY c.unit_code, pv.field, c.period",
+                           -1, &cur, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO findings(return_id, seq, source, code, severity, place, sub_item, message)"
+                           " VALUES (?1, (SELECT ifnull(max(seq), 0) + 1 FROM findings WHERE return_id = ?1),"
+                           " 'quality', ?2, 'warning', ?3, NULL, ?4)",
+                           -1, &w.ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "UPDATE returns SET warnings = (SELECT count(*) FROM findings f"
+                           " WHERE f.return_id = returns.id AND f.severity = 'warning') WHERE period = ?",
+                           -1, &cnt, NULL) != SQLITE_OK) {
+        d25_store_fail(s, err, "数据质量复核");
+        goto done;
+    }
+    sqlite3_bind_text(del, 1, p, -1, SQLITE_STATIC);
+    if (sqlite3_step(del) != SQLITE_DONE) {
+        d25_store_fail(s, err, "数据质量复核");
+        goto done;
+    }
+    sqlite3_bind_text(cur, 1, p, -1, SQLITE_STATIC);
+    /* Rows come grouped by (unit, field), months ascending: the group's
+     * last row, when it is this period, is the value to check and the rows
+     * before it are its history. */
+    int *hp = NULL;
+    long *hv = NULL;
+    size_t nh = 0, hcap = 0;
+    char *gunit = NULL; /* the group being read */
+    const d25_pfield *gfield = NULL;
+    int step;
+    while ((step = sqlite3_step(cur)) == SQLITE_ROW) {
+        const d25_pfield *f = d25_rules_field(rules, (const char *)sqlite3_column_text(cur, 3), NULL);
+        if (!f || f->type != D25_F_COUNT)
+            continue;
+        const char *unit = (const char *)sqlite3_column_text(cur, 1);
+        if (!gunit || gfield != f || strcmp(gunit, unit) != 0) {
+            free(gunit);
+            if (!(gunit = strdup(unit))) {
+                d25_fail(err, D25_E_NOMEM, "内存不足");
+                break;
+            }
+            gfield = f;
+            nh = 0;
+        }
+        int rp = d25_parse_period_arg((const char *)sqlite3_column_text(cur, 6));
+        long value = (long)sqlite3_column_int64(cur, 4);
+        if (rp < period) {
+            if (nh == hcap) {
+                hcap = hcap ? hcap * 2 : 16;
+                int *np = realloc(hp, hcap * sizeof *np);
+                if (np)
+                    hp = np;
+                long *nv = np ? realloc(hv, hcap * sizeof *nv) : NULL;
+                if (!nv) {
+                    d25_fail(err, D25_E_NOMEM, "内存不足");
+                    break;
+                }
+                hv = nv;
+            }
+            hp[nh] = rp;
+            hv[nh++] = value;
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            cval *nv = realloc(v, cap * sizeof *nv);
+            if (!nv) {
+                d25_fail(err, D25_E_NOMEM, "内存不足");
+                break;
+            }
+            v = nv;
+        }
+        cval *c = &v[n++];
+        memset(c, 0, sizeof *c);
+        c->return_id = sqlite3_column_int64(cur, 0);
+        c->field = f;
+        c->unit = dup_col(cur, 1);
+        c->type = dup_col(cur, 2);
+        c->place = dup_col(cur, 5);
+        c->value = value;
+        if (!c->unit || !c->type || !c->place) {
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+            break;
+        }
+        if (check_history(&w, c, hp, hv, nh, o) < 0)
+            break;
+    }
+    free(hp);
+    free(hv);
+    free(gunit);
+    if (step == SQLITE_ROW || err->code != D25_OK)
+        goto done;
+    if (step != SQLITE_DONE) {
+        d25_store_fail(s, err, "数据质量复核");
+        goto done;
+    }
+    qsort(v, n, sizeof *v, cval_cmp);
+    if (check_peers(&w, v, n, o) < 0)
+        goto done;
+    sqlite3_bind_text(cnt, 1, p, -1, SQLITE_STATIC);
+    if (sqlite3_step(cnt) != SQLITE_DONE || d25_store_clear_dirty(s, period, err) < 0) {
+        d25_store_fail(s, err, "数据质量复核");
+        goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_finalize(del);
+    sqlite3_finalize(cur);
+    sqlite3_finalize(w.ins);
+    sqlite3_finalize(cnt);
+    free_cvals(v, n);
+    if (rc == 0 && d25_store_exec(s, "COMMIT", err) < 0)
+        rc = -1;
+    if (rc < 0)
+        d25_store_exec(s, "ROLLBACK", NULL);
+    return rc;
+}
+
+int d25_quality_refresh(d25_store *s, const d25_rules *rules, const d25_quality_opts *o, d25_error *err)
+{
+    int *dirty;
+    size_t nd;
+    if (d25_store_dirty_periods(s, &dirty, &nd, err) < 0)
+        return -1;
+    if (!nd)
+        return 0;
+    char first[16];
+    snprintf(first, sizeof first, "%04d-%02d", dirty[0] / 12, dirty[0] % 12 + 1);
+    free(dirty);
+    /* Every later period depends on this one (its history): mark them all
+     * first, so that a crash part-way leaves them marked. */
+    sqlite3 *db = d25_store_db(s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT OR IGNORE INTO dirty_periods(period)"
+                           " SELECT DISTINCT period FROM returns WHERE period >= ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "数据质量复核");
+    sqlite3_bind_text(st, 1, first, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return d25_store_fail(s, err, "数据质量复核");
+    if (d25_store_dirty_periods(s, &dirty, &nd, err) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < nd && rc == 0; i++)
+        rc = refresh_period(s, rules, o, dirty[i], err);
+    free(dirty);
+    return rc;
+}

@@ -1,0 +1,269 @@
+/* status: returns against the deadline, per unit, type and area (see status.h). */
+#include "status.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../forms/forms.h"
+#include "../util/buf.h"
+
+static const char *const state_names[D25_UNIT_STATES_] = {"on_time", "late", "incomplete", "rejected", "missing"};
+static const char *const state_labels[D25_UNIT_STATES_] = {"按时", "逾期", "缺表", "退回", "未报"};
+
+const char *d25_unit_state_name(d25_unit_state s) { return (unsigned)s < D25_UNIT_STATES_ ? state_names[s] : "?"; }
+const char *d25_unit_state_label(d25_unit_state s) { return (unsigned)s < D25_UNIT_STATES_ ? state_labels[s] : "?"; }
+
+/* Per unit, what the period's returns say, before judging. */
+typedef struct {
+    char first_c[32], first_p[32]; /* first accepted checklist / progress */
+    bool rejected_c, rejected_p, any_rejected;
+    char last_received[32];
+    char *last_file;
+    char *last_codes;
+    int last_errors;
+    bool last_rejected;
+} seen;
+
+static int group_add(d25_status_group **v, size_t *n, const char *key, d25_unit_state st)
+{
+    size_t i = 0;
+    while (i < *n && strcmp((*v)[i].key, key) != 0)
+        i++;
+    if (i == *n) {
+        d25_status_group *nv = realloc(*v, (*n + 1) * sizeof *nv);
+        if (!nv)
+            return -1;
+        *v = nv;
+        memset(&nv[i], 0, sizeof nv[i]);
+        snprintf(nv[i].key, sizeof nv[i].key, "%s", key);
+        (*n)++;
+    }
+    (*v)[i].n[st]++;
+    (*v)[i].expected++;
+    return 0;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return t ? strdup(t) : NULL;
+}
+
+/* The error codes of a return, "A、B" (distinct, in order of first use). */
+static char *error_codes(sqlite3 *db, int64_t id)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT code FROM findings WHERE return_id = ? AND severity = 'error'"
+                           " GROUP BY code ORDER BY min(seq)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_int64(q, 1, id);
+    d25_buf b = {0};
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (b.len)
+            d25_buf_puts(&b, "、");
+        d25_buf_puts(&b, (const char *)sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    return b.len ? d25_buf_steal(&b) : NULL;
+}
+
+static int load_seen(d25_store *s, const d25_registry *reg, const char *p, seen *sv, d25_status_report *out, d25_error *err)
+{
+    sqlite3 *db = d25_store_db(s);
+    sqlite3_stmt *q;
+    /* Unidentified returns: no unit, and this period or none at all but
+     * received in this month. */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, unit_code, verdict, has_checklist, has_progress, received, file_name, errors"
+                           " FROM returns WHERE period = ?1 OR (period IS NULL AND substr(received, 1, 7) = ?1)"
+                           " ORDER BY received, id",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取报送情况");
+    sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(q, 0);
+        const char *code = (const char *)sqlite3_column_text(q, 1);
+        bool accepted = strcmp((const char *)sqlite3_column_text(q, 2), "accepted") == 0;
+        bool hc = sqlite3_column_int(q, 3), hp = sqlite3_column_int(q, 4);
+        const char *received = (const char *)sqlite3_column_text(q, 5);
+        const d25_unit *u = code ? d25_registry_by_code(reg, code) : NULL;
+        if (!u) {
+            if (code)
+                continue; /* a unit no longer in the registry: not expected */
+            d25_unidentified *nv = realloc(out->unidentified, (out->nunidentified + 1) * sizeof *nv);
+            if (!nv)
+                goto nomem;
+            out->unidentified = nv;
+            d25_unidentified *x = &nv[out->nunidentified++];
+            memset(x, 0, sizeof *x);
+            x->file = col_dup(q, 6);
+            snprintf(x->received, sizeof x->received, "%s", received);
+            x->errors = sqlite3_column_int(q, 7);
+            x->codes = error_codes(db, id);
+            continue;
+        }
+        seen *w = &sv[u - reg->units];
+        if (accepted) {
+            if (hc && !w->first_c[0])
+                snprintf(w->first_c, sizeof w->first_c, "%s", received);
+            if (hp && !w->first_p[0])
+                snprintf(w->first_p, sizeof w->first_p, "%s", received);
+        } else {
+            w->any_rejected = true;
+            w->rejected_c |= hc || !hp;
+            w->rejected_p |= hp || !hc;
+        }
+        free(w->last_file);
+        free(w->last_codes);
+        w->last_file = col_dup(q, 6);
+        w->last_rejected = !accepted;
+        w->last_errors = sqlite3_column_int(q, 7);
+        w->last_codes = accepted ? NULL : error_codes(db, id);
+        snprintf(w->last_received, sizeof w->last_received, "%s", received);
+    }
+    sqlite3_finalize(q);
+    if (step != SQLITE_DONE)
+        return d25_store_fail(s, err, "读取报送情况");
+    return 0;
+nomem:
+    sqlite3_finalize(q);
+    return d25_fail(err, D25_E_NOMEM, "内存不足");
+}
+
+static int load_quality(d25_store *s, const d25_registry *reg, const char *p, d25_status_report *out, d25_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(d25_store_db(s),
+                           "SELECT DISTINCT r.unit_code, r.file_name, f.code, f.place, f.message, f.return_id, f.seq"
+                           " FROM findings f JOIN returns r ON r.id = f.return_id"
+                           " JOIN current_returns c ON c.return_id = r.id"
+                           " WHERE f.source = 'quality' AND c.period = ? ORDER BY r.unit_code, f.return_id, f.seq",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取数据质量提醒");
+    sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        d25_quality_note *nv = realloc(out->quality, (out->nquality + 1) * sizeof *nv);
+        if (!nv) {
+            sqlite3_finalize(q);
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
+        }
+        out->quality = nv;
+        d25_quality_note *x = &nv[out->nquality++];
+        x->unit_code = col_dup(q, 0);
+        const d25_unit *u = x->unit_code ? d25_registry_by_code(reg, x->unit_code) : NULL;
+        x->unit_name = u ? strdup(u->name) : NULL;
+        x->file = col_dup(q, 1);
+        x->code = col_dup(q, 2);
+        x->place = col_dup(q, 3);
+        x->message = col_dup(q, 4);
+        if (u) {
+            d25_unit_status *us = &out->units[0];
+            for (size_t i = 0; i < out->nunits; i++)
+                if (out->units[i].unit == u)
+                    us = &out->units[i];
+            if (us->unit == u)
+                us->warnings++;
+        }
+    }
+    sqlite3_finalize(q);
+    return step == SQLITE_DONE ? 0 : d25_store_fail(s, err, "读取数据质量提醒");
+}
+
+int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, d25_status_report *out,
+                     d25_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->period = period;
+    int y = period / 12, m = period % 12 + 1;
+    int dim = d25_days_in_month(y, m);
+    int day = deadline_day < 1 ? dim : deadline_day > dim ? dim : deadline_day;
+    snprintf(out->deadline, sizeof out->deadline, "%04d-%02d-%02d", y, m, day);
+    char limit[48];
+    snprintf(limit, sizeof limit, "%s 23:59:59", out->deadline);
+    d25_format_time(time(NULL), out->as_of, sizeof out->as_of);
+    char p[16];
+    snprintf(p, sizeof p, "%04d-%02d", y, m);
+
+    seen *sv = calloc(reg->n + 1, sizeof *sv);
+    out->units = calloc(reg->n + 1, sizeof *out->units);
+    if (!sv || !out->units) {
+        free(sv);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    int rc = load_seen(s, reg, p, sv, out, err);
+    for (size_t i = 0; i < reg->n && rc == 0; i++) {
+        const d25_unit *u = &reg->units[i];
+        seen *w = &sv[i];
+        if (!d25_unit_active(u, period))
+            continue;
+        d25_unit_status *us = &out->units[out->nunits++];
+        us->unit = u;
+        us->checklist = w->first_c[0] ? D25_FORM_ACCEPTED : w->rejected_c ? D25_FORM_REJECTED : D25_FORM_NONE;
+        us->progress = w->first_p[0] ? D25_FORM_ACCEPTED : w->rejected_p ? D25_FORM_REJECTED : D25_FORM_NONE;
+        if (w->first_c[0] && w->first_p[0]) {
+            const char *last = strcmp(w->first_c, w->first_p) > 0 ? w->first_c : w->first_p;
+            snprintf(us->received, sizeof us->received, "%s", last);
+            us->state = strcmp(last, limit) <= 0 ? D25_UNIT_ON_TIME : D25_UNIT_LATE;
+        } else if (w->first_c[0] || w->first_p[0]) {
+            us->state = D25_UNIT_INCOMPLETE;
+        } else {
+            us->state = w->any_rejected ? D25_UNIT_REJECTED : D25_UNIT_MISSING;
+        }
+        us->last_file = w->last_file;
+        w->last_file = NULL;
+        if (w->last_rejected) {
+            us->last_codes = w->last_codes;
+            w->last_codes = NULL;
+            us->last_errors = w->last_errors;
+        }
+        out->expected++;
+        out->n[us->state]++;
+        if (group_add(&out->by_type, &out->ntypes, u->type, us->state) < 0 ||
+            group_add(&out->by_area, &out->nareas, u->area, us->state) < 0)
+            rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    for (size_t i = 0; i < reg->n; i++) {
+        free(sv[i].last_file);
+        free(sv[i].last_codes);
+    }
+    free(sv);
+    if (rc == 0)
+        rc = load_quality(s, reg, p, out, err);
+    if (rc < 0)
+        d25_status_report_free(out);
+    return rc;
+}
+
+void d25_status_report_free(d25_status_report *r)
+{
+    for (size_t i = 0; i < r->nunits; i++) {
+        free(r->units[i].last_file);
+        free(r->units[i].last_codes);
+    }
+    free(r->units);
+    free(r->by_type);
+    free(r->by_area);
+    for (size_t i = 0; i < r->nunidentified; i++) {
+        free(r->unidentified[i].file);
+        free(r->unidentified[i].codes);
+    }
+    free(r->unidentified);
+    for (size_t i = 0; i < r->nquality; i++) {
+        d25_quality_note *q = &r->quality[i];
+        free(q->unit_code);
+        free(q->unit_name);
+        free(q->file);
+        free(q->code);
+        free(q->place);
+        free(q->message);
+    }
+    free(r->quality);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,84 @@
+/*
+ * status: who has returned what for one period, against the deadline.
+ *
+ * The units expected are the registry's units active in the period.  Per
+ * unit, from the store:
+ *   on_time     both forms accepted, each first accepted by the deadline
+ *               (the end of the deadline day, local time)
+ *   late        both forms accepted, at least one only after the deadline
+ *   incomplete  one form accepted, the other not (missing or rejected)
+ *   rejected    returns came, none accepted
+ *   missing     nothing came
+ * A correction sent after the deadline does not make an on-time unit late:
+ * what counts for timeliness is when each form was first accepted.
+ * Rejected returns whose unit could not be identified are listed apart.
+ *
+ * Ownership: d25_status_build() fills a caller-owned d25_status_report;
+ * d25_status_report_free() releases it.  Unit pointers point into the
+ * registry, which must outlive the report.
+ */
+#ifndef D25_STATUS_STATUS_H
+#define D25_STATUS_STATUS_H
+
+#include <stddef.h>
+
+#include "../registry/units.h"
+#include "../store/store.h"
+
+typedef enum { D25_UNIT_ON_TIME, D25_UNIT_LATE, D25_UNIT_INCOMPLETE, D25_UNIT_REJECTED, D25_UNIT_MISSING, D25_UNIT_STATES_ } d25_unit_state;
+
+const char *d25_unit_state_name(d25_unit_state s);  /* "on_time"... */
+const char *d25_unit_state_label(d25_unit_state s); /* "按时"... */
+
+typedef enum { D25_FORM_NONE, D25_FORM_ACCEPTED, D25_FORM_REJECTED } d25_form_state;
+
+typedef struct {
+    const d25_unit *unit;
+    d25_unit_state state;
+    d25_form_state checklist, progress;
+    char received[32];      /* when the last of its forms was first accepted, or "" */
+    char *last_file;        /* the latest return's file name, or NULL */
+    char *last_codes;       /* the latest rejected return's error codes, "A、B", or NULL */
+    int last_errors;
+    int warnings;           /* quality warnings on its counting returns */
+} d25_unit_status;
+
+typedef struct {
+    char key[64];           /* unit type or area */
+    int n[D25_UNIT_STATES_];
+    int expected;
+} d25_status_group;
+
+typedef struct {
+    char *file;
+    char received[32];
+    int errors;
+    char *codes;
+} d25_unidentified;
+
+typedef struct {
+    char *unit_code, *unit_name, *file, *code, *place, *message;
+} d25_quality_note;
+
+typedef struct {
+    int period;
+    char deadline[32];      /* "YYYY-MM-DD" */
+    char as_of[32];
+    int expected;
+    int n[D25_UNIT_STATES_];
+    d25_unit_status *units; /* registry order */
+    size_t nunits;
+    d25_status_group *by_type, *by_area;
+    size_t ntypes, nareas;
+    d25_unidentified *unidentified;
+    size_t nunidentified;
+    d25_quality_note *quality;
+    size_t nquality;
+} d25_status_report;
+
+/* deadline_day is clamped to the month's length.  0, or -1 with err set. */
+int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, d25_status_report *out,
+                     d25_error *err);
+void d25_status_report_free(d25_status_report *r);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * store: the bureau's memory of every return, in one SQLite database.
+ *
+ * The schema (docs/store.md) is versioned with PRAGMA user_version and
+ * migrated forward when the database is opened; the database runs in WAL
+ * mode with foreign keys on.  Writers hold an exclusive lock file next to
+ * the database (d25_store_lock), so two ingests never write at once while
+ * readers (status, report) go on reading.  Each return is stored in its own
+ * transaction: a crash loses at most the return in flight.
+ *
+ * What it keeps: the unit registry (synchronised from the CSV on every
+ * writing run, changes logged, a unit never deleted), every return seen
+ * (by the SHA-256 of its bytes, so the same bytes are stored once), each
+ * sub-item's answer, each progress value, every finding, and a log of runs.
+ * Of a unit's accepted returns for one period and form, the newest by
+ * received time counts; older ones are kept and marked superseded.
+ *
+ * Ownership: d25_store_open() returns a handle freed by d25_store_close().
+ * Strings handed in are copied by SQLite; nothing returned needs freeing
+ * unless said so.  A handle is used by one thread.
+ */
+#ifndef D25_STORE_STORE_H
+#define D25_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../registry/units.h"
+#include "../util/error.h"
+#include "../validate/validate.h"
+
+typedef struct d25_store d25_store;
+typedef struct sqlite3 sqlite3;
+
+/* The schema version this build writes (PRAGMA user_version). */
+enum { D25_STORE_VERSION = 1 };
+
+/* Open (creating the file and its folder when absent) and migrate.  NULL
+ * with err set (D25_E_DB) when the file is not a database, is newer than
+ * this build, or cannot be opened. */
+d25_store *d25_store_open(const char *path, d25_error *err);
+void d25_store_close(d25_store *s);
+sqlite3 *d25_store_db(d25_store *s);
+const char *d25_store_path(const d25_store *s);
+
+/* Take the writers' lock, waiting up to wait_s seconds.  0, or -1 with err
+ * set: D25_E_LOCKED (held by another process, its PID in the message) or
+ * D25_E_DB.  Released by d25_store_close() or the process's death. */
+int d25_store_lock(d25_store *s, double wait_s, d25_error *err);
+
+/* Bring the units table in line with the registry: add new units, update
+ * changed ones (each change logged in unit_changes), mark those no longer
+ * in the CSV as out of the registry.  One transaction. */
+int d25_store_sync_units(d25_store *s, const d25_registry *reg, int64_t run_id, d25_error *err);
+
+/* The run log.  command is e.g. "ingest"; period -1 when none. */
+int64_t d25_store_run_begin(d25_store *s, const char *command, int period, d25_error *err);
+typedef struct {
+    int files, added, unchanged, superseded, outdated, rejected, ignored, failed;
+} d25_run_counts;
+int d25_store_run_end(d25_store *s, int64_t run_id, const d25_run_counts *c, const char *outcome, d25_error *err);
+
+/* SHA-256 of every return stored, sorted (32 bytes each), for a quick
+ * "seen before?" test off the database thread.  Caller frees *out. */
+int d25_store_hashes(d25_store *s, uint8_t **out, size_t *n, d25_error *err);
+bool d25_hash_in(const uint8_t *sorted, size_t n, const uint8_t sha[32]);
+
+/* One return to store: the file as found, and what validate made of it. */
+typedef struct {
+    const char *path;
+    uint8_t sha[32];
+    int64_t size;
+    time_t received;          /* mtime when first seen, or the ingest time */
+    const d25_result *res;
+} d25_incoming;
+
+typedef enum {
+    D25_STORED_NEW,           /* accepted, and counts */
+    D25_STORED_SUPERSEDED,    /* accepted, counts, and replaces an earlier return */
+    D25_STORED_OUTDATED,      /* accepted, but a newer return already counts */
+    D25_STORED_REJECTED,      /* kept with its findings, counts as rejected */
+    D25_STORED_UNCHANGED,     /* these bytes were stored before; nothing written */
+} d25_stored;
+
+typedef struct {
+    d25_stored outcome;
+    int64_t id;               /* the return's row (the earlier one when unchanged) */
+    char *earlier_file;       /* unchanged: its file name; superseded: the replaced one (caller frees) */
+} d25_store_outcome;
+
+/* Store one return in its own transaction (supersession included) and mark
+ * its period for the quality pass.  0, or -1 with err set. */
+int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_store_outcome *out, d25_error *err);
+
+/* Periods stored since the quality pass last ran, ascending; caller frees. */
+int d25_store_dirty_periods(d25_store *s, int **out, size_t *n, d25_error *err);
+int d25_store_clear_dirty(d25_store *s, int period, d25_error *err);
+
+/* Statement helpers for the modules that query the store. */
+int d25_store_exec(d25_store *s, const char *sql, d25_error *err);
+int d25_store_fail(d25_store *s, d25_error *err, const char *what);
+
+/* "YYYY-MM-DD HH:MM:SS" in local time. */
+void d25_format_time(time_t t, char *out, size_t n);
+
+#endif

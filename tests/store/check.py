@@ -1,0 +1,438 @@
+#!/usr/bin/python3
+"""duty25 ingest and duty25 status against hand counts.
+
+Every expectation comes from outside duty25: samples/expected.json (what
+samples/make_samples.py put in each file), config/units.csv read with
+Python's csv module, the receipt times this test gives the files, and
+files this test edits with python-docx.  The database is read with
+Python's sqlite3.  Prints TAP.
+
+    tests/store/check.py build/duty25
+"""
+import csv
+import datetime
+import fcntl
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+import docx
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import tap, skip, done  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.abspath(sys.argv[1])
+SAMPLES = os.path.join(ROOT, "samples")
+MANIFEST = json.load(open(os.path.join(SAMPLES, "expected.json"), encoding="utf-8"))
+TMP = tempfile.mkdtemp(prefix="duty25-store-")
+
+with open(os.path.join(ROOT, "config", "units.csv"), encoding="utf-8-sig", newline="") as f:
+    UNITS = {r["code"]: r for r in csv.DictReader(f)}
+
+
+def write_config(name, **store):
+    db = store.pop("database", os.path.join(TMP, name + ".db"))
+    path = os.path.join(TMP, name + ".ini")
+    lines = ["[campaign]", "rules = %s" % os.path.join(ROOT, "config", "rules-education.ini"),
+             "units = %s" % store.pop("units", os.path.join(ROOT, "config", "units.csv")),
+             "[store]", "database = %s" % db]
+    lines += ["%s = %s" % kv for kv in store.items()]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return path, db
+
+
+def duty25(cfg, *args, **kw):
+    return subprocess.run([BIN, "--config", cfg] + list(args), capture_output=True, text=True, **kw)
+
+
+def stamp(path, when):
+    t = time.mktime(time.strptime(when, "%Y-%m-%d %H:%M"))
+    os.utime(path, (t, t))
+
+
+def active(code, period):
+    u = UNITS[code]
+    return (not u["active_from"] or u["active_from"][:7] <= period) and \
+        (not u["active_until"] or period <= u["active_until"][:7])
+
+
+def status(cfg, period):
+    r = duty25(cfg, "status", "--period", period, "--format", "json")
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        return {"error": r.stdout + r.stderr, "exit": r.returncode}
+
+
+def q(db, sql, *args):
+    c = sqlite3.connect(db)
+    try:
+        return c.execute(sql, args).fetchall()
+    finally:
+        c.close()
+
+
+def dump(db):
+    """The database's content, the run log aside: returns keyed by hash,
+    their answers, values and findings, the units and their changes."""
+    c = sqlite3.connect(db)
+    sha = dict(c.execute("SELECT id, sha256 FROM returns"))
+    cols = [r[1] for r in c.execute("PRAGMA table_info(returns)")]
+    out = {"returns": {}}
+    for row in c.execute("SELECT * FROM returns"):
+        d = dict(zip(cols, row))
+        for k in ("id", "run_id", "stored"):
+            d.pop(k)
+        d["superseded_by"] = sha.get(d["superseded_by"])
+        out["returns"][d["sha256"]] = d
+    for t in ("answers", "progress_values", "findings"):
+        out[t] = sorted((sha[r[0]],) + tuple(r[1:]) for r in c.execute("SELECT * FROM %s" % t))
+    out["units"] = sorted(c.execute("SELECT code, name, type, area, flags, aliases, contact, phone, active_from,"
+                                    " active_until, in_registry FROM units"))
+    out["unit_changes"] = sorted(c.execute("SELECT code, field, old, new FROM unit_changes"))
+    out["dirty"] = sorted(c.execute("SELECT * FROM dirty_periods"))
+    c.close()
+    return out
+
+
+def first_diff(a, b):
+    for k in a:
+        if a[k] != b.get(k):
+            if isinstance(a[k], dict):
+                ka, kb = set(a[k]), set(b.get(k) or {})
+                return "%s: %d vs %d entries, %s" % (k, len(ka), len(kb), sorted(ka ^ kb)[:3] or
+                                                     [x for x in ka if a[k][x] != b[k][x]][:1])
+            return "%s differs: %d vs %d rows" % (k, len(a[k]), len(b.get(k) or []))
+    return "same"
+
+
+# ---- a month's inbox, with receipt times chosen here ----
+
+LATE = {"SF-X002", "SF-Y001"}  # their November files arrive after the 25th
+inbox = os.path.join(TMP, "inbox")
+for period in ("2026-10", "2026-11"):
+    os.makedirs(os.path.join(inbox, period))
+    for name in sorted(os.listdir(os.path.join(SAMPLES, period))):
+        dst = os.path.join(inbox, period, name)
+        shutil.copyfile(os.path.join(SAMPLES, period, name), dst)
+        unit = MANIFEST["files"]["%s/%s" % (period, name)]["unit"]
+        day = "2026-11-27 09:30" if period == "2026-11" and unit in LATE else "%s-20 10:00" % period
+        stamp(dst, day)
+open(os.path.join(inbox, "2026-11", "说明.txt"), "w").write("不是报表")
+shutil.copyfile(os.path.join(SAMPLES, "2026-11", sorted(os.listdir(os.path.join(SAMPLES, "2026-11")))[0]),
+                os.path.join(inbox, "2026-11", "~$临时文件.docx"))
+nfiles = sum(1 for k in MANIFEST["files"] if k[:7] in ("2026-10", "2026-11"))
+
+cfg, db = write_config("main")
+r = duty25(cfg, "ingest", inbox)
+lines = r.stdout.splitlines()
+tap(r.returncode == 0, "ingest of two months of samples exits 0", r.stdout[-2000:] + r.stderr)
+tap(sum(l.startswith("新收") for l in lines) == nfiles, "one 新收 line per sample file (%d)" % nfiles, r.stdout[-1500:])
+tap(sum(l.startswith("跳过") for l in lines) == 2 and any("~$临时文件" in l for l in lines),
+    "the ~$ owner file and the .txt are skipped with a note", r.stdout[:1500])
+tap(q(db, "SELECT count(*) FROM returns") == [(nfiles,)], "the database holds %d returns" % nfiles,
+    q(db, "SELECT count(*) FROM returns"))
+tap(q(db, "PRAGMA integrity_check") == [("ok",)] and q(db, "PRAGMA foreign_key_check") == [],
+    "integrity_check ok, no foreign key violations")
+tap(q(db, "PRAGMA user_version") == [(1,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
+    "schema version 1, WAL journal")
+
+
+def hand_status(period, late=(), extra=None):
+    """What a person counts from the manifest and the registry."""
+    forms = {}
+    for rel, e in MANIFEST["files"].items():
+        if rel[:7] == period and e["verdict"] == "accepted":
+            forms.setdefault(e["unit"], set()).update(e["forms"])
+    states = {}
+    for code in UNITS:
+        if not active(code, period):
+            continue
+        f = forms.get(code, set())
+        if f >= {"checklist", "progress"}:
+            states[code] = "late" if code in late else "on_time"
+        elif f:
+            states[code] = "incomplete"
+        else:
+            states[code] = "missing"
+    states.update(extra or {})
+    return states
+
+
+def check_status(period, states, label):
+    st = status(cfg, period)
+    if "error" in st:
+        tap(False, label + ": status JSON", st)
+        return st
+    got = {u["code"]: u["state"] for u in st["units"]}
+    tap(got == states, label + ": every unit's state", sorted(set(got.items()) ^ set(states.items()))[:10])
+    counts = {k: sum(1 for s in states.values() if s == k) for k in ("on_time", "late", "incomplete", "rejected", "missing")}
+    tap(all(st[k] == v for k, v in counts.items()) and st["expected"] == len(states),
+        label + ": totals %s" % counts, {k: st.get(k) for k in counts})
+    for key, field in (("by_type", "type"), ("by_area", "area")):
+        want = {}
+        for code, s in states.items():
+            g = want.setdefault(UNITS[code][field], {"expected": 0})
+            g["expected"] += 1
+            g[s] = g.get(s, 0) + 1
+        gotg = {g[field]: {k: v for k, v in g.items() if isinstance(v, int) and v} for g in st[key]}
+        tap(gotg == want, "%s: counts %s" % (label, key), (gotg, want))
+    return st
+
+
+st10 = check_status("2026-10", hand_status("2026-10"), "October")
+st11 = check_status("2026-11", hand_status("2026-11", LATE), "November")
+miss = [u for u in st11.get("units", []) if u["state"] == "missing"]
+tap(len(miss) == 3 and all(u["contact"] == UNITS[u["code"]]["contact"] and u["phone"] == UNITS[u["code"]]["phone"]
+                           for u in miss),
+    "missing units are listed with the registry's contact and phone", miss)
+text = duty25(cfg, "status", "--period", "2026-11").stdout
+tap(all(UNITS[c]["phone"] in text for c in ("SF-P006", "SF-B004", "SF-Y010")) and "逾期" in text,
+    "the text status lists whom to call", text[:1500])
+
+# Answers as stored equal what the generator wrote.
+ok = True
+diag = ""
+for rel in ("2026-11/示范区实验小学-2026年11月-清单及推进情况.docx", "2026-10/示范区南山小学-2026年10月-清单.docx"):
+    e = MANIFEST["files"].get(rel)
+    if not e:
+        continue
+    rows = dict(q(db, "SELECT a.sub_item, a.status FROM answers a JOIN returns r ON r.id = a.return_id"
+                      " WHERE r.file_name = ?", os.path.basename(rel)))
+    if rows != e["checklist"]:
+        ok, diag = False, (rel, sorted(set(rows.items()) ^ set(e["checklist"].items()))[:5])
+tap(ok and rows, "each sub-item's stored status equals the generator's", diag)
+e = MANIFEST["files"]["2026-11/示范区实验小学-2026年11月-清单及推进情况.docx"]
+vals = dict(q(db, "SELECT v.field, coalesce(v.value, v.raw) FROM progress_values v JOIN returns r ON r.id = v.return_id"
+                  " WHERE r.file_name = ?", "示范区实验小学-2026年11月-清单及推进情况.docx"))
+want = {k: (int(v) if isinstance(v, bool) else v) for k, v in e["progress"].items()}
+tap(vals == want, "each progress value stored equals the generator's", sorted(set(vals.items()) ^ set(want.items()))[:6])
+
+# Data quality: exactly the anomalies the generator planted.
+planted = sorted((e["unit"], c) for rel, e in MANIFEST["files"].items() if rel[:7] == "2026-11"
+                 for c in e.get("quality", []))
+flagged = sorted({(x["unit"], x["code"]) for x in st11.get("quality", [])})
+tap(planted and flagged == planted, "quality warnings are exactly the planted anomalies %s" % planted, flagged)
+w = q(db, "SELECT r.warnings, (SELECT count(*) FROM findings f WHERE f.return_id = r.id AND f.severity = 'warning')"
+          " FROM returns r")
+tap(all(a == b for a, b in w), "each return's warning count includes its quality warnings")
+
+# ---- re-ingest: nothing changes ----
+before = dump(db)
+r = duty25(cfg, "ingest", inbox)
+tap(r.returncode == 0 and sum(l.startswith("未变") for l in r.stdout.splitlines()) == nfiles,
+    "re-ingesting the same folder reports every file 未变", r.stdout[-800:])
+tap(dump(db) == before, "re-ingesting the same folder changes nothing (run log aside)", first_diff(before, dump(db)))
+tap(q(db, "SELECT count(*) FROM runs WHERE outcome = 'ok'") == [(2,)], "both runs are logged")
+
+# ---- a correction supersedes ----
+fix = os.path.join(TMP, "fix")
+os.makedirs(fix)
+shutil.copyfile(os.path.join(SAMPLES, "flawed", "城西小学-2026年11月-无误.docx"), os.path.join(fix, "城西小学-更正.docx"))
+stamp(os.path.join(fix, "城西小学-更正.docx"), "2026-11-26 08:00")
+old_ids = [i for (i,) in q(db, "SELECT id FROM returns WHERE unit_code = 'SF-X003' AND period = '2026-11'")]
+r = duty25(cfg, "ingest", fix)
+new_id = q(db, "SELECT id FROM returns WHERE file_name = '城西小学-更正.docx'")
+tap(r.returncode == 0 and r.stdout.startswith("更正"), "a corrected return is reported 更正", r.stdout + r.stderr)
+sup = q(db, "SELECT superseded_by FROM returns WHERE unit_code = 'SF-X003' AND period = '2026-11' AND id != ?",
+        new_id[0][0] if new_id else -1)
+tap(old_ids and new_id and all(s == new_id[0] for s in sup) and len(sup) == len(old_ids),
+    "the unit's earlier November returns are kept and marked superseded by it", (old_ids, new_id, sup))
+cur = q(db, "SELECT return_id FROM current_returns WHERE unit_code = 'SF-X003' AND period = '2026-11'")
+tap(cur and all(c == new_id[0] for c in cur), "the correction is what counts now", cur)
+st = status(cfg, "2026-11")
+x3 = [u for u in st.get("units", []) if u["code"] == "SF-X003"]
+tap(x3 and x3[0]["state"] == "on_time", "a correction after the deadline keeps an on-time unit on time", x3)
+
+# An older copy arriving later does not displace the newer one.
+old = os.path.join(TMP, "old")
+os.makedirs(old)
+src = os.path.join(SAMPLES, "flawed", "城西小学-2026年11月-子项小改动.docx")
+shutil.copyfile(src, os.path.join(old, "城西小学-早先.docx"))
+stamp(os.path.join(old, "城西小学-早先.docx"), "2026-11-01 08:00")
+r = duty25(cfg, "ingest", old)
+cur2 = q(db, "SELECT return_id FROM current_returns WHERE unit_code = 'SF-X003' AND period = '2026-11'")
+tap(r.stdout.startswith("过时") and cur2 == cur, "an older return found later is kept as 过时 and does not count",
+    r.stdout + str(cur2))
+
+# ---- a unit whose only return is rejected ----
+rej = os.path.join(TMP, "rej")
+os.makedirs(rej)
+d = docx.Document(os.path.join(SAMPLES, "flawed", "城西小学-2026年11月-自查为空.docx"))
+n_repl = 0
+
+
+def repl(par):
+    global n_repl
+    for run in par.runs:
+        if "示范区城西小学" in run.text:
+            run.text = run.text.replace("示范区城西小学", "示范区科创编程培训中心")
+            n_repl += 1
+
+
+for p in d.paragraphs:
+    repl(p)
+for t in d.tables:
+    for row in t.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                repl(p)
+d.save(os.path.join(rej, "科创编程-2026年11月.docx"))
+stamp(os.path.join(rej, "科创编程-2026年11月.docx"), "2026-11-21 16:00")
+shutil.copyfile(os.path.join(SAMPLES, "flawed", "2026年11月-单位名称有误.docx"), os.path.join(rej, "无名.docx"))
+stamp(os.path.join(rej, "无名.docx"), "2026-11-21 16:05")
+shutil.copyfile(os.path.join(SAMPLES, "flawed", "城西小学-2026年11月-损坏.docx"), os.path.join(rej, "损坏.docx"))
+shutil.copyfile(os.path.join(SAMPLES, "flawed", "城西小学-2026年11月-旧版.doc"), os.path.join(rej, "旧版.doc"))
+r = duty25(cfg, "ingest", rej)
+tap(n_repl > 0 and r.returncode == 1 and sum(l.startswith("退回") for l in r.stdout.splitlines()) == 4,
+    "four rejected returns (wrong content, unknown unit, corrupt zip, legacy .doc): exit 1, run completes",
+    r.stdout + r.stderr)
+st = status(cfg, "2026-11")
+p6 = [u for u in st.get("units", []) if u["code"] == "SF-P006"]
+tap(p6 and p6[0]["state"] == "rejected" and p6[0]["last_rejected_codes"],
+    "a unit whose only return was rejected counts as rejected, not submitted", p6)
+tap(st.get("rejected") == 1 and st.get("missing") == 2, "November totals move from missing to rejected",
+    {k: st.get(k) for k in ("rejected", "missing")})
+tap(any(u["file"] == "无名.docx" for u in st.get("unidentified", [])),
+    "a rejected return with no identifiable unit is listed apart", st.get("unidentified"))
+tap(q(db, "SELECT count(*) FROM findings f JOIN returns r ON r.id = f.return_id WHERE r.file_name = '旧版.doc'"
+          " AND f.code = 'FILE_UNREADABLE'") == [(1,)], "the legacy .doc is kept with its finding")
+
+# ---- registry changes are tracked; units with returns are never deleted ----
+units2 = os.path.join(TMP, "units2.csv")
+with open(os.path.join(ROOT, "config", "units.csv"), encoding="utf-8-sig", newline="") as f:
+    rows = list(csv.reader(f))
+hdr = rows[0]
+rows = [r for r in rows if r[0] != "SF-Y008"]
+for r_ in rows:
+    if r_[0] == "SF-X001":
+        r_[hdr.index("phone")] = "13800000000"
+with open(units2, "w", encoding="utf-8", newline="") as f:
+    csv.writer(f).writerows(rows)
+cfg2, _ = write_config("main2", database=db, units=units2)
+empty = os.path.join(TMP, "empty")
+os.makedirs(empty)
+r = duty25(cfg2, "ingest", empty)
+ch = q(db, "SELECT code, field, old, new FROM unit_changes WHERE field != 'added'")
+tap(("SF-X001", "phone", UNITS["SF-X001"]["phone"], "13800000000") in ch and ("SF-Y008", "in_registry", "1", "0") in ch,
+    "a changed phone and a removed unit are logged", ch)
+tap(q(db, "SELECT in_registry FROM units WHERE code = 'SF-Y008'") == [(0,)] and
+    q(db, "SELECT count(*) FROM returns WHERE unit_code = 'SF-Y008'")[0][0] > 0,
+    "the removed unit stays, with its returns")
+
+# ---- the lock ----
+cfg3, db3 = write_config("locked", lock_wait="0.5")
+duty25(cfg3, "ingest", empty)
+with open(db3 + ".lock", "a+") as lk:
+    fcntl.flock(lk, fcntl.LOCK_EX)
+    t0 = time.time()
+    r = duty25(cfg3, "ingest", empty)
+    waited = time.time() - t0
+tap(r.returncode == 4 and "锁文件" in r.stderr and waited >= 0.4,
+    "while another process holds the lock, ingest waits lock_wait and exits 4 with a clear message",
+    (r.returncode, r.stderr, waited))
+
+# ---- bad databases ----
+bad = os.path.join(TMP, "bad.db")
+open(bad, "wb").write(b"this is not a database" * 100)
+cfgb, _ = write_config("bad", database=bad)
+r = duty25(cfgb, "ingest", empty)
+tap(r.returncode == 3 and "bad.db" in r.stderr, "a file that is not a database: exit 3 naming it", r.stderr)
+newer = os.path.join(TMP, "newer.db")
+shutil.copyfile(db3, newer)
+c = sqlite3.connect(newer)
+c.execute("PRAGMA user_version = 99")
+c.commit()
+c.close()
+cfgn, _ = write_config("newer", database=newer)
+r = duty25(cfgn, "ingest", empty)
+tap(r.returncode == 3 and "更新版本" in r.stderr, "a database from a newer duty25 is refused, not damaged", r.stderr)
+r = duty25(cfgn, "status", "--db", os.path.join(TMP, "nonexistent.db"))
+tap(r.returncode == 3 and "ingest" in r.stderr, "status without a database says to ingest first", r.stderr)
+
+# ---- received time: the file's mtime, or the time of ingestion ----
+recv = q(db, "SELECT received FROM returns WHERE file_name = '城西小学-更正.docx'")
+tap(recv == [("2026-11-26 08:00:00",)], "received time is the file's modification time", recv)
+cfgi, dbi = write_config("ingesttime", received_time="ingest")
+r = duty25(cfgi, "ingest", fix)
+got = q(dbi, "SELECT received FROM returns")
+now = datetime.datetime.now()
+tap(got and abs((datetime.datetime.strptime(got[0][0], "%Y-%m-%d %H:%M:%S") - now).total_seconds()) < 120,
+    "received_time = ingest uses the time of ingestion", got)
+
+# ---- crash and concurrency, on a larger folder ----
+big = os.path.join(TMP, "big")
+os.makedirs(big)
+src11 = sorted(os.listdir(os.path.join(SAMPLES, "2026-11")))
+k = 0
+for copy in range(8):
+    for name in src11:
+        dst = os.path.join(big, "%02d-%s" % (copy, name))
+        shutil.copyfile(os.path.join(SAMPLES, "2026-11", name), dst)
+        with zipfile.ZipFile(dst, "a") as z:  # other bytes, same content
+            z.comment = ("copy %d" % copy).encode()
+        stamp(dst, "2026-11-%02d 09:%02d" % (10 + copy, k % 60))
+        k += 1
+ref_cfg, ref_db = write_config("reference")
+r = duty25(ref_cfg, "ingest", "-q", big)
+ref = dump(ref_db)
+tap(r.returncode == 0 and len(ref["returns"]) == k, "reference ingest of %d files" % k, r.stdout[-500:] + r.stderr)
+sup_n = sum(1 for x in ref["returns"].values() if x["superseded_by"])
+tap(sup_n == 7 * len(src11), "each of the 8 copies but the newest is superseded (%d)" % (7 * len(src11)), sup_n)
+
+kill_cfg, kill_db = write_config("killed")
+killed_at = None
+for attempt in range(3):
+    for f_ in (kill_db, kill_db + "-wal", kill_db + "-shm"):
+        if os.path.exists(f_):
+            os.remove(f_)
+    p = subprocess.Popen([BIN, "--config", kill_cfg, "ingest", "-q", big], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    n_in = 0
+    while time.time() < deadline and p.poll() is None:
+        try:
+            n_in = q(kill_db, "SELECT count(*) FROM returns")[0][0]
+        except sqlite3.Error:
+            n_in = 0
+        if n_in >= 20 * (attempt + 1):
+            break
+        time.sleep(0.01)
+    if p.poll() is None:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        killed_at = q(kill_db, "SELECT count(*) FROM returns")[0][0]
+        if killed_at < k:
+            break
+    killed_at = None
+if killed_at is None:
+    skip("SIGKILL in the middle of an ingest", "the ingest finished before it could be killed")
+else:
+    tap(q(kill_db, "PRAGMA integrity_check") == [("ok",)], "after SIGKILL (at %d of %d): integrity_check ok" % (killed_at, k))
+    r = duty25(kill_cfg, "ingest", "-q", big)
+    got = dump(kill_db)
+    tap(r.returncode == 0 and got == ref, "re-run after SIGKILL: same returns, answers and findings as an uninterrupted run",
+        first_diff(ref, got))
+
+conc_cfg, conc_db = write_config("concurrent")
+ps = [subprocess.Popen([BIN, "--config", conc_cfg, "ingest", "-q", big], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True) for _ in range(2)]
+outs = [p.communicate() for p in ps]
+codes = sorted(p.returncode for p in ps)
+tap(codes in ([0, 0], [0, 4]), "two concurrent ingests: one waits (then finds nothing new) or gives up with exit 4",
+    (codes, [o[1][-300:] for o in outs]))
+got = dump(conc_db)
+tap(got == ref, "two concurrent ingests leave the same database as one", first_diff(ref, got))
+tap(q(conc_db, "PRAGMA integrity_check") == [("ok",)], "integrity_check ok after concurrent ingests")
+
+shutil.rmtree(TMP, ignore_errors=True)
+done()
