@@ -3,7 +3,7 @@
 #   make            build build/duty25
 #   make deps       install the Debian packages the build and tests need (idempotent, quiet)
 #   make check      build and run every test, then again under ASan+UBSan; ends with one summary line
-#   make run        run the main job on samples/
+#   make run        take the samples into the database (data/duty25.db) and show November's status
 #   make fuzz       build the libFuzzer targets (clang); make fuzz-run runs them briefly
 #   make bench      benchmarks
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -93,8 +93,8 @@ valgrind: deps build/duty25 build/test_unit
 	$(Q)tests/valgrind.sh
 
 run: deps build/duty25
-	$(Q)./build/duty25 validate --period 2026-10 samples/2026-10/*
-	$(Q)./build/duty25 validate --period 2026-11 samples/2026-11/*
+	$(Q)./build/duty25 ingest samples/2026-10 samples/2026-11
+	$(Q)./build/duty25 status --period 2026-11
 
 # ---- fuzzing (clang + libFuzzer) ----
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CPPFLAGS) -Itests/fuzz

@@ -178,12 +178,12 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
         d25_config_free(&cfg);
         return D25_EXIT_USAGE;
     }
-    d25_store *s = d25_store_open(db_arg ? db_arg : cfg.db_path, &err);
+    d25_store *s = d25_store_open(db_arg ? db_arg : cfg.db_path, cfg.lock_wait, &err);
     rc = D25_EXIT_OK;
     int64_t run_id = -1;
     d25_ingest_list files = {0};
     d25_run_counts counts = {0};
-    if (!s || d25_store_lock(s, cfg.lock_wait, &err) < 0) {
+    if (!s) {
         rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;
         goto out;
     }

@@ -271,7 +271,7 @@ int cmd_status(int argc, char **argv, const d25_global *g)
     if (access(db, F_OK) != 0) {
         d25_fail(&err, D25_E_DB, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
         rc = D25_EXIT_IO;
-    } else if (!(s = d25_store_open(db, &err)) ||
+    } else if (!(s = d25_store_open(db, -1, &err)) ||
                d25_status_build(s, reg, period, cfg.deadline_day ? cfg.deadline_day : rules->deadline_day, &rep, &err) < 0) {
         rc = D25_EXIT_IO;
     } else if (json) {

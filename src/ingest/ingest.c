@@ -306,11 +306,20 @@ static int store_one(d25_store *s, pipeline *pl, size_t k, slot *sl, int64_t run
         emit(o, &it);
         return 0;
     }
-    if (!sl->validated) {
-        /* Known bytes when the run began: the store answers "unchanged"
-         * without a result; should it not, validate here. */
+    d25_incoming in = {.path = path, .size = sl->size, .res = sl->validated ? &sl->res : NULL};
+    memcpy(in.sha, sl->sha, sizeof in.sha);
+    in.received = o->received_from == D25_RECEIVED_INGEST ? time(NULL) : sl->mtime;
+    d25_store_outcome out;
+    int put = sl->validated && sl->vrc < 0 ? 1 : d25_store_put(s, &in, run_id, &out, err);
+    if (put < 0)
+        return -1;
+    if (put == 1 && !sl->validated) {
+        /* Known when the run began, yet not found now: validate it here. */
         sl->vrc = d25_validate_file(o->vctx, path, &sl->res);
         sl->validated = true;
+        in.res = &sl->res;
+        if (sl->vrc == 0 && (put = d25_store_put(s, &in, run_id, &out, err)) < 0)
+            return -1;
     }
     if (sl->vrc < 0) {
         it.kind = D25_ITEM_FAILED;
@@ -319,12 +328,6 @@ static int store_one(d25_store *s, pipeline *pl, size_t k, slot *sl, int64_t run
         emit(o, &it);
         return 0;
     }
-    d25_incoming in = {.path = path, .size = sl->size, .res = &sl->res};
-    memcpy(in.sha, sl->sha, sizeof in.sha);
-    in.received = o->received_from == D25_RECEIVED_INGEST ? time(NULL) : sl->mtime;
-    d25_store_outcome out;
-    if (d25_store_put(s, &in, run_id, &out, err) < 0)
-        return -1;
     switch (out.outcome) {
     case D25_STORED_NEW: c->added++; break;
     case D25_STORED_SUPERSEDED: c->superseded++; break;

@@ -13,11 +13,47 @@
 
 #include "../util/text.h"
 
+/* Statements used once per return, prepared once per handle. */
+enum { ST_ANSWER, ST_VALUE, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_COUNT_ };
+
 struct d25_store {
     sqlite3 *db;
     char *path;
     int lock_fd;
+    sqlite3_stmt *st[ST_COUNT_];
 };
+
+static const char *const st_sql[ST_COUNT_] = {
+    [ST_ANSWER] = "INSERT INTO answers(return_id, seq, sub_item, text_written, raw, status, remark, supervision,"
+                  " measure, deadline, place) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_VALUE] = "INSERT INTO progress_values(return_id, seq, field, raw, value, state, place) VALUES (?,?,?,?,?,?,?)",
+    [ST_FINDING] = "INSERT INTO findings(return_id, seq, source, code, severity, place, sub_item, message)"
+                   " VALUES (?,?,'validate',?,?,?,?,?)",
+    [ST_FIND_HASH] = "SELECT id, file_name FROM returns WHERE sha256 = ?",
+    [ST_RETURN] = "INSERT INTO returns(sha256, file_name, path, size, has_checklist, has_progress, unit_code,"
+                  " unit_written, period, period_from, report_date_written, reporter_written, phone_written,"
+                  " seal, received, verdict, errors, warnings, run_id, stored)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_SIBLINGS] = "SELECT id, has_checklist, has_progress, superseded_by, file_name FROM returns"
+                    " WHERE unit_code = ? AND period = ? AND verdict = 'accepted'"
+                    " ORDER BY received DESC, id DESC",
+    [ST_SUPERSEDE] = "UPDATE returns SET superseded_by = ? WHERE id = ?",
+    [ST_DIRTY] = "INSERT OR IGNORE INTO dirty_periods(period) VALUES (?)",
+};
+
+/* The cached statement, reset and unbound; NULL on error. */
+static sqlite3_stmt *stmt(d25_store *s, int which)
+{
+    sqlite3_stmt *st = s->st[which];
+    if (!st) {
+        if (sqlite3_prepare_v3(s->db, st_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &s->st[which], NULL) != SQLITE_OK)
+            return NULL;
+        return s->st[which];
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
 
 /* ---- schema ---- */
 
@@ -101,7 +137,6 @@ static const char *const migrations[] = {
     "  deadline TEXT,"
     "  place TEXT,"
     "  PRIMARY KEY (return_id, seq)) WITHOUT ROWID;"
-    "CREATE INDEX answers_sub_item ON answers(sub_item);"
     "CREATE TABLE progress_values ("
     "  return_id INTEGER NOT NULL REFERENCES returns(id),"
     "  seq INTEGER NOT NULL,"
@@ -121,7 +156,6 @@ static const char *const migrations[] = {
     "  sub_item TEXT,"
     "  message TEXT NOT NULL,"
     "  PRIMARY KEY (return_id, seq)) WITHOUT ROWID;"
-    "CREATE INDEX findings_code ON findings(code);"
     "CREATE TABLE dirty_periods (period TEXT PRIMARY KEY);"
     /* The return that counts for each unit, period and form: the newest
      * accepted one holding that form (the rule resupersede() applies). */
@@ -215,7 +249,9 @@ static int make_parent(const char *path)
     return 0;
 }
 
-d25_store *d25_store_open(const char *path, d25_error *err)
+static int take_lock(d25_store *s, double wait_s, d25_error *err);
+
+d25_store *d25_store_open(const char *path, double lock_wait, d25_error *err)
 {
     d25_store *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
@@ -228,6 +264,12 @@ d25_store *d25_store_open(const char *path, d25_error *err)
         d25_fail(err, D25_E_DB, "数据库 %s：无法创建所在文件夹（%s）", path, strerror(errno));
         free(s->path);
         free(s);
+        return NULL;
+    }
+    /* A writer locks before SQLite touches the file: two first runs must
+     * not both create the schema or switch the journal mode. */
+    if (lock_wait >= 0 && take_lock(s, lock_wait, err) < 0) {
+        d25_store_close(s);
         return NULL;
     }
     int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -251,6 +293,8 @@ void d25_store_close(d25_store *s)
 {
     if (!s)
         return;
+    for (int i = 0; i < ST_COUNT_; i++)
+        sqlite3_finalize(s->st[i]);
     if (s->db)
         sqlite3_close_v2(s->db);
     if (s->lock_fd >= 0)
@@ -264,7 +308,7 @@ const char *d25_store_path(const d25_store *s) { return s->path; }
 
 /* ---- the writers' lock ---- */
 
-int d25_store_lock(d25_store *s, double wait_s, d25_error *err)
+static int take_lock(d25_store *s, double wait_s, d25_error *err)
 {
     if (s->lock_fd >= 0)
         return 0;
@@ -645,20 +689,9 @@ static const char *pv_state_name(d25_pv_state st)
 
 static int insert_details(d25_store *s, int64_t id, const d25_result *r)
 {
-    sqlite3_stmt *a = NULL, *p = NULL, *f = NULL;
+    sqlite3_stmt *a = stmt(s, ST_ANSWER), *p = stmt(s, ST_VALUE), *f = stmt(s, ST_FINDING);
     int rc = -1;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO answers(return_id, seq, sub_item, text_written, raw, status, remark, supervision,"
-                           " measure, deadline, place) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &a, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db,
-                           "INSERT INTO progress_values(return_id, seq, field, raw, value, state, place)"
-                           " VALUES (?,?,?,?,?,?,?)",
-                           -1, &p, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db,
-                           "INSERT INTO findings(return_id, seq, source, code, severity, place, sub_item, message)"
-                           " VALUES (?,?,'validate',?,?,?,?,?)",
-                           -1, &f, NULL) != SQLITE_OK)
+    if (!a || !p || !f)
         goto done;
     for (size_t i = 0; i < r->form.checklist.n; i++) {
         const d25_crow *row = &r->form.checklist.rows[i];
@@ -709,9 +742,6 @@ static int insert_details(d25_store *s, int64_t id, const d25_result *r)
     }
     rc = 0;
 done:
-    sqlite3_finalize(a);
-    sqlite3_finalize(p);
-    sqlite3_finalize(f);
     return rc;
 }
 
@@ -723,16 +753,11 @@ done:
 static int resupersede(d25_store *s, const char *unit, const char *period, int64_t id, bool *replaced, bool *outdated,
                        char **replaced_file)
 {
-    sqlite3_stmt *q = NULL, *u = NULL;
     int rc = -1;
     *replaced = *outdated = false;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, has_checklist, has_progress, superseded_by, file_name FROM returns"
-                           " WHERE unit_code = ? AND period = ? AND verdict = 'accepted'"
-                           " ORDER BY received DESC, id DESC",
-                           -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "UPDATE returns SET superseded_by = ? WHERE id = ?", -1, &u, NULL) != SQLITE_OK)
-        goto done;
+    sqlite3_stmt *q = stmt(s, ST_SIBLINGS), *u = stmt(s, ST_SUPERSEDE);
+    if (!q || !u)
+        return -1;
     bind_text(q, 1, unit);
     bind_text(q, 2, period);
     int64_t newest_c = 0, newest_p = 0;
@@ -769,15 +794,14 @@ static int resupersede(d25_store *s, const char *unit, const char *period, int64
     }
     rc = step == SQLITE_DONE ? 0 : -1;
 done:
-    sqlite3_finalize(q);
-    sqlite3_finalize(u);
+    sqlite3_reset(q);
     return rc;
 }
 
 static int find_hash(d25_store *s, const char *hexsha, int64_t *id, char **file)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, file_name FROM returns WHERE sha256 = ?", -1, &q, NULL) != SQLITE_OK)
+    sqlite3_stmt *q = stmt(s, ST_FIND_HASH);
+    if (!q)
         return -1;
     bind_text(q, 1, hexsha);
     int step = sqlite3_step(q);
@@ -790,7 +814,7 @@ static int find_hash(d25_store *s, const char *hexsha, int64_t *id, char **file)
     } else if (step != SQLITE_DONE) {
         rc = -1;
     }
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     return rc;
 }
 
@@ -798,13 +822,11 @@ static int mark_dirty(d25_store *s, const char *period)
 {
     if (!period || !*period)
         return 0;
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO dirty_periods(period) VALUES (?)", -1, &q, NULL) != SQLITE_OK)
+    sqlite3_stmt *q = stmt(s, ST_DIRTY);
+    if (!q)
         return -1;
     bind_text(q, 1, period);
-    int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
-    sqlite3_finalize(q);
-    return rc;
+    return sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
 }
 
 int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_store_outcome *out, d25_error *err)
@@ -822,18 +844,18 @@ int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_stor
         out->outcome = D25_STORED_UNCHANGED;
         return d25_store_exec(s, "COMMIT", err);
     }
+    if (!r) {
+        /* New bytes, but the caller did not validate them. */
+        d25_store_exec(s, "ROLLBACK", NULL);
+        return 1;
+    }
     char period[16], received[32], now[32];
     period_text(r->period, period, sizeof period);
     d25_format_time(in->received, received, sizeof received);
     now_text(now, sizeof now);
     bool accepted = d25_result_accepted(r);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO returns(sha256, file_name, path, size, has_checklist, has_progress, unit_code,"
-                           " unit_written, period, period_from, report_date_written, reporter_written, phone_written,"
-                           " seal, received, verdict, errors, warnings, run_id, stored)"
-                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
+    sqlite3_stmt *st = stmt(s, ST_RETURN);
+    if (!st)
         goto fail;
     const d25_signature *sig = &r->form.sig;
     bind_text(st, 1, sha);
@@ -856,9 +878,7 @@ int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_stor
     sqlite3_bind_int(st, 18, r->warnings);
     sqlite3_bind_int64(st, 19, run_id);
     bind_text(st, 20, now);
-    int step = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (step != SQLITE_DONE)
+    if (sqlite3_step(st) != SQLITE_DONE)
         goto fail;
     out->id = (int64_t)sqlite3_last_insert_rowid(s->db);
     if (insert_details(s, out->id, r) < 0)

@@ -37,18 +37,17 @@ typedef struct sqlite3 sqlite3;
 /* The schema version this build writes (PRAGMA user_version). */
 enum { D25_STORE_VERSION = 1 };
 
-/* Open (creating the file and its folder when absent) and migrate.  NULL
- * with err set (D25_E_DB) when the file is not a database, is newer than
- * this build, or cannot be opened. */
-d25_store *d25_store_open(const char *path, d25_error *err);
+/* Open (creating the file and its folder when absent) and migrate.  A
+ * writer passes lock_wait >= 0: the writers' lock (a flock on PATH.lock,
+ * its holder's PID inside) is taken first, waiting up to lock_wait seconds;
+ * it is released by d25_store_close() or the process's death.  A reader
+ * passes -1.  NULL with err set: D25_E_LOCKED (held by another process,
+ * its PID in the message) or D25_E_DB (not a database, newer than this
+ * build, cannot be opened). */
+d25_store *d25_store_open(const char *path, double lock_wait, d25_error *err);
 void d25_store_close(d25_store *s);
 sqlite3 *d25_store_db(d25_store *s);
 const char *d25_store_path(const d25_store *s);
-
-/* Take the writers' lock, waiting up to wait_s seconds.  0, or -1 with err
- * set: D25_E_LOCKED (held by another process, its PID in the message) or
- * D25_E_DB.  Released by d25_store_close() or the process's death. */
-int d25_store_lock(d25_store *s, double wait_s, d25_error *err);
 
 /* Bring the units table in line with the registry: add new units, update
  * changed ones (each change logged in unit_changes), mark those no longer
@@ -73,7 +72,7 @@ typedef struct {
     uint8_t sha[32];
     int64_t size;
     time_t received;          /* mtime when first seen, or the ingest time */
-    const d25_result *res;
+    const d25_result *res;    /* NULL: see d25_store_put */
 } d25_incoming;
 
 typedef enum {
@@ -91,7 +90,9 @@ typedef struct {
 } d25_store_outcome;
 
 /* Store one return in its own transaction (supersession included) and mark
- * its period for the quality pass.  0, or -1 with err set. */
+ * its period for the quality pass.  0, or -1 with err set.  With res NULL
+ * (not validated, as the bytes were expected to be known): 0 and
+ * UNCHANGED when they are, else 1 and nothing written. */
 int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_store_outcome *out, d25_error *err);
 
 /* Periods stored since the quality pass last ran, ascending; caller frees. */

@@ -3,7 +3,9 @@
 # `duty25 validate` over a folder of about 1,000 small returns (copies of
 # the November samples, the shape of real returns), and of `dump` over the
 # largest sheets of the shared corpus.
-# Issue 3-5 benchmarks (ingest, report) are added here as they land.
+# Then `duty25 ingest` of a synthetic district of 1,000 and of 10,000 units
+# (tests/bench/district.py), a second ingest of the same folder (nothing
+# new) and `duty25 status`: seconds, files per second, peak memory.
 set -eu
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
@@ -25,19 +27,32 @@ import os, resource, subprocess, sys, time
 d = sys.argv[1]
 files = sorted(os.path.join(d, f) for f in os.listdir(d))
 def run(args, cmd=("dump", "--format", "json")):
+    """Seconds, peak RSS in MB of this one process, exit code."""
     t = time.perf_counter()
-    p = subprocess.run(["build/duty25", *cmd] + args, stdout=subprocess.DEVNULL)
+    p = subprocess.Popen(["build/duty25", *cmd] + args, stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
     dt = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return dt, rss, p.returncode
+    return dt, ru.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 dt, rss, rc = run(files)
 print("dump %d small returns: %.2f s, %.0f files/s, peak RSS %.1f MB (exit %d)" % (len(files), dt, len(files) / dt, rss, rc))
 dt, rss, rc = run(files, ("validate", "--format", "json", "--period", "2026-11"))
-print("validate %d small returns: %.2f s, %.0f files/s, peak RSS so far %.1f MB (exit %d)" % (len(files), dt, len(files) / dt, rss, rc))
+print("validate %d small returns: %.2f s, %.0f files/s, peak RSS %.1f MB (exit %d)" % (len(files), dt, len(files) / dt, rss, rc))
 corpus = "../shared/corpus/ooxml/xlsx"
 for name in ("miniexcel__Test100,000x10.xlsx", "openpyxl__bigfoot.xlsx", "poi__poc-shared-strings.xlsx"):
     p = os.path.join(corpus, name)
     if os.path.exists(p):
         dt, rss, rc = run([p])
-        print("dump %s: %.2f s, peak RSS so far %.1f MB (exit %d)" % (name, dt, rss, rc))
+        print("dump %s: %.2f s, peak RSS %.1f MB (exit %d)" % (name, dt, rss, rc))
+for n in (1000, 10000):
+    d = "build/bench/district-%d" % n
+    subprocess.run([sys.executable, "tests/bench/district.py", str(n), d], check=True, stdout=subprocess.DEVNULL)
+    db = d + "/duty25.db"
+    common = ["--units", d + "/units.csv", "--db", db]
+    dt, rss, rc = run([d + "/returns"], ("ingest", "-q", "--period", "2026-11", *common))
+    print("ingest %d units (%d returns, both forms each): %.2f s, %.0f returns/s, peak RSS %.1f MB (exit %d)"
+          % (n, n, dt, n / dt, rss, rc))
+    dt, rss, rc = run([d + "/returns"], ("ingest", "-q", *common))
+    print("ingest the same %d again (all unchanged): %.2f s, peak RSS %.1f MB (exit %d)" % (n, dt, rss, rc))
+    dt, rss, rc = run([], ("status", "--period", "2026-11", "--format", "json", *common))
+    print("status of %d units: %.2f s, peak RSS %.1f MB (exit %d)" % (n, dt, rss, rc))
 PYEOF
