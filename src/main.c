@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #ifndef D25_VERSION
 #define D25_VERSION "0.1.0"
@@ -51,6 +54,13 @@ static void usage(FILE *o)
 
 int main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* Each return allocates and frees buffers of a few hundred KB; keep
+     * them on the heap instead of an mmap/munmap (and page faults) each. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 4 << 20);
+#endif
     d25_global g = {0};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {

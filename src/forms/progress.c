@@ -90,14 +90,20 @@ static lit_ends *measure_lits(const d25_rules *rules, size_t **first)
 }
 
 /* Score of text against a template: the share of literal ends found. */
-static double row_score(const lit_ends *lits, size_t n, const char *text, size_t tlen)
+static double row_score(const lit_ends *lits, size_t n, const char *text, size_t tlen, double floor)
 {
+    int total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += lits[i].lit ? (lits[i].is_short ? 1 : 2) : 0;
     int want = 0, got = 0;
     const char *end = text + tlen;
     for (size_t i = 0; i < n; i++) {
         const lit_ends *l = &lits[i];
         if (!l->lit)
             continue;
+        /* Stop once even finding every literal left could not reach floor. */
+        if ((double)(got + total - want) < floor * total)
+            return 0;
         if (l->is_short) {
             want++;
             got += find_n(text, end, l->lit, l->full) != NULL;
@@ -348,7 +354,7 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
             double bs = 0;
             size_t flen = strlen(f);
             for (size_t k = 0; k < rules->nprows; k++) {
-                double s = row_score(lits + first[k], first[k + 1] - first[k], f, flen);
+                double s = row_score(lits + first[k], first[k + 1] - first[k], f, flen, 0.6);
                 if (s > bs) {
                     bs = s;
                     bi = k;

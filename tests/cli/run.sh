@@ -45,6 +45,24 @@ check "dump without files" 2 "$BIN" dump
 check "dump --format xml is refused" 2 "$BIN" dump --format xml "$FX/types.xlsx"
 expect "bad --format named" "xml" "$T/err"
 
+# --- ingest and status: usage
+for c in ingest status; do
+    check "$c --help" 0 "$BIN" $c --help
+    expect "$c --help shows examples" "示例" "$T/out"
+    if [ $c = ingest ]; then arg=$T; else arg=; fi
+    check "$c --period 2026-13 is refused" 2 "$BIN" $c --period 2026-13 --db "$T/u.db" $arg
+    expect "$c: bad --period named" "2026-13" "$T/err"
+done
+check "ingest without paths" 2 "$BIN" ingest --db "$T/u.db"
+check "ingest --threads 0 is refused" 2 "$BIN" ingest --threads 0 --db "$T/u.db" "$T"
+check "status --format xml is refused" 2 "$BIN" status --format xml --db "$T/u.db"
+check "status with a stray argument" 2 "$BIN" status --db "$T/u.db" extra
+check "status before any ingest: exit 3" 3 "$BIN" status --db "$T/none/u.db"
+expect "status says to ingest first" "duty25 ingest" "$T/err"
+check "ingest of a missing path: exit 0, noted" 0 "$BIN" ingest --db "$T/u.db" "$T/no-such-folder"
+expect "the missing path is named" "no-such-folder" "$T/out"
+check "ingest where the database cannot be created: exit 3" 3 "$BIN" ingest --db /proc/duty25/x.db "$T"
+
 # --- reading
 check "dump of good files exits 0" 0 "$BIN" dump "$FX/types.xlsx" "$FX/tables.docx"
 expect "text shows a sheet name" "「清单」" "$T/out"

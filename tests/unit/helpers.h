@@ -25,5 +25,6 @@ int run_docx_tests(void);
 int run_package_tests(void);
 int run_config_tests(void);
 int run_rules_tests(void);
+int run_quality_tests(void);
 
 #endif

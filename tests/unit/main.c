@@ -51,5 +51,6 @@ int main(void)
     failed += run_package_tests();
     failed += run_config_tests();
     failed += run_rules_tests();
+    failed += run_quality_tests();
     return failed ? 1 : 0;
 }

@@ -79,12 +79,51 @@ static void test_bad_settings(void **state)
     unlink(p);
 }
 
+static void test_store_quality_sections(void **state)
+{
+    (void)state;
+    d25_config cfg;
+    d25_error err = {0};
+    d25_config_defaults(&cfg);
+    assert_int_equal(cfg.received_from, D25_RECEIVED_MTIME);
+    assert_int_equal(cfg.counts, D25_COUNTS_CUMULATIVE);
+    char *p = write_ini("[store]\ndatabase = db/x.db\nreceived_time = ingest\nlock_wait = 2.5\n"
+                        "[quality]\ncounts = monthly\noutlier_z = 4\nmin_peers = 7\n");
+    assert_int_equal(d25_config_load(&cfg, p, &err), 0);
+    assert_string_equal(cfg.db_path, "/tmp/db/x.db"); /* beside the INI */
+    assert_int_equal(cfg.received_from, D25_RECEIVED_INGEST);
+    assert_true(cfg.lock_wait == 2.5);
+    assert_int_equal(cfg.counts, D25_COUNTS_MONTHLY);
+    assert_true(cfg.outlier_z == 4);
+    assert_int_equal(cfg.min_peers, 7);
+    assert_int_equal(cfg.history_months, 4); /* default kept */
+    d25_config_free(&cfg);
+    static const char *const bad[][2] = {
+        {"[quality]\ncounts = weekly\n", "counts"},
+        {"[quality]\n\nmin_peers = 2.5\n", "min_peers"},
+        {"[store]\nlock_wait = -1\n", "lock_wait"},
+        {"[store]\nreceived = mtime\n", "received"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        d25_error_clear(&err);
+        d25_config_defaults(&cfg);
+        p = write_ini(bad[i][0]);
+        assert_int_equal(d25_config_load(&cfg, p, &err), -1);
+        assert_int_equal(err.code, D25_E_CONFIG);
+        assert_non_null(strstr(err.message, bad[i][1]));
+        assert_non_null(strstr(err.message, i == 1 ? "第 3 行" : "第 2 行"));
+        d25_config_free(&cfg);
+    }
+    unlink(p);
+}
+
 int run_config_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sizes),
         cmocka_unit_test(test_reader_section),
         cmocka_unit_test(test_bad_settings),
+        cmocka_unit_test(test_store_quality_sections),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
