@@ -7,6 +7,8 @@
 #define D25_CMD_COMMANDS_H
 
 #include "../config/config.h"
+#include "../registry/units.h"
+#include "../rules/rules.h"
 
 /* Exit codes shared by all commands (documented in README). */
 enum { D25_EXIT_OK = 0, D25_EXIT_REJECTED = 1, D25_EXIT_USAGE = 2, D25_EXIT_IO = 3, D25_EXIT_LOCKED = 4 };
@@ -22,5 +24,17 @@ int cmd_status(int argc, char **argv, const d25_global *g);
 
 /* Load the configuration or print the error; returns 0 or D25_EXIT_USAGE. */
 int d25_cmd_load_config(const d25_global *g, d25_config *cfg);
+
+/* The configuration, the rule set and the registry most commands need
+ * (rules_path / units_path: command-line overrides or NULL).  Returns 0, or
+ * D25_EXIT_USAGE after printing the error (nothing left to free).
+ * d25_cmd_teardown() releases what it holds. */
+typedef struct {
+    d25_config cfg;
+    d25_rules *rules;
+    d25_registry *reg;
+} d25_setup;
+int d25_cmd_setup(const d25_global *g, const char *rules_path, const char *units_path, d25_setup *out);
+void d25_cmd_teardown(d25_setup *s);
 
 #endif

@@ -165,19 +165,14 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
         fprintf(stderr, "duty25 ingest：请给出要收取的文件或文件夹\n\n%s", usage);
         return D25_EXIT_USAGE;
     }
-    d25_config cfg;
-    int rc = d25_cmd_load_config(g, &cfg);
+    d25_setup su;
+    int rc = d25_cmd_setup(g, rules_path, units_path, &su);
     if (rc)
         return rc;
+    d25_config cfg = su.cfg;
+    const d25_rules *rules = su.rules;
+    const d25_registry *reg = su.reg;
     d25_error err = {0};
-    d25_rules *rules = d25_rules_load(rules_path ? rules_path : cfg.rules_path, &err);
-    d25_registry *reg = rules ? d25_registry_load(units_path ? units_path : cfg.units_path, &err) : NULL;
-    if (!rules || !reg) {
-        fprintf(stderr, "duty25：%s\n", err.message);
-        d25_rules_free(rules);
-        d25_config_free(&cfg);
-        return D25_EXIT_USAGE;
-    }
     d25_store *s = d25_store_open(db_arg ? db_arg : cfg.db_path, cfg.lock_wait, &err);
     rc = D25_EXIT_OK;
     int64_t run_id = -1;
@@ -218,8 +213,6 @@ out:
         fprintf(stderr, "duty25 ingest：%s\n", err.message);
     d25_ingest_list_free(&files);
     d25_store_close(s);
-    d25_registry_free(reg);
-    d25_rules_free(rules);
-    d25_config_free(&cfg);
+    d25_cmd_teardown(&su);
     return rc;
 }

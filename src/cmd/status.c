@@ -252,39 +252,30 @@ int cmd_status(int argc, char **argv, const d25_global *g)
         localtime_r(&now, &tm);
         period = (tm.tm_year + 1900) * 12 + tm.tm_mon;
     }
-    d25_config cfg;
-    int rc = d25_cmd_load_config(g, &cfg);
+    d25_setup su;
+    int rc = d25_cmd_setup(g, NULL, units_path, &su);
     if (rc)
         return rc;
+    const d25_config *cfg = &su.cfg;
     d25_error err = {0};
-    d25_rules *rules = d25_rules_load(cfg.rules_path, &err);
-    d25_registry *reg = rules ? d25_registry_load(units_path ? units_path : cfg.units_path, &err) : NULL;
-    if (!rules || !reg) {
-        fprintf(stderr, "duty25：%s\n", err.message);
-        d25_rules_free(rules);
-        d25_config_free(&cfg);
-        return D25_EXIT_USAGE;
-    }
-    const char *db = db_arg ? db_arg : cfg.db_path;
+    const char *db = db_arg ? db_arg : cfg->db_path;
     d25_store *s = NULL;
     d25_status_report rep = {0};
     if (access(db, F_OK) != 0) {
         d25_fail(&err, D25_E_DB, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
         rc = D25_EXIT_IO;
     } else if (!(s = d25_store_open(db, -1, &err)) ||
-               d25_status_build(s, reg, period, cfg.deadline_day ? cfg.deadline_day : rules->deadline_day, &rep, &err) < 0) {
+               d25_status_build(s, su.reg, period, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day, &rep, &err) < 0) {
         rc = D25_EXIT_IO;
     } else if (json) {
-        print_json(stdout, &rep, cfg.district);
+        print_json(stdout, &rep, cfg->district);
     } else {
-        print_text(&rep, cfg.district);
+        print_text(&rep, cfg->district);
     }
     if (rc)
         fprintf(stderr, "duty25 status：%s\n", err.message);
     d25_status_report_free(&rep);
     d25_store_close(s);
-    d25_registry_free(reg);
-    d25_rules_free(rules);
-    d25_config_free(&cfg);
+    d25_cmd_teardown(&su);
     return rc;
 }

@@ -189,20 +189,11 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         fprintf(stderr, "duty25 validate：请给出要检查的文件\n\n%s", usage);
         return D25_EXIT_USAGE;
     }
-    d25_config cfg;
-    int rc = d25_cmd_load_config(g, &cfg);
+    d25_setup su;
+    int rc = d25_cmd_setup(g, rules_path, units_path, &su);
     if (rc)
         return rc;
-    d25_error err = {0};
-    d25_rules *rules = d25_rules_load(rules_path ? rules_path : cfg.rules_path, &err);
-    d25_registry *reg = rules ? d25_registry_load(units_path ? units_path : cfg.units_path, &err) : NULL;
-    if (!rules || !reg) {
-        fprintf(stderr, "duty25：%s\n", err.message);
-        d25_rules_free(rules);
-        d25_config_free(&cfg);
-        return D25_EXIT_USAGE;
-    }
-    d25_vctx ctx = {.rules = rules, .registry = reg, .limits = &cfg.limits, .want_period = want};
+    d25_vctx ctx = {.rules = su.rules, .registry = su.reg, .limits = &su.cfg.limits, .want_period = want};
     int accepted = 0, rejected = 0;
     if (json)
         fputs("{\"files\":[", stdout);
@@ -228,9 +219,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         printf("],\"accepted\":%d,\"rejected\":%d}\n", accepted, rejected);
     else
         printf("\n共检查 %d 个文件：接收 %d 个，退回 %d 个。\n", accepted + rejected, accepted, rejected);
-    d25_registry_free(reg);
-    d25_rules_free(rules);
-    d25_config_free(&cfg);
+    d25_cmd_teardown(&su);
     if (rc == D25_EXIT_OK && rejected)
         rc = D25_EXIT_REJECTED;
     return rc;

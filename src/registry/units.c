@@ -179,6 +179,8 @@ void d25_registry_free(d25_registry *reg)
     for (size_t i = 0; i < reg->n; i++)
         unit_free(&reg->units[i]);
     free(reg->units);
+    free(reg->by_code);
+    free(reg->keys);
     free(reg->path);
     free(reg);
 }
@@ -187,6 +189,86 @@ static void free_fields(char **f, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(f[i]);
+}
+
+/* ---- the index: codes and fold keys, sorted for binary search ---- */
+
+static const d25_registry *sort_reg; /* qsort has no context argument; loading is single-threaded */
+
+static int code_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sort_reg->units[x].code, sort_reg->units[y].code);
+    return c ? c : (x > y) - (x < y);
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    const d25_unit_key *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+/* Sort the codes and keys; two rows with one code, or a name or alias used
+ * by two units (which would make returns ambiguous), are errors. */
+static int build_index(d25_registry *reg, d25_error *err)
+{
+    size_t nk = 0;
+    for (size_t i = 0; i < reg->n; i++)
+        nk += reg->units[i].nkeys;
+    reg->by_code = malloc((reg->n + 1) * sizeof *reg->by_code);
+    reg->keys = malloc((nk + 1) * sizeof *reg->keys);
+    if (!reg->by_code || !reg->keys)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    for (size_t i = 0; i < reg->n; i++) {
+        reg->by_code[i] = i;
+        for (size_t k = 0; k < reg->units[i].nkeys; k++)
+            if (reg->units[i].keys[k][0])
+                reg->keys[reg->nkeys++] = (d25_unit_key){reg->units[i].keys[k], i};
+    }
+    sort_reg = reg;
+    qsort(reg->by_code, reg->n, sizeof *reg->by_code, code_cmp);
+    qsort(reg->keys, reg->nkeys, sizeof *reg->keys, key_cmp);
+    sort_reg = NULL;
+    for (size_t i = 1; i < reg->n; i++) {
+        const d25_unit *a = &reg->units[reg->by_code[i - 1]], *b = &reg->units[reg->by_code[i]];
+        if (strcmp(a->code, b->code) == 0)
+            return d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 %d 行：单位代码 %s 与第 %d 行重复", reg->path, b->line,
+                            b->code, a->line);
+    }
+    for (size_t i = 1; i < reg->nkeys; i++) {
+        const d25_unit_key *a = &reg->keys[i - 1], *b = &reg->keys[i];
+        if (a->unit != b->unit && strcmp(a->key, b->key) == 0) {
+            const d25_unit *u = &reg->units[b->unit];
+            const char *written = u->name;
+            for (size_t k = 0; k < u->nkeys; k++)
+                if (u->keys[k] == b->key)
+                    written = k ? u->aliases[k - 1] : u->name;
+            return d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 %d 行：名称或别名“%s”与第 %d 行的单位重复", reg->path,
+                            u->line, written, reg->units[a->unit].line);
+        }
+    }
+    return 0;
+}
+
+/* The first (lowest unit index) entry whose key is s[0..len), or NULL. */
+static const d25_unit_key *key_find(const d25_registry *reg, const char *s, size_t len)
+{
+    size_t lo = 0, hi = reg->nkeys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *k = reg->keys[mid].key;
+        int c = strncmp(k, s, len);
+        if (c == 0 && k[len])
+            c = 1; /* longer than s: sorts after it */
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < reg->nkeys && strncmp(reg->keys[lo].key, s, len) == 0 && !reg->keys[lo].key[len])
+        return &reg->keys[lo];
+    return NULL;
 }
 
 d25_registry *d25_registry_load(const char *path, d25_error *err)
@@ -345,12 +427,6 @@ d25_registry *d25_registry_load(const char *path, d25_error *err)
                      bad_msg);
             goto fail;
         }
-        for (size_t i = 0; i + 1 < reg->n; i++)
-            if (strcmp(reg->units[i].code, u->code) == 0) {
-                d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 %d 行：单位代码 %s 与第 %d 行重复", path, rec_line, u->code,
-                         reg->units[i].line);
-                goto fail;
-            }
         u->keys = calloc(u->naliases + 1, sizeof *u->keys);
         if (!u->keys)
             goto oom;
@@ -361,17 +437,8 @@ d25_registry *d25_registry_load(const char *path, d25_error *err)
             if (!u->keys[i])
                 goto oom;
     }
-    /* A name or alias used by two units would make returns ambiguous. */
-    for (size_t i = 0; i < reg->n; i++)
-        for (size_t k = 0; k < reg->units[i].nkeys; k++)
-            for (size_t j = 0; j < i; j++)
-                for (size_t l = 0; l < reg->units[j].nkeys; l++)
-                    if (reg->units[i].keys[k][0] && strcmp(reg->units[i].keys[k], reg->units[j].keys[l]) == 0) {
-                        d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 %d 行：名称或别名“%s”与第 %d 行的单位重复", path,
-                                 reg->units[i].line, k ? reg->units[i].aliases[k - 1] : reg->units[i].name,
-                                 reg->units[j].line);
-                        goto fail;
-                    }
+    if (build_index(reg, err) < 0)
+        goto fail;
     d25_buf_free(&data);
     free(fields);
     return reg;
@@ -386,9 +453,17 @@ fail:
 
 const d25_unit *d25_registry_by_code(const d25_registry *reg, const char *code)
 {
-    for (size_t i = 0; i < reg->n; i++)
-        if (strcmp(reg->units[i].code, code) == 0)
-            return &reg->units[i];
+    size_t lo = 0, hi = reg->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(reg->units[reg->by_code[mid]].code, code);
+        if (c == 0)
+            return &reg->units[reg->by_code[mid]];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
 }
 
@@ -399,25 +474,33 @@ const d25_unit *d25_registry_find(const d25_registry *reg, const char *text)
         free(k);
         return NULL;
     }
-    const d25_unit *best = NULL;
-    size_t blen = 0;
-    for (size_t i = 0; i < reg->n; i++)
-        for (size_t j = 0; j < reg->units[i].nkeys; j++) {
-            const char *uk = reg->units[i].keys[j];
-            size_t l = strlen(uk);
-            if (!l)
+    size_t klen = strlen(k);
+    const d25_unit_key *exact = key_find(reg, k, klen);
+    if (exact) {
+        free(k);
+        return &reg->units[exact->unit];
+    }
+    /* The longest key contained in the text (first unit on a tie): every
+     * substring that starts and ends on a character boundary. */
+    size_t blen = 0, bunit = 0;
+    for (size_t i = 0; i < klen; i++) {
+        if (((unsigned char)k[i] & 0xC0) == 0x80)
+            continue;
+        for (size_t j = i + 1; j <= klen; j++) {
+            if (j < klen && ((unsigned char)k[j] & 0xC0) == 0x80)
                 continue;
-            if (strcmp(uk, k) == 0) {
-                free(k);
-                return &reg->units[i];
-            }
-            if (l > blen && strstr(k, uk)) {
-                best = &reg->units[i];
-                blen = l;
+            size_t len = j - i;
+            if (len < blen)
+                continue;
+            const d25_unit_key *f = key_find(reg, k + i, len);
+            if (f && (len > blen || f->unit < bunit)) {
+                blen = len;
+                bunit = f->unit;
             }
         }
+    }
     free(k);
-    return best;
+    return blen ? &reg->units[bunit] : NULL;
 }
 
 size_t d25_registry_suggest(const d25_registry *reg, const char *text, const d25_unit **out, size_t max)

@@ -33,9 +33,17 @@ typedef struct {
 } d25_unit;
 
 typedef struct {
+    const char *key;   /* a unit's fold key (name or alias) */
+    size_t unit;       /* index into units */
+} d25_unit_key;
+
+typedef struct {
     char *path;
     d25_unit *units;
     size_t n;
+    size_t *by_code;   /* unit indexes sorted by code */
+    d25_unit_key *keys;/* every non-empty fold key, sorted by key then unit */
+    size_t nkeys;
 } d25_registry;
 
 /* NULL with err set (D25_E_CONFIG naming file, line and column). */

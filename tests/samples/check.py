@@ -16,24 +16,12 @@ import tempfile
 
 import docx
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import tap, done  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(sys.argv[1])
 SAMPLES = os.path.join(ROOT, "samples")
-n = 0
-failed = 0
-
-
-def tap(ok, name, diag=None):
-    global n, failed
-    n += 1
-    if not ok:
-        failed += 1
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
-    if diag and not ok:
-        for line in str(diag).splitlines()[:40]:
-            print("# " + line)
-
-
 def run(args, **kw):
     return subprocess.run([BIN] + args, capture_output=True, text=True, cwd=ROOT, **kw)
 
@@ -214,5 +202,4 @@ with tempfile.TemporaryDirectory() as tmp:
         not [x for x in f["findings"] if x["code"] not in ("SUBITEM_MISSING",)]
     tap(ok, "line breaks inside sub-item texts, ticked boxes, full-width numbering", (f, err))
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()
