@@ -29,28 +29,48 @@ static double median_sorted(const double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static double robust_z_median(double x, double *v, size_t n, double *median)
+/* Median, median absolute deviation and mean absolute deviation of
+ * v[0..n) (v is reordered); -1 when out of memory. */
+typedef struct {
+    double median, mad, mean_ad;
+} spread;
+
+static int measure(double *v, size_t n, spread *sp)
 {
     qsort(v, n, sizeof *v, cmp_double);
-    double m = median_sorted(v, n);
-    *median = m;
+    sp->median = median_sorted(v, n);
     double *dev = malloc(n * sizeof *dev);
     if (!dev)
-        return 0;
-    double mean_ad = 0;
+        return -1;
+    sp->mean_ad = 0;
     for (size_t i = 0; i < n; i++) {
-        dev[i] = fabs(v[i] - m);
-        mean_ad += dev[i];
+        dev[i] = fabs(v[i] - sp->median);
+        sp->mean_ad += dev[i];
     }
-    mean_ad /= (double)n;
+    sp->mean_ad /= (double)n;
     qsort(dev, n, sizeof *dev, cmp_double);
-    double mad = median_sorted(dev, n);
+    sp->mad = median_sorted(dev, n);
     free(dev);
-    if (mad > 0)
-        return 0.6745 * (x - m) / mad;
-    if (mean_ad > 0)
-        return (x - m) / (1.253314 * mean_ad);
     return 0;
+}
+
+static double z_of(double x, const spread *sp)
+{
+    if (sp->mad > 0)
+        return 0.6745 * (x - sp->median) / sp->mad;
+    if (sp->mean_ad > 0)
+        return (x - sp->median) / (1.253314 * sp->mean_ad);
+    return 0;
+}
+
+static double robust_z_median(double x, double *v, size_t n, double *median)
+{
+    spread sp;
+    *median = 0;
+    if (measure(v, n, &sp) < 0)
+        return 0;
+    *median = sp.median;
+    return z_of(x, &sp);
 }
 
 double d25_robust_z(double x, double *v, size_t n)
@@ -134,15 +154,20 @@ static int check_peers(writer *w, cval *v, size_t n, const d25_quality_opts *o)
         for (size_t t = i; t < j; t++)
             g += !v[t].decreased;
         if (g >= (size_t)o->min_peers) {
+            /* One spread per group: every member is scored against it. */
+            size_t m = 0;
+            for (size_t t = i; t < j; t++)
+                if (!v[t].decreased)
+                    tmp[m++] = v[t].month;
+            spread sp;
+            if (measure(tmp, m, &sp) < 0) {
+                rc = d25_fail(w->err, D25_E_NOMEM, "内存不足");
+                break;
+            }
             for (size_t k = i; k < j && rc == 0; k++) {
                 if (v[k].decreased)
                     continue;
-                size_t m = 0;
-                for (size_t t = i; t < j; t++)
-                    if (!v[t].decreased)
-                        tmp[m++] = v[t].month;
-                double med;
-                double z = robust_z_median(v[k].month, tmp, m, &med);
+                double z = z_of(v[k].month, &sp), med = sp.median;
                 if (fabs(z) <= o->z || !far(v[k].month, med, o))
                     continue;
                 char msg[640], ms[32], fs[32], what[96];
