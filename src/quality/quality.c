@@ -235,6 +235,57 @@ static int check_history(writer *w, cval *x, const int *hp, const long *hv, size
     return add_finding(w, x->return_id, "OUTLIER_HISTORY", x->place, msg);
 }
 
+/* The rule set's cross-checks between the forms, for units whose checklist
+ * and progress table that count came in different files (validate checks
+ * them within one file). */
+static int check_cross_files(writer *w, const d25_rules *rules, const char *period)
+{
+    if (!rules->ncross)
+        return 0;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(d25_store_db(w->s),
+                           "SELECT p.return_id, pv.value, pv.place, a.status FROM current_returns p"
+                           " JOIN current_returns c ON c.unit_code = p.unit_code AND c.period = p.period"
+                           "  AND c.form = 'checklist' AND c.return_id != p.return_id"
+                           " JOIN progress_values pv ON pv.return_id = p.return_id AND pv.field = ?2 AND pv.state = 'ok'"
+                           " JOIN answers a ON a.return_id = c.return_id AND a.sub_item = ?3"
+                           " WHERE p.period = ?1 AND p.form = 'progress' ORDER BY p.unit_code",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(w->s, w->err, "数据质量复核");
+    int rc = 0;
+    for (size_t i = 0; i < rules->ncross && rc == 0; i++) {
+        const d25_prow *row = NULL;
+        const d25_pfield *f = d25_rules_field(rules, rules->cross[i].field, &row);
+        const d25_subitem *sub = d25_rules_sub(rules, rules->cross[i].code);
+        if (!f || !sub)
+            continue;
+        sqlite3_reset(q);
+        sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, f->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, sub->code, -1, SQLITE_STATIC);
+        int step;
+        while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+            const char *st = (const char *)sqlite3_column_text(q, 3);
+            if (!st || strcmp(st, "none") == 0 || strcmp(st, "not_applicable") == 0)
+                continue;
+            bool yes = sqlite3_column_int64(q, 1) == 1, done = strcmp(st, "done") == 0;
+            if (yes == done)
+                continue;
+            d25_status status = strcmp(st, "partial") == 0 ? D25_ST_PARTIAL : done ? D25_ST_DONE : D25_ST_NOT_DONE;
+            char msg[640];
+            snprintf(msg, sizeof msg,
+                     "推进情况统计表第 %d 行“%s”填“%s”，但本单位另一份报表中清单子项 %s 自查为“%s”，两者矛盾：请核实后统一。",
+                     row ? row->n : 0, f->label, yes ? "是" : "否", sub->code, d25_status_label(status));
+            rc = add_finding(w, sqlite3_column_int64(q, 0), "CROSS_CHECK_CONFLICT",
+                             (const char *)sqlite3_column_text(q, 2), msg);
+        }
+        if (rc == 0 && step != SQLITE_DONE)
+            rc = d25_store_fail(w->s, w->err, "数据质量复核");
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
 static void free_cvals(cval *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -371,7 +422,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         goto done;
     }
     qsort(v, n, sizeof *v, cval_cmp);
-    if (check_peers(&w, v, n, o) < 0)
+    if (check_peers(&w, v, n, o) < 0 || check_cross_files(&w, rules, p) < 0)
         goto done;
     sqlite3_bind_text(cnt, 1, p, -1, SQLITE_STATIC);
     if (sqlite3_step(cnt) != SQLITE_DONE || d25_store_clear_dirty(s, period, err) < 0) {

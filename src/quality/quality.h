@@ -14,6 +14,9 @@
  *                    history_months earlier months.
  *   COUNT_DECREASED  with cumulative counts, lower than the unit's previous
  *                    accepted month.
+ * And the rule set's cross-checks between the forms (CROSS_CHECK_CONFLICT)
+ * when a unit's checklist and progress table that count came in different
+ * files; validate checks them when one file holds both.
  * A score above the threshold is flagged only when the figure is also far
  * from the median: by min_diff or more, and by at least the median itself
  * (twice the median or more, or 0 against a median of min_diff or more).

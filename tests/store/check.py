@@ -264,6 +264,41 @@ cur2 = q(db, "SELECT return_id FROM current_returns WHERE unit_code = 'SF-X003' 
 tap(r.stdout.startswith("过时") and cur2 == cur, "an older return found later is kept as 过时 and does not count",
     r.stdout + str(cur2))
 
+# ---- forms in two files that contradict each other ----
+# SF-P002 sent its checklist (Word) and progress table (Excel) apart; both
+# say the duty report is posted (manifest).  A corrected checklist now says
+# sub-item 1.4 (公示履职报告) is not done: the progress table's row 7 "是"
+# contradicts it, which only the database can see.
+xf = os.path.join(TMP, "cross")
+os.makedirs(xf)
+src = os.path.join(SAMPLES, "2026-11", "示范区书香艺术培训学校-2026年11月-清单.docx")
+e_c = MANIFEST["files"]["2026-11/示范区书香艺术培训学校-2026年11月-清单.docx"]
+e_p = MANIFEST["files"]["2026-11/示范区书香艺术培训学校-2026年11月-推进情况.xlsx"]
+d = docx.Document(src)
+edited = 0
+for t in d.tables:
+    col = None
+    for row in t.rows:
+        texts = [c.text for c in row.cells]
+        if col is None and any("单位自查情况" in x for x in texts):
+            col = next(i for i, x in enumerate(texts) if "单位自查情况" in x)
+        elif col is not None and any("公示履职报告" in x for x in texts[:col]):
+            cell = row.cells[col]
+            for par in cell.paragraphs[1:]:
+                par._element.getparent().remove(par._element)
+            cell.paragraphs[0].text = "未落实，整改措施：本月内公示，时限12月10日"
+            edited += 1
+d.save(os.path.join(xf, "书香艺术-清单-更正.docx"))
+stamp(os.path.join(xf, "书香艺术-清单-更正.docx"), "2026-11-22 09:00")
+r = duty25(cfg, "ingest", xf)
+st = status(cfg, "2026-11")
+conf = [x for x in st.get("quality", []) if x["unit"] == "SF-P002" and x["code"] == "CROSS_CHECK_CONFLICT"]
+tap(edited == 1 and e_c["checklist"]["1.4"] == "done" and e_p["progress"]["duty_report_posted"] is True and
+    r.stdout.startswith("更正") and len(conf) == 1 and "1.4" in conf[0]["message"] and
+    conf[0]["file"] == "示范区书香艺术培训学校-2026年11月-推进情况.xlsx",
+    "a checklist and a progress table in different files that contradict each other are flagged",
+    (edited, r.stdout, conf))
+
 # ---- a unit whose only return is rejected ----
 rej = os.path.join(TMP, "rej")
 os.makedirs(rej)
