@@ -24,5 +24,12 @@ for f in $files; do
     $VG build/duty25 dump --format json "$f" >/dev/null 2>build/valgrind-one.log
     if [ $? -eq 99 ]; then echo "valgrind: errors on $f"; cat build/valgrind-one.log; fail=1; fi
 done
+# ingest (worker threads, SQLite) and status over the samples and the flawed returns
+vdb=build/valgrind-db/duty25.db
+rm -rf build/valgrind-db
+$VG build/duty25 ingest -q --db "$vdb" samples/2026-10 samples/2026-11 samples/flawed >/dev/null 2>build/valgrind-one.log
+[ $? -eq 99 ] && { echo "valgrind: errors in ingest"; cat build/valgrind-one.log; fail=1; }
+$VG build/duty25 status --db "$vdb" --period 2026-11 --format json >/dev/null 2>build/valgrind-one.log
+[ $? -eq 99 ] && { echo "valgrind: errors in status"; cat build/valgrind-one.log; fail=1; }
 echo "valgrind: $n files read, $( [ $fail -eq 0 ] && echo 'no errors or leaks' || echo 'ERRORS')"
 exit $fail
