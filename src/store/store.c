@@ -122,8 +122,10 @@ static const char *const migrations[] = {
     "  superseded_by INTEGER REFERENCES returns(id),"
     "  run_id INTEGER REFERENCES runs(id),"
     "  stored TEXT NOT NULL);"
-    "CREATE INDEX returns_unit_period ON returns(unit_code, period);"
-    "CREATE INDEX returns_period ON returns(period, verdict);"
+    /* (unit, period, verdict) first: the supersession query runs per return
+     * and must not scan the whole month. */
+    "CREATE INDEX returns_unit_period ON returns(unit_code, period, verdict);"
+    "CREATE INDEX returns_period ON returns(period);"
     "CREATE TABLE answers ("
     "  return_id INTEGER NOT NULL REFERENCES returns(id),"
     "  seq INTEGER NOT NULL,"
@@ -699,7 +701,8 @@ static int insert_details(d25_store *s, int64_t id, const d25_result *r)
         sqlite3_bind_int64(a, 1, id);
         sqlite3_bind_int(a, 2, (int)i + 1);
         bind_text(a, 3, row->sub ? row->sub->code : NULL);
-        bind_text(a, 4, row->text);
+        /* The text as written only when it is not the rule set's own. */
+        bind_text(a, 4, row->sub && row->text && strcmp(row->text, row->sub->text) == 0 ? NULL : row->text);
         bind_text(a, 5, row->self_raw);
         const char *stn = d25_status_name(row->status);
         bind_text(a, 6, stn ? stn : "none");
