@@ -36,6 +36,10 @@ static bool header_row(const d25_rules *rules, const d25_grid *g, uint32_t r, in
         /* Own text, or a span's within this row; not a merge from above. */
         const d25_gcell *x = d25_grid_at(g, r, c);
         const char *t = x->orow < 0 ? x->text : x->orow == (int)r ? d25_grid_shown(g, r, c) : "";
+        /* A header cell is a few words: a long cell (a sub-item, a statute)
+         * is not folded and matched at all. */
+        if (strlen(t) > 160)
+            continue;
         char *f = d25_fold(t);
         if (!f)
             return false;

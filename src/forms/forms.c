@@ -312,6 +312,8 @@ int d25_form_read(const d25_ooxml *f, const d25_rules *rules, d25_form *out)
         }
     }
     for (size_t i = 0; i < gs.nlines && !out->title; i++) {
+        if (strlen(gs.lines[i].text) > 400) /* far longer than any title */
+            continue;
         char *fl = d25_fold(gs.lines[i].text);
         if (fl && (d25_words_in(&rules->checklist_title, fl) || d25_words_in(&rules->progress_title, fl)) &&
             d25_utf8_len(fl) < 80)

@@ -305,6 +305,8 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
         return -1;
     bool titled = false;
     for (size_t i = 0; i < gs->nlines; i++) {
+        if (strlen(gs->lines[i].text) > 400) /* far longer than any title */
+            continue;
         char *f = d25_fold(gs->lines[i].text);
         if (!f)
             return -1;
