@@ -2,24 +2,54 @@
 #include "xml.h"
 #include "../util/buf.h"
 
-#include <libxml/xmlreader.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { HEAD_MAX = 16384 };
 
+/* One parse event, queued by the SAX callbacks and handed out in order by
+ * d25_xml_read().  Names and URIs are interned in the parser's dictionary;
+ * text and attribute values live in the pool, by offset. */
+typedef struct {
+    int type;            /* D25_XML_START / END / TEXT */
+    int depth;
+    int line;
+    bool empty;          /* START immediately followed by its END */
+    const xmlChar *local, *uri;
+    size_t text, text_len; /* TEXT: offset and length in the pool */
+    size_t attr, nattr;  /* START: first index in attrs, count */
+} xml_event;
+
+typedef struct {
+    const xmlChar *local, *uri;
+    size_t value;        /* offset of the NUL-terminated value in the pool */
+} xml_attr;
+
 struct d25_xml {
-    xmlTextReaderPtr reader;
+    xmlParserCtxtPtr ctxt;
     d25_part *part;
     d25_error *err;
     size_t max_depth;
-    bool skip_next;
-    bool failed;
+    bool failed, eof;
     /* prolog check: the first bytes are held back until checked */
     char head[HEAD_MAX];
     size_t head_len, head_pos;
     bool head_done;
-    /* namespace classification cache (libxml2 interns URIs in its dict) */
+    /* the queue */
+    xml_event *ev;
+    size_t nev, evcap, pos;
+    xml_attr *attrs;
+    size_t nattrs, attrcap;
+    d25_buf pool;
+    int depth;           /* of the next element to start */
+    const xml_event *cur;
+    int skip_depth;      /* >= 0: drop events until this element's END */
+    const xmlChar *uri_raw[4], *uri_int[4];
+    unsigned uri_next;
+    /* namespace classification cache (URIs are interned) */
     const xmlChar *ns_uri;
     d25_ns ns_cls;
     char partname[256];
@@ -187,12 +217,6 @@ static int io_read(void *ctx, char *buf, int len)
     return (int)r;
 }
 
-static int io_close(void *ctx)
-{
-    (void)ctx;
-    return 0;
-}
-
 static void on_error(void *ctx, xmlErrorPtr e)
 {
     d25_xml *x = ctx;
@@ -214,6 +238,166 @@ static void on_error(void *ctx, xmlErrorPtr e)
         d25_fail(x->err, D25_E_XML, "部件 %s 第 %d 行 XML 格式错误（%s）", x->partname, e->line, msg);
 }
 
+static void stop(d25_xml *x)
+{
+    x->failed = true;
+    xmlStopParser(x->ctxt);
+}
+
+static xml_event *push(d25_xml *x, int type)
+{
+    if (x->nev == x->evcap) {
+        size_t nc = x->evcap ? x->evcap * 2 : 256;
+        xml_event *nv = realloc(x->ev, nc * sizeof *nv);
+        if (!nv) {
+            d25_fail(x->err, D25_E_NOMEM, "内存不足");
+            stop(x);
+            return NULL;
+        }
+        x->ev = nv;
+        x->evcap = nc;
+    }
+    xml_event *e = &x->ev[x->nev++];
+    memset(e, 0, sizeof *e);
+    e->type = type;
+    e->line = x->ctxt->input ? x->ctxt->input->line : 0;
+    return e;
+}
+
+/* URIs are few and repeat: a small cache in front of the dictionary (the
+ * text is compared too, in case libxml2 reuses a buffer). */
+static const xmlChar *intern(d25_xml *x, const xmlChar *s)
+{
+    if (!s)
+        return NULL;
+    for (int i = 0; i < 4; i++)
+        if (x->uri_raw[i] == s && strcmp((const char *)s, (const char *)x->uri_int[i]) == 0)
+            return x->uri_int[i];
+    const xmlChar *v = xmlDictLookup(x->ctxt->dict, s, -1);
+    int slot = x->uri_next++ % 4;
+    x->uri_raw[slot] = s;
+    x->uri_int[slot] = v;
+    return v;
+}
+
+static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
+                      const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs)
+{
+    (void)prefix;
+    (void)nns;
+    (void)ns;
+    (void)ndefaulted;
+    d25_xml *x = ctx;
+    if (x->failed)
+        return;
+    if ((size_t)x->depth > x->max_depth) {
+        d25_fail(x->err, D25_E_XML_DEPTH, "部件 %s 第 %d 行：元素嵌套超过 %zu 层上限", x->partname,
+                 x->ctxt->input ? x->ctxt->input->line : 0, x->max_depth);
+        stop(x);
+        return;
+    }
+    xml_event *e = push(x, D25_XML_START);
+    if (!e)
+        return;
+    e->depth = x->depth++;
+    e->local = local;
+    e->uri = intern(x, uri);
+    e->attr = x->nattrs;
+    if (x->nattrs + (size_t)nattr > x->attrcap) {
+        size_t nc = x->attrcap ? x->attrcap : 256;
+        while (nc < x->nattrs + (size_t)nattr)
+            nc *= 2;
+        xml_attr *nv = realloc(x->attrs, nc * sizeof *nv);
+        if (!nv) {
+            d25_fail(x->err, D25_E_NOMEM, "内存不足");
+            stop(x);
+            return;
+        }
+        x->attrs = nv;
+        x->attrcap = nc;
+    }
+    for (int i = 0; i < nattr; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        xml_attr *at = &x->attrs[x->nattrs++];
+        at->local = a[0];
+        at->uri = intern(x, a[2]);
+        at->value = x->pool.len;
+        if (d25_buf_append(&x->pool, (const char *)a[3], (size_t)(a[4] - a[3])) < 0 || d25_buf_putc(&x->pool, 0) < 0) {
+            d25_fail(x->err, D25_E_NOMEM, "内存不足");
+            stop(x);
+            return;
+        }
+    }
+    e->nattr = (size_t)nattr;
+}
+
+static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+    (void)prefix;
+    d25_xml *x = ctx;
+    if (x->failed)
+        return;
+    xml_event *e = push(x, D25_XML_END);
+    if (!e)
+        return;
+    e->depth = --x->depth;
+    e->local = local;
+    e->uri = intern(x, uri);
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+    d25_xml *x = ctx;
+    if (x->failed || len <= 0)
+        return;
+    /* Adjacent pieces (split by chunks or entities) make one text node;
+     * the pool's tail is the last event's text when that event is text. */
+    xml_event *last = x->nev > x->pos ? &x->ev[x->nev - 1] : NULL;
+    if (!(last && last->type == D25_XML_TEXT && last->text + last->text_len + 1 == x->pool.len)) {
+        last = push(x, D25_XML_TEXT);
+        if (!last)
+            return;
+        last->depth = x->depth;
+        last->text = x->pool.len;
+        if (d25_buf_putc(&x->pool, 0) < 0)
+            goto nomem;
+    }
+    /* Replace the terminating NUL with the new bytes and terminate again. */
+    x->pool.len--;
+    if (d25_buf_append(&x->pool, (const char *)ch, (size_t)len) < 0 || d25_buf_putc(&x->pool, 0) < 0)
+        goto nomem;
+    last->text_len += (size_t)len;
+    return;
+nomem:
+    d25_fail(x->err, D25_E_NOMEM, "内存不足");
+    stop(x);
+}
+
+static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+    (void)name;
+    (void)ext;
+    (void)sys;
+    d25_xml *x = ctx;
+    d25_fail(x->err, D25_E_XML_DTD, "部件 %s 含有 DOCTYPE 声明，已拒绝读取", x->partname);
+    stop(x);
+}
+
+static void sax_reference(void *ctx, const xmlChar *name)
+{
+    (void)name;
+    d25_xml *x = ctx;
+    d25_fail(x->err, D25_E_XML_DTD, "部件 %s 第 %d 行引用了自定义实体，已拒绝读取", x->partname,
+             x->ctxt->input ? x->ctxt->input->line : 0);
+    stop(x);
+}
+
+static void sax_silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 d25_xml *d25_xml_open(d25_pkg *pkg, const char *part, d25_error *err)
 {
     d25_xml_init();
@@ -228,69 +412,140 @@ d25_xml *d25_xml_open(d25_pkg *pkg, const char *part, d25_error *err)
     }
     x->part = p;
     x->err = err;
+    x->skip_depth = -1;
+    /* libxml2's pull parser stops at 256 levels without XML_PARSE_HUGE; its
+     * push parser does not, so that ceiling is kept here whatever the
+     * configuration says. */
     x->max_depth = d25_pkg_limits(pkg)->max_xml_depth;
+    if (x->max_depth > 256)
+        x->max_depth = 256;
     snprintf(x->partname, sizeof x->partname, "%s", d25_part_name(p));
-    /* No NOENT (no entity substitution), no DTDLOAD/DTDATTR/DTDVALID, no
-     * HUGE; NONET forbids any network access; NOCDATA merges CDATA into text. */
-    int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-               XML_PARSE_COMPACT;
-    x->reader = xmlReaderForIO(io_read, io_close, x, NULL, NULL, opts);
-    if (!x->reader) {
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = sax_start;
+    sax.endElementNs = sax_end;
+    sax.characters = sax_text;
+    sax.ignorableWhitespace = sax_text;
+    sax.cdataBlock = sax_text;
+    sax.internalSubset = sax_doctype;
+    sax.externalSubset = sax_doctype;
+    sax.reference = sax_reference;
+    sax.serror = on_error;
+    sax.error = sax_silent;
+    sax.warning = sax_silent;
+    sax.fatalError = sax_silent;
+    x->ctxt = xmlCreatePushParserCtxt(&sax, x, NULL, 0, NULL);
+    if (!x->ctxt) {
         d25_fail(err, D25_E_NOMEM, "无法创建 XML 解析器");
         d25_xml_close(x);
         return NULL;
     }
-    xmlTextReaderSetStructuredErrorHandler(x->reader, on_error, x);
+    /* No NOENT (no entity substitution), no DTDLOAD/DTDATTR/DTDVALID, no
+     * HUGE; NONET forbids any network access. */
+    xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET | XML_PARSE_COMPACT);
+    /* xmlCtxtUseOptions may reset handlers: make sure CDATA stays text and
+     * errors come to us. */
+    x->ctxt->sax->cdataBlock = sax_text;
+    x->ctxt->sax->serror = on_error;
     return x;
 }
 
-int d25_xml_read(d25_xml *x)
+/* Parse the next chunk into the queue; 0 at the end of the document. */
+static int feed(d25_xml *x)
 {
-    int r;
-    if (x->skip_next) {
-        x->skip_next = false;
-        r = xmlTextReaderNext(x->reader);
-    } else {
-        r = xmlTextReaderRead(x->reader);
-    }
-    if (r < 0 || x->failed) {
-        if (x->err->code == D25_OK)
-            d25_fail(x->err, D25_E_XML, "部件 %s 的 XML 无法解析", x->partname);
-        return -1;
-    }
-    if (r == 0)
+    if (x->eof)
         return 0;
-    int depth = xmlTextReaderDepth(x->reader);
-    if (depth >= 0 && (size_t)depth > x->max_depth) {
-        d25_fail(x->err, D25_E_XML_DEPTH, "部件 %s 第 %d 行：元素嵌套超过 %zu 层上限", x->partname,
-                 xmlTextReaderGetParserLineNumber(x->reader), x->max_depth);
+    char chunk[16384];
+    int n = io_read(x, chunk, (int)sizeof chunk);
+    if (n < 0 || x->failed) {
+        x->failed = true;
         return -1;
     }
-    if (xmlTextReaderNodeType(x->reader) == XML_READER_TYPE_DOCUMENT_TYPE) {
-        d25_fail(x->err, D25_E_XML_DTD, "部件 %s 含有 DOCTYPE 声明，已拒绝读取", x->partname);
-        return -1;
+    if (n == 0) {
+        x->eof = true;
+        xmlParseChunk(x->ctxt, NULL, 0, 1);
+    } else {
+        xmlParseChunk(x->ctxt, chunk, n, 0);
     }
-    if (xmlTextReaderNodeType(x->reader) == XML_READER_TYPE_ENTITY_REFERENCE) {
-        d25_fail(x->err, D25_E_XML_DTD, "部件 %s 第 %d 行引用了自定义实体，已拒绝读取", x->partname,
-                 xmlTextReaderGetParserLineNumber(x->reader));
+    if (x->failed || (x->ctxt->wellFormed == 0 && x->ctxt->errNo != XML_ERR_OK)) {
+        x->failed = true;
         return -1;
     }
     return 1;
 }
 
+int d25_xml_read(d25_xml *x)
+{
+    for (;;) {
+        if (x->failed)
+            goto fail;
+        if (x->pos == x->nev) {
+            /* All handed out: start the queue afresh. */
+            x->pos = x->nev = x->nattrs = 0;
+            d25_buf_clear(&x->pool);
+            x->cur = NULL;
+            while (x->nev == 0) {
+                int r = feed(x);
+                if (r < 0)
+                    goto fail;
+                if (r == 0 && x->nev == 0) {
+                    if (x->depth != 0 || x->failed)
+                        goto fail;
+                    return 0;
+                }
+            }
+        }
+        xml_event *e = &x->ev[x->pos];
+        if (e->type == D25_XML_START && !e->empty) {
+            /* Is its END next?  Then it is <a/> to the callers. */
+            size_t at = (size_t)(e - x->ev);
+            while (at + 1 == x->nev && !x->eof) {
+                if (feed(x) < 0)
+                    goto fail;
+            }
+            e = &x->ev[at]; /* the queue may have moved */
+            if (at + 1 < x->nev && x->ev[at + 1].type == D25_XML_END && x->ev[at + 1].depth == e->depth) {
+                e->empty = true;
+                x->ev[at + 1].type = 0; /* dropped */
+            }
+        }
+        x->pos++;
+        if (e->type == 0)
+            continue;
+        if (x->skip_depth >= 0) {
+            if (e->type == D25_XML_END && e->depth == x->skip_depth)
+                x->skip_depth = -1;
+            continue;
+        }
+        x->cur = e;
+        return 1;
+    }
+fail:
+    if (x->err->code == D25_OK)
+        d25_fail(x->err, D25_E_XML, "部件 %s 的 XML 无法解析", x->partname);
+    return -1;
+}
+
 void d25_xml_skip(d25_xml *x)
 {
-    if (xmlTextReaderNodeType(x->reader) == XML_READER_TYPE_ELEMENT && !xmlTextReaderIsEmptyElement(x->reader))
-        x->skip_next = true;
+    if (x->cur && x->cur->type == D25_XML_START && !x->cur->empty)
+        x->skip_depth = x->cur->depth;
 }
 
 void d25_xml_close(d25_xml *x)
 {
     if (!x)
         return;
-    if (x->reader)
-        xmlFreeTextReader(x->reader);
+    if (x->ctxt) {
+        if (x->ctxt->myDoc)
+            xmlFreeDoc(x->ctxt->myDoc);
+        xmlFreeParserCtxt(x->ctxt);
+    }
     d25_part_close(x->part);
+    free(x->ev);
+    free(x->attrs);
+    d25_buf_free(&x->pool);
     for (int i = 0; i < 8; i++)
         d25_buf_free(&x->attr_slot[i]);
     free(x);
@@ -298,40 +553,27 @@ void d25_xml_close(d25_xml *x)
 
 int d25_xml_type(d25_xml *x)
 {
-    switch (xmlTextReaderNodeType(x->reader)) {
-    case XML_READER_TYPE_ELEMENT:
-        return D25_XML_START;
-    case XML_READER_TYPE_END_ELEMENT:
-        return D25_XML_END;
-    case XML_READER_TYPE_TEXT:
-    case XML_READER_TYPE_CDATA:
-    case XML_READER_TYPE_WHITESPACE:
-    case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-        return D25_XML_TEXT;
-    default:
-        return D25_XML_OTHER;
-    }
+    return x->cur ? x->cur->type : D25_XML_OTHER;
 }
 
 bool d25_xml_is_empty(d25_xml *x)
 {
-    return xmlTextReaderIsEmptyElement(x->reader) == 1;
+    return x->cur && x->cur->type == D25_XML_START && x->cur->empty;
 }
 
 int d25_xml_depth(d25_xml *x)
 {
-    return xmlTextReaderDepth(x->reader);
+    return x->cur ? x->cur->depth : 0;
 }
 
 const char *d25_xml_local(d25_xml *x)
 {
-    const xmlChar *n = xmlTextReaderConstLocalName(x->reader);
-    return n ? (const char *)n : "";
+    return x->cur && x->cur->local ? (const char *)x->cur->local : "";
 }
 
 d25_ns d25_xml_ns(d25_xml *x)
 {
-    const xmlChar *u = xmlTextReaderConstNamespaceUri(x->reader);
+    const xmlChar *u = x->cur ? x->cur->uri : NULL;
     if (!u)
         return D25_NS_NONE;
     if (u != x->ns_uri) {
@@ -348,38 +590,33 @@ bool d25_xml_is(d25_xml *x, d25_ns ns, const char *local)
 
 const char *d25_xml_text(d25_xml *x)
 {
-    const xmlChar *v = xmlTextReaderConstValue(x->reader);
-    return v ? (const char *)v : "";
+    if (!x->cur || x->cur->type != D25_XML_TEXT)
+        return "";
+    return x->pool.data + x->cur->text;
 }
 
 const char *d25_xml_attr(d25_xml *x, d25_ns ns, const char *local)
 {
-    const char *found = NULL;
-    if (xmlTextReaderMoveToFirstAttribute(x->reader) != 1)
+    if (!x->cur || x->cur->type != D25_XML_START)
         return NULL;
-    do {
-        const xmlChar *ln = xmlTextReaderConstLocalName(x->reader);
-        if (!ln || strcmp((const char *)ln, local) != 0)
+    for (size_t i = 0; i < x->cur->nattr; i++) {
+        const xml_attr *a = &x->attrs[x->cur->attr + i];
+        if (strcmp((const char *)a->local, local) != 0)
             continue;
-        if (ns != D25_NS_OTHER) {
-            const xmlChar *u = xmlTextReaderConstNamespaceUri(x->reader);
-            if (d25_ns_of((const char *)u) != ns)
-                continue;
-        }
-        const xmlChar *v = xmlTextReaderConstValue(x->reader);
+        if (ns != D25_NS_OTHER && d25_ns_of((const char *)a->uri) != ns)
+            continue;
         d25_buf *slot = &x->attr_slot[x->attr_next++ % 8];
         d25_buf_clear(slot);
-        if (d25_buf_puts(slot, v ? (const char *)v : "") == 0)
-            found = d25_buf_cstr(slot);
-        break;
-    } while (xmlTextReaderMoveToNextAttribute(x->reader) == 1);
-    xmlTextReaderMoveToElement(x->reader);
-    return found;
+        if (d25_buf_puts(slot, x->pool.data + a->value) < 0)
+            return NULL;
+        return d25_buf_cstr(slot);
+    }
+    return NULL;
 }
 
 int d25_xml_line(d25_xml *x)
 {
-    return xmlTextReaderGetParserLineNumber(x->reader);
+    return x->cur ? x->cur->line : 0;
 }
 
 const char *d25_xml_part(const d25_xml *x)

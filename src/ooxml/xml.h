@@ -1,11 +1,14 @@
 /*
  * xml: a hardened streaming XML reader over one package part.
  *
- * Wraps libxml2's xmlTextReader fed through d25_part (so the inflate limits
- * apply while parsing), with: no entity substitution, no DTD loading, no
- * network, no XML_PARSE_HUGE, any DOCTYPE refused before the parser sees it,
- * an element-depth limit, and libxml2's own diagnostics captured into the
- * d25_error (never printed).  Namespaces are classified so that Transitional
+ * libxml2's SAX2 push parser, fed through d25_part (so the inflate limits
+ * apply while parsing), queues events that d25_xml_read() hands out one by
+ * one, a pull API like xmlTextReader's without building nodes.  No entity
+ * substitution, no DTD loading, no network, no XML_PARSE_HUGE, any DOCTYPE
+ * refused before the parser sees it, an element-depth limit (at most 256),
+ * and libxml2's own diagnostics captured into the d25_error (never printed).
+ * An element whose end follows its start directly (<a/> or <a></a>) is
+ * reported empty, with no END.  Namespaces are classified so that Transitional
  * and Strict OOXML look the same to the readers.
  *
  * Ownership: d25_xml_open() returns a reader freed by d25_xml_close().
