@@ -173,6 +173,7 @@ typedef struct {
     size_t len;
 } label;
 #define L(x) {x, sizeof x - 1}
+/* A label with a new first character must be added to label_at's switch. */
 static const label sig_labels[D25_SIG_COUNT_][8] = {
     {L("填报单位"), L("单位名称"), L("学校名称"), L("幼儿园名称"), L("机构名称"), L("公司名称"), L("报送单位")},
     {L("填报人"), L("填表人"), L("经办人"), L("联系人")},
@@ -186,8 +187,16 @@ static int label_at(const char *p, size_t *len)
 {
     int kind = -1;
     *len = 0;
-    if ((unsigned char)*p < 0xE0) /* every label begins with a CJK character */
+    if (((unsigned char)p[0] & 0xF0) != 0xE0 || !p[1] || !p[2]) /* every label begins with a CJK character */
         return -1;
+    /* ... and with one of these: most positions are rejected here. */
+    switch (((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F)) {
+    case 0x586B: case 0x5355: case 0x5B66: case 0x5E7C: case 0x673A: case 0x516C: /* 填单学幼机公 */
+    case 0x62A5: case 0x8054: case 0x7ECF: case 0x624B: case 0x7535: case 0x65E5: /* 报联经手电日 */
+        break;
+    default:
+        return -1;
+    }
     for (int k = 0; k < D25_SIG_COUNT_; k++)
         for (const label *l = sig_labels[k]; l < sig_labels[k] + 8 && l->s; l++)
             if (l->len > *len && p[1] == l->s[1] && p[2] == l->s[2] && strncmp(p, l->s, l->len) == 0) {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <zip.h>
 
@@ -32,8 +33,8 @@ typedef struct {
     size_t cache_len;
 } entry;
 
-/* verify_entries keeps the XML parts it inflates, up to this many bytes in
- * all, so that reading them afterwards does not inflate them twice. */
+/* verify_entries keeps the parts the readers will read (worth_keeping), up
+ * to this many bytes in all, so that they are not inflated twice. */
 enum { CACHE_BUDGET = 8u << 20 };
 
 typedef struct {
@@ -430,6 +431,24 @@ static int index_entries(d25_pkg *pkg, d25_error *err)
  * and so does a DOCTYPE in any XML part (Office never writes one; it is how
  * entity bombs and external entities arrive).
  */
+/* The parts docx.c and xlsx.c read: the main part, and a workbook's sheets,
+ * shared strings and styles.  (Word's styles, themes, fonts and settings
+ * are checked but never read again.) */
+static bool worth_keeping(const d25_pkg *pkg, const char *key)
+{
+    if (pkg->main_part) {
+        const char *m = pkg->main_part;
+        while (*m == '/')
+            m++;
+        if (strcasecmp(key, m) == 0)
+            return true;
+    }
+    if (pkg->format != D25_FMT_XLSX)
+        return false;
+    return strncmp(key, "xl/worksheets/", 14) == 0 || strcmp(key, "xl/sharedstrings.xml") == 0 ||
+           strcmp(key, "xl/styles.xml") == 0;
+}
+
 static int verify_entries(d25_pkg *pkg, d25_error *err)
 {
     enum { HEAD = 16384 };
@@ -451,7 +470,7 @@ static int verify_entries(d25_pkg *pkg, d25_error *err)
          * first HEAD bytes stay in buf for the prolog check and the rest is
          * inflated through buf + HEAD and discarded. */
         d25_buf keep = {0};
-        bool keeping = xml;
+        bool keeping = xml && worth_keeping(pkg, key);
         size_t head = 0;
         long r;
         for (;;) {
@@ -621,8 +640,10 @@ d25_pkg *d25_pkg_open_buffer(const void *data, size_t len, const char *name, con
         goto fail;
     }
     zip_error_fini(&zerr);
-    if (index_entries(pkg, err) < 0 || verify_entries(pkg, err) < 0 || load_content_types(pkg, err) < 0 ||
-        find_main_part(pkg, err) < 0)
+    /* The main part first, so that the check of every entry knows which
+     * parts the readers will want again. */
+    if (index_entries(pkg, err) < 0 || load_content_types(pkg, err) < 0 || find_main_part(pkg, err) < 0 ||
+        verify_entries(pkg, err) < 0)
         goto fail;
     return pkg;
 fail:
