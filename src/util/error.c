@@ -37,6 +37,7 @@ static const struct {
     [D25_E_CONFIG] = {"CONFIG", "配置错误"},
     [D25_E_DB] = {"DB", "数据库无法打开、读取或写入"},
     [D25_E_LOCKED] = {"LOCKED", "另一个 duty25 进程正在写入数据库"},
+    [D25_E_TEMPLATE] = {"TEMPLATE", "报告模板无法读取或标签有误"},
 };
 
 const char *d25_code_name(d25_code code)

@@ -40,6 +40,7 @@ typedef enum {
     D25_E_CONFIG,            /* CONFIG: bad configuration */
     D25_E_DB,                /* DB: the database cannot be opened, read or written */
     D25_E_LOCKED,            /* LOCKED: another duty25 process holds the writers' lock */
+    D25_E_TEMPLATE,          /* TEMPLATE: a report template cannot be read or has a bad tag */
     D25_E_COUNT_
 } d25_code;
 

@@ -26,5 +26,6 @@ int run_package_tests(void);
 int run_config_tests(void);
 int run_rules_tests(void);
 int run_quality_tests(void);
+int run_template_tests(void);
 
 #endif

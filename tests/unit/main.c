@@ -52,5 +52,6 @@ int main(void)
     failed += run_config_tests();
     failed += run_rules_tests();
     failed += run_quality_tests();
+    failed += run_template_tests();
     return failed ? 1 : 0;
 }

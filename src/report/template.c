@@ -1,0 +1,892 @@
+/* template: DOCX templates filled from JSON (see template.h). */
+#include "template.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "../util/buf.h"
+
+static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+static const char MARK[] = "d25-mark";
+
+typedef struct {
+    const json_t *v[64];
+    int n;
+} scope;
+
+typedef struct {
+    xmlDocPtr doc;
+    const char *part;
+    d25_error *err;
+    int depth;
+} ctx;
+
+/* ---- nodes ---- */
+
+static bool is_w(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href && strcmp((const char *)n->ns->href, W_NS) == 0 &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNodePtr ancestor(xmlNodePtr n, const char *name)
+{
+    for (n = n ? n->parent : NULL; n; n = n->parent)
+        if (is_w(n, name))
+            return n;
+    return NULL;
+}
+
+static bool is_mark(const xmlNode *n)
+{
+    return n && n->type == XML_COMMENT_NODE && n->content && strcmp((const char *)n->content, MARK) == 0;
+}
+
+/* Next node in document order, not descending into skip (when given), and
+ * never past limit (a later sibling of an ancestor). */
+static xmlNodePtr next_in_doc(xmlNodePtr n, xmlNodePtr limit)
+{
+    if (n->children && n->type == XML_ELEMENT_NODE)
+        return n->children == limit ? NULL : n->children;
+    for (; n; n = n->parent) {
+        if (n == limit)
+            return NULL;
+        if (n->next)
+            return n->next == limit ? NULL : n->next;
+    }
+    return NULL;
+}
+
+static char *text_of(xmlNodePtr t)
+{
+    xmlChar *c = xmlNodeGetContent(t);
+    char *s = strdup(c ? (const char *)c : "");
+    xmlFree(c);
+    return s;
+}
+
+static void set_text(xmlNodePtr t, const char *s)
+{
+    xmlNodeSetContentLen(t, NULL, 0);
+    xmlNodeAddContent(t, (const xmlChar *)s);
+    /* Keep leading and trailing spaces. */
+    xmlNsPtr xmlns = xmlSearchNsByHref(t->doc, t, (const xmlChar *)"http://www.w3.org/XML/1998/namespace");
+    if (xmlns)
+        xmlSetNsProp(t, xmlns, (const xmlChar *)"space", (const xmlChar *)"preserve");
+}
+
+/* The paragraph's own w:t nodes, in order (not those of paragraphs nested
+ * inside it, as in text boxes). */
+static size_t paragraph_texts(xmlNodePtr p, xmlNodePtr **out)
+{
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    for (xmlNodePtr c = p->children ? p->children : NULL; c;) {
+        if (is_w(c, "t") && ancestor(c, "p") == p) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                xmlNodePtr *nv = realloc(*out, cap * sizeof *nv);
+                if (!nv)
+                    return n;
+                *out = nv;
+            }
+            (*out)[n++] = c;
+        }
+        if (c->children && c->type == XML_ELEMENT_NODE && !is_w(c, "p")) {
+            c = c->children;
+            continue;
+        }
+        while (c && c != p && !c->next)
+            c = c->parent;
+        if (!c || c == p)
+            break;
+        c = c->next;
+    }
+    return n;
+}
+
+/* ---- joining split tags ---- */
+
+/* Within each paragraph, a tag whose text is spread over several w:t nodes
+ * is moved whole into the first of them. */
+static int join_tags(xmlNodePtr root)
+{
+    for (xmlNodePtr n = root; n; n = next_in_doc(n, NULL)) {
+        if (!is_w(n, "p"))
+            continue;
+        xmlNodePtr *ts;
+        size_t nt = paragraph_texts(n, &ts);
+        if (nt < 2) {
+            free(ts);
+            continue;
+        }
+        char **tx = calloc(nt, sizeof *tx);
+        if (!tx) {
+            free(ts);
+            return -1;
+        }
+        for (size_t i = 0; i < nt; i++)
+            tx[i] = text_of(ts[i]);
+        bool changed = false;
+        for (size_t i = 0; i < nt; i++) {
+            for (size_t k = 0; tx[i] && tx[i][k];) {
+                char *open = strstr(tx[i] + k, "{");
+                if (!open)
+                    break;
+                size_t at = (size_t)(open - tx[i]);
+                /* "{{" may itself be split: "{" at the end of this node. */
+                bool dbl = open[1] == '{' || (!open[1] && i + 1 < nt && tx[i + 1][0] == '{');
+                if (!dbl) {
+                    k = at + 1;
+                    continue;
+                }
+                /* Does the tag close within this node? */
+                if (open[1] == '{' && strstr(open + 2, "}}")) {
+                    k = (size_t)(strstr(open + 2, "}}") - tx[i]) + 2;
+                    continue;
+                }
+                /* Gather from the following nodes until "}}". */
+                d25_buf tag = {0};
+                d25_buf_puts(&tag, open);
+                size_t j = i + 1, cut = 0;
+                bool found = false;
+                for (; j < nt && !found; j++) {
+                    const char *s = tx[j];
+                    for (size_t m = 0; s[m]; m++) {
+                        d25_buf_putc(&tag, s[m]);
+                        const char *b = d25_buf_cstr(&tag);
+                        if (tag.len >= 4 && b[tag.len - 1] == '}' && b[tag.len - 2] == '}') {
+                            found = true;
+                            cut = m + 1;
+                            break;
+                        }
+                    }
+                    if (found)
+                        break;
+                }
+                if (!found) {
+                    d25_buf_free(&tag);
+                    k = at + 1;
+                    continue;
+                }
+                /* tx[i] = before + tag; nodes between emptied; tx[j] loses its head. */
+                d25_buf nb = {0};
+                d25_buf_append(&nb, tx[i], at);
+                d25_buf_append(&nb, tag.data, tag.len);
+                free(tx[i]);
+                tx[i] = d25_buf_steal(&nb);
+                for (size_t m = i + 1; m < j; m++) {
+                    free(tx[m]);
+                    tx[m] = strdup("");
+                }
+                memmove(tx[j], tx[j] + cut, strlen(tx[j] + cut) + 1);
+                k = at + tag.len;
+                d25_buf_free(&tag);
+                changed = true;
+            }
+        }
+        if (changed)
+            for (size_t i = 0; i < nt; i++)
+                set_text(ts[i], tx[i] ? tx[i] : "");
+        for (size_t i = 0; i < nt; i++)
+            free(tx[i]);
+        free(tx);
+        free(ts);
+    }
+    return 0;
+}
+
+/* ---- tags ---- */
+
+typedef struct {
+    char kind;        /* 'v' value, '#' loop, '?' if, '^' unless, '/' close */
+    char name[128];
+    char fmt[16];
+    size_t start, end; /* byte offsets of "{{" and after "}}" */
+} tag;
+
+/* The first tag at or after from; false when none.  A malformed tag is
+ * reported through bad (its text). */
+static bool next_tag(const char *s, size_t from, tag *t, bool *bad)
+{
+    *bad = false;
+    const char *o = strstr(s + from, "{{");
+    if (!o)
+        return false;
+    const char *c = strstr(o + 2, "}}");
+    t->start = (size_t)(o - s);
+    if (!c) {
+        *bad = true;
+        t->end = strlen(s);
+        snprintf(t->name, sizeof t->name, "%.60s", o);
+        return true;
+    }
+    t->end = (size_t)(c - s) + 2;
+    const char *p = o + 2;
+    while (*p == ' ')
+        p++;
+    t->kind = 'v';
+    if (*p == '#' || *p == '?' || *p == '^' || *p == '/')
+        t->kind = *p++;
+    while (*p == ' ')
+        p++;
+    size_t n = 0;
+    while (p < c && (isalnum((unsigned char)*p) || *p == '_' || *p == '.') && n + 1 < sizeof t->name)
+        t->name[n++] = *p++;
+    t->name[n] = 0;
+    t->fmt[0] = 0;
+    while (*p == ' ')
+        p++;
+    if (*p == '|') {
+        p++;
+        size_t m = 0;
+        while (p < c && isalpha((unsigned char)*p) && m + 1 < sizeof t->fmt)
+            t->fmt[m++] = *p++;
+        t->fmt[m] = 0;
+    }
+    while (*p == ' ')
+        p++;
+    if (p != c || !n) {
+        *bad = true;
+        snprintf(t->name, sizeof t->name, "%.*s", (int)(c + 2 - o), o);
+    }
+    return true;
+}
+
+static int tag_error(ctx *cx, xmlNodePtr at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int tag_error(ctx *cx, xmlNodePtr at, const char *fmt, ...)
+{
+    xmlNodePtr p = ancestor(at, "p");
+    char where[160] = "";
+    if (p) {
+        char *tx = NULL;
+        xmlNodePtr *ts;
+        size_t nt = paragraph_texts(p, &ts);
+        d25_buf b = {0};
+        for (size_t i = 0; i < nt; i++) {
+            tx = text_of(ts[i]);
+            d25_buf_puts(&b, tx);
+            free(tx);
+        }
+        free(ts);
+        snprintf(where, sizeof where, "（所在段落：“%.90s”）", d25_buf_cstr(&b));
+        d25_buf_free(&b);
+    }
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return d25_fail(cx->err, D25_E_TEMPLATE, "模板部件 %s 第 %ld 行：%s%s", cx->part, at ? xmlGetLineNo(at) : 0L, msg,
+                    where);
+}
+
+/* ---- values ---- */
+
+static const json_t *lookup(const scope *sc, const char *path)
+{
+    if (strcmp(path, ".") == 0)
+        return sc->n ? sc->v[sc->n - 1] : NULL;
+    char first[128];
+    size_t k = strcspn(path, ".");
+    snprintf(first, sizeof first, "%.*s", (int)k, path);
+    for (int i = sc->n - 1; i >= 0; i--) {
+        if (!json_is_object(sc->v[i]))
+            continue;
+        const json_t *v = json_object_get(sc->v[i], first);
+        if (!v)
+            continue;
+        const char *rest = path + k;
+        while (*rest == '.' && v) {
+            rest++;
+            size_t m = strcspn(rest, ".");
+            char seg[128];
+            snprintf(seg, sizeof seg, "%.*s", (int)m, rest);
+            v = json_is_object(v) ? json_object_get(v, seg) : NULL;
+            rest += m;
+        }
+        return v;
+    }
+    return NULL;
+}
+
+static bool truthy(const json_t *v)
+{
+    if (!v || json_is_null(v) || json_is_false(v))
+        return false;
+    if (json_is_number(v))
+        return json_number_value(v) != 0;
+    if (json_is_string(v))
+        return json_string_length(v) > 0;
+    if (json_is_array(v))
+        return json_array_size(v) > 0;
+    if (json_is_object(v))
+        return json_object_size(v) > 0;
+    return true;
+}
+
+static void thousands(d25_buf *b, long long v)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lld", v < 0 ? -v : v);
+    if (v < 0)
+        d25_buf_putc(b, '-');
+    size_t n = strlen(digits);
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            d25_buf_putc(b, ',');
+        d25_buf_putc(b, digits[i]);
+    }
+}
+
+/* Append the value's text; -1 for an unknown format. */
+static int format_value(d25_buf *b, const json_t *v, const char *fmt)
+{
+    if (fmt[0] && strcmp(fmt, "num") != 0 && strcmp(fmt, "pct") != 0)
+        return -1;
+    if (!v || json_is_null(v) || (json_is_real(v) && !isfinite(json_real_value(v)))) {
+        d25_buf_puts(b, "—");
+        return 0;
+    }
+    char tmp[64];
+    if (strcmp(fmt, "pct") == 0) {
+        if (!json_is_number(v)) {
+            d25_buf_puts(b, "—");
+            return 0;
+        }
+        snprintf(tmp, sizeof tmp, "%.1f%%", json_number_value(v) * 100);
+        d25_buf_puts(b, tmp);
+    } else if (strcmp(fmt, "num") == 0 && json_is_number(v)) {
+        double x = json_number_value(v);
+        if (x == floor(x) && fabs(x) < 1e15) {
+            thousands(b, (long long)x);
+        } else {
+            snprintf(tmp, sizeof tmp, "%.1f", x);
+            d25_buf_puts(b, tmp);
+        }
+    } else if (json_is_string(v)) {
+        d25_buf_puts(b, json_string_value(v));
+    } else if (json_is_integer(v)) {
+        snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
+        d25_buf_puts(b, tmp);
+    } else if (json_is_real(v)) {
+        double x = json_real_value(v);
+        snprintf(tmp, sizeof tmp, x == floor(x) && fabs(x) < 1e15 ? "%.0f" : "%g", x);
+        d25_buf_puts(b, tmp);
+    } else if (json_is_true(v)) {
+        d25_buf_puts(b, "是");
+    } else if (json_is_false(v)) {
+        d25_buf_puts(b, "否");
+    } else {
+        return -2; /* an object or array where a value is wanted */
+    }
+    return 0;
+}
+
+/* ---- expansion ---- */
+
+static int expand_between(ctx *cx, xmlNodePtr m1, xmlNodePtr m2, scope *sc);
+
+static xmlNodePtr new_mark(ctx *cx)
+{
+    return xmlNewDocComment(cx->doc, (const xmlChar *)MARK);
+}
+
+/* Text of a string with only values and blocks contained in it. */
+static int render_string(ctx *cx, xmlNodePtr at, const char *s, size_t from, size_t to, scope *sc, d25_buf *out)
+{
+    size_t k = from;
+    tag t;
+    bool bad;
+    while (k < to && next_tag(s, k, &t, &bad) && t.start < to) {
+        d25_buf_append(out, s + k, t.start - k);
+        if (bad)
+            return tag_error(cx, at, "标签“%s”写法有误（应为 {{名称}}、{{#名称}}…{{/名称}} 或 {{?名称}}…{{/名称}}）", t.name);
+        if (t.kind == '/')
+            return tag_error(cx, at, "结束标签“{{/%s}}”前面没有对应的开始标签", t.name);
+        if (t.kind == 'v') {
+            const json_t *v = lookup(sc, t.name);
+            if (!v)
+                return tag_error(cx, at, "数据中没有“%s”（可用的数据见 duty25 report --dump-data）", t.name);
+            int r = format_value(out, v, t.fmt);
+            if (r == -1)
+                return tag_error(cx, at, "格式“%s”未知（可用 num、pct）", t.fmt);
+            if (r == -2)
+                return tag_error(cx, at, "“%s”是一组数据，应写成 {{#名称}}…{{/名称}} 循环", t.name);
+            k = t.end;
+            continue;
+        }
+        /* A block closed within [t.end, to). */
+        int level = 1;
+        size_t m = t.end;
+        tag c;
+        bool cbad;
+        while (level && next_tag(s, m, &c, &cbad) && c.start < to) {
+            if (!cbad && c.kind != 'v' && c.kind != '/' && strcmp(c.name, t.name) == 0)
+                level++;
+            else if (!cbad && c.kind == '/' && strcmp(c.name, t.name) == 0)
+                level--;
+            m = c.end;
+        }
+        if (level)
+            return tag_error(cx, at, "开始标签“{{%s}}”没有对应的结束标签", t.name);
+        const json_t *v = lookup(sc, t.name);
+        if (!v)
+            return tag_error(cx, at, "数据中没有“%s”（可用的数据见 duty25 report --dump-data）", t.name);
+        if (t.kind == '#') {
+            if (json_is_array(v)) {
+                for (size_t i = 0; i < json_array_size(v); i++) {
+                    if (sc->n >= 64)
+                        return tag_error(cx, at, "“%s”嵌套过深", t.name);
+                    sc->v[sc->n++] = json_array_get(v, i);
+                    int r = render_string(cx, at, s, t.end, c.start, sc, out);
+                    sc->n--;
+                    if (r < 0)
+                        return -1;
+                }
+            } else if (truthy(v)) {
+                if (render_string(cx, at, s, t.end, c.start, sc, out) < 0)
+                    return -1;
+            }
+        } else if ((t.kind == '?') == truthy(v)) {
+            if (render_string(cx, at, s, t.end, c.start, sc, out) < 0)
+                return -1;
+        }
+        k = c.end;
+    }
+    if (k < to)
+        d25_buf_append(out, s + k, to - k);
+    return 0;
+}
+
+/* The first loop of the text, or the first condition whose close is not in
+ * the same text; false when there is none. */
+static bool open_block(const char *s, tag *first)
+{
+    tag t;
+    bool bad;
+    size_t k = 0;
+    while (next_tag(s, k, &t, &bad)) {
+        k = t.end;
+        if (bad || !(t.kind == '#' || t.kind == '?' || t.kind == '^'))
+            continue;
+        int level = 1;
+        size_t m = t.end;
+        tag c;
+        bool cbad;
+        while (level && next_tag(s, m, &c, &cbad)) {
+            if (!cbad && c.kind != 'v' && c.kind != '/' && strcmp(c.name, t.name) == 0)
+                level++;
+            else if (!cbad && c.kind == '/' && strcmp(c.name, t.name) == 0)
+                level--;
+            m = c.end;
+        }
+        /* A loop repeats its row or paragraph even when both tags stand in
+         * one piece of text. */
+        if (level || t.kind == '#') {
+            *first = t;
+            return true;
+        }
+        k = m;
+    }
+    return false;
+}
+
+/* The w:t holding the close tag matching open (name), after node a. */
+static xmlNodePtr find_close(xmlNodePtr a, size_t after, const char *name, xmlNodePtr limit, size_t *pos)
+{
+    int level = 1;
+    for (xmlNodePtr n = a; n; n = next_in_doc(n, limit)) {
+        if (!is_w(n, "t"))
+            continue;
+        char *s = text_of(n);
+        size_t k = n == a ? after : 0;
+        tag t;
+        bool bad;
+        while (s && next_tag(s, k, &t, &bad)) {
+            if (!bad && t.kind != 'v' && t.kind != '/' && strcmp(t.name, name) == 0)
+                level++;
+            else if (!bad && t.kind == '/' && strcmp(t.name, name) == 0 && --level == 0) {
+                *pos = t.start;
+                free(s);
+                return n;
+            }
+            k = t.end;
+        }
+        free(s);
+    }
+    return NULL;
+}
+
+/* The ancestor-or-self of n whose parent is p. */
+static xmlNodePtr child_of(xmlNodePtr n, xmlNodePtr p)
+{
+    while (n && n->parent != p)
+        n = n->parent;
+    return n;
+}
+
+static bool paragraph_empty(xmlNodePtr p)
+{
+    xmlNodePtr *ts;
+    size_t nt = paragraph_texts(p, &ts);
+    bool empty = true;
+    for (size_t i = 0; i < nt && empty; i++) {
+        char *s = text_of(ts[i]);
+        empty = !s || !*s;
+        free(s);
+    }
+    free(ts);
+    return empty;
+}
+
+/* Cut [from, to) out of the text of t. */
+static void cut_text(xmlNodePtr t, size_t from, size_t to)
+{
+    char *s = text_of(t);
+    if (!s)
+        return;
+    memmove(s + from, s + to, strlen(s + to) + 1);
+    set_text(t, s);
+    free(s);
+}
+
+/* Split the run holding t so that t's text from pos on is in a run of its
+ * own, right after; returns that run's w:t. */
+static xmlNodePtr split_run(xmlNodePtr t, size_t pos)
+{
+    xmlNodePtr r = ancestor(t, "r");
+    if (!r)
+        return t;
+    char *s = text_of(t);
+    if (!s)
+        return t;
+    xmlNodePtr r2 = xmlDocCopyNode(r, r->doc, 1);
+    xmlAddNextSibling(r, r2);
+    /* In the copy, the w:t at the same position gets the tail. */
+    xmlNodePtr t2 = NULL;
+    for (xmlNodePtr a = r->children, b = r2->children; a && b; a = a->next, b = b->next)
+        if (a == t || (a->children == t)) {
+            t2 = a == t ? b : b->children;
+            break;
+        }
+    if (!t2)
+        for (xmlNodePtr n = r2; n; n = next_in_doc(n, r2->next))
+            if (is_w(n, "t")) {
+                t2 = n;
+                break;
+            }
+    char *head = strndup(s, pos);
+    set_text(t, head ? head : "");
+    if (t2)
+        set_text(t2, s + pos);
+    free(head);
+    free(s);
+    return t2 ? t2 : t;
+}
+
+/* Handle the block whose open tag (in w:t a, at tg) is not closed within
+ * a's text.  *resume is where scanning goes on. */
+static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, scope *sc, xmlNodePtr *resume)
+{
+    size_t cpos;
+    xmlNodePtr b = find_close(a, tg->end, tg->name, limit, &cpos);
+    if (!b)
+        return tag_error(cx, a, "开始标签“{{%s}}”没有对应的结束标签", tg->name);
+    bool loop = tg->kind == '#';
+    xmlNodePtr pa = ancestor(a, "p"), pb = ancestor(b, "p");
+    xmlNodePtr ra = ancestor(a, "tr"), rb = ancestor(b, "tr");
+    xmlNodePtr first, last, parent;
+    char closetag[160];
+    snprintf(closetag, sizeof closetag, "{{/%s}}", tg->name);
+    if (pa && pa == pb && !loop) {
+        /* A condition within one paragraph: a range of runs. */
+        xmlNodePtr tb = split_run(b, cpos);
+        cut_text(tb, 0, strlen(closetag));
+        xmlNodePtr ta = split_run(a, tg->start);
+        cut_text(ta, 0, tg->end - tg->start);
+        parent = pa;
+        first = child_of(ta, pa);
+        last = child_of(tb, pa);
+        if (first && last && last->prev)
+            last = last->prev; /* the close tag's run holds what follows */
+        else
+            last = first;
+        if (first == child_of(tb, pa)) {
+            /* nothing between the tags */
+            *resume = child_of(tb, pa);
+            return 0;
+        }
+    } else {
+        cut_text(b, cpos, cpos + strlen(closetag));
+        cut_text(a, tg->start, tg->end);
+        if (ra && rb && ra->parent == rb->parent && (pa == pb || ra != rb || loop)) {
+            parent = ra->parent;
+            first = ra;
+            last = rb;
+        } else if (pa && pb) {
+            xmlNodePtr common = pa->parent;
+            for (; common; common = common->parent) {
+                xmlNodePtr x = pb;
+                while (x && x != common)
+                    x = x->parent;
+                if (x)
+                    break;
+            }
+            if (!common)
+                return tag_error(cx, a, "“{{%s}}”的开始和结束标签不在同一部分中", tg->name);
+            parent = common;
+            first = child_of(pa, common);
+            last = child_of(pb, common);
+            /* A boundary paragraph that held only a tag goes. */
+            if (first != last && is_w(first, "p") && paragraph_empty(first)) {
+                xmlNodePtr nx = first->next;
+                xmlUnlinkNode(first);
+                xmlFreeNode(first);
+                first = nx;
+            }
+            if (first != last && is_w(last, "p") && paragraph_empty(last)) {
+                xmlNodePtr pv = last->prev;
+                xmlUnlinkNode(last);
+                xmlFreeNode(last);
+                last = pv;
+            }
+        } else {
+            return tag_error(cx, a, "“{{%s}}”应放在表格行或段落中", tg->name);
+        }
+    }
+    (void)parent;
+    /* Marks around the range: output goes between them. */
+    const json_t *v = lookup(sc, tg->name);
+    if (!v)
+        return tag_error(cx, a, "数据中没有“%s”（可用的数据见 duty25 report --dump-data）", tg->name);
+    xmlNodePtr m1 = new_mark(cx), m2 = new_mark(cx);
+    xmlAddPrevSibling(first, m1);
+    xmlAddNextSibling(last, m2);
+    int rc = 0;
+    if (loop) {
+        size_t n = json_is_array(v) ? json_array_size(v) : truthy(v) ? 1 : 0;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            xmlNodePtr c1 = new_mark(cx), c2 = new_mark(cx);
+            xmlAddPrevSibling(m1, c1);
+            xmlAddPrevSibling(m1, c2);
+            for (xmlNodePtr x = m1->next; x != m2; x = x->next)
+                xmlAddPrevSibling(c2, xmlDocCopyNode(x, cx->doc, 1));
+            if (sc->n >= 64)
+                return tag_error(cx, a, "“%s”嵌套过深", tg->name);
+            sc->v[sc->n++] = json_is_array(v) ? json_array_get(v, i) : v;
+            rc = expand_between(cx, c1, c2, sc);
+            sc->n--;
+        }
+        /* The original range goes. */
+        for (xmlNodePtr x = m1->next; x && x != m2;) {
+            xmlNodePtr nx = x->next;
+            xmlUnlinkNode(x);
+            xmlFreeNode(x);
+            x = nx;
+        }
+    } else if ((tg->kind == '?') == truthy(v)) {
+        rc = expand_between(cx, m1, m2, sc);
+    } else {
+        for (xmlNodePtr x = m1->next; x && x != m2;) {
+            xmlNodePtr nx = x->next;
+            xmlUnlinkNode(x);
+            xmlFreeNode(x);
+            x = nx;
+        }
+    }
+    *resume = m2;
+    return rc;
+}
+
+/* Expand every tag strictly between sibling marks m1 and m2. */
+static int expand_between(ctx *cx, xmlNodePtr m1, xmlNodePtr m2, scope *sc)
+{
+    if (++cx->depth > 200) {
+        cx->depth--;
+        return d25_fail(cx->err, D25_E_TEMPLATE, "模板部件 %s：循环嵌套过深", cx->part);
+    }
+    int rc = 0;
+    xmlNodePtr n = m1->next == m2 ? NULL : m1->next;
+    while (n && rc == 0) {
+        if (!is_w(n, "t")) {
+            n = next_in_doc(n, m2);
+            continue;
+        }
+        char *s = text_of(n);
+        if (!s) {
+            rc = d25_fail(cx->err, D25_E_NOMEM, "内存不足");
+            break;
+        }
+        tag first;
+        if (open_block(s, &first)) {
+            if (first.start > 0 && first.kind != '#') {
+                /* What precedes the open tag is rendered here; the block
+                 * starts a run of its own. */
+                xmlNodePtr rest = split_run(n, first.start);
+                free(s);
+                if (rest == n) {
+                    rc = tag_error(cx, n, "“{{%s}}”所在位置无法拆分", first.name);
+                    break;
+                }
+                continue; /* n now holds only the text before the tag */
+            }
+            xmlNodePtr resume = NULL;
+            rc = node_block(cx, n, &first, m2, sc, &resume);
+            free(s);
+            n = rc == 0 && resume ? next_in_doc(resume, m2) : NULL;
+            continue;
+        }
+        d25_buf out = {0};
+        rc = render_string(cx, n, s, 0, strlen(s), sc, &out);
+        if (rc == 0 && (out.len != strlen(s) || memcmp(out.data ? out.data : "", s, out.len) != 0))
+            set_text(n, d25_buf_cstr(&out));
+        d25_buf_free(&out);
+        free(s);
+        n = next_in_doc(n, m2);
+    }
+    cx->depth--;
+    return rc;
+}
+
+static void drop_marks(xmlNodePtr root)
+{
+    for (xmlNodePtr n = root; n;) {
+        xmlNodePtr nx = next_in_doc(n, NULL);
+        if (is_mark(n)) {
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        }
+        n = nx;
+    }
+}
+
+int d25_template_fill_xml(const char *xml, size_t len, const char *part, const json_t *data, char **out,
+                          size_t *out_len, d25_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    xmlDocPtr doc = xmlReadMemory(xml, (int)len, part, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc)
+        return d25_fail(err, D25_E_TEMPLATE, "模板部件 %s 不是有效的 XML", part);
+    ctx cx = {.doc = doc, .part = part, .err = err};
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    int rc = root ? join_tags(root) : 0;
+    if (rc < 0)
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (rc == 0 && root && root->children) {
+        xmlNodePtr m1 = new_mark(&cx), m2 = new_mark(&cx);
+        xmlAddPrevSibling(root->children, m1);
+        xmlAddChild(root, m2);
+        scope sc = {.v = {data}, .n = 1};
+        rc = expand_between(&cx, m1, m2, &sc);
+        drop_marks(root);
+    }
+    if (rc == 0) {
+        xmlChar *mem = NULL;
+        int n = 0;
+        xmlDocDumpMemoryEnc(doc, &mem, &n, "UTF-8");
+        if (!mem) {
+            rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+        } else {
+            *out = malloc((size_t)n + 1);
+            if (*out) {
+                memcpy(*out, mem, (size_t)n);
+                (*out)[n] = 0;
+                *out_len = (size_t)n;
+            } else {
+                rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+            }
+            xmlFree(mem);
+        }
+    }
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+/* ---- the package ---- */
+
+static bool fills(const char *name)
+{
+    return strcmp(name, "word/document.xml") == 0 ||
+           (strncmp(name, "word/header", 11) == 0 && strstr(name, ".xml") && !strchr(name + 5, '/')) ||
+           (strncmp(name, "word/footer", 11) == 0 && strstr(name, ".xml") && !strchr(name + 5, '/'));
+}
+
+int d25_template_fill(const char *template_path, const json_t *data, const char *out_path, d25_error *err)
+{
+    int zerr = 0;
+    zip_t *in = zip_open(template_path, ZIP_RDONLY, &zerr);
+    if (!in)
+        return d25_fail(err, D25_E_TEMPLATE, "模板 %s 无法打开（不是 .docx 文件或已损坏）", template_path);
+    size_t tl = strlen(out_path) + 16;
+    char *tmp = malloc(tl);
+    if (!tmp) {
+        zip_discard(in);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    snprintf(tmp, tl, "%s.tmp%ld", out_path, (long)getpid());
+    unlink(tmp);
+    zip_t *out = zip_open(tmp, ZIP_CREATE | ZIP_EXCL, &zerr);
+    int rc = out ? 0 : d25_fail(err, D25_E_IO, "无法创建 %s", tmp);
+    zip_int64_t n = zip_get_num_entries(in, 0);
+    for (zip_int64_t i = 0; i < n && rc == 0; i++) {
+        const char *name = zip_get_name(in, (zip_uint64_t)i, 0);
+        zip_stat_t st;
+        if (!name || zip_stat_index(in, (zip_uint64_t)i, 0, &st) != 0 || st.size > (64u << 20)) {
+            rc = d25_fail(err, D25_E_TEMPLATE, "模板 %s 的部件 %s 无法读取", template_path, name ? name : "?");
+            break;
+        }
+        char *buf = malloc(st.size + 1);
+        zip_file_t *zf = buf ? zip_fopen_index(in, (zip_uint64_t)i, 0) : NULL;
+        zip_int64_t got = zf ? zip_fread(zf, buf, st.size) : -1;
+        if (zf)
+            zip_fclose(zf);
+        if (got != (zip_int64_t)st.size) {
+            free(buf);
+            rc = d25_fail(err, D25_E_TEMPLATE, "模板 %s 的部件 %s 无法读取", template_path, name);
+            break;
+        }
+        char *res = buf;
+        size_t rlen = st.size;
+        if (fills(name)) {
+            if (d25_template_fill_xml(buf, st.size, name, data, &res, &rlen, err) < 0) {
+                free(buf);
+                rc = -1;
+                break;
+            }
+            free(buf);
+        }
+        zip_source_t *src = zip_source_buffer(out, res, rlen, 1);
+        if (!src || zip_file_add(out, name, src, ZIP_FL_ENC_UTF_8) < 0) {
+            if (src)
+                zip_source_free(src);
+            else
+                free(res);
+            rc = d25_fail(err, D25_E_IO, "写入 %s 失败", tmp);
+        }
+    }
+    zip_discard(in);
+    if (rc == 0 && zip_close(out) != 0) {
+        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", tmp, zip_strerror(out));
+        zip_discard(out);
+    } else if (rc != 0 && out) {
+        zip_discard(out);
+    }
+    if (rc == 0 && rename(tmp, out_path) != 0)
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", out_path, strerror(errno));
+    if (rc != 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
