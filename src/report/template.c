@@ -595,6 +595,17 @@ static xmlNodePtr split_run(xmlNodePtr t, size_t pos)
     return t2 ? t2 : t;
 }
 
+/* Remove the siblings strictly between m1 and m2. */
+static void drop_between(xmlNodePtr m1, xmlNodePtr m2)
+{
+    for (xmlNodePtr x = m1->next; x && x != m2;) {
+        xmlNodePtr nx = x->next;
+        xmlUnlinkNode(x);
+        xmlFreeNode(x);
+        x = nx;
+    }
+}
+
 /* Handle the block whose open tag (in w:t a, at tg) is not closed within
  * a's text.  *resume is where scanning goes on. */
 static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, scope *sc, xmlNodePtr *resume)
@@ -688,22 +699,11 @@ static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, sc
             rc = expand_between(cx, c1, c2, sc);
             sc->n--;
         }
-        /* The original range goes. */
-        for (xmlNodePtr x = m1->next; x && x != m2;) {
-            xmlNodePtr nx = x->next;
-            xmlUnlinkNode(x);
-            xmlFreeNode(x);
-            x = nx;
-        }
+        drop_between(m1, m2); /* the original range */
     } else if ((tg->kind == '?') == truthy(v)) {
         rc = expand_between(cx, m1, m2, sc);
     } else {
-        for (xmlNodePtr x = m1->next; x && x != m2;) {
-            xmlNodePtr nx = x->next;
-            xmlUnlinkNode(x);
-            xmlFreeNode(x);
-            x = nx;
-        }
+        drop_between(m1, m2);
     }
     *resume = m2;
     return rc;
