@@ -21,6 +21,7 @@ int cmd_dump(int argc, char **argv, const d25_global *g);
 int cmd_validate(int argc, char **argv, const d25_global *g);
 int cmd_ingest(int argc, char **argv, const d25_global *g);
 int cmd_status(int argc, char **argv, const d25_global *g);
+int cmd_report(int argc, char **argv, const d25_global *g);
 
 /* Load the configuration or print the error; returns 0 or D25_EXIT_USAGE. */
 int d25_cmd_load_config(const d25_global *g, d25_config *cfg);

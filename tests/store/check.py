@@ -199,6 +199,62 @@ text = duty25(cfg, "status", "--period", "2026-11").stdout
 tap(all(UNITS[c]["phone"] in text for c in ("SF-P006", "SF-B004", "SF-Y010")) and "逾期" in text,
     "the text status lists whom to call", text[:1500])
 
+# ---- report data and a template filled with it ----
+r = duty25(cfg, "report", "--period", "2026-11", "--dump-data")
+try:
+    rd = json.loads(r.stdout)
+except ValueError:
+    rd = {}
+tap(r.returncode == 0 and rd.get("period") == "2026-11", "report --dump-data prints the data tree", r.stderr)
+want = {}
+found = fixed = insp = 0
+for rel, e in MANIFEST["files"].items():
+    if rel[:7] != "2026-11" or e["verdict"] != "accepted":
+        continue
+    for code, st_ in e.get("checklist", {}).items():
+        want.setdefault(code, {"done": 0, "partial": 0, "not_done": 0, "not_applicable": 0})[st_] += 1
+    pv = e.get("progress")
+    if pv:
+        found += pv["hazards_found"]
+        fixed += pv["hazards_rectified"]
+        insp += pv["inspections"]
+got = {x["code"]: {k: x[k] for k in ("done", "partial", "not_done", "not_applicable")} for x in rd.get("sub_items", [])}
+tap(got == want, "every sub-item's done / partial / not done / not applicable counts equal a count of the returns",
+    [(k, got.get(k), want.get(k)) for k in want if got.get(k) != want.get(k)][:5])
+tot = {k: sum(v[k] for v in want.values()) for k in ("done", "partial", "not_done")}
+app = tot["done"] + tot["partial"] + tot["not_done"]
+comp = rd.get("compliance", {})
+tap(comp.get("applicable") == app and comp.get("done") == tot["done"] and
+    comp.get("rate_text") == "%.1f%%（%d/%d）" % (100.0 * tot["done"] / app, tot["done"], app),
+    "the compliance rate prints its numerator and denominator", (comp, tot))
+hz = rd.get("hazards", {})
+tap(hz.get("found") == found and hz.get("rectified") == fixed and
+    hz.get("rate_text") == "%.1f%%（%d/%d）" % (100.0 * fixed / found, fixed, found) and
+    rd.get("progress_total", {}).get("inspections") == insp,
+    "hazards found and rectified, and total inspections, equal the sums of the returns", (hz, found, fixed, insp))
+tpl = os.path.join(TMP, "tpl.docx")
+d = docx.Document()
+d.add_paragraph("截至{{as_of_cn}}，应报{{units.expected}}家，已报{{units.returned}}家，整改率{{hazards.rate_text}}。")
+t = d.add_table(rows=2, cols=3)
+t.cell(0, 0).text, t.cell(0, 1).text, t.cell(0, 2).text = "单位", "状态", "电话"
+t.cell(1, 0).text, t.cell(1, 1).text, t.cell(1, 2).text = "{{#not_returned}}{{name}}", "{{state_label}}", "{{phone}}{{/not_returned}}"
+d.save(tpl)
+outdoc = os.path.join(TMP, "filled.docx")
+r = duty25(cfg, "report", "--period", "2026-11", "--template", tpl, "--out", outdoc)
+ok = r.returncode == 0 and os.path.exists(outdoc)
+if ok:
+    back = docx.Document(outdoc)
+    expected_n = len(hand_status("2026-11", LATE))
+    returned = sum(1 for v in hand_status("2026-11", LATE).values() if v in ("on_time", "late"))
+    line = back.paragraphs[0].text
+    rows = [[c.text for c in row.cells] for row in back.tables[0].rows[1:]]
+    missing = [c for c, v in hand_status("2026-11", LATE).items() if v == "missing"]
+    ok = ("应报%d家，已报%d家" % (expected_n, returned)) in line and \
+        sorted(r_[0] for r_ in rows) == sorted(UNITS[c]["name"] for c in missing) and \
+        all(r_[1] == "未报" and r_[2] for r_ in rows)
+tap(ok, "a template filled by report --template reads back (python-docx) with the hand-counted figures",
+    (r.stderr, locals().get("line"), locals().get("rows")))
+
 # Answers as stored equal what the generator wrote.
 ok = True
 diag = ""

@@ -1,0 +1,110 @@
+/*
+ * report: a period's figures as the data tree of the report templates
+ * (--dump-data), or one template filled with them (--template).
+ */
+#include "commands.h"
+#include "../report/data.h"
+#include "../report/template.h"
+#include "../store/store.h"
+#include "../validate/validate.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "用法：duty25 report --period YYYY-MM --dump-data [--db 数据库]\n"
+    "      duty25 report --period YYYY-MM --template 模板.docx --out 输出.docx [--db 数据库]\n"
+    "\n"
+    "按数据库中某月的报表统计报告所需的数字：报送情况（应报、按时、逾期、缺表、退回、未报，\n"
+    "按类型和板块）、六大责任 25 条各项的落实率、隐患发现与整改、推进情况汇总表。\n"
+    "--dump-data 以 JSON 输出这些数据（各字段见 docs/report-data.md），供编写模板时参考；\n"
+    "--template 用这些数据填写一份 Word 模板（标签写法见 templates/README.md）。\n"
+    "\n"
+    "选项：\n"
+    "  --period YYYY-MM   统计的月份（默认本月）\n"
+    "  --dump-data        输出数据（JSON）\n"
+    "  --template 文件    要填写的 .docx 模板\n"
+    "  --out 文件         填写结果（先写临时文件，完成后替换）\n"
+    "  --db 文件          数据库文件（默认取配置 [store] database）\n"
+    "  -h, --help         显示本帮助\n"
+    "\n"
+    "退出码：0 成功；2 用法、配置或模板错误；3 数据库错误。\n"
+    "\n"
+    "示例：\n"
+    "  duty25 report --period 2026-11 --dump-data > 2026-11.json\n"
+    "  duty25 report --period 2026-11 --template 我的模板.docx --out 报告.docx\n";
+
+int cmd_report(int argc, char **argv, const d25_global *g)
+{
+    static const struct option opts[] = {
+        {"period", required_argument, NULL, 'p'}, {"dump-data", no_argument, NULL, 'D'},
+        {"template", required_argument, NULL, 't'}, {"out", required_argument, NULL, 'o'},
+        {"db", required_argument, NULL, 'd'},     {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *period_arg = NULL, *tpl = NULL, *out = NULL, *db_arg = NULL;
+    bool dump = false;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': period_arg = optarg; break;
+        case 'D': dump = true; break;
+        case 't': tpl = optarg; break;
+        case 'o': out = optarg; break;
+        case 'd': db_arg = optarg; break;
+        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
+        default:
+            fprintf(stderr, "duty25 report：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
+            return D25_EXIT_USAGE;
+        }
+    }
+    if (optind < argc || (!dump && !tpl) || (tpl && !out)) {
+        fprintf(stderr, "duty25 report：请给出 --dump-data，或 --template 和 --out\n\n%s", usage);
+        return D25_EXIT_USAGE;
+    }
+    int period;
+    if (period_arg) {
+        if ((period = d25_parse_period_arg(period_arg)) < 0) {
+            fprintf(stderr, "duty25 report：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", period_arg);
+            return D25_EXIT_USAGE;
+        }
+    } else {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        period = (tm.tm_year + 1900) * 12 + tm.tm_mon;
+    }
+    d25_setup su;
+    int rc = d25_cmd_setup(g, NULL, NULL, &su);
+    if (rc)
+        return rc;
+    d25_error err = {0};
+    const char *db = db_arg ? db_arg : su.cfg.db_path;
+    d25_store *s = NULL;
+    json_t *data = NULL;
+    if (access(db, F_OK) != 0) {
+        d25_fail(&err, D25_E_DB, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
+        rc = D25_EXIT_IO;
+    } else if (!(s = d25_store_open(db, -1, &err)) ||
+               !(data = d25_report_data(s, su.reg, su.rules, &su.cfg, period, &err))) {
+        rc = D25_EXIT_IO;
+    } else if (dump) {
+        json_dumpf(data, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+    }
+    if (rc == 0 && tpl && d25_template_fill(tpl, data, out, &err) < 0)
+        rc = err.code == D25_E_IO ? D25_EXIT_IO : D25_EXIT_USAGE;
+    if (rc)
+        fprintf(stderr, "duty25 report：%s\n", err.message);
+    json_decref(data);
+    d25_store_close(s);
+    d25_cmd_teardown(&su);
+    return rc;
+}

@@ -1,0 +1,329 @@
+/* data: the figures of a period's report (see data.h, docs/report-data.md). */
+#include "data.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../status/status.h"
+
+typedef struct {
+    long done, partial, not_done, na;
+} tally;
+
+static json_t *rate_of(long num, long den)
+{
+    return den > 0 ? json_real((double)num / (double)den) : json_null();
+}
+
+/* "96.8%（121/125）", or "—" with nothing to divide by. */
+static json_t *rate_text(long num, long den)
+{
+    if (den <= 0)
+        return json_string("—");
+    char b[64];
+    snprintf(b, sizeof b, "%.1f%%（%ld/%ld）", 100.0 * (double)num / (double)den, num, den);
+    return json_string(b);
+}
+
+static void put_tally(json_t *o, const tally *t)
+{
+    long app = t->done + t->partial + t->not_done;
+    json_object_set_new(o, "applicable", json_integer(app));
+    json_object_set_new(o, "done", json_integer(t->done));
+    json_object_set_new(o, "partial", json_integer(t->partial));
+    json_object_set_new(o, "not_done", json_integer(t->not_done));
+    json_object_set_new(o, "not_applicable", json_integer(t->na));
+    json_object_set_new(o, "rate", rate_of(t->done, app));
+    json_object_set_new(o, "rate_text", rate_text(t->done, app));
+}
+
+static void add_tally(tally *to, const tally *t)
+{
+    to->done += t->done;
+    to->partial += t->partial;
+    to->not_done += t->not_done;
+    to->na += t->na;
+}
+
+static void period_cn(int period, char *out, size_t n)
+{
+    snprintf(out, n, "%d年%d月", period / 12, period % 12 + 1);
+}
+
+static int compliance(d25_store *s, const d25_rules *rules, const char *p, json_t *root, d25_error *err)
+{
+    tally *subs = calloc(rules->nsubs + 1, sizeof *subs);
+    if (!subs)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(d25_store_db(s),
+                           "SELECT a.sub_item, a.status, count(*) FROM current_returns c"
+                           " JOIN answers a ON a.return_id = c.return_id"
+                           " WHERE c.period = ? AND c.form = 'checklist' AND a.sub_item IS NOT NULL"
+                           " GROUP BY a.sub_item, a.status",
+                           -1, &q, NULL) != SQLITE_OK) {
+        free(subs);
+        return d25_store_fail(s, err, "统计落实情况");
+    }
+    sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const d25_subitem *sub = d25_rules_sub(rules, (const char *)sqlite3_column_text(q, 0));
+        if (!sub)
+            continue;
+        tally *t = &subs[sub - rules->subs];
+        const char *st = (const char *)sqlite3_column_text(q, 1);
+        long n = sqlite3_column_int64(q, 2);
+        if (strcmp(st, "done") == 0)
+            t->done += n;
+        else if (strcmp(st, "partial") == 0)
+            t->partial += n;
+        else if (strcmp(st, "not_done") == 0)
+            t->not_done += n;
+        else if (strcmp(st, "not_applicable") == 0)
+            t->na += n;
+    }
+    sqlite3_finalize(q);
+    if (step != SQLITE_DONE) {
+        free(subs);
+        return d25_store_fail(s, err, "统计落实情况");
+    }
+    tally all = {0};
+    json_t *jsubs = json_array(), *jitems = json_array(), *jduties = json_array();
+    tally *items = calloc((size_t)rules->nitems + 1, sizeof *items);
+    tally *duties = calloc((size_t)rules->nduties + 1, sizeof *duties);
+    if (!items || !duties) {
+        free(subs);
+        free(items);
+        free(duties);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    for (size_t i = 0; i < rules->nsubs; i++) {
+        const d25_subitem *sub = &rules->subs[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "code", json_string(sub->code));
+        json_object_set_new(o, "item", json_integer(sub->item));
+        json_object_set_new(o, "text", json_string(sub->text));
+        put_tally(o, &subs[i]);
+        json_array_append_new(jsubs, o);
+        for (size_t k = 0; k < rules->nitems; k++)
+            if (rules->items[k].n == sub->item)
+                add_tally(&items[k], &subs[i]);
+        add_tally(&all, &subs[i]);
+    }
+    for (size_t k = 0; k < rules->nitems; k++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "n", json_integer(rules->items[k].n));
+        json_object_set_new(o, "duty", json_integer(rules->items[k].duty));
+        json_object_set_new(o, "name", json_string(rules->items[k].name));
+        put_tally(o, &items[k]);
+        json_array_append_new(jitems, o);
+        for (size_t d = 0; d < rules->nduties; d++)
+            if (rules->duties[d].n == rules->items[k].duty)
+                add_tally(&duties[d], &items[k]);
+    }
+    for (size_t d = 0; d < rules->nduties; d++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "n", json_integer(rules->duties[d].n));
+        json_object_set_new(o, "name", json_string(rules->duties[d].name));
+        put_tally(o, &duties[d]);
+        json_array_append_new(jduties, o);
+    }
+    json_t *jall = json_object();
+    put_tally(jall, &all);
+    json_object_set_new(root, "compliance", jall);
+    json_object_set_new(root, "duties", jduties);
+    json_object_set_new(root, "items", jitems);
+    json_object_set_new(root, "sub_items", jsubs);
+    free(subs);
+    free(items);
+    free(duties);
+    return 0;
+}
+
+/* Hazards and the consolidated progress table. */
+static int progress(d25_store *s, const d25_registry *reg, const d25_rules *rules, const char *p, json_t *root,
+                    d25_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(d25_store_db(s),
+                           "SELECT c.unit_code, pv.field, pv.value, pv.raw, pv.state FROM current_returns c"
+                           " JOIN progress_values pv ON pv.return_id = c.return_id"
+                           " WHERE c.period = ? AND c.form = 'progress' ORDER BY c.unit_code, pv.seq",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "统计推进情况");
+    sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
+    json_t *rows = json_array(), *total = json_object();
+    json_t *by_type = json_object(), *by_area = json_object();
+    long found = 0, fixed = 0;
+    json_t *row = NULL;
+    const d25_unit *u = NULL;
+    char cur[64] = "";
+    int step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(q, 0);
+        if (strcmp(code, cur) != 0) {
+            snprintf(cur, sizeof cur, "%s", code);
+            u = d25_registry_by_code(reg, code);
+            row = json_object();
+            json_object_set_new(row, "code", json_string(code));
+            json_object_set_new(row, "name", json_string(u ? u->name : code));
+            json_object_set_new(row, "type", json_string(u ? u->type : ""));
+            json_object_set_new(row, "type_label", json_string(u ? d25_unit_type_label(u->type) : ""));
+            json_object_set_new(row, "area", json_string(u ? u->area : ""));
+            json_array_append_new(rows, row);
+        }
+        const d25_pfield *f = d25_rules_field(rules, (const char *)sqlite3_column_text(q, 1), NULL);
+        if (!f)
+            continue;
+        bool ok = strcmp((const char *)sqlite3_column_text(q, 4), "ok") == 0;
+        long v = (long)sqlite3_column_int64(q, 2);
+        json_t *jv;
+        if (!ok)
+            jv = json_null();
+        else if (f->type == D25_F_YESNO)
+            jv = json_string(v ? "是" : "否");
+        else if (f->type == D25_F_HAVENOT)
+            jv = json_string(v ? "有" : "无");
+        else if (f->type == D25_F_TEXT)
+            jv = json_string((const char *)sqlite3_column_text(q, 3));
+        else
+            jv = json_integer(v);
+        json_object_set_new(row, f->name, jv);
+        if (ok && f->type == D25_F_COUNT) {
+            json_t *t = json_object_get(total, f->name);
+            json_object_set_new(total, f->name, json_integer((t ? json_integer_value(t) : 0) + v));
+            bool is_found = strcmp(f->name, "hazards_found") == 0, is_fixed = strcmp(f->name, "hazards_rectified") == 0;
+            if ((is_found || is_fixed) && u) {
+                found += is_found ? v : 0;
+                fixed += is_fixed ? v : 0;
+                const char *keys[2] = {u->type, u->area};
+                json_t *maps[2] = {by_type, by_area};
+                for (int m = 0; m < 2; m++) {
+                    json_t *g = json_object_get(maps[m], keys[m]);
+                    if (!g) {
+                        g = json_pack("{s:s,s:I,s:I}", m ? "area" : "type", keys[m], "found", (json_int_t)0,
+                                      "rectified", (json_int_t)0);
+                        if (!m)
+                            json_object_set_new(g, "label", json_string(d25_unit_type_label(keys[m])));
+                        json_object_set_new(maps[m], keys[m], g);
+                    }
+                    const char *k = is_found ? "found" : "rectified";
+                    json_object_set_new(g, k, json_integer(json_integer_value(json_object_get(g, k)) + v));
+                }
+            }
+        }
+    }
+    sqlite3_finalize(q);
+    if (step != SQLITE_DONE) {
+        json_decref(rows);
+        json_decref(total);
+        json_decref(by_type);
+        json_decref(by_area);
+        return d25_store_fail(s, err, "统计推进情况");
+    }
+    json_t *hz = json_object();
+    json_object_set_new(hz, "found", json_integer(found));
+    json_object_set_new(hz, "rectified", json_integer(fixed));
+    json_object_set_new(hz, "rate", rate_of(fixed, found));
+    json_object_set_new(hz, "rate_text", rate_text(fixed, found));
+    json_t *maps[2] = {by_type, by_area};
+    const char *names[2] = {"by_type", "by_area"};
+    for (int m = 0; m < 2; m++) {
+        json_t *arr = json_array();
+        const char *k;
+        json_t *g;
+        json_object_foreach(maps[m], k, g) {
+            long gf = (long)json_integer_value(json_object_get(g, "found"));
+            long gr = (long)json_integer_value(json_object_get(g, "rectified"));
+            json_object_set_new(g, "rate", rate_of(gr, gf));
+            json_object_set_new(g, "rate_text", rate_text(gr, gf));
+            json_array_append(arr, g);
+        }
+        json_object_set_new(hz, names[m], arr);
+        json_decref(maps[m]);
+    }
+    json_object_set_new(root, "hazards", hz);
+    json_object_set_new(root, "progress", rows);
+    json_object_set_new(root, "progress_total", total);
+    return 0;
+}
+
+static json_t *counts_json(int expected, const int *n)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "expected", json_integer(expected));
+    for (int st = 0; st < D25_UNIT_STATES_; st++)
+        json_object_set_new(o, d25_unit_state_name((d25_unit_state)st), json_integer(n[st]));
+    json_object_set_new(o, "returned", json_integer(n[D25_UNIT_ON_TIME] + n[D25_UNIT_LATE]));
+    return o;
+}
+
+json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
+                        d25_error *err)
+{
+    char p[16], cn[32];
+    snprintf(p, sizeof p, "%04d-%02d", period / 12, period % 12 + 1);
+    period_cn(period, cn, sizeof cn);
+    d25_status_report st;
+    if (d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &st, err) < 0)
+        return NULL;
+    json_t *root = json_object();
+    json_object_set_new(root, "district", json_string(cfg->district ? cfg->district : ""));
+    json_object_set_new(root, "edition", json_string(rules->name ? rules->name : ""));
+    json_object_set_new(root, "period", json_string(p));
+    json_object_set_new(root, "period_cn", json_string(cn));
+    json_object_set_new(root, "deadline", json_string(st.deadline));
+    json_object_set_new(root, "as_of", json_string(st.as_of));
+    int y, m, d;
+    if (sscanf(st.as_of, "%d-%d-%d", &y, &m, &d) == 3) {
+        char t[32];
+        snprintf(t, sizeof t, "%d年%d月%d日", y, m, d);
+        json_object_set_new(root, "as_of_cn", json_string(t));
+    }
+    json_object_set_new(root, "units", counts_json(st.expected, st.n));
+    json_t *groups[2] = {json_array(), json_array()};
+    for (int g = 0; g < 2; g++) {
+        const d25_status_group *v = g ? st.by_area : st.by_type;
+        size_t n = g ? st.nareas : st.ntypes;
+        for (size_t i = 0; i < n; i++) {
+            json_t *o = counts_json(v[i].expected, v[i].n);
+            json_object_set_new(o, g ? "area" : "type", json_string(v[i].key));
+            if (!g)
+                json_object_set_new(o, "label", json_string(d25_unit_type_label(v[i].key)));
+            json_array_append_new(groups[g], o);
+        }
+    }
+    json_object_set_new(root, "units_by_type", groups[0]);
+    json_object_set_new(root, "units_by_area", groups[1]);
+    json_t *subm = json_array(), *todo = json_array();
+    for (size_t i = 0; i < st.nunits; i++) {
+        const d25_unit_status *us = &st.units[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "code", json_string(us->unit->code));
+        json_object_set_new(o, "name", json_string(us->unit->name));
+        json_object_set_new(o, "type_label", json_string(d25_unit_type_label(us->unit->type)));
+        json_object_set_new(o, "area", json_string(us->unit->area));
+        json_object_set_new(o, "contact", json_string(us->unit->contact ? us->unit->contact : ""));
+        json_object_set_new(o, "phone", json_string(us->unit->phone ? us->unit->phone : ""));
+        json_object_set_new(o, "state", json_string(d25_unit_state_name(us->state)));
+        json_object_set_new(o, "state_label", json_string(d25_unit_state_label(us->state)));
+        json_object_set_new(o, "received", us->received[0] ? json_string(us->received) : json_null());
+        json_array_append(subm, o);
+        if (us->state == D25_UNIT_MISSING || us->state == D25_UNIT_REJECTED || us->state == D25_UNIT_INCOMPLETE)
+            json_array_append(todo, o);
+        json_decref(o);
+    }
+    json_object_set_new(root, "submissions", subm);
+    json_object_set_new(root, "not_returned", todo);
+    d25_status_report_free(&st);
+    if (compliance(s, rules, p, root, err) < 0 || progress(s, reg, rules, p, root, err) < 0) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}

@@ -1,0 +1,30 @@
+/*
+ * data: the tree of figures a period's report is made from, as JSON
+ * (jansson).  `duty25 report --dump-data` prints it; templates name its
+ * fields (docs/report-data.md documents every one).
+ *
+ * Everything is computed from the returns that count (store.h:
+ * current_returns) and the registry's units expected in the period:
+ * submissions (status.h), compliance with the 25 items per duty, item and
+ * sub-item (applicable = done + partial + not done; rate = done /
+ * applicable), hazards found and rectified (in total, by unit type and by
+ * area) and the consolidated progress table.  A rate whose denominator is
+ * 0 is null, and its text "—".
+ *
+ * Ownership: the caller owns the returned tree (json_decref).
+ */
+#ifndef D25_REPORT_DATA_H
+#define D25_REPORT_DATA_H
+
+#include <jansson.h>
+
+#include "../config/config.h"
+#include "../registry/units.h"
+#include "../rules/rules.h"
+#include "../store/store.h"
+
+/* NULL with err set. */
+json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
+                        d25_error *err);
+
+#endif
