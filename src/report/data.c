@@ -54,21 +54,17 @@ static void period_cn(int period, char *out, size_t n)
     snprintf(out, n, "%d年%d月", period / 12, period % 12 + 1);
 }
 
-static int compliance(d25_store *s, const d25_rules *rules, const char *p, json_t *root, d25_error *err)
+/* Every sub-item's counts in period p (rules order). */
+static int load_tallies(d25_store *s, const d25_rules *rules, const char *p, tally *subs, d25_error *err)
 {
-    tally *subs = calloc(rules->nsubs + 1, sizeof *subs);
-    if (!subs)
-        return d25_fail(err, D25_E_NOMEM, "内存不足");
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(d25_store_db(s),
                            "SELECT a.sub_item, a.status, count(*) FROM current_returns c"
                            " JOIN answers a ON a.return_id = c.return_id"
                            " WHERE c.period = ? AND c.form = 'checklist' AND a.sub_item IS NOT NULL"
                            " GROUP BY a.sub_item, a.status",
-                           -1, &q, NULL) != SQLITE_OK) {
-        free(subs);
+                           -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "统计落实情况");
-    }
     sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -88,60 +84,141 @@ static int compliance(d25_store *s, const d25_rules *rules, const char *p, json_
             t->na += n;
     }
     sqlite3_finalize(q);
-    if (step != SQLITE_DONE) {
-        free(subs);
-        return d25_store_fail(s, err, "统计落实情况");
-    }
-    tally all = {0};
-    json_t *jsubs = json_array(), *jitems = json_array(), *jduties = json_array();
-    tally *items = calloc((size_t)rules->nitems + 1, sizeof *items);
-    tally *duties = calloc((size_t)rules->nduties + 1, sizeof *duties);
-    if (!items || !duties) {
-        free(subs);
-        free(items);
-        free(duties);
+    return step == SQLITE_DONE ? 0 : d25_store_fail(s, err, "统计落实情况");
+}
+
+/* Sub-item tallies summed per item, per duty and in all. */
+typedef struct {
+    tally *subs, *items, *duties, all;
+} tallies;
+
+static int tally_period(d25_store *s, const d25_rules *rules, const char *p, tallies *t, d25_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->subs = calloc(rules->nsubs + 1, sizeof *t->subs);
+    t->items = calloc(rules->nitems + 1, sizeof *t->items);
+    t->duties = calloc(rules->nduties + 1, sizeof *t->duties);
+    if (!t->subs || !t->items || !t->duties)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (load_tallies(s, rules, p, t->subs, err) < 0)
+        return -1;
+    for (size_t i = 0; i < rules->nsubs; i++) {
+        for (size_t k = 0; k < rules->nitems; k++)
+            if (rules->items[k].n == rules->subs[i].item)
+                add_tally(&t->items[k], &t->subs[i]);
+        add_tally(&t->all, &t->subs[i]);
     }
+    for (size_t k = 0; k < rules->nitems; k++)
+        for (size_t d = 0; d < rules->nduties; d++)
+            if (rules->duties[d].n == rules->items[k].duty)
+                add_tally(&t->duties[d], &t->items[k]);
+    return 0;
+}
+
+static void tallies_free(tallies *t)
+{
+    free(t->subs);
+    free(t->items);
+    free(t->duties);
+}
+
+static double rate_val(const tally *t)
+{
+    long app = t->done + t->partial + t->not_done;
+    return app > 0 ? (double)t->done / (double)app : -1;
+}
+
+/* The tally, with last month's rate and the change in percentage points. */
+static void put_with_change(json_t *o, const tally *now, const tally *prev)
+{
+    put_tally(o, now);
+    double r = rate_val(now), rp = prev ? rate_val(prev) : -1;
+    json_object_set_new(o, "rate_prev", rp >= 0 ? json_real(rp) : json_null());
+    char b[64] = "—";
+    if (r >= 0 && rp >= 0) {
+        double pts = (r - rp) * 100;
+        if (pts >= 0.05)
+            snprintf(b, sizeof b, "上升%.1f个百分点", pts);
+        else if (pts <= -0.05)
+            snprintf(b, sizeof b, "下降%.1f个百分点", -pts);
+        else
+            snprintf(b, sizeof b, "持平");
+    }
+    json_object_set_new(o, "change_text", json_string(b));
+}
+
+static int cmp_rate(const void *a, const void *b)
+{
+    double x = json_real_value(json_object_get(*(json_t *const *)a, "rate"));
+    double y = json_real_value(json_object_get(*(json_t *const *)b, "rate"));
+    return x < y ? -1 : x > y;
+}
+
+static int compliance(d25_store *s, const d25_rules *rules, int period, json_t *root, d25_error *err)
+{
+    char p[16], pp[16];
+    snprintf(p, sizeof p, "%04d-%02d", period / 12, period % 12 + 1);
+    snprintf(pp, sizeof pp, "%04d-%02d", (period - 1) / 12, (period - 1) % 12 + 1);
+    tallies now, prev;
+    int rc = tally_period(s, rules, p, &now, err);
+    int rcp = rc == 0 ? tally_period(s, rules, pp, &prev, err) : -1;
+    if (rc < 0 || rcp < 0) {
+        tallies_free(&now);
+        if (rc == 0)
+            tallies_free(&prev);
+        return -1;
+    }
+    json_t *jsubs = json_array(), *jitems = json_array(), *jduties = json_array();
     for (size_t i = 0; i < rules->nsubs; i++) {
         const d25_subitem *sub = &rules->subs[i];
         json_t *o = json_object();
         json_object_set_new(o, "code", json_string(sub->code));
         json_object_set_new(o, "item", json_integer(sub->item));
         json_object_set_new(o, "text", json_string(sub->text));
-        put_tally(o, &subs[i]);
+        put_with_change(o, &now.subs[i], &prev.subs[i]);
         json_array_append_new(jsubs, o);
-        for (size_t k = 0; k < rules->nitems; k++)
-            if (rules->items[k].n == sub->item)
-                add_tally(&items[k], &subs[i]);
-        add_tally(&all, &subs[i]);
     }
+    json_t **ranked = calloc(rules->nitems + 1, sizeof *ranked);
+    size_t nranked = 0;
     for (size_t k = 0; k < rules->nitems; k++) {
         json_t *o = json_object();
         json_object_set_new(o, "n", json_integer(rules->items[k].n));
         json_object_set_new(o, "duty", json_integer(rules->items[k].duty));
         json_object_set_new(o, "name", json_string(rules->items[k].name));
-        put_tally(o, &items[k]);
+        put_with_change(o, &now.items[k], &prev.items[k]);
         json_array_append_new(jitems, o);
-        for (size_t d = 0; d < rules->nduties; d++)
-            if (rules->duties[d].n == rules->items[k].duty)
-                add_tally(&duties[d], &items[k]);
+        if (ranked && json_is_real(json_object_get(o, "rate")))
+            ranked[nranked++] = o;
+    }
+    /* The weakest items: the five lowest rates (ties in item order). */
+    json_t *weak = json_array();
+    if (ranked) {
+        for (size_t i = 1; i < nranked; i++)
+            for (size_t j = i; j > 0 && cmp_rate(&ranked[j], &ranked[j - 1]) < 0; j--) {
+                json_t *t = ranked[j];
+                ranked[j] = ranked[j - 1];
+                ranked[j - 1] = t;
+            }
+        for (size_t i = 0; i < nranked && i < 5; i++)
+            json_array_append(weak, ranked[i]);
+        free(ranked);
     }
     for (size_t d = 0; d < rules->nduties; d++) {
         json_t *o = json_object();
         json_object_set_new(o, "n", json_integer(rules->duties[d].n));
         json_object_set_new(o, "name", json_string(rules->duties[d].name));
-        put_tally(o, &duties[d]);
+        put_with_change(o, &now.duties[d], &prev.duties[d]);
         json_array_append_new(jduties, o);
     }
     json_t *jall = json_object();
-    put_tally(jall, &all);
+    put_with_change(jall, &now.all, &prev.all);
     json_object_set_new(root, "compliance", jall);
     json_object_set_new(root, "duties", jduties);
     json_object_set_new(root, "items", jitems);
+    json_object_set_new(root, "weakest_items", weak);
     json_object_set_new(root, "sub_items", jsubs);
-    free(subs);
-    free(items);
-    free(duties);
+    tallies_free(&now);
+    tallies_free(&prev);
     return 0;
 }
 
@@ -321,7 +398,7 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
     json_object_set_new(root, "submissions", subm);
     json_object_set_new(root, "not_returned", todo);
     d25_status_report_free(&st);
-    if (compliance(s, rules, p, root, err) < 0 || progress(s, reg, rules, p, root, err) < 0) {
+    if (compliance(s, rules, period, root, err) < 0 || progress(s, reg, rules, p, root, err) < 0) {
         json_decref(root);
         return NULL;
     }

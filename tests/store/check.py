@@ -227,6 +227,25 @@ comp = rd.get("compliance", {})
 tap(comp.get("applicable") == app and comp.get("done") == tot["done"] and
     comp.get("rate_text") == "%.1f%%（%d/%d）" % (100.0 * tot["done"] / app, tot["done"], app),
     "the compliance rate prints its numerator and denominator", (comp, tot))
+prev = {"done": 0, "partial": 0, "not_done": 0}
+for rel, e in MANIFEST["files"].items():
+    if rel[:7] == "2026-10" and e["verdict"] == "accepted":
+        for st_ in e.get("checklist", {}).values():
+            if st_ in prev:
+                prev[st_] += 1
+rp = prev["done"] / sum(prev.values())
+tap(abs((comp.get("rate_prev") or -1) - rp) < 1e-9 and
+    comp.get("change_text") == ("上升%.1f个百分点" % ((tot["done"] / app - rp) * 100) if tot["done"] / app > rp
+                                else "下降%.1f个百分点" % ((rp - tot["done"] / app) * 100)),
+    "last month's compliance rate and the change in percentage points", (comp, rp))
+items = {}
+for code, c in want.items():
+    it = items.setdefault(int(code.split(".")[0]), [0, 0])
+    it[0] += c["done"]
+    it[1] += c["done"] + c["partial"] + c["not_done"]
+ranked = sorted((v[0] / v[1], n) for n, v in items.items() if v[1])
+tap([w["n"] for w in rd.get("weakest_items", [])] == [n for _, n in ranked[:5]],
+    "the five weakest items, by hand", ([w["n"] for w in rd.get("weakest_items", [])], ranked[:5]))
 hz = rd.get("hazards", {})
 tap(hz.get("found") == found and hz.get("rectified") == fixed and
     hz.get("rate_text") == "%.1f%%（%d/%d）" % (100.0 * fixed / found, fixed, found) and
