@@ -30,6 +30,7 @@ void d25_config_defaults(d25_config *cfg)
     cfg->outlier_min_diff = 10;
     cfg->min_peers = 5;
     cfg->history_months = 4;
+    cfg->enforcement.after_stage = -1;
 }
 
 void d25_config_free(d25_config *cfg)
@@ -39,6 +40,7 @@ void d25_config_free(d25_config *cfg)
     free(cfg->rules_path);
     free(cfg->units_path);
     free(cfg->db_path);
+    free(cfg->enforcement.key_items);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -112,11 +114,16 @@ static const struct {
 static const char *const campaign_keys[] = {"district", "rules", "units", "deadline_day", NULL};
 static const char *const store_keys[] = {"database", "received_time", "lock_wait", NULL};
 static const char *const quality_keys[] = {"counts", "outlier_z", "outlier_min_diff", "min_peers", "history_months", NULL};
+const char *const d25_stage_names[D25_STAGES_] = {"mobilise", "rectify", "enforce", "consolidate"};
+const char *const d25_stage_labels[D25_STAGES_] = {"动员部署", "排查整治", "集中攻坚", "巩固提升"};
+static const char *const stage_keys[] = {"mobilise", "rectify", "enforce", "consolidate", NULL};
+static const char *const enforcement_keys[] = {"after_stage", "key_items", "not_done_min", "missing", "rejected", NULL};
 static const struct {
     const char *name;
     const char *const *keys; /* NULL: reader_keys */
 } sections[] = {
-    {"reader", NULL}, {"campaign", campaign_keys}, {"store", store_keys}, {"quality", quality_keys},
+    {"reader", NULL},        {"campaign", campaign_keys},         {"store", store_keys},
+    {"quality", quality_keys}, {"stages", stage_keys}, {"enforcement", enforcement_keys},
 };
 
 /* Every key must be one duty25 knows: a typo must not silently fall back. */
@@ -130,7 +137,7 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
             si++;
         if (si == sizeof sections / sizeof sections[0])
             return d25_fail(err, D25_E_CONFIG,
-                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]）", path,
+                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]）", path,
                             d25_ini_line(path, sec, NULL), sec);
         int nk;
         const char **keys = d25_ini_keys(d, sec, &nk);
@@ -175,6 +182,44 @@ static int get_number(dictionary *d, const char *path, const char *sec, const ch
         return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[%s] %s 的值“%s”无效，应为 %g 到 %g 之间的%s", path,
                         d25_ini_line(path, sec, key), sec, key, v, lo, hi, integral ? "整数" : "数");
     *out = n;
+    return 0;
+}
+
+/* "YYYY-MM-DD" -> YYYYMMDD, 0 when malformed. */
+static int parse_date(const char *s, const char **end)
+{
+    int y, m, d, n = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+        return 0;
+    *end = s + n;
+    return y * 10000 + m * 100 + d;
+}
+
+/* [stages]: "2026-10-01..2026-11-15". */
+static int get_stages(dictionary *d, const char *path, d25_config *cfg, d25_error *err)
+{
+    for (int i = 0; i < D25_STAGES_; i++) {
+        char full[64];
+        snprintf(full, sizeof full, "stages:%s", d25_stage_names[i]);
+        const char *v = iniparser_getstring(d, full, NULL);
+        if (!v || !*v)
+            continue;
+        const char *e;
+        int from = parse_date(v, &e), to = 0;
+        while (from && *e == ' ')
+            e++;
+        if (from && strncmp(e, "..", 2) == 0) {
+            e += 2;
+            while (*e == ' ')
+                e++;
+            to = parse_date(e, &e);
+        }
+        if (!from || !to || *e || to < from)
+            return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[stages] %s 的值“%s”无效，应写作 2026-10-01..2026-11-15",
+                            path, d25_ini_line(path, "stages", d25_stage_names[i]), d25_stage_names[i], v);
+        cfg->stages[i].from = from;
+        cfg->stages[i].to = to;
+    }
     return 0;
 }
 
@@ -288,6 +333,34 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
     cfg->outlier_min_diff = md;
     cfg->min_peers = (int)peers;
     cfg->history_months = (int)months;
+    static const char *const stage_words[] = {"mobilise", "rectify", "enforce", "consolidate", NULL};
+    static const char *const yesno[] = {"no", "yes", NULL};
+    int after = -1, missing = cfg->enforcement.missing, rejected = cfg->enforcement.rejected;
+    double nd = cfg->enforcement.not_done_min;
+    const char *ki = iniparser_getstring(d, "enforcement:key_items", NULL);
+    if (get_stages(d, path, cfg, err) < 0 ||
+        get_choice(d, path, "enforcement", "after_stage", stage_words, &after, err) < 0 ||
+        get_number(d, path, "enforcement", "not_done_min", 0, 1000, true, &nd, err) < 0 ||
+        get_choice(d, path, "enforcement", "missing", yesno, &missing, err) < 0 ||
+        get_choice(d, path, "enforcement", "rejected", yesno, &rejected, err) < 0) {
+        iniparser_freedict(d);
+        return -1;
+    }
+    if (after >= 0 && !cfg->stages[after].to) {
+        d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[enforcement] after_stage = %s，但 [stages] 没有写 %s 的日期", path,
+                 d25_ini_line(path, "enforcement", "after_stage"), d25_stage_names[after], d25_stage_names[after]);
+        iniparser_freedict(d);
+        return -1;
+    }
+    if (iniparser_getstring(d, "enforcement:after_stage", NULL))
+        cfg->enforcement.after_stage = after;
+    cfg->enforcement.not_done_min = (int)nd;
+    cfg->enforcement.missing = missing;
+    cfg->enforcement.rejected = rejected;
+    if (ki && *ki) {
+        free(cfg->enforcement.key_items);
+        rc |= (cfg->enforcement.key_items = strdup(ki)) ? 0 : -1;
+    }
     iniparser_freedict(d);
     free(cfg->path);
     cfg->path = strdup(path);

@@ -14,10 +14,31 @@
 #define D25_CONFIG_CONFIG_H
 
 #include "../ooxml/limits.h"
+#include <stdbool.h>
+
 #include "../util/error.h"
 
 typedef enum { D25_RECEIVED_MTIME, D25_RECEIVED_INGEST } d25_received_from;
 typedef enum { D25_COUNTS_CUMULATIVE, D25_COUNTS_MONTHLY } d25_counts;
+
+/* The campaign's four stages (GLOSSARY: mobilise, rectify, enforce,
+ * consolidate), dates as YYYYMMDD; 0 when not set. */
+enum { D25_STAGE_MOBILISE, D25_STAGE_RECTIFY, D25_STAGE_ENFORCE, D25_STAGE_CONSOLIDATE, D25_STAGES_ };
+extern const char *const d25_stage_names[D25_STAGES_];  /* "mobilise"... */
+extern const char *const d25_stage_labels[D25_STAGES_]; /* "动员部署"... */
+
+typedef struct {
+    int from, to;
+} d25_stage;
+
+/* Who goes on the enforcement list (Attachment 2): any rule that is on. */
+typedef struct {
+    int after_stage;     /* only for periods ending after this stage, -1: always */
+    char *key_items;     /* "1.1|22.9": any of them not done */
+    int not_done_min;    /* this many not-done sub-items or more, 0: off */
+    bool missing;        /* no return (missing) */
+    bool rejected;       /* returns came, none accepted, or a form missing */
+} d25_enforcement;
 
 typedef struct {
     char *path;          /* file read, or NULL when only defaults apply */
@@ -34,6 +55,8 @@ typedef struct {
     double outlier_min_diff; /* [quality] outlier_min_diff */
     int min_peers;       /* [quality] min_peers */
     int history_months;  /* [quality] history_months */
+    d25_stage stages[D25_STAGES_];   /* [stages] */
+    d25_enforcement enforcement;     /* [enforcement] */
 } d25_config;
 
 void d25_config_defaults(d25_config *cfg);

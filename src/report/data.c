@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "../forms/forms.h"
 #include "../status/status.h"
+#include "../util/buf.h"
 
 typedef struct {
     long done, partial, not_done, na;
@@ -330,6 +332,115 @@ static int progress(d25_store *s, const d25_registry *reg, const d25_rules *rule
     return 0;
 }
 
+/* Attachment 2: the units that the configured rules put on the list. */
+static int enforcement(d25_store *s, const d25_rules *rules, const d25_config *cfg, int period, const char *p,
+                       const d25_status_report *st, json_t *root, d25_error *err)
+{
+    (void)rules;
+    const d25_enforcement *en = &cfg->enforcement;
+    int y = period / 12, m = period % 12 + 1;
+    int end = y * 10000 + m * 100 + d25_days_in_month(y, m);
+    bool active = en->after_stage < 0 || end > cfg->stages[en->after_stage].to;
+    const char *stage = NULL;
+    for (int i = 0; i < D25_STAGES_; i++)
+        if (cfg->stages[i].from && cfg->stages[i].from <= end && end <= cfg->stages[i].to)
+            stage = d25_stage_labels[i];
+    json_object_set_new(root, "stage", stage ? json_string(stage) : json_null());
+    json_object_set_new(root, "enforcement_active", json_boolean(active));
+    json_t *list = json_array();
+    json_object_set_new(root, "enforcement", list);
+    if (!active)
+        return 0;
+    /* Not-done sub-items per unit. */
+    typedef struct {
+        d25_buf keys; /* sub-items not done, "|3.2|22.9|" */
+        int n;        /* sub-items not done */
+    } nd;
+    nd *v = calloc(st->nunits + 1, sizeof *v);
+    if (!v)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(d25_store_db(s),
+                           "SELECT c.unit_code, a.sub_item FROM current_returns c JOIN answers a ON a.return_id = c.return_id"
+                           " WHERE c.period = ? AND c.form = 'checklist' AND a.status = 'not_done' AND a.sub_item IS NOT NULL"
+                           " ORDER BY c.unit_code, a.seq",
+                           -1, &q, NULL) != SQLITE_OK) {
+        free(v);
+        return d25_store_fail(s, err, "统计执法名单");
+    }
+    sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(q, 0), *sub = (const char *)sqlite3_column_text(q, 1);
+        for (size_t i = 0; i < st->nunits; i++) {
+            if (strcmp(st->units[i].unit->code, code) != 0)
+                continue;
+            v[i].n++;
+            /* "|1.1|3.2|": the not-done codes, looked up below. */
+            d25_buf_puts(&v[i].keys, v[i].keys.len ? "" : "|");
+            d25_buf_puts(&v[i].keys, sub);
+            d25_buf_puts(&v[i].keys, "|");
+            break;
+        }
+    }
+    sqlite3_finalize(q);
+    int rc = step == SQLITE_DONE ? 0 : d25_store_fail(s, err, "统计执法名单");
+    int seq = 0;
+    for (size_t i = 0; i < st->nunits && rc == 0; i++) {
+        const d25_unit_status *us = &st->units[i];
+        d25_buf why = {0};
+        if (en->missing && us->state == D25_UNIT_MISSING)
+            d25_buf_puts(&why, "未报送报表");
+        if (en->rejected && (us->state == D25_UNIT_REJECTED || us->state == D25_UNIT_INCOMPLETE)) {
+            d25_buf_puts(&why, why.len ? "；" : "");
+            d25_buf_puts(&why, us->state == D25_UNIT_REJECTED ? "报表被退回，未按要求改正" : "两张表未报齐");
+        }
+        /* The key sub-items not done, in the configuration's order. */
+        d25_buf keys = {0};
+        for (const char *k = en->key_items ? en->key_items : ""; *k && v[i].keys.len;) {
+            size_t w = strcspn(k, "|;, ");
+            char probe[40];
+            if (w && w < 30) {
+                snprintf(probe, sizeof probe, "|%.*s|", (int)w, k);
+                if (strstr(d25_buf_cstr(&v[i].keys), probe)) {
+                    d25_buf_puts(&keys, keys.len ? "、" : "");
+                    d25_buf_append(&keys, k, w);
+                }
+            }
+            k += w;
+            while (*k == '|' || *k == ';' || *k == ',' || *k == ' ')
+                k++;
+        }
+        if (keys.len) {
+            d25_buf_puts(&why, why.len ? "；" : "");
+            d25_buf_puts(&why, "关键子项 ");
+            d25_buf_puts(&why, d25_buf_cstr(&keys));
+            d25_buf_puts(&why, " 未落实");
+        }
+        d25_buf_free(&keys);
+        if (en->not_done_min > 0 && v[i].n >= en->not_done_min) {
+            char t[64];
+            snprintf(t, sizeof t, "%s共 %d 个子项未落实", why.len ? "；" : "", v[i].n);
+            d25_buf_puts(&why, t);
+        }
+        if (why.len) {
+            json_t *o = json_object();
+            json_object_set_new(o, "n", json_integer(++seq));
+            json_object_set_new(o, "code", json_string(us->unit->code));
+            json_object_set_new(o, "name", json_string(us->unit->name));
+            json_object_set_new(o, "area", json_string(us->unit->area));
+            json_object_set_new(o, "not_done", json_integer(v[i].n));
+            json_object_set_new(o, "remark", json_string(d25_buf_cstr(&why)));
+            json_array_append_new(list, o);
+        }
+        d25_buf_free(&why);
+    }
+    for (size_t i = 0; i < st->nunits; i++)
+        d25_buf_free(&v[i].keys);
+    free(v);
+    return rc;
+}
+
 static json_t *counts_json(int expected, const int *n)
 {
     json_t *o = json_object();
@@ -397,7 +508,12 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
     }
     json_object_set_new(root, "submissions", subm);
     json_object_set_new(root, "not_returned", todo);
+    int erc = enforcement(s, rules, cfg, period, p, &st, root, err);
     d25_status_report_free(&st);
+    if (erc < 0) {
+        json_decref(root);
+        return NULL;
+    }
     if (compliance(s, rules, period, root, err) < 0 || progress(s, reg, rules, p, root, err) < 0) {
         json_decref(root);
         return NULL;

@@ -38,6 +38,9 @@ with open(os.path.join(ROOT, "config", "units.csv"), encoding="utf-8-sig", newli
     UNITS = {r["code"]: r for r in csv.DictReader(f)}
 
 
+KEY_ITEMS = ("1.1", "2.1", "3.3", "9.1", "12.1", "22.9")
+
+
 def write_config(name, **store):
     db = store.pop("database", os.path.join(TMP, name + ".db"))
     path = os.path.join(TMP, name + ".ini")
@@ -45,6 +48,8 @@ def write_config(name, **store):
              "units = %s" % store.pop("units", os.path.join(ROOT, "config", "units.csv")),
              "[store]", "database = %s" % db]
     lines += ["%s = %s" % kv for kv in store.items()]
+    lines += ["[stages]", "rectify = 2026-10-01..2026-11-15", "[enforcement]", "after_stage = rectify",
+              "key_items = %s" % "|".join(KEY_ITEMS), "not_done_min = 8", "missing = yes", "rejected = yes"]
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     return path, db
@@ -246,6 +251,31 @@ for code, c in want.items():
 ranked = sorted((v[0] / v[1], n) for n, v in items.items() if v[1])
 tap([w["n"] for w in rd.get("weakest_items", [])] == [n for _, n in ranked[:5]],
     "the five weakest items, by hand", ([w["n"] for w in rd.get("weakest_items", [])], ranked[:5]))
+# Attachment 2, by hand: registry order; missing units, key sub-items not
+# done, 8 or more sub-items not done.
+checklists = {e["unit"]: e["checklist"] for rel, e in MANIFEST["files"].items()
+              if rel[:7] == "2026-11" and e["verdict"] == "accepted" and "checklist" in e}
+hand = []
+for code, state in hand_status("2026-11", LATE).items():
+    why = []
+    if state == "missing":
+        why.append("未报送报表")
+    nd = [c for c, v in checklists.get(code, {}).items() if v == "not_done"]
+    nd.sort(key=lambda c: tuple(int(x) for x in c.split(".")))
+    keys = [c for c in nd if c in KEY_ITEMS]
+    if keys:
+        why.append("关键子项 %s 未落实" % "、".join(keys))
+    if len(nd) >= 8:
+        why.append("共 %d 个子项未落实" % len(nd))
+    if why:
+        hand.append((code, "；".join(why)))
+got = [(x["code"], x["remark"]) for x in rd.get("enforcement", [])]
+tap(rd.get("enforcement_active") is True and got == hand and [x["n"] for x in rd.get("enforcement", [])] ==
+    list(range(1, len(hand) + 1)), "the enforcement list (Attachment 2) equals the configured rules applied by hand",
+    (got, hand))
+r10 = json.loads(duty25(cfg, "report", "--period", "2026-10", "--dump-data").stdout or "{}")
+tap(r10.get("enforcement_active") is False and r10.get("enforcement") == [] and r10.get("stage") == "排查整治",
+    "before the rectify stage ends there is no enforcement list", {k: r10.get(k) for k in ("stage", "enforcement_active")})
 hz = rd.get("hazards", {})
 tap(hz.get("found") == found and hz.get("rectified") == fixed and
     hz.get("rate_text") == "%.1f%%（%d/%d）" % (100.0 * fixed / found, fixed, found) and
