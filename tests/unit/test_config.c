@@ -103,6 +103,9 @@ static void test_store_quality_sections(void **state)
         {"[quality]\n\nmin_peers = 2.5\n", "min_peers"},
         {"[store]\nlock_wait = -1\n", "lock_wait"},
         {"[store]\nreceived = mtime\n", "received"},
+        {"[stages]\nrectify = 2026-10-01\n", "rectify"},
+        {"[enforcement]\nafter_stage = rectify\n", "[stages]"},
+        {"[enforcement]\nmissing = maybe\n", "missing"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         d25_error_clear(&err);
