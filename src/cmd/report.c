@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "../report/data.h"
 #include "../report/template.h"
+#include "../report/xlsx_out.h"
 #include "../store/store.h"
 #include "../validate/validate.h"
 
@@ -19,6 +20,7 @@
 static const char usage[] =
     "用法：duty25 report --period YYYY-MM --dump-data [--db 数据库]\n"
     "      duty25 report --period YYYY-MM --template 模板.docx --out 输出.docx [--db 数据库]\n"
+    "      duty25 report --period YYYY-MM --xlsx 统计表.xlsx [--db 数据库]\n"
     "\n"
     "按数据库中某月的报表统计报告所需的数字：报送情况（应报、按时、逾期、缺表、退回、未报，\n"
     "按类型和板块）、六大责任 25 条各项的落实率、隐患发现与整改、推进情况汇总表。\n"
@@ -30,6 +32,7 @@ static const char usage[] =
     "  --dump-data        输出数据（JSON）\n"
     "  --template 文件    要填写的 .docx 模板\n"
     "  --out 文件         填写结果（先写临时文件，完成后替换）\n"
+    "  --xlsx 文件        统计表写成 Excel 工作簿：报送情况、落实情况、推进情况汇总、隐患整改、执法名单\n"
     "  --db 文件          数据库文件（默认取配置 [store] database）\n"
     "  -h, --help         显示本帮助\n"
     "\n"
@@ -45,9 +48,10 @@ int cmd_report(int argc, char **argv, const d25_global *g)
         {"period", required_argument, NULL, 'p'}, {"dump-data", no_argument, NULL, 'D'},
         {"template", required_argument, NULL, 't'}, {"out", required_argument, NULL, 'o'},
         {"db", required_argument, NULL, 'd'},     {"help", no_argument, NULL, 'h'},
+        {"xlsx", required_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
     };
-    const char *period_arg = NULL, *tpl = NULL, *out = NULL, *db_arg = NULL;
+    const char *period_arg = NULL, *tpl = NULL, *out = NULL, *db_arg = NULL, *xlsx = NULL;
     bool dump = false;
     optind = 1;
     opterr = 0;
@@ -59,14 +63,15 @@ int cmd_report(int argc, char **argv, const d25_global *g)
         case 't': tpl = optarg; break;
         case 'o': out = optarg; break;
         case 'd': db_arg = optarg; break;
+        case 'x': xlsx = optarg; break;
         case 'h': fputs(usage, stdout); return D25_EXIT_OK;
         default:
             fprintf(stderr, "duty25 report：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
             return D25_EXIT_USAGE;
         }
     }
-    if (optind < argc || (!dump && !tpl) || (tpl && !out)) {
-        fprintf(stderr, "duty25 report：请给出 --dump-data，或 --template 和 --out\n\n%s", usage);
+    if (optind < argc || (!dump && !tpl && !xlsx) || (tpl && !out)) {
+        fprintf(stderr, "duty25 report：请给出 --dump-data、--xlsx，或 --template 和 --out\n\n%s", usage);
         return D25_EXIT_USAGE;
     }
     int period;
@@ -101,6 +106,8 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     }
     if (rc == 0 && tpl && d25_template_fill(tpl, data, out, &err) < 0)
         rc = err.code == D25_E_IO ? D25_EXIT_IO : D25_EXIT_USAGE;
+    if (rc == 0 && xlsx && d25_report_xlsx(data, xlsx, &err) < 0)
+        rc = D25_EXIT_IO;
     if (rc)
         fprintf(stderr, "duty25 report：%s\n", err.message);
     json_decref(data);

@@ -327,6 +327,15 @@ static int progress(d25_store *s, const d25_registry *reg, const d25_rules *rule
         json_decref(maps[m]);
     }
     json_object_set_new(root, "hazards", hz);
+    json_t *fields = json_array();
+    static const char *const types[] = {"yesno", "havenot", "month", "day", "count", "text"};
+    for (size_t k = 0; k < rules->nprows; k++)
+        for (size_t f = 0; f < rules->prows[k].nfields; f++) {
+            const d25_pfield *pf = &rules->prows[k].fields[f];
+            json_array_append_new(fields, json_pack("{s:s,s:s,s:s,s:i}", "name", pf->name, "label", pf->label, "type",
+                                                    types[pf->type], "row", rules->prows[k].n));
+        }
+    json_object_set_new(root, "progress_fields", fields);
     json_object_set_new(root, "progress", rows);
     json_object_set_new(root, "progress_total", total);
     return 0;

@@ -276,6 +276,28 @@ tap(rd.get("enforcement_active") is True and got == hand and [x["n"] for x in rd
 r10 = json.loads(duty25(cfg, "report", "--period", "2026-10", "--dump-data").stdout or "{}")
 tap(r10.get("enforcement_active") is False and r10.get("enforcement") == [] and r10.get("stage") == "排查整治",
     "before the rectify stage ends there is no enforcement list", {k: r10.get(k) for k in ("stage", "enforcement_active")})
+# The same tables as an Excel workbook, read back with openpyxl.
+import openpyxl  # noqa: E402
+xl = os.path.join(TMP, "tables.xlsx")
+r = duty25(cfg, "report", "--period", "2026-11", "--xlsx", xl)
+ok = r.returncode == 0 and os.path.exists(xl)
+diag = r.stderr
+if ok:
+    wb = openpyxl.load_workbook(xl)
+    labels = {"on_time": "按时", "late": "逾期", "incomplete": "缺表", "rejected": "退回", "missing": "未报"}
+    subm = {row[1]: row[5] for row in wb["报送情况"].iter_rows(min_row=2, values_only=True)}
+    want_sub = {c: labels[v] for c, v in hand_status("2026-11", LATE).items()}
+    prog = list(wb["推进情况汇总"].iter_rows(values_only=True))
+    col = prog[0].index("已检查次数")
+    total_row = prog[-1]
+    enf = [row[1] for row in wb["拟列入专项执法计划名单"].iter_rows(min_row=2, values_only=True)]
+    comp_tot = list(wb["落实情况"].iter_rows(values_only=True))[-1]
+    ok = subm == want_sub and total_row[1] == "全区合计" and total_row[col] == insp and \
+        enf == [UNITS[c]["name"] for c, _ in hand] and comp_tot[0] == "合计" and comp_tot[3] == tot["done"]
+    diag = (sorted(set(subm.items()) ^ set(want_sub.items()))[:5], total_row[col] if col else None, insp, enf[:3],
+            comp_tot)
+tap(ok, "report --xlsx writes the tables (submissions, compliance, progress with a total row, enforcement list); "
+    "openpyxl reads back the hand-counted figures", diag)
 hz = rd.get("hazards", {})
 tap(hz.get("found") == found and hz.get("rectified") == fixed and
     hz.get("rate_text") == "%.1f%%（%d/%d）" % (100.0 * fixed / found, fixed, found) and

@@ -1,0 +1,202 @@
+/* xlsx_out: the statistical tables as XLSX (see xlsx_out.h). */
+#include "xlsx_out.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+typedef struct {
+    lxw_format *head, *pct, *bold;
+} formats;
+
+static void header(lxw_worksheet *ws, const formats *f, const char *const *cols, const double *widths)
+{
+    for (lxw_col_t c = 0; cols[c]; c++) {
+        worksheet_write_string(ws, 0, c, cols[c], f->head);
+        worksheet_set_column(ws, c, c, widths[c], NULL);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+/* A JSON value in a cell: numbers as numbers, null as empty. */
+static void cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const json_t *v, lxw_format *fmt)
+{
+    if (json_is_integer(v))
+        worksheet_write_number(ws, r, c, (double)json_integer_value(v), fmt);
+    else if (json_is_real(v))
+        worksheet_write_number(ws, r, c, json_real_value(v), fmt);
+    else if (json_is_string(v))
+        worksheet_write_string(ws, r, c, json_string_value(v), fmt);
+}
+
+static void submissions(lxw_workbook *wb, const formats *f, const json_t *d)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "报送情况");
+    static const char *const cols[] = {"序号", "单位代码", "单位名称", "类型", "板块", "报送情况", "收到时间", "联系人", "电话", NULL};
+    static const double w[] = {6, 10, 30, 14, 12, 10, 20, 10, 14};
+    header(ws, f, cols, w);
+    const json_t *v = json_object_get(d, "submissions");
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const json_t *u = json_array_get(v, i);
+        lxw_row_t r = (lxw_row_t)i + 1;
+        worksheet_write_number(ws, r, 0, (double)(i + 1), NULL);
+        worksheet_write_string(ws, r, 1, str(u, "code"), NULL);
+        worksheet_write_string(ws, r, 2, str(u, "name"), NULL);
+        worksheet_write_string(ws, r, 3, str(u, "type_label"), NULL);
+        worksheet_write_string(ws, r, 4, str(u, "area"), NULL);
+        worksheet_write_string(ws, r, 5, str(u, "state_label"), NULL);
+        worksheet_write_string(ws, r, 6, str(u, "received"), NULL);
+        worksheet_write_string(ws, r, 7, str(u, "contact"), NULL);
+        worksheet_write_string(ws, r, 8, str(u, "phone"), NULL);
+    }
+    if (json_array_size(v))
+        worksheet_autofilter(ws, 0, 0, (lxw_row_t)json_array_size(v), 8);
+}
+
+static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "落实情况");
+    static const char *const cols[] = {"子项", "内容", "适用", "已落实", "部分落实", "未落实", "不适用", "落实率", NULL};
+    static const double w[] = {8, 60, 8, 8, 10, 8, 8, 10};
+    header(ws, f, cols, w);
+    const json_t *v = json_object_get(d, "sub_items");
+    lxw_row_t r = 1;
+    for (size_t i = 0; i < json_array_size(v); i++, r++) {
+        const json_t *s = json_array_get(v, i);
+        worksheet_write_string(ws, r, 0, str(s, "code"), NULL);
+        worksheet_write_string(ws, r, 1, str(s, "text"), NULL);
+        static const char *const keys[] = {"applicable", "done", "partial", "not_done", "not_applicable"};
+        for (int k = 0; k < 5; k++)
+            cell(ws, r, (lxw_col_t)(2 + k), json_object_get(s, keys[k]), NULL);
+        cell(ws, r, 7, json_object_get(s, "rate"), f->pct);
+    }
+    const json_t *all = json_object_get(d, "compliance");
+    worksheet_write_string(ws, r, 0, "合计", f->bold);
+    static const char *const keys[] = {"applicable", "done", "partial", "not_done", "not_applicable"};
+    for (int k = 0; k < 5; k++)
+        cell(ws, r, (lxw_col_t)(2 + k), json_object_get(all, keys[k]), f->bold);
+    cell(ws, r, 7, json_object_get(all, "rate"), f->pct);
+}
+
+static void progress(lxw_workbook *wb, const formats *f, const json_t *d)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "推进情况汇总");
+    const json_t *fields = json_object_get(d, "progress_fields");
+    size_t nf = json_array_size(fields);
+    worksheet_write_string(ws, 0, 0, "单位代码", f->head);
+    worksheet_write_string(ws, 0, 1, "单位名称", f->head);
+    worksheet_write_string(ws, 0, 2, "板块", f->head);
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 1, 1, 30, NULL);
+    worksheet_set_column(ws, 2, 2, 12, NULL);
+    for (size_t k = 0; k < nf; k++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)(3 + k), str(json_array_get(fields, k), "label"), f->head);
+        worksheet_set_column(ws, (lxw_col_t)(3 + k), (lxw_col_t)(3 + k), 12, NULL);
+    }
+    worksheet_freeze_panes(ws, 1, 2);
+    const json_t *rows = json_object_get(d, "progress");
+    lxw_row_t r = 1;
+    for (size_t i = 0; i < json_array_size(rows); i++, r++) {
+        const json_t *u = json_array_get(rows, i);
+        worksheet_write_string(ws, r, 0, str(u, "code"), NULL);
+        worksheet_write_string(ws, r, 1, str(u, "name"), NULL);
+        worksheet_write_string(ws, r, 2, str(u, "area"), NULL);
+        for (size_t k = 0; k < nf; k++)
+            cell(ws, r, (lxw_col_t)(3 + k), json_object_get(u, str(json_array_get(fields, k), "name")), NULL);
+    }
+    const json_t *tot = json_object_get(d, "progress_total");
+    worksheet_write_string(ws, r, 1, "全区合计", f->bold);
+    for (size_t k = 0; k < nf; k++)
+        cell(ws, r, (lxw_col_t)(3 + k), json_object_get(tot, str(json_array_get(fields, k), "name")), f->bold);
+}
+
+static void hazards(lxw_workbook *wb, const formats *f, const json_t *d)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "隐患整改");
+    static const char *const cols[] = {"分组", "名称", "发现隐患", "已整改", "整改率", NULL};
+    static const double w[] = {10, 18, 10, 10, 10};
+    header(ws, f, cols, w);
+    const json_t *hz = json_object_get(d, "hazards");
+    lxw_row_t r = 1;
+    static const char *const groups[2] = {"by_type", "by_area"};
+    static const char *const labels[2] = {"按类型", "按板块"};
+    for (int g = 0; g < 2; g++) {
+        const json_t *v = json_object_get(hz, groups[g]);
+        for (size_t i = 0; i < json_array_size(v); i++, r++) {
+            const json_t *x = json_array_get(v, i);
+            worksheet_write_string(ws, r, 0, labels[g], NULL);
+            worksheet_write_string(ws, r, 1, g ? str(x, "area") : str(x, "label"), NULL);
+            cell(ws, r, 2, json_object_get(x, "found"), NULL);
+            cell(ws, r, 3, json_object_get(x, "rectified"), NULL);
+            cell(ws, r, 4, json_object_get(x, "rate"), f->pct);
+        }
+    }
+    worksheet_write_string(ws, r, 0, "全区", f->bold);
+    cell(ws, r, 2, json_object_get(hz, "found"), f->bold);
+    cell(ws, r, 3, json_object_get(hz, "rectified"), f->bold);
+    cell(ws, r, 4, json_object_get(hz, "rate"), f->pct);
+}
+
+static void enforcement(lxw_workbook *wb, const formats *f, const json_t *d)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "拟列入专项执法计划名单");
+    static const char *const cols[] = {"序号", "单位名称", "所属板块", "备注", NULL};
+    static const double w[] = {6, 30, 12, 60};
+    header(ws, f, cols, w);
+    const json_t *v = json_object_get(d, "enforcement");
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const json_t *u = json_array_get(v, i);
+        lxw_row_t r = (lxw_row_t)i + 1;
+        cell(ws, r, 0, json_object_get(u, "n"), NULL);
+        worksheet_write_string(ws, r, 1, str(u, "name"), NULL);
+        worksheet_write_string(ws, r, 2, str(u, "area"), NULL);
+        worksheet_write_string(ws, r, 3, str(u, "remark"), NULL);
+    }
+}
+
+int d25_report_xlsx(const json_t *data, const char *path, d25_error *err)
+{
+    size_t tl = strlen(path) + 24;
+    char *tmp = malloc(tl);
+    if (!tmp)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    snprintf(tmp, tl, "%s.tmp%ld.xlsx", path, (long)getpid());
+    lxw_workbook *wb = workbook_new(tmp);
+    if (!wb) {
+        free(tmp);
+        return d25_fail(err, D25_E_IO, "无法创建 %s", path);
+    }
+    formats f;
+    f.head = workbook_add_format(wb);
+    format_set_bold(f.head);
+    format_set_bg_color(f.head, 0xD9E1F2);
+    format_set_border(f.head, LXW_BORDER_THIN);
+    f.bold = workbook_add_format(wb);
+    format_set_bold(f.bold);
+    f.pct = workbook_add_format(wb);
+    format_set_num_format(f.pct, "0.0%");
+    submissions(wb, &f, data);
+    compliance(wb, &f, data);
+    progress(wb, &f, data);
+    hazards(wb, &f, data);
+    enforcement(wb, &f, data);
+    lxw_error e = workbook_close(wb);
+    int rc = 0;
+    if (e != LXW_NO_ERROR)
+        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, lxw_strerror(e));
+    else if (rename(tmp, path) != 0)
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
