@@ -31,5 +31,10 @@ $VG build/duty25 ingest -q --db "$vdb" samples/2026-10 samples/2026-11 samples/f
 [ $? -eq 99 ] && { echo "valgrind: errors in ingest"; cat build/valgrind-one.log; fail=1; }
 $VG build/duty25 status --db "$vdb" --period 2026-11 --format json >/dev/null 2>build/valgrind-one.log
 [ $? -eq 99 ] && { echo "valgrind: errors in status"; cat build/valgrind-one.log; fail=1; }
+for args in "--dump-data" "--xlsx build/valgrind-db/tables.xlsx"; do
+    # shellcheck disable=SC2086
+    $VG build/duty25 report --db "$vdb" --period 2026-11 $args >/dev/null 2>build/valgrind-one.log
+    [ $? -eq 99 ] && { echo "valgrind: errors in report $args"; cat build/valgrind-one.log; fail=1; }
+done
 echo "valgrind: $n files read, $( [ $fail -eq 0 ] && echo 'no errors or leaks' || echo 'ERRORS')"
 exit $fail
