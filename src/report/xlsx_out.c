@@ -62,6 +62,8 @@ static void submissions(lxw_workbook *wb, const formats *f, const json_t *d)
         worksheet_autofilter(ws, 0, 0, (lxw_row_t)json_array_size(v), 8);
 }
 
+static const char *const tally_keys[5] = {"applicable", "done", "partial", "not_done", "not_applicable"};
+
 static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "落实情况");
@@ -74,16 +76,14 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
         const json_t *s = json_array_get(v, i);
         worksheet_write_string(ws, r, 0, str(s, "code"), NULL);
         worksheet_write_string(ws, r, 1, str(s, "text"), NULL);
-        static const char *const keys[] = {"applicable", "done", "partial", "not_done", "not_applicable"};
         for (int k = 0; k < 5; k++)
-            cell(ws, r, (lxw_col_t)(2 + k), json_object_get(s, keys[k]), NULL);
+            cell(ws, r, (lxw_col_t)(2 + k), json_object_get(s, tally_keys[k]), NULL);
         cell(ws, r, 7, json_object_get(s, "rate"), f->pct);
     }
     const json_t *all = json_object_get(d, "compliance");
     worksheet_write_string(ws, r, 0, "合计", f->bold);
-    static const char *const keys[] = {"applicable", "done", "partial", "not_done", "not_applicable"};
     for (int k = 0; k < 5; k++)
-        cell(ws, r, (lxw_col_t)(2 + k), json_object_get(all, keys[k]), f->bold);
+        cell(ws, r, (lxw_col_t)(2 + k), json_object_get(all, tally_keys[k]), f->bold);
     cell(ws, r, 7, json_object_get(all, "rate"), f->pct);
 }
 
