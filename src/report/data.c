@@ -305,6 +305,15 @@ static int progress(d25_store *s, const d25_registry *reg, const d25_rules *rule
         json_decref(by_area);
         return d25_store_fail(s, err, "统计推进情况");
     }
+    /* Each unit's rectification rate, and its row number. */
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i);
+        json_object_set_new(r, "n", json_integer((json_int_t)i + 1));
+        long f = (long)json_integer_value(json_object_get(r, "hazards_found"));
+        long x = (long)json_integer_value(json_object_get(r, "hazards_rectified"));
+        json_object_set_new(r, "rectify_rate", rate_of(x, f));
+        json_object_set_new(r, "rectify_rate_text", rate_text(x, f));
+    }
     json_t *hz = json_object();
     json_object_set_new(hz, "found", json_integer(found));
     json_object_set_new(hz, "rectified", json_integer(fixed));
@@ -501,6 +510,7 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
     for (size_t i = 0; i < st.nunits; i++) {
         const d25_unit_status *us = &st.units[i];
         json_t *o = json_object();
+        json_object_set_new(o, "n", json_integer((json_int_t)i + 1));
         json_object_set_new(o, "code", json_string(us->unit->code));
         json_object_set_new(o, "name", json_string(us->unit->name));
         json_object_set_new(o, "type_label", json_string(d25_unit_type_label(us->unit->type)));

@@ -298,6 +298,35 @@ if ok:
             comp_tot)
 tap(ok, "report --xlsx writes the tables (submissions, compliance, progress with a total row, enforcement list); "
     "openpyxl reads back the hand-counted figures", diag)
+# The shipped statistical-tables template, filled.
+built = os.path.join(TMP, "built")
+os.makedirs(built)
+subprocess.run([sys.executable, os.path.join(ROOT, "templates", "build.py"), built], capture_output=True)
+shipped = os.path.join(ROOT, "templates", "统计表.docx")
+tap(open(os.path.join(built, "统计表.docx"), "rb").read() == open(shipped, "rb").read(),
+    "templates/统计表.docx is what templates/build.py makes")
+st_out = os.path.join(TMP, "统计表-2026-11.docx")
+r = duty25(cfg, "report", "--period", "2026-11", "--template", shipped, "--out", st_out)
+ok = r.returncode == 0
+diag = r.stderr
+if ok:
+    back = docx.Document(st_out)
+    hs = hand_status("2026-11", LATE)
+    summary = back.paragraphs[2].text
+    t1, t3, t4 = back.tables[0], back.tables[2], back.tables[3]
+    ok = ("应报%d家，已报%d家" % (len(hs), sum(v in ("on_time", "late") for v in hs.values()))) in summary and \
+        len(t1.rows) == len(hs) + 1 and t3.rows[-1].cells[1].text == "全区合计" and \
+        t3.rows[-1].cells[3].text == str(insp) and [row.cells[1].text for row in t4.rows[1:]] == \
+        [UNITS[c]["name"] for c, _ in hand] and "%d/%d" % (fixed, found) in t3.rows[-1].cells[8].text
+    diag = (summary, len(t1.rows), [c.text for c in t3.rows[-1].cells], len(t4.rows))
+tap(ok, "the shipped statistical-tables template filled for November reads back (python-docx) with the hand counts",
+    diag)
+validator = os.path.join(ROOT, "..", "shared", "tools", "ooxml-validate")
+if os.path.exists(validator) and ok:
+    v = subprocess.run([validator, st_out], capture_output=True, text=True)
+    tap(v.returncode == 0, "the filled statistical tables pass ooxml-validate", v.stdout[-800:] + v.stderr[-400:])
+else:
+    skip("the filled statistical tables pass ooxml-validate", "../shared/tools/ooxml-validate not present")
 hz = rd.get("hazards", {})
 tap(hz.get("found") == found and hz.get("rectified") == fixed and
     hz.get("rate_text") == "%.1f%%（%d/%d）" % (100.0 * fixed / found, fixed, found) and
