@@ -118,58 +118,145 @@ body = [
     para("{{^enforcement_active}}本月尚未到排查整治阶段结束之后，不提出执法名单。{{/enforcement_active}}", FS, 24),
 ]
 
-sect = ('<w:sectPr><w:pgSz w:w="%d" w:h="%d" w:orient="landscape"/>'
-        '<w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="851" w:footer="992" w:gutter="0"/>'
-        '</w:sectPr>' % (PAGE_W, PAGE_H, MARGIN, MARGIN, MARGIN, MARGIN))
-document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document %s><w:body>%s%s</w:body></w:document>'
-            % (W, "".join(body), sect))
+def section(w, h, top, right, bottom, left, landscape=False, footer=False):
+    ref = '<w:footerReference w:type="default" r:id="rId3"/>' if footer else ""
+    return ('<w:sectPr>%s<w:pgSz w:w="%d" w:h="%d"%s/>'
+            '<w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="851" w:footer="992" w:gutter="0"/>'
+            '%s</w:sectPr>' % (ref, w, h, ' w:orient="landscape"' if landscape else "", top, right, bottom, left,
+                               '<w:docGrid w:type="lines" w:linePitch="579"/>' if footer else ""))
 
-styles = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles %s><w:docDefaults><w:rPrDefault><w:rPr>'
-          '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="%s" w:cs="Times New Roman"/>'
-          '<w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>'
-          '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
-          '</w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-          '<w:qFormat/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal">'
-          '<w:name w:val="Normal Table"/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
-          '<w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
-          '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>' % (W, FS))
-settings = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:settings %s><w:zoom w:percent="100"/>'
+
+R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+def document(body, sect):
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document %s %s><w:body>%s%s</w:body>'
+            '</w:document>' % (W, R, "".join(body), sect))
+
+
+def styles(font, size):
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles %s><w:docDefaults><w:rPrDefault>'
+            '<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="%s"'
+            ' w:cs="Times New Roman"/><w:sz w:val="%d"/><w:szCs w:val="%d"/><w:lang w:val="en-US"'
+            ' w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240"'
+            ' w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1"'
+            ' w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="table"'
+            ' w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr><w:tblInd w:w="0"'
+            ' w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+            '</w:styles>' % (W, font, size, size))
+
+
+SETTINGS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:settings %s><w:zoom w:percent="100"/>'
             '<w:defaultTabStop w:val="420"/><w:compat><w:compatSetting w:name="compatibilityMode"'
             ' w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>' % W)
-content_types = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                 '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                 '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                 '<Default Extension="xml" ContentType="application/xml"/>'
-                 '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                 'wordprocessingml.document.main+xml"/>'
-                 '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                 'wordprocessingml.styles+xml"/>'
-                 '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                 'wordprocessingml.settings+xml"/>'
-                 '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.'
-                 'core-properties+xml"/></Types>')
-rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'officeDocument" Target="word/document.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
-        'core-properties" Target="docProps/core.xml"/></Relationships>')
-doc_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"'
-            ' Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/settings" Target="settings.xml"/></Relationships>')
-core = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties'
-        ' xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
-        ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>统计表模板</dc:title>'
-        '<dc:creator>duty25</dc:creator></cp:coreProperties>')
+MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
-path = os.path.join(OUT, "统计表.docx")
-with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-    for name, data in (("[Content_Types].xml", content_types), ("_rels/.rels", rels),
-                       ("word/document.xml", document), ("word/_rels/document.xml.rels", doc_rels),
-                       ("word/styles.xml", styles), ("word/settings.xml", settings), ("docProps/core.xml", core)):
-        info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))  # the same bytes on every build
-        info.compress_type = zipfile.ZIP_DEFLATED
-        z.writestr(info, data)
-print(path)
+
+def package(name, title, doc, style, footer=None):
+    overrides = [("/word/document.xml", MAIN + "document.main+xml"), ("/word/styles.xml", MAIN + "styles+xml"),
+                 ("/word/settings.xml", MAIN + "settings+xml"),
+                 ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml")]
+    doc_rels = [("rId1", "styles", "styles.xml"), ("rId2", "settings", "settings.xml")]
+    if footer:
+        overrides.append(("/word/footer1.xml", MAIN + "footer+xml"))
+        doc_rels.append(("rId3", "footer", "footer1.xml"))
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>%s</Types>'
+          % "".join('<Override PartName="%s" ContentType="%s"/>' % o for o in overrides))
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="%sofficeDocument" Target="word/document.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+            'core-properties" Target="docProps/core.xml"/></Relationships>' % REL)
+    drels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">%s</Relationships>'
+             % "".join('<Relationship Id="%s" Type="%s%s" Target="%s"/>' % (i, REL, t, f) for i, t, f in doc_rels))
+    core = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties'
+            ' xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+            ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>%s</dc:title>'
+            '<dc:creator>duty25</dc:creator></cp:coreProperties>' % title)
+    parts = [("[Content_Types].xml", ct), ("_rels/.rels", rels), ("word/document.xml", doc),
+             ("word/_rels/document.xml.rels", drels), ("word/styles.xml", style), ("word/settings.xml", SETTINGS),
+             ("docProps/core.xml", core)]
+    if footer:
+        parts.append(("word/footer1.xml", footer))
+    path = os.path.join(OUT, name)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, data in parts:
+            info = zipfile.ZipInfo(part, date_time=(2026, 1, 1, 0, 0, 0))  # the same bytes on every build
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    print(path)
+
+
+package("统计表.docx", "统计表模板",
+        document(body, section(PAGE_W, PAGE_H, MARGIN, MARGIN, MARGIN, MARGIN, landscape=True)), styles(FS, 21))
+
+# ---- the written risk report (书面风险报告): GB/T 9704 ----
+# A4 portrait; top 3.7 cm, bottom 3.5 cm, left 2.8 cm, right 2.6 cm; body 三号
+# 仿宋_GB2312 with fixed 28.95 pt lines (22 lines a page); title 二号 小标宋;
+# level-1 headings 黑体, level-2 楷体_GB2312; page numbers 四号 宋体 "— 1 —".
+KT = "楷体_GB2312"
+SONG = "宋体"
+BODY = 32  # 三号, half-points
+
+
+def bpara(text, font=FS, size=BODY, align=None, indent=True, before=0, after=0):
+    ppr = '<w:spacing w:before="%d" w:after="%d" w:line="579" w:lineRule="exact"/>' % (before, after)
+    if indent:
+        ppr += '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
+    if align:
+        ppr += '<w:jc w:val="%s"/>' % align
+    return "<w:p><w:pPr>%s</w:pPr>%s</w:p>" % (ppr, run(text, font, size) if text else "")
+
+
+report = [
+    bpara("{{district}}教育系统落实安全生产主体责任", XBS, 44, "center", indent=False),
+    bpara("书面风险报告", XBS, 44, "center", indent=False),
+    bpara("（{{period_cn}}）", KT, BODY, "center", indent=False, after=290),
+    bpara("按照“六大责任25条”百日攻坚行动的要求，现将{{period_cn}}全区教育系统各单位落实安全生产主体责任、"
+          "排查整治隐患的情况报告如下。"),
+    bpara("一、基本情况", HT),
+    bpara("截至{{as_of_cn}}，全区教育系统应报送单位{{units.expected}}家，已报送{{units.returned}}家，"
+          "其中按时{{units.on_time}}家、逾期{{units.late}}家；报表被退回尚未改正{{units.rejected}}家，"
+          "只报一张表{{units.incomplete}}家，未报送{{units.missing}}家。"),
+    bpara("{{#units_by_type}}{{label}}应报{{expected}}家，已报{{returned}}家，未报{{missing}}家。{{/units_by_type}}"),
+    bpara("二、“六大责任25条”落实情况", HT),
+    bpara("全区适用子项共{{compliance.applicable}}项次，已落实{{compliance.done}}项次，部分落实"
+          "{{compliance.partial}}项次，未落实{{compliance.not_done}}项次，落实率{{compliance.rate_text}}，"
+          "较上月{{compliance.change_text}}。"),
+    bpara("（一）六大责任落实情况", KT),
+    bpara("{{#duties}}{{name}}：落实率{{rate_text}}，较上月{{change_text}}。{{/duties}}"),
+    bpara("（二）薄弱环节", KT),
+    bpara("落实率最低的条目依次为："),
+    bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}。{{/weakest_items}}"),
+    bpara("三、隐患排查整改情况", HT),
+    bpara("全区共发现隐患{{hazards.found}}条，已完成整改{{hazards.rectified}}条，整改率{{hazards.rate_text}}。"),
+    bpara("{{#hazards.by_type}}{{label}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
+          "{{/hazards.by_type}}"),
+    bpara("{{#hazards.by_area}}{{area}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
+          "{{/hazards.by_area}}"),
+    bpara("四、重点监管单位情况", HT),
+    bpara("全区重点监管单位{{key_units_count}}家（寄宿制学校、老旧学校、提升园、新市民小学等），本月报送情况如下："),
+    bpara("{{#key_units}}{{name}}（{{area}}）：{{state_label}}。{{/key_units}}"),
+    bpara("五、存在的主要问题", HT),
+    bpara("{{?units.missing}}仍有{{units.missing}}家单位未报送本月报表。{{/units.missing}}"
+          "{{?units.rejected}}{{units.rejected}}家单位的报表被退回后尚未改正。{{/units.rejected}}"
+          "部分单位在薄弱环节上落实不到位，落实率最低的条目见上文。"
+          "{{?enforcement_active}}经梳理，拟将{{enforcement_count}}家单位列入专项执法计划名单（见统计表）。"
+          "{{/enforcement_active}}"),
+    bpara("六、下一步工作", HT),
+    bpara("（此处由区教育局填写下一步工作安排。）"),
+    bpara("", after=0),
+    bpara("{{district}}教育局", FS, BODY, "right", indent=False),
+    bpara("{{as_of_cn}}", FS, BODY, "right", indent=False),
+]
+FOOTER = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr %s %s><w:p><w:pPr><w:jc w:val="center"/>'
+          '</w:pPr>%s<w:fldSimple w:instr=" PAGE ">%s</w:fldSimple>%s</w:p></w:ftr>'
+          % (W, R, run("— ", SONG, 28), run("1", SONG, 28), run(" —", SONG, 28)))
+package("书面风险报告.docx", "书面风险报告模板",
+        document(report, section(11906, 16838, 2098, 1474, 1984, 1587, footer=True)), styles(FS, BODY), FOOTER)

@@ -528,6 +528,22 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
     json_object_set_new(root, "submissions", subm);
     json_object_set_new(root, "not_returned", todo);
     int erc = enforcement(s, rules, cfg, period, p, &st, root, err);
+    json_object_set_new(root, "enforcement_count", json_integer((json_int_t)json_array_size(json_object_get(root, "enforcement"))));
+    /* Key-supervision units (item 23): the registry's flag key_supervision. */
+    json_t *keys = json_array();
+    for (size_t i = 0; i < st.nunits; i++) {
+        const d25_unit *u = st.units[i].unit;
+        if (!u->flags || !strstr(u->flags, "key_supervision"))
+            continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "code", json_string(u->code));
+        json_object_set_new(o, "name", json_string(u->name));
+        json_object_set_new(o, "area", json_string(u->area));
+        json_object_set_new(o, "state_label", json_string(d25_unit_state_label(st.units[i].state)));
+        json_array_append_new(keys, o);
+    }
+    json_object_set_new(root, "key_units", keys);
+    json_object_set_new(root, "key_units_count", json_integer((json_int_t)json_array_size(keys)));
     d25_status_report_free(&st);
     if (erc < 0) {
         json_decref(root);

@@ -302,9 +302,10 @@ tap(ok, "report --xlsx writes the tables (submissions, compliance, progress with
 built = os.path.join(TMP, "built")
 os.makedirs(built)
 subprocess.run([sys.executable, os.path.join(ROOT, "templates", "build.py"), built], capture_output=True)
+for name in ("统计表.docx", "书面风险报告.docx"):
+    tap(open(os.path.join(built, name), "rb").read() == open(os.path.join(ROOT, "templates", name), "rb").read(),
+        "templates/%s is what templates/build.py makes" % name)
 shipped = os.path.join(ROOT, "templates", "统计表.docx")
-tap(open(os.path.join(built, "统计表.docx"), "rb").read() == open(shipped, "rb").read(),
-    "templates/统计表.docx is what templates/build.py makes")
 st_out = os.path.join(TMP, "统计表-2026-11.docx")
 r = duty25(cfg, "report", "--period", "2026-11", "--template", shipped, "--out", st_out)
 ok = r.returncode == 0
@@ -321,12 +322,32 @@ if ok:
     diag = (summary, len(t1.rows), [c.text for c in t3.rows[-1].cells], len(t4.rows))
 tap(ok, "the shipped statistical-tables template filled for November reads back (python-docx) with the hand counts",
     diag)
+rr_out = os.path.join(TMP, "书面风险报告-2026-11.docx")
+r = duty25(cfg, "report", "--period", "2026-11", "--template", os.path.join(ROOT, "templates", "书面风险报告.docx"),
+           "--out", rr_out)
+ok_rr = r.returncode == 0
+diag = r.stderr
+if ok_rr:
+    back = docx.Document(rr_out)
+    text = "\n".join(p_.text for p_ in back.paragraphs)
+    hs = hand_status("2026-11", LATE)
+    want_lines = ["应报送单位%d家，已报送%d家" % (len(hs), sum(v in ("on_time", "late") for v in hs.values())),
+                  "落实率%.1f%%（%d/%d）" % (100.0 * tot["done"] / app, tot["done"], app),
+                  "全区共发现隐患%d条，已完成整改%d条" % (found, fixed),
+                  "拟将%d家单位列入专项执法计划名单" % len(hand)]
+    footer = back.sections[0].footer._element.xml
+    ok_rr = all(w_ in text for w_ in want_lines) and "{{" not in text and 'w:instr=" PAGE "' in footer and \
+        back.sections[0].page_height == 16838 * 635
+    diag = ([w_ for w_ in want_lines if w_ not in text], text[:300])
+tap(ok_rr, "the shipped written risk report filled for November says the hand-counted figures, with page numbers",
+    diag)
 validator = os.path.join(ROOT, "..", "shared", "tools", "ooxml-validate")
-if os.path.exists(validator) and ok:
-    v = subprocess.run([validator, st_out], capture_output=True, text=True)
-    tap(v.returncode == 0, "the filled statistical tables pass ooxml-validate", v.stdout[-800:] + v.stderr[-400:])
-else:
-    skip("the filled statistical tables pass ooxml-validate", "../shared/tools/ooxml-validate not present")
+for label, f_, good in (("statistical tables", st_out, ok), ("written risk report", rr_out, ok_rr)):
+    if os.path.exists(validator) and good:
+        v = subprocess.run([validator, f_], capture_output=True, text=True)
+        tap(v.returncode == 0, "the filled %s pass ooxml-validate" % label, v.stdout[-800:] + v.stderr[-400:])
+    else:
+        skip("the filled %s pass ooxml-validate" % label, "../shared/tools/ooxml-validate not present")
 hz = rd.get("hazards", {})
 tap(hz.get("found") == found and hz.get("rectified") == fixed and
     hz.get("rate_text") == "%.1f%%（%d/%d）" % (100.0 * fixed / found, fixed, found) and
