@@ -38,7 +38,8 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 # Debian packages: build, tests (independent writers/readers), fuzzing.
 DEPS_PKGS := build-essential pkg-config libxml2-dev libzip-dev libsqlite3-dev libiniparser-dev \
              libjansson-dev nettle-dev libxlsxwriter-dev libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
-             xsltproc libxml2-utils clang libclang-rt-dev valgrind
+             xsltproc libxml2-utils clang libclang-rt-dev valgrind \
+             libreoffice-writer-nogui poppler-utils
 
 .PHONY: all deps check test run fuzz fuzz-run bench install uninstall clean valgrind
 

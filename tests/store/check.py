@@ -341,6 +341,25 @@ if ok_rr:
     diag = ([w_ for w_ in want_lines if w_ not in text], text[:300])
 tap(ok_rr, "the shipped written risk report filled for November says the hand-counted figures, with page numbers",
     diag)
+# LibreOffice headless turns both into PDF; pdftotext finds the figures.
+soffice = shutil.which("soffice")
+if soffice and shutil.which("pdftotext") and ok and ok_rr:
+    pdfdir = os.path.join(TMP, "pdf")
+    lo = subprocess.run([soffice, "--headless", "-env:UserInstallation=file://" + os.path.join(TMP, "lo-profile"),
+                         "--convert-to", "pdf", "--outdir", pdfdir, st_out, rr_out],
+                        capture_output=True, text=True, timeout=300)
+    texts = {}
+    for f_ in (st_out, rr_out):
+        pdf = os.path.join(pdfdir, os.path.splitext(os.path.basename(f_))[0] + ".pdf")
+        t_ = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True) \
+            if os.path.exists(pdf) else None
+        texts[f_] = t_.stdout.replace(" ", "") if t_ and t_.returncode == 0 else ""
+    figure = "%d/%d" % (fixed, found)
+    tap(figure in texts[st_out] and figure in texts[rr_out] and "—1—" in texts[rr_out],
+        "LibreOffice converts both filled documents to PDF; the PDF text holds the figures and the page number",
+        (lo.stderr[-300:], texts[st_out][:200], texts[rr_out][:200]))
+else:
+    skip("LibreOffice converts both filled documents to PDF", "soffice or pdftotext not installed (make deps)")
 validator = os.path.join(ROOT, "..", "shared", "tools", "ooxml-validate")
 for label, f_, good in (("statistical tables", st_out, ok), ("written risk report", rr_out, ok_rr)):
     if os.path.exists(validator) and good:
