@@ -3,7 +3,7 @@
 #   make            build build/duty25
 #   make deps       install the Debian packages the build and tests need (idempotent, quiet)
 #   make check      build and run every test, then again under ASan+UBSan; ends with one summary line
-#   make run        take the samples into the database (data/duty25.db) and show November's status
+#   make run        take the samples into the database (data/duty25.db), show November's status, write its report to out/
 #   make fuzz       build the libFuzzer targets (clang); make fuzz-run runs them briefly
 #   make bench      benchmarks
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -20,7 +20,7 @@ PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -liniparser -lm -pthread
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
-CPPFLAGS += -D_GNU_SOURCE -DD25_SYSCONFDIR='"$(SYSCONFDIR)"' -Isrc
+CPPFLAGS += -D_GNU_SOURCE -DD25_SYSCONFDIR='"$(SYSCONFDIR)"' -DD25_DATADIR='"$(DATADIR)"' -Isrc
 CFLAGS   ?= -O2 -g
 BASEFLAGS := -std=c17 $(WARN) $(PKG_CFLAGS) -MMD -MP
 SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -96,6 +96,7 @@ valgrind: deps build/duty25 build/test_unit
 run: deps build/duty25
 	$(Q)./build/duty25 ingest samples/2026-10 samples/2026-11
 	$(Q)./build/duty25 status --period 2026-11
+	$(Q)./build/duty25 report --period 2026-11
 
 # ---- fuzzing (clang + libFuzzer) ----
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CPPFLAGS) -Itests/fuzz

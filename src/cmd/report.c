@@ -9,7 +9,9 @@
 #include "../store/store.h"
 #include "../validate/validate.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +20,13 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 report --period YYYY-MM --dump-data [--db 数据库]\n"
+    "用法：duty25 report [--period YYYY-MM] [--out 文件夹] [--db 数据库]\n"
+    "      duty25 report --period YYYY-MM --dump-data [--db 数据库]\n"
     "      duty25 report --period YYYY-MM --template 模板.docx --out 输出.docx [--db 数据库]\n"
     "      duty25 report --period YYYY-MM --xlsx 统计表.xlsx [--db 数据库]\n"
+    "\n"
+    "不带 --dump-data、--template、--xlsx 时，在输出文件夹（默认取配置 [report] out）中写出该月的\n"
+    "“书面风险报告.docx”“统计表.docx”和“统计表.xlsx”，所用模板取自配置 [report] templates。\n"
     "\n"
     "按数据库中某月的报表统计报告所需的数字：报送情况（应报、按时、逾期、缺表、退回、未报，\n"
     "按类型和板块）、六大责任 25 条各项的落实率、隐患发现与整改、推进情况汇总表。\n"
@@ -31,7 +37,7 @@ static const char usage[] =
     "  --period YYYY-MM   统计的月份（默认本月）\n"
     "  --dump-data        输出数据（JSON）\n"
     "  --template 文件    要填写的 .docx 模板\n"
-    "  --out 文件         填写结果（先写临时文件，完成后替换）\n"
+    "  --out 文件夹或文件 报告写到哪里（与 --template 同用时为输出文件）；都先写临时文件，完成后替换\n"
     "  --xlsx 文件        统计表写成 Excel 工作簿：报送情况、落实情况、推进情况汇总、隐患整改、执法名单\n"
     "  --db 文件          数据库文件（默认取配置 [store] database）\n"
     "  -h, --help         显示本帮助\n"
@@ -39,8 +45,48 @@ static const char usage[] =
     "退出码：0 成功；2 用法、配置或模板错误；3 数据库错误。\n"
     "\n"
     "示例：\n"
+    "  duty25 report --period 2026-11\n"
     "  duty25 report --period 2026-11 --dump-data > 2026-11.json\n"
     "  duty25 report --period 2026-11 --template 我的模板.docx --out 报告.docx\n";
+
+static long count_of(const json_t *data, const char *k)
+{
+    return (long)json_integer_value(json_object_get(json_object_get(data, "units"), k));
+}
+
+/* The report, the tables and the workbook into dir. */
+static int write_standard(const d25_config *cfg, const json_t *data, const char *dir, d25_error *err)
+{
+    const char *pcn = json_string_value(json_object_get(data, "period_cn"));
+    if (count_of(data, "returned") + count_of(data, "rejected") + count_of(data, "incomplete") == 0) {
+        d25_fail(err, D25_E_USAGE, "%s还没有收到任何报表（应报 %ld 家），未生成报告", pcn ? pcn : "",
+                 count_of(data, "expected"));
+        return D25_EXIT_REJECTED;
+    }
+    if (mkdir(dir, 0775) != 0 && errno != EEXIST) {
+        d25_fail(err, D25_E_IO, "无法创建输出文件夹 %s（%s）", dir, strerror(errno));
+        return D25_EXIT_IO;
+    }
+    const char *district = cfg->district ? cfg->district : "";
+    static const char *const names[2] = {"书面风险报告", "统计表"};
+    for (int i = 0; i < 3; i++) {
+        char *tpl = NULL, *out = NULL;
+        if ((i < 2 && asprintf(&tpl, "%s/%s.docx", cfg->templates_dir, names[i]) < 0) ||
+            asprintf(&out, "%s/%s%s%s.%s", dir, district, pcn ? pcn : "", names[i ? 1 : 0], i < 2 ? "docx" : "xlsx") < 0) {
+            free(tpl);
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+            return D25_EXIT_IO;
+        }
+        int r = i < 2 ? d25_template_fill(tpl, data, out, err) : d25_report_xlsx(data, out, err);
+        if (r == 0)
+            printf("已写出 %s\n", out);
+        free(tpl);
+        free(out);
+        if (r < 0)
+            return err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
+    }
+    return 0;
+}
 
 int cmd_report(int argc, char **argv, const d25_global *g)
 {
@@ -70,10 +116,11 @@ int cmd_report(int argc, char **argv, const d25_global *g)
             return D25_EXIT_USAGE;
         }
     }
-    if (optind < argc || (!dump && !tpl && !xlsx) || (tpl && !out)) {
-        fprintf(stderr, "duty25 report：请给出 --dump-data、--xlsx，或 --template 和 --out\n\n%s", usage);
+    if (optind < argc || (tpl && !out)) {
+        fprintf(stderr, "duty25 report：%s\n\n%s", optind < argc ? "多余的参数" : "--template 需要 --out 输出文件", usage);
         return D25_EXIT_USAGE;
     }
+    bool standard = !dump && !tpl && !xlsx;
     int period;
     if (period_arg) {
         if ((period = d25_parse_period_arg(period_arg)) < 0) {
@@ -108,6 +155,8 @@ int cmd_report(int argc, char **argv, const d25_global *g)
         rc = err.code == D25_E_IO ? D25_EXIT_IO : D25_EXIT_USAGE;
     if (rc == 0 && xlsx && d25_report_xlsx(data, xlsx, &err) < 0)
         rc = D25_EXIT_IO;
+    if (rc == 0 && standard)
+        rc = write_standard(&su.cfg, data, out ? out : su.cfg.out_dir, &err);
     if (rc)
         fprintf(stderr, "duty25 report：%s\n", err.message);
     json_decref(data);

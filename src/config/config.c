@@ -18,6 +18,9 @@
 #ifndef D25_SYSCONFDIR
 #define D25_SYSCONFDIR "/usr/local/etc"
 #endif
+#ifndef D25_DATADIR
+#define D25_DATADIR "/usr/local/share/duty25"
+#endif
 
 void d25_config_defaults(d25_config *cfg)
 {
@@ -41,6 +44,8 @@ void d25_config_free(d25_config *cfg)
     free(cfg->units_path);
     free(cfg->db_path);
     free(cfg->enforcement.key_items);
+    free(cfg->templates_dir);
+    free(cfg->out_dir);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -49,6 +54,11 @@ void d25_config_free(d25_config *cfg)
 static int default_paths(d25_config *cfg, d25_error *err)
 {
     if (!cfg->db_path && !(cfg->db_path = strdup("data/duty25.db")))
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (!cfg->out_dir && !(cfg->out_dir = strdup("out")))
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (!cfg->templates_dir &&
+        !(cfg->templates_dir = strdup(access("templates/统计表.docx", R_OK) == 0 ? "templates" : D25_DATADIR "/templates")))
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     static const char *const names[2] = {"rules-education.ini", "units.csv"};
     char **slots[2] = {&cfg->rules_path, &cfg->units_path};
@@ -118,12 +128,14 @@ const char *const d25_stage_names[D25_STAGES_] = {"mobilise", "rectify", "enforc
 const char *const d25_stage_labels[D25_STAGES_] = {"动员部署", "排查整治", "集中攻坚", "巩固提升"};
 static const char *const stage_keys[] = {"mobilise", "rectify", "enforce", "consolidate", NULL};
 static const char *const enforcement_keys[] = {"after_stage", "key_items", "not_done_min", "missing", "rejected", NULL};
+static const char *const report_keys[] = {"templates", "out", NULL};
 static const struct {
     const char *name;
     const char *const *keys; /* NULL: reader_keys */
 } sections[] = {
     {"reader", NULL},        {"campaign", campaign_keys},         {"store", store_keys},
     {"quality", quality_keys}, {"stages", stage_keys}, {"enforcement", enforcement_keys},
+    {"report", report_keys},
 };
 
 /* Every key must be one duty25 knows: a typo must not silently fall back. */
@@ -137,7 +149,7 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
             si++;
         if (si == sizeof sections / sizeof sections[0])
             return d25_fail(err, D25_E_CONFIG,
-                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]）", path,
+                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]）", path,
                             d25_ini_line(path, sec, NULL), sec);
         int nk;
         const char **keys = d25_ini_keys(d, sec, &nk);
@@ -310,6 +322,12 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
         }
         cfg->deadline_day = (int)n;
     }
+    const char *tdir = iniparser_getstring(d, "report:templates", NULL);
+    const char *odir = iniparser_getstring(d, "report:out", NULL);
+    if (tdir && *tdir)
+        rc |= set_path(&cfg->templates_dir, path, tdir);
+    if (odir && *odir)
+        rc |= set_path(&cfg->out_dir, path, odir);
     const char *db = iniparser_getstring(d, "store:database", NULL);
     rc |= set_path(&cfg->db_path, path, db && *db ? db : "duty25.db");
     static const char *const received_words[] = {"mtime", "ingest", NULL};

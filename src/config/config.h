@@ -57,6 +57,8 @@ typedef struct {
     int history_months;  /* [quality] history_months */
     d25_stage stages[D25_STAGES_];   /* [stages] */
     d25_enforcement enforcement;     /* [enforcement] */
+    char *templates_dir; /* [report] templates, resolved like rules */
+    char *out_dir;       /* [report] out */
 } d25_config;
 
 void d25_config_defaults(d25_config *cfg);

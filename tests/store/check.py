@@ -341,6 +341,14 @@ if ok_rr:
     diag = ([w_ for w_ in want_lines if w_ not in text], text[:300])
 tap(ok_rr, "the shipped written risk report filled for November says the hand-counted figures, with page numbers",
     diag)
+outdir = os.path.join(TMP, "out")
+r = duty25(cfg, "report", "--period", "2026-11", "--out", outdir)
+names = sorted(os.listdir(outdir)) if os.path.isdir(outdir) else []
+tap(r.returncode == 0 and names == sorted(["2026年11月书面风险报告.docx", "2026年11月统计表.docx", "2026年11月统计表.xlsx"]),
+    "report --period writes the risk report, the tables and the workbook into --out", (r.returncode, r.stderr, names))
+r = duty25(cfg, "report", "--period", "2026-08", "--out", os.path.join(TMP, "out-empty"))
+tap(r.returncode == 1 and "2026年8月" in r.stderr and "没有收到" in r.stderr and not os.path.exists(os.path.join(TMP, "out-empty")),
+    "a period with no returns gives a clear message and writes nothing", r.stderr)
 # LibreOffice headless turns both into PDF; pdftotext finds the figures.
 soffice = shutil.which("soffice")
 if soffice and shutil.which("pdftotext") and ok and ok_rr:
