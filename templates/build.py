@@ -154,7 +154,7 @@ MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
-def package(name, title, doc, style, footer=None):
+def package(name, title, doc, style, footer=None, chart=None):
     overrides = [("/word/document.xml", MAIN + "document.main+xml"), ("/word/styles.xml", MAIN + "styles+xml"),
                  ("/word/settings.xml", MAIN + "settings+xml"),
                  ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml")]
@@ -162,6 +162,9 @@ def package(name, title, doc, style, footer=None):
     if footer:
         overrides.append(("/word/footer1.xml", MAIN + "footer+xml"))
         doc_rels.append(("rId3", "footer", "footer1.xml"))
+    if chart:
+        overrides.append(("/word/charts/chart1.xml", "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"))
+        doc_rels.append(("rId4", "chart", "charts/chart1.xml"))
     ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -184,6 +187,8 @@ def package(name, title, doc, style, footer=None):
              ("docProps/core.xml", core)]
     if footer:
         parts.append(("word/footer1.xml", footer))
+    if chart:
+        parts.append(("word/charts/chart1.xml", chart))
     path = os.path.join(OUT, name)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for part, data in parts:
@@ -214,6 +219,52 @@ def bpara(text, font=FS, size=BODY, align=None, indent=True, before=0, after=0):
     return "<w:p><w:pPr>%s</w:pPr>%s</w:p>" % (ppr, run(text, font, size) if text else "")
 
 
+C = 'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"'
+A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+WP = 'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+
+
+def font_rpr(tag, size, face):
+    return ('<a:%s sz="%d" b="0"><a:latin typeface="%s"/><a:ea typeface="%s"/></a:%s>'
+            % (tag, size, face, face, tag))
+
+
+# A native bar chart of the six duties' rates.  The data are literals
+# (c:strLit, c:numLit) whose single point holds a loop: duty25 repeats the
+# point for each duty and numbers them, so Word shows and edits a chart whose
+# values are this month's.
+CHART = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<c:chartSpace %s %s %s>'
+         '<c:roundedCorners val="0"/><c:chart>'
+         '<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr>%s</a:pPr><a:r>%s<a:t>六大责任落实率</a:t></a:r></a:p>'
+         '</c:rich></c:tx><c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>'
+         '<c:plotArea><c:layout/><c:barChart><c:barDir val="bar"/><c:grouping val="clustered"/>'
+         '<c:varyColors val="0"/><c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:v>落实率</c:v></c:tx>'
+         '<c:spPr><a:solidFill><a:srgbClr val="4472C4"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>'
+         '<c:dLbls><c:numFmt formatCode="0.0%%" sourceLinked="0"/><c:showLegendKey val="0"/><c:showVal val="1"/>'
+         '<c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>'
+         '</c:dLbls><c:cat><c:strLit><c:ptCount val="1"/><c:pt idx="0"><c:v>{{#duties}}{{name}}{{/duties}}</c:v>'
+         '</c:pt></c:strLit></c:cat><c:val><c:numLit><c:formatCode>0.0%%</c:formatCode><c:ptCount val="1"/>'
+         '<c:pt idx="0"><c:v>{{#duties}}{{rate}}{{/duties}}</c:v></c:pt></c:numLit></c:val></c:ser>'
+         '<c:gapWidth val="60"/><c:axId val="101"/><c:axId val="102"/></c:barChart>'
+         '<c:catAx><c:axId val="101"/><c:scaling><c:orientation val="maxMin"/></c:scaling><c:delete val="0"/>'
+         '<c:axPos val="l"/><c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="none"/>'
+         '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="102"/><c:crosses val="autoZero"/>'
+         '<c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
+         '<c:valAx><c:axId val="102"/><c:scaling><c:orientation val="minMax"/><c:max val="1"/><c:min val="0"/>'
+         '</c:scaling><c:delete val="0"/><c:axPos val="b"/><c:majorGridlines/><c:numFmt formatCode="0%%"'
+         ' sourceLinked="0"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+         '<c:crossAx val="101"/><c:crosses val="max"/><c:crossBetween val="between"/></c:valAx></c:plotArea>'
+         '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
+         '<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>%s</a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr>'
+         '</c:chartSpace>'
+         % (C, A, R, font_rpr("defRPr", 1400, HT), font_rpr("rPr", 1400, HT), font_rpr("defRPr", 1050, FS)))
+
+DRAWING = ('<w:p><w:pPr><w:spacing w:before="120" w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:drawing>'
+           '<wp:inline %s distT="0" distB="0" distL="0" distR="0"><wp:extent cx="5400000" cy="3060000"/>'
+           '<wp:docPr id="1" name="图表 1" descr="六大责任落实率"/><a:graphic %s><a:graphicData'
+           ' uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart %s %s r:id="rId4"/>'
+           '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>' % (WP, A, C, R))
+
 report = [
     bpara("{{district}}教育系统落实安全生产主体责任", XBS, 44, "center", indent=False),
     bpara("书面风险报告", XBS, 44, "center", indent=False),
@@ -231,6 +282,7 @@ report = [
           "较上月{{compliance.change_text}}。"),
     bpara("（一）六大责任落实情况", KT),
     bpara("{{#duties}}{{name}}：落实率{{rate_text}}，较上月{{change_text}}。{{/duties}}"),
+    DRAWING,
     bpara("（二）薄弱环节", KT),
     bpara("落实率最低的条目依次为："),
     bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}。{{/weakest_items}}"),
@@ -259,4 +311,4 @@ FOOTER = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr %s %s
           '</w:pPr>%s<w:fldSimple w:instr=" PAGE ">%s</w:fldSimple>%s</w:p></w:ftr>'
           % (W, R, run("— ", SONG, 28), run("1", SONG, 28), run(" —", SONG, 28)))
 package("书面风险报告.docx", "书面风险报告模板",
-        document(report, section(11906, 16838, 2098, 1474, 1984, 1587, footer=True)), styles(FS, BODY), FOOTER)
+        document(report, section(11906, 16838, 2098, 1474, 1984, 1587, footer=True)), styles(FS, BODY), FOOTER, CHART)

@@ -17,6 +17,7 @@
 #include "../util/buf.h"
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+static const char C_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/chart";
 static const char MARK[] = "d25-mark";
 
 typedef struct {
@@ -37,6 +38,27 @@ static bool is_w(const xmlNode *n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href && strcmp((const char *)n->ns->href, W_NS) == 0 &&
            strcmp((const char *)n->name, name) == 0;
+}
+
+static bool is_c(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href && strcmp((const char *)n->ns->href, C_NS) == 0 &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+/* Where tags are written: w:t in documents, c:v (a chart's cached or
+ * literal values) in charts. */
+static bool is_text(const xmlNode *n)
+{
+    return is_w(n, "t") || is_c(n, "v");
+}
+
+static xmlNodePtr c_ancestor(xmlNodePtr n, const char *name)
+{
+    for (n = n ? n->parent : NULL; n; n = n->parent)
+        if (is_c(n, name))
+            return n;
+    return NULL;
 }
 
 static xmlNodePtr ancestor(xmlNodePtr n, const char *name)
@@ -79,7 +101,9 @@ static void set_text(xmlNodePtr t, const char *s)
 {
     xmlNodeSetContentLen(t, NULL, 0);
     xmlNodeAddContent(t, (const xmlChar *)s);
-    /* Keep leading and trailing spaces. */
+    /* Keep leading and trailing spaces (w:t only: c:v has no such attribute). */
+    if (!is_w(t, "t"))
+        return;
     xmlNsPtr xmlns = xmlSearchNsByHref(t->doc, t, (const xmlChar *)"http://www.w3.org/XML/1998/namespace");
     if (xmlns)
         xmlSetNsProp(t, xmlns, (const xmlChar *)"space", (const xmlChar *)"preserve");
@@ -507,7 +531,7 @@ static xmlNodePtr find_close(xmlNodePtr a, size_t after, const char *name, xmlNo
 {
     int level = 1;
     for (xmlNodePtr n = a; n; n = next_in_doc(n, limit)) {
-        if (!is_w(n, "t"))
+        if (!is_text(n))
             continue;
         char *s = text_of(n);
         size_t k = n == a ? after : 0;
@@ -595,6 +619,46 @@ static xmlNodePtr split_run(xmlNodePtr t, size_t pos)
     return t2 ? t2 : t;
 }
 
+static void repoint_ns(xmlNodePtr n, xmlNsPtr from, xmlNsPtr to)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (n->ns == from)
+            n->ns = to;
+        for (xmlAttrPtr a = n->properties; a; a = a->next)
+            if (a->ns == from)
+                a->ns = to;
+        repoint_ns(n->children, from, to);
+    }
+}
+
+/* A copied node re-declares the namespaces its ancestors declare: use the
+ * ancestors' declarations and drop the copies. */
+static void drop_redundant_ns(xmlNodePtr copy)
+{
+    if (copy->type != XML_ELEMENT_NODE || !copy->parent)
+        return;
+    xmlNsPtr *link = &copy->nsDef;
+    while (*link) {
+        xmlNsPtr d = *link;
+        xmlNsPtr outer = xmlSearchNs(copy->doc, copy->parent, d->prefix);
+        if (outer && outer != d && outer->href && d->href && xmlStrEqual(outer->href, d->href)) {
+            if (copy->ns == d)
+                copy->ns = outer;
+            for (xmlAttrPtr a = copy->properties; a; a = a->next)
+                if (a->ns == d)
+                    a->ns = outer;
+            repoint_ns(copy->children, d, outer);
+            *link = d->next;
+            d->next = NULL;
+            xmlFreeNs(d);
+        } else {
+            link = &d->next;
+        }
+    }
+}
+
 /* Remove the siblings strictly between m1 and m2. */
 static void drop_between(xmlNodePtr m1, xmlNodePtr m2)
 {
@@ -620,7 +684,16 @@ static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, sc
     xmlNodePtr first, last, parent;
     char closetag[160];
     snprintf(closetag, sizeof closetag, "{{/%s}}", tg->name);
-    if (pa && pa == pb && !loop) {
+    xmlNodePtr pta = c_ancestor(a, "pt"), ptb = c_ancestor(b, "pt");
+    if (pta || ptb) {
+        /* In a chart: a loop repeats the data point (c:pt) it stands in. */
+        if (pta != ptb || !loop)
+            return tag_error(cx, a, "图表中的“{{%s}}”应是写在同一个数据点里的循环", tg->name);
+        cut_text(b, cpos, cpos + strlen(closetag));
+        cut_text(a, tg->start, tg->end);
+        parent = pta->parent;
+        first = last = pta;
+    } else if (pa && pa == pb && !loop) {
         /* A condition within one paragraph: a range of runs. */
         xmlNodePtr tb = split_run(b, cpos);
         cut_text(tb, 0, strlen(closetag));
@@ -691,8 +764,13 @@ static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, sc
             xmlNodePtr c1 = new_mark(cx), c2 = new_mark(cx);
             xmlAddPrevSibling(m1, c1);
             xmlAddPrevSibling(m1, c2);
-            for (xmlNodePtr x = m1->next; x != m2; x = x->next)
-                xmlAddPrevSibling(c2, xmlDocCopyNode(x, cx->doc, 1));
+            for (xmlNodePtr x = m1->next; x != m2; x = x->next) {
+                xmlNodePtr copy = xmlAddPrevSibling(c2, xmlDocCopyNode(x, cx->doc, 1));
+                /* The copy re-declares its namespaces: drop what the
+                 * ancestors already declare. */
+                if (copy)
+                    drop_redundant_ns(copy);
+            }
             if (sc->n >= 64)
                 return tag_error(cx, a, "“%s”嵌套过深", tg->name);
             sc->v[sc->n++] = json_is_array(v) ? json_array_get(v, i) : v;
@@ -719,7 +797,7 @@ static int expand_between(ctx *cx, xmlNodePtr m1, xmlNodePtr m2, scope *sc)
     int rc = 0;
     xmlNodePtr n = m1->next == m2 ? NULL : m1->next;
     while (n && rc == 0) {
-        if (!is_w(n, "t")) {
+        if (!is_text(n)) {
             n = next_in_doc(n, m2);
             continue;
         }
@@ -759,6 +837,31 @@ static int expand_between(ctx *cx, xmlNodePtr m1, xmlNodePtr m2, scope *sc)
     return rc;
 }
 
+/* After loops in a chart: each cache's points numbered 0.. and counted. */
+static void renumber_points(xmlNodePtr root)
+{
+    for (xmlNodePtr n = root; n; n = next_in_doc(n, NULL)) {
+        if (!(is_c(n, "strCache") || is_c(n, "numCache") || is_c(n, "strLit") || is_c(n, "numLit")))
+            continue;
+        int idx = 0;
+        xmlNodePtr count = NULL;
+        for (xmlNodePtr c = n->children; c; c = c->next) {
+            if (is_c(c, "ptCount"))
+                count = c;
+            else if (is_c(c, "pt")) {
+                char v[16];
+                snprintf(v, sizeof v, "%d", idx++);
+                xmlSetProp(c, (const xmlChar *)"idx", (const xmlChar *)v);
+            }
+        }
+        if (count) {
+            char v[16];
+            snprintf(v, sizeof v, "%d", idx);
+            xmlSetProp(count, (const xmlChar *)"val", (const xmlChar *)v);
+        }
+    }
+}
+
 static void drop_marks(xmlNodePtr root)
 {
     for (xmlNodePtr n = root; n;) {
@@ -791,6 +894,7 @@ int d25_template_fill_xml(const char *xml, size_t len, const char *part, const j
         scope sc = {.v = {data}, .n = 1};
         rc = expand_between(&cx, m1, m2, &sc);
         drop_marks(root);
+        renumber_points(root);
     }
     if (rc == 0) {
         xmlChar *mem = NULL;
@@ -820,7 +924,8 @@ static bool fills(const char *name)
 {
     return strcmp(name, "word/document.xml") == 0 ||
            (strncmp(name, "word/header", 11) == 0 && strstr(name, ".xml") && !strchr(name + 5, '/')) ||
-           (strncmp(name, "word/footer", 11) == 0 && strstr(name, ".xml") && !strchr(name + 5, '/'));
+           (strncmp(name, "word/footer", 11) == 0 && strstr(name, ".xml") && !strchr(name + 5, '/')) ||
+           (strncmp(name, "word/charts/chart", 17) == 0 && strstr(name, ".xml") && !strchr(name + 12, '/'));
 }
 
 int d25_template_fill(const char *template_path, const json_t *data, const char *out_path, d25_error *err)

@@ -19,6 +19,10 @@
  *                     array), else removes it; {{^cond}} the opposite.
  *                     Within one paragraph it keeps or drops text; across
  *                     paragraphs or rows, whole paragraphs or rows
+ * In a chart part (word/charts/chartN.xml) tags stand in the data points'
+ * values (c:v): a loop repeats the point (c:pt) it stands in, and the
+ * points are then numbered and counted, so a native chart carries the
+ * period's values.
  * Word splits text into runs wherever formatting, proofing marks or edits
  * fall; tags split that way are joined first (into the run where they
  * begin).  Values are inserted as text: a unit's name that looks like a tag

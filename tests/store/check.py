@@ -368,6 +368,31 @@ if soffice and shutil.which("pdftotext") and ok and ok_rr:
         (lo.stderr[-300:], texts[st_out][:200], texts[rr_out][:200]))
 else:
     skip("LibreOffice converts both filled documents to PDF", "soffice or pdftotext not installed (make deps)")
+# The native chart: one point per duty, its value the duty's rate by hand.
+import configparser  # noqa: E402
+import xml.etree.ElementTree as ET  # noqa: E402
+rules_ini = configparser.ConfigParser(interpolation=None, strict=False)
+rules_ini.read(os.path.join(ROOT, "config", "rules-education.ini"), encoding="utf-8")
+duty_of = {int(sec.split(".")[1]): int(rules_ini[sec]["duty"]) for sec in rules_ini.sections() if sec.startswith("item.")}
+duty_names = [rules_ini["duty.%d" % d]["name"] for d in range(1, 7)]
+by_duty = {}
+for code, c in want.items():
+    t_ = by_duty.setdefault(duty_of[int(code.split(".")[0])], [0, 0])
+    t_[0] += c["done"]
+    t_[1] += c["done"] + c["partial"] + c["not_done"]
+ok_chart = False
+diag = None
+if ok_rr:
+    with zipfile.ZipFile(rr_out) as z:
+        chart = ET.fromstring(z.read("word/charts/chart1.xml"))
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    cats = [v.text for v in chart.findall(".//c:cat//c:pt/c:v", ns)]
+    vals = [float(v.text) for v in chart.findall(".//c:val//c:pt/c:v", ns)]
+    count = chart.find(".//c:val//c:ptCount", ns).get("val")
+    hand_rates = [by_duty[d][0] / by_duty[d][1] for d in range(1, 7)]
+    ok_chart = cats == duty_names and count == "6" and all(abs(a - b) < 1e-5 for a, b in zip(vals, hand_rates))
+    diag = (cats, vals, hand_rates, count)
+tap(ok_chart, "the report's native chart holds one point per duty, valued at the duty's rate counted by hand", diag)
 validator = os.path.join(ROOT, "..", "shared", "tools", "ooxml-validate")
 for label, f_, good in (("statistical tables", st_out, ok), ("written risk report", rr_out, ok_rr)):
     if os.path.exists(validator) and good:
