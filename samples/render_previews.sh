@@ -1,0 +1,37 @@
+#!/bin/sh
+# Render the first page of November's written risk report and statistical
+# tables (from the shipped samples) to PNG for README: LibreOffice headless
+# to PDF, pdftoppm to PNG.  Offline, like make_samples.py; needs
+# libreoffice-writer-nogui, poppler-utils and a CJK font (fonts-wqy-zenhei:
+# the documents name 仿宋_GB2312 / 方正小标宋简体, which LibreOffice replaces).
+set -eu
+cd "$(dirname "$0")/.."
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+cat >"$t/duty25.ini" <<INI
+[campaign]
+district = 示范区
+rules = $PWD/config/rules-education.ini
+units = $PWD/config/units.csv
+[store]
+database = $t/duty25.db
+[stages]
+rectify = 2026-10-01..2026-11-15
+[enforcement]
+after_stage = rectify
+key_items = 1.1|2.1|3.3|9.1|12.1|22.9
+not_done_min = 8
+[report]
+templates = $PWD/templates
+out = $t/out
+INI
+# Receipt times as the bureau would see them: all before the deadline.
+mkdir -p "$t/in/2026-10" "$t/in/2026-11"
+for f in samples/2026-10/*; do cp "$f" "$t/in/2026-10/"; touch -d "2026-10-20 10:00" "$t/in/2026-10/$(basename "$f")"; done
+for f in samples/2026-11/*; do cp "$f" "$t/in/2026-11/"; touch -d "2026-11-20 10:00" "$t/in/2026-11/$(basename "$f")"; done
+build/duty25 --config "$t/duty25.ini" ingest -q "$t/in"
+build/duty25 --config "$t/duty25.ini" report --period 2026-11
+soffice --headless "-env:UserInstallation=file://$t/lo" --convert-to pdf --outdir "$t/pdf" "$t"/out/*.docx >/dev/null
+pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf/示范区2026年11月书面风险报告.pdf" samples/preview-risk-report
+pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf/示范区2026年11月统计表.pdf" samples/preview-tables
+ls samples/preview-*.png
