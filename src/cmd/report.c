@@ -40,9 +40,10 @@ static const char usage[] =
     "  --out 文件夹或文件 报告写到哪里（与 --template 同用时为输出文件）；都先写临时文件，完成后替换\n"
     "  --xlsx 文件        统计表写成 Excel 工作簿：报送情况、落实情况、推进情况汇总、隐患整改、执法名单\n"
     "  --db 文件          数据库文件（默认取配置 [store] database）\n"
+    "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
     "  -h, --help         显示本帮助\n"
     "\n"
-    "退出码：0 成功；2 用法、配置或模板错误；3 数据库错误。\n"
+    "退出码：0 成功；1 该月还没有收到任何报表；2 用法、配置或模板错误；3 数据库或写入错误。\n"
     "\n"
     "示例：\n"
     "  duty25 report --period 2026-11\n"
@@ -94,10 +95,10 @@ int cmd_report(int argc, char **argv, const d25_global *g)
         {"period", required_argument, NULL, 'p'}, {"dump-data", no_argument, NULL, 'D'},
         {"template", required_argument, NULL, 't'}, {"out", required_argument, NULL, 'o'},
         {"db", required_argument, NULL, 'd'},     {"help", no_argument, NULL, 'h'},
-        {"xlsx", required_argument, NULL, 'x'},
+        {"xlsx", required_argument, NULL, 'x'},    {"units", required_argument, NULL, 'u'},
         {NULL, 0, NULL, 0},
     };
-    const char *period_arg = NULL, *tpl = NULL, *out = NULL, *db_arg = NULL, *xlsx = NULL;
+    const char *period_arg = NULL, *tpl = NULL, *out = NULL, *db_arg = NULL, *xlsx = NULL, *units_path = NULL;
     bool dump = false;
     optind = 1;
     opterr = 0;
@@ -110,6 +111,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
         case 'o': out = optarg; break;
         case 'd': db_arg = optarg; break;
         case 'x': xlsx = optarg; break;
+        case 'u': units_path = optarg; break;
         case 'h': fputs(usage, stdout); return D25_EXIT_OK;
         default:
             fprintf(stderr, "duty25 report：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
@@ -134,7 +136,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
         period = (tm.tm_year + 1900) * 12 + tm.tm_mon;
     }
     d25_setup su;
-    int rc = d25_cmd_setup(g, NULL, NULL, &su);
+    int rc = d25_cmd_setup(g, NULL, units_path, &su);
     if (rc)
         return rc;
     d25_error err = {0};

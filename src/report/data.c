@@ -351,8 +351,8 @@ static int progress(d25_store *s, const d25_registry *reg, const d25_rules *rule
 }
 
 /* Attachment 2: the units that the configured rules put on the list. */
-static int enforcement(d25_store *s, const d25_rules *rules, const d25_config *cfg, int period, const char *p,
-                       const d25_status_report *st, json_t *root, d25_error *err)
+static int enforcement(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
+                       const char *p, const d25_status_report *st, json_t *root, d25_error *err)
 {
     (void)rules;
     const d25_enforcement *en = &cfg->enforcement;
@@ -375,8 +375,17 @@ static int enforcement(d25_store *s, const d25_rules *rules, const d25_config *c
         int n;        /* sub-items not done */
     } nd;
     nd *v = calloc(st->nunits + 1, sizeof *v);
-    if (!v)
+    /* Registry index -> row of st->units. */
+    size_t *slot = malloc((reg->n + 1) * sizeof *slot);
+    if (!v || !slot) {
+        free(v);
+        free(slot);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    for (size_t i = 0; i < reg->n; i++)
+        slot[i] = (size_t)-1;
+    for (size_t i = 0; i < st->nunits; i++)
+        slot[st->units[i].unit - reg->units] = i;
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(d25_store_db(s),
                            "SELECT c.unit_code, a.sub_item FROM current_returns c JOIN answers a ON a.return_id = c.return_id"
@@ -384,15 +393,16 @@ static int enforcement(d25_store *s, const d25_rules *rules, const d25_config *c
                            " ORDER BY c.unit_code, a.seq",
                            -1, &q, NULL) != SQLITE_OK) {
         free(v);
+        free(slot);
         return d25_store_fail(s, err, "统计执法名单");
     }
     sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         const char *code = (const char *)sqlite3_column_text(q, 0), *sub = (const char *)sqlite3_column_text(q, 1);
-        for (size_t i = 0; i < st->nunits; i++) {
-            if (strcmp(st->units[i].unit->code, code) != 0)
-                continue;
+        const d25_unit *u = d25_registry_by_code(reg, code);
+        size_t at = u ? slot[u - reg->units] : (size_t)-1;
+        for (size_t i = at; i < st->nunits && i == at; i++) {
             v[i].n++;
             /* "|1.1|3.2|": the not-done codes, looked up below. */
             d25_buf_puts(&v[i].keys, v[i].keys.len ? "" : "|");
@@ -456,6 +466,7 @@ static int enforcement(d25_store *s, const d25_rules *rules, const d25_config *c
     for (size_t i = 0; i < st->nunits; i++)
         d25_buf_free(&v[i].keys);
     free(v);
+    free(slot);
     return rc;
 }
 
@@ -527,7 +538,7 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
     }
     json_object_set_new(root, "submissions", subm);
     json_object_set_new(root, "not_returned", todo);
-    int erc = enforcement(s, rules, cfg, period, p, &st, root, err);
+    int erc = enforcement(s, reg, rules, cfg, period, p, &st, root, err);
     json_object_set_new(root, "enforcement_count", json_integer((json_int_t)json_array_size(json_object_get(root, "enforcement"))));
     /* Key-supervision units (item 23): the registry's flag key_supervision. */
     json_t *keys = json_array();

@@ -29,7 +29,7 @@ files = sorted(os.path.join(d, f) for f in os.listdir(d))
 def run(args, cmd=("dump", "--format", "json")):
     """Seconds, peak RSS in MB of this one process, exit code."""
     t = time.perf_counter()
-    p = subprocess.Popen(["build/duty25", *cmd] + args, stdout=subprocess.DEVNULL)
+    p = subprocess.Popen(["build/duty25", *cmd] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)
     dt = time.perf_counter() - t
     return dt, ru.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
@@ -55,4 +55,7 @@ for n in (1000, 10000):
     print("ingest the same %d again (all unchanged): %.2f s, peak RSS %.1f MB (exit %d)" % (n, dt, rss, rc))
     dt, rss, rc = run([], ("status", "--period", "2026-11", "--format", "json", *common))
     print("status of %d units: %.2f s, peak RSS %.1f MB (exit %d)" % (n, dt, rss, rc))
+    dt, rss, rc = run([], ("report", "--period", "2026-11", "--out", d + "/out", *common))
+    print("report of %d units (risk report, tables DOCX and XLSX): %.2f s, peak RSS %.1f MB (exit %d)"
+          % (n, dt, rss, rc))
 PYEOF
