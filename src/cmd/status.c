@@ -63,7 +63,7 @@ static const char *form_word(d25_form_state f)
 static void print_text(const d25_status_report *r, const char *district)
 {
     char period[32];
-    snprintf(period, sizeof period, "%d年%d月", r->period / 12, r->period % 12 + 1);
+    d25_format_period_cn(r->period, period, sizeof period);
     printf("%s%s报送情况（截止日 %s，统计时间 %s）\n\n", district ? district : "", period, r->deadline, r->as_of);
     print_counts_row("合计", r->expected, r->n);
     printf("\n按单位类型：\n");
@@ -149,7 +149,7 @@ static const char *form_name(d25_form_state f)
 static void print_json(FILE *o, const d25_status_report *r, const char *district)
 {
     char period[16];
-    snprintf(period, sizeof period, "%04d-%02d", r->period / 12, r->period % 12 + 1);
+    d25_format_period(r->period, period, sizeof period);
     fputs("{\"district\":", o);
     d25_json_str(o, district);
     fprintf(o, ",\"period\":\"%s\",\"deadline\":\"%s\",\"as_of\":\"%s\",", period, r->deadline, r->as_of);

@@ -205,11 +205,12 @@ static int check_history(writer *w, cval *x, const int *hp, const long *hv, size
     }
     if (cumulative && x->value < hv[nh - 1]) {
         x->decreased = true;
-        char msg[640];
+        char msg[640], when[32];
+        d25_format_period_cn(hp[nh - 1], when, sizeof when);
         snprintf(msg, sizeof msg,
-                 "「%s」填 %ld，比本单位 %d年%d月 报送的 %ld 少。本表的数字是自活动开始以来的累计数，不应减少；"
+                 "「%s」填 %ld，比本单位 %s 报送的 %ld 少。本表的数字是自活动开始以来的累计数，不应减少；"
                  "请核实是否填成了本月数",
-                 x->field->label, x->value, hp[nh - 1] / 12, hp[nh - 1] % 12 + 1, hv[nh - 1]);
+                 x->field->label, x->value, when, hv[nh - 1]);
         return add_finding(w, x->return_id, "COUNT_DECREASED", x->place, msg);
     }
     /* Earlier monthly figures: increments for cumulative counts. */
@@ -306,7 +307,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
 {
     sqlite3 *db = d25_store_db(s);
     char p[16];
-    snprintf(p, sizeof p, "%04d-%02d", period / 12, period % 12 + 1);
+    d25_format_period(period, p, sizeof p);
     sqlite3_stmt *cur = NULL, *del = NULL, *cnt = NULL;
     writer w = {s, NULL, err};
     cval *v = NULL;
@@ -452,7 +453,7 @@ int d25_quality_refresh(d25_store *s, const d25_rules *rules, const d25_quality_
     if (!nd)
         return 0;
     char first[16];
-    snprintf(first, sizeof first, "%04d-%02d", dirty[0] / 12, dirty[0] % 12 + 1);
+    d25_format_period(dirty[0], first, sizeof first);
     free(dirty);
     /* Every later period depends on this one (its history): mark them all
      * first, so that a crash part-way leaves them marked. */

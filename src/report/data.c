@@ -51,11 +51,6 @@ static void add_tally(tally *to, const tally *t)
     to->na += t->na;
 }
 
-static void period_cn(int period, char *out, size_t n)
-{
-    snprintf(out, n, "%d年%d月", period / 12, period % 12 + 1);
-}
-
 /* Every sub-item's counts in period p (rules order). */
 static int load_tallies(d25_store *s, const d25_rules *rules, const char *p, tally *subs, d25_error *err)
 {
@@ -159,8 +154,8 @@ static int cmp_rate(const void *a, const void *b)
 static int compliance(d25_store *s, const d25_rules *rules, int period, json_t *root, d25_error *err)
 {
     char p[16], pp[16];
-    snprintf(p, sizeof p, "%04d-%02d", period / 12, period % 12 + 1);
-    snprintf(pp, sizeof pp, "%04d-%02d", (period - 1) / 12, (period - 1) % 12 + 1);
+    d25_format_period(period, p, sizeof p);
+    d25_format_period(period - 1, pp, sizeof pp);
     tallies now, prev;
     int rc = tally_period(s, rules, p, &now, err);
     int rcp = rc == 0 ? tally_period(s, rules, pp, &prev, err) : -1;
@@ -484,8 +479,8 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
                         d25_error *err)
 {
     char p[16], cn[32];
-    snprintf(p, sizeof p, "%04d-%02d", period / 12, period % 12 + 1);
-    period_cn(period, cn, sizeof cn);
+    d25_format_period(period, p, sizeof p);
+    d25_format_period_cn(period, cn, sizeof cn);
     d25_status_report st;
     if (d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &st, err) < 0)
         return NULL;

@@ -189,7 +189,7 @@ int d25_status_build(d25_store *s, const d25_registry *reg, int period, int dead
     snprintf(limit, sizeof limit, "%s 23:59:59", out->deadline);
     d25_format_time(time(NULL), out->as_of, sizeof out->as_of);
     char p[16];
-    snprintf(p, sizeof p, "%04d-%02d", y, m);
+    d25_format_period(period, p, sizeof p);
 
     seen *sv = calloc(reg->n + 1, sizeof *sv);
     out->units = calloc(reg->n + 1, sizeof *out->units);

@@ -378,7 +378,7 @@ static void period_text(int period, char *out, size_t n)
     if (period < 0)
         out[0] = 0;
     else
-        snprintf(out, n, "%04d-%02d", period / 12, period % 12 + 1);
+        d25_format_period(period, out, n);
 }
 
 /* Bind text, or NULL for a NULL or empty string. */

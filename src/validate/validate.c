@@ -75,7 +75,7 @@ void d25_format_period(int period, char *out, size_t n)
         snprintf(out, n, "%04d-%02d", period / 12, period % 12 + 1);
 }
 
-static void period_cn(int period, char *out, size_t n)
+void d25_format_period_cn(int period, char *out, size_t n)
 {
     snprintf(out, n, "%d年%d月", period / 12, period % 12 + 1);
 }
@@ -219,16 +219,16 @@ static int check_period(const d25_vctx *ctx, d25_result *res)
     if (fm->period < 0)
         return add(res, "PERIOD_MISSING", "", NULL,
                    "无法确定这份报表是哪个月的：请在标题下注明“%s”，或在“填报时间：”后写明日期（如 2026年11月20日）。",
-                   ctx->want_period >= 0 ? (period_cn(ctx->want_period, want, sizeof want), want) : "XXXX年X月");
+                   ctx->want_period >= 0 ? (d25_format_period_cn(ctx->want_period, want, sizeof want), want) : "XXXX年X月");
     if (ctx->want_period >= 0 && fm->period != ctx->want_period) {
-        period_cn(ctx->want_period, want, sizeof want);
-        period_cn(fm->period, got, sizeof got);
+        d25_format_period_cn(ctx->want_period, want, sizeof want);
+        d25_format_period_cn(fm->period, got, sizeof got);
         return add(res, "PERIOD_MISMATCH", fm->period_place[0] ? fm->period_place : fm->period_from, NULL,
                    "这份报表是%s的（据%s），本次收取的是%s的报表：请报送%s的报表，或核对所填月份。", got,
                    fm->period_from, want, want);
     }
     if (res->unit && !d25_unit_active(res->unit, fm->period)) {
-        period_cn(fm->period, got, sizeof got);
+        d25_format_period_cn(fm->period, got, sizeof got);
         return add(res, "UNIT_INACTIVE", "", NULL,
                    "单位“%s”在%s不在册（单位名册中的启用或停用时间）：请核对月份；如单位情况有变，请联系区教育局更新名册。",
                    res->unit->name, got);

@@ -71,6 +71,7 @@ const d25_finding_kind *d25_finding_kinds(size_t *n);
 
 /* "YYYY-MM" -> year*12 + month-1; -1 when malformed. */
 int d25_parse_period_arg(const char *s);
-void d25_format_period(int period, char *out, size_t n);
+void d25_format_period(int period, char *out, size_t n);   /* "2026-11" ("未知" when < 0) */
+void d25_format_period_cn(int period, char *out, size_t n); /* "2026年11月" */
 
 #endif
