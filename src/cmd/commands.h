@@ -6,6 +6,8 @@
 #ifndef D25_CMD_COMMANDS_H
 #define D25_CMD_COMMANDS_H
 
+#include <stdbool.h>
+
 #include "../config/config.h"
 #include "../registry/units.h"
 #include "../rules/rules.h"
@@ -37,5 +39,14 @@ typedef struct {
 } d25_setup;
 int d25_cmd_setup(const d25_global *g, const char *rules_path, const char *units_path, d25_setup *out);
 void d25_cmd_teardown(d25_setup *s);
+
+/* --period's value (NULL when not given) into *out: -1, or the current
+ * month when default_now.  Returns 0, or D25_EXIT_USAGE after printing
+ * what is wrong. */
+int d25_cmd_period(const char *cmd, const char *arg, bool default_now, int *out);
+
+/* A database that must exist already (for the commands that only read):
+ * NULL with err set, saying to run ingest first when there is none. */
+struct d25_store *d25_cmd_open_existing(const char *db, d25_error *err);
 
 #endif

@@ -1,7 +1,11 @@
 /* common: helpers shared by the commands (see commands.h). */
 #include "commands.h"
+#include "../store/store.h"
+#include "../validate/validate.h"
 
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 #include <string.h>
 
 int d25_cmd_load_config(const d25_global *g, d25_config *cfg)
@@ -40,4 +44,32 @@ void d25_cmd_teardown(d25_setup *s)
     d25_config_free(&s->cfg);
     s->reg = NULL;
     s->rules = NULL;
+}
+
+int d25_cmd_period(const char *cmd, const char *arg, bool default_now, int *out)
+{
+    if (arg) {
+        if ((*out = d25_parse_period_arg(arg)) < 0) {
+            fprintf(stderr, "duty25 %s：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", cmd, arg);
+            return D25_EXIT_USAGE;
+        }
+        return 0;
+    }
+    *out = -1;
+    if (default_now) {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        *out = (tm.tm_year + 1900) * 12 + tm.tm_mon;
+    }
+    return 0;
+}
+
+d25_store *d25_cmd_open_existing(const char *db, d25_error *err)
+{
+    if (access(db, F_OK) != 0) {
+        d25_fail(err, D25_E_DB, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
+        return NULL;
+    }
+    return d25_store_open(db, -1, err);
 }

@@ -156,11 +156,9 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
             return D25_EXIT_USAGE;
         }
     }
-    int want = -1;
-    if (period_arg && (want = d25_parse_period_arg(period_arg)) < 0) {
-        fprintf(stderr, "duty25 ingest：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", period_arg);
+    int want;
+    if (d25_cmd_period("ingest", period_arg, false, &want))
         return D25_EXIT_USAGE;
-    }
     if (optind >= argc) {
         fprintf(stderr, "duty25 ingest：请给出要收取的文件或文件夹\n\n%s", usage);
         return D25_EXIT_USAGE;

@@ -16,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 static const char usage[] =
     "用法：duty25 report [--period YYYY-MM] [--out 文件夹] [--db 数据库]\n"
@@ -124,17 +122,8 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     }
     bool standard = !dump && !tpl && !xlsx;
     int period;
-    if (period_arg) {
-        if ((period = d25_parse_period_arg(period_arg)) < 0) {
-            fprintf(stderr, "duty25 report：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", period_arg);
-            return D25_EXIT_USAGE;
-        }
-    } else {
-        time_t now = time(NULL);
-        struct tm tm;
-        localtime_r(&now, &tm);
-        period = (tm.tm_year + 1900) * 12 + tm.tm_mon;
-    }
+    if (d25_cmd_period("report", period_arg, true, &period))
+        return D25_EXIT_USAGE;
     d25_setup su;
     int rc = d25_cmd_setup(g, NULL, units_path, &su);
     if (rc)
@@ -143,10 +132,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     const char *db = db_arg ? db_arg : su.cfg.db_path;
     d25_store *s = NULL;
     json_t *data = NULL;
-    if (access(db, F_OK) != 0) {
-        d25_fail(&err, D25_E_DB, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
-        rc = D25_EXIT_IO;
-    } else if (!(s = d25_store_open(db, -1, &err)) ||
+    if (!(s = d25_cmd_open_existing(db, &err)) ||
                !(data = d25_report_data(s, su.reg, su.rules, &su.cfg, period, &err))) {
         rc = D25_EXIT_IO;
     } else if (dump) {

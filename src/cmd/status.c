@@ -17,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 static const char usage[] =
     "用法：duty25 status [--period YYYY-MM] [--format text|json] [--db 数据库]\n"
@@ -241,17 +239,8 @@ int cmd_status(int argc, char **argv, const d25_global *g)
         return D25_EXIT_USAGE;
     }
     int period;
-    if (period_arg) {
-        if ((period = d25_parse_period_arg(period_arg)) < 0) {
-            fprintf(stderr, "duty25 status：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", period_arg);
-            return D25_EXIT_USAGE;
-        }
-    } else {
-        time_t now = time(NULL);
-        struct tm tm;
-        localtime_r(&now, &tm);
-        period = (tm.tm_year + 1900) * 12 + tm.tm_mon;
-    }
+    if (d25_cmd_period("status", period_arg, true, &period))
+        return D25_EXIT_USAGE;
     d25_setup su;
     int rc = d25_cmd_setup(g, NULL, units_path, &su);
     if (rc)
@@ -261,10 +250,7 @@ int cmd_status(int argc, char **argv, const d25_global *g)
     const char *db = db_arg ? db_arg : cfg->db_path;
     d25_store *s = NULL;
     d25_status_report rep = {0};
-    if (access(db, F_OK) != 0) {
-        d25_fail(&err, D25_E_DB, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
-        rc = D25_EXIT_IO;
-    } else if (!(s = d25_store_open(db, -1, &err)) ||
+    if (!(s = d25_cmd_open_existing(db, &err)) ||
                d25_status_build(s, su.reg, period, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day, &rep, &err) < 0) {
         rc = D25_EXIT_IO;
     } else if (json) {

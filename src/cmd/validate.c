@@ -180,11 +180,9 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         fprintf(stderr, "duty25 validate：--format 只能是 text 或 json，不是“%s”\n", format);
         return D25_EXIT_USAGE;
     }
-    int want = -1;
-    if (period_arg && (want = d25_parse_period_arg(period_arg)) < 0) {
-        fprintf(stderr, "duty25 validate：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", period_arg);
+    int want;
+    if (d25_cmd_period("validate", period_arg, false, &want))
         return D25_EXIT_USAGE;
-    }
     if (optind >= argc) {
         fprintf(stderr, "duty25 validate：请给出要检查的文件\n\n%s", usage);
         return D25_EXIT_USAGE;
