@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,27 @@ static bool next_tag(const char *s, size_t from, tag *t, bool *bad)
     return true;
 }
 
+/* In s[from, to), the close tag of a block named name, counting the blocks
+ * of that name opened meanwhile in *level (1 just after the open tag; it
+ * carries over from one piece of text to the next).  True with *close set
+ * when found. */
+static bool close_in(const char *s, size_t from, size_t to, const char *name, int *level, tag *close)
+{
+    tag c;
+    bool bad;
+    for (size_t m = from; next_tag(s, m, &c, &bad) && c.start < to; m = c.end) {
+        if (bad || strcmp(c.name, name) != 0 || c.kind == 'v')
+            continue;
+        if (c.kind != '/')
+            ++*level;
+        else if (--*level == 0) {
+            *close = c;
+            return true;
+        }
+    }
+    return false;
+}
+
 static int tag_error(ctx *cx, xmlNodePtr at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int tag_error(ctx *cx, xmlNodePtr at, const char *fmt, ...)
 {
@@ -452,17 +474,8 @@ static int render_string(ctx *cx, xmlNodePtr at, const char *s, size_t from, siz
         }
         /* A block closed within [t.end, to). */
         int level = 1;
-        size_t m = t.end;
         tag c;
-        bool cbad;
-        while (level && next_tag(s, m, &c, &cbad) && c.start < to) {
-            if (!cbad && c.kind != 'v' && c.kind != '/' && strcmp(c.name, t.name) == 0)
-                level++;
-            else if (!cbad && c.kind == '/' && strcmp(c.name, t.name) == 0)
-                level--;
-            m = c.end;
-        }
-        if (level)
+        if (!close_in(s, t.end, to, t.name, &level, &c))
             return tag_error(cx, at, "开始标签“{{%s}}”没有对应的结束标签", t.name);
         const json_t *v = lookup(sc, t.name);
         if (!v)
@@ -505,23 +518,15 @@ static bool open_block(const char *s, tag *first)
         if (bad || !(t.kind == '#' || t.kind == '?' || t.kind == '^'))
             continue;
         int level = 1;
-        size_t m = t.end;
         tag c;
-        bool cbad;
-        while (level && next_tag(s, m, &c, &cbad)) {
-            if (!cbad && c.kind != 'v' && c.kind != '/' && strcmp(c.name, t.name) == 0)
-                level++;
-            else if (!cbad && c.kind == '/' && strcmp(c.name, t.name) == 0)
-                level--;
-            m = c.end;
-        }
+        bool closed = close_in(s, t.end, SIZE_MAX, t.name, &level, &c);
         /* A loop repeats its row or paragraph even when both tags stand in
          * one piece of text. */
-        if (level || t.kind == '#') {
+        if (!closed || t.kind == '#') {
             *first = t;
             return true;
         }
-        k = m;
+        k = c.end;
     }
     return false;
 }
@@ -534,20 +539,13 @@ static xmlNodePtr find_close(xmlNodePtr a, size_t after, const char *name, xmlNo
         if (!is_text(n))
             continue;
         char *s = text_of(n);
-        size_t k = n == a ? after : 0;
         tag t;
-        bool bad;
-        while (s && next_tag(s, k, &t, &bad)) {
-            if (!bad && t.kind != 'v' && t.kind != '/' && strcmp(t.name, name) == 0)
-                level++;
-            else if (!bad && t.kind == '/' && strcmp(t.name, name) == 0 && --level == 0) {
-                *pos = t.start;
-                free(s);
-                return n;
-            }
-            k = t.end;
-        }
+        bool found = s && close_in(s, n == a ? after : 0, SIZE_MAX, name, &level, &t);
         free(s);
+        if (found) {
+            *pos = t.start;
+            return n;
+        }
     }
     return NULL;
 }
