@@ -453,6 +453,20 @@ static char *join_list(char **v, size_t n)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
+/* One row of unit_changes (an empty old or new value is stored as NULL). */
+static bool log_change(sqlite3_stmt *log, const char *code, int64_t run_id, const char *at, const char *field,
+                       const char *old, const char *now)
+{
+    sqlite3_reset(log);
+    bind_text(log, 1, code);
+    sqlite3_bind_int64(log, 2, run_id);
+    bind_text(log, 3, at);
+    bind_text(log, 4, field);
+    bind_text(log, 5, old);
+    bind_text(log, 6, now);
+    return sqlite3_step(log) == SQLITE_DONE;
+}
+
 int d25_store_sync_units(d25_store *s, const d25_registry *reg, int64_t run_id, d25_error *err)
 {
     static const char *const fields[] = {"name", "type", "area", "flags", "aliases", "contact", "phone", "active_from",
@@ -507,32 +521,15 @@ int d25_store_sync_units(d25_store *s, const d25_registry *reg, int64_t run_id, 
                 if (strcmp(nz(old), now_v[f]) == 0)
                     continue;
                 changed = true;
-                sqlite3_reset(log);
-                bind_text(log, 1, u->code);
-                sqlite3_bind_int64(log, 2, run_id);
-                bind_text(log, 3, now);
-                bind_text(log, 4, fields[f]);
-                bind_text(log, 5, old);
-                bind_text(log, 6, now_v[f]);
-                ok = sqlite3_step(log) == SQLITE_DONE;
+                ok = log_change(log, u->code, run_id, now, fields[f], old, now_v[f]);
             }
-            if (ok && sqlite3_column_int(get, NF) == 0) {
-                sqlite3_reset(log);
-                bind_text(log, 1, u->code);
-                sqlite3_bind_int64(log, 2, run_id);
-                bind_text(log, 3, now);
-                bind_text(log, 4, "in_registry");
-                bind_text(log, 5, "0");
-                bind_text(log, 6, "1");
-                ok = sqlite3_step(log) == SQLITE_DONE;
-            }
+            if (ok && sqlite3_column_int(get, NF) == 0)
+                ok = log_change(log, u->code, run_id, now, "in_registry", "0", "1");
             sqlite3_reset(get);
             if (ok && changed) {
                 sqlite3_reset(upd);
                 bind_text(upd, 1, u->code);
-                for (int f = 0; f < 4; f++)
-                    sqlite3_bind_text(upd, 2 + f, now_v[f], -1, SQLITE_TRANSIENT);
-                for (int f = 4; f < 7; f++)
+                for (int f = 0; f < 7; f++)
                     sqlite3_bind_text(upd, 2 + f, now_v[f], -1, SQLITE_TRANSIENT);
                 bind_text(upd, 9, from);
                 bind_text(upd, 10, until);
@@ -549,16 +546,8 @@ int d25_store_sync_units(d25_store *s, const d25_registry *reg, int64_t run_id, 
             bind_text(ins, 11, now);
             bind_text(ins, 12, now);
             ok = sqlite3_step(ins) == SQLITE_DONE;
-            if (ok) {
-                sqlite3_reset(log);
-                bind_text(log, 1, u->code);
-                sqlite3_bind_int64(log, 2, run_id);
-                bind_text(log, 3, now);
-                bind_text(log, 4, "added");
-                sqlite3_bind_null(log, 5);
-                bind_text(log, 6, u->name);
-                ok = sqlite3_step(log) == SQLITE_DONE;
-            }
+            if (ok)
+                ok = log_change(log, u->code, run_id, now, "added", NULL, u->name);
         } else {
             ok = false;
         }
@@ -576,14 +565,7 @@ int d25_store_sync_units(d25_store *s, const d25_registry *reg, int64_t run_id, 
         sqlite3_reset(out);
         bind_text(out, 1, now);
         bind_text(out, 2, code);
-        sqlite3_reset(log);
-        bind_text(log, 1, code);
-        sqlite3_bind_int64(log, 2, run_id);
-        bind_text(log, 3, now);
-        bind_text(log, 4, "in_registry");
-        bind_text(log, 5, "1");
-        bind_text(log, 6, "0");
-        if (sqlite3_step(out) != SQLITE_DONE || sqlite3_step(log) != SQLITE_DONE) {
+        if (sqlite3_step(out) != SQLITE_DONE || !log_change(log, code, run_id, now, "in_registry", "1", "0")) {
             d25_store_fail(s, err, "同步单位名册");
             goto done;
         }
