@@ -370,17 +370,8 @@ static int enforcement(d25_store *s, const d25_registry *reg, const d25_rules *r
         int n;        /* sub-items not done */
     } nd;
     nd *v = calloc(st->nunits + 1, sizeof *v);
-    /* Registry index -> row of st->units. */
-    size_t *slot = malloc((reg->n + 1) * sizeof *slot);
-    if (!v || !slot) {
-        free(v);
-        free(slot);
+    if (!v)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    }
-    for (size_t i = 0; i < reg->n; i++)
-        slot[i] = (size_t)-1;
-    for (size_t i = 0; i < st->nunits; i++)
-        slot[st->units[i].unit - reg->units] = i;
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(d25_store_db(s),
                            "SELECT c.unit_code, a.sub_item FROM current_returns c JOIN answers a ON a.return_id = c.return_id"
@@ -388,22 +379,20 @@ static int enforcement(d25_store *s, const d25_registry *reg, const d25_rules *r
                            " ORDER BY c.unit_code, a.seq",
                            -1, &q, NULL) != SQLITE_OK) {
         free(v);
-        free(slot);
         return d25_store_fail(s, err, "统计执法名单");
     }
     sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         const char *code = (const char *)sqlite3_column_text(q, 0), *sub = (const char *)sqlite3_column_text(q, 1);
-        const d25_unit *u = d25_registry_by_code(reg, code);
-        size_t at = u ? slot[u - reg->units] : (size_t)-1;
-        for (size_t i = at; i < st->nunits && i == at; i++) {
-            v[i].n++;
+        const d25_unit_status *us = d25_status_unit(st, reg, d25_registry_by_code(reg, code));
+        if (us) {
+            nd *x = &v[us - st->units];
+            x->n++;
             /* "|1.1|3.2|": the not-done codes, looked up below. */
-            d25_buf_puts(&v[i].keys, v[i].keys.len ? "" : "|");
-            d25_buf_puts(&v[i].keys, sub);
-            d25_buf_puts(&v[i].keys, "|");
-            break;
+            d25_buf_puts(&x->keys, x->keys.len ? "" : "|");
+            d25_buf_puts(&x->keys, sub);
+            d25_buf_puts(&x->keys, "|");
         }
     }
     sqlite3_finalize(q);
@@ -461,7 +450,6 @@ static int enforcement(d25_store *s, const d25_registry *reg, const d25_rules *r
     for (size_t i = 0; i < st->nunits; i++)
         d25_buf_free(&v[i].keys);
     free(v);
-    free(slot);
     return rc;
 }
 

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,14 +164,8 @@ static int load_quality(d25_store *s, const d25_registry *reg, const char *p, d2
         x->code = col_dup(q, 2);
         x->place = col_dup(q, 3);
         x->message = col_dup(q, 4);
-        if (u) {
-            d25_unit_status *us = &out->units[0];
-            for (size_t i = 0; i < out->nunits; i++)
-                if (out->units[i].unit == u)
-                    us = &out->units[i];
-            if (us->unit == u)
-                us->warnings++;
-        }
+        if (u && out->row_of[u - reg->units] != SIZE_MAX)
+            out->units[out->row_of[u - reg->units]].warnings++;
     }
     sqlite3_finalize(q);
     return step == SQLITE_DONE ? 0 : d25_store_fail(s, err, "读取数据质量提醒");
@@ -193,16 +188,21 @@ int d25_status_build(d25_store *s, const d25_registry *reg, int period, int dead
 
     seen *sv = calloc(reg->n + 1, sizeof *sv);
     out->units = calloc(reg->n + 1, sizeof *out->units);
-    if (!sv || !out->units) {
+    out->row_of = malloc((reg->n + 1) * sizeof *out->row_of);
+    if (!sv || !out->units || !out->row_of) {
         free(sv);
+        d25_status_report_free(out);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
+    for (size_t i = 0; i < reg->n; i++)
+        out->row_of[i] = SIZE_MAX;
     int rc = load_seen(s, reg, p, sv, out, err);
     for (size_t i = 0; i < reg->n && rc == 0; i++) {
         const d25_unit *u = &reg->units[i];
         seen *w = &sv[i];
         if (!d25_unit_active(u, period))
             continue;
+        out->row_of[i] = out->nunits;
         d25_unit_status *us = &out->units[out->nunits++];
         us->unit = u;
         us->checklist = w->first_c[0] ? D25_FORM_ACCEPTED : w->rejected_c ? D25_FORM_REJECTED : D25_FORM_NONE;
@@ -241,6 +241,12 @@ int d25_status_build(d25_store *s, const d25_registry *reg, int period, int dead
     return rc;
 }
 
+const d25_unit_status *d25_status_unit(const d25_status_report *r, const d25_registry *reg, const d25_unit *u)
+{
+    size_t i = u && r->row_of ? r->row_of[u - reg->units] : SIZE_MAX;
+    return i == SIZE_MAX ? NULL : &r->units[i];
+}
+
 void d25_status_report_free(d25_status_report *r)
 {
     for (size_t i = 0; i < r->nunits; i++) {
@@ -248,6 +254,7 @@ void d25_status_report_free(d25_status_report *r)
         free(r->units[i].last_codes);
     }
     free(r->units);
+    free(r->row_of);
     free(r->by_type);
     free(r->by_area);
     for (size_t i = 0; i < r->nunidentified; i++) {

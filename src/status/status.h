@@ -68,6 +68,7 @@ typedef struct {
     int n[D25_UNIT_STATES_];
     d25_unit_status *units; /* registry order */
     size_t nunits;
+    size_t *row_of;         /* registry index -> index in units, SIZE_MAX when not expected */
     d25_status_group *by_type, *by_area;
     size_t ntypes, nareas;
     d25_unidentified *unidentified;
@@ -80,5 +81,8 @@ typedef struct {
 int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, d25_status_report *out,
                      d25_error *err);
 void d25_status_report_free(d25_status_report *r);
+
+/* The unit's row, or NULL when it is not expected in the period. */
+const d25_unit_status *d25_status_unit(const d25_status_report *r, const d25_registry *reg, const d25_unit *u);
 
 #endif
