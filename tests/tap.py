@@ -1,6 +1,7 @@
 """TAP output shared by the Python test suites: tap(ok, name, diag) prints
-one test line (and the diagnostics of a failure); done() prints the plan
-and exits non-zero when something failed."""
+one test line (and the diagnostics of a failure: a text or a list of
+lines); summary() prints the plan and returns the exit status; done()
+exits with it."""
 import sys
 
 _n = 0
@@ -14,8 +15,11 @@ def tap(ok, name, diag=None):
         _failed += 1
     print("%s %d - %s" % ("ok" if ok else "not ok", _n, name), flush=True)
     if diag is not None and not ok:
-        for line in str(diag).splitlines()[:40]:
-            print("# " + line)
+        lines = diag if isinstance(diag, list) else str(diag).splitlines()
+        for line in lines[:40]:
+            print("# " + str(line))
+        if len(lines) > 40:
+            print("# ... %d more" % (len(lines) - 40))
     return ok
 
 
@@ -25,6 +29,10 @@ def skip(name, why):
     print("ok %d - %s # SKIP %s" % (_n, name, why), flush=True)
 
 
-def done():
+def summary():
     print("1..%d" % _n)
-    sys.exit(1 if _failed else 0)
+    return 1 if _failed else 0
+
+
+def done():
+    sys.exit(summary())

@@ -19,23 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.environ.get("D25_CORPUS", os.path.join(ROOT, "..", "shared", "corpus", "ooxml"))
 BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "duty25")
-
-n_test = 0
-failures = 0
-
-
-def tap(ok, name, diag=None):
-    global n_test, failures
-    n_test += 1
-    if not ok:
-        failures += 1
-    print("%s %d - %s" % ("ok" if ok else "not ok", n_test, name))
-    if diag:
-        for line in diag[:40]:
-            print("#   " + line)
-        if len(diag) > 40:
-            print("#   ... %d more" % (len(diag) - 40))
-
+sys.path.insert(0, os.path.dirname(HERE))
+from tap import tap, summary  # noqa: E402
 
 class Known(dict):
     """The reasons for one file; remembers which were needed."""
@@ -324,8 +309,7 @@ def main():
         t, m = stats[kind]
         print("# %s match rate: %d/%d cells = %.2f%%" % (kind, m, t, 100.0 * m / t if t else 0))
     print("# docx cells differing only by tab stops the reference counts as text: %d" % stats["tabstops"])
-    print("1..%d" % n_test)
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":
