@@ -14,20 +14,15 @@
 #include <unistd.h>
 
 #include "../ooxml/xml.h"
+#include "../util/buf.h"
 #include "../util/text.h"
 
 /* ---- collecting ---- */
 
 static int add(d25_ingest_list *l, const char *path, const char *note)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        d25_ingest_file *nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        l->v = nv;
-        l->cap = nc;
-    }
+    if (d25_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) < 0)
+        return -1;
     d25_ingest_file *f = &l->v[l->n];
     f->path = strdup(path);
     f->note = note ? strdup(note) : NULL;
@@ -70,14 +65,9 @@ static int walk(const char *dir, d25_ingest_list *out, int depth)
     while ((e = readdir(d)) && rc == 0) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nv = realloc(names, cap * sizeof *nv);
-            if (!nv) {
-                rc = -1;
-                break;
-            }
-            names = nv;
+        if (d25_grow((void **)&names, &cap, n + 1, sizeof *names) < 0) {
+            rc = -1;
+            break;
         }
         if (!(names[n] = strdup(e->d_name)))
             rc = -1;

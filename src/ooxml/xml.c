@@ -246,16 +246,10 @@ static void stop(d25_xml *x)
 
 static xml_event *push(d25_xml *x, int type)
 {
-    if (x->nev == x->evcap) {
-        size_t nc = x->evcap ? x->evcap * 2 : 256;
-        xml_event *nv = realloc(x->ev, nc * sizeof *nv);
-        if (!nv) {
-            d25_fail(x->err, D25_E_NOMEM, "内存不足");
-            stop(x);
-            return NULL;
-        }
-        x->ev = nv;
-        x->evcap = nc;
+    if (d25_grow((void **)&x->ev, &x->evcap, x->nev + 1, sizeof *x->ev) < 0) {
+        d25_fail(x->err, D25_E_NOMEM, "内存不足");
+        stop(x);
+        return NULL;
     }
     xml_event *e = &x->ev[x->nev++];
     memset(e, 0, sizeof *e);
@@ -303,18 +297,10 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
     e->local = local;
     e->uri = intern(x, uri);
     e->attr = x->nattrs;
-    if (x->nattrs + (size_t)nattr > x->attrcap) {
-        size_t nc = x->attrcap ? x->attrcap : 256;
-        while (nc < x->nattrs + (size_t)nattr)
-            nc *= 2;
-        xml_attr *nv = realloc(x->attrs, nc * sizeof *nv);
-        if (!nv) {
-            d25_fail(x->err, D25_E_NOMEM, "内存不足");
-            stop(x);
-            return;
-        }
-        x->attrs = nv;
-        x->attrcap = nc;
+    if (d25_grow((void **)&x->attrs, &x->attrcap, x->nattrs + (size_t)nattr, sizeof *x->attrs) < 0) {
+        d25_fail(x->err, D25_E_NOMEM, "内存不足");
+        stop(x);
+        return;
     }
     for (int i = 0; i < nattr; i++) {
         const xmlChar **a = attrs + 5 * i;

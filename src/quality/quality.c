@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../registry/units.h"
+#include "../util/buf.h"
 
 void d25_quality_opts_from(const d25_config *cfg, d25_quality_opts *o)
 {
@@ -352,7 +353,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
      * before it are its history. */
     int *hp = NULL;
     long *hv = NULL;
-    size_t nh = 0, hcap = 0;
+    size_t nh = 0, hpcap = 0, hvcap = 0;
     char *gunit = NULL; /* the group being read */
     const d25_pfield *gfield = NULL;
     int step;
@@ -373,30 +374,18 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         int rp = d25_parse_period_arg((const char *)sqlite3_column_text(cur, 6));
         long value = (long)sqlite3_column_int64(cur, 4);
         if (rp < period) {
-            if (nh == hcap) {
-                hcap = hcap ? hcap * 2 : 16;
-                int *np = realloc(hp, hcap * sizeof *np);
-                if (np)
-                    hp = np;
-                long *nv = np ? realloc(hv, hcap * sizeof *nv) : NULL;
-                if (!nv) {
-                    d25_fail(err, D25_E_NOMEM, "内存不足");
-                    break;
-                }
-                hv = nv;
+            if (d25_grow((void **)&hp, &hpcap, nh + 1, sizeof *hp) < 0 ||
+                d25_grow((void **)&hv, &hvcap, nh + 1, sizeof *hv) < 0) {
+                d25_fail(err, D25_E_NOMEM, "内存不足");
+                break;
             }
             hp[nh] = rp;
             hv[nh++] = value;
             continue;
         }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 256;
-            cval *nv = realloc(v, cap * sizeof *nv);
-            if (!nv) {
-                d25_fail(err, D25_E_NOMEM, "内存不足");
-                break;
-            }
-            v = nv;
+        if (d25_grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+            break;
         }
         cval *c = &v[n++];
         memset(c, 0, sizeof *c);

@@ -118,13 +118,8 @@ static size_t paragraph_texts(xmlNodePtr p, xmlNodePtr **out)
     *out = NULL;
     for (xmlNodePtr c = p->children ? p->children : NULL; c;) {
         if (is_w(c, "t") && ancestor(c, "p") == p) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 16;
-                xmlNodePtr *nv = realloc(*out, cap * sizeof *nv);
-                if (!nv)
-                    return n;
-                *out = nv;
-            }
+            if (d25_grow((void **)out, &cap, n + 1, sizeof **out) < 0)
+                return n;
             (*out)[n++] = c;
         }
         if (c->children && c->type == XML_ELEMENT_NODE && !is_w(c, "p")) {

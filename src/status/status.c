@@ -28,18 +28,16 @@ typedef struct {
     bool last_rejected;
 } seen;
 
-static int group_add(d25_status_group **v, size_t *n, const char *key, d25_unit_state st)
+static int group_add(d25_status_group **v, size_t *n, size_t *cap, const char *key, d25_unit_state st)
 {
     size_t i = 0;
     while (i < *n && strcmp((*v)[i].key, key) != 0)
         i++;
     if (i == *n) {
-        d25_status_group *nv = realloc(*v, (*n + 1) * sizeof *nv);
-        if (!nv)
+        if (d25_grow((void **)v, cap, *n + 1, sizeof **v) < 0)
             return -1;
-        *v = nv;
-        memset(&nv[i], 0, sizeof nv[i]);
-        snprintf(nv[i].key, sizeof nv[i].key, "%s", key);
+        memset(&(*v)[i], 0, sizeof (*v)[i]);
+        snprintf((*v)[i].key, sizeof (*v)[i].key, "%s", key);
         (*n)++;
     }
     (*v)[i].n[st]++;
@@ -97,11 +95,10 @@ static int load_seen(d25_store *s, const d25_registry *reg, const char *p, seen 
         if (!u) {
             if (code)
                 continue; /* a unit no longer in the registry: not expected */
-            d25_unidentified *nv = realloc(out->unidentified, (out->nunidentified + 1) * sizeof *nv);
-            if (!nv)
+            if (d25_grow((void **)&out->unidentified, &out->unidentified_cap, out->nunidentified + 1,
+                         sizeof *out->unidentified) < 0)
                 goto nomem;
-            out->unidentified = nv;
-            d25_unidentified *x = &nv[out->nunidentified++];
+            d25_unidentified *x = &out->unidentified[out->nunidentified++];
             memset(x, 0, sizeof *x);
             x->file = col_dup(q, 6);
             snprintf(x->received, sizeof x->received, "%s", received);
@@ -150,13 +147,11 @@ static int load_quality(d25_store *s, const d25_registry *reg, const char *p, d2
     sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        d25_quality_note *nv = realloc(out->quality, (out->nquality + 1) * sizeof *nv);
-        if (!nv) {
+        if (d25_grow((void **)&out->quality, &out->quality_cap, out->nquality + 1, sizeof *out->quality) < 0) {
             sqlite3_finalize(q);
             return d25_fail(err, D25_E_NOMEM, "内存不足");
         }
-        out->quality = nv;
-        d25_quality_note *x = &nv[out->nquality++];
+        d25_quality_note *x = &out->quality[out->nquality++];
         x->unit_code = col_dup(q, 0);
         const d25_unit *u = x->unit_code ? d25_registry_by_code(reg, x->unit_code) : NULL;
         x->unit_name = u ? strdup(u->name) : NULL;
@@ -225,8 +220,8 @@ int d25_status_build(d25_store *s, const d25_registry *reg, int period, int dead
         }
         out->expected++;
         out->n[us->state]++;
-        if (group_add(&out->by_type, &out->ntypes, u->type, us->state) < 0 ||
-            group_add(&out->by_area, &out->nareas, u->area, us->state) < 0)
+        if (group_add(&out->by_type, &out->ntypes, &out->type_cap, u->type, us->state) < 0 ||
+            group_add(&out->by_area, &out->nareas, &out->area_cap, u->area, us->state) < 0)
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
     }
     for (size_t i = 0; i < reg->n; i++) {

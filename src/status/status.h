@@ -70,11 +70,11 @@ typedef struct {
     size_t nunits;
     size_t *row_of;         /* registry index -> index in units, SIZE_MAX when not expected */
     d25_status_group *by_type, *by_area;
-    size_t ntypes, nareas;
+    size_t ntypes, nareas, type_cap, area_cap;
     d25_unidentified *unidentified;
-    size_t nunidentified;
+    size_t nunidentified, unidentified_cap;
     d25_quality_note *quality;
-    size_t nquality;
+    size_t nquality, quality_cap;
 } d25_status_report;
 
 /* deadline_day is clamped to the month's length.  0, or -1 with err set. */

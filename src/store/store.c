@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../util/text.h"
+#include "../util/buf.h"
 
 /* Statements used once per return, prepared once per handle. */
 enum { ST_ANSWER, ST_VALUE, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_COUNT_ };
@@ -628,16 +629,11 @@ int d25_store_hashes(d25_store *s, uint8_t **out, size_t *n, d25_error *err)
         const char *h = (const char *)sqlite3_column_text(st, 0);
         if (!h || strlen(h) != 64)
             continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 256;
-            uint8_t *nv = realloc(*out, cap * 32);
-            if (!nv) {
-                sqlite3_finalize(st);
-                free(*out);
-                *out = NULL;
-                return d25_fail(err, D25_E_NOMEM, "内存不足");
-            }
-            *out = nv;
+        if (d25_grow((void **)out, &cap, *n + 1, 32) < 0) {
+            sqlite3_finalize(st);
+            free(*out);
+            *out = NULL;
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
         }
         if (unhex(h, *out + *n * 32) == 0)
             (*n)++;
@@ -901,17 +897,12 @@ int d25_store_dirty_periods(d25_store *s, int **out, size_t *n, d25_error *err)
         int p = d25_parse_period_arg((const char *)sqlite3_column_text(q, 0));
         if (p < 0)
             continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            int *nv = realloc(*out, cap * sizeof *nv);
-            if (!nv) {
-                sqlite3_finalize(q);
-                free(*out);
-                *out = NULL;
-                *n = 0;
-                return d25_fail(err, D25_E_NOMEM, "内存不足");
-            }
-            *out = nv;
+        if (d25_grow((void **)out, &cap, *n + 1, sizeof **out) < 0) {
+            sqlite3_finalize(q);
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
         }
         (*out)[(*n)++] = p;
     }
