@@ -67,16 +67,21 @@ static int write_standard(const d25_config *cfg, const json_t *data, const char 
         return D25_EXIT_IO;
     }
     const char *district = cfg->district ? cfg->district : "";
-    static const char *const names[2] = {"书面风险报告", "统计表"};
-    for (int i = 0; i < 3; i++) {
+    /* Each file: its name, and whether it is a DOCX filled from the
+     * template of that name or the workbook. */
+    static const struct {
+        const char *name;
+        bool docx;
+    } files[] = {{"书面风险报告", true}, {"统计表", true}, {"统计表", false}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *tpl = NULL, *out = NULL;
-        if ((i < 2 && asprintf(&tpl, "%s/%s.docx", cfg->templates_dir, names[i]) < 0) ||
-            asprintf(&out, "%s/%s%s%s.%s", dir, district, pcn ? pcn : "", names[i ? 1 : 0], i < 2 ? "docx" : "xlsx") < 0) {
+        if ((files[i].docx && asprintf(&tpl, "%s/%s.docx", cfg->templates_dir, files[i].name) < 0) ||
+            asprintf(&out, "%s/%s%s%s.%s", dir, district, pcn ? pcn : "", files[i].name, files[i].docx ? "docx" : "xlsx") < 0) {
             free(tpl);
             d25_fail(err, D25_E_NOMEM, "内存不足");
             return D25_EXIT_IO;
         }
-        int r = i < 2 ? d25_template_fill(tpl, data, out, err) : d25_report_xlsx(data, out, err);
+        int r = files[i].docx ? d25_template_fill(tpl, data, out, err) : d25_report_xlsx(data, out, err);
         if (r == 0)
             printf("已写出 %s\n", out);
         free(tpl);

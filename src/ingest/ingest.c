@@ -282,6 +282,16 @@ static void emit(const d25_ingest_opts *o, d25_ingest_item *it)
         o->on_item(o->ud, it);
 }
 
+/* A file that could not be read or checked: reported, not stored. */
+static int failed(const d25_ingest_opts *o, d25_ingest_item *it, d25_run_counts *c, const char *why)
+{
+    it->kind = D25_ITEM_FAILED;
+    it->message = why;
+    c->failed++;
+    emit(o, it);
+    return 0;
+}
+
 /* Store one processed file on the calling thread. */
 static int store_one(d25_store *s, pipeline *pl, size_t k, slot *sl, int64_t run_id, d25_run_counts *c, size_t done,
                      d25_error *err)
@@ -289,35 +299,26 @@ static int store_one(d25_store *s, pipeline *pl, size_t k, slot *sl, int64_t run
     const d25_ingest_opts *o = pl->o;
     const char *path = pl->files->v[pl->order[k]].path;
     d25_ingest_item it = {.path = path, .done = done, .total = pl->files->nfiles};
-    if (sl->io_failed) {
-        it.kind = D25_ITEM_FAILED;
-        it.message = sl->io_msg;
-        c->failed++;
-        emit(o, &it);
-        return 0;
-    }
+    static const char oom[] = "检查时内存不足，未入库";
+    if (sl->io_failed || (sl->validated && sl->vrc < 0))
+        return failed(o, &it, c, sl->io_failed ? sl->io_msg : oom);
     d25_incoming in = {.path = path, .size = sl->size, .res = sl->validated ? &sl->res : NULL};
     memcpy(in.sha, sl->sha, sizeof in.sha);
     in.received = o->received_from == D25_RECEIVED_INGEST ? time(NULL) : sl->mtime;
     d25_store_outcome out;
-    int put = sl->validated && sl->vrc < 0 ? 1 : d25_store_put(s, &in, run_id, &out, err);
-    if (put < 0)
-        return -1;
-    if (put == 1 && !sl->validated) {
-        /* Known when the run began, yet not found now: validate it here. */
+    int put = d25_store_put(s, &in, run_id, &out, err);
+    if (put == 1) {
+        /* Known when the run began (so not validated), yet not found now:
+         * validate it here and store it. */
         sl->vrc = d25_validate_file(o->vctx, path, &sl->res);
         sl->validated = true;
+        if (sl->vrc < 0)
+            return failed(o, &it, c, oom);
         in.res = &sl->res;
-        if (sl->vrc == 0 && (put = d25_store_put(s, &in, run_id, &out, err)) < 0)
-            return -1;
+        put = d25_store_put(s, &in, run_id, &out, err);
     }
-    if (sl->vrc < 0) {
-        it.kind = D25_ITEM_FAILED;
-        it.message = "检查时内存不足，未入库";
-        c->failed++;
-        emit(o, &it);
-        return 0;
-    }
+    if (put < 0)
+        return -1;
     switch (out.outcome) {
     case D25_STORED_NEW: c->added++; break;
     case D25_STORED_SUPERSEDED: c->superseded++; break;
