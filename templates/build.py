@@ -45,32 +45,45 @@ def para(text, font=FS, size=21, align=None, bold=False, before=0, after=0, keep
     return "<w:p><w:pPr>%s</w:pPr>%s</w:p>" % (ppr, run(text, font, size, bold) if text else "")
 
 
-def table(widths, header, row, total=None):
-    """A bordered table: a header row repeated on each page, one row whose
-    cells carry the loop tags, and an optional total row."""
-    scale = AREA / sum(widths)
+def grid_table(widths, rows, area=None, size=21):
+    """A bordered table of fixed layout whose w:tblGrid equals its cells'
+    widths.  rows: (cells, kind) with kind "head" (repeated on each page),
+    "body" or "total"; a cell is its text, or a dict with text, vmerge
+    ("restart" / "continue": a cell merged with the ones below / above it)
+    and align."""
+    area = area or AREA
+    scale = area / sum(widths)
     tw = [int(w * scale) for w in widths]
-    tw[-1] += AREA - sum(tw)
+    tw[-1] += area - sum(tw)
     grid = "".join('<w:gridCol w:w="%d"/>' % w for w in tw)
     borders = "".join('<w:%s w:val="single" w:sz="4" w:space="0" w:color="000000"/>' % b
                       for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
-    def tr(cells, head=False, bold=False):
+    def tr(cells, kind):
+        head = kind == "head"
         trpr = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if head else "<w:trPr><w:cantSplit/></w:trPr>"
         tcs = ""
-        for w, text in zip(tw, cells):
-            tcs += ('<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-                    '<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="center"/></w:pPr>%s</w:p></w:tc>'
-                    % (w, run(text, HT if head else FS, 21, bold)))
+        for w, cell in zip(tw, cells):
+            if not isinstance(cell, dict):
+                cell = {"text": cell}
+            vm = '<w:vMerge w:val="restart"/>' if cell.get("vmerge") == "restart" else (
+                "<w:vMerge/>" if cell.get("vmerge") == "continue" else "")
+            tcs += ('<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/>%s<w:vAlign w:val="center"/></w:tcPr>'
+                    '<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="%s"/></w:pPr>%s</w:p></w:tc>'
+                    % (w, vm, cell.get("align", "center"),
+                       run(cell.get("text", ""), HT if head else FS, size, kind == "total") if cell.get("text") else ""))
         return "<w:tr>%s%s</w:tr>" % (trpr, tcs)
 
-    rows = tr(header, head=True) + tr(row)
-    if total:
-        rows += tr(total, bold=True)
     return ('<w:tbl><w:tblPr><w:tblW w:w="%d" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>%s</w:tblBorders>'
             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1"'
             ' w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>%s</w:tblGrid>%s</w:tbl>'
-            % (AREA, borders, grid, rows))
+            % (area, borders, grid, "".join(tr(c, k) for c, k in rows)))
+
+
+def table(widths, header, row, total=None):
+    """A header row repeated on each page, one row whose cells carry the
+    loop tags, and an optional total row."""
+    return grid_table(widths, [(header, "head"), (row, "body")] + ([(total, "total")] if total else []))
 
 
 def loop(name, cells):
@@ -312,3 +325,99 @@ FOOTER = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr %s %s
           % (W, R, run("— ", SONG, 28), run("1", SONG, 28), run(" —", SONG, 28)))
 package("书面风险报告.docx", "书面风险报告模板",
         document(report, section(11906, 16838, 2098, 1474, 1984, 1587, footer=True)), styles(FS, BODY), FOOTER, CHART)
+
+# ---- the blank forms sent to units (duty25 forms), after seed 000's
+# Attachment 1 (the checklist) and Attachment 3 (the progress table) ----
+# The checklist merges the category and item cells over their rows, as
+# Attachment 1 prints them: the duty loop's first row starts both merges,
+# the rows of the first item's other sub-items continue them, each further
+# item's first row starts a new item merge, and its other rows continue.
+def sub_cells(first_cells):
+    return first_cells + ["{{text}}", "{{basis}}", "{{penalty}}", {"text": "{{self}}"}, ""]
+
+
+def cl_row(duty, item, text, last):
+    return [duty, item, {"text": text, "align": "left"}, {"text": "{{basis}}", "align": "left"},
+            {"text": "{{penalty}}", "align": "left"}, "{{self}}", last]
+
+
+CL_W = [9, 13, 38, 20, 20, 12, 10]
+checklist_form = [
+    para("附件1", HT, 32, after=120),
+    para("{{district}}教育系统落实企业主体责任百日攻坚六大责任25条内容清单", XBS, 36, "center", after=120),
+    para("填报月份：{{period_cn}}　　所属板块：{{unit.area}}　　单位类型：{{unit.type_label}}", FS, 24, "center",
+         after=120),
+    grid_table(CL_W, [
+        (["类别", "条目", "内容", "依据", "罚则", "单位自查情况", "监督检查情况"], "head"),
+        (cl_row({"text": "{{#duties}}{{label}}", "vmerge": "restart"}, {"text": "{{item_label}}", "vmerge": "restart"},
+                "{{text}}", ""), "body"),
+        (cl_row({"vmerge": "continue"}, {"vmerge": "continue"}, "{{#subs}}{{text}}", "{{/subs}}"), "body"),
+        (cl_row({"vmerge": "continue"}, {"text": "{{#items}}{{label}}", "vmerge": "restart"}, "{{text}}", ""), "body"),
+        (cl_row({"vmerge": "continue"}, {"vmerge": "continue"}, "{{#subs}}{{text}}",
+                "{{/subs}}{{/items}}{{/duties}}"), "body"),
+    ], size=18),
+    para("填写说明：“单位自查情况”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”，部分落实、未落实的请写明原因和整改措施；"
+         "本单位不适用的子项已预填“不适用”，情况有变的请改写。“监督检查情况”一栏由教育局填写。"
+         "请于{{deadline_cn}}前报送。", FS, 21, before=120),
+    para(""),
+    para("填报单位（盖章）：{{unit.name}}　　填报人：＿＿＿＿　　联系电话：＿＿＿＿＿＿　　填报时间：{{period_cn}}＿＿日",
+         FS, 24),
+]
+package("表样-清单.docx", "六大责任25条内容清单（表样）",
+        document(checklist_form, section(PAGE_W, PAGE_H, 1134, 1134, 1134, 1134, landscape=True)), styles(FS, 21))
+
+P_AREA = 11906 - 2 * 1588
+progress_form = [
+    para("附件3", HT, 32, after=120),
+    para("{{district}}教育系统落实企业安全生产主体责任百日攻坚行动推进情况统计表", XBS, 36, "center", after=120),
+    para("填报月份：{{period_cn}}　　所属板块：{{unit.area}}", FS, 24, "center", after=120),
+    grid_table([8, 72, 12], [
+        (["序号", "推进情况", "备注"], "head"),
+        (["{{#rows}}{{n}}", {"text": "{{text}}", "align": "left"}, "{{remark}}{{/rows}}"], "body"),
+    ], area=P_AREA, size=24),
+    para("填写说明：在“＿＿”处填写数字或文字（没有的填 0），“（是／否）”“（有／无）”中保留一个、删去另一个。"
+         "次数、条数自攻坚行动开始累计填写。请于{{deadline_cn}}前报送。", FS, 21, before=120),
+    para(""),
+    para("填报单位（盖章）：{{unit.name}}", FS, 24),
+    para("填报人：＿＿＿＿　　联系电话：＿＿＿＿＿＿　　填报时间：{{period_cn}}＿＿日", FS, 24),
+]
+package("表样-推进情况.docx", "推进情况统计表（表样）",
+        document(progress_form, section(11906, 16838, 1440, 1588, 1440, 1588)), styles(FS, 24))
+
+# ---- feedback: a notice to the unit for each rejected return, and the
+# office's list of them (duty25 validate --feedback, duty25 run) ----
+notice = [
+    bpara("关于{{period_cn}}安全生产报表需修改后重新报送的通知", XBS, 36, "center", indent=False, after=290),
+    bpara("{{unit_name}}：", FS, BODY, indent=False),
+    bpara("你单位报送的《{{file}}》（{{received_cn}}收到）经检查未能通过，共有{{n_errors}}处需要修改。"
+          "请按下表逐项改正后，{{deadline_text}}重新报送；改正后的报表直接替换原表，不必另行说明。"),
+    grid_table([6, 18, 40, 36], [
+        (["序号", "位置", "问题", "请这样改"], "head"),
+        (["{{#errors}}{{n}}", {"text": "{{place}}", "align": "left"}, {"text": "{{problem}}", "align": "left"},
+          {"text": "{{fix}}{{/errors}}", "align": "left"}], "body"),
+    ], area=11906 - 1587 - 1474, size=21),
+    bpara("{{?warnings}}", indent=False),
+    bpara("另有以下{{n_warnings}}条提醒，不影响接收，请一并核实："),
+    grid_table([6, 18, 76], [
+        (["序号", "位置", "提醒"], "head"),
+        (["{{#warnings}}{{n}}", {"text": "{{place}}", "align": "left"},
+          {"text": "{{message}}{{/warnings}}", "align": "left"}], "body"),
+    ], area=11906 - 1587 - 1474, size=21),
+    bpara("{{/warnings}}", indent=False),
+    bpara(""),
+    bpara("{{district}}教育局", FS, BODY, "right", indent=False),
+    bpara("{{today_cn}}", FS, BODY, "right", indent=False),
+]
+package("退回通知.docx", "报表退回通知",
+        document(notice, section(11906, 16838, 2098, 1474, 1984, 1587, footer=True)), styles(FS, BODY), FOOTER)
+
+office_list = [
+    para("{{district}}教育系统安全生产报表退回清单", XBS, 36, "center", after=120),
+    para("（{{period_cn}}，{{today_cn}}，共{{count}}份）", FS, 24, "center", after=240),
+    table([6, 30, 22, 10, 18, 8, 50],
+          ["序号", "文件", "单位", "联系人", "电话", "错误数", "主要问题"],
+          loop("returns", ["{{n}}", "{{file}}", "{{unit_name}}", "{{contact}}", "{{phone}}", "{{n_errors}}",
+                           "{{summary}}"])),
+]
+package("退回清单.docx", "报表退回清单",
+        document(office_list, section(PAGE_W, PAGE_H, MARGIN, MARGIN, MARGIN, MARGIN, landscape=True)), styles(FS, 21))

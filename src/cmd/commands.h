@@ -7,10 +7,15 @@
 #define D25_CMD_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
 
 #include "../config/config.h"
 #include "../registry/units.h"
 #include "../rules/rules.h"
+#include "../ingest/ingest.h"
+#include "../status/status.h"
 
 /* Exit codes shared by all commands (documented in README). */
 enum { D25_EXIT_OK = 0, D25_EXIT_REJECTED = 1, D25_EXIT_USAGE = 2, D25_EXIT_IO = 3, D25_EXIT_LOCKED = 4 };
@@ -24,6 +29,9 @@ int cmd_validate(int argc, char **argv, const d25_global *g);
 int cmd_ingest(int argc, char **argv, const d25_global *g);
 int cmd_status(int argc, char **argv, const d25_global *g);
 int cmd_report(int argc, char **argv, const d25_global *g);
+int cmd_forms(int argc, char **argv, const d25_global *g);
+int cmd_run(int argc, char **argv, const d25_global *g);
+int cmd_init(int argc, char **argv, const d25_global *g);
 
 /* Load the configuration or print the error; returns 0 or D25_EXIT_USAGE. */
 int d25_cmd_load_config(const d25_global *g, d25_config *cfg);
@@ -48,5 +56,22 @@ int d25_cmd_period(const char *cmd, const char *arg, bool default_now, int *out)
 /* A database that must exist already (for the commands that only read):
  * NULL with err set, saying to run ingest first when there is none. */
 struct d25_store *d25_cmd_open_existing(const char *db, d25_error *err);
+
+/* Take returns from paths into the open (writable) store as one run of
+ * this kind ("ingest", "run"): sync the registry, ingest, refresh the
+ * quality warnings.  cb sees each file.  Returns D25_EXIT_OK, _REJECTED
+ * (a return rejected or a file unreadable) or _IO (err set). */
+int d25_cmd_ingest_core(struct d25_store *s, const d25_setup *su, const char *kind, char *const *paths, size_t npaths,
+                        int want, int threads, void (*cb)(void *, const d25_ingest_item *), void *ud,
+                        d25_run_counts *counts, d25_error *err);
+/* One line describing a file handled by ingest (新收 / 退回 ...). */
+void d25_ingest_print_item(FILE *o, const d25_ingest_item *it);
+/* The status of a period as text (duty25 status) or JSON. */
+void d25_status_print_text(FILE *o, const d25_status_report *r, const char *district);
+void d25_status_print_json(FILE *o, const d25_status_report *r, const char *district);
+/* The report, the tables and the workbook of a period into dir (duty25
+ * report); each written path is printed unless quiet.  Returns an exit
+ * code, err set when not 0. */
+int d25_report_write_standard(const d25_config *cfg, const json_t *data, const char *dir, bool quiet, d25_error *err);
 
 #endif

@@ -55,18 +55,60 @@ static void draw_bar(const printer *p, size_t done)
     fflush(stderr);
 }
 
-static void print_result_tail(const d25_result *r)
+static void print_result_tail(FILE *o, const d25_result *r)
 {
     if (!r)
         return;
     char period[16];
     d25_format_period(r->period, period, sizeof period);
     if (r->unit)
-        printf("　%s（%s）", r->unit->name, r->unit->code);
+        fprintf(o, "　%s（%s）", r->unit->name, r->unit->code);
     if (r->period >= 0)
-        printf("　%s", period);
+        fprintf(o, "　%s", period);
     if (r->checklist || r->progress)
-        printf("　%s%s%s", r->checklist ? "清单" : "", r->checklist && r->progress ? "+" : "", r->progress ? "统计表" : "");
+        fprintf(o, "　%s%s%s", r->checklist ? "清单" : "", r->checklist && r->progress ? "+" : "", r->progress ? "统计表" : "");
+}
+
+void d25_ingest_print_item(FILE *o, const d25_ingest_item *it)
+{
+        switch (it->kind) {
+        case D25_ITEM_SKIPPED: fprintf(o, "跳过　%s　%s\n", it->path, it->message); break;
+        case D25_ITEM_FAILED: fprintf(o, "失败　%s　%s\n", it->path, it->message); break;
+        case D25_ITEM_STORED: {
+            const d25_store_outcome *oc = it->outcome;
+            const d25_result *r = it->res;
+            switch (oc->outcome) {
+            case D25_STORED_UNCHANGED:
+                fprintf(o, "未变　%s　已收过（与 %s 内容相同）\n", it->path, oc->earlier_file ? oc->earlier_file : "此前的文件");
+                break;
+            case D25_STORED_NEW:
+                fprintf(o, "新收　%s", it->path);
+                print_result_tail(o, r);
+                fprintf(o, "%s\n", r && r->warnings ? "　有提醒" : "");
+                break;
+            case D25_STORED_SUPERSEDED:
+                fprintf(o, "更正　%s", it->path);
+                print_result_tail(o, r);
+                fprintf(o, "　替换了 %s\n", oc->earlier_file ? oc->earlier_file : "此前的报表");
+                break;
+            case D25_STORED_OUTDATED:
+                fprintf(o, "过时　%s", it->path);
+                print_result_tail(o, r);
+                fprintf(o, "　已有收到时间更晚的报表，本份存档但不计入\n");
+                break;
+            case D25_STORED_REJECTED:
+                fprintf(o, "退回　%s", it->path);
+                print_result_tail(o, r);
+                fprintf(o, "　%d 个错误：", r ? r->errors : 0);
+                for (size_t i = 0, shown = 0; r && i < r->n && shown < 4; i++)
+                    if (r->f[i].severity == D25_SEV_ERROR)
+                        fprintf(o, "%s%s", shown++ ? "、" : "", r->f[i].code);
+                fprintf(o, "（详情：duty25 validate %s）\n", it->path);
+                break;
+            }
+            break;
+        }
+        }
 }
 
 static void on_item(void *ud, const d25_ingest_item *it)
@@ -75,48 +117,42 @@ static void on_item(void *ud, const d25_ingest_item *it)
     if (p->bar)
         fputs("\r\033[K", stderr);
     if (!p->quiet) {
-        switch (it->kind) {
-        case D25_ITEM_SKIPPED: printf("跳过　%s　%s\n", it->path, it->message); break;
-        case D25_ITEM_FAILED: printf("失败　%s　%s\n", it->path, it->message); break;
-        case D25_ITEM_STORED: {
-            const d25_store_outcome *o = it->outcome;
-            const d25_result *r = it->res;
-            switch (o->outcome) {
-            case D25_STORED_UNCHANGED:
-                printf("未变　%s　已收过（与 %s 内容相同）\n", it->path, o->earlier_file ? o->earlier_file : "此前的文件");
-                break;
-            case D25_STORED_NEW:
-                printf("新收　%s", it->path);
-                print_result_tail(r);
-                printf("%s\n", r && r->warnings ? "　有提醒" : "");
-                break;
-            case D25_STORED_SUPERSEDED:
-                printf("更正　%s", it->path);
-                print_result_tail(r);
-                printf("　替换了 %s\n", o->earlier_file ? o->earlier_file : "此前的报表");
-                break;
-            case D25_STORED_OUTDATED:
-                printf("过时　%s", it->path);
-                print_result_tail(r);
-                printf("　已有收到时间更晚的报表，本份存档但不计入\n");
-                break;
-            case D25_STORED_REJECTED:
-                printf("退回　%s", it->path);
-                print_result_tail(r);
-                printf("　%d 个错误：", r ? r->errors : 0);
-                for (size_t i = 0, shown = 0; r && i < r->n && shown < 4; i++)
-                    if (r->f[i].severity == D25_SEV_ERROR)
-                        printf("%s%s", shown++ ? "、" : "", r->f[i].code);
-                printf("（详情：duty25 validate %s）\n", it->path);
-                break;
-            }
-            break;
-        }
-        }
+        d25_ingest_print_item(stdout, it);
         fflush(stdout);
     }
     if (p->bar && it->kind != D25_ITEM_SKIPPED)
         draw_bar(p, it->done);
+}
+
+int d25_cmd_ingest_core(d25_store *s, const d25_setup *su, const char *kind, char *const *paths, size_t npaths, int want,
+                        int threads, void (*cb)(void *, const d25_ingest_item *), void *ud, d25_run_counts *counts,
+                        d25_error *err)
+{
+    int rc = D25_EXIT_OK;
+    d25_ingest_list files = {0};
+    int64_t run_id = d25_store_run_begin(s, kind, want, err);
+    if (run_id < 0 || d25_store_sync_units(s, su->reg, run_id, err) < 0)
+        return D25_EXIT_IO;
+    if (d25_ingest_collect(paths, npaths, &files) < 0) {
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        rc = D25_EXIT_IO;
+    } else {
+        d25_vctx ctx = {.rules = su->rules, .registry = su->reg, .limits = &su->cfg.limits, .want_period = want};
+        d25_ingest_opts io = {.vctx = &ctx, .received_from = su->cfg.received_from, .threads = threads, .on_item = cb, .ud = ud};
+        if (cb == on_item)
+            ((printer *)ud)->total = files.nfiles, ((printer *)ud)->bar &= files.nfiles >= 50;
+        int irc = d25_ingest_run(s, &files, &io, run_id, counts, err);
+        d25_quality_opts qo;
+        d25_quality_opts_from(&su->cfg, &qo);
+        if (irc < 0 || d25_quality_refresh(s, su->rules, &qo, err) < 0)
+            rc = D25_EXIT_IO;
+    }
+    d25_error err2 = {0};
+    d25_store_run_end(s, run_id, counts, rc == D25_EXIT_OK ? "ok" : "error", &err2);
+    d25_ingest_list_free(&files);
+    if (rc == D25_EXIT_OK && (counts->rejected || counts->failed))
+        rc = D25_EXIT_REJECTED;
+    return rc;
 }
 
 int cmd_ingest(int argc, char **argv, const d25_global *g)
@@ -167,49 +203,25 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
     int rc = d25_cmd_setup(g, rules_path, units_path, &su);
     if (rc)
         return rc;
-    d25_config cfg = su.cfg;
-    const d25_rules *rules = su.rules;
-    const d25_registry *reg = su.reg;
     d25_error err = {0};
-    d25_store *s = d25_store_open(db_arg ? db_arg : cfg.db_path, cfg.lock_wait, &err);
-    rc = D25_EXIT_OK;
-    int64_t run_id = -1;
-    d25_ingest_list files = {0};
+    d25_store *s = d25_store_open(db_arg ? db_arg : su.cfg.db_path, su.cfg.lock_wait, &err);
     d25_run_counts counts = {0};
     if (!s) {
         rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;
         goto out;
     }
-    if ((run_id = d25_store_run_begin(s, "ingest", want, &err)) < 0 || d25_store_sync_units(s, reg, run_id, &err) < 0) {
-        rc = D25_EXIT_IO;
-        goto out;
-    }
-    if (d25_ingest_collect(argv + optind, (size_t)(argc - optind), &files) < 0) {
-        d25_fail(&err, D25_E_NOMEM, "内存不足");
-        rc = D25_EXIT_IO;
-        goto out;
-    }
-    d25_vctx ctx = {.rules = rules, .registry = reg, .limits = &cfg.limits, .want_period = want};
-    printer pr = {.quiet = quiet, .total = files.nfiles, .bar = isatty(STDERR_FILENO) && files.nfiles >= 50};
-    d25_ingest_opts io = {.vctx = &ctx, .received_from = cfg.received_from, .threads = threads, .on_item = on_item, .ud = &pr};
-    int irc = d25_ingest_run(s, &files, &io, run_id, &counts, &err);
+    printer pr = {.quiet = quiet, .bar = isatty(STDERR_FILENO)};
+    rc = d25_cmd_ingest_core(s, &su, "ingest", argv + optind, (size_t)(argc - optind), want, threads, on_item, &pr,
+                             &counts, &err);
     if (pr.bar)
         fputs("\r\033[K", stderr);
-    d25_quality_opts qo;
-    d25_quality_opts_from(&cfg, &qo);
-    if (irc < 0 || d25_quality_refresh(s, rules, &qo, &err) < 0)
-        rc = D25_EXIT_IO;
-    d25_error err2 = {0};
-    d25_store_run_end(s, run_id, &counts, rc == D25_EXIT_OK ? "ok" : "error", &err2);
-    printf("共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，失败 %d；跳过 %d 个非报表文件。数据库：%s\n",
-           counts.files, counts.added, counts.superseded, counts.outdated, counts.rejected, counts.unchanged, counts.failed,
-           counts.ignored, d25_store_path(s));
-    if (rc == D25_EXIT_OK && (counts.rejected || counts.failed))
-        rc = D25_EXIT_REJECTED;
+    if (rc != D25_EXIT_IO)
+        printf("共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，失败 %d；跳过 %d 个非报表文件。数据库：%s\n",
+               counts.files, counts.added, counts.superseded, counts.outdated, counts.rejected, counts.unchanged,
+               counts.failed, counts.ignored, d25_store_path(s));
 out:
     if (rc >= D25_EXIT_USAGE)
         fprintf(stderr, "duty25 ingest：%s\n", err.message);
-    d25_ingest_list_free(&files);
     d25_store_close(s);
     d25_cmd_teardown(&su);
     return rc;

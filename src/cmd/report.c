@@ -54,7 +54,7 @@ static long count_of(const json_t *data, const char *k)
 }
 
 /* The report, the tables and the workbook into dir. */
-static int write_standard(const d25_config *cfg, const json_t *data, const char *dir, d25_error *err)
+int d25_report_write_standard(const d25_config *cfg, const json_t *data, const char *dir, bool quiet, d25_error *err)
 {
     const char *pcn = json_string_value(json_object_get(data, "period_cn"));
     if (count_of(data, "returned") + count_of(data, "rejected") + count_of(data, "incomplete") == 0) {
@@ -82,7 +82,7 @@ static int write_standard(const d25_config *cfg, const json_t *data, const char 
             return D25_EXIT_IO;
         }
         int r = files[i].docx ? d25_template_fill(tpl, data, out, err) : d25_report_xlsx(data, out, err);
-        if (r == 0)
+        if (r == 0 && !quiet)
             printf("已写出 %s\n", out);
         free(tpl);
         free(out);
@@ -149,7 +149,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     if (rc == 0 && xlsx && d25_report_xlsx(data, xlsx, &err) < 0)
         rc = D25_EXIT_IO;
     if (rc == 0 && standard)
-        rc = write_standard(&su.cfg, data, out ? out : su.cfg.out_dir, &err);
+        rc = d25_report_write_standard(&su.cfg, data, out ? out : su.cfg.out_dir, false, &err);
     if (rc)
         fprintf(stderr, "duty25 report：%s\n", err.message);
     json_decref(data);

@@ -46,10 +46,10 @@ static const char usage[] =
     "  duty25 status\n"
     "  duty25 status --period 2026-11 --format json\n";
 
-static void print_counts_row(const char *label, int expected, const int *n)
+static void print_counts_row(FILE *o, const char *label, int expected, const int *n)
 {
     int pad = 16 - d25_display_width(label);
-    printf("  %s%*s 应报 %4d　按时 %4d　逾期 %4d　缺表 %4d　退回 %4d　未报 %4d\n", label, pad > 0 ? pad : 0, "", expected, n[D25_UNIT_ON_TIME],
+    fprintf(o, "  %s%*s 应报 %4d　按时 %4d　逾期 %4d　缺表 %4d　退回 %4d　未报 %4d\n", label, pad > 0 ? pad : 0, "", expected, n[D25_UNIT_ON_TIME],
            n[D25_UNIT_LATE], n[D25_UNIT_INCOMPLETE], n[D25_UNIT_REJECTED], n[D25_UNIT_MISSING]);
 }
 
@@ -58,57 +58,57 @@ static const char *form_word(d25_form_state f)
     return f == D25_FORM_ACCEPTED ? "已通过" : f == D25_FORM_REJECTED ? "被退回" : "未收到";
 }
 
-static void print_text(const d25_status_report *r, const char *district)
+void d25_status_print_text(FILE *o, const d25_status_report *r, const char *district)
 {
     char period[32];
     d25_format_period_cn(r->period, period, sizeof period);
-    printf("%s%s报送情况（截止日 %s，统计时间 %s）\n\n", district ? district : "", period, r->deadline, r->as_of);
-    print_counts_row("合计", r->expected, r->n);
-    printf("\n按单位类型：\n");
+    fprintf(o, "%s%s报送情况（截止日 %s，统计时间 %s）\n\n", district ? district : "", period, r->deadline, r->as_of);
+    print_counts_row(o, "合计", r->expected, r->n);
+    fprintf(o, "\n按单位类型：\n");
     for (size_t i = 0; i < r->ntypes; i++)
-        print_counts_row(d25_unit_type_label(r->by_type[i].key), r->by_type[i].expected, r->by_type[i].n);
-    printf("\n按板块：\n");
+        print_counts_row(o, d25_unit_type_label(r->by_type[i].key), r->by_type[i].expected, r->by_type[i].n);
+    fprintf(o, "\n按板块：\n");
     for (size_t i = 0; i < r->nareas; i++)
-        print_counts_row(r->by_area[i].key, r->by_area[i].expected, r->by_area[i].n);
+        print_counts_row(o, r->by_area[i].key, r->by_area[i].expected, r->by_area[i].n);
     int problems = r->n[D25_UNIT_MISSING] + r->n[D25_UNIT_REJECTED] + r->n[D25_UNIT_INCOMPLETE];
     if (problems) {
-        printf("\n需催报的单位（%d 家）：\n", problems);
+        fprintf(o, "\n需催报的单位（%d 家）：\n", problems);
         static const d25_unit_state order[] = {D25_UNIT_MISSING, D25_UNIT_REJECTED, D25_UNIT_INCOMPLETE};
         for (size_t k = 0; k < 3; k++)
             for (size_t i = 0; i < r->nunits; i++) {
                 const d25_unit_status *u = &r->units[i];
                 if (u->state != order[k])
                     continue;
-                printf("  %s　%s　%s　%s　联系人：%s　电话：%s\n", d25_unit_state_label(u->state), u->unit->code, u->unit->name,
+                fprintf(o, "  %s　%s　%s　%s　联系人：%s　电话：%s\n", d25_unit_state_label(u->state), u->unit->code, u->unit->name,
                        u->unit->area, u->unit->contact && *u->unit->contact ? u->unit->contact : "（名册未填）",
                        u->unit->phone && *u->unit->phone ? u->unit->phone : "（名册未填）");
                 if (u->state == D25_UNIT_INCOMPLETE)
-                    printf("        清单%s，推进情况统计表%s\n", form_word(u->checklist), form_word(u->progress));
+                    fprintf(o, "        清单%s，推进情况统计表%s\n", form_word(u->checklist), form_word(u->progress));
                 if (u->last_codes)
-                    printf("        最近一份 %s 被退回（%d 个错误：%s）\n", u->last_file ? u->last_file : "", u->last_errors,
+                    fprintf(o, "        最近一份 %s 被退回（%d 个错误：%s）\n", u->last_file ? u->last_file : "", u->last_errors,
                            u->last_codes);
             }
     } else if (r->expected) {
-        printf("\n应报单位均已报送。\n");
+        fprintf(o, "\n应报单位均已报送。\n");
     }
     if (r->n[D25_UNIT_LATE]) {
-        printf("\n逾期报送的单位（%d 家）：\n", r->n[D25_UNIT_LATE]);
+        fprintf(o, "\n逾期报送的单位（%d 家）：\n", r->n[D25_UNIT_LATE]);
         for (size_t i = 0; i < r->nunits; i++)
             if (r->units[i].state == D25_UNIT_LATE)
-                printf("  %s　%s　%s　收到 %s\n", r->units[i].unit->code, r->units[i].unit->name, r->units[i].unit->area,
+                fprintf(o, "  %s　%s　%s　收到 %s\n", r->units[i].unit->code, r->units[i].unit->name, r->units[i].unit->area,
                        r->units[i].received);
     }
     if (r->nunidentified) {
-        printf("\n无法确定单位的退回报表（%zu 份，请按文件名联系报送单位）：\n", r->nunidentified);
+        fprintf(o, "\n无法确定单位的退回报表（%zu 份，请按文件名联系报送单位）：\n", r->nunidentified);
         for (size_t i = 0; i < r->nunidentified; i++)
-            printf("  %s　收到 %s　%d 个错误：%s\n", r->unidentified[i].file, r->unidentified[i].received,
+            fprintf(o, "  %s　收到 %s　%d 个错误：%s\n", r->unidentified[i].file, r->unidentified[i].received,
                    r->unidentified[i].errors, r->unidentified[i].codes ? r->unidentified[i].codes : "");
     }
     if (r->nquality) {
-        printf("\n数据质量提醒（%zu 条，数字明显异常，请与单位核实，系统不做修改）：\n", r->nquality);
+        fprintf(o, "\n数据质量提醒（%zu 条，数字明显异常，请与单位核实，系统不做修改）：\n", r->nquality);
         for (size_t i = 0; i < r->nquality; i++) {
             const d25_quality_note *q = &r->quality[i];
-            printf("  %s　%s　%s%s%s\n        %s\n", q->unit_code ? q->unit_code : "", q->unit_name ? q->unit_name : "",
+            fprintf(o, "  %s　%s　%s%s%s\n        %s\n", q->unit_code ? q->unit_code : "", q->unit_name ? q->unit_name : "",
                    q->code, q->place && *q->place ? "　位置：" : "", q->place ? q->place : "", q->message);
         }
     }
@@ -144,7 +144,7 @@ static const char *form_name(d25_form_state f)
     return f == D25_FORM_ACCEPTED ? "accepted" : f == D25_FORM_REJECTED ? "rejected" : "none";
 }
 
-static void print_json(FILE *o, const d25_status_report *r, const char *district)
+void d25_status_print_json(FILE *o, const d25_status_report *r, const char *district)
 {
     char period[16];
     d25_format_period(r->period, period, sizeof period);
@@ -254,9 +254,9 @@ int cmd_status(int argc, char **argv, const d25_global *g)
                d25_status_build(s, su.reg, period, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day, &rep, &err) < 0) {
         rc = D25_EXIT_IO;
     } else if (json) {
-        print_json(stdout, &rep, cfg->district);
+        d25_status_print_json(stdout, &rep, cfg->district);
     } else {
-        print_text(&rep, cfg->district);
+        d25_status_print_text(stdout, &rep, cfg->district);
     }
     if (rc)
         fprintf(stderr, "duty25 status：%s\n", err.message);

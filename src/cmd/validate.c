@@ -8,6 +8,7 @@
 #include "../registry/units.h"
 #include "../rules/rules.h"
 #include "../validate/validate.h"
+#include "../feedback/feedback.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -28,6 +29,8 @@ static const char usage[] =
     "  --answers          JSON 中另附读到的各子项自查结论和推进情况各空格的值\n"
     "  --rules 文件       使用另一套规则（默认取配置 [campaign] rules）\n"
     "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
+    "  --feedback 文件夹  为每份退回的报表写一份给单位的《退回通知》（.docx：错在哪里、应怎样填、\n"
+    "                     何时前重新报送），并写一份汇总的《退回清单》给教育局\n"
     "  --codes            列出全部检查项代码及说明\n"
     "  -h, --help         显示本帮助\n"
     "\n"
@@ -35,7 +38,8 @@ static const char usage[] =
     "\n"
     "示例：\n"
     "  duty25 validate --period 2026-11 收件箱/*.docx 收件箱/*.xlsx\n"
-    "  duty25 validate --format json 某校-2026年11月-清单.docx\n";
+    "  duty25 validate --format json 某校-2026年11月-清单.docx\n"
+    "  duty25 validate --period 2026-11 --feedback 退回通知/ 收件箱/*.docx\n";
 
 static void print_text(const d25_result *r)
 {
@@ -146,11 +150,12 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         {"period", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
         {"rules", required_argument, NULL, 'r'},  {"units", required_argument, NULL, 'u'},
         {"codes", no_argument, NULL, 'c'},        {"help", no_argument, NULL, 'h'},
-        {"answers", no_argument, NULL, 'a'},
+        {"answers", no_argument, NULL, 'a'},      {"feedback", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
     const char *period_arg = NULL, *format = "text", *rules_path = NULL, *units_path = NULL;
     bool codes = false, answers = false;
+    const char *feedback_dir = NULL;
     optind = 1;
     opterr = 0;
     int c;
@@ -162,6 +167,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         case 'u': units_path = optarg; break;
         case 'c': codes = true; break;
         case 'a': answers = true; break;
+        case 'F': feedback_dir = optarg; break;
         case 'h': fputs(usage, stdout); return D25_EXIT_OK;
         default:
             fprintf(stderr, "duty25 validate：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
@@ -193,6 +199,18 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         return rc;
     d25_vctx ctx = {.rules = su.rules, .registry = su.reg, .limits = &su.cfg.limits, .want_period = want};
     int accepted = 0, rejected = 0;
+    d25_feedback fb;
+    d25_error err = {0};
+    bool fb_on = false;
+    if (feedback_dir) {
+        if (d25_feedback_begin(&fb, feedback_dir, &su.cfg, su.cfg.deadline_day ? su.cfg.deadline_day : su.rules->deadline_day,
+                               want, &err) < 0) {
+            fprintf(stderr, "duty25 validate：%s\n", err.message);
+            d25_cmd_teardown(&su);
+            return D25_EXIT_IO;
+        }
+        fb_on = true;
+    }
     if (json)
         fputs("{\"files\":[", stdout);
     rc = D25_EXIT_OK;
@@ -210,9 +228,28 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
             print_json(stdout, &res, i == optind, answers);
         else
             print_text(&res);
+        char *notice = NULL;
+        if (fb_on && rc != D25_EXIT_IO && d25_feedback_add(&fb, &res, argv[i], &notice, &err) < 0) {
+            fprintf(stderr, "duty25 validate：%s\n", err.message);
+            rc = err.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
+            fb_on = false;
+        }
+        if (notice && !json)
+            printf("   退回通知：%s\n", notice);
+        free(notice);
         d25_result_free(&res);
         fflush(stdout);
     }
+    char *list = NULL;
+    if (fb_on && d25_feedback_finish(&fb, &list, &err) < 0) {
+        fprintf(stderr, "duty25 validate：%s\n", err.message);
+        rc = err.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
+    }
+    if (feedback_dir)
+        d25_feedback_free(&fb);
+    if (list && !json)
+        printf("\n退回清单（给教育局）：%s\n", list);
+    free(list);
     if (json)
         printf("],\"accepted\":%d,\"rejected\":%d}\n", accepted, rejected);
     else

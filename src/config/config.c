@@ -46,6 +46,10 @@ void d25_config_free(d25_config *cfg)
     free(cfg->enforcement.key_items);
     free(cfg->templates_dir);
     free(cfg->out_dir);
+    free(cfg->inbox_dir);
+    free(cfg->log_path);
+    free(cfg->archive_dir);
+    free(cfg->feedback_dir);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -56,6 +60,8 @@ static int default_paths(d25_config *cfg, d25_error *err)
     if (!cfg->db_path && !(cfg->db_path = strdup("data/duty25.db")))
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     if (!cfg->out_dir && !(cfg->out_dir = strdup("out")))
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (!cfg->inbox_dir && !(cfg->inbox_dir = strdup("inbox")))
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     if (!cfg->templates_dir &&
         !(cfg->templates_dir = strdup(access("templates/统计表.docx", R_OK) == 0 ? "templates" : D25_DATADIR "/templates")))
@@ -129,13 +135,14 @@ const char *const d25_stage_labels[D25_STAGES_] = {"动员部署", "排查整治
 static const char *const stage_keys[] = {"mobilise", "rectify", "enforce", "consolidate", NULL};
 static const char *const enforcement_keys[] = {"after_stage", "key_items", "not_done_min", "missing", "rejected", NULL};
 static const char *const report_keys[] = {"templates", "out", NULL};
+static const char *const run_keys[] = {"inbox", "log", "archive", "feedback", NULL};
 static const struct {
     const char *name;
     const char *const *keys; /* NULL: reader_keys */
 } sections[] = {
     {"reader", NULL},        {"campaign", campaign_keys},         {"store", store_keys},
     {"quality", quality_keys}, {"stages", stage_keys}, {"enforcement", enforcement_keys},
-    {"report", report_keys},
+    {"report", report_keys}, {"run", run_keys},
 };
 
 /* Every key must be one duty25 knows: a typo must not silently fall back. */
@@ -149,7 +156,7 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
             si++;
         if (si == sizeof sections / sizeof sections[0])
             return d25_fail(err, D25_E_CONFIG,
-                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]）", path,
+                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]、[run]）", path,
                             d25_ini_line(path, sec, NULL), sec);
         int nk;
         const char **keys = d25_ini_keys(d, sec, &nk);
@@ -328,6 +335,15 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
         rc |= set_path(&cfg->templates_dir, path, tdir);
     if (odir && *odir)
         rc |= set_path(&cfg->out_dir, path, odir);
+    /* [run]: the inbox has a default next to the file; the others are off
+     * when empty. */
+    const char *inbox = iniparser_getstring(d, "run:inbox", NULL);
+    rc |= set_path(&cfg->inbox_dir, path, inbox && *inbox ? inbox : "inbox");
+    static const char *const run_opt[] = {"run:log", "run:archive", "run:feedback"};
+    char **run_slot[] = {&cfg->log_path, &cfg->archive_dir, &cfg->feedback_dir};
+    for (int i = 0; i < 3; i++)
+        if ((v = iniparser_getstring(d, run_opt[i], NULL)) && *v)
+            rc |= set_path(run_slot[i], path, v);
     const char *db = iniparser_getstring(d, "store:database", NULL);
     rc |= set_path(&cfg->db_path, path, db && *db ? db : "duty25.db");
     static const char *const received_words[] = {"mtime", "ingest", NULL};

@@ -59,6 +59,10 @@ typedef struct {
     d25_enforcement enforcement;     /* [enforcement] */
     char *templates_dir; /* [report] templates, resolved like rules */
     char *out_dir;       /* [report] out */
+    char *inbox_dir;     /* [run] inbox: where `duty25 run` takes returns from */
+    char *log_path;      /* [run] log, or NULL: no log */
+    char *archive_dir;   /* [run] archive, or NULL: leave returns where they are */
+    char *feedback_dir;  /* [run] feedback, or NULL: no notices */
 } d25_config;
 
 void d25_config_defaults(d25_config *cfg);

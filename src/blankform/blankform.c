@@ -1,0 +1,334 @@
+/* blankform: the blank forms sent to units (see blankform.h). */
+#include "blankform.h"
+#include "../forms/forms.h"
+#include "../validate/validate.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+/* 1..99 as Chinese numerals: 一, 十二, 二十五. */
+static void cn_numeral(int n, char *out, size_t len)
+{
+    static const char *const d[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    if (n < 1 || n > 99)
+        snprintf(out, len, "%d", n);
+    else if (n < 10)
+        snprintf(out, len, "%s", d[n]);
+    else
+        snprintf(out, len, "%s十%s", n >= 20 ? d[n / 10] : "", n % 10 ? d[n % 10] : "");
+}
+
+void d25_deadline_cn(int period, int deadline_day, char *out, size_t n)
+{
+    int y = period / 12, m = period % 12 + 1, dim = d25_days_in_month(y, m);
+    snprintf(out, n, "%d年%d月%d日", y, m, deadline_day > dim ? dim : deadline_day < 1 ? dim : deadline_day);
+}
+
+static void set_str(json_t *o, const char *k, const char *v)
+{
+    json_object_set_new(o, k, json_string(v ? v : ""));
+}
+
+/* One checklist row: the sub-item's text (numbered within its item when it
+ * has more than one), basis, penalty, and 不适用 where it does not apply. */
+static json_t *sub_json(const d25_subitem *s, bool numbered, const d25_unit *u)
+{
+    json_t *o = json_object();
+    char *t = NULL;
+    if (numbered && asprintf(&t, "%d.%s", s->sub, s->text) < 0)
+        t = NULL;
+    set_str(o, "code", s->code);
+    set_str(o, "text", t ? t : s->text);
+    free(t);
+    set_str(o, "basis", s->basis);
+    set_str(o, "penalty", s->penalty);
+    set_str(o, "self", d25_applies(s->applies, u->type, u->flags) ? "" : d25_status_label(D25_ST_NA));
+    return o;
+}
+
+/* An item: its label, its first sub-item's fields, its other sub-items. */
+static json_t *item_json(const d25_rules *r, const d25_item *it, const d25_unit *u)
+{
+    size_t nsubs = 0;
+    for (size_t i = 0; i < r->nsubs; i++)
+        nsubs += r->subs[i].item == it->n;
+    if (!nsubs)
+        return NULL;
+    json_t *o = NULL, *rest = json_array();
+    for (size_t i = 0; i < r->nsubs; i++) {
+        if (r->subs[i].item != it->n)
+            continue;
+        json_t *s = sub_json(&r->subs[i], nsubs > 1, u);
+        if (!o)
+            o = s;
+        else
+            json_array_append_new(rest, s);
+    }
+    char num[32], label[512];
+    cn_numeral(it->n, num, sizeof num);
+    snprintf(label, sizeof label, "（%s）%s", num, it->name ? it->name : "");
+    set_str(o, "label", label);
+    json_object_set_new(o, "n", json_integer(it->n));
+    json_object_set_new(o, "subs", rest);
+    return o;
+}
+
+json_t *d25_blankform_data(const d25_rules *r, const d25_unit *u, const d25_config *cfg, int period)
+{
+    json_t *root = json_object();
+    char p[16], pcn[32], dl[32];
+    d25_format_period(period, p, sizeof p);
+    d25_format_period_cn(period, pcn, sizeof pcn);
+    d25_deadline_cn(period, cfg->deadline_day ? cfg->deadline_day : r->deadline_day, dl, sizeof dl);
+    set_str(root, "district", cfg->district);
+    set_str(root, "edition", r->name);
+    set_str(root, "period", p);
+    set_str(root, "period_cn", pcn);
+    set_str(root, "deadline_cn", dl);
+    json_t *unit = json_object();
+    set_str(unit, "code", u->code);
+    set_str(unit, "name", u->name);
+    set_str(unit, "area", u->area);
+    set_str(unit, "type", u->type);
+    set_str(unit, "type_label", d25_unit_type_label(u->type));
+    set_str(unit, "contact", u->contact);
+    set_str(unit, "phone", u->phone);
+    json_object_set_new(root, "unit", unit);
+    /* duties[]: the first item's fields (item_label) and first sub-item's
+     * at the top, the first item's other sub-items in subs, the further
+     * items in items: the shape the merged cells of the template need. */
+    json_t *duties = json_array();
+    for (size_t d = 0; d < r->nduties; d++) {
+        json_t *dj = NULL, *items = json_array();
+        for (size_t k = 0; k < r->nitems; k++) {
+            if (r->items[k].duty != r->duties[d].n)
+                continue;
+            json_t *ij = item_json(r, &r->items[k], u);
+            if (!ij)
+                continue;
+            if (dj) {
+                json_array_append_new(items, ij);
+                continue;
+            }
+            dj = ij;
+            json_object_set(dj, "item_label", json_object_get(dj, "label"));
+            char num[32], label[512];
+            cn_numeral(r->duties[d].n, num, sizeof num);
+            snprintf(label, sizeof label, "%s、%s", num, r->duties[d].name ? r->duties[d].name : "");
+            set_str(dj, "label", label);
+        }
+        if (!dj) {
+            json_decref(items);
+            continue;
+        }
+        json_object_set_new(dj, "items", items);
+        json_array_append_new(duties, dj);
+    }
+    json_object_set_new(root, "duties", duties);
+    json_t *rows = json_array();
+    for (size_t i = 0; i < r->nprows; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "n", json_integer(r->prows[i].n));
+        set_str(o, "text", r->prows[i].text);
+        set_str(o, "remark", "");
+        json_array_append_new(rows, o);
+    }
+    json_object_set_new(root, "rows", rows);
+    return root;
+}
+
+/* ---- XLSX ---- */
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+typedef struct {
+    lxw_format *title, *sub, *head, *cell, *wrap, *note, *label, *blank;
+} formats;
+
+/* Rows of one sub-item list, from row r; returns the next row. */
+static lxw_row_t write_subs(lxw_worksheet *ws, const formats *f, const json_t *first, const json_t *subs, lxw_row_t r)
+{
+    for (size_t i = 0; i <= json_array_size(subs); i++, r++) {
+        const json_t *s = i ? json_array_get(subs, i - 1) : first;
+        worksheet_write_string(ws, r, 2, str(s, "text"), f->wrap);
+        worksheet_write_string(ws, r, 3, str(s, "basis"), f->wrap);
+        worksheet_write_string(ws, r, 4, str(s, "penalty"), f->wrap);
+        worksheet_write_string(ws, r, 5, str(s, "self"), f->cell);
+        worksheet_write_blank(ws, r, 6, f->cell);
+    }
+    return r;
+}
+
+/* A label merged over rows from..to of column c (one cell when equal). */
+static void merged(lxw_worksheet *ws, lxw_row_t from, lxw_row_t to, lxw_col_t c, const char *text, lxw_format *fmt)
+{
+    if (to > from)
+        worksheet_merge_range(ws, from, c, to, c, text, fmt);
+    else
+        worksheet_write_string(ws, from, c, text, fmt);
+}
+
+/* The signature block below a form: the unit pre-filled, then a label in
+ * column c and an underlined blank cell after it for each thing the unit
+ * writes (the reader takes a label's value from the cell after it). */
+static void signature(lxw_worksheet *ws, const formats *f, const json_t *u, lxw_row_t r, lxw_col_t c)
+{
+    worksheet_write_string(ws, r, c, "填报单位（盖章）：", f->label);
+    worksheet_write_string(ws, r, c + 1, str(u, "name"), NULL);
+    static const char *const labels[] = {"填报人：", "联系电话：", "填报时间："};
+    for (int i = 0; i < 3; i++) {
+        worksheet_write_string(ws, r + 1 + (lxw_row_t)i, c, labels[i], f->label);
+        worksheet_write_blank(ws, r + 1 + (lxw_row_t)i, c + 1, f->blank);
+    }
+}
+
+static void checklist_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "清单");
+    char *t = NULL;
+    if (asprintf(&t, "%s教育系统落实企业主体责任百日攻坚六大责任25条内容清单", str(d, "district")) >= 0)
+        worksheet_merge_range(ws, 0, 0, 0, 6, t, f->title);
+    free(t);
+    const json_t *u = json_object_get(d, "unit");
+    if (asprintf(&t, "填报月份：%s　　所属板块：%s　　单位类型：%s", str(d, "period_cn"), str(u, "area"), str(u, "type_label")) >= 0)
+        worksheet_merge_range(ws, 1, 0, 1, 6, t, f->sub);
+    free(t);
+    static const char *const cols[] = {"类别", "条目", "内容", "依据", "罚则", "单位自查情况", "监督检查情况"};
+    static const double w[] = {12, 16, 50, 28, 28, 16, 14};
+    for (lxw_col_t c = 0; c < 7; c++) {
+        worksheet_write_string(ws, 2, c, cols[c], f->head);
+        worksheet_set_column(ws, c, c, w[c], NULL);
+    }
+    worksheet_repeat_rows(ws, 2, 2);
+    worksheet_freeze_panes(ws, 3, 0);
+    lxw_row_t r = 3;
+    const json_t *duties = json_object_get(d, "duties");
+    for (size_t i = 0; i < json_array_size(duties); i++) {
+        const json_t *du = json_array_get(duties, i);
+        lxw_row_t dstart = r;
+        const json_t *items = json_object_get(du, "items");
+        for (size_t k = 0; k <= json_array_size(items); k++) {
+            const json_t *it = k ? json_array_get(items, k - 1) : du;
+            lxw_row_t istart = r;
+            r = write_subs(ws, f, it, json_object_get(it, "subs"), r);
+            merged(ws, istart, r - 1, 1, str(it, k ? "label" : "item_label"), f->wrap);
+        }
+        merged(ws, dstart, r - 1, 0, str(du, "label"), f->wrap);
+    }
+    /* The four status words as a list; other text (a remark after the
+     * word) is allowed with a reminder, not refused. */
+    lxw_data_validation dv = {0};
+    static char w1[] = "已落实", w2[] = "部分落实", w3[] = "未落实", w4[] = "不适用";
+    static char *words[] = {w1, w2, w3, w4, NULL};
+    dv.validate = LXW_VALIDATION_TYPE_LIST;
+    dv.value_list = words;
+    dv.error_type = LXW_VALIDATION_ERROR_TYPE_INFORMATION;
+    dv.error_title = "单位自查情况";
+    dv.error_message = "请以“已落实”“部分落实”“未落实”或“不适用”开头，可在后面写原因和整改措施。";
+    if (r > 3)
+        worksheet_data_validation_range(ws, 3, 5, r - 1, 5, &dv);
+    if (asprintf(&t, "填写说明：“单位自查情况”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”；本单位不适用的子项已预填“不适用”，"
+                     "情况有变的请改写。“监督检查情况”一栏由教育局填写。请于%s前报送。", str(d, "deadline_cn")) >= 0)
+        worksheet_merge_range(ws, r + 1, 0, r + 1, 6, t, f->note);
+    free(t);
+    worksheet_set_row(ws, r + 1, 32, NULL);
+    signature(ws, f, u, r + 3, 2);
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_fit_to_pages(ws, 1, 0);
+}
+
+static void progress_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "推进情况");
+    char *t = NULL;
+    if (asprintf(&t, "%s教育系统落实企业安全生产主体责任百日攻坚行动推进情况统计表", str(d, "district")) >= 0)
+        worksheet_merge_range(ws, 0, 0, 0, 2, t, f->title);
+    free(t);
+    const json_t *u = json_object_get(d, "unit");
+    if (asprintf(&t, "填报月份：%s　　所属板块：%s", str(d, "period_cn"), str(u, "area")) >= 0)
+        worksheet_merge_range(ws, 1, 0, 1, 2, t, f->sub);
+    free(t);
+    static const char *const cols[] = {"序号", "推进情况", "备注"};
+    static const double w[] = {8, 90, 14};
+    for (lxw_col_t c = 0; c < 3; c++) {
+        worksheet_write_string(ws, 2, c, cols[c], f->head);
+        worksheet_set_column(ws, c, c, w[c], NULL);
+    }
+    const json_t *rows = json_object_get(d, "rows");
+    lxw_row_t r = 3;
+    for (size_t i = 0; i < json_array_size(rows); i++, r++) {
+        const json_t *o = json_array_get(rows, i);
+        worksheet_write_number(ws, r, 0, (double)json_integer_value(json_object_get(o, "n")), f->cell);
+        worksheet_write_string(ws, r, 1, str(o, "text"), f->wrap);
+        worksheet_write_blank(ws, r, 2, f->cell);
+    }
+    if (asprintf(&t, "填写说明：在“＿＿”处填写数字或文字（没有的填 0），“（是／否）”“（有／无）”中保留一个、删去另一个。"
+                     "次数、条数自攻坚行动开始累计填写。请于%s前报送。", str(d, "deadline_cn")) >= 0)
+        worksheet_merge_range(ws, r + 1, 0, r + 1, 2, t, f->note);
+    free(t);
+    worksheet_set_row(ws, r + 1, 32, NULL);
+    signature(ws, f, u, r + 3, 1);
+    worksheet_set_paper(ws, 9);
+    worksheet_fit_to_pages(ws, 1, 0);
+}
+
+int d25_blankform_xlsx(const json_t *data, const char *path, d25_error *err)
+{
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.tmp%ld.xlsx", path, (long)getpid()) < 0)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    lxw_workbook *wb = workbook_new(tmp);
+    if (!wb) {
+        free(tmp);
+        return d25_fail(err, D25_E_IO, "无法创建 %s", path);
+    }
+    formats f;
+    f.title = workbook_add_format(wb);
+    format_set_bold(f.title);
+    format_set_font_size(f.title, 16);
+    format_set_align(f.title, LXW_ALIGN_CENTER);
+    f.sub = workbook_add_format(wb);
+    format_set_align(f.sub, LXW_ALIGN_CENTER);
+    f.head = workbook_add_format(wb);
+    format_set_bold(f.head);
+    format_set_align(f.head, LXW_ALIGN_CENTER);
+    format_set_align(f.head, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_bg_color(f.head, 0xD9E1F2);
+    format_set_border(f.head, LXW_BORDER_THIN);
+    f.cell = workbook_add_format(wb);
+    format_set_border(f.cell, LXW_BORDER_THIN);
+    format_set_align(f.cell, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_text_wrap(f.cell);
+    f.wrap = workbook_add_format(wb);
+    format_set_border(f.wrap, LXW_BORDER_THIN);
+    format_set_text_wrap(f.wrap);
+    format_set_align(f.wrap, LXW_ALIGN_VERTICAL_CENTER);
+    f.note = workbook_add_format(wb);
+    format_set_text_wrap(f.note);
+    format_set_align(f.note, LXW_ALIGN_VERTICAL_TOP);
+    f.label = workbook_add_format(wb);
+    format_set_align(f.label, LXW_ALIGN_RIGHT);
+    f.blank = workbook_add_format(wb);
+    format_set_bottom(f.blank, LXW_BORDER_THIN);
+    checklist_sheet(wb, &f, data);
+    progress_sheet(wb, &f, data);
+    lxw_error e = workbook_close(wb);
+    int rc = 0;
+    if (e != LXW_NO_ERROR)
+        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, lxw_strerror(e));
+    else if (rename(tmp, path) != 0)
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}

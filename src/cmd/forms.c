@@ -1,0 +1,173 @@
+/*
+ * forms: the blank checklist and progress forms of a period for each unit,
+ * pre-filled with its name, area and the period (blankform.h), as DOCX
+ * (from the templates 表样-清单.docx and 表样-推进情况.docx) and as one XLSX.
+ */
+#include "commands.h"
+#include "../blankform/blankform.h"
+#include "../report/template.h"
+#include "../validate/validate.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char usage[] =
+    "用法：duty25 forms [--period YYYY-MM] [--unit 单位代码]... [--format docx|xlsx|both] [--out 文件夹]\n"
+    "\n"
+    "为每个单位写出该月要填报的空白表：附件1“六大责任25条内容清单”和附件3“推进情况统计表”，\n"
+    "已预填单位名称、所属板块和月份，本单位不适用的子项预填“不适用”。\n"
+    "Word 格式为两个文件（…-清单.docx、…-推进情况.docx），Excel 格式为一个工作簿（两张工作表）。\n"
+    "单位按表样填写后报回，duty25 能最稳妥地读取。\n"
+    "\n"
+    "选项：\n"
+    "  --period YYYY-MM   填报月份（默认本月）\n"
+    "  --unit 代码        只写这个单位（可重复）；默认为名册中该月在册的全部单位\n"
+    "  --format 格式      docx、xlsx 或 both（默认 both）\n"
+    "  --out 文件夹       写到哪里（默认为配置 [report] out 下的“表样-YYYY-MM”）\n"
+    "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
+    "  -h, --help         显示本帮助\n"
+    "\n"
+    "所用模板取自配置 [report] templates（表样-清单.docx、表样-推进情况.docx），可用 Word 修改版式。\n"
+    "退出码：0 成功；2 用法、配置、模板错误或单位代码不在名册中；3 无法写入。\n"
+    "\n"
+    "示例：\n"
+    "  duty25 forms --period 2026-12\n"
+    "  duty25 forms --period 2026-12 --unit SF-X001 --format xlsx --out 发给实验小学/\n";
+
+/* The unit's files in dir. */
+static int write_unit(const d25_setup *su, const d25_unit *u, int period, const char *dir, bool docx, bool xlsx,
+                      d25_error *err)
+{
+    json_t *data = d25_blankform_data(su->rules, u, &su->cfg, period);
+    if (!data)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    char pcn[32];
+    d25_format_period_cn(period, pcn, sizeof pcn);
+    static const struct {
+        const char *template, *suffix;
+    } docs[] = {{"表样-清单.docx", "清单"}, {"表样-推进情况.docx", "推进情况"}};
+    int rc = 0;
+    for (size_t i = 0; docx && rc == 0 && i < 2; i++) {
+        char *tpl = NULL, *out = NULL;
+        if (asprintf(&tpl, "%s/%s", su->cfg.templates_dir, docs[i].template) < 0 ||
+            asprintf(&out, "%s/%s-%s-%s.docx", dir, u->name, pcn, docs[i].suffix) < 0) {
+            rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+        } else if ((rc = d25_template_fill(tpl, data, out, err)) == 0) {
+            printf("已写出 %s\n", out);
+        }
+        free(tpl);
+        free(out);
+    }
+    if (xlsx && rc == 0) {
+        char *out = NULL;
+        if (asprintf(&out, "%s/%s-%s.xlsx", dir, u->name, pcn) < 0)
+            rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+        else if ((rc = d25_blankform_xlsx(data, out, err)) == 0)
+            printf("已写出 %s\n", out);
+        free(out);
+    }
+    json_decref(data);
+    return rc;
+}
+
+int cmd_forms(int argc, char **argv, const d25_global *g)
+{
+    static const struct option opts[] = {
+        {"period", required_argument, NULL, 'p'}, {"unit", required_argument, NULL, 'U'},
+        {"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
+        {"units", required_argument, NULL, 'u'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *period_arg = NULL, *format = "both", *out_arg = NULL, *units_path = NULL;
+    const char **codes = calloc((size_t)argc + 1, sizeof *codes);
+    size_t ncodes = 0;
+    if (!codes)
+        return D25_EXIT_IO;
+    optind = 1;
+    opterr = 0;
+    int c, rc = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': period_arg = optarg; break;
+        case 'U': codes[ncodes++] = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': out_arg = optarg; break;
+        case 'u': units_path = optarg; break;
+        case 'h': fputs(usage, stdout); free(codes); return D25_EXIT_OK;
+        default:
+            fprintf(stderr, "duty25 forms：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
+            free(codes);
+            return D25_EXIT_USAGE;
+        }
+    }
+    bool docx = strcmp(format, "docx") == 0 || strcmp(format, "both") == 0;
+    bool xlsx = strcmp(format, "xlsx") == 0 || strcmp(format, "both") == 0;
+    int period;
+    if (!docx && !xlsx) {
+        fprintf(stderr, "duty25 forms：--format 只能是 docx、xlsx 或 both，不是“%s”\n", format);
+        rc = D25_EXIT_USAGE;
+    } else if (optind < argc) {
+        fprintf(stderr, "duty25 forms：多余的参数“%s”\n\n%s", argv[optind], usage);
+        rc = D25_EXIT_USAGE;
+    } else if (d25_cmd_period("forms", period_arg, true, &period)) {
+        rc = D25_EXIT_USAGE;
+    }
+    if (rc) {
+        free(codes);
+        return rc;
+    }
+    d25_setup su;
+    if ((rc = d25_cmd_setup(g, NULL, units_path, &su))) {
+        free(codes);
+        return rc;
+    }
+    d25_error err = {0};
+    const d25_registry *reg = su.reg;
+    for (size_t i = 0; i < ncodes; i++) {
+        const d25_unit *u = d25_registry_by_code(reg, codes[i]);
+        if (!u) {
+            const d25_unit *near[1];
+            bool hint = d25_registry_suggest(reg, codes[i], near, 1) == 1;
+            fprintf(stderr, "duty25 forms：名册 %s 中没有代码为“%s”的单位%s%s%s\n", reg->path, codes[i],
+                    hint ? "（是不是" : "", hint ? near[0]->code : "", hint ? "？）" : "");
+            rc = D25_EXIT_USAGE;
+        } else if (!d25_unit_active(u, period)) {
+            fprintf(stderr, "duty25 forms：%s（%s）在该月不在册（见名册 active_from / active_until）\n", u->name, u->code);
+            rc = D25_EXIT_USAGE;
+        }
+    }
+    char *dir = NULL;
+    char p[16];
+    d25_format_period(period, p, sizeof p);
+    if (rc == 0 && !out_arg && asprintf(&dir, "%s/表样-%s", su.cfg.out_dir, p) < 0)
+        rc = D25_EXIT_IO;
+    const char *out = out_arg ? out_arg : dir;
+    if (rc == 0 && (mkdir(su.cfg.out_dir, 0775), mkdir(out, 0775)) != 0 && errno != EEXIST) {
+        fprintf(stderr, "duty25 forms：无法创建输出文件夹 %s（%s）\n", out, strerror(errno));
+        rc = D25_EXIT_IO;
+    }
+    size_t written = 0;
+    for (size_t i = 0; rc == 0 && i < reg->n; i++) {
+        const d25_unit *u = &reg->units[i];
+        bool want = ncodes == 0 ? d25_unit_active(u, period) : false;
+        for (size_t k = 0; k < ncodes; k++)
+            want = want || strcmp(codes[k], u->code) == 0;
+        if (!want)
+            continue;
+        if (write_unit(&su, u, period, out, docx, xlsx, &err) < 0) {
+            fprintf(stderr, "duty25 forms：%s\n", err.message);
+            rc = err.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
+        }
+        written++;
+    }
+    if (rc == 0)
+        printf("共为 %zu 个单位写出%s月的空白表，在 %s\n", written, p, out);
+    free(dir);
+    free(codes);
+    d25_cmd_teardown(&su);
+    return rc;
+}

@@ -1,0 +1,244 @@
+/* feedback: notices for rejected returns (see feedback.h). */
+#include "feedback.h"
+#include "../blankform/blankform.h"
+#include "../report/template.h"
+#include "../util/text.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static void date_cn(time_t t, char *out, size_t n)
+{
+    struct tm tm;
+    localtime_r(&t, &tm);
+    snprintf(out, n, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int d25_feedback_begin(d25_feedback *fb, const char *dir, const d25_config *cfg, int deadline_day, int period,
+                       d25_error *err)
+{
+    memset(fb, 0, sizeof *fb);
+    if (mkdir(dir, 0775) != 0 && errno != EEXIST)
+        return d25_fail(err, D25_E_IO, "无法创建退回通知文件夹 %s（%s）", dir, strerror(errno));
+    fb->dir = strdup(dir);
+    fb->templates = strdup(cfg->templates_dir ? cfg->templates_dir : "templates");
+    fb->list = json_array();
+    fb->cfg = cfg;
+    fb->deadline_day = deadline_day;
+    fb->period = period;
+    if (!fb->dir || !fb->templates || !fb->list) {
+        d25_feedback_free(fb);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    return 0;
+}
+
+void d25_feedback_free(d25_feedback *fb)
+{
+    free(fb->dir);
+    free(fb->templates);
+    json_decref(fb->list);
+    memset(fb, 0, sizeof *fb);
+}
+
+static void set_str(json_t *o, const char *k, const char *v)
+{
+    json_object_set_new(o, k, json_string(v ? v : ""));
+}
+
+/* A finding's message split into what is wrong and what to write instead:
+ * the messages say "…：请…" (or "…，请…"). */
+static void split_message(const char *m, json_t *o)
+{
+    const char *cut = strstr(m, "：请");
+    size_t skip = strlen("：");
+    if (!cut) {
+        cut = strstr(m, "，请");
+        skip = strlen("，");
+    }
+    if (!cut) {
+        set_str(o, "problem", m);
+        set_str(o, "fix", "");
+        return;
+    }
+    json_object_set_new(o, "problem", json_stringn(m, (size_t)(cut - m)));
+    set_str(o, "fix", cut + skip);
+}
+
+static char *place_of(const d25_finding *f)
+{
+    char *s = NULL;
+    if (asprintf(&s, "%s%s%s%s", f->place, f->place[0] && f->item[0] ? "，" : "", f->item[0] ? "子项 " : "", f->item) < 0)
+        return NULL;
+    return s;
+}
+
+json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const char *path)
+{
+    json_t *root = json_object();
+    if (!root)
+        return NULL;
+    time_t now = time(NULL);
+    struct stat st;
+    time_t received = stat(path, &st) == 0 ? st.st_mtime : now;
+    char today[48], rec[48], dl[48], pcn[48];
+    date_cn(now, today, sizeof today);
+    date_cn(received, rec, sizeof rec);
+    int period = fb->period >= 0 ? fb->period : r->period;
+    if (period < 0) {
+        struct tm tm;
+        localtime_r(&now, &tm);
+        period = (tm.tm_year + 1900) * 12 + tm.tm_mon;
+    }
+    d25_format_period_cn(period, pcn, sizeof pcn);
+    d25_deadline_cn(period, fb->deadline_day, dl, sizeof dl);
+    /* Past the deadline: "as soon as possible", saying which day it was. */
+    struct tm tm;
+    localtime_r(&now, &tm);
+    int y, m, d;
+    bool past = sscanf(dl, "%d年%d月%d日", &y, &m, &d) == 3 &&
+                (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday > y * 10000 + m * 100 + d;
+    char *dtext = NULL;
+    if (asprintf(&dtext, past ? "尽快（截止日%s已过）" : "于%s前", dl) < 0)
+        dtext = NULL;
+    set_str(root, "district", fb->cfg->district);
+    set_str(root, "period_cn", pcn);
+    set_str(root, "deadline_cn", dl);
+    set_str(root, "deadline_text", dtext);
+    free(dtext);
+    set_str(root, "today_cn", today);
+    set_str(root, "received_cn", rec);
+    set_str(root, "file", d25_basename(path));
+    set_str(root, "unit_name", r->unit ? r->unit->name : "报送单位");
+    set_str(root, "unit_code", r->unit ? r->unit->code : "");
+    set_str(root, "contact", r->unit ? r->unit->contact : "");
+    set_str(root, "phone", r->unit ? r->unit->phone : "");
+    json_t *errors = json_array(), *warnings = json_array();
+    for (size_t i = 0; i < r->n; i++) {
+        const d25_finding *f = &r->f[i];
+        bool err = f->severity == D25_SEV_ERROR;
+        json_t *a = err ? errors : warnings;
+        json_t *o = json_object();
+        json_object_set_new(o, "n", json_integer((json_int_t)json_array_size(a) + 1));
+        set_str(o, "code", f->code);
+        char *pl = place_of(f);
+        set_str(o, "place", pl && *pl ? pl : "整个文件");
+        free(pl);
+        set_str(o, "message", f->message);
+        if (err)
+            split_message(f->message ? f->message : "", o);
+        json_array_append_new(a, o);
+    }
+    json_object_set_new(root, "n_errors", json_integer((json_int_t)json_array_size(errors)));
+    json_object_set_new(root, "n_warnings", json_integer((json_int_t)json_array_size(warnings)));
+    json_object_set_new(root, "errors", errors);
+    json_object_set_new(root, "warnings", warnings);
+    return root;
+}
+
+/* dir/<stem><suffix>.docx */
+static char *out_path(const char *dir, const char *file, const char *suffix)
+{
+    const char *base = d25_basename(file);
+    const char *dot = strrchr(base, '.');
+    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    char *p = NULL;
+    if (asprintf(&p, "%s/%.*s%s.docx", dir, stem, base, suffix) < 0)
+        return NULL;
+    return p;
+}
+
+static int fill(const d25_feedback *fb, const char *template, const json_t *data, const char *out, d25_error *err)
+{
+    char *tpl = NULL;
+    if (asprintf(&tpl, "%s/%s", fb->templates, template) < 0)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    int rc = d25_template_fill(tpl, data, out, err);
+    free(tpl);
+    return rc;
+}
+
+int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, char **written, d25_error *err)
+{
+    if (written)
+        *written = NULL;
+    if (d25_result_accepted(r))
+        return 0;
+    json_t *data = d25_feedback_data(fb, r, path);
+    char *out = out_path(fb->dir, path, "-退回通知");
+    if (!data || !out) {
+        json_decref(data);
+        free(out);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    int rc = fill(fb, "退回通知.docx", data, out, err);
+    if (rc == 0) {
+        /* The office's row: the first two problems are enough to call. */
+        json_t *row = json_object();
+        fb->count++;
+        json_object_set_new(row, "n", json_integer((json_int_t)fb->count));
+        static const char *const keep[] = {"file", "unit_name", "unit_code", "contact", "phone", "n_errors"};
+        for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+            json_object_set(row, keep[i], json_object_get(data, keep[i]));
+        char summary[1024] = "";
+        const json_t *errs = json_object_get(data, "errors");
+        for (size_t i = 0; i < json_array_size(errs) && i < 2; i++) {
+            const char *p = json_string_value(json_object_get(json_array_get(errs, i), "problem"));
+            size_t len = strlen(summary);
+            snprintf(summary + len, sizeof summary - len, "%s%s", i ? "；" : "", p ? p : "");
+        }
+        d25_utf8_trim_tail(summary);
+        if (json_array_size(errs) > 2) {
+            size_t len = strlen(summary);
+            snprintf(summary + len, sizeof summary - len, "等");
+        }
+        set_str(row, "summary", summary);
+        if (!r->unit)
+            set_str(row, "unit_name", "（未能确定）");
+        json_array_append_new(fb->list, row);
+        if (written)
+            *written = out;
+        else
+            free(out);
+        out = NULL;
+    }
+    free(out);
+    json_decref(data);
+    return rc;
+}
+
+int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err)
+{
+    if (written)
+        *written = NULL;
+    if (!fb->count)
+        return 0;
+    json_t *data = json_object();
+    char today[48], pcn[48] = "";
+    date_cn(time(NULL), today, sizeof today);
+    if (fb->period >= 0)
+        d25_format_period_cn(fb->period, pcn, sizeof pcn);
+    set_str(data, "district", fb->cfg->district);
+    set_str(data, "period_cn", *pcn ? pcn : "各月");
+    set_str(data, "today_cn", today);
+    json_object_set_new(data, "count", json_integer((json_int_t)fb->count));
+    json_object_set(data, "returns", fb->list);
+    char *out = NULL;
+    int rc;
+    if (asprintf(&out, "%s/退回清单.docx", fb->dir) < 0) {
+        out = NULL;
+        rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+    } else {
+        rc = fill(fb, "退回清单.docx", data, out, err);
+    }
+    json_decref(data);
+    if (rc == 0 && written)
+        *written = out;
+    else
+        free(out);
+    return rc;
+}

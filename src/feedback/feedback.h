@@ -1,0 +1,51 @@
+/*
+ * feedback: tells units what to fix.  For each rejected return, a short
+ * DOCX notice addressed to the unit (templates/退回通知.docx): the file, each
+ * error with its place, what is wrong and what to write instead, the
+ * warnings, and by when to send it again; and, for the office, one list of
+ * the rejected returns with the units' contacts (templates/退回清单.docx).
+ * The templates are filled by report/template; their data are described in
+ * docs/feedback.md.
+ *
+ * Use: d25_feedback_begin(), d25_feedback_add() per rejected return, then
+ * d25_feedback_finish() (writes the office list when anything was added)
+ * and d25_feedback_free().
+ *
+ * Ownership: d25_feedback owns its list and paths; results passed to add()
+ * are only read during the call.
+ */
+#ifndef D25_FEEDBACK_FEEDBACK_H
+#define D25_FEEDBACK_FEEDBACK_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "../config/config.h"
+#include "../validate/validate.h"
+
+typedef struct {
+    char *dir;           /* where the notices go */
+    char *templates;     /* folder of 退回通知.docx and 退回清单.docx */
+    const d25_config *cfg;
+    int deadline_day;
+    int period;          /* the run's period, or -1: each return's own */
+    json_t *list;        /* the office list's rows */
+    size_t count;
+} d25_feedback;
+
+/* Creates dir when missing.  0, or -1 with err set (D25_E_IO). */
+int d25_feedback_begin(d25_feedback *fb, const char *dir, const d25_config *cfg, int deadline_day, int period,
+                       d25_error *err);
+/* The notice for one rejected return (path: the file as received; its
+ * modification time is the date received).  Writes
+ * DIR/<file name without extension>-退回通知.docx; *written (may be NULL)
+ * gets its path, malloc'd.  Accepted results are ignored (0). */
+int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, char **written, d25_error *err);
+/* DIR/退回清单.docx when any notice was written; *written as above. */
+int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err);
+void d25_feedback_free(d25_feedback *fb);
+
+/* The data tree of one notice (for tests and --dump); NULL when out of memory. */
+json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const char *path);
+
+#endif

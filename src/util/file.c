@@ -1,0 +1,141 @@
+/* file: atomic writes and safe moves (see file.h). */
+#include "file.h"
+#include "text.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int write_all(int fd, const char *p, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int d25_write_atomic(const char *path, const void *data, size_t len, d25_error *err)
+{
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.tmp%ld", path, (long)getpid()) < 0)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int rc = 0;
+    if (fd < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+    }
+    if (fd >= 0 && close(fd) < 0 && rc == 0)
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int d25_mkdirs(const char *dir, d25_error *err)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || !*s) {
+            char c = *s;
+            *s = 0;
+            if (mkdir(p, 0775) < 0 && errno != EEXIST) {
+                int e = errno;
+                free(p);
+                return d25_fail(err, D25_E_IO, "无法创建文件夹 %s（%s）", dir, strerror(e));
+            }
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    free(p);
+    return 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+    if (in < 0)
+        return -1;
+    if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) >= 0) {
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(in, buf, sizeof buf)) > 0)
+            if (write_all(out, buf, (size_t)n) < 0)
+                break;
+        rc = n == 0 && fsync(out) == 0 ? 0 : -1;
+        if (close(out) < 0)
+            rc = -1;
+        if (rc)
+            unlink(to);
+    }
+    close(in);
+    return rc;
+}
+
+int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error *err)
+{
+    *moved_to = NULL;
+    if (d25_mkdirs(dir, err) < 0)
+        return -1;
+    const char *base = d25_basename(path);
+    const char *dot = strrchr(base, '.');
+    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    const char *ext = base + stem;
+    for (int k = 1; k < 1000; k++) {
+        char *to = NULL;
+        if ((k == 1 ? asprintf(&to, "%s/%s", dir, base) : asprintf(&to, "%s/%.*s-%d%s", dir, stem, base, k, ext)) < 0)
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
+        /* link() refuses to replace: the name is ours once it succeeds. */
+        if (link(path, to) == 0) {
+            if (unlink(path) < 0) {
+                int e = errno;
+                unlink(to);
+                free(to);
+                return d25_fail(err, D25_E_IO, "无法移动 %s（%s）", path, strerror(e));
+            }
+            *moved_to = to;
+            return 0;
+        }
+        if (errno == EEXIST) {
+            free(to);
+            continue;
+        }
+        if (errno == EXDEV || errno == EPERM || errno == ENOTSUP) {
+            if (copy_file(path, to) == 0) {
+                if (unlink(path) < 0) {
+                    int e = errno;
+                    unlink(to);
+                    free(to);
+                    return d25_fail(err, D25_E_IO, "无法移动 %s（%s）", path, strerror(e));
+                }
+                *moved_to = to;
+                return 0;
+            }
+            if (errno == EEXIST) {
+                free(to);
+                continue;
+            }
+        }
+        int e = errno;
+        free(to);
+        return d25_fail(err, D25_E_IO, "无法把 %s 移到 %s（%s）", path, dir, strerror(e));
+    }
+    return d25_fail(err, D25_E_IO, "无法把 %s 移到 %s：同名文件过多", path, dir);
+}

@@ -1,0 +1,25 @@
+/*
+ * file: writing and moving the user's files safely.
+ *
+ * d25_write_atomic() writes a whole file through a temporary file in the
+ * same folder, flushed to disk and renamed into place: a crash or a full
+ * disk leaves the old file or none, never half of one.
+ * d25_move_into() moves a file into a folder (made when missing) without
+ * replacing anything there: a name taken gets "-2", "-3"... before its
+ * extension; across file systems it copies, syncs, then removes.
+ * d25_mkdirs() makes a folder and its parents.
+ *
+ * Ownership: nothing is kept; *moved_to is malloc'd for the caller.
+ */
+#ifndef D25_UTIL_FILE_H
+#define D25_UTIL_FILE_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+int d25_write_atomic(const char *path, const void *data, size_t len, d25_error *err);
+int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error *err);
+int d25_mkdirs(const char *dir, d25_error *err);
+
+#endif
