@@ -13,6 +13,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 DATADIR  ?= $(PREFIX)/share/duty25
 SYSCONFDIR ?= $(PREFIX)/etc
+MANDIR   ?= $(PREFIX)/share/man
 DESTDIR  ?=
 
 CC       ?= cc
@@ -94,9 +95,8 @@ valgrind: deps build/duty25 build/test_unit
 	$(Q)tests/valgrind.sh
 
 run: deps build/duty25
-	$(Q)./build/duty25 ingest samples/2026-10 samples/2026-11
-	$(Q)./build/duty25 status --period 2026-11
-	$(Q)./build/duty25 report --period 2026-11
+	$(Q)./build/duty25 run -v --period 2026-11 samples/2026-10 samples/2026-11
+	$(Q)cat "out/示范区2026年11月报送情况.txt"
 
 # ---- fuzzing (clang + libFuzzer) ----
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(CPPFLAGS) -Itests/fuzz
@@ -116,14 +116,16 @@ bench: deps build/duty25
 	$(Q)tests/bench/bench.sh
 
 install: build/duty25
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(SYSCONFDIR)/duty25
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/config $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 build/duty25 $(DESTDIR)$(BINDIR)/duty25
-	install -m 0644 config/duty25.ini $(DESTDIR)$(SYSCONFDIR)/duty25/duty25.ini
-	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
+	install -m 0644 config/duty25.ini config/rules-education.ini config/units.csv $(DESTDIR)$(DATADIR)/config/
+	install -m 0644 templates/*.docx templates/README.md $(DESTDIR)$(DATADIR)/templates/
+	install -m 0644 docs/duty25.1 $(DESTDIR)$(MANDIR)/man1/duty25.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/duty25
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/duty25.1
 
 clean:
 	rm -rf build out

@@ -22,6 +22,7 @@ static const struct {
     int (*fn)(int, char **, const d25_global *);
     const char *summary;
 } commands[] = {
+    {"init", cmd_init, "建一个工作文件夹：配置、规则、单位名册样例、模板、收件箱"},
     {"run", cmd_run, "每月定时或手工运行：收取收件箱中的报表，写出报送情况、报告和统计表（及退回通知）"},
     {"validate", cmd_validate, "按 25 条规则检查报表，给出接收或退回及修改意见"},
     {"ingest", cmd_ingest, "检查报表并存入数据库（可给文件夹；重复内容不重复入库）"},
@@ -48,6 +49,9 @@ static void usage(FILE *o)
           "  --version       显示版本\n"
           "\n"
           "示例：\n"
+          "  duty25 init --district 示范区 /srv/duty25\n"
+          "  duty25 forms --period 2026-12\n"
+          "  duty25 run                           （每天定时运行：收取收件箱，写出报送情况和报告）\n"
           "  duty25 validate --period 2026-11 收件箱/*.docx 收件箱/*.xlsx\n"
           "  duty25 ingest --period 2026-11 收件箱/\n"
           "  duty25 status --period 2026-11\n"

@@ -8,6 +8,7 @@
 #include "../report/template.h"
 #include "../validate/validate.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ static const char usage[] =
     "\n"
     "选项：\n"
     "  --period YYYY-MM   填报月份（默认本月）\n"
-    "  --unit 代码        只写这个单位（可重复）；默认为名册中该月在册的全部单位\n"
+    "  --unit 单位        只写这个单位（代码或名称，可重复）；默认为名册中该月在册的全部单位\n"
     "  --format 格式      docx、xlsx 或 both（默认 both）\n"
     "  --out 文件夹       写到哪里（默认为配置 [report] out 下的“表样-YYYY-MM”）\n"
     "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
@@ -37,6 +38,34 @@ static const char usage[] =
     "示例：\n"
     "  duty25 forms --period 2026-12\n"
     "  duty25 forms --period 2026-12 --unit SF-X001 --format xlsx --out 发给实验小学/\n";
+
+/* Edit distance of two short ASCII codes (case-insensitive), capped. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 64;
+    size_t prev[64], cur[64];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+/* The unit --unit names: its code, or its name (or alias). */
+static const d25_unit *unit_named(const d25_registry *reg, const char *s)
+{
+    const d25_unit *u = d25_registry_by_code(reg, s);
+    return u ? u : d25_registry_find(reg, s);
+}
 
 /* The unit's files in dir. */
 static int write_unit(const d25_setup *su, const d25_unit *u, int period, const char *dir, bool docx, bool xlsx,
@@ -128,12 +157,22 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     d25_error err = {0};
     const d25_registry *reg = su.reg;
     for (size_t i = 0; i < ncodes; i++) {
-        const d25_unit *u = d25_registry_by_code(reg, codes[i]);
+        const d25_unit *u = unit_named(reg, codes[i]);
         if (!u) {
-            const d25_unit *near[1];
-            bool hint = d25_registry_suggest(reg, codes[i], near, 1) == 1;
-            fprintf(stderr, "duty25 forms：名册 %s 中没有代码为“%s”的单位%s%s%s\n", reg->path, codes[i],
-                    hint ? "（是不是" : "", hint ? near[0]->code : "", hint ? "？）" : "");
+            /* The nearest code (a typo), else the most similar name. */
+            const d25_unit *near = NULL;
+            size_t best = 3;
+            for (size_t k = 0; k < reg->n; k++) {
+                size_t dist = distance(codes[i], reg->units[k].code);
+                if (dist < best) {
+                    best = dist;
+                    near = &reg->units[k];
+                }
+            }
+            if (!near && d25_registry_suggest(reg, codes[i], &near, 1) != 1)
+                near = NULL;
+            fprintf(stderr, "duty25 forms：名册 %s 中没有代码或名称为“%s”的单位%s%s%s%s%s\n", reg->path, codes[i],
+                    near ? "（是不是 " : "", near ? near->code : "", near ? " " : "", near ? near->name : "", near ? "？）" : "");
             rc = D25_EXIT_USAGE;
         } else if (!d25_unit_active(u, period)) {
             fprintf(stderr, "duty25 forms：%s（%s）在该月不在册（见名册 active_from / active_until）\n", u->name, u->code);
@@ -141,8 +180,9 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
         }
     }
     char *dir = NULL;
-    char p[16];
+    char p[16], pcn[48];
     d25_format_period(period, p, sizeof p);
+    d25_format_period_cn(period, pcn, sizeof pcn);
     if (rc == 0 && !out_arg && asprintf(&dir, "%s/表样-%s", su.cfg.out_dir, p) < 0)
         rc = D25_EXIT_IO;
     const char *out = out_arg ? out_arg : dir;
@@ -155,7 +195,7 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
         const d25_unit *u = &reg->units[i];
         bool want = ncodes == 0 ? d25_unit_active(u, period) : false;
         for (size_t k = 0; k < ncodes; k++)
-            want = want || strcmp(codes[k], u->code) == 0;
+            want = want || unit_named(reg, codes[k]) == u;
         if (!want)
             continue;
         if (write_unit(&su, u, period, out, docx, xlsx, &err) < 0) {
@@ -165,7 +205,7 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
         written++;
     }
     if (rc == 0)
-        printf("共为 %zu 个单位写出%s月的空白表，在 %s\n", written, p, out);
+        printf("共为 %zu 个单位写出%s的空白表，在 %s\n", written, pcn, out);
     free(dir);
     free(codes);
     d25_cmd_teardown(&su);

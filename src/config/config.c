@@ -76,7 +76,7 @@ static int default_paths(d25_config *cfg, d25_error *err)
             return d25_fail(err, D25_E_NOMEM, "内存不足");
         if (access(p, R_OK) != 0) {
             free(p);
-            if (asprintf(&p, "%s/duty25/%s", D25_SYSCONFDIR, names[i]) < 0)
+            if (asprintf(&p, "%s/config/%s", D25_DATADIR, names[i]) < 0)
                 return d25_fail(err, D25_E_NOMEM, "内存不足");
         }
         *slots[i] = p;

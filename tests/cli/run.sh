@@ -111,5 +111,31 @@ check "a limit from the config file applies" 1 "$BIN" --config "$T/small.ini" du
 expect "too many entries reported" "READ_TOO_MANY_ENTRIES" "$T/out"
 check "a missing config file is an error" 2 "$BIN" --config "$T/none.ini" dump "$FX/types.xlsx"
 
+# --- init, forms, run: usage (the month itself is tests/month/check.py)
+for c in init forms run report validate; do
+    check "$c --help" 0 "$BIN" $c --help
+    expect "$c --help shows examples" "示例" "$T/out"
+done
+check "--help lists the new commands" 0 sh -c "'$BIN' --help | grep -q '^  run ' && '$BIN' --help | grep -q '^  forms ' && '$BIN' --help | grep -q '^  init '"
+check "init without a folder" 2 "$BIN" init
+check "init with an empty district" 2 "$BIN" init --district "" "$T/w"
+check "forms --format pdf is refused" 2 "$BIN" forms --format pdf
+expect "bad --format named" "pdf" "$T/err"
+check "forms for an unknown unit code" 2 "$BIN" forms --period 2026-12 --unit SF-X0O1 --out "$T/f"
+expect "the unknown code is named, with a suggestion" "SF-X0O1.*是不是" "$T/err"
+printf '[campaign]\nrules = %s/config/rules-education.ini\nunits = %s/config/units.csv\n[run]\ninbox = %s/nowhere\nlog =\n' "$PWD" "$PWD" "$T" >"$T/run.ini"
+check "run with a missing inbox: exit 3" 3 "$BIN" --config "$T/run.ini" run --db "$T/r.db" --out "$T/o"
+expect "the missing inbox is named" "nowhere" "$T/err"
+printf '[run]\narchive_dir = x\n' >"$T/run2.ini"
+check "an unknown [run] key is a configuration error" 2 "$BIN" --config "$T/run2.ini" run
+expect "it names the key and line" "第 2 行.*archive_dir" "$T/err"
+
+# --- the manual page
+if command -v man >/dev/null 2>&1; then
+    check "the man page renders" 0 sh -c "MANWIDTH=100 man -l docs/duty25.1 >'$T/man' 2>/dev/null"
+    expect "the man page documents exit code 4" "另一个 duty25 正在写入" "$T/man"
+    expect "the man page shows a crontab line" "duty25 run" "$T/man"
+fi
+
 echo "1..$n"
 [ "$fails" -eq 0 ]
