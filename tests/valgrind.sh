@@ -36,5 +36,14 @@ for args in "--dump-data" "--xlsx build/valgrind-db/tables.xlsx"; do
     $VG build/duty25 report --db "$vdb" --period 2026-11 $args >/dev/null 2>build/valgrind-one.log
     [ $? -eq 99 ] && { echo "valgrind: errors in report $args"; cat build/valgrind-one.log; fail=1; }
 done
+# the cron job (notices for the flawed returns), the blank forms, init
+$VG build/duty25 run --db "$vdb" --period 2026-11 --out build/valgrind-db/out samples/flawed >/dev/null 2>build/valgrind-one.log
+[ $? -eq 99 ] && { echo "valgrind: errors in run"; cat build/valgrind-one.log; fail=1; }
+$VG build/duty25 forms --period 2026-12 --unit SF-X001 --unit SF-B001 --out build/valgrind-db/forms >/dev/null 2>build/valgrind-one.log
+[ $? -eq 99 ] && { echo "valgrind: errors in forms"; cat build/valgrind-one.log; fail=1; }
+$VG build/duty25 validate --period 2026-11 --feedback build/valgrind-db/fb samples/flawed/城西小学-2026年11月-缺行.docx >/dev/null 2>build/valgrind-one.log
+[ $? -eq 99 ] && { echo "valgrind: errors in validate --feedback"; cat build/valgrind-one.log; fail=1; }
+$VG build/duty25 init build/valgrind-db/w >/dev/null 2>build/valgrind-one.log
+[ $? -eq 99 ] && { echo "valgrind: errors in init"; cat build/valgrind-one.log; fail=1; }
 echo "valgrind: $n files read, $( [ $fail -eq 0 ] && echo 'no errors or leaks' || echo 'ERRORS')"
 exit $fail

@@ -41,8 +41,21 @@ static const char usage[] =
     "  duty25 init --district 示范区 /srv/duty25\n"
     "  cd /srv/duty25 && duty25 forms --period 2026-12\n";
 
+/* Does dir hold config/duty25.ini and templates/统计表.docx? */
+static bool is_share(const char *dir)
+{
+    char *a = NULL, *b = NULL;
+    bool ok = asprintf(&a, "%s/config/duty25.ini", dir) >= 0 && asprintf(&b, "%s/templates/统计表.docx", dir) >= 0 &&
+              access(a, R_OK) == 0 && access(b, R_OK) == 0;
+    free(a);
+    free(b);
+    return ok;
+}
+
 /* The folder holding config/ and templates/: the source tree when this
- * binary is build/duty25 in it, else the installed data folder. */
+ * binary is build/duty25 (or build/asan/duty25) in it; PREFIX/share/duty25
+ * beside PREFIX/bin/duty25 (an installed copy, wherever it was moved);
+ * else the data folder compiled in. */
 static char *find_share(void)
 {
     char exe[PATH_MAX];
@@ -54,17 +67,12 @@ static char *find_share(void)
             if (!slash)
                 break;
             *slash = 0;
-            char *probe = NULL;
-            if (asprintf(&probe, "%s/templates/统计表.docx", exe) >= 0 && access(probe, R_OK) == 0) {
-                char *cfg = NULL;
-                bool ok = asprintf(&cfg, "%s/config/duty25.ini", exe) >= 0 && access(cfg, R_OK) == 0;
-                free(cfg);
-                free(probe);
-                if (ok)
-                    return strdup(exe);
-                continue;
-            }
-            free(probe);
+            char *share = NULL;
+            if (up == 1 && asprintf(&share, "%s/share/duty25", exe) >= 0 && is_share(share))
+                return share;
+            free(share);
+            if (is_share(exe))
+                return strdup(exe);
         }
     }
     return strdup(D25_DATADIR);

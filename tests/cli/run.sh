@@ -130,6 +130,12 @@ printf '[run]\narchive_dir = x\n' >"$T/run2.ini"
 check "an unknown [run] key is a configuration error" 2 "$BIN" --config "$T/run2.ini" run
 expect "it names the key and line" "第 2 行.*archive_dir" "$T/err"
 
+# --- make install (into a DESTDIR): the installed copy finds its templates and config
+check "make install into a DESTDIR" 0 make -s install DESTDIR="$T/inst"
+check "the installed duty25 initialises a working folder" 0 "$T/inst/usr/local/bin/duty25" init "$T/w2"
+check "... with every template and the config" 0 test -f "$T/w2/templates/退回通知.docx" -a -f "$T/w2/config/rules-education.ini" -a -f "$T/inst/usr/local/share/man/man1/duty25.1"
+check "the installed duty25 writes forms from its working folder" 0 sh -c "cd '$T/w2' && '$T/inst/usr/local/bin/duty25' forms --period 2026-12 --unit SF-X001 >/dev/null"
+
 # --- the manual page
 if command -v man >/dev/null 2>&1; then
     check "the man page renders" 0 sh -c "MANWIDTH=100 man -l docs/duty25.1 >'$T/man' 2>/dev/null"

@@ -364,6 +364,20 @@ try:
     tap(got == plan, "corrected after the 25th: the two units are late, the rest unchanged",
         ["%s: got %s, want %s" % (c, got.get(c), plan[c]) for c in plan if got.get(c) != plan[c]])
 
+    # ---- a second run while one holds the lock ----
+    import fcntl
+    with open(os.path.join(W, "data/duty25.db.lock"), "a") as lk:
+        fcntl.flock(lk, fcntl.LOCK_EX)
+        with open(os.path.join(W, "config/duty25.ini"), encoding="utf-8") as f:
+            conf = f.read()
+        fast = os.path.join(W, "config/fast.ini")
+        with open(fast, "w", encoding="utf-8") as f:
+            f.write(conf.replace("lock_wait = 5", "lock_wait = 0"))
+        r = duty25(["--config", fast, "run", "--period", PERIOD], W)
+        fcntl.flock(lk, fcntl.LOCK_UN)
+    tap(r.returncode == 4 and "duty25" in r.stderr and r.stdout == "",
+        "a run while another holds the database: exit 4 with a message", "rc %d %r" % (r.returncode, r.stderr))
+
     # ---- the report shows what happened ----
     d = docx.Document(tables)
     sub = {row.cells[1].text: row.cells[4].text for row in d.tables[0].rows[1:]}
@@ -382,6 +396,20 @@ try:
     t = docx_text(report)
     tap("应报送单位%d家，已报送%d家" % (len(UNITS), returned) in t, "the written report says how many returned",
         re.findall(r"应报送单位.{0,30}", t))
+    # ---- archive, when the config asks ----
+    with open(os.path.join(W, "config/duty25.ini"), encoding="utf-8") as f:
+        conf = f.read()
+    arch = os.path.join(W, "config/archive.ini")
+    with open(arch, "w", encoding="utf-8") as f:
+        f.write(re.sub(r"^archive =.*$", "archive = ../archive", conf, flags=re.M))
+    before = sorted(os.listdir(inbox))
+    r = duty25(["--config", arch, "run", "--period", PERIOD], W)
+    moved = sorted(os.listdir(os.path.join(W, "archive", PERIOD))) if os.path.isdir(os.path.join(W, "archive", PERIOD)) else []
+    tap(r.returncode == 0 and os.listdir(inbox) == [] and moved == before,
+        "with [run] archive, every processed return moves into archive/YYYY-MM/", "rc %d left %s moved %d of %d %s"
+        % (r.returncode, os.listdir(inbox)[:3], len(moved), len(before), r.stderr))
+    st2 = json.loads(duty25(["status", "--period", PERIOD, "--format", "json"], W).stdout)
+    tap({u["code"]: u["state"] for u in st2["units"]} == plan, "archiving changes no unit's state")
 finally:
     if os.environ.get("D25_KEEP"):
         print("# kept " + W)
