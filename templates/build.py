@@ -379,7 +379,7 @@ progress_form = [
          "次数、条数自攻坚行动开始累计填写。请于{{deadline_cn}}前报送。", FS, 21, before=120),
     para(""),
     para("填报单位（盖章）：{{unit.name}}", FS, 24),
-    para("填报人：＿＿＿＿　　联系电话：＿＿＿＿＿＿　　填报时间：{{period_cn}}＿＿日", FS, 24),
+    para("填报人：＿＿＿＿　联系电话：＿＿＿＿＿＿　填报时间：{{period_cn}}＿＿日", FS, 24),
 ]
 package("表样-推进情况.docx", "推进情况统计表（表样）",
         document(progress_form, section(11906, 16838, 1440, 1588, 1440, 1588)), styles(FS, 24))

@@ -75,7 +75,7 @@ def applies(expr, unit):
 codes = [u["code"] for u in UNITS]
 FLAW_STATUS, FLAW_COUNT, LATE_UNIT, SILENT = codes[6], codes[7], codes[8], codes[9]
 XLSX_UNITS = set(codes[:3]) | {FLAW_COUNT}
-LO_UNITS = set(codes[4:6])
+LO_UNITS = set(codes[4:6]) | {codes[2]}  # two DOCX units and one XLSX unit
 
 
 def values_for(i, unit):
