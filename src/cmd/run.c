@@ -231,7 +231,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
         goto out;
     }
     if (cfg->feedback_dir) {
-        if (asprintf(&fb_dir, "%s/%s", cfg->feedback_dir, p) < 0 || d25_mkdirs(cfg->feedback_dir, &err) < 0 ||
+        if (asprintf(&fb_dir, "%s/%s", cfg->feedback_dir, p) < 0 ||
             d25_feedback_begin(&fb, fb_dir, cfg, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day, period,
                                &err) < 0) {
             rc = D25_EXIT_IO;

@@ -2,6 +2,7 @@
 #include "feedback.h"
 #include "../blankform/blankform.h"
 #include "../report/template.h"
+#include "../util/file.h"
 #include "../util/text.h"
 
 #include <errno.h>
@@ -22,8 +23,6 @@ int d25_feedback_begin(d25_feedback *fb, const char *dir, const d25_config *cfg,
                        d25_error *err)
 {
     memset(fb, 0, sizeof *fb);
-    if (mkdir(dir, 0775) != 0 && errno != EEXIST)
-        return d25_fail(err, D25_E_IO, "无法创建退回通知文件夹 %s（%s）", dir, strerror(errno));
     fb->dir = strdup(dir);
     fb->templates = strdup(cfg->templates_dir ? cfg->templates_dir : "templates");
     fb->list = json_array();
@@ -168,6 +167,8 @@ int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, ch
         *written = NULL;
     if (d25_result_accepted(r))
         return 0;
+    if (!fb->count && d25_mkdirs(fb->dir, err) < 0)
+        return -1;
     json_t *data = d25_feedback_data(fb, r, path);
     char *out = out_path(fb->dir, path, "-退回通知");
     if (!data || !out) {

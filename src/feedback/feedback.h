@@ -33,7 +33,8 @@ typedef struct {
     size_t count;
 } d25_feedback;
 
-/* Creates dir when missing.  0, or -1 with err set (D25_E_IO). */
+/* dir is made (with its parents) when the first notice is written.  0, or
+ * -1 with err set. */
 int d25_feedback_begin(d25_feedback *fb, const char *dir, const d25_config *cfg, int deadline_day, int period,
                        d25_error *err);
 /* The notice for one rejected return (path: the file as received; its
