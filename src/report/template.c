@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -26,12 +27,30 @@ typedef struct {
     int n;
 } scope;
 
+/* A loop over rows (or paragraphs) at the top of the data whose rows hold
+ * only values and in-text conditions: kept as the rows' XML and written
+ * item by item when the part is written, instead of copied into the tree
+ * (a table of 10,000 units would otherwise be a tree of millions of
+ * nodes).  In the tree a processing instruction <?d25-stream N?> stands
+ * where the rows go. */
+typedef struct {
+    char *xml;          /* the rows as serialized, tags in their text */
+    size_t len;
+    const json_t *items;
+    xmlNodePtr at;      /* the placeholder, for messages */
+} stream;
+
 typedef struct {
     xmlDocPtr doc;
     const char *part;
     d25_error *err;
     int depth;
+    bool escape;        /* rendering XML text: escape the values */
+    stream *streams;
+    size_t nstreams, stream_cap;
 } ctx;
+
+static const char STREAM_PI[] = "d25-stream";
 
 /* ---- nodes ---- */
 
@@ -434,6 +453,36 @@ static int format_value(d25_buf *b, const json_t *v, const char *fmt)
     return 0;
 }
 
+/* XML-escape what was appended to b from offset from, dropping the
+ * control characters XML 1.0 does not allow. */
+static int escape_tail(d25_buf *b, size_t from)
+{
+    size_t n = b->len - from;
+    bool plain = true;
+    for (size_t i = from; i < b->len && plain; i++) {
+        unsigned char c = (unsigned char)b->data[i];
+        plain = c != '&' && c != '<' && c != '>' && (c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
+    }
+    if (plain)
+        return 0;
+    char *raw = malloc(n);
+    if (!raw)
+        return -1;
+    memcpy(raw, b->data + from, n);
+    b->len = from;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)raw[i];
+        int r = c == '&' ? d25_buf_puts(b, "&amp;") : c == '<' ? d25_buf_puts(b, "&lt;") : c == '>' ? d25_buf_puts(b, "&gt;")
+              : (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ? 0 : d25_buf_putc(b, (char)c);
+        if (r < 0) {
+            free(raw);
+            return -1;
+        }
+    }
+    free(raw);
+    return 0;
+}
+
 /* ---- expansion ---- */
 
 static int expand_between(ctx *cx, xmlNodePtr m1, xmlNodePtr m2, scope *sc);
@@ -459,7 +508,10 @@ static int render_string(ctx *cx, xmlNodePtr at, const char *s, size_t from, siz
             const json_t *v = lookup(sc, t.name);
             if (!v)
                 return tag_error(cx, at, "数据中没有“%s”（可用的数据见 duty25 report --dump-data）", t.name);
+            size_t before = out->len;
             int r = format_value(out, v, t.fmt);
+            if (r == 0 && cx->escape && escape_tail(out, before) < 0)
+                return d25_fail(cx->err, D25_E_NOMEM, "内存不足");
             if (r == -1)
                 return tag_error(cx, at, "格式“%s”未知（可用 num、pct）", t.fmt);
             if (r == -2)
@@ -663,6 +715,95 @@ static void drop_between(xmlNodePtr m1, xmlNodePtr m2)
     }
 }
 
+static bool open_block(const char *s, tag *first);
+
+/* The node after n in document order, not leaving root's subtree. */
+static xmlNodePtr next_within(xmlNodePtr n, xmlNodePtr root)
+{
+    if (n->children)
+        return n->children;
+    for (; n && n != root; n = n->parent)
+        if (n->next)
+            return n->next;
+    return NULL;
+}
+
+/* Count of "{{" in s. */
+static size_t tag_opens(const char *s)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, "{{")); p += 2)
+        n++;
+    return n;
+}
+
+/* Keep the sibling rows (or paragraphs) first..last as a stream of items
+ * when they hold nothing but values and in-text conditions: 1 done (the
+ * placeholder stands in their place, *resume set), 0 not eligible, -1
+ * error. */
+static int try_stream(ctx *cx, xmlNodePtr first, xmlNodePtr last, const json_t *items, xmlNodePtr *resume)
+{
+    size_t in_text = 0;
+    for (xmlNodePtr x = first;; x = x->next) {
+        if (!x || !(is_w(x, "tr") || is_w(x, "p")))
+            return 0;
+        for (xmlNodePtr t = x; t; t = next_within(t, x)) {
+            if (!is_text(t))
+                continue;
+            char *tx = text_of(t);
+            tag b;
+            bool blocked = !tx || open_block(tx, &b);
+            in_text += tx ? tag_opens(tx) : 0;
+            free(tx);
+            if (blocked)
+                return 0;
+        }
+        if (x == last)
+            break;
+    }
+    xmlBufferPtr buf = xmlBufferCreate();
+    if (!buf)
+        return d25_fail(cx->err, D25_E_NOMEM, "内存不足");
+    for (xmlNodePtr x = first;; x = x->next) {
+        xmlNodeDump(buf, cx->doc, x, 0, 0);
+        if (x == last)
+            break;
+    }
+    const char *xml = (const char *)xmlBufferContent(buf);
+    if (!xml || tag_opens(xml) != in_text) { /* a tag in an attribute: not ours to stream */
+        xmlBufferFree(buf);
+        return 0;
+    }
+    if (d25_grow((void **)&cx->streams, &cx->stream_cap, cx->nstreams + 1, sizeof *cx->streams) < 0) {
+        xmlBufferFree(buf);
+        return d25_fail(cx->err, D25_E_NOMEM, "内存不足");
+    }
+    char num[32];
+    snprintf(num, sizeof num, "%zu", cx->nstreams);
+    xmlNodePtr pi = xmlNewDocPI(cx->doc, (const xmlChar *)STREAM_PI, (const xmlChar *)num);
+    stream *st = &cx->streams[cx->nstreams];
+    st->len = strlen(xml);
+    st->xml = strdup(xml);
+    xmlBufferFree(buf);
+    if (!pi || !st->xml) {
+        free(st->xml);
+        xmlFreeNode(pi);
+        return d25_fail(cx->err, D25_E_NOMEM, "内存不足");
+    }
+    st->items = items;
+    st->at = pi;
+    cx->nstreams++;
+    xmlAddPrevSibling(first, pi);
+    for (xmlNodePtr x = first; x;) {
+        xmlNodePtr nx = x == last ? NULL : x->next;
+        xmlUnlinkNode(x);
+        xmlFreeNode(x);
+        x = nx;
+    }
+    *resume = pi;
+    return 1;
+}
+
 /* Handle the block whose open tag (in w:t a, at tg) is not closed within
  * a's text.  *resume is where scanning goes on. */
 static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, scope *sc, xmlNodePtr *resume)
@@ -747,6 +888,11 @@ static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, sc
     const json_t *v = lookup(sc, tg->name);
     if (!v)
         return tag_error(cx, a, "数据中没有“%s”（可用的数据见 duty25 report --dump-data）", tg->name);
+    if (loop && !pta && sc->n == 1 && json_is_array(v)) {
+        int r = try_stream(cx, first, last, v, resume);
+        if (r != 0)
+            return r < 0 ? -1 : 0;
+    }
     xmlNodePtr m1 = new_mark(cx), m2 = new_mark(cx);
     xmlAddPrevSibling(first, m1);
     xmlAddNextSibling(last, m2);
@@ -867,25 +1013,60 @@ static void drop_marks(xmlNodePtr root)
     }
 }
 
-int d25_template_fill_xml(const char *xml, size_t len, const char *part, const json_t *data, char **out,
-                          size_t *out_len, d25_error *err)
+/* A part filled: the tree with placeholders, serialized, and the streams
+ * whose rows are written where the placeholders stand. */
+typedef struct {
+    ctx cx;
+    const json_t *data;
+    char *skel;
+    size_t skel_len, pos;  /* in skel */
+    bool in_stream;
+    size_t si, item;       /* the stream being written, its next item */
+    d25_buf pending;
+    size_t pend_off;
+    bool failed;
+} filled;
+
+static void filled_free(filled *f)
 {
-    *out = NULL;
-    *out_len = 0;
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->cx.nstreams; i++)
+        free(f->cx.streams[i].xml);
+    free(f->cx.streams);
+    if (f->cx.doc)
+        xmlFreeDoc(f->cx.doc);
+    free(f->skel);
+    d25_buf_free(&f->pending);
+    free(f);
+}
+
+static filled *fill_part(const char *xml, size_t len, const char *part, const json_t *data, d25_error *err)
+{
+    filled *f = calloc(1, sizeof *f);
+    if (!f) {
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        return NULL;
+    }
     xmlDocPtr doc = xmlReadMemory(xml, (int)len, part, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc)
-        return d25_fail(err, D25_E_TEMPLATE, "模板部件 %s 不是有效的 XML", part);
-    ctx cx = {.doc = doc, .part = part, .err = err};
+    if (!doc) {
+        free(f);
+        d25_fail(err, D25_E_TEMPLATE, "模板部件 %s 不是有效的 XML", part);
+        return NULL;
+    }
+    f->cx = (ctx){.doc = doc, .part = part, .err = err};
+    f->data = data;
+    ctx *cx = &f->cx;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     int rc = root ? join_tags(root) : 0;
     if (rc < 0)
         d25_fail(err, D25_E_NOMEM, "内存不足");
     if (rc == 0 && root && root->children) {
-        xmlNodePtr m1 = new_mark(&cx), m2 = new_mark(&cx);
+        xmlNodePtr m1 = new_mark(cx), m2 = new_mark(cx);
         xmlAddPrevSibling(root->children, m1);
         xmlAddChild(root, m2);
         scope sc = {.v = {data}, .n = 1};
-        rc = expand_between(&cx, m1, m2, &sc);
+        rc = expand_between(cx, m1, m2, &sc);
         drop_marks(root);
         renumber_points(root);
     }
@@ -893,22 +1074,138 @@ int d25_template_fill_xml(const char *xml, size_t len, const char *part, const j
         xmlChar *mem = NULL;
         int n = 0;
         xmlDocDumpMemoryEnc(doc, &mem, &n, "UTF-8");
-        if (!mem) {
+        if (!mem || !(f->skel = malloc((size_t)n + 1))) {
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
         } else {
-            *out = malloc((size_t)n + 1);
-            if (*out) {
-                memcpy(*out, mem, (size_t)n);
-                (*out)[n] = 0;
-                *out_len = (size_t)n;
-            } else {
-                rc = d25_fail(err, D25_E_NOMEM, "内存不足");
-            }
-            xmlFree(mem);
+            memcpy(f->skel, mem, (size_t)n);
+            f->skel[n] = 0;
+            f->skel_len = (size_t)n;
         }
+        xmlFree(mem);
     }
-    xmlFreeDoc(doc);
-    return rc;
+    if (rc != 0) {
+        filled_free(f);
+        return NULL;
+    }
+    cx->escape = true; /* from here on values go into serialized XML */
+    return f;
+}
+
+/* The next bytes of the filled part: the skeleton, with each placeholder
+ * replaced by its stream's rows, one item at a time.  0 at the end, -1 on
+ * error (cx.err set). */
+static zip_int64_t filled_read(filled *f, char *out, size_t n)
+{
+    static const char open[] = "<?d25-stream ";
+    size_t done = 0;
+    while (done < n && !f->failed) {
+        if (f->pend_off < f->pending.len) {
+            size_t k = f->pending.len - f->pend_off;
+            if (k > n - done)
+                k = n - done;
+            memcpy(out + done, f->pending.data + f->pend_off, k);
+            f->pend_off += k;
+            done += k;
+            continue;
+        }
+        f->pending.len = 0;
+        f->pend_off = 0;
+        if (f->in_stream) {
+            stream *st = &f->cx.streams[f->si];
+            if (f->item >= json_array_size(st->items)) {
+                f->in_stream = false;
+                continue;
+            }
+            scope sc = {.v = {f->data, json_array_get(st->items, f->item)}, .n = 2};
+            f->item++;
+            if (render_string(&f->cx, st->at, st->xml, 0, st->len, &sc, &f->pending) < 0)
+                f->failed = true;
+            continue;
+        }
+        if (f->pos >= f->skel_len)
+            break;
+        const char *at = strstr(f->skel + f->pos, open);
+        size_t upto = at ? (size_t)(at - f->skel) : f->skel_len;
+        if (upto > f->pos) {
+            size_t k = upto - f->pos;
+            if (k > n - done)
+                k = n - done;
+            memcpy(out + done, f->skel + f->pos, k);
+            f->pos += k;
+            done += k;
+            continue;
+        }
+        /* At a placeholder: <?d25-stream N?> */
+        char *end;
+        unsigned long si = strtoul(at + sizeof open - 1, &end, 10);
+        const char *close = strstr(end, "?>");
+        if (si >= f->cx.nstreams || !close) {
+            d25_fail(f->cx.err, D25_E_TEMPLATE, "模板部件 %s：内部占位标记有误", f->cx.part);
+            f->failed = true;
+            break;
+        }
+        f->pos = (size_t)(close + 2 - f->skel);
+        f->si = si;
+        f->item = 0;
+        f->in_stream = true;
+    }
+    return f->failed ? -1 : (zip_int64_t)done;
+}
+
+int d25_template_fill_xml(const char *xml, size_t len, const char *part, const json_t *data, char **out,
+                          size_t *out_len, d25_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    filled *f = fill_part(xml, len, part, data, err);
+    if (!f)
+        return -1;
+    d25_buf b = {0};
+    char chunk[16384];
+    zip_int64_t k;
+    while ((k = filled_read(f, chunk, sizeof chunk)) > 0)
+        if (d25_buf_append(&b, chunk, (size_t)k) < 0) {
+            k = -1;
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+            break;
+        }
+    filled_free(f);
+    if (k < 0) {
+        d25_buf_free(&b);
+        return -1;
+    }
+    *out_len = b.len;
+    *out = d25_buf_steal(&b);
+    return *out ? 0 : d25_fail(err, D25_E_NOMEM, "内存不足");
+}
+
+/* libzip pulls a filled part through this while it writes the package. */
+static zip_int64_t filled_source(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    filled *f = ud;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN: return 0;
+    case ZIP_SOURCE_READ: return filled_read(f, data, len);
+    case ZIP_SOURCE_CLOSE: return 0;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = data;
+        zip_stat_init(st);
+        st->valid = ZIP_STAT_MTIME;
+        st->mtime = time(NULL);
+        return sizeof *st;
+    }
+    case ZIP_SOURCE_ERROR: {
+        int *e = data;
+        e[0] = ZIP_ER_INTERNAL;
+        e[1] = 0;
+        return 2 * sizeof(int);
+    }
+    case ZIP_SOURCE_FREE: filled_free(f); return 0;
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+                                              ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+    default: return -1;
+    }
 }
 
 /* ---- the package ---- */
@@ -955,28 +1252,34 @@ int d25_template_fill(const char *template_path, const json_t *data, const char 
             rc = d25_fail(err, D25_E_TEMPLATE, "模板 %s 的部件 %s 无法读取", template_path, name);
             break;
         }
-        char *res = buf;
-        size_t rlen = st.size;
+        zip_source_t *src;
         if (fills(name)) {
-            if (d25_template_fill_xml(buf, st.size, name, data, &res, &rlen, err) < 0) {
-                free(buf);
+            filled *f = fill_part(buf, st.size, name, data, err);
+            free(buf);
+            if (!f) {
                 rc = -1;
                 break;
             }
+            if (!(src = zip_source_function(out, filled_source, f)))
+                filled_free(f);
+        } else if (!(src = zip_source_buffer(out, buf, st.size, 1))) {
             free(buf);
         }
-        zip_source_t *src = zip_source_buffer(out, res, rlen, 1);
         if (!src || zip_file_add(out, name, src, ZIP_FL_ENC_UTF_8) < 0) {
             if (src)
                 zip_source_free(src);
-            else
-                free(res);
             rc = d25_fail(err, D25_E_IO, "写入 %s 失败", tmp);
         }
     }
     zip_discard(in);
+    if (rc == 0)
+        err->code = D25_OK;
     if (rc == 0 && zip_close(out) != 0) {
-        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", tmp, zip_strerror(out));
+        /* A part's rows may have failed (a bad tag in one item): that
+         * message says more than libzip's. */
+        if (err->code != D25_E_TEMPLATE && err->code != D25_E_NOMEM)
+            d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", tmp, zip_strerror(out));
+        rc = -1;
         zip_discard(out);
     } else if (rc != 0 && out) {
         zip_discard(out);

@@ -46,7 +46,8 @@ static int count_paras(const d25_doc *d, const char *prefix)
 static const char DATA[] =
     "{\"district\": \"示范区\", \"count\": 12345, \"title\": \"<甲&乙> \\\"报告\\\"\","
     " \"units\": [{\"name\": \"城东小学\", \"found\": 1200, \"rate\": 0.968},"
-    "            {\"name\": \"{{#units}}假标签{{/units}}\", \"found\": 0, \"rate\": null}],"
+    "            {\"name\": \"{{#units}}假标签{{/units}}\", \"found\": 0, \"rate\": null},"
+    "            {\"name\": \"甲<乙>&丙\\u0001\", \"found\": -7, \"rate\": 1}],"
     " \"items\": [{\"n\": 1, \"text\": \"甲\"}, {\"n\": 2, \"text\": \"乙\"}, {\"n\": 3, \"text\": \"丙\"}],"
     " \"late\": true, \"late_names\": \"南山小学、湖塘小学\", \"none\": false, \"missing\": [],"
     " \"zero\": null, \"nothing\": null, \"flag\": true}";
@@ -62,9 +63,14 @@ static void test_fill(void **state)
     assert_string_equal(para(d, "区名"), "区名：示范区，共 12,345 家");
     /* escaping: the value reads back as written */
     assert_string_equal(para(d, "标题"), "标题：<甲&乙> \"报告\"");
-    /* a row loop: header + two rows; tag-like text in a value stays text */
+    /* a row loop (written item by item as the part is zipped): header +
+     * three rows; tag-like text in a value stays text; XML's special
+     * characters are escaped and a control character dropped */
     assert_int_equal(d->ntables, 1);
-    assert_int_equal(d->tables[0].nrows, 3);
+    assert_int_equal(d->tables[0].nrows, 4);
+    assert_string_equal(d->tables[0].rows[3].cells[0].text, "甲<乙>&丙");
+    assert_string_equal(d->tables[0].rows[3].cells[1].text, "-7");
+    assert_string_equal(d->tables[0].rows[3].cells[2].text, "100.0%");
     assert_string_equal(d->tables[0].rows[1].cells[0].text, "城东小学");
     assert_string_equal(d->tables[0].rows[1].cells[1].text, "1,200");
     assert_string_equal(d->tables[0].rows[1].cells[2].text, "96.8%");
