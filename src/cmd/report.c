@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,6 +54,21 @@ static long count_of(const json_t *data, const char *k)
     return (long)json_integer_value(json_object_get(json_object_get(data, "units"), k));
 }
 
+typedef struct {
+    const json_t *data;
+    bool docx;
+    char *tpl, *out;
+    int rc;
+    d25_error err;
+} job;
+
+static void *run_job(void *arg)
+{
+    job *j = arg;
+    j->rc = j->docx ? d25_template_fill(j->tpl, j->data, j->out, &j->err) : d25_report_xlsx(j->data, j->out, &j->err);
+    return NULL;
+}
+
 /* The report, the tables and the workbook into dir. */
 int d25_report_write_standard(const d25_config *cfg, const json_t *data, const char *dir, bool quiet, d25_error *err)
 {
@@ -68,28 +84,44 @@ int d25_report_write_standard(const d25_config *cfg, const json_t *data, const c
     }
     const char *district = cfg->district ? cfg->district : "";
     /* Each file: its name, and whether it is a DOCX filled from the
-     * template of that name or the workbook. */
+     * template of that name or the workbook.  The three are written at
+     * once, each on its own thread: they only read the data tree. */
     static const struct {
         const char *name;
         bool docx;
     } files[] = {{"书面风险报告", true}, {"统计表", true}, {"统计表", false}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *tpl = NULL, *out = NULL;
-        if ((files[i].docx && asprintf(&tpl, "%s/%s.docx", cfg->templates_dir, files[i].name) < 0) ||
-            asprintf(&out, "%s/%s%s%s.%s", dir, district, pcn ? pcn : "", files[i].name, files[i].docx ? "docx" : "xlsx") < 0) {
-            free(tpl);
+    enum { NFILES = sizeof files / sizeof files[0] };
+    job jobs[NFILES] = {0};
+    pthread_t th[NFILES];
+    bool started[NFILES] = {false};
+    int rc = 0;
+    for (size_t i = 0; i < NFILES; i++) {
+        jobs[i].data = data;
+        jobs[i].docx = files[i].docx;
+        if ((files[i].docx && asprintf(&jobs[i].tpl, "%s/%s.docx", cfg->templates_dir, files[i].name) < 0) ||
+            asprintf(&jobs[i].out, "%s/%s%s%s.%s", dir, district, pcn ? pcn : "", files[i].name,
+                     files[i].docx ? "docx" : "xlsx") < 0) {
             d25_fail(err, D25_E_NOMEM, "内存不足");
-            return D25_EXIT_IO;
+            rc = D25_EXIT_IO;
+            break;
         }
-        int r = files[i].docx ? d25_template_fill(tpl, data, out, err) : d25_report_xlsx(data, out, err);
-        if (r == 0 && !quiet)
-            printf("已写出 %s\n", out);
-        free(tpl);
-        free(out);
-        if (r < 0)
-            return err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
+        started[i] = pthread_create(&th[i], NULL, run_job, &jobs[i]) == 0;
+        if (!started[i])
+            run_job(&jobs[i]);
     }
-    return 0;
+    for (size_t i = 0; i < NFILES; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        if (rc == 0 && jobs[i].rc < 0) {
+            *err = jobs[i].err;
+            rc = err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
+        } else if (jobs[i].rc == 0 && jobs[i].out && !quiet) {
+            printf("已写出 %s\n", jobs[i].out);
+        }
+        free(jobs[i].tpl);
+        free(jobs[i].out);
+    }
+    return rc;
 }
 
 int cmd_report(int argc, char **argv, const d25_global *g)

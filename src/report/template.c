@@ -1265,10 +1265,15 @@ int d25_template_fill(const char *template_path, const json_t *data, const char 
         } else if (!(src = zip_source_buffer(out, buf, st.size, 1))) {
             free(buf);
         }
-        if (!src || zip_file_add(out, name, src, ZIP_FL_ENC_UTF_8) < 0) {
+        zip_int64_t idx = src ? zip_file_add(out, name, src, ZIP_FL_ENC_UTF_8) : -1;
+        if (idx < 0) {
             if (src)
                 zip_source_free(src);
             rc = d25_fail(err, D25_E_IO, "写入 %s 失败", tmp);
+        } else {
+            /* Deflate's fastest level: a table of 10,000 rows compresses
+             * several times faster for a file a few percent larger. */
+            zip_set_file_compression(out, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 1);
         }
     }
     zip_discard(in);

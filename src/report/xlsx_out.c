@@ -170,7 +170,10 @@ int d25_report_xlsx(const json_t *data, const char *path, d25_error *err)
     if (!tmp)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     snprintf(tmp, tl, "%s.tmp%ld.xlsx", path, (long)getpid());
-    lxw_workbook *wb = workbook_new(tmp);
+    /* Rows are written in order, so each sheet's rows can go straight to a
+     * temporary file: memory stays flat however many units there are. */
+    lxw_workbook_options opts = {.constant_memory = LXW_TRUE};
+    lxw_workbook *wb = workbook_new_opt(tmp, &opts);
     if (!wb) {
         free(tmp);
         return d25_fail(err, D25_E_IO, "无法创建 %s", path);
