@@ -51,37 +51,70 @@ static void add_tally(tally *to, const tally *t)
     to->na += t->na;
 }
 
+/* The sub-item a "code" of a statuses summary names: the one at *hint when
+ * it matches (summaries follow the rule order), else looked up. */
+static const d25_subitem *sub_of(const d25_rules *rules, const char *code, size_t len, size_t *hint)
+{
+    if (*hint < rules->nsubs && strlen(rules->subs[*hint].code) == len && memcmp(rules->subs[*hint].code, code, len) == 0)
+        return &rules->subs[(*hint)++];
+    char c[16];
+    if (len >= sizeof c)
+        return NULL;
+    memcpy(c, code, len);
+    c[len] = 0;
+    const d25_subitem *sub = d25_rules_sub(rules, c);
+    if (sub)
+        *hint = (size_t)(sub - rules->subs) + 1;
+    return sub;
+}
+
+/* Each "code=letter" of a statuses summary ("1.1=d;1.2=n"): fn(ud, sub,
+ * letter) for the sub-items the rule set knows. */
+static void each_status(const d25_rules *rules, const char *s, void (*fn)(void *, const d25_subitem *, char), void *ud)
+{
+    size_t hint = 0;
+    while (s && *s) {
+        const char *eq = strchr(s, '=');
+        if (!eq || !eq[1])
+            break;
+        const d25_subitem *sub = sub_of(rules, s, (size_t)(eq - s), &hint);
+        if (sub)
+            fn(ud, sub, eq[1]);
+        s = strchr(eq, ';');
+        s = s ? s + 1 : NULL;
+    }
+}
+
+typedef struct {
+    const d25_rules *rules;
+    tally *subs;
+} tally_ctx;
+
+static void count_status(void *ud, const d25_subitem *sub, char st)
+{
+    tally_ctx *c = ud;
+    tally *t = &c->subs[sub - c->rules->subs];
+    switch (st) {
+    case 'd': t->done++; break;
+    case 'p': t->partial++; break;
+    case 'n': t->not_done++; break;
+    case 'a': t->na++; break;
+    default: break;
+    }
+}
+
 /* Every sub-item's counts in period p (rules order). */
 static int load_tallies(d25_store *s, const d25_rules *rules, const char *p, tally *subs, d25_error *err)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(d25_store_db(s),
-                           "SELECT a.sub_item, a.status, count(*) FROM current_returns c"
-                           " JOIN answers a ON a.return_id = c.return_id"
-                           " WHERE c.period = ? AND c.form = 'checklist' AND a.sub_item IS NOT NULL"
-                           " GROUP BY a.sub_item, a.status",
-                           -1, &q, NULL) != SQLITE_OK)
-        return d25_store_fail(s, err, "统计落实情况");
-    sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
-    int step;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        const d25_subitem *sub = d25_rules_sub(rules, (const char *)sqlite3_column_text(q, 0));
-        if (!sub)
-            continue;
-        tally *t = &subs[sub - rules->subs];
-        const char *st = (const char *)sqlite3_column_text(q, 1);
-        long n = sqlite3_column_int64(q, 2);
-        if (strcmp(st, "done") == 0)
-            t->done += n;
-        else if (strcmp(st, "partial") == 0)
-            t->partial += n;
-        else if (strcmp(st, "not_done") == 0)
-            t->not_done += n;
-        else if (strcmp(st, "not_applicable") == 0)
-            t->na += n;
-    }
-    sqlite3_finalize(q);
-    return step == SQLITE_DONE ? 0 : d25_store_fail(s, err, "统计落实情况");
+    d25_current *cur;
+    size_t n;
+    if (d25_store_current(s, p, &cur, &n, err) < 0)
+        return -1;
+    tally_ctx c = {rules, subs};
+    for (size_t i = 0; i < n; i++)
+        each_status(rules, cur[i].statuses, count_status, &c);
+    d25_store_current_free(cur, n);
+    return 0;
 }
 
 /* Sub-item tallies summed per item, per duty and in all. */
@@ -220,86 +253,117 @@ static int compliance(d25_store *s, const d25_rules *rules, int period, json_t *
 }
 
 /* Hazards and the consolidated progress table. */
+/* The rule set's progress fields in order, for lookups that mostly find
+ * the next one. */
+static const d25_pfield **fields_in_order(const d25_rules *rules, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < rules->nprows; i++)
+        *n += rules->prows[i].nfields;
+    const d25_pfield **v = malloc((*n + 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; v && i < rules->nprows; i++)
+        for (size_t j = 0; j < rules->prows[i].nfields; j++)
+            v[k++] = &rules->prows[i].fields[j];
+    return v;
+}
+
+static const d25_pfield *field_of(const d25_pfield **v, size_t n, const char *name, size_t *hint)
+{
+    if (*hint < n && strcmp(v[*hint]->name, name) == 0)
+        return v[(*hint)++];
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i]->name, name) == 0) {
+            *hint = i + 1;
+            return v[i];
+        }
+    return NULL;
+}
+
+static const char *field_name(const json_t *pv)
+{
+    const char *n = json_string_value(json_array_get(pv, 0));
+    return n ? n : "";
+}
+
 static int progress(d25_store *s, const d25_registry *reg, const d25_rules *rules, const char *p, json_t *root,
                     d25_error *err)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(d25_store_db(s),
-                           "SELECT c.unit_code, pv.field, pv.value, pv.raw, pv.state FROM current_returns c"
-                           " JOIN progress_values pv ON pv.return_id = c.return_id"
-                           " WHERE c.period = ? AND c.form = 'progress' ORDER BY c.unit_code, pv.seq",
-                           -1, &q, NULL) != SQLITE_OK)
-        return d25_store_fail(s, err, "统计推进情况");
-    sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
+    d25_current *cur;
+    size_t ncur, nfields;
+    const d25_pfield **order = fields_in_order(rules, &nfields);
+    if (!order)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (d25_store_current(s, p, &cur, &ncur, err) < 0) {
+        free(order);
+        return -1;
+    }
     json_t *rows = json_array(), *total = json_object();
     json_t *by_type = json_object(), *by_area = json_object();
     long found = 0, fixed = 0;
-    json_t *row = NULL;
-    const d25_unit *u = NULL;
-    char cur[64] = "";
-    int step;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(q, 0);
-        if (strcmp(code, cur) != 0) {
-            snprintf(cur, sizeof cur, "%s", code);
-            u = d25_registry_by_code(reg, code);
-            row = json_object();
-            json_object_set_new(row, "code", json_string(code));
-            json_object_set_new(row, "name", json_string(u ? u->name : code));
-            json_object_set_new(row, "type", json_string(u ? u->type : ""));
-            json_object_set_new(row, "type_label", json_string(u ? d25_unit_type_label(u->type) : ""));
-            json_object_set_new(row, "area", json_string(u ? u->area : ""));
-            json_array_append_new(rows, row);
-        }
-        const d25_pfield *f = d25_rules_field(rules, (const char *)sqlite3_column_text(q, 1), NULL);
-        if (!f)
+    for (size_t ci = 0; ci < ncur; ci++) {
+        if (!cur[ci].progress)
             continue;
-        bool ok = strcmp((const char *)sqlite3_column_text(q, 4), "ok") == 0;
-        long v = (long)sqlite3_column_int64(q, 2);
-        json_t *jv;
-        if (!ok)
-            jv = json_null();
-        else if (f->type == D25_F_YESNO)
-            jv = json_string(v ? "是" : "否");
-        else if (f->type == D25_F_HAVENOT)
-            jv = json_string(v ? "有" : "无");
-        else if (f->type == D25_F_TEXT)
-            jv = json_string((const char *)sqlite3_column_text(q, 3));
-        else
-            jv = json_integer(v);
-        json_object_set_new(row, f->name, jv);
-        if (ok && f->type == D25_F_COUNT) {
-            json_t *t = json_object_get(total, f->name);
-            json_object_set_new(total, f->name, json_integer((t ? json_integer_value(t) : 0) + v));
-            bool is_found = strcmp(f->name, "hazards_found") == 0, is_fixed = strcmp(f->name, "hazards_rectified") == 0;
-            if ((is_found || is_fixed) && u) {
-                found += is_found ? v : 0;
-                fixed += is_fixed ? v : 0;
-                const char *keys[2] = {u->type, u->area};
-                json_t *maps[2] = {by_type, by_area};
-                for (int m = 0; m < 2; m++) {
-                    json_t *g = json_object_get(maps[m], keys[m]);
-                    if (!g) {
-                        g = json_pack("{s:s,s:I,s:I}", m ? "area" : "type", keys[m], "found", (json_int_t)0,
-                                      "rectified", (json_int_t)0);
-                        if (!m)
-                            json_object_set_new(g, "label", json_string(d25_unit_type_label(keys[m])));
-                        json_object_set_new(maps[m], keys[m], g);
+        const char *code = cur[ci].unit;
+        const d25_unit *u = d25_registry_by_code(reg, code);
+        json_t *row = json_object();
+        json_object_set_new(row, "code", json_string(code));
+        json_object_set_new(row, "name", json_string(u ? u->name : code));
+        json_object_set_new(row, "type", json_string(u ? u->type : ""));
+        json_object_set_new(row, "type_label", json_string(u ? d25_unit_type_label(u->type) : ""));
+        json_object_set_new(row, "area", json_string(u ? u->area : ""));
+        json_array_append_new(rows, row);
+        json_t *vals = json_loads(cur[ci].progress, 0, NULL);
+        size_t hint = 0;
+        for (size_t vi = 0; vi < json_array_size(vals); vi++) {
+            const json_t *pv = json_array_get(vals, vi);
+            const d25_pfield *f = field_of(order, nfields, field_name(pv), &hint);
+            if (!f)
+                continue;
+            const char *state = json_string_value(json_array_get(pv, 3));
+            bool ok = state && strcmp(state, "ok") == 0;
+            long v = (long)json_integer_value(json_array_get(pv, 1));
+            const char *raw = json_string_value(json_array_get(pv, 2));
+            json_t *jv;
+            if (!ok)
+                jv = json_null();
+            else if (f->type == D25_F_YESNO)
+                jv = json_string(v ? "是" : "否");
+            else if (f->type == D25_F_HAVENOT)
+                jv = json_string(v ? "有" : "无");
+            else if (f->type == D25_F_TEXT)
+                jv = raw ? json_string(raw) : json_null();
+            else
+                jv = json_integer(v);
+            json_object_set_new(row, f->name, jv);
+            if (ok && f->type == D25_F_COUNT) {
+                json_t *t = json_object_get(total, f->name);
+                json_object_set_new(total, f->name, json_integer((t ? json_integer_value(t) : 0) + v));
+                bool is_found = strcmp(f->name, "hazards_found") == 0, is_fixed = strcmp(f->name, "hazards_rectified") == 0;
+                if ((is_found || is_fixed) && u) {
+                    found += is_found ? v : 0;
+                    fixed += is_fixed ? v : 0;
+                    const char *keys[2] = {u->type, u->area};
+                    json_t *maps[2] = {by_type, by_area};
+                    for (int m = 0; m < 2; m++) {
+                        json_t *g = json_object_get(maps[m], keys[m]);
+                        if (!g) {
+                            g = json_pack("{s:s,s:I,s:I}", m ? "area" : "type", keys[m], "found", (json_int_t)0,
+                                          "rectified", (json_int_t)0);
+                            if (!m)
+                                json_object_set_new(g, "label", json_string(d25_unit_type_label(keys[m])));
+                            json_object_set_new(maps[m], keys[m], g);
+                        }
+                        const char *k = is_found ? "found" : "rectified";
+                        json_object_set_new(g, k, json_integer(json_integer_value(json_object_get(g, k)) + v));
                     }
-                    const char *k = is_found ? "found" : "rectified";
-                    json_object_set_new(g, k, json_integer(json_integer_value(json_object_get(g, k)) + v));
                 }
             }
         }
+        json_decref(vals);
     }
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE) {
-        json_decref(rows);
-        json_decref(total);
-        json_decref(by_type);
-        json_decref(by_area);
-        return d25_store_fail(s, err, "统计推进情况");
-    }
+    d25_store_current_free(cur, ncur);
+    free(order);
     /* Each unit's rectification rate, and its row number. */
     for (size_t i = 0; i < json_array_size(rows); i++) {
         json_t *r = json_array_get(rows, i);
@@ -346,6 +410,24 @@ static int progress(d25_store *s, const d25_registry *reg, const d25_rules *rule
 }
 
 /* Attachment 2: the units that the configured rules put on the list. */
+/* Not-done sub-items of one unit. */
+typedef struct {
+    d25_buf keys; /* sub-items not done, "|3.2|22.9|" */
+    int n;        /* sub-items not done */
+} nd;
+
+static void note_not_done(void *ud, const d25_subitem *sub, char st)
+{
+    nd *x = ud;
+    if (st != 'n')
+        return;
+    x->n++;
+    /* "|1.1|3.2|": the not-done codes, looked up below. */
+    d25_buf_puts(&x->keys, x->keys.len ? "" : "|");
+    d25_buf_puts(&x->keys, sub->code);
+    d25_buf_puts(&x->keys, "|");
+}
+
 static int enforcement(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
                        const char *p, const d25_status_report *st, json_t *root, d25_error *err)
 {
@@ -365,38 +447,22 @@ static int enforcement(d25_store *s, const d25_registry *reg, const d25_rules *r
     if (!active)
         return 0;
     /* Not-done sub-items per unit. */
-    typedef struct {
-        d25_buf keys; /* sub-items not done, "|3.2|22.9|" */
-        int n;        /* sub-items not done */
-    } nd;
     nd *v = calloc(st->nunits + 1, sizeof *v);
     if (!v)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(d25_store_db(s),
-                           "SELECT c.unit_code, a.sub_item FROM current_returns c JOIN answers a ON a.return_id = c.return_id"
-                           " WHERE c.period = ? AND c.form = 'checklist' AND a.status = 'not_done' AND a.sub_item IS NOT NULL"
-                           " ORDER BY c.unit_code, a.seq",
-                           -1, &q, NULL) != SQLITE_OK) {
+    d25_current *cur;
+    size_t ncur;
+    if (d25_store_current(s, p, &cur, &ncur, err) < 0) {
         free(v);
-        return d25_store_fail(s, err, "统计执法名单");
+        return -1;
     }
-    sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
-    int step;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(q, 0), *sub = (const char *)sqlite3_column_text(q, 1);
-        const d25_unit_status *us = d25_status_unit(st, reg, d25_registry_by_code(reg, code));
-        if (us) {
-            nd *x = &v[us - st->units];
-            x->n++;
-            /* "|1.1|3.2|": the not-done codes, looked up below. */
-            d25_buf_puts(&x->keys, x->keys.len ? "" : "|");
-            d25_buf_puts(&x->keys, sub);
-            d25_buf_puts(&x->keys, "|");
-        }
+    for (size_t ci = 0; ci < ncur; ci++) {
+        const d25_unit_status *us = d25_status_unit(st, reg, d25_registry_by_code(reg, cur[ci].unit));
+        if (us && cur[ci].statuses)
+            each_status(rules, cur[ci].statuses, note_not_done, &v[us - st->units]);
     }
-    sqlite3_finalize(q);
-    int rc = step == SQLITE_DONE ? 0 : d25_store_fail(s, err, "统计执法名单");
+    d25_store_current_free(cur, ncur);
+    int rc = 0;
     int seq = 0;
     for (size_t i = 0; i < st->nunits && rc == 0; i++) {
         const d25_unit_status *us = &st->units[i];

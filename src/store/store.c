@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,8 @@ static const char *const st_sql[ST_COUNT_] = {
     [ST_FIND_HASH] = "SELECT id, file_name FROM returns WHERE sha256 = ?",
     [ST_RETURN] = "INSERT INTO returns(sha256, file_name, path, size, has_checklist, has_progress, unit_code,"
                   " unit_written, period, period_from, report_date_written, reporter_written, phone_written,"
-                  " seal, received, verdict, errors, warnings, run_id, stored)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  " seal, received, verdict, errors, warnings, run_id, stored, statuses, progress_json)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_SIBLINGS] = "SELECT id, has_checklist, has_progress, superseded_by, file_name FROM returns"
                     " WHERE unit_code = ? AND period = ? AND verdict = 'accepted'"
                     " ORDER BY received DESC, id DESC",
@@ -172,6 +173,34 @@ static const char *const migrations[] = {
     "   row_number() OVER (PARTITION BY unit_code, period ORDER BY received DESC, id DESC) AS rn"
     "  FROM returns WHERE verdict = 'accepted' AND has_progress = 1 AND unit_code IS NOT NULL AND period IS NOT NULL"
     " ) WHERE rn = 1;",
+    /* 1 -> 2: each return's answers and values in one column each, so that
+     * a month's figures are read from one row per return instead of a
+     * hundred (d25_store_current); existing returns are filled in. */
+    "ALTER TABLE returns ADD COLUMN statuses TEXT;"
+    "ALTER TABLE returns ADD COLUMN progress_json TEXT;"
+    "UPDATE returns SET statuses = (SELECT group_concat(x, ';') FROM (SELECT sub_item || '=' || CASE status"
+    "  WHEN 'done' THEN 'd' WHEN 'partial' THEN 'p' WHEN 'not_done' THEN 'n' WHEN 'not_applicable' THEN 'a' ELSE 'x' END AS x"
+    "  FROM answers WHERE return_id = returns.id AND sub_item IS NOT NULL ORDER BY seq)) WHERE has_checklist = 1;"
+    "UPDATE returns SET progress_json = (SELECT json_group_array(json_array(field, value, raw, state)) FROM"
+    "  (SELECT field, value, raw, state FROM progress_values WHERE return_id = returns.id ORDER BY seq))"
+    "  WHERE has_progress = 1;"
+    "CREATE INDEX returns_period_unit ON returns(period, verdict, unit_code, received DESC, id DESC);"
+    /* The same choice as before, as "no newer accepted return of the unit
+     * and period holds this form": a month is then read through the index
+     * above instead of numbering every return of every month. */
+    "DROP VIEW current_returns;"
+    "CREATE VIEW current_returns AS"
+    " SELECT r.id AS return_id, r.unit_code, r.period, 'checklist' AS form, r.received FROM returns r"
+    "  WHERE r.verdict = 'accepted' AND r.has_checklist = 1 AND r.unit_code IS NOT NULL AND r.period IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = r.period AND n.verdict = 'accepted'"
+    "   AND n.unit_code = r.unit_code AND n.has_checklist = 1"
+    "   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)))"
+    " UNION ALL"
+    " SELECT r.id, r.unit_code, r.period, 'progress', r.received FROM returns r"
+    "  WHERE r.verdict = 'accepted' AND r.has_progress = 1 AND r.unit_code IS NOT NULL AND r.period IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = r.period AND n.verdict = 'accepted'"
+    "   AND n.unit_code = r.unit_code AND n.has_progress = 1"
+    "   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)));",
 };
 
 int d25_store_fail(d25_store *s, d25_error *err, const char *what)
@@ -667,6 +696,50 @@ static const char *pv_state_name(d25_pv_state st)
     }
 }
 
+/* "1.1=d;1.2=n;…": the checklist's sub-items as written, each with its
+ * status's letter (done, partial, not done, not applicable, x none). */
+static char status_letter(d25_status st)
+{
+    switch (st) {
+    case D25_ST_DONE: return 'd';
+    case D25_ST_PARTIAL: return 'p';
+    case D25_ST_NOT_DONE: return 'n';
+    case D25_ST_NA: return 'a';
+    default: return 'x';
+    }
+}
+
+static char *summary_statuses(const d25_result *r)
+{
+    d25_buf b = {0};
+    for (size_t i = 0; i < r->form.checklist.n; i++) {
+        const d25_crow *row = &r->form.checklist.rows[i];
+        if (!row->sub)
+            continue;
+        if (b.len)
+            d25_buf_putc(&b, ';');
+        d25_buf_puts(&b, row->sub->code);
+        d25_buf_putc(&b, '=');
+        d25_buf_putc(&b, status_letter(row->status));
+    }
+    return d25_buf_steal(&b);
+}
+
+/* [[field, value, raw, state], …] as progress_values holds them. */
+static char *summary_values(const d25_result *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->form.progress.n; i++) {
+        const d25_pval *v = &r->form.progress.vals[i];
+        bool num = v->state == D25_PV_OK && v->field->type != D25_F_TEXT;
+        json_array_append_new(a, json_pack("[s,o,o,s]", v->field->name, num ? json_integer(v->value) : json_null(),
+                                           v->raw ? json_string(v->raw) : json_null(), pv_state_name(v->state)));
+    }
+    char *out = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return out;
+}
+
 static int insert_details(d25_store *s, int64_t id, const d25_result *r)
 {
     sqlite3_stmt *a = stmt(s, ST_ANSWER), *p = stmt(s, ST_VALUE), *f = stmt(s, ST_FINDING);
@@ -859,7 +932,14 @@ int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_stor
     sqlite3_bind_int(st, 18, r->warnings);
     sqlite3_bind_int64(st, 19, run_id);
     bind_text(st, 20, now);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    char *statuses = r->checklist ? summary_statuses(r) : NULL, *values = r->progress ? summary_values(r) : NULL;
+    bind_text(st, 21, statuses);
+    bind_text(st, 22, values);
+    int step = sqlite3_step(st);
+    sqlite3_reset(st); /* the summaries are bound without copies */
+    free(statuses);
+    free(values);
+    if (step != SQLITE_DONE)
         goto fail;
     out->id = (int64_t)sqlite3_last_insert_rowid(s->db);
     if (insert_details(s, out->id, r) < 0)
@@ -927,4 +1007,63 @@ int d25_store_clear_dirty(d25_store *s, int period, d25_error *err)
     int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : d25_store_fail(s, err, "更新待复核月份");
     sqlite3_finalize(q);
     return rc;
+}
+
+int d25_store_current(d25_store *s, const char *period, d25_current **out, size_t *n, d25_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT unit_code, has_checklist, has_progress, statuses, progress_json FROM returns"
+                           " WHERE period = ? AND verdict = 'accepted' AND unit_code IS NOT NULL"
+                           " ORDER BY unit_code, received DESC, id DESC",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取本月报表");
+    sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
+    d25_current *v = NULL;
+    size_t cap = 0, m = 0;
+    int step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *unit = (const char *)sqlite3_column_text(q, 0);
+        if (!m || strcmp(v[m - 1].unit, unit) != 0) {
+            if (d25_grow((void **)&v, &cap, m + 1, sizeof *v) < 0 || !(v[m].unit = strdup(unit))) {
+                step = SQLITE_NOMEM;
+                break;
+            }
+            v[m].statuses = v[m].progress = NULL;
+            m++;
+        }
+        /* The newest return holding each form is the one that counts. */
+        d25_current *c = &v[m - 1];
+        const char *st = (const char *)sqlite3_column_text(q, 3), *pj = (const char *)sqlite3_column_text(q, 4);
+        if (sqlite3_column_int(q, 1) && !c->statuses && !(c->statuses = strdup(st ? st : ""))) {
+            step = SQLITE_NOMEM;
+            break;
+        }
+        if (sqlite3_column_int(q, 2) && !c->progress && !(c->progress = strdup(pj ? pj : "[]"))) {
+            step = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_finalize(q);
+    *out = v;
+    *n = m;
+    if (step != SQLITE_DONE) {
+        d25_store_current_free(v, m);
+        *out = NULL;
+        *n = 0;
+        return step == SQLITE_NOMEM ? d25_fail(err, D25_E_NOMEM, "内存不足") : d25_store_fail(s, err, "读取本月报表");
+    }
+    return 0;
+}
+
+void d25_store_current_free(d25_current *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].unit);
+        free(v[i].statuses);
+        free(v[i].progress);
+    }
+    free(v);
 }

@@ -61,6 +61,17 @@ typedef struct {
 } d25_run_counts;
 int d25_store_run_end(d25_store *s, int64_t run_id, const d25_run_counts *c, const char *outcome, d25_error *err);
 
+/* The returns that count in a period, one entry per unit (by code): the
+ * statuses of its current checklist ("1.1=d;1.2=n;…", letters d p n a x;
+ * NULL when none counts) and the values of its current progress table
+ * (JSON [[field, value, raw, state], …]; NULL when none).  The same choice
+ * as the view current_returns, read from one row per return. */
+typedef struct {
+    char *unit, *statuses, *progress;
+} d25_current;
+int d25_store_current(d25_store *s, const char *period, d25_current **out, size_t *n, d25_error *err);
+void d25_store_current_free(d25_current *v, size_t n);
+
 /* SHA-256 of every return stored, sorted (32 bytes each), for a quick
  * "seen before?" test off the database thread.  Caller frees *out. */
 int d25_store_hashes(d25_store *s, uint8_t **out, size_t *n, d25_error *err);

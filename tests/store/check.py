@@ -148,8 +148,8 @@ tap(q(db, "SELECT count(*) FROM returns") == [(nfiles,)], "the database holds %d
     q(db, "SELECT count(*) FROM returns"))
 tap(q(db, "PRAGMA integrity_check") == [("ok",)] and q(db, "PRAGMA foreign_key_check") == [],
     "integrity_check ok, no foreign key violations")
-tap(q(db, "PRAGMA user_version") == [(1,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
-    "schema version 1, WAL journal")
+tap(q(db, "PRAGMA user_version") == [(2,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
+    "schema version 2, WAL journal")
 
 
 def hand_status(period, late=(), extra=None):
@@ -622,6 +622,39 @@ r = duty25(cfgn, "ingest", empty)
 tap(r.returncode == 3 and "更新版本" in r.stderr, "a database from a newer duty25 is refused, not damaged", r.stderr)
 r = duty25(cfgn, "status", "--db", os.path.join(TMP, "nonexistent.db"))
 tap(r.returncode == 3 and "ingest" in r.stderr, "status without a database says to ingest first", r.stderr)
+
+# A database made by the first schema (version 1: no per-return summaries,
+# the window-function view) is migrated on open, and its month reads the
+# same as the one stored by this version.
+old = os.path.join(TMP, "v1.db")
+shutil.copyfile(db, old)
+c = sqlite3.connect(old)
+c.executescript("""
+DROP INDEX returns_period_unit;
+ALTER TABLE returns DROP COLUMN statuses;
+ALTER TABLE returns DROP COLUMN progress_json;
+DROP VIEW current_returns;
+CREATE VIEW current_returns AS SELECT id AS return_id, unit_code, period, form, received FROM (
+  SELECT id, unit_code, period, 'checklist' AS form, received,
+   row_number() OVER (PARTITION BY unit_code, period ORDER BY received DESC, id DESC) AS rn
+  FROM returns WHERE verdict = 'accepted' AND has_checklist = 1 AND unit_code IS NOT NULL AND period IS NOT NULL
+  UNION ALL
+  SELECT id, unit_code, period, 'progress' AS form, received,
+   row_number() OVER (PARTITION BY unit_code, period ORDER BY received DESC, id DESC) AS rn
+  FROM returns WHERE verdict = 'accepted' AND has_progress = 1 AND unit_code IS NOT NULL AND period IS NOT NULL
+ ) WHERE rn = 1;
+PRAGMA user_version = 1;
+""")
+c.commit()
+c.close()
+new_data = json.loads(duty25(cfg, "report", "--period", "2026-11", "--dump-data").stdout or "{}")
+r = duty25(cfg, "report", "--period", "2026-11", "--dump-data", "--db", old)
+old_data = json.loads(r.stdout or "{}")
+for d_ in (new_data, old_data):
+    d_.pop("as_of", None)
+    d_.pop("as_of_cn", None)
+tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(2,)] and old_data == new_data and new_data.get("progress"),
+    "a version-1 database is migrated on open and its month reads the same", r.stderr[-300:])
 
 # ---- received time: the file's mtime, or the time of ingestion ----
 recv = q(db, "SELECT received FROM returns WHERE file_name = '城西小学-更正.docx'")
