@@ -246,12 +246,14 @@ static int check_cross_files(writer *w, const d25_rules *rules, const char *peri
         return 0;
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(d25_store_db(w->s),
-                           "SELECT p.return_id, pv.value, pv.place, a.status FROM current_returns p"
-                           " JOIN current_returns c ON c.unit_code = p.unit_code AND c.period = p.period"
-                           "  AND c.form = 'checklist' AND c.return_id != p.return_id"
+                           /* The month's current returns once: joined with
+                            * itself, the view would be evaluated per row. */
+                           "WITH cur AS MATERIALIZED (SELECT * FROM current_returns WHERE period = ?1)"
+                           " SELECT p.return_id, pv.value, pv.place, a.status FROM cur p"
+                           " JOIN cur c ON c.unit_code = p.unit_code AND c.form = 'checklist' AND c.return_id != p.return_id"
                            " JOIN progress_values pv ON pv.return_id = p.return_id AND pv.field = ?2 AND pv.state = 'ok'"
                            " JOIN answers a ON a.return_id = c.return_id AND a.sub_item = ?3"
-                           " WHERE p.period = ?1 AND p.form = 'progress' ORDER BY p.unit_code",
+                           " WHERE p.form = 'progress' ORDER BY p.unit_code",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(w->s, w->err, "数据质量复核");
     int rc = 0;
