@@ -84,18 +84,18 @@ int d25_report_write_standard(const d25_config *cfg, const json_t *data, const c
     }
     const char *district = cfg->district ? cfg->district : "";
     /* Each file: its name, and whether it is a DOCX filled from the
-     * template of that name or the workbook.  The three are written at
-     * once, each on its own thread: they only read the data tree. */
+     * template of that name or the workbook.  The workbook is written on a
+     * thread of its own while the two documents are filled one after the
+     * other (libzip keeps state shared between archives, so two are never
+     * written at once); all of them only read the data tree. */
     static const struct {
         const char *name;
         bool docx;
-    } files[] = {{"书面风险报告", true}, {"统计表", true}, {"统计表", false}};
+    } files[] = {{"统计表", false}, {"书面风险报告", true}, {"统计表", true}};
     enum { NFILES = sizeof files / sizeof files[0] };
     job jobs[NFILES] = {0};
-    pthread_t th[NFILES];
-    bool started[NFILES] = {false};
     int rc = 0;
-    for (size_t i = 0; i < NFILES; i++) {
+    for (size_t i = 0; i < NFILES && rc == 0; i++) {
         jobs[i].data = data;
         jobs[i].docx = files[i].docx;
         if ((files[i].docx && asprintf(&jobs[i].tpl, "%s/%s.docx", cfg->templates_dir, files[i].name) < 0) ||
@@ -103,21 +103,30 @@ int d25_report_write_standard(const d25_config *cfg, const json_t *data, const c
                      files[i].docx ? "docx" : "xlsx") < 0) {
             d25_fail(err, D25_E_NOMEM, "内存不足");
             rc = D25_EXIT_IO;
-            break;
         }
-        started[i] = pthread_create(&th[i], NULL, run_job, &jobs[i]) == 0;
-        if (!started[i])
+    }
+    if (rc == 0) {
+        pthread_t th;
+        bool started = pthread_create(&th, NULL, run_job, &jobs[0]) == 0;
+        if (!started)
+            run_job(&jobs[0]);
+        for (size_t i = 1; i < NFILES; i++)
             run_job(&jobs[i]);
+        if (started)
+            pthread_join(th, NULL);
+    }
+    /* Messages in the order the office reads them: report, tables, workbook. */
+    static const size_t order[NFILES] = {1, 2, 0};
+    for (size_t k = 0; k < NFILES; k++) {
+        job *j = &jobs[order[k]];
+        if (rc == 0 && j->rc < 0) {
+            *err = j->err;
+            rc = err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
+        } else if (rc == 0 && j->out && !quiet) {
+            printf("已写出 %s\n", j->out);
+        }
     }
     for (size_t i = 0; i < NFILES; i++) {
-        if (started[i])
-            pthread_join(th[i], NULL);
-        if (rc == 0 && jobs[i].rc < 0) {
-            *err = jobs[i].err;
-            rc = err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
-        } else if (jobs[i].rc == 0 && jobs[i].out && !quiet) {
-            printf("已写出 %s\n", jobs[i].out);
-        }
         free(jobs[i].tpl);
         free(jobs[i].out);
     }
