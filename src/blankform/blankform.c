@@ -1,6 +1,7 @@
 /* blankform: the blank forms sent to units (see blankform.h). */
 #include "blankform.h"
 #include "../forms/forms.h"
+#include "../report/xlsx_out.h"
 #include "../validate/validate.h"
 
 #include <errno.h>
@@ -190,17 +191,27 @@ static void signature(lxw_worksheet *ws, const formats *f, const json_t *u, lxw_
     }
 }
 
+/* Rows 1-2 of a form, merged over columns 0..last: the title (the
+ * district before it) and the line naming the month and the unit. */
+static void heading(lxw_worksheet *ws, const formats *f, const json_t *d, const char *title, bool with_type, lxw_col_t last)
+{
+    const json_t *u = json_object_get(d, "unit");
+    char *t = NULL;
+    if (asprintf(&t, "%s%s", str(d, "district"), title) >= 0)
+        worksheet_merge_range(ws, 0, 0, 0, last, t, f->title);
+    free(t);
+    if (asprintf(&t, "填报月份：%s　　所属板块：%s%s%s", str(d, "period_cn"), str(u, "area"), with_type ? "　　单位类型：" : "",
+                 with_type ? str(u, "type_label") : "") >= 0)
+        worksheet_merge_range(ws, 1, 0, 1, last, t, f->sub);
+    free(t);
+}
+
 static void checklist_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "清单");
     char *t = NULL;
-    if (asprintf(&t, "%s教育系统落实企业主体责任百日攻坚六大责任25条内容清单", str(d, "district")) >= 0)
-        worksheet_merge_range(ws, 0, 0, 0, 6, t, f->title);
-    free(t);
     const json_t *u = json_object_get(d, "unit");
-    if (asprintf(&t, "填报月份：%s　　所属板块：%s　　单位类型：%s", str(d, "period_cn"), str(u, "area"), str(u, "type_label")) >= 0)
-        worksheet_merge_range(ws, 1, 0, 1, 6, t, f->sub);
-    free(t);
+    heading(ws, f, d, "教育系统落实企业主体责任百日攻坚六大责任25条内容清单", true, 6);
     static const char *const cols[] = {"类别", "条目", "内容", "依据", "罚则", "单位自查情况", "监督检查情况"};
     static const double w[] = {12, 16, 50, 28, 28, 16, 14};
     for (lxw_col_t c = 0; c < 7; c++) {
@@ -250,13 +261,8 @@ static void progress_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "推进情况");
     char *t = NULL;
-    if (asprintf(&t, "%s教育系统落实企业安全生产主体责任百日攻坚行动推进情况统计表", str(d, "district")) >= 0)
-        worksheet_merge_range(ws, 0, 0, 0, 2, t, f->title);
-    free(t);
     const json_t *u = json_object_get(d, "unit");
-    if (asprintf(&t, "填报月份：%s　　所属板块：%s", str(d, "period_cn"), str(u, "area")) >= 0)
-        worksheet_merge_range(ws, 1, 0, 1, 2, t, f->sub);
-    free(t);
+    heading(ws, f, d, "教育系统落实企业安全生产主体责任百日攻坚行动推进情况统计表", false, 2);
     static const char *const cols[] = {"序号", "推进情况", "备注"};
     static const double w[] = {8, 90, 14};
     for (lxw_col_t c = 0; c < 3; c++) {
@@ -283,14 +289,11 @@ static void progress_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
 
 int d25_blankform_xlsx(const json_t *data, const char *path, d25_error *err)
 {
-    char *tmp = NULL;
-    if (asprintf(&tmp, "%s.tmp%ld.xlsx", path, (long)getpid()) < 0)
-        return d25_fail(err, D25_E_NOMEM, "内存不足");
-    lxw_workbook *wb = workbook_new(tmp);
-    if (!wb) {
-        free(tmp);
-        return d25_fail(err, D25_E_IO, "无法创建 %s", path);
-    }
+    char *tmp;
+    /* Merged cells go back to earlier rows: not constant-memory. */
+    lxw_workbook *wb = d25_xlsx_begin(path, false, &tmp, err);
+    if (!wb)
+        return -1;
     formats f;
     f.title = workbook_add_format(wb);
     format_set_bold(f.title);
@@ -321,14 +324,5 @@ int d25_blankform_xlsx(const json_t *data, const char *path, d25_error *err)
     format_set_bottom(f.blank, LXW_BORDER_THIN);
     checklist_sheet(wb, &f, data);
     progress_sheet(wb, &f, data);
-    lxw_error e = workbook_close(wb);
-    int rc = 0;
-    if (e != LXW_NO_ERROR)
-        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, lxw_strerror(e));
-    else if (rename(tmp, path) != 0)
-        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
-    if (rc)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    return d25_xlsx_finish(wb, tmp, path, err);
 }

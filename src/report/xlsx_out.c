@@ -163,21 +163,45 @@ static void enforcement(lxw_workbook *wb, const formats *f, const json_t *d)
     }
 }
 
+lxw_workbook *d25_xlsx_begin(const char *path, bool constant_memory, char **tmp, d25_error *err)
+{
+    if (asprintf(tmp, "%s.tmp%ld.xlsx", path, (long)getpid()) < 0) {
+        *tmp = NULL;
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        return NULL;
+    }
+    lxw_workbook_options opts = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE};
+    lxw_workbook *wb = workbook_new_opt(*tmp, &opts);
+    if (!wb) {
+        free(*tmp);
+        *tmp = NULL;
+        d25_fail(err, D25_E_IO, "无法创建 %s", path);
+    }
+    return wb;
+}
+
+int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *err)
+{
+    lxw_error e = workbook_close(wb);
+    int rc = 0;
+    if (e != LXW_NO_ERROR)
+        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, lxw_strerror(e));
+    else if (rename(tmp, path) != 0)
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
 int d25_report_xlsx(const json_t *data, const char *path, d25_error *err)
 {
-    size_t tl = strlen(path) + 24;
-    char *tmp = malloc(tl);
-    if (!tmp)
-        return d25_fail(err, D25_E_NOMEM, "内存不足");
-    snprintf(tmp, tl, "%s.tmp%ld.xlsx", path, (long)getpid());
+    char *tmp;
     /* Rows are written in order, so each sheet's rows can go straight to a
      * temporary file: memory stays flat however many units there are. */
-    lxw_workbook_options opts = {.constant_memory = LXW_TRUE};
-    lxw_workbook *wb = workbook_new_opt(tmp, &opts);
-    if (!wb) {
-        free(tmp);
-        return d25_fail(err, D25_E_IO, "无法创建 %s", path);
-    }
+    lxw_workbook *wb = d25_xlsx_begin(path, true, &tmp, err);
+    if (!wb)
+        return -1;
     formats f;
     f.head = workbook_add_format(wb);
     format_set_bold(f.head);
@@ -192,14 +216,5 @@ int d25_report_xlsx(const json_t *data, const char *path, d25_error *err)
     progress(wb, &f, data);
     hazards(wb, &f, data);
     enforcement(wb, &f, data);
-    lxw_error e = workbook_close(wb);
-    int rc = 0;
-    if (e != LXW_NO_ERROR)
-        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, lxw_strerror(e));
-    else if (rename(tmp, path) != 0)
-        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
-    if (rc)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    return d25_xlsx_finish(wb, tmp, path, err);
 }

@@ -102,8 +102,12 @@ int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error 
         char *to = NULL;
         if ((k == 1 ? asprintf(&to, "%s/%s", dir, base) : asprintf(&to, "%s/%.*s-%d%s", dir, stem, base, k, ext)) < 0)
             return d25_fail(err, D25_E_NOMEM, "内存不足");
-        /* link() refuses to replace: the name is ours once it succeeds. */
-        if (link(path, to) == 0) {
+        /* link() refuses to replace: the name is ours once it succeeds.
+         * Across file systems, a copy made with O_EXCL does the same. */
+        int placed = link(path, to);
+        if (placed < 0 && (errno == EXDEV || errno == EPERM || errno == ENOTSUP))
+            placed = copy_file(path, to);
+        if (placed == 0) {
             if (unlink(path) < 0) {
                 int e = errno;
                 unlink(to);
@@ -116,22 +120,6 @@ int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error 
         if (errno == EEXIST) {
             free(to);
             continue;
-        }
-        if (errno == EXDEV || errno == EPERM || errno == ENOTSUP) {
-            if (copy_file(path, to) == 0) {
-                if (unlink(path) < 0) {
-                    int e = errno;
-                    unlink(to);
-                    free(to);
-                    return d25_fail(err, D25_E_IO, "无法移动 %s（%s）", path, strerror(e));
-                }
-                *moved_to = to;
-                return 0;
-            }
-            if (errno == EEXIST) {
-                free(to);
-                continue;
-            }
         }
         int e = errno;
         free(to);
