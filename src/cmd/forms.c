@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "../blankform/blankform.h"
 #include "../report/template.h"
+#include "../util/file.h"
 #include "../validate/validate.h"
 
 #include <ctype.h>
@@ -72,8 +73,12 @@ static int write_unit(const d25_setup *su, const d25_unit *u, int period, const 
                       d25_error *err)
 {
     json_t *data = d25_blankform_data(su->rules, u, &su->cfg, period);
-    if (!data)
+    char *name = d25_safe_filename(u->name);
+    if (!data || !name) {
+        json_decref(data);
+        free(name);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
     char pcn[32];
     d25_format_period_cn(period, pcn, sizeof pcn);
     static const struct {
@@ -83,7 +88,7 @@ static int write_unit(const d25_setup *su, const d25_unit *u, int period, const 
     for (size_t i = 0; docx && rc == 0 && i < 2; i++) {
         char *tpl = NULL, *out = NULL;
         if (asprintf(&tpl, "%s/%s", su->cfg.templates_dir, docs[i].template) < 0 ||
-            asprintf(&out, "%s/%s-%s-%s.docx", dir, u->name, pcn, docs[i].suffix) < 0) {
+            asprintf(&out, "%s/%s-%s-%s.docx", dir, name, pcn, docs[i].suffix) < 0) {
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
         } else if ((rc = d25_template_fill(tpl, data, out, err)) == 0) {
             printf("已写出 %s\n", out);
@@ -93,13 +98,14 @@ static int write_unit(const d25_setup *su, const d25_unit *u, int period, const 
     }
     if (xlsx && rc == 0) {
         char *out = NULL;
-        if (asprintf(&out, "%s/%s-%s.xlsx", dir, u->name, pcn) < 0)
+        if (asprintf(&out, "%s/%s-%s.xlsx", dir, name, pcn) < 0)
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
         else if ((rc = d25_blankform_xlsx(data, out, err)) == 0)
             printf("已写出 %s\n", out);
         free(out);
     }
     json_decref(data);
+    free(name);
     return rc;
 }
 

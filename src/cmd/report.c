@@ -7,6 +7,7 @@
 #include "../report/template.h"
 #include "../report/xlsx_out.h"
 #include "../store/store.h"
+#include "../util/file.h"
 #include "../validate/validate.h"
 
 #include <errno.h>
@@ -82,7 +83,11 @@ int d25_report_write_standard(const d25_config *cfg, const json_t *data, const c
         d25_fail(err, D25_E_IO, "无法创建输出文件夹 %s（%s）", dir, strerror(errno));
         return D25_EXIT_IO;
     }
-    const char *district = cfg->district ? cfg->district : "";
+    char *district = d25_safe_filename(cfg->district);
+    if (!district) {
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        return D25_EXIT_IO;
+    }
     /* Each file: its name, and whether it is a DOCX filled from the
      * template of that name or the workbook.  The workbook is written on a
      * thread of its own while the two documents are filled one after the
@@ -130,6 +135,7 @@ int d25_report_write_standard(const d25_config *cfg, const json_t *data, const c
         free(jobs[i].tpl);
         free(jobs[i].out);
     }
+    free(district);
     return rc;
 }
 

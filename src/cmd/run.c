@@ -137,12 +137,14 @@ static int write_status(const d25_config *cfg, const d25_status_report *rep, con
     fclose(m);
     d25_format_period_cn(rep->period, pcn, sizeof pcn);
     int rc;
-    if (asprintf(&path, "%s/%s%s报送情况.txt", dir, cfg->district ? cfg->district : "", pcn) < 0) {
+    char *district = d25_safe_filename(cfg->district);
+    if (!district || asprintf(&path, "%s/%s%s报送情况.txt", dir, district, pcn) < 0) {
         path = NULL;
         rc = d25_fail(err, D25_E_NOMEM, "内存不足");
     } else {
         rc = d25_write_atomic(path, text, len, err);
     }
+    free(district);
     free(text);
     if (rc == 0)
         *written = path;

@@ -25,6 +25,21 @@ static int write_all(int fd, const char *p, size_t len)
     return 0;
 }
 
+char *d25_safe_filename(const char *name)
+{
+    char *s = strdup(name ? name : "");
+    if (!s)
+        return NULL;
+    for (char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || strchr("/\\:*?\"<>|", *p))
+            *p = '_';
+    if (s[0] == '.')
+        s[0] = '_';
+    if (s[0] == '~' && s[1] == '$')
+        s[0] = '_';
+    return s;
+}
+
 int d25_write_atomic(const char *path, const void *data, size_t len, d25_error *err)
 {
     char *tmp = NULL;

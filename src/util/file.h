@@ -18,6 +18,12 @@
 
 #include "error.h"
 
+/* A copy of name usable as a file name on Linux and Windows alike: the
+ * characters / \ : * ? " < > | and control characters become "_", and a
+ * leading "." or "~$" too (hidden or an Office owner file).  NULL when out
+ * of memory. */
+char *d25_safe_filename(const char *name);
+
 int d25_write_atomic(const char *path, const void *data, size_t len, d25_error *err);
 int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error *err);
 int d25_mkdirs(const char *dir, d25_error *err);
