@@ -158,27 +158,17 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
             return d25_fail(err, D25_E_CONFIG,
                             "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]、[run]）", path,
                             d25_ini_line(path, sec, NULL), sec);
-        int nk;
-        const char **keys = d25_ini_keys(d, sec, &nk);
-        if (!keys)
+        const char *reader_names[sizeof reader_keys / sizeof reader_keys[0] + 1];
+        for (size_t r = 0; r < sizeof reader_keys / sizeof reader_keys[0]; r++)
+            reader_names[r] = reader_keys[r].key;
+        reader_names[sizeof reader_keys / sizeof reader_keys[0]] = NULL;
+        char key[128];
+        int r = d25_ini_unknown_key(d, sec, sections[si].keys ? sections[si].keys : reader_names, key, sizeof key);
+        if (r < 0)
             return d25_fail(err, D25_E_NOMEM, "内存不足");
-        for (int j = 0; j < nk; j++) {
-            bool ok = false;
-            if (!sections[si].keys) {
-                for (size_t r = 0; r < sizeof reader_keys / sizeof reader_keys[0]; r++)
-                    ok |= strcasecmp(keys[j], reader_keys[r].key) == 0;
-            } else {
-                for (const char *const *c = sections[si].keys; *c; c++)
-                    ok |= strcasecmp(keys[j], *c) == 0;
-            }
-            if (!ok) {
-                d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[%s] 中没有设置项“%s”", path,
-                         d25_ini_line(path, sec, keys[j]), sec, keys[j]);
-                free(keys);
-                return -1;
-            }
-        }
-        free(keys);
+        if (r)
+            return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[%s] 中没有设置项“%s”", path,
+                            d25_ini_line(path, sec, key), sec, key);
     }
     return 0;
 }

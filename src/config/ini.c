@@ -98,3 +98,23 @@ const char **d25_ini_keys(dictionary *d, const char *section, int *n)
     }
     return keys;
 }
+
+int d25_ini_unknown_key(dictionary *d, const char *sec, const char *const *allowed, char *out, size_t n)
+{
+    int nk;
+    const char **keys = d25_ini_keys(d, sec, &nk);
+    if (!keys)
+        return -1;
+    int found = 0;
+    for (int i = 0; i < nk && !found; i++) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcasecmp(keys[i], *a) == 0;
+        if (!ok) {
+            snprintf(out, n, "%s", keys[i]);
+            found = 1;
+        }
+    }
+    free(keys);
+    return found;
+}

@@ -25,4 +25,9 @@ int d25_ini_line(const char *path, const char *section, const char *key);
  * (malloc'd array of pointers into d; caller frees the array). */
 const char **d25_ini_keys(dictionary *d, const char *section, int *n);
 
+/* The first key of section sec that allowed (NULL-terminated, compared
+ * without case) does not list, copied into out: 1 when there is one, 0
+ * when every key is known, -1 when out of memory. */
+int d25_ini_unknown_key(dictionary *d, const char *sec, const char *const *allowed, char *out, size_t n);
+
 #endif

@@ -68,24 +68,11 @@ static int dup_req(loader *L, const char *sec, const char *key, char **out)
 /* Only the listed keys may appear in a section: a typo must not pass. */
 static int check_keys(loader *L, const char *sec, const char *const *allowed)
 {
-    int n;
-    const char **keys = d25_ini_keys(L->d, sec, &n);
-    if (!keys)
+    char key[128];
+    int r = d25_ini_unknown_key(L->d, sec, allowed, key, sizeof key);
+    if (r < 0)
         return nomem(L);
-    for (int i = 0; i < n; i++) {
-        bool ok = false;
-        for (const char *const *a = allowed; *a; a++)
-            if (strcasecmp(keys[i], *a) == 0)
-                ok = true;
-        if (!ok) {
-            char key[128];
-            snprintf(key, sizeof key, "%s", keys[i]);
-            free(keys);
-            return bad(L, sec, key, "没有这个设置项（拼写错误？）");
-        }
-    }
-    free(keys);
-    return 0;
+    return r ? bad(L, sec, key, "没有这个设置项（拼写错误？）") : 0;
 }
 
 static int parse_words(loader *L, const char *sec, const char *key, d25_words *w, bool required)
