@@ -139,6 +139,12 @@ check "the installed duty25 initialises a working folder" 0 "$T/inst/usr/local/b
 check "... with every template and the config" 0 test -f "$T/w2/templates/退回通知.docx" -a -f "$T/w2/config/rules-education.ini" -a -f "$T/inst/usr/local/share/man/man1/duty25.1"
 check "the installed duty25 writes forms from its working folder" 0 sh -c "cd '$T/w2' && '$T/inst/usr/local/bin/duty25' forms --period 2026-12 --unit SF-X001 >/dev/null"
 
+# --- every setting of config/duty25.ini is documented in README
+missing=$(awk '/^[a-z_]+ *=/{print $1}' config/duty25.ini | while read -r k; do grep -q "\`$k\`" README.md || echo "$k"; done)
+n=$((n + 1))
+if [ -z "$missing" ]; then echo "ok $n - README documents every setting of config/duty25.ini"; else
+    echo "not ok $n - README does not document: $missing"; fails=$((fails + 1)); fi
+
 # --- the manual page
 if command -v man >/dev/null 2>&1; then
     check "the man page renders" 0 sh -c "MANWIDTH=100 man -l docs/duty25.1 >'$T/man' 2>/dev/null"
