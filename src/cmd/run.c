@@ -51,6 +51,7 @@ static const char usage[] =
 
 typedef struct {
     FILE *log;
+    char *archive_real;  /* the archive folder's real path, or NULL */
     bool verbose;
     const d25_config *cfg;
     int period;
@@ -75,6 +76,18 @@ static void log_line(FILE *log, const char *fmt, ...)
     vfprintf(log, fmt, ap);
     va_end(ap);
     fflush(log);
+}
+
+/* Is path inside folder dir (a real path, or NULL)? */
+static bool under(const char *path, const char *dir)
+{
+    if (!dir)
+        return false;
+    char *real = realpath(path, NULL);
+    size_t n = strlen(dir);
+    bool in = real && strncmp(real, dir, n) == 0 && real[n] == '/';
+    free(real);
+    return in;
 }
 
 static void on_item(void *ud, const d25_ingest_item *it)
@@ -107,8 +120,9 @@ static void on_item(void *ud, const d25_ingest_item *it)
         }
         free(notice);
     }
-    if (rc->cfg->archive_dir) {
-        /* Stored safely: the file may go.  Into the month it is for. */
+    if (rc->cfg->archive_dir && !under(it->path, rc->archive_real)) {
+        /* Stored safely: the file may go.  Into the month it is for (a file
+         * already in the archive, when it lies inside the inbox, stays). */
         char p[16], *dir = NULL, *to = NULL;
         d25_format_period(it->res && it->res->period >= 0 ? it->res->period : rc->period, p, sizeof p);
         d25_error e = {0};
@@ -197,7 +211,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     bool fb_on = false;
     d25_status_report rep = {0};
     json_t *data = NULL;
-    char *status_path = NULL, *fb_dir = NULL, *list = NULL;
+    char *status_path = NULL, *fb_dir = NULL, *list = NULL, *archive_real = NULL;
     if (cfg->log_path) {
         char *dir = strdup(cfg->log_path), *slash = dir ? strrchr(dir, '/') : NULL;
         if (slash && slash != dir) {
@@ -242,6 +256,8 @@ int cmd_run(int argc, char **argv, const d25_global *g)
         fb_on = true;
     }
     run_ctx rcx = {.log = log, .verbose = verbose, .cfg = cfg, .period = period, .fb = fb_on ? &fb : NULL};
+    if (cfg->archive_dir && d25_mkdirs(cfg->archive_dir, &err) == 0)
+        rcx.archive_real = archive_real = realpath(cfg->archive_dir, NULL);
     d25_run_counts counts = {0};
     /* Returns for any month are taken (a late one counts, late, for its
      * own month); the status and the report are for this period. */
@@ -300,6 +316,7 @@ out:
     if (fb_on)
         d25_feedback_free(&fb);
     free(status_path);
+    free(archive_real);
     free(fb_dir);
     free(list);
     d25_store_close(s);
