@@ -33,6 +33,20 @@ int cmd_forms(int argc, char **argv, const d25_global *g);
 int cmd_run(int argc, char **argv, const d25_global *g);
 int cmd_init(int argc, char **argv, const d25_global *g);
 
+/* A command's options, read the same way everywhere: getopt_long over
+ * opts and shortopts (a leading "+" stops at the first argument), with
+ * -h/--help printing usage and an unknown option, or one missing its value,
+ * named on stderr with usage.  Returns the next option, -1 at the end, or 0
+ * when the command must return st->exit at once (D25_EXIT_OK after help,
+ * D25_EXIT_USAGE after an error).  st starts zeroed. */
+struct option;
+typedef struct {
+    bool started;
+    int exit;
+} d25_optstate;
+int d25_cmd_getopt(d25_optstate *st, int argc, char **argv, const char *shortopts, const struct option *opts,
+                   const char *cmd, const char *usage);
+
 /* Load the configuration or print the error; returns 0 or D25_EXIT_USAGE. */
 int d25_cmd_load_config(const d25_global *g, d25_config *cfg);
 

@@ -3,6 +3,7 @@
 #include "../store/store.h"
 #include "../validate/validate.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,4 +73,36 @@ d25_store *d25_cmd_open_existing(const char *db, d25_error *err)
         return NULL;
     }
     return d25_store_open(db, -1, err);
+}
+
+int d25_cmd_getopt(d25_optstate *st, int argc, char **argv, const char *shortopts, const struct option *opts,
+                   const char *cmd, const char *usage)
+{
+    if (!st->started) {
+        st->started = true;
+        optind = 1;
+        opterr = 0;
+    }
+    /* ':' first (after a '+'): a missing value is told apart from an
+     * unknown option. */
+    char spec[32];
+    bool plus = shortopts[0] == '+';
+    snprintf(spec, sizeof spec, "%s:%s", plus ? "+" : "", shortopts + plus);
+    int c = getopt_long(argc, argv, spec, opts, NULL);
+    if (c == 'h') {
+        fputs(usage, stdout);
+        st->exit = D25_EXIT_OK;
+        return 0;
+    }
+    if (c == ':') {
+        fprintf(stderr, "duty25 %s：选项“%s”后面要写一个值\n\n%s", cmd, argv[optind - 1], usage);
+        st->exit = D25_EXIT_USAGE;
+        return 0;
+    }
+    if (c == '?') {
+        fprintf(stderr, "duty25 %s：无法识别的选项“%s”\n\n%s", cmd, argv[optind - 1], usage);
+        st->exit = D25_EXIT_USAGE;
+        return 0;
+    }
+    return c;
 }

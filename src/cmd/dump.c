@@ -283,9 +283,8 @@ int cmd_dump(int argc, char **argv, const d25_global *g)
     };
     bool json = false;
     int ch;
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "+hf:", opts, NULL)) != -1) {
+    d25_optstate os = {0};
+    while ((ch = d25_cmd_getopt(&os, argc, argv, "+hf:", opts, "dump", usage)) > 0) {
         switch (ch) {
         case 'f':
             if (strcmp(optarg, "json") == 0)
@@ -297,14 +296,10 @@ int cmd_dump(int argc, char **argv, const d25_global *g)
                 return D25_EXIT_USAGE;
             }
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return D25_EXIT_OK;
-        default:
-            fprintf(stderr, "duty25 dump：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
-            return D25_EXIT_USAGE;
         }
     }
+    if (ch == 0)
+        return os.exit;
     if (optind >= argc) {
         fprintf(stderr, "duty25 dump：请给出要查看的文件\n\n%s", usage);
         return D25_EXIT_USAGE;

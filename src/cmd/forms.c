@@ -122,22 +122,20 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     size_t ncodes = 0;
     if (!codes)
         return D25_EXIT_IO;
-    optind = 1;
-    opterr = 0;
+    d25_optstate os = {0};
     int c, rc = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = d25_cmd_getopt(&os, argc, argv, "h", opts, "forms", usage)) > 0) {
         switch (c) {
         case 'p': period_arg = optarg; break;
         case 'U': codes[ncodes++] = optarg; break;
         case 'f': format = optarg; break;
         case 'o': out_arg = optarg; break;
         case 'u': units_path = optarg; break;
-        case 'h': fputs(usage, stdout); free(codes); return D25_EXIT_OK;
-        default:
-            fprintf(stderr, "duty25 forms：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
-            free(codes);
-            return D25_EXIT_USAGE;
         }
+    }
+    if (c == 0) {
+        free(codes);
+        return os.exit;
     }
     bool docx = strcmp(format, "docx") == 0 || strcmp(format, "both") == 0;
     bool xlsx = strcmp(format, "xlsx") == 0 || strcmp(format, "both") == 0;

@@ -166,10 +166,9 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
     const char *period_arg = NULL, *db_arg = NULL, *rules_path = NULL, *units_path = NULL;
     bool quiet = false;
     int threads = 0;
-    optind = 1;
-    opterr = 0;
+    d25_optstate os = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+    while ((c = d25_cmd_getopt(&os, argc, argv, "hq", opts, "ingest", usage)) > 0) {
         switch (c) {
         case 'p': period_arg = optarg; break;
         case 'd': db_arg = optarg; break;
@@ -186,12 +185,10 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
             threads = (int)n;
             break;
         }
-        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
-        default:
-            fprintf(stderr, "duty25 ingest：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
-            return D25_EXIT_USAGE;
         }
     }
+    if (c == 0)
+        return os.exit;
     int want;
     if (d25_cmd_period("ingest", period_arg, false, &want))
         return D25_EXIT_USAGE;

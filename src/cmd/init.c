@@ -113,18 +113,15 @@ int cmd_init(int argc, char **argv, const d25_global *g)
     static const struct option opts[] = {
         {"district", required_argument, NULL, 'D'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *district = NULL;
-    optind = 1;
-    opterr = 0;
+    d25_optstate os = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = d25_cmd_getopt(&os, argc, argv, "h", opts, "init", usage)) > 0) {
         switch (c) {
         case 'D': district = optarg; break;
-        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
-        default:
-            fprintf(stderr, "duty25 init：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
-            return D25_EXIT_USAGE;
         }
     }
+    if (c == 0)
+        return os.exit;
     if (optind + 1 != argc) {
         fprintf(stderr, "duty25 init：请给出一个文件夹\n\n%s", usage);
         return D25_EXIT_USAGE;

@@ -150,10 +150,9 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     };
     const char *period_arg = NULL, *tpl = NULL, *out = NULL, *db_arg = NULL, *xlsx = NULL, *units_path = NULL;
     bool dump = false;
-    optind = 1;
-    opterr = 0;
+    d25_optstate os = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = d25_cmd_getopt(&os, argc, argv, "h", opts, "report", usage)) > 0) {
         switch (c) {
         case 'p': period_arg = optarg; break;
         case 'D': dump = true; break;
@@ -162,12 +161,10 @@ int cmd_report(int argc, char **argv, const d25_global *g)
         case 'd': db_arg = optarg; break;
         case 'x': xlsx = optarg; break;
         case 'u': units_path = optarg; break;
-        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
-        default:
-            fprintf(stderr, "duty25 report：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
-            return D25_EXIT_USAGE;
         }
     }
+    if (c == 0)
+        return os.exit;
     if (optind < argc || (tpl && !out)) {
         fprintf(stderr, "duty25 report：%s\n\n%s", optind < argc ? "多余的参数" : "--template 需要 --out 输出文件", usage);
         return D25_EXIT_USAGE;

@@ -177,22 +177,19 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     };
     const char *period_arg = NULL, *db_arg = NULL, *out_arg = NULL, *units_path = NULL;
     bool verbose = false;
-    optind = 1;
-    opterr = 0;
+    d25_optstate os = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
+    while ((c = d25_cmd_getopt(&os, argc, argv, "hv", opts, "run", usage)) > 0) {
         switch (c) {
         case 'p': period_arg = optarg; break;
         case 'd': db_arg = optarg; break;
         case 'o': out_arg = optarg; break;
         case 'u': units_path = optarg; break;
         case 'v': verbose = true; break;
-        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
-        default:
-            fprintf(stderr, "duty25 run：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
-            return D25_EXIT_USAGE;
         }
     }
+    if (c == 0)
+        return os.exit;
     int period;
     if (d25_cmd_period("run", period_arg, true, &period))
         return D25_EXIT_USAGE;

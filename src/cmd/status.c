@@ -214,21 +214,18 @@ int cmd_status(int argc, char **argv, const d25_global *g)
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     const char *period_arg = NULL, *format = "text", *db_arg = NULL, *units_path = NULL;
-    optind = 1;
-    opterr = 0;
+    d25_optstate os = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = d25_cmd_getopt(&os, argc, argv, "h", opts, "status", usage)) > 0) {
         switch (c) {
         case 'p': period_arg = optarg; break;
         case 'f': format = optarg; break;
         case 'd': db_arg = optarg; break;
         case 'u': units_path = optarg; break;
-        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
-        default:
-            fprintf(stderr, "duty25 status：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
-            return D25_EXIT_USAGE;
         }
     }
+    if (c == 0)
+        return os.exit;
     bool json = strcmp(format, "json") == 0;
     if (!json && strcmp(format, "text") != 0) {
         fprintf(stderr, "duty25 status：--format 只能是 text 或 json，不是“%s”\n", format);

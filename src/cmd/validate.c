@@ -156,10 +156,9 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
     const char *period_arg = NULL, *format = "text", *rules_path = NULL, *units_path = NULL;
     bool codes = false, answers = false;
     const char *feedback_dir = NULL;
-    optind = 1;
-    opterr = 0;
+    d25_optstate os = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = d25_cmd_getopt(&os, argc, argv, "h", opts, "validate", usage)) > 0) {
         switch (c) {
         case 'p': period_arg = optarg; break;
         case 'f': format = optarg; break;
@@ -168,12 +167,10 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         case 'c': codes = true; break;
         case 'a': answers = true; break;
         case 'F': feedback_dir = optarg; break;
-        case 'h': fputs(usage, stdout); return D25_EXIT_OK;
-        default:
-            fprintf(stderr, "duty25 validate：无法识别的选项“%s”\n\n%s", argv[optind - 1], usage);
-            return D25_EXIT_USAGE;
         }
     }
+    if (c == 0)
+        return os.exit;
     if (codes) {
         size_t n;
         const d25_finding_kind *k = d25_finding_kinds(&n);

@@ -57,6 +57,8 @@ check "ingest without paths" 2 "$BIN" ingest --db "$T/u.db"
 check "ingest --threads 0 is refused" 2 "$BIN" ingest --threads 0 --db "$T/u.db" "$T"
 check "status --format xml is refused" 2 "$BIN" status --format xml --db "$T/u.db"
 check "status with a stray argument" 2 "$BIN" status --db "$T/u.db" extra
+check "an option missing its value is a usage error" 2 "$BIN" status --period
+expect "... that says the value is missing" "“--period”后面要写一个值" "$T/err"
 check "status before any ingest: exit 3" 3 "$BIN" status --db "$T/none/u.db"
 expect "status says to ingest first" "duty25 ingest" "$T/err"
 check "ingest of a missing path: exit 0, noted" 0 "$BIN" ingest --db "$T/u.db" "$T/no-such-folder"
