@@ -34,4 +34,10 @@ build/duty25 --config "$t/duty25.ini" report --period 2026-11
 soffice --headless "-env:UserInstallation=file://$t/lo" --convert-to pdf --outdir "$t/pdf" "$t"/out/*.docx >/dev/null
 pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf/示范区2026年11月书面风险报告.pdf" samples/preview-risk-report
 pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf/示范区2026年11月统计表.pdf" samples/preview-tables
+# A unit's blank checklist for December, and the notice for a flawed return.
+build/duty25 --config "$t/duty25.ini" forms --period 2026-12 --unit SF-X001 --format docx --out "$t/forms" >/dev/null
+build/duty25 --config "$t/duty25.ini" validate --period 2026-11 --feedback "$t/fb" "samples/flawed/城西小学-2026年11月-缺子项.docx" >/dev/null || true
+soffice --headless "-env:UserInstallation=file://$t/lo" --convert-to pdf --outdir "$t/pdf2" "$t/forms/示范区实验小学-2026年12月-清单.docx" "$t/fb/城西小学-2026年11月-缺子项-退回通知.docx" >/dev/null
+pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf2/示范区实验小学-2026年12月-清单.pdf" samples/preview-form
+pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf2/城西小学-2026年11月-缺子项-退回通知.pdf" samples/preview-notice
 ls samples/preview-*.png

@@ -71,7 +71,10 @@ static void split_message(const char *m, json_t *o)
 static char *place_of(const d25_finding *f)
 {
     char *s = NULL;
-    if (asprintf(&s, "%s%s%s%s", f->place, f->place[0] && f->item[0] ? "，" : "", f->item[0] ? "子项 " : "", f->item) < 0)
+    /* "子项 1.3" for a sub-item, "第 9 条" for a whole item. */
+    bool sub = strchr(f->item, '.') != NULL;
+    if (asprintf(&s, "%s%s%s%s%s", f->place, f->place[0] && f->item[0] ? "，" : "",
+                 !f->item[0] ? "" : sub ? "子项 " : "第 ", f->item, f->item[0] && !sub ? " 条" : "") < 0)
         return NULL;
     return s;
 }
