@@ -27,5 +27,6 @@ int run_config_tests(void);
 int run_rules_tests(void);
 int run_quality_tests(void);
 int run_template_tests(void);
+int run_output_tests(void);
 
 #endif

@@ -53,5 +53,6 @@ int main(void)
     failed += run_rules_tests();
     failed += run_quality_tests();
     failed += run_template_tests();
+    failed += run_output_tests();
     return failed ? 1 : 0;
 }

@@ -1,0 +1,178 @@
+/* Output helpers: file names from unit names, atomic writes, moving into
+ * the archive without replacing anything, the deadline's date, and what a
+ * notice says about a rejected return. */
+#include "helpers.h"
+#include "blankform/blankform.h"
+#include "config/config.h"
+#include "feedback/feedback.h"
+#include "util/file.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/d25out.XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[256];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+static void test_safe_filename(void **state)
+{
+    (void)state;
+    char *s = d25_safe_filename("城东小学/分校:一*?\"<>|\\x\t");
+    assert_string_equal(s, "城东小学_分校_一_______x_");
+    free(s);
+    s = d25_safe_filename(".hidden");
+    assert_string_equal(s, "_hidden");
+    free(s);
+    s = d25_safe_filename("~$owner.docx");
+    assert_string_equal(s, "_$owner.docx");
+    free(s);
+    s = d25_safe_filename(NULL);
+    assert_string_equal(s, "");
+    free(s);
+}
+
+static void test_write_atomic(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/status.txt", dir);
+    d25_error err = {0};
+    assert_int_equal(d25_write_atomic(path, "第一版", strlen("第一版"), &err), 0);
+    assert_int_equal(d25_write_atomic(path, "第二版", strlen("第二版"), &err), 0);
+    assert_string_equal(slurp(path), "第二版");
+    /* no temporary file is left beside it */
+    char tmp[160];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    assert_int_not_equal(access(tmp, F_OK), 0);
+    /* a folder that does not exist: an error, nothing written */
+    snprintf(path, sizeof path, "%s/none/status.txt", dir);
+    assert_int_equal(d25_write_atomic(path, "x", 1, &err), -1);
+    assert_int_equal(err.code, D25_E_IO);
+    assert_non_null(strstr(err.message, "none/status.txt"));
+}
+
+static void test_move_into(void **state)
+{
+    (void)state;
+    char a[128], b[128], arch[128], *to = NULL;
+    snprintf(a, sizeof a, "%s/报表.docx", dir);
+    snprintf(b, sizeof b, "%s/in2/报表.docx", dir);
+    snprintf(arch, sizeof arch, "%s/archive/2026-11", dir);
+    d25_error err = {0};
+    char in2[128];
+    snprintf(in2, sizeof in2, "%s/in2", dir);
+    assert_int_equal(d25_mkdirs(in2, &err), 0);
+    assert_int_equal(d25_write_atomic(a, "A", 1, &err), 0);
+    assert_int_equal(d25_write_atomic(b, "B", 1, &err), 0);
+    /* the folder is made; the file moves under its own name */
+    assert_int_equal(d25_move_into(a, arch, &to, &err), 0);
+    assert_non_null(strstr(to, "archive/2026-11/报表.docx"));
+    assert_int_not_equal(access(a, F_OK), 0);
+    assert_string_equal(slurp(to), "A");
+    free(to);
+    /* the same name again: kept beside it as 报表-2.docx, nothing replaced */
+    assert_int_equal(d25_move_into(b, arch, &to, &err), 0);
+    assert_non_null(strstr(to, "archive/2026-11/报表-2.docx"));
+    assert_string_equal(slurp(to), "B");
+    free(to);
+    char first[160];
+    snprintf(first, sizeof first, "%s/报表.docx", arch);
+    assert_string_equal(slurp(first), "A");
+    /* a file that is not there */
+    assert_int_equal(d25_move_into(a, arch, &to, &err), -1);
+    assert_null(to);
+}
+
+static void test_deadline(void **state)
+{
+    (void)state;
+    char s[48];
+    d25_deadline_cn(2026 * 12 + 10, 25, s, sizeof s);
+    assert_string_equal(s, "2026年11月25日");
+    /* clamped to the month's length: February 2028 has 29 days */
+    d25_deadline_cn(2028 * 12 + 1, 31, s, sizeof s);
+    assert_string_equal(s, "2028年2月29日");
+}
+
+static void test_feedback_data(void **state)
+{
+    (void)state;
+    d25_config cfg;
+    d25_config_defaults(&cfg);
+    cfg.district = strdup("示范区");
+    d25_feedback fb;
+    d25_error err = {0};
+    assert_int_equal(d25_feedback_begin(&fb, dir, &cfg, 25, 2040 * 12 + 10, &err), 0);
+    d25_finding f[3] = {
+        {.code = "STATUS_EMPTY", .severity = D25_SEV_ERROR, .place = (char *)"表格1 第5行第6列", .item = "1.4",
+         .message = (char *)"子项 1.4 的单位自查情况为空：请填写“已落实”。"},
+        {.code = "ITEM_MISSING", .severity = D25_SEV_ERROR, .place = (char *)"", .item = "9",
+         .message = (char *)"清单缺少第 9 条，请使用完整清单。"},
+        {.code = "SIGNATURE_INCOMPLETE", .severity = D25_SEV_WARNING, .place = (char *)"第7段", .item = "",
+         .message = (char *)"表下方的联系电话未填写：请补全。"},
+    };
+    d25_result r = {.file = (char *)"x.docx", .period = -1, .f = f, .n = 3, .errors = 2, .warnings = 1};
+    json_t *d = d25_feedback_data(&fb, &r, "/nonexistent/城西小学-2040年11月.docx");
+    assert_non_null(d);
+    assert_string_equal(json_string_value(json_object_get(d, "file")), "城西小学-2040年11月.docx");
+    assert_string_equal(json_string_value(json_object_get(d, "unit_name")), "报送单位");
+    assert_string_equal(json_string_value(json_object_get(d, "deadline_text")), "于2040年11月25日前");
+    assert_int_equal(json_integer_value(json_object_get(d, "n_errors")), 2);
+    const json_t *e0 = json_array_get(json_object_get(d, "errors"), 0), *e1 = json_array_get(json_object_get(d, "errors"), 1);
+    assert_string_equal(json_string_value(json_object_get(e0, "place")), "表格1 第5行第6列，子项 1.4");
+    assert_string_equal(json_string_value(json_object_get(e0, "problem")), "子项 1.4 的单位自查情况为空");
+    assert_string_equal(json_string_value(json_object_get(e0, "fix")), "请填写“已落实”。");
+    assert_string_equal(json_string_value(json_object_get(e1, "place")), "第 9 条");
+    assert_string_equal(json_string_value(json_object_get(e1, "problem")), "清单缺少第 9 条");
+    assert_string_equal(json_string_value(json_object_get(e1, "fix")), "请使用完整清单。");
+    const json_t *w0 = json_array_get(json_object_get(d, "warnings"), 0);
+    assert_string_equal(json_string_value(json_object_get(w0, "message")), "表下方的联系电话未填写：请补全。");
+    json_decref(d);
+    /* a month long past: as soon as possible */
+    fb.period = 2001 * 12;
+    d = d25_feedback_data(&fb, &r, "x.docx");
+    assert_string_equal(json_string_value(json_object_get(d, "deadline_text")), "尽快（截止日2001年1月25日已过）");
+    json_decref(d);
+    d25_feedback_free(&fb);
+    d25_config_free(&cfg);
+}
+
+int run_output_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_safe_filename),
+        cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_into, setup, teardown),
+        cmocka_unit_test(test_deadline),
+        cmocka_unit_test_setup_teardown(test_feedback_data, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("output", tests, NULL, NULL);
+}
