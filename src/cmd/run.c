@@ -31,7 +31,8 @@ static const char usage[] =
     "  3. 配置了 [run] feedback 时，为本次退回的每份报表写一份《退回通知》，并写《退回清单》；\n"
     "  4. 配置了 [run] archive 时，把已入库的报表移到归档文件夹（否则不移动、不删除任何文件）。\n"
     "整个运行期间持有数据库的写入锁，两次运行不会重叠。所有输出先写临时文件，完成后替换。\n"
-    "成功时不输出任何内容（-v 时逐个列出）；每个文件和每次运行在日志（[run] log）中记一行。\n"
+    "成功时不输出任何内容（-v 时逐个列出）；有报表被退回时输出一行说明（cron 会把它发给管理员）；\n"
+    "每个文件和每次运行在日志（[run] log）中记一行。\n"
     "\n"
     "选项：\n"
     "  --period YYYY-MM   统计和报告的月份（默认本月）；其他月份的报表照收，计入各自的月份\n"
@@ -269,6 +270,16 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     }
     log_line(log, "收取　共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，失败 %d；跳过 %d 个\n", counts.files,
              counts.added, counts.superseded, counts.outdated, counts.rejected, counts.unchanged, counts.failed, counts.ignored);
+    /* Something for the office to act on: one line, which cron mails. */
+    if (!verbose && (counts.rejected || counts.failed)) {
+        printf("duty25 run：本次收到 %d 个文件，%d 份报表被退回、%d 个文件无法读取", counts.files - counts.ignored,
+               counts.rejected, counts.failed);
+        if (fb_on)
+            printf("；退回通知在 %s", fb.dir);
+        if (cfg->log_path)
+            printf("；逐个文件的结果见 %s", cfg->log_path);
+        printf("。\n");
+    }
     if (fb_on && d25_feedback_finish(&fb, &list, &err) < 0) {
         rc = err.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
         goto out;

@@ -295,8 +295,10 @@ try:
     report = os.path.join(out, "示范区%s书面风险报告.docx" % PCN)
     tables = os.path.join(out, "示范区%s统计表.docx" % PCN)
     status_txt = os.path.join(out, "示范区%s报送情况.txt" % PCN)
-    tap(r.returncode == 1 and r.stdout == "" and r.stderr == "",
-        "run is silent and exits 1 when returns were rejected", "rc %d out %r err %r" % (r.returncode, r.stdout[:300], r.stderr[:300]))
+    tap(r.returncode == 1 and r.stderr == "" and len(r.stdout.splitlines()) == 1
+        and "2 份报表被退回" in r.stdout and "退回通知在" in r.stdout,
+        "run exits 1 with one line for cron when returns were rejected",
+        "rc %d out %r err %r" % (r.returncode, r.stdout[:300], r.stderr[:300]))
     tap(all(os.path.exists(p) for p in (report, tables, status_txt, os.path.join(out, "示范区%s统计表.xlsx" % PCN))),
         "run writes the status, the report and the tables")
     st = json.loads(duty25(["status", "--period", PERIOD, "--format", "json"], W).stdout)
@@ -319,8 +321,8 @@ try:
     time.sleep(1.1)
     r = duty25(["run", "--period", PERIOD], W)
     after = db.execute("select count(*), max(id) from returns").fetchone()
-    tap(r.returncode == 0 and before == after and mtimes == {n: os.path.getmtime(os.path.join(fb, n)) for n in notices},
-        "a second run is a no-op: nothing stored, no notice rewritten", "rc %d %s %s %s" % (r.returncode, before, after, r.stderr))
+    tap(r.returncode == 0 and r.stdout == "" and r.stderr == "" and before == after and mtimes == {n: os.path.getmtime(os.path.join(fb, n)) for n in notices},
+        "a second run is a silent no-op: nothing stored, no notice rewritten", "rc %d %s %s %s" % (r.returncode, before, after, r.stderr))
     tap(os.path.isdir(inbox) and sum(len(fs) for _, _, fs in os.walk(inbox)) == nfiles,
         "no file is moved or deleted without [run] archive")
 
