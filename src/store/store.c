@@ -16,7 +16,7 @@
 #include "../util/buf.h"
 
 /* Statements used once per return, prepared once per handle. */
-enum { ST_ANSWER, ST_VALUE, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_COUNT_ };
+enum { ST_ANSWER, ST_VALUE, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_SUMMARY, ST_COUNT_ };
 
 struct d25_store {
     sqlite3 *db;
@@ -34,13 +34,14 @@ static const char *const st_sql[ST_COUNT_] = {
     [ST_FIND_HASH] = "SELECT id, file_name FROM returns WHERE sha256 = ?",
     [ST_RETURN] = "INSERT INTO returns(sha256, file_name, path, size, has_checklist, has_progress, unit_code,"
                   " unit_written, period, period_from, report_date_written, reporter_written, phone_written,"
-                  " seal, received, verdict, errors, warnings, run_id, stored, statuses, progress_json)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  " seal, received, verdict, errors, warnings, run_id, stored)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_SIBLINGS] = "SELECT id, has_checklist, has_progress, superseded_by, file_name FROM returns"
                     " WHERE unit_code = ? AND period = ? AND verdict = 'accepted'"
                     " ORDER BY received DESC, id DESC",
     [ST_SUPERSEDE] = "UPDATE returns SET superseded_by = ? WHERE id = ?",
     [ST_DIRTY] = "INSERT OR IGNORE INTO dirty_periods(period) VALUES (?)",
+    [ST_SUMMARY] = "INSERT INTO return_summaries(return_id, statuses, progress_json) VALUES (?,?,?)",
 };
 
 /* The cached statement, reset and unbound; NULL on error. */
@@ -175,15 +176,19 @@ static const char *const migrations[] = {
     " ) WHERE rn = 1;",
     /* 1 -> 2: each return's answers and values in one column each, so that
      * a month's figures are read from one row per return instead of a
-     * hundred (d25_store_current); existing returns are filled in. */
-    "ALTER TABLE returns ADD COLUMN statuses TEXT;"
-    "ALTER TABLE returns ADD COLUMN progress_json TEXT;"
-    "UPDATE returns SET statuses = (SELECT group_concat(x, ';') FROM (SELECT sub_item || '=' || CASE status"
+     * hundred (d25_store_current); kept apart from returns, whose rows stay
+     * narrow for the status pass.  Existing returns are filled in. */
+    "CREATE TABLE return_summaries ("
+    "  return_id INTEGER PRIMARY KEY REFERENCES returns(id),"
+    "  statuses TEXT,"
+    "  progress_json TEXT);"
+    "INSERT INTO return_summaries(return_id, statuses, progress_json) SELECT id,"
+    " CASE WHEN has_checklist = 1 THEN (SELECT ifnull(group_concat(x, ';'), '') FROM (SELECT sub_item || '=' || CASE status"
     "  WHEN 'done' THEN 'd' WHEN 'partial' THEN 'p' WHEN 'not_done' THEN 'n' WHEN 'not_applicable' THEN 'a' ELSE 'x' END AS x"
-    "  FROM answers WHERE return_id = returns.id AND sub_item IS NOT NULL ORDER BY seq)) WHERE has_checklist = 1;"
-    "UPDATE returns SET progress_json = (SELECT json_group_array(json_array(field, value, raw, state)) FROM"
-    "  (SELECT field, value, raw, state FROM progress_values WHERE return_id = returns.id ORDER BY seq))"
-    "  WHERE has_progress = 1;"
+    "  FROM answers WHERE return_id = returns.id AND sub_item IS NOT NULL ORDER BY seq)) END,"
+    " CASE WHEN has_progress = 1 THEN (SELECT json_group_array(json_array(field, value, raw, state)) FROM"
+    "  (SELECT field, value, raw, state FROM progress_values WHERE return_id = returns.id ORDER BY seq)) END"
+    " FROM returns;"
     "CREATE INDEX returns_period_unit ON returns(period, verdict, unit_code, received DESC, id DESC);"
     /* The same choice as before, as "no newer accepted return of the unit
      * and period holds this form": a month is then read through the index
@@ -740,6 +745,23 @@ static char *summary_values(const d25_result *r)
     return out;
 }
 
+/* The return's statuses and values in one row (return_summaries). */
+static int insert_summary(d25_store *s, int64_t id, const d25_result *r)
+{
+    sqlite3_stmt *q = stmt(s, ST_SUMMARY);
+    if (!q)
+        return -1;
+    char *statuses = r->checklist ? summary_statuses(r) : NULL, *values = r->progress ? summary_values(r) : NULL;
+    sqlite3_bind_int64(q, 1, id);
+    bind_text(q, 2, statuses);
+    bind_text(q, 3, values);
+    int step = sqlite3_step(q);
+    sqlite3_reset(q); /* the texts are bound without copies */
+    free(statuses);
+    free(values);
+    return step == SQLITE_DONE ? 0 : -1;
+}
+
 static int insert_details(d25_store *s, int64_t id, const d25_result *r)
 {
     sqlite3_stmt *a = stmt(s, ST_ANSWER), *p = stmt(s, ST_VALUE), *f = stmt(s, ST_FINDING);
@@ -932,17 +954,10 @@ int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_stor
     sqlite3_bind_int(st, 18, r->warnings);
     sqlite3_bind_int64(st, 19, run_id);
     bind_text(st, 20, now);
-    char *statuses = r->checklist ? summary_statuses(r) : NULL, *values = r->progress ? summary_values(r) : NULL;
-    bind_text(st, 21, statuses);
-    bind_text(st, 22, values);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st); /* the summaries are bound without copies */
-    free(statuses);
-    free(values);
-    if (step != SQLITE_DONE)
+    if (sqlite3_step(st) != SQLITE_DONE)
         goto fail;
     out->id = (int64_t)sqlite3_last_insert_rowid(s->db);
-    if (insert_details(s, out->id, r) < 0)
+    if (insert_details(s, out->id, r) < 0 || insert_summary(s, out->id, r) < 0)
         goto fail;
     out->outcome = accepted ? D25_STORED_NEW : D25_STORED_REJECTED;
     if (accepted && r->unit && r->period >= 0) {
@@ -1015,9 +1030,10 @@ int d25_store_current(d25_store *s, const char *period, d25_current **out, size_
     *n = 0;
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT unit_code, has_checklist, has_progress, statuses, progress_json FROM returns"
-                           " WHERE period = ? AND verdict = 'accepted' AND unit_code IS NOT NULL"
-                           " ORDER BY unit_code, received DESC, id DESC",
+                           "SELECT r.unit_code, r.has_checklist, r.has_progress, m.statuses, m.progress_json FROM returns r"
+                           " LEFT JOIN return_summaries m ON m.return_id = r.id"
+                           " WHERE r.period = ? AND r.verdict = 'accepted' AND r.unit_code IS NOT NULL"
+                           " ORDER BY r.unit_code, r.received DESC, r.id DESC",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取本月报表");
     sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);

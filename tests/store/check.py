@@ -631,8 +631,7 @@ shutil.copyfile(db, old)
 c = sqlite3.connect(old)
 c.executescript("""
 DROP INDEX returns_period_unit;
-ALTER TABLE returns DROP COLUMN statuses;
-ALTER TABLE returns DROP COLUMN progress_json;
+DROP TABLE return_summaries;
 DROP VIEW current_returns;
 CREATE VIEW current_returns AS SELECT id AS return_id, unit_code, period, form, received FROM (
   SELECT id, unit_code, period, 'checklist' AS form, received,
