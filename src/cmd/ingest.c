@@ -44,14 +44,15 @@ static const char usage[] =
     "  duty25 ingest -q 收件箱/2026-11/ 补报/\n";
 
 typedef struct {
-    bool quiet, bar;
-    size_t total;
+    bool quiet;
+    bool tty;    /* stderr is a terminal */
+    bool drawn;  /* a progress bar is on screen */
 } printer;
 
-static void draw_bar(const printer *p, size_t done)
+static void draw_bar(size_t done, size_t total)
 {
-    int width = 30, fill = p->total ? (int)(done * (size_t)width / p->total) : width;
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu", fill, "##############################", width - fill, "", done, p->total);
+    int width = 30, fill = total ? (int)(done * (size_t)width / total) : width;
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu", fill, "##############################", width - fill, "", done, total);
     fflush(stderr);
 }
 
@@ -114,14 +115,17 @@ void d25_ingest_print_item(FILE *o, const d25_ingest_item *it)
 static void on_item(void *ud, const d25_ingest_item *it)
 {
     printer *p = ud;
-    if (p->bar)
+    if (p->drawn)
         fputs("\r\033[K", stderr);
     if (!p->quiet) {
         d25_ingest_print_item(stdout, it);
         fflush(stdout);
     }
-    if (p->bar && it->kind != D25_ITEM_SKIPPED)
-        draw_bar(p, it->done);
+    /* A bar on a terminal, for 50 files or more. */
+    if (p->tty && it->total >= 50 && it->kind != D25_ITEM_SKIPPED) {
+        draw_bar(it->done, it->total);
+        p->drawn = true;
+    }
 }
 
 int d25_cmd_ingest_core(d25_store *s, const d25_setup *su, const char *kind, char *const *paths, size_t npaths, int want,
@@ -139,8 +143,6 @@ int d25_cmd_ingest_core(d25_store *s, const d25_setup *su, const char *kind, cha
     } else {
         d25_vctx ctx = {.rules = su->rules, .registry = su->reg, .limits = &su->cfg.limits, .want_period = want};
         d25_ingest_opts io = {.vctx = &ctx, .received_from = su->cfg.received_from, .threads = threads, .on_item = cb, .ud = ud};
-        if (cb == on_item)
-            ((printer *)ud)->total = files.nfiles, ((printer *)ud)->bar &= files.nfiles >= 50;
         int irc = d25_ingest_run(s, &files, &io, run_id, counts, err);
         d25_quality_opts qo;
         d25_quality_opts_from(&su->cfg, &qo);
@@ -207,10 +209,10 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
         rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;
         goto out;
     }
-    printer pr = {.quiet = quiet, .bar = isatty(STDERR_FILENO)};
+    printer pr = {.quiet = quiet, .tty = isatty(STDERR_FILENO)};
     rc = d25_cmd_ingest_core(s, &su, "ingest", argv + optind, (size_t)(argc - optind), want, threads, on_item, &pr,
                              &counts, &err);
-    if (pr.bar)
+    if (pr.drawn)
         fputs("\r\033[K", stderr);
     if (rc != D25_EXIT_IO)
         printf("共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，失败 %d；跳过 %d 个非报表文件。数据库：%s\n",
