@@ -182,7 +182,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     d25_store *s = NULL;
     json_t *data = NULL;
     if (!(s = d25_cmd_open_existing(db, &err)) ||
-               !(data = d25_report_data(s, su.reg, su.rules, &su.cfg, period, &err))) {
+               !(data = d25_report_data(s, su.reg, su.rules, &su.cfg, period, NULL, &err))) {
         rc = D25_EXIT_IO;
     } else if (dump) {
         json_dumpf(data, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

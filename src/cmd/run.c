@@ -297,7 +297,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     log_line(log, "写出　%s\n", status_path);
     if (verbose)
         printf("已写出 %s\n", status_path);
-    if (!(data = d25_report_data(s, su.reg, su.rules, cfg, period, &err))) {
+    if (!(data = d25_report_data(s, su.reg, su.rules, cfg, period, &rep, &err))) {
         rc = D25_EXIT_IO;
         goto out;
     }

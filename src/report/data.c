@@ -103,18 +103,19 @@ static void count_status(void *ud, const d25_subitem *sub, char st)
     }
 }
 
-/* Every sub-item's counts in period p (rules order). */
-static int load_tallies(d25_store *s, const d25_rules *rules, const char *p, tally *subs, d25_error *err)
-{
-    d25_current *cur;
+/* The returns that count in one period (d25_store_current), read once and
+ * used by every part of the tree. */
+typedef struct {
+    d25_current *v;
     size_t n;
-    if (d25_store_current(s, p, &cur, &n, err) < 0)
-        return -1;
+} month;
+
+/* Every sub-item's counts in a month (rules order). */
+static void load_tallies(const d25_rules *rules, const month *mo, tally *subs)
+{
     tally_ctx c = {rules, subs};
-    for (size_t i = 0; i < n; i++)
-        each_status(rules, cur[i].statuses, count_status, &c);
-    d25_store_current_free(cur, n);
-    return 0;
+    for (size_t i = 0; i < mo->n; i++)
+        each_status(rules, mo->v[i].statuses, count_status, &c);
 }
 
 /* Sub-item tallies summed per item, per duty and in all. */
@@ -122,7 +123,7 @@ typedef struct {
     tally *subs, *items, *duties, all;
 } tallies;
 
-static int tally_period(d25_store *s, const d25_rules *rules, const char *p, tallies *t, d25_error *err)
+static int tally_period(const d25_rules *rules, const month *mo, tallies *t, d25_error *err)
 {
     memset(t, 0, sizeof *t);
     t->subs = calloc(rules->nsubs + 1, sizeof *t->subs);
@@ -130,8 +131,7 @@ static int tally_period(d25_store *s, const d25_rules *rules, const char *p, tal
     t->duties = calloc(rules->nduties + 1, sizeof *t->duties);
     if (!t->subs || !t->items || !t->duties)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    if (load_tallies(s, rules, p, t->subs, err) < 0)
-        return -1;
+    load_tallies(rules, mo, t->subs);
     for (size_t i = 0; i < rules->nsubs; i++) {
         for (size_t k = 0; k < rules->nitems; k++)
             if (rules->items[k].n == rules->subs[i].item)
@@ -184,18 +184,19 @@ static int cmp_rate(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int compliance(d25_store *s, const d25_rules *rules, int period, json_t *root, d25_error *err)
+static int compliance(d25_store *s, const d25_rules *rules, int period, const month *mo, json_t *root, d25_error *err)
 {
-    char p[16], pp[16];
-    d25_format_period(period, p, sizeof p);
+    char pp[16];
     d25_format_period(period - 1, pp, sizeof pp);
-    tallies now, prev;
-    int rc = tally_period(s, rules, p, &now, err);
-    int rcp = rc == 0 ? tally_period(s, rules, pp, &prev, err) : -1;
-    if (rc < 0 || rcp < 0) {
+    tallies now = {0}, prev = {0};
+    month last = {0};
+    int rc = tally_period(rules, mo, &now, err);
+    if (rc == 0 && (rc = d25_store_current(s, pp, &last.v, &last.n, err)) == 0)
+        rc = tally_period(rules, &last, &prev, err);
+    d25_store_current_free(last.v, last.n);
+    if (rc < 0) {
         tallies_free(&now);
-        if (rc == 0)
-            tallies_free(&prev);
+        tallies_free(&prev);
         return -1;
     }
     json_t *jsubs = json_array(), *jitems = json_array(), *jduties = json_array();
@@ -286,18 +287,13 @@ static const char *field_name(const json_t *pv)
     return n ? n : "";
 }
 
-static int progress(d25_store *s, const d25_registry *reg, const d25_rules *rules, const char *p, json_t *root,
-                    d25_error *err)
+static int progress(const d25_registry *reg, const d25_rules *rules, const month *mo, json_t *root, d25_error *err)
 {
-    d25_current *cur;
-    size_t ncur, nfields;
+    const d25_current *cur = mo->v;
+    size_t ncur = mo->n, nfields;
     const d25_pfield **order = fields_in_order(rules, &nfields);
     if (!order)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    if (d25_store_current(s, p, &cur, &ncur, err) < 0) {
-        free(order);
-        return -1;
-    }
     json_t *rows = json_array(), *total = json_object();
     json_t *by_type = json_object(), *by_area = json_object();
     long found = 0, fixed = 0;
@@ -362,7 +358,6 @@ static int progress(d25_store *s, const d25_registry *reg, const d25_rules *rule
         }
         json_decref(vals);
     }
-    d25_store_current_free(cur, ncur);
     free(order);
     /* Each unit's rectification rate, and its row number. */
     for (size_t i = 0; i < json_array_size(rows); i++) {
@@ -428,10 +423,9 @@ static void note_not_done(void *ud, const d25_subitem *sub, char st)
     d25_buf_puts(&x->keys, "|");
 }
 
-static int enforcement(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
-                       const char *p, const d25_status_report *st, json_t *root, d25_error *err)
+static int enforcement(const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
+                       const month *mo, const d25_status_report *st, json_t *root, d25_error *err)
 {
-    (void)rules;
     const d25_enforcement *en = &cfg->enforcement;
     int y = period / 12, m = period % 12 + 1;
     int end = y * 10000 + m * 100 + d25_days_in_month(y, m);
@@ -450,18 +444,11 @@ static int enforcement(d25_store *s, const d25_registry *reg, const d25_rules *r
     nd *v = calloc(st->nunits + 1, sizeof *v);
     if (!v)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    d25_current *cur;
-    size_t ncur;
-    if (d25_store_current(s, p, &cur, &ncur, err) < 0) {
-        free(v);
-        return -1;
+    for (size_t ci = 0; ci < mo->n; ci++) {
+        const d25_unit_status *us = d25_status_unit(st, reg, d25_registry_by_code(reg, mo->v[ci].unit));
+        if (us && mo->v[ci].statuses)
+            each_status(rules, mo->v[ci].statuses, note_not_done, &v[us - st->units]);
     }
-    for (size_t ci = 0; ci < ncur; ci++) {
-        const d25_unit_status *us = d25_status_unit(st, reg, d25_registry_by_code(reg, cur[ci].unit));
-        if (us && cur[ci].statuses)
-            each_status(rules, cur[ci].statuses, note_not_done, &v[us - st->units]);
-    }
-    d25_store_current_free(cur, ncur);
     int rc = 0;
     int seq = 0;
     for (size_t i = 0; i < st->nunits && rc == 0; i++) {
@@ -530,32 +517,38 @@ static json_t *counts_json(int expected, const int *n)
 }
 
 json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
-                        d25_error *err)
+                        const d25_status_report *status, d25_error *err)
 {
     char p[16], cn[32];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
-    d25_status_report st;
-    if (d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &st, err) < 0)
+    d25_status_report own = {0};
+    if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &own, err) < 0)
         return NULL;
+    const d25_status_report *st = status ? status : &own;
+    month mo = {0};
+    if (d25_store_current(s, p, &mo.v, &mo.n, err) < 0) {
+        d25_status_report_free(&own);
+        return NULL;
+    }
     json_t *root = json_object();
     json_object_set_new(root, "district", json_string(cfg->district ? cfg->district : ""));
     json_object_set_new(root, "edition", json_string(rules->name ? rules->name : ""));
     json_object_set_new(root, "period", json_string(p));
     json_object_set_new(root, "period_cn", json_string(cn));
-    json_object_set_new(root, "deadline", json_string(st.deadline));
-    json_object_set_new(root, "as_of", json_string(st.as_of));
+    json_object_set_new(root, "deadline", json_string(st->deadline));
+    json_object_set_new(root, "as_of", json_string(st->as_of));
     int y, m, d;
-    if (sscanf(st.as_of, "%d-%d-%d", &y, &m, &d) == 3) {
+    if (sscanf(st->as_of, "%d-%d-%d", &y, &m, &d) == 3) {
         char t[32];
         snprintf(t, sizeof t, "%d年%d月%d日", y, m, d);
         json_object_set_new(root, "as_of_cn", json_string(t));
     }
-    json_object_set_new(root, "units", counts_json(st.expected, st.n));
+    json_object_set_new(root, "units", counts_json(st->expected, st->n));
     json_t *groups[2] = {json_array(), json_array()};
     for (int g = 0; g < 2; g++) {
-        const d25_status_group *v = g ? st.by_area : st.by_type;
-        size_t n = g ? st.nareas : st.ntypes;
+        const d25_status_group *v = g ? st->by_area : st->by_type;
+        size_t n = g ? st->nareas : st->ntypes;
         for (size_t i = 0; i < n; i++) {
             json_t *o = counts_json(v[i].expected, v[i].n);
             json_object_set_new(o, g ? "area" : "type", json_string(v[i].key));
@@ -567,8 +560,8 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
     json_object_set_new(root, "units_by_type", groups[0]);
     json_object_set_new(root, "units_by_area", groups[1]);
     json_t *subm = json_array(), *todo = json_array();
-    for (size_t i = 0; i < st.nunits; i++) {
-        const d25_unit_status *us = &st.units[i];
+    for (size_t i = 0; i < st->nunits; i++) {
+        const d25_unit_status *us = &st->units[i];
         json_t *o = json_object();
         json_object_set_new(o, "n", json_integer((json_int_t)i + 1));
         json_object_set_new(o, "code", json_string(us->unit->code));
@@ -587,31 +580,28 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
     }
     json_object_set_new(root, "submissions", subm);
     json_object_set_new(root, "not_returned", todo);
-    int erc = enforcement(s, reg, rules, cfg, period, p, &st, root, err);
+    int erc = enforcement(reg, rules, cfg, period, &mo, st, root, err);
     json_object_set_new(root, "enforcement_count", json_integer((json_int_t)json_array_size(json_object_get(root, "enforcement"))));
     /* Key-supervision units (item 23): the registry's flag key_supervision. */
     json_t *keys = json_array();
-    for (size_t i = 0; i < st.nunits; i++) {
-        const d25_unit *u = st.units[i].unit;
+    for (size_t i = 0; i < st->nunits; i++) {
+        const d25_unit *u = st->units[i].unit;
         if (!u->flags || !strstr(u->flags, "key_supervision"))
             continue;
         json_t *o = json_object();
         json_object_set_new(o, "code", json_string(u->code));
         json_object_set_new(o, "name", json_string(u->name));
         json_object_set_new(o, "area", json_string(u->area));
-        json_object_set_new(o, "state_label", json_string(d25_unit_state_label(st.units[i].state)));
+        json_object_set_new(o, "state_label", json_string(d25_unit_state_label(st->units[i].state)));
         json_array_append_new(keys, o);
     }
     json_object_set_new(root, "key_units", keys);
     json_object_set_new(root, "key_units_count", json_integer((json_int_t)json_array_size(keys)));
-    d25_status_report_free(&st);
-    if (erc < 0) {
+    d25_status_report_free(&own);
+    if (erc < 0 || compliance(s, rules, period, &mo, root, err) < 0 || progress(reg, rules, &mo, root, err) < 0) {
         json_decref(root);
-        return NULL;
+        root = NULL;
     }
-    if (compliance(s, rules, period, root, err) < 0 || progress(s, reg, rules, p, root, err) < 0) {
-        json_decref(root);
-        return NULL;
-    }
+    d25_store_current_free(mo.v, mo.n);
     return root;
 }

@@ -21,10 +21,12 @@
 #include "../config/config.h"
 #include "../registry/units.h"
 #include "../rules/rules.h"
+#include "../status/status.h"
 #include "../store/store.h"
 
-/* NULL with err set. */
+/* NULL with err set.  status: the period's status already built by the
+ * caller (the same registry and deadline), or NULL to build it here. */
 json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
-                        d25_error *err);
+                        const d25_status_report *status, d25_error *err);
 
 #endif
