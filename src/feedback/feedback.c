@@ -146,10 +146,8 @@ json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const cha
 static char *out_path(const char *dir, const char *file, const char *suffix)
 {
     const char *base = d25_basename(file);
-    const char *dot = strrchr(base, '.');
-    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
     char *p = NULL;
-    if (asprintf(&p, "%s/%.*s%s.docx", dir, stem, base, suffix) < 0)
+    if (asprintf(&p, "%s/%.*s%s.docx", dir, d25_stem_len(base), base, suffix) < 0)
         return NULL;
     return p;
 }

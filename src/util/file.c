@@ -110,8 +110,7 @@ int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error 
     if (d25_mkdirs(dir, err) < 0)
         return -1;
     const char *base = d25_basename(path);
-    const char *dot = strrchr(base, '.');
-    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    int stem = d25_stem_len(base);
     const char *ext = base + stem;
     for (int k = 1; k < 1000; k++) {
         char *to = NULL;

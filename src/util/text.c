@@ -117,3 +117,9 @@ char *d25_trim_dup(const char *s)
     }
     return strndup(s, n);
 }
+
+int d25_stem_len(const char *base)
+{
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+}
