@@ -206,11 +206,25 @@ static void heading(lxw_worksheet *ws, const formats *f, const json_t *d, const 
     free(t);
 }
 
+/* Below a form's last row r: the note (with the deadline) merged over
+ * columns 0..last, the signature block from column sig_col, and the page
+ * set for printing on A4, one page wide. */
+static void footer(lxw_worksheet *ws, const formats *f, const json_t *d, const char *note, lxw_row_t r, lxw_col_t last,
+                   lxw_col_t sig_col)
+{
+    char *t = NULL;
+    if (asprintf(&t, "%s请于%s前报送。", note, str(d, "deadline_cn")) >= 0)
+        worksheet_merge_range(ws, r + 1, 0, r + 1, last, t, f->note);
+    free(t);
+    worksheet_set_row(ws, r + 1, 32, NULL);
+    signature(ws, f, json_object_get(d, "unit"), r + 3, sig_col);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_fit_to_pages(ws, 1, 0);
+}
+
 static void checklist_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "清单");
-    char *t = NULL;
-    const json_t *u = json_object_get(d, "unit");
     heading(ws, f, d, "教育系统落实企业主体责任百日攻坚六大责任25条内容清单", true, 6);
     static const char *const cols[] = {"类别", "条目", "内容", "依据", "罚则", "单位自查情况", "监督检查情况"};
     static const double w[] = {12, 16, 50, 28, 28, 16, 14};
@@ -246,22 +260,14 @@ static void checklist_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
     dv.error_message = "请以“已落实”“部分落实”“未落实”或“不适用”开头，可在后面写原因和整改措施。";
     if (r > 3)
         worksheet_data_validation_range(ws, 3, 5, r - 1, 5, &dv);
-    if (asprintf(&t, "填写说明：“单位自查情况”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”；本单位不适用的子项已预填“不适用”，"
-                     "情况有变的请改写。“监督检查情况”一栏由教育局填写。请于%s前报送。", str(d, "deadline_cn")) >= 0)
-        worksheet_merge_range(ws, r + 1, 0, r + 1, 6, t, f->note);
-    free(t);
-    worksheet_set_row(ws, r + 1, 32, NULL);
-    signature(ws, f, u, r + 3, 2);
+    footer(ws, f, d, "填写说明：“单位自查情况”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”；本单位不适用的子项已预填“不适用”，"
+                     "情况有变的请改写。“监督检查情况”一栏由教育局填写。", r, 6, 2);
     worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9); /* A4 */
-    worksheet_fit_to_pages(ws, 1, 0);
 }
 
 static void progress_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "推进情况");
-    char *t = NULL;
-    const json_t *u = json_object_get(d, "unit");
     heading(ws, f, d, "教育系统落实企业安全生产主体责任百日攻坚行动推进情况统计表", false, 2);
     static const char *const cols[] = {"序号", "推进情况", "备注"};
     static const double w[] = {8, 90, 14};
@@ -277,14 +283,8 @@ static void progress_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
         worksheet_write_string(ws, r, 1, str(o, "text"), f->wrap);
         worksheet_write_blank(ws, r, 2, f->cell);
     }
-    if (asprintf(&t, "填写说明：在“＿＿”处填写数字或文字（没有的填 0），“（是／否）”“（有／无）”中保留一个、删去另一个。"
-                     "次数、条数自攻坚行动开始累计填写。请于%s前报送。", str(d, "deadline_cn")) >= 0)
-        worksheet_merge_range(ws, r + 1, 0, r + 1, 2, t, f->note);
-    free(t);
-    worksheet_set_row(ws, r + 1, 32, NULL);
-    signature(ws, f, u, r + 3, 1);
-    worksheet_set_paper(ws, 9);
-    worksheet_fit_to_pages(ws, 1, 0);
+    footer(ws, f, d, "填写说明：在“＿＿”处填写数字或文字（没有的填 0），“（是／否）”“（有／无）”中保留一个、删去另一个。"
+                     "次数、条数自攻坚行动开始累计填写。", r, 2, 1);
 }
 
 int d25_blankform_xlsx(const json_t *data, const char *path, d25_error *err)
