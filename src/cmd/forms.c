@@ -10,12 +10,10 @@
 #include "../validate/validate.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char usage[] =
     "用法：duty25 forms [--period YYYY-MM] [--unit 单位代码]... [--format docx|xlsx|both] [--out 文件夹]\n"
@@ -160,6 +158,16 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     }
     d25_error err = {0};
     const d25_registry *reg = su.reg;
+    /* The units to write, by registry index: those named, or every one in
+     * the registry that month. */
+    bool *pick = calloc(reg->n + 1, sizeof *pick);
+    if (!pick) {
+        free(codes);
+        d25_cmd_teardown(&su);
+        return D25_EXIT_IO;
+    }
+    for (size_t i = 0; ncodes == 0 && i < reg->n; i++)
+        pick[i] = d25_unit_active(&reg->units[i], period);
     for (size_t i = 0; i < ncodes; i++) {
         const d25_unit *u = unit_named(reg, codes[i]);
         if (!u) {
@@ -181,6 +189,8 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
         } else if (!d25_unit_active(u, period)) {
             fprintf(stderr, "duty25 forms：%s（%s）在该月不在册（见名册 active_from / active_until）\n", u->name, u->code);
             rc = D25_EXIT_USAGE;
+        } else {
+            pick[u - reg->units] = true;
         }
     }
     char *dir = NULL;
@@ -190,17 +200,14 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     if (rc == 0 && !out_arg && asprintf(&dir, "%s/表样-%s", su.cfg.out_dir, p) < 0)
         rc = D25_EXIT_IO;
     const char *out = out_arg ? out_arg : dir;
-    if (rc == 0 && (mkdir(su.cfg.out_dir, 0775), mkdir(out, 0775)) != 0 && errno != EEXIST) {
-        fprintf(stderr, "duty25 forms：无法创建输出文件夹 %s（%s）\n", out, strerror(errno));
+    if (rc == 0 && d25_mkdirs(out, &err) < 0) {
+        fprintf(stderr, "duty25 forms：%s\n", err.message);
         rc = D25_EXIT_IO;
     }
     size_t written = 0;
     for (size_t i = 0; rc == 0 && i < reg->n; i++) {
         const d25_unit *u = &reg->units[i];
-        bool want = ncodes == 0 ? d25_unit_active(u, period) : false;
-        for (size_t k = 0; k < ncodes; k++)
-            want = want || unit_named(reg, codes[k]) == u;
-        if (!want)
+        if (!pick[i])
             continue;
         if (write_unit(&su, u, period, out, docx, xlsx, &err) < 0) {
             fprintf(stderr, "duty25 forms：%s\n", err.message);
@@ -211,6 +218,7 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     if (rc == 0)
         printf("共为 %zu 个单位写出%s的空白表，在 %s\n", written, pcn, out);
     free(dir);
+    free(pick);
     free(codes);
     d25_cmd_teardown(&su);
     return rc;
