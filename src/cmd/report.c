@@ -79,10 +79,8 @@ int d25_report_write_standard(const d25_config *cfg, const json_t *data, const c
                  count_of(data, "expected"));
         return D25_EXIT_REJECTED;
     }
-    if (mkdir(dir, 0775) != 0 && errno != EEXIST) {
-        d25_fail(err, D25_E_IO, "无法创建输出文件夹 %s（%s）", dir, strerror(errno));
+    if (d25_mkdirs(dir, err) < 0)
         return D25_EXIT_IO;
-    }
     char *district = d25_safe_filename(cfg->district);
     if (!district) {
         d25_fail(err, D25_E_NOMEM, "内存不足");

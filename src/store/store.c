@@ -1,5 +1,6 @@
 /* store: the SQLite database of returns (see store.h, docs/store.md). */
 #include "store.h"
+#include "../util/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -267,23 +268,19 @@ static int migrate(d25_store *s, d25_error *err)
     return d25_store_exec(s, "COMMIT", err);
 }
 
-static int make_parent(const char *path)
+/* The folders above path, made when missing (util/file's d25_mkdirs);
+ * -1 with e set. */
+static int make_parent(const char *path, d25_error *e)
 {
-    char *dir = strdup(path);
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return 0;
+    char *dir = strndup(path, (size_t)(slash - path));
     if (!dir)
         return -1;
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(dir, 0775) != 0 && errno != EEXIST) {
-            free(dir);
-            return -1;
-        }
-        *p = '/';
-    }
+    int rc = d25_mkdirs(dir, e);
     free(dir);
-    return 0;
+    return rc;
 }
 
 static int take_lock(d25_store *s, double wait_s, d25_error *err);
@@ -297,8 +294,9 @@ d25_store *d25_store_open(const char *path, double lock_wait, d25_error *err)
         return NULL;
     }
     s->lock_fd = -1;
-    if (make_parent(path) < 0) {
-        d25_fail(err, D25_E_DB, "数据库 %s：无法创建所在文件夹（%s）", path, strerror(errno));
+    d25_error e = {0};
+    if (make_parent(path, &e) < 0) {
+        d25_fail(err, D25_E_DB, "数据库 %s：%s", path, e.message);
         free(s->path);
         free(s);
         return NULL;
