@@ -17,7 +17,7 @@ MANDIR   ?= $(PREFIX)/share/man
 DESTDIR  ?=
 
 CC       ?= cc
-PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter
+PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -liniparser -lm -pthread
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
@@ -38,7 +38,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 
 # Debian packages: build, tests (independent writers/readers), fuzzing.
 DEPS_PKGS := build-essential pkg-config libxml2-dev libzip-dev libsqlite3-dev libiniparser-dev \
-             libjansson-dev nettle-dev libxlsxwriter-dev libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
+             libjansson-dev nettle-dev libxlsxwriter-dev libdeflate-dev libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
              xsltproc libxml2-utils clang libclang-rt-dev valgrind \
              libreoffice-writer-nogui poppler-utils
 

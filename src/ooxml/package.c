@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <libdeflate.h>
 #include <sys/stat.h>
 #include <zip.h>
 
@@ -449,23 +450,106 @@ static bool worth_keeping(const d25_pkg *pkg, const char *key)
            strcmp(key, "xl/styles.xml") == 0;
 }
 
+/* The first bytes of an XML part (all of it when `complete`): no DOCTYPE or
+ * entity declaration, and the root element near the start. */
+static int check_prolog(const char *key, const char *head, size_t n, bool complete, d25_error *err)
+{
+    if (n == 0)
+        return 0;
+    int pc = d25_xml_check_prolog(head, n);
+    if (pc == -1)
+        return d25_fail(err, D25_E_XML_DTD, "部件 %s 含有 DOCTYPE/实体声明，Office 文件不应有此内容，"
+                        "为防范 XML 炸弹和外部实体攻击已拒绝整个文件", key);
+    if (pc == -2 && !complete)
+        return d25_fail(err, D25_E_XML, "部件 %s 的 XML 开头异常（根元素前内容过长）", key);
+    return 0;
+}
+
+/* Parts up to this size are inflated whole by libdeflate. */
+enum { WHOLE_MAX = 4u << 20 };
+
+/*
+ * The common case, fast: a deflated, unencrypted entry whose central
+ * directory's size is within every limit is inflated in one call into a
+ * buffer of exactly that size, and its CRC compared.  1 with *out (owned by
+ * the caller) on success; 0 when anything is unusual (another method, a size
+ * that does not match, a bad CRC or stream), so that the streaming path
+ * below reads it again and words the error as it always has; -1 out of
+ * memory.
+ */
+static int inflate_whole(d25_pkg *pkg, const entry *en, struct libdeflate_decompressor *dec, char **out,
+                         size_t *out_len)
+{
+    const d25_limits *lim = &pkg->lim;
+    zip_stat_t st;
+    zip_stat_init(&st);
+    const zip_uint64_t need = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
+                              ZIP_STAT_ENCRYPTION_METHOD;
+    if (!dec || zip_stat_index(pkg->zip, en->index, 0, &st) != 0 || (st.valid & need) != need ||
+        st.comp_method != ZIP_CM_DEFLATE || st.encryption_method != ZIP_EM_NONE || st.size == 0 ||
+        st.size > WHOLE_MAX || st.size > lim->max_part_bytes || pkg->inflated + st.size > lim->max_total_bytes ||
+        st.comp_size == 0 || st.comp_size > pkg->len ||
+        (st.size >= lim->ratio_min_bytes && st.size / st.comp_size > lim->max_ratio))
+        return 0;
+    zip_file_t *zf = zip_fopen_index(pkg->zip, en->index, ZIP_FL_COMPRESSED);
+    if (!zf)
+        return 0;
+    char *raw = malloc(st.comp_size), *plain = malloc(st.size + 1);
+    int rc = 0;
+    if (!raw || !plain) {
+        rc = -1;
+    } else if (zip_fread(zf, raw, st.comp_size) == (zip_int64_t)st.comp_size &&
+               libdeflate_deflate_decompress(dec, raw, st.comp_size, plain, st.size, NULL) == LIBDEFLATE_SUCCESS &&
+               (zip_uint32_t)libdeflate_crc32(0, plain, st.size) == st.crc) {
+        plain[st.size] = '\0';
+        *out = plain;
+        *out_len = st.size;
+        plain = NULL;
+        pkg->inflated += st.size;
+        rc = 1;
+    }
+    zip_fclose(zf);
+    free(raw);
+    free(plain);
+    return rc;
+}
+
 static int verify_entries(d25_pkg *pkg, d25_error *err)
 {
     enum { HEAD = 16384 };
     char *buf = malloc(2 * HEAD);
     if (!buf)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
+    struct libdeflate_decompressor *dec = libdeflate_alloc_decompressor();
     int rc = 0;
     size_t cached = 0;
     for (size_t i = 0; i < pkg->nentries && rc == 0; i++) {
         entry *en = &pkg->entries[i];
         const char *key = en->key;
+        bool xml = d25_has_suffix_ci(key, ".xml") || d25_has_suffix_ci(key, ".rels") || d25_has_suffix_ci(key, ".vml");
+        char *whole = NULL;
+        size_t whole_len = 0;
+        int w = inflate_whole(pkg, en, dec, &whole, &whole_len);
+        if (w < 0) {
+            rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+            break;
+        }
+        if (w == 1) {
+            rc = xml ? check_prolog(key, whole, whole_len < HEAD ? whole_len : HEAD, whole_len < HEAD, err) : 0;
+            if (rc == 0 && xml && worth_keeping(pkg, key) && cached + whole_len <= CACHE_BUDGET) {
+                cached += whole_len;
+                en->cache = whole;
+                en->cache_len = whole_len;
+                whole = NULL;
+            }
+            free(whole);
+            continue;
+        }
         d25_part *p = d25_part_open(pkg, key, err);
         if (!p) {
             rc = -1;
             break;
         }
-        bool xml = d25_has_suffix_ci(key, ".xml") || d25_has_suffix_ci(key, ".rels") || d25_has_suffix_ci(key, ".vml");
         /* An XML part is kept whole while the budget lasts; otherwise the
          * first HEAD bytes stay in buf for the prolog check and the rest is
          * inflated through buf + HEAD and discarded. */
@@ -499,16 +583,10 @@ static int verify_entries(d25_pkg *pkg, d25_error *err)
         const char *start = keeping ? keep.data : buf;
         if (keeping)
             head = keep.len < HEAD ? keep.len : HEAD;
-        if (r < 0) {
+        if (r < 0)
             rc = -1;
-        } else if (xml && head > 0) {
-            int pc = d25_xml_check_prolog(start, head);
-            if (pc == -1)
-                rc = d25_fail(err, D25_E_XML_DTD, "部件 %s 含有 DOCTYPE/实体声明，Office 文件不应有此内容，"
-                              "为防范 XML 炸弹和外部实体攻击已拒绝整个文件", key);
-            else if (pc == -2 && head == HEAD)
-                rc = d25_fail(err, D25_E_XML, "部件 %s 的 XML 开头异常（根元素前内容过长）", key);
-        }
+        else if (xml)
+            rc = check_prolog(key, start, head, head < HEAD, err);
         if (rc == 0 && keeping && keep.len > 0) {
             cached += keep.len;
             en->cache_len = keep.len;
@@ -518,6 +596,7 @@ static int verify_entries(d25_pkg *pkg, d25_error *err)
         d25_part_close(p);
     }
     free(buf);
+    libdeflate_free_decompressor(dec);
     pkg->inflated = 0; /* the reads that follow are counted afresh */
     return rc;
 }
