@@ -11,19 +11,29 @@
 
 enum { ROLE_NONE = -1 };
 
+/* A header cell's label has at most this many characters, folded. */
+enum { HEADER_MAX_CP = 10 };
+
 /* Role of a header cell, or ROLE_NONE.  Order matters: "监督检查情况" must
  * not be taken for a self-check column, nor "整改措施" for content. */
 static int header_role(const d25_rules *r, const char *folded)
 {
     static const int order[] = {D25_H_SUPERVISION, D25_H_SELF, D25_H_MEASURE, D25_H_DEADLINE, D25_H_BASIS,
                                 D25_H_PENALTY, D25_H_REMARK, D25_H_CONTENT, D25_H_CATEGORY};
-    /* A header cell is a short label, not a sentence that mentions one. */
-    if (!folded[0] || d25_utf8_len(folded) > 10 || (folded[0] >= '0' && folded[0] <= '9'))
+    if (!folded[0] || (folded[0] >= '0' && folded[0] <= '9'))
         return ROLE_NONE;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (d25_words_in(&r->headers[order[i]], folded))
             return order[i];
     return ROLE_NONE;
+}
+
+/* Role of a cell's text: a header cell is a short label, not a sentence
+ * that mentions one, so a long text is not folded whole. */
+static int cell_role(const d25_rules *r, const char *text)
+{
+    char f[4 * HEADER_MAX_CP + 1];
+    return d25_fold_short(text, f, sizeof f, HEADER_MAX_CP) ? header_role(r, f) : ROLE_NONE;
 }
 
 /* Roles of the columns if row r is a header row (a self-check and a content
@@ -40,11 +50,7 @@ static bool header_row(const d25_rules *rules, const d25_grid *g, uint32_t r, in
          * is not folded and matched at all. */
         if (strlen(t) > 160)
             continue;
-        char *f = d25_fold(t);
-        if (!f)
-            return false;
-        roles[c] = header_role(rules, f);
-        free(f);
+        roles[c] = cell_role(rules, t);
         self |= roles[c] == D25_H_SELF;
         content |= roles[c] == D25_H_CONTENT || roles[c] == D25_H_CATEGORY;
     }
@@ -338,9 +344,7 @@ int d25_checklist_read(const d25_grids *gs, const d25_rules *rules, d25_checklis
             bool sub_header = false;
             int sub_roles[256];
             for (uint32_t c = 0; c < g->ncols && c < 256; c++) {
-                char *f = d25_fold(d25_grid_shown(g, from, c));
-                sub_roles[c] = f ? header_role(rules, f) : ROLE_NONE;
-                free(f);
+                sub_roles[c] = cell_role(rules, d25_grid_shown(g, from, c));
                 if (sub_roles[c] == D25_H_MEASURE || sub_roles[c] == D25_H_DEADLINE || sub_roles[c] == D25_H_REMARK)
                     sub_header = true;
             }

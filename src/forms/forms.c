@@ -323,11 +323,11 @@ int d25_form_read(const d25_ooxml *f, const d25_rules *rules, d25_form *out)
     for (size_t i = 0; i < gs.nlines && !out->title; i++) {
         if (strlen(gs.lines[i].text) > 400) /* far longer than any title */
             continue;
-        char *fl = d25_fold(gs.lines[i].text);
-        if (fl && (d25_words_in(&rules->checklist_title, fl) || d25_words_in(&rules->progress_title, fl)) &&
-            d25_utf8_len(fl) < 80)
+        /* A title is a short line naming a form. */
+        char fl[4 * 79 + 1];
+        if (d25_fold_short(gs.lines[i].text, fl, sizeof fl, 79) &&
+            (d25_words_in(&rules->checklist_title, fl) || d25_words_in(&rules->progress_title, fl)))
             out->title = strdup(gs.lines[i].text);
-        free(fl);
     }
     d25_grids_free(&gs);
     return 0;

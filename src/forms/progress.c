@@ -47,6 +47,31 @@ static const char *rfind_n(const char *from, const char *end, const char *needle
 
 static const size_t anchor_lens[] = {6, 4, 2, 1};
 
+/* Which code points a text holds, hashed into 256 bits: a literal whose
+ * code points are not all in the text's set cannot be in the text, and
+ * most rows of a file are rejected this way without searching. */
+typedef struct {
+    uint64_t w[4];
+} cpset;
+
+static void cpset_of(cpset *m, const char *s, size_t len)
+{
+    memset(m, 0, sizeof *m);
+    const char *p = s, *end = s + len;
+    while (p < end && *p) {
+        uint32_t h = (d25_utf8_next(&p) * 2654435761u) >> 24;
+        m->w[h >> 6] |= (uint64_t)1 << (h & 63);
+    }
+}
+
+static bool cpset_within(const cpset *part, const cpset *whole)
+{
+    for (int i = 0; i < 4; i++)
+        if (part->w[i] & ~whole->w[i])
+            return false;
+    return true;
+}
+
 /* The ends of a template's literal, measured once per read. */
 typedef struct {
     const char *lit;  /* NULL for an empty literal */
@@ -55,6 +80,7 @@ typedef struct {
     const char *tail; /* its last 6 code points */
     size_t tail_len;
     bool is_short;    /* fewer than 3 code points: matched whole */
+    cpset full_set, head_set, tail_set;
 } lit_ends;
 
 static lit_ends *measure_lits(const d25_rules *rules, size_t **first)
@@ -83,6 +109,9 @@ static lit_ends *measure_lits(const d25_rules *rules, size_t **first)
             v[j].head = head_len(lit, 6);
             v[j].tail = tail_start(lit, 6);
             v[j].tail_len = strlen(v[j].tail);
+            cpset_of(&v[j].full_set, lit, v[j].full);
+            cpset_of(&v[j].head_set, lit, v[j].head);
+            cpset_of(&v[j].tail_set, v[j].tail, v[j].tail_len);
         }
     }
     (*first)[rules->nprows] = j;
@@ -90,7 +119,15 @@ static lit_ends *measure_lits(const d25_rules *rules, size_t **first)
 }
 
 /* Score of text against a template: the share of literal ends found. */
-static double row_score(const lit_ends *lits, size_t n, const char *text, size_t tlen, double floor)
+/* Is needle in [text, end)?  Asked of the code point sets first. */
+static bool has(const char *text, const char *end, const cpset *text_set, const char *needle, size_t nlen,
+                const cpset *needle_set)
+{
+    return cpset_within(needle_set, text_set) && find_n(text, end, needle, nlen) != NULL;
+}
+
+static double row_score(const lit_ends *lits, size_t n, const char *text, size_t tlen, const cpset *tset,
+                        double floor)
 {
     int total = 0;
     for (size_t i = 0; i < n; i++)
@@ -106,12 +143,12 @@ static double row_score(const lit_ends *lits, size_t n, const char *text, size_t
             return 0;
         if (l->is_short) {
             want++;
-            got += find_n(text, end, l->lit, l->full) != NULL;
+            got += has(text, end, tset, l->lit, l->full, &l->full_set);
             continue;
         }
         want += 2;
-        got += find_n(text, end, l->lit, l->head) != NULL;
-        got += find_n(text, end, l->tail, l->tail_len) != NULL;
+        got += has(text, end, tset, l->lit, l->head, &l->head_set);
+        got += has(text, end, tset, l->tail, l->tail_len, &l->tail_set);
     }
     return want ? (double)got / want : 0;
 }
@@ -307,13 +344,10 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
     for (size_t i = 0; i < gs->nlines; i++) {
         if (strlen(gs->lines[i].text) > 400) /* far longer than any title */
             continue;
-        char *f = d25_fold(gs->lines[i].text);
-        if (!f)
-            return -1;
         /* A title is a short line naming the form, not a sentence quoting it. */
-        if (d25_words_in(&rules->progress_title, f) && d25_utf8_len(f) < 80)
+        char f[4 * 79 + 1];
+        if (d25_fold_short(gs->lines[i].text, f, sizeof f, 79) && d25_words_in(&rules->progress_title, f))
             titled = true;
-        free(f);
     }
     /* Candidate rows: for each grid row, its longest own cell. */
     typedef struct {
@@ -355,8 +389,10 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
             size_t bi = 0;
             double bs = 0;
             size_t flen = strlen(f);
+            cpset fset;
+            cpset_of(&fset, f, flen);
             for (size_t k = 0; k < rules->nprows; k++) {
-                double s = row_score(lits + first[k], first[k + 1] - first[k], f, flen, 0.6);
+                double s = row_score(lits + first[k], first[k + 1] - first[k], f, flen, &fset, 0.6);
                 if (s > bs) {
                     bs = s;
                     bi = k;

@@ -103,23 +103,78 @@ static uint32_t fold_cp(uint32_t cp)
     }
 }
 
-static char *fold_impl(const char *s, bool key_only)
+/* U+0336 (combining long stroke overlay) starts at p? */
+static bool struck_at(const char *p)
 {
-    d25_buf b = {0};
-    if (d25_buf_reserve(&b, strlen(s) + 1) < 0)
-        return NULL;
-    d25_buf_clear(&b); /* terminated even when nothing is appended */
+    return (unsigned char)p[0] == 0xCC && (unsigned char)p[1] == 0xB6;
+}
+
+/* Encode cp (already folded, never a surrogate) at out; its byte count. */
+static size_t put_utf8(char *out, uint32_t cp)
+{
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/*
+ * Fold s into out, which has room for 3 * strlen(s) + 1 bytes (a stray byte
+ * becomes the 3-byte U+FFFD), or stop early: the folded length, or
+ * SIZE_MAX once more than max_cp code points would be written.  Plain ASCII
+ * and the common CJK block (lead bytes E5-E9, which fold to themselves) are
+ * copied without decoding; everything else goes through fold_cp.
+ */
+static size_t fold_core(const char *s, char *out, size_t max_cp, bool key_only)
+{
     const char *p = s;
+    size_t len = 0, ncp = 0;
     while (*p) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x80 && !struck_at(p + 1)) {
+            p++;
+            if (c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c + 32);
+            else if (c == ' ' || (c >= '\t' && c <= '\r') || c == '_')
+                continue;
+            if (key_only && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')))
+                continue;
+            if (++ncp > max_cp)
+                return SIZE_MAX;
+            out[len++] = (char)c;
+            continue;
+        }
+        if (c >= 0xE5 && c <= 0xE9 && ((unsigned char)p[1] & 0xC0) == 0x80 && ((unsigned char)p[2] & 0xC0) == 0x80 &&
+            !struck_at(p + 3)) {
+            if (++ncp > max_cp)
+                return SIZE_MAX;
+            memcpy(out + len, p, 3);
+            len += 3;
+            p += 3;
+            continue;
+        }
         uint32_t cp = d25_utf8_next(&p);
-        const char *q = p;
-        if (d25_utf8_next(&q) == 0x0336) { /* struck through: not written */
-            while (*p) {
-                q = p;
-                if (d25_utf8_next(&q) != 0x0336)
-                    break;
-                p = q;
-            }
+        if (struck_at(p)) { /* struck through: not written */
+            while (struck_at(p))
+                p += 2;
             continue;
         }
         if (cp == 0x0336)
@@ -129,13 +184,20 @@ static char *fold_impl(const char *s, bool key_only)
             continue;
         if (key_only && !(d25_is_cjk(f) || (f >= '0' && f <= '9') || (f >= 'a' && f <= 'z')))
             continue;
-        if (d25_buf_put_utf8(&b, f) < 0) {
-            d25_buf_free(&b);
-            return NULL;
-        }
+        if (++ncp > max_cp)
+            return SIZE_MAX;
+        len += put_utf8(out + len, f);
     }
-    d25_buf_cstr(&b);
-    return d25_buf_steal(&b);
+    out[len] = '\0';
+    return len;
+}
+
+static char *fold_impl(const char *s, bool key_only)
+{
+    char *out = malloc(3 * strlen(s) + 1);
+    if (out)
+        fold_core(s, out, SIZE_MAX, key_only);
+    return out;
 }
 
 char *d25_fold(const char *s)
@@ -146,6 +208,15 @@ char *d25_fold(const char *s)
 char *d25_fold_key(const char *s)
 {
     return fold_impl(s ? s : "", true);
+}
+
+bool d25_fold_short(const char *s, char *out, size_t cap, size_t max_cp)
+{
+    s = s ? s : "";
+    /* Each code point written takes at most 4 bytes. */
+    if (cap < 4 * max_cp + 1)
+        return false;
+    return fold_core(s, out, max_cp, false) != SIZE_MAX;
 }
 
 /* Decode s into a code point array (caller frees); *n its length. */

@@ -26,6 +26,10 @@ int d25_display_width(const char *s);
 
 char *d25_fold(const char *s);
 char *d25_fold_key(const char *s);
+/* d25_fold into out (cap bytes, at least 4 * max_cp + 1) when the result
+ * has at most max_cp code points; false, stopping early, when it has more:
+ * for telling short labels from long text without folding the text. */
+bool d25_fold_short(const char *s, char *out, size_t cap, size_t max_cp);
 
 /* Code point count of a UTF-8 string. */
 size_t d25_utf8_len(const char *s);

@@ -103,6 +103,19 @@ static void folding_and_numbers(void **state)
     f = d25_fold("（是\xcc\xb6／否）"); /* 是 struck through */
     assert_string_equal(f, "(/否)");
     free(f);
+    /* ASCII and common ideographs (copied without decoding) and the rest
+     * (decoded): a struck mark after either drops it; a stray byte is U+FFFD. */
+    f = d25_fold("Ab C_d\t安x\xcc\xb6全\xcc\xb6\xcc\xb6检查\xff一");
+    assert_string_equal(f, "abcd安检查\xef\xbf\xbd一");
+    free(f);
+    f = d25_fold_key("1.2 制定（全年）Plan！");
+    assert_string_equal(f, "12制定全年plan");
+    free(f);
+    char sh[4 * 4 + 1];
+    assert_true(d25_fold_short("落 实 情 况", sh, sizeof sh, 4));
+    assert_string_equal(sh, "落实情况");
+    assert_false(d25_fold_short("落实情况说明", sh, sizeof sh, 4));
+    assert_false(d25_fold_short("ab", sh, 8, 4)); /* too small a buffer for 4 */
     const char *p = "二十五条";
     assert_int_equal(d25_parse_cn_number(&p), 25);
     assert_string_equal(p, "条");
