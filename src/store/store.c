@@ -17,7 +17,7 @@
 #include "../util/buf.h"
 
 /* Statements used once per return, prepared once per handle. */
-enum { ST_ANSWER, ST_VALUE, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_SUMMARY, ST_COUNT_ };
+enum { ST_DETAILS, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_SUMMARY, ST_COUNT_ };
 
 struct d25_store {
     sqlite3 *db;
@@ -27,9 +27,7 @@ struct d25_store {
 };
 
 static const char *const st_sql[ST_COUNT_] = {
-    [ST_ANSWER] = "INSERT INTO answers(return_id, seq, sub_item, text_written, raw, status, remark, supervision,"
-                  " measure, deadline, place) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_VALUE] = "INSERT INTO progress_values(return_id, seq, field, raw, value, state, place) VALUES (?,?,?,?,?,?,?)",
+    [ST_DETAILS] = "INSERT INTO return_details(return_id, answers, progress) VALUES (?,?,?)",
     [ST_FINDING] = "INSERT INTO findings(return_id, seq, source, code, severity, place, sub_item, message)"
                    " VALUES (?,?,'validate',?,?,?,?,?)",
     [ST_FIND_HASH] = "SELECT id, file_name FROM returns WHERE sha256 = ?",
@@ -207,6 +205,32 @@ static const char *const migrations[] = {
     "  AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = r.period AND n.verdict = 'accepted'"
     "   AND n.unit_code = r.unit_code AND n.has_progress = 1"
     "   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)));",
+    /* 2 -> 3: a return's checklist rows and progress blanks in one row of
+     * return_details (a JSON array each) instead of a row apiece: storing a
+     * return then writes three rows, not a hundred.  answers and
+     * progress_values become views with the same columns, so what reads
+     * them (the quality pass, the office's own queries) reads on. */
+    "CREATE TABLE return_details ("
+    "  return_id INTEGER PRIMARY KEY REFERENCES returns(id),"
+    "  answers TEXT NOT NULL DEFAULT '[]',"
+    "  progress TEXT NOT NULL DEFAULT '[]');"
+    "INSERT INTO return_details(return_id, answers, progress) SELECT id,"
+    " (SELECT json_group_array(json_array(sub_item, text_written, raw, status, remark, supervision, measure, deadline,"
+    "   place)) FROM (SELECT * FROM answers WHERE return_id = returns.id ORDER BY seq)),"
+    " (SELECT json_group_array(json_array(field, raw, value, state, place)) FROM"
+    "   (SELECT * FROM progress_values WHERE return_id = returns.id ORDER BY seq))"
+    " FROM returns;"
+    "DROP TABLE answers;"
+    "DROP TABLE progress_values;"
+    "CREATE VIEW answers(return_id, seq, sub_item, text_written, raw, status, remark, supervision, measure, deadline,"
+    " place) AS SELECT d.return_id, j.key + 1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),"
+    " json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'),"
+    " json_extract(j.value, '$[5]'), json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]'),"
+    " json_extract(j.value, '$[8]') FROM return_details d, json_each(d.answers) j;"
+    "CREATE VIEW progress_values(return_id, seq, field, raw, value, state, place) AS"
+    " SELECT d.return_id, j.key + 1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),"
+    " json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')"
+    " FROM return_details d, json_each(d.progress) j;",
 };
 
 int d25_store_fail(d25_store *s, d25_error *err, const char *what)
@@ -760,48 +784,79 @@ static int insert_summary(d25_store *s, int64_t id, const d25_result *r)
     return step == SQLITE_DONE ? 0 : -1;
 }
 
+/* A JSON string of text, or null for none or empty text (as bind_text
+ * stores them).  Text read from a file is UTF-8 (libxml2 checks it);
+ * anything else has its stray bytes replaced, never dropped. */
+static json_t *jtext(const char *t)
+{
+    if (!t || !*t)
+        return json_null();
+    json_t *v = json_string(t);
+    if (v)
+        return v;
+    d25_buf b = {0};
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        d25_buf_putc(&b, *p < 0x80 ? (char)*p : '?');
+    v = json_string(d25_buf_cstr(&b));
+    d25_buf_free(&b);
+    return v ? v : json_null();
+}
+
+/* The return's checklist rows and progress blanks as return_details holds
+ * them (the views answers and progress_values name their columns). */
+static char *details_answers(const d25_result *r)
+{
+    json_t *a = json_array();
+    bool ok = a != NULL;
+    for (size_t i = 0; ok && i < r->form.checklist.n; i++) {
+        const d25_crow *row = &r->form.checklist.rows[i];
+        const char *stn = d25_status_name(row->status);
+        /* The text as written only when it is not the rule set's own. */
+        const char *written = row->sub && row->text && strcmp(row->text, row->sub->text) == 0 ? NULL : row->text;
+        ok = json_array_append_new(a, json_pack("[ooooooooo]", jtext(row->sub ? row->sub->code : NULL), jtext(written),
+                                                jtext(row->self_raw), jtext(stn ? stn : "none"), jtext(row->remark),
+                                                jtext(row->supervision), jtext(row->measure), jtext(row->deadline),
+                                                jtext(row->self_place[0] ? row->self_place : row->place))) == 0;
+    }
+    /* NULL (the return is not stored) rather than rows silently missing. */
+    char *out = ok ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    return out;
+}
+
+static char *details_progress(const d25_result *r)
+{
+    json_t *a = json_array();
+    bool ok = a != NULL;
+    for (size_t i = 0; ok && i < r->form.progress.n; i++) {
+        const d25_pval *v = &r->form.progress.vals[i];
+        bool num = v->state == D25_PV_OK && v->field->type != D25_F_TEXT;
+        ok = json_array_append_new(a, json_pack("[ooooo]", jtext(v->field->name), jtext(v->raw),
+                                                num ? json_integer(v->value) : json_null(),
+                                                jtext(pv_state_name(v->state)), jtext(v->place))) == 0;
+    }
+    char *out = ok ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    return out;
+}
+
 static int insert_details(d25_store *s, int64_t id, const d25_result *r)
 {
-    sqlite3_stmt *a = stmt(s, ST_ANSWER), *p = stmt(s, ST_VALUE), *f = stmt(s, ST_FINDING);
+    sqlite3_stmt *d = stmt(s, ST_DETAILS), *f = stmt(s, ST_FINDING);
+    if (!d || !f)
+        return -1;
+    char *answers = details_answers(r), *progress = details_progress(r);
     int rc = -1;
-    if (!a || !p || !f)
-        goto done;
-    for (size_t i = 0; i < r->form.checklist.n; i++) {
-        const d25_crow *row = &r->form.checklist.rows[i];
-        sqlite3_reset(a);
-        sqlite3_bind_int64(a, 1, id);
-        sqlite3_bind_int(a, 2, (int)i + 1);
-        bind_text(a, 3, row->sub ? row->sub->code : NULL);
-        /* The text as written only when it is not the rule set's own. */
-        bind_text(a, 4, row->sub && row->text && strcmp(row->text, row->sub->text) == 0 ? NULL : row->text);
-        bind_text(a, 5, row->self_raw);
-        const char *stn = d25_status_name(row->status);
-        bind_text(a, 6, stn ? stn : "none");
-        bind_text(a, 7, row->remark);
-        bind_text(a, 8, row->supervision);
-        bind_text(a, 9, row->measure);
-        bind_text(a, 10, row->deadline);
-        bind_text(a, 11, row->self_place[0] ? row->self_place : row->place);
-        if (sqlite3_step(a) != SQLITE_DONE)
-            goto done;
+    if (answers && progress) {
+        sqlite3_bind_int64(d, 1, id);
+        bind_text(d, 2, answers);
+        bind_text(d, 3, progress);
+        rc = sqlite3_step(d) == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(d); /* the texts are bound without copies */
     }
-    for (size_t i = 0; i < r->form.progress.n; i++) {
-        const d25_pval *v = &r->form.progress.vals[i];
-        sqlite3_reset(p);
-        sqlite3_bind_int64(p, 1, id);
-        sqlite3_bind_int(p, 2, (int)i + 1);
-        bind_text(p, 3, v->field->name);
-        bind_text(p, 4, v->raw);
-        if (v->state == D25_PV_OK && v->field->type != D25_F_TEXT)
-            sqlite3_bind_int64(p, 5, v->value);
-        else
-            sqlite3_bind_null(p, 5);
-        bind_text(p, 6, pv_state_name(v->state));
-        bind_text(p, 7, v->place);
-        if (sqlite3_step(p) != SQLITE_DONE)
-            goto done;
-    }
-    for (size_t i = 0; i < r->n; i++) {
+    free(answers);
+    free(progress);
+    for (size_t i = 0; rc == 0 && i < r->n; i++) {
         const d25_finding *x = &r->f[i];
         sqlite3_reset(f);
         sqlite3_bind_int64(f, 1, id);
@@ -812,10 +867,8 @@ static int insert_details(d25_store *s, int64_t id, const d25_result *r)
         bind_text(f, 6, x->item);
         sqlite3_bind_text(f, 7, x->message ? x->message : "", -1, SQLITE_TRANSIENT);
         if (sqlite3_step(f) != SQLITE_DONE)
-            goto done;
+            rc = -1;
     }
-    rc = 0;
-done:
     return rc;
 }
 

@@ -148,8 +148,8 @@ tap(q(db, "SELECT count(*) FROM returns") == [(nfiles,)], "the database holds %d
     q(db, "SELECT count(*) FROM returns"))
 tap(q(db, "PRAGMA integrity_check") == [("ok",)] and q(db, "PRAGMA foreign_key_check") == [],
     "integrity_check ok, no foreign key violations")
-tap(q(db, "PRAGMA user_version") == [(2,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
-    "schema version 2, WAL journal")
+tap(q(db, "PRAGMA user_version") == [(3,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
+    "schema version 3, WAL journal")
 
 
 def hand_status(period, late=(), extra=None):
@@ -623,13 +623,52 @@ tap(r.returncode == 3 and "更新版本" in r.stderr, "a database from a newer d
 r = duty25(cfgn, "status", "--db", os.path.join(TMP, "nonexistent.db"))
 tap(r.returncode == 3 and "ingest" in r.stderr, "status without a database says to ingest first", r.stderr)
 
+# A database made by schema version 2 (a row per checklist row and per
+# progress blank, in tables) is migrated on open: its answers, values and
+# findings read back the same, value for value and type for type.
+V2_TABLES = """
+CREATE TABLE answers_v2 (
+  return_id INTEGER NOT NULL REFERENCES returns(id), seq INTEGER NOT NULL, sub_item TEXT, text_written TEXT, raw TEXT,
+  status TEXT NOT NULL CHECK (status IN ('none', 'done', 'partial', 'not_done', 'not_applicable')),
+  remark TEXT, supervision TEXT, measure TEXT, deadline TEXT, place TEXT, PRIMARY KEY (return_id, seq)) WITHOUT ROWID;
+INSERT INTO answers_v2 SELECT * FROM answers;
+CREATE TABLE progress_values_v2 (
+  return_id INTEGER NOT NULL REFERENCES returns(id), seq INTEGER NOT NULL, field TEXT NOT NULL, raw TEXT, value INTEGER,
+  state TEXT NOT NULL CHECK (state IN ('ok', 'missing', 'invalid', 'unlocated')), place TEXT,
+  PRIMARY KEY (return_id, seq)) WITHOUT ROWID;
+INSERT INTO progress_values_v2 SELECT * FROM progress_values;
+DROP VIEW answers;
+DROP VIEW progress_values;
+DROP TABLE return_details;
+ALTER TABLE answers_v2 RENAME TO answers;
+ALTER TABLE progress_values_v2 RENAME TO progress_values;
+PRAGMA user_version = 2;
+"""
+v2 = os.path.join(TMP, "v2.db")
+shutil.copyfile(db, v2)
+c = sqlite3.connect(v2)
+c.executescript(V2_TABLES)
+c.commit()
+v2_rows = q(v2, "SELECT count(*) FROM answers") + q(v2, "SELECT count(*) FROM progress_values")
+c.close()
+r = duty25(cfg, "status", "--period", "2026-11", "--db", v2)
+before, after = dump(db), dump(v2)
+tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(3,)] and v2_rows[0][0] > 100 and
+    all(before[t] == after[t] and before[t] for t in ("answers", "progress_values")) and
+    q(v2, "SELECT count(*) FROM answers WHERE typeof(seq) != 'integer'") == [(0,)] and
+    q(v2, "SELECT typeof(value), count(*) FROM progress_values GROUP BY 1") ==
+    q(db, "SELECT typeof(value), count(*) FROM progress_values GROUP BY 1") and
+    q(v2, "PRAGMA integrity_check") == [("ok",)],
+    "a version-2 database is migrated on open: the same answers and values (%s rows)" % v2_rows,
+    r.stderr[-300:] + first_diff(before, after))
+
 # A database made by the first schema (version 1: no per-return summaries,
-# the window-function view) is migrated on open, and its month reads the
-# same as the one stored by this version.
+# the window-function view, the version-2 tables) is migrated on open, and
+# its month reads the same as the one stored by this version.
 old = os.path.join(TMP, "v1.db")
 shutil.copyfile(db, old)
 c = sqlite3.connect(old)
-c.executescript("""
+c.executescript(V2_TABLES + """
 DROP INDEX returns_period_unit;
 DROP TABLE return_summaries;
 DROP VIEW current_returns;
@@ -652,7 +691,7 @@ old_data = json.loads(r.stdout or "{}")
 for d_ in (new_data, old_data):
     d_.pop("as_of", None)
     d_.pop("as_of_cn", None)
-tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(2,)] and old_data == new_data and new_data.get("progress"),
+tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(3,)] and old_data == new_data and new_data.get("progress"),
     "a version-1 database is migrated on open and its month reads the same", r.stderr[-300:])
 
 # ---- received time: the file's mtime, or the time of ingestion ----
