@@ -3,6 +3,7 @@
 #include "../forms/forms.h"
 #include "../report/xlsx_out.h"
 #include "../validate/validate.h"
+#include "../util/text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@ static void cn_numeral(int n, char *out, size_t len)
     if (n < 1 || n > 99)
         snprintf(out, len, "%d", n);
     else if (n < 10)
-        snprintf(out, len, "%s", d[n]);
+        d25_copy(out, len, d[n]);
     else
         snprintf(out, len, "%s十%s", n >= 20 ? d[n / 10] : "", n % 10 ? d[n % 10] : "");
 }

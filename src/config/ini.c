@@ -1,5 +1,6 @@
 /* ini: iniparser helpers (see ini.h). */
 #include "ini.h"
+#include "../util/text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -111,7 +112,7 @@ int d25_ini_unknown_key(dictionary *d, const char *sec, const char *const *allow
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = strcasecmp(keys[i], *a) == 0;
         if (!ok) {
-            snprintf(out, n, "%s", keys[i]);
+            d25_copy(out, n, keys[i]);
             found = 1;
         }
     }

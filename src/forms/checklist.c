@@ -236,7 +236,7 @@ static int add_row(d25_checklist *cl, const d25_rules *rules, const d25_grid *g,
     memset(row, 0, sizeof *row);
     row->hint_item = lp->item;
     row->hint_sub = lp->sub;
-    snprintf(row->place, sizeof row->place, "%s", text_place);
+    d25_copy(row->place, sizeof row->place, text_place);
     row->text = d25_trim_dup(lp->text);
     row->self_raw = d25_trim_dup(role_text(g, r, roles, D25_H_SELF, row->self_place, sizeof row->self_place));
     row->supervision = d25_trim_dup(role_text(g, r, roles, D25_H_SUPERVISION, row->sup_place, sizeof row->sup_place));
@@ -294,7 +294,7 @@ static int read_rows(d25_checklist *cl, const d25_rules *rules, const d25_grid *
                 if (!num && after_sub && best.text) {
                     /* a line break inside the sub-item's text: join it */
                     size_t l = strlen(best_text);
-                    snprintf(best_text + l, sizeof best_text - l, "%s", lp.text);
+                    d25_copy(best_text + l, sizeof best_text - l, lp.text);
                     continue;
                 }
                 after_sub = true;
@@ -305,7 +305,7 @@ static int read_rows(d25_checklist *cl, const d25_rules *rules, const d25_grid *
                 best = lp;
                 numbered_sub = num;
                 d25_grid_place(g, r, c, best_place, sizeof best_place);
-                snprintf(best_text, sizeof best_text, "%s", lp.text);
+                d25_copy(best_text, sizeof best_text, lp.text);
                 best.text = best_text;
             }
             free(copy);
@@ -366,7 +366,7 @@ int d25_checklist_read(const d25_grids *gs, const d25_rules *rules, d25_checklis
         }
         if (!cl->found) {
             cl->found = true;
-            snprintf(cl->where, sizeof cl->where, "%s", g->name);
+            d25_copy(cl->where, sizeof cl->where, g->name);
         }
         cl->has_measure |= has_role(roles, g->ncols, D25_H_MEASURE);
         cl->has_deadline |= has_role(roles, g->ncols, D25_H_DEADLINE);

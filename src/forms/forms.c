@@ -260,9 +260,9 @@ static int read_signature(const d25_grids *gs, d25_signature *sig)
                 char *val = clean_value(v, (size_t)(e - v));
                 if (val) {
                     sig->v[kind] = val;
-                    snprintf(sig->place[kind], sizeof sig->place[kind], "%s", gs->lines[i].place);
+                    d25_copy(sig->place[kind], sizeof sig->place[kind], gs->lines[i].place);
                 } else if (!sig->place[kind][0]) {
-                    snprintf(sig->place[kind], sizeof sig->place[kind], "%s", gs->lines[i].place);
+                    d25_copy(sig->place[kind], sizeof sig->place[kind], gs->lines[i].place);
                 }
             }
             p = e;
@@ -301,7 +301,7 @@ int d25_form_read(const d25_ooxml *f, const d25_rules *rules, d25_form *out)
         out->period = d25_find_period(gs.lines[i].text, false);
         if (out->period >= 0) {
             snprintf(out->period_from, sizeof out->period_from, "表内标题");
-            snprintf(out->period_place, sizeof out->period_place, "%s", gs.lines[i].place);
+            d25_copy(out->period_place, sizeof out->period_place, gs.lines[i].place);
         }
     }
     if (out->period < 0) {
@@ -317,7 +317,7 @@ int d25_form_read(const d25_ooxml *f, const d25_rules *rules, d25_form *out)
         if (d25_find_date(out->sig.v[D25_SIG_DATE], &y, &m, &d) == 1 && y > 0) {
             out->period = y * 12 + m - 1;
             snprintf(out->period_from, sizeof out->period_from, "填报时间");
-            snprintf(out->period_place, sizeof out->period_place, "%s", out->sig.place[D25_SIG_DATE]);
+            d25_copy(out->period_place, sizeof out->period_place, out->sig.place[D25_SIG_DATE]);
         }
     }
     for (size_t i = 0; i < gs.nlines && !out->title; i++) {

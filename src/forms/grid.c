@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../util/buf.h"
+#include "../util/text.h"
 
 /* Forms are small; a sheet's grid is cut to this many rows and columns. */
 enum { MAX_ROWS = 5000, MAX_COLS = 64, MAX_DOC_COLS = 256 };
@@ -44,7 +45,7 @@ static int add_line(d25_grids *out, size_t *cap, const char *text, const char *p
     l->text = strdup(text);
     if (!l->text)
         return -1;
-    snprintf(l->place, sizeof l->place, "%s", place);
+    d25_copy(l->place, sizeof l->place, place);
     out->nlines++;
     return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "../util/buf.h"
 #include "../util/fold.h"
+#include "../util/text.h"
 
 /* Byte length of the first n code points of s / start of the last n. */
 static size_t head_len(const char *s, size_t n)
@@ -299,7 +300,7 @@ static int add_val(d25_progress *pg, const d25_prow *row, const d25_pfield *f, d
     pv->raw = strndup(raw ? raw : "", raw ? rawlen : 0);
     if (!pv->raw)
         return -1;
-    snprintf(pv->place, sizeof pv->place, "%s", place);
+    d25_copy(pv->place, sizeof pv->place, place);
     pg->n++;
     return 0;
 }
@@ -405,7 +406,7 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
                 hits[bi].text = f;
                 d25_grid_place(g, r, bc, hits[bi].place, sizeof hits[bi].place);
                 if (!pg->where[0])
-                    snprintf(pg->where, sizeof pg->where, "%s", g->name);
+                    d25_copy(pg->where, sizeof pg->where, g->name);
             } else {
                 free(f);
             }

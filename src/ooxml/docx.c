@@ -2,6 +2,7 @@
 #include "docx.h"
 #include "xml.h"
 #include "../util/buf.h"
+#include "../util/text.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -558,7 +559,7 @@ static int on_start(ctx_t *c, d25_xml *x)
                 f = d25_xml_attr(x, D25_NS_W, "hAnsi");
             if (!f)
                 f = d25_xml_attr(x, D25_NS_W, "cs");
-            snprintf(c->run_font, sizeof c->run_font, "%s", f ? f : "");
+            d25_copy(c->run_font, sizeof c->run_font, f ? f : "");
         }
         break;
     case 's':

@@ -1,5 +1,6 @@
 /* numfmt: number formats, dates and number text (see numfmt.h). */
 #include "numfmt.h"
+#include "../util/text.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -134,7 +135,7 @@ void d25_format_number(double v, char *out, size_t n)
         buf[w] = '\0';
         snprintf(buf + w, sizeof buf - w, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
     }
-    snprintf(out, n, "%s", buf);
+    d25_copy(out, n, buf);
 }
 
 /* Days since 1970-01-01 to civil date (Howard Hinnant's algorithm). */

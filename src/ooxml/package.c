@@ -294,7 +294,7 @@ static int load_content_types(d25_pkg *pkg, d25_error *err)
 static const char *content_type_of(const d25_pkg *pkg, const char *part)
 {
     char key[1024];
-    snprintf(key, sizeof key, "%s", part);
+    d25_copy(key, sizeof key, part);
     normalise(key);
     for (size_t i = 0; i < pkg->nctypes; i++)
         if (strcmp(pkg->ctypes[i].key, key) == 0)
@@ -838,7 +838,7 @@ d25_part *d25_part_open(d25_pkg *pkg, const char *name, d25_error *err)
         p->cache = e->cache;
         p->cache_len = e->cache_len;
         p->comp_size = 0;
-        snprintf(p->name, sizeof p->name, "%s", name);
+        d25_copy(p->name, sizeof p->name, name);
         return p;
     }
     zip_stat_t st;
@@ -870,7 +870,7 @@ d25_part *d25_part_open(d25_pkg *pkg, const char *name, d25_error *err)
     p->zf = zf;
     p->err = err;
     p->comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
-    snprintf(p->name, sizeof p->name, "%s", name);
+    d25_copy(p->name, sizeof p->name, name);
     return p;
 }
 

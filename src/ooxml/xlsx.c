@@ -2,6 +2,7 @@
 #include "xlsx.h"
 #include "numfmt.h"
 #include "xml.h"
+#include "../util/text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -354,10 +355,10 @@ static int add_merge(ctx_t *c, d25_sheet *sh, const char *ref)
     d25_range rg;
     if (colon) {
         snprintf(a, sizeof a, "%.*s", (int)(colon - ref), ref);
-        snprintf(b, sizeof b, "%s", colon + 1);
+        d25_copy(b, sizeof b, colon + 1);
     } else {
-        snprintf(a, sizeof a, "%s", ref);
-        snprintf(b, sizeof b, "%s", ref);
+        d25_copy(a, sizeof a, ref);
+        d25_copy(b, sizeof b, ref);
     }
     if (!d25_parse_ref(a, &rg.r1, &rg.c1) || !d25_parse_ref(b, &rg.r2, &rg.c2))
         return 0; /* unreadable range: ignored */
@@ -481,7 +482,7 @@ static int read_sheet(ctx_t *c, d25_sheet *sh, const char *part)
                     p.col = last_col + 1;
                 }
                 last_col = p.col;
-                snprintf(p.t, sizeof p.t, "%s", t ? t : "n");
+                d25_copy(p.t, sizeof p.t, t ? t : "n");
                 p.style = s ? strtol(s, NULL, 10) : 0;
                 p.has_v = p.has_is = false;
                 d25_buf_clear(&p.v);

@@ -1,6 +1,7 @@
 /* xml: hardened streaming XML reader (see xml.h). */
 #include "xml.h"
 #include "../util/buf.h"
+#include "../util/text.h"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -226,7 +227,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
     if (x->err->code != D25_OK)
         return;
     char msg[200];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "");
+    d25_copy(msg, sizeof msg, e->message ? e->message : "");
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
@@ -258,14 +259,16 @@ static xml_event *push(d25_xml *x, int type)
     return e;
 }
 
-/* URIs are few and repeat: a small cache in front of the dictionary (the
- * text is compared too, in case libxml2 reuses a buffer). */
+/* URIs are few and repeat: a small cache in front of the dictionary.  The
+ * URIs SAX2 hands over come from the parser's namespace table, which holds
+ * them interned in its dictionary for the parser's life (or is libxml2's
+ * constant XML namespace), so a pointer seen before is the same text. */
 static const xmlChar *intern(d25_xml *x, const xmlChar *s)
 {
     if (!s)
         return NULL;
     for (int i = 0; i < 4; i++)
-        if (x->uri_raw[i] == s && strcmp((const char *)s, (const char *)x->uri_int[i]) == 0)
+        if (x->uri_raw[i] == s)
             return x->uri_int[i];
     const xmlChar *v = xmlDictLookup(x->ctxt->dict, s, -1);
     int slot = x->uri_next++ % 4;
@@ -405,7 +408,7 @@ d25_xml *d25_xml_open(d25_pkg *pkg, const char *part, d25_error *err)
     x->max_depth = d25_pkg_limits(pkg)->max_xml_depth;
     if (x->max_depth > 256)
         x->max_depth = 256;
-    snprintf(x->partname, sizeof x->partname, "%s", d25_part_name(p));
+    d25_copy(x->partname, sizeof x->partname, d25_part_name(p));
     xmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
     sax.initialized = XML_SAX2_MAGIC;

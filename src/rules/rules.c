@@ -10,6 +10,7 @@
 #include "../config/ini.h"
 #include "../util/buf.h"
 #include "../util/fold.h"
+#include "../util/text.h"
 
 const char *d25_status_name(d25_status s)
 {
@@ -417,7 +418,7 @@ static int load_all(loader *L, d25_rules *r)
                 return -1;
             if (!code || !*code)
                 return bad(L, sec, "item", "缺少此项或为空");
-            snprintf(c->code, sizeof c->code, "%s", code);
+            d25_copy(c->code, sizeof c->code, code);
         } else if (strcmp(sec, "edition") && strcmp(sec, "status") && strcmp(sec, "checklist") &&
                    strcmp(sec, "progress") && strcmp(sec, "fields")) {
             return bad(L, sec, NULL, "未知的节（应为 edition、status、checklist、duty.N、item.N、N.M、progress、progress.N、fields、cross.N）");

@@ -10,6 +10,7 @@
 
 #include "../forms/forms.h"
 #include "../util/buf.h"
+#include "../util/text.h"
 
 static const char *const state_names[D25_UNIT_STATES_] = {"on_time", "late", "incomplete", "rejected", "missing"};
 static const char *const state_labels[D25_UNIT_STATES_] = {"按时", "逾期", "缺表", "退回", "未报"};
@@ -37,7 +38,7 @@ static int group_add(d25_status_group **v, size_t *n, size_t *cap, const char *k
         if (d25_grow((void **)v, cap, *n + 1, sizeof **v) < 0)
             return -1;
         memset(&(*v)[i], 0, sizeof (*v)[i]);
-        snprintf((*v)[i].key, sizeof (*v)[i].key, "%s", key);
+        d25_copy((*v)[i].key, sizeof (*v)[i].key, key);
         (*n)++;
     }
     (*v)[i].n[st]++;
@@ -101,7 +102,7 @@ static int load_seen(d25_store *s, const d25_registry *reg, const char *p, seen 
             d25_unidentified *x = &out->unidentified[out->nunidentified++];
             memset(x, 0, sizeof *x);
             x->file = col_dup(q, 6);
-            snprintf(x->received, sizeof x->received, "%s", received);
+            d25_copy(x->received, sizeof x->received, received);
             x->errors = sqlite3_column_int(q, 7);
             x->codes = error_codes(db, id);
             continue;
@@ -109,9 +110,9 @@ static int load_seen(d25_store *s, const d25_registry *reg, const char *p, seen 
         seen *w = &sv[u - reg->units];
         if (accepted) {
             if (hc && !w->first_c[0])
-                snprintf(w->first_c, sizeof w->first_c, "%s", received);
+                d25_copy(w->first_c, sizeof w->first_c, received);
             if (hp && !w->first_p[0])
-                snprintf(w->first_p, sizeof w->first_p, "%s", received);
+                d25_copy(w->first_p, sizeof w->first_p, received);
         } else {
             w->any_rejected = true;
             w->rejected_c |= hc || !hp;
@@ -123,7 +124,7 @@ static int load_seen(d25_store *s, const d25_registry *reg, const char *p, seen 
         w->last_rejected = !accepted;
         w->last_errors = sqlite3_column_int(q, 7);
         w->last_codes = accepted ? NULL : error_codes(db, id);
-        snprintf(w->last_received, sizeof w->last_received, "%s", received);
+        d25_copy(w->last_received, sizeof w->last_received, received);
     }
     sqlite3_finalize(q);
     if (step != SQLITE_DONE)
@@ -204,7 +205,7 @@ int d25_status_build(d25_store *s, const d25_registry *reg, int period, int dead
         us->progress = w->first_p[0] ? D25_FORM_ACCEPTED : w->rejected_p ? D25_FORM_REJECTED : D25_FORM_NONE;
         if (w->first_c[0] && w->first_p[0]) {
             const char *last = strcmp(w->first_c, w->first_p) > 0 ? w->first_c : w->first_p;
-            snprintf(us->received, sizeof us->received, "%s", last);
+            d25_copy(us->received, sizeof us->received, last);
             us->state = strcmp(last, limit) <= 0 ? D25_UNIT_ON_TIME : D25_UNIT_LATE;
         } else if (w->first_c[0] || w->first_p[0]) {
             us->state = D25_UNIT_INCOMPLETE;

@@ -83,6 +83,23 @@ void d25_utf8_trim_tail(char *s)
         s[v] = '\0';
 }
 
+size_t d25_copy(char *dst, size_t n, const char *src)
+{
+    if (n == 0)
+        return 0;
+    src = src ? src : "";
+    size_t len = strnlen(src, n);
+    if (len == n) {
+        len = n - 1;
+        /* src[len] continues a character begun before it: drop that one. */
+        while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memmove(dst, src, len);
+    dst[len] = '\0';
+    return len;
+}
+
 const char *d25_basename(const char *path)
 {
     const char *p = strrchr(path, '/');

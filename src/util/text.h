@@ -13,6 +13,10 @@
 size_t d25_utf8_valid_prefix(const char *s, size_t n);
 /* Copy s with every invalid UTF-8 sequence replaced by U+FFFD. */
 char *d25_utf8_sanitize(const char *s, size_t n);
+/* Copy src (NULL: "") into dst, which has room for n >= 1 bytes; a string
+ * too long is cut at a character boundary, never inside a character.  The
+ * bytes copied. */
+size_t d25_copy(char *dst, size_t n, const char *src);
 /* Cut a NUL-terminated string back to its last complete character. */
 void d25_utf8_trim_tail(char *s);
 /* Copy of s without leading and trailing whitespace (space, tab, CR, LF,

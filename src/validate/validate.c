@@ -91,7 +91,7 @@ static int add(d25_result *res, const char *code, const char *place, const char 
     memset(f, 0, sizeof *f);
     f->code = code;
     f->severity = severity_of(code);
-    snprintf(f->item, sizeof f->item, "%s", item ? item : "");
+    d25_copy(f->item, sizeof f->item, item ? item : "");
     f->place = strdup(place ? place : "");
     va_list ap;
     va_start(ap, fmt);
@@ -117,7 +117,7 @@ static void quote(const char *s, char *out, size_t n)
 {
     size_t len = d25_utf8_len(s);
     if (len <= 30) {
-        snprintf(out, n, "%s", s);
+        d25_copy(out, n, s);
         return;
     }
     const char *p = s;

@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "feedback/feedback.h"
 #include "util/file.h"
+#include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,23 @@ static void test_safe_filename(void **state)
     s = d25_safe_filename(NULL);
     assert_string_equal(s, "");
     free(s);
+}
+
+/* A bounded copy never ends inside a character. */
+static void test_copy(void **state)
+{
+    (void)state;
+    char b[8];
+    assert_int_equal(d25_copy(b, sizeof b, "表格1"), 7); /* 3 + 3 + 1 bytes: fits */
+    assert_string_equal(b, "表格1");
+    assert_int_equal(d25_copy(b, sizeof b, "表格一二"), 6); /* the third character would be cut */
+    assert_string_equal(b, "表格");
+    assert_int_equal(d25_copy(b, 3, "ab表"), 2);
+    assert_string_equal(b, "ab");
+    assert_int_equal(d25_copy(b, 1, "x"), 0);
+    assert_string_equal(b, "");
+    assert_int_equal(d25_copy(b, sizeof b, NULL), 0);
+    assert_string_equal(b, "");
 }
 
 static void test_write_atomic(void **state)
@@ -169,6 +187,7 @@ int run_output_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_safe_filename),
+        cmocka_unit_test(test_copy),
         cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_into, setup, teardown),
         cmocka_unit_test(test_deadline),
