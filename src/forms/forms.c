@@ -206,6 +206,16 @@ static int label_at(const char *p, size_t *len)
     return kind;
 }
 
+/* The start of the character after the one at p (labels begin only where
+ * a character does). */
+static const char *next_char(const char *p)
+{
+    do
+        p++;
+    while (((unsigned char)*p & 0xC0) == 0x80);
+    return p;
+}
+
 static const char *skip_decor(const char *p)
 {
     static const char *const decor[] = {"（盖章）", "(盖章)", "（签章）", "(签章)", "（签字）", "(签字)", "（签名）", "(签名)",
@@ -248,14 +258,14 @@ static int read_signature(const d25_grids *gs, d25_signature *sig)
             size_t len;
             int kind = label_at(p, &len);
             if (kind < 0) {
-                p++;
+                p = next_char(p);
                 continue;
             }
             const char *v = skip_decor(p + len);
             const char *e = v;
             size_t l2;
             while (*e && label_at(e, &l2) < 0)
-                e++;
+                e = next_char(e);
             if (!sig->v[kind]) {
                 char *val = clean_value(v, (size_t)(e - v));
                 if (val) {
@@ -294,7 +304,7 @@ int d25_form_read(const d25_ooxml *f, const d25_rules *rules, d25_form *out)
     for (size_t i = 0; i < gs.nlines && out->period < 0; i++) {
         size_t len;
         bool sig_line = false;
-        for (const char *p = gs.lines[i].text; *p && !sig_line; p++)
+        for (const char *p = gs.lines[i].text; *p && !sig_line; p = next_char(p))
             sig_line = label_at(p, &len) == D25_SIG_DATE;
         if (sig_line || d25_utf8_len(gs.lines[i].text) > 120)
             continue;

@@ -247,7 +247,7 @@ static void stop(d25_xml *x)
 
 static xml_event *push(d25_xml *x, int type)
 {
-    if (d25_grow((void **)&x->ev, &x->evcap, x->nev + 1, sizeof *x->ev) < 0) {
+    if (x->nev == x->evcap && d25_grow((void **)&x->ev, &x->evcap, x->nev + 1, sizeof *x->ev) < 0) {
         d25_fail(x->err, D25_E_NOMEM, "内存不足");
         stop(x);
         return NULL;
@@ -300,7 +300,8 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
     e->local = local;
     e->uri = intern(x, uri);
     e->attr = x->nattrs;
-    if (d25_grow((void **)&x->attrs, &x->attrcap, x->nattrs + (size_t)nattr, sizeof *x->attrs) < 0) {
+    if (x->nattrs + (size_t)nattr > x->attrcap &&
+        d25_grow((void **)&x->attrs, &x->attrcap, x->nattrs + (size_t)nattr, sizeof *x->attrs) < 0) {
         d25_fail(x->err, D25_E_NOMEM, "内存不足");
         stop(x);
         return;
