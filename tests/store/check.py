@@ -642,6 +642,8 @@ DROP VIEW progress_values;
 DROP TABLE return_details;
 ALTER TABLE answers_v2 RENAME TO answers;
 ALTER TABLE progress_values_v2 RENAME TO progress_values;
+CREATE INDEX returns_unit_period ON returns(unit_code, period, verdict);
+CREATE INDEX returns_period ON returns(period);
 PRAGMA user_version = 2;
 """
 v2 = os.path.join(TMP, "v2.db")
