@@ -660,8 +660,10 @@ tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(3,)] and v2_rows[0][
     q(v2, "SELECT count(*) FROM answers WHERE typeof(seq) != 'integer'") == [(0,)] and
     q(v2, "SELECT typeof(value), count(*) FROM progress_values GROUP BY 1") ==
     q(db, "SELECT typeof(value), count(*) FROM progress_values GROUP BY 1") and
-    q(v2, "PRAGMA integrity_check") == [("ok",)],
-    "a version-2 database is migrated on open: the same answers and values (%s rows)" % v2_rows,
+    q(v2, "PRAGMA integrity_check") == [("ok",)] and
+    q(v2, "SELECT name FROM sqlite_master WHERE name IN ('returns_unit_period', 'returns_period')") == [],
+    "a version-2 database is migrated on open: the same answers and values (%s rows), its redundant indexes gone"
+    % v2_rows,
     r.stderr[-300:] + first_diff(before, after))
 
 # A database made by the first schema (version 1: no per-return summaries,
