@@ -1,6 +1,7 @@
 /* quality: implausible progress counts (see quality.h). */
 #include "quality.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "../registry/units.h"
 #include "../util/buf.h"
+#include "../util/text.h"
 
 void d25_quality_opts_from(const d25_config *cfg, d25_quality_opts *o)
 {
@@ -306,6 +308,103 @@ static char *dup_col(sqlite3_stmt *st, int i)
     return strdup(t ? t : "");
 }
 
+/* A count read from a stored progress table (place points into the
+ * parsed table, valid until it is released). */
+typedef struct {
+    const d25_pfield *field;
+    long value;
+    const char *place;
+} counted;
+
+static int counted_cmp(const void *a, const void *b)
+{
+    return strcmp(((const counted *)a)->field->name, ((const counted *)b)->field->name);
+}
+
+/* The counts (state ok, a number) of return_details.progress, whose blanks
+ * are [field, raw, value, state, place], into *out (grown as needed), and
+ * in *table the parsed JSON their places point into, which the caller
+ * releases with json_decref.  -1 out of memory. */
+static int read_counts(const d25_rules *rules, const char *progress, json_t **table, counted **out, size_t *n,
+                       size_t *cap)
+{
+    *n = 0;
+    json_t *a = *table = progress ? json_loads(progress, 0, NULL) : NULL;
+    size_t i;
+    json_t *e;
+    json_array_foreach(a, i, e) {
+        const char *name = json_string_value(json_array_get(e, 0));
+        const char *state = json_string_value(json_array_get(e, 3));
+        json_t *value = json_array_get(e, 2);
+        const d25_pfield *f = name ? d25_rules_field(rules, name, NULL) : NULL;
+        if (!f || f->type != D25_F_COUNT || !state || strcmp(state, "ok") != 0 || !json_is_integer(value))
+            continue;
+        if (d25_grow((void **)out, cap, *n + 1, sizeof **out) < 0)
+            return -1;
+        const char *place = json_string_value(json_array_get(e, 4));
+        (*out)[(*n)++] = (counted){f, (long)json_integer_value(value), place ? place : ""};
+    }
+    return 0;
+}
+
+/* One field's earlier months of one unit, ascending. */
+typedef struct {
+    const d25_pfield *field;
+    int *period;
+    long *value;
+    size_t n, pcap, vcap;
+} field_history;
+
+typedef struct {
+    field_history *v;
+    size_t n, cap;
+} history;
+
+static const field_history *history_of(const history *h, const d25_pfield *f)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (h->v[i].field == f)
+            return &h->v[i];
+    return NULL;
+}
+
+static int history_add(history *h, const counted *cs, size_t nc, int period)
+{
+    for (size_t k = 0; k < nc; k++) {
+        field_history *fh = (field_history *)history_of(h, cs[k].field);
+        if (!fh) {
+            if (d25_grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v) < 0)
+                return -1;
+            fh = &h->v[h->n++];
+            memset(fh, 0, sizeof *fh);
+            fh->field = cs[k].field;
+        }
+        if (d25_grow((void **)&fh->period, &fh->pcap, fh->n + 1, sizeof *fh->period) < 0 ||
+            d25_grow((void **)&fh->value, &fh->vcap, fh->n + 1, sizeof *fh->value) < 0)
+            return -1;
+        fh->period[fh->n] = period;
+        fh->value[fh->n++] = cs[k].value;
+    }
+    return 0;
+}
+
+/* Forget the unit's months, keeping the memory for the next unit. */
+static void history_clear(history *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        h->v[i].n = 0;
+}
+
+static void history_free(history *h)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->v[i].period);
+        free(h->v[i].value);
+    }
+    free(h->v);
+    memset(h, 0, sizeof *h);
+}
+
 static int refresh_period(d25_store *s, const d25_rules *rules, const d25_quality_opts *o, int period, d25_error *err)
 {
     sqlite3 *db = d25_store_db(s);
@@ -322,15 +421,16 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
                            "DELETE FROM findings WHERE source = 'quality' AND return_id IN"
                            " (SELECT id FROM returns WHERE period = ?)",
                            -1, &del, NULL) != SQLITE_OK ||
-        /* The unit's months up to this one, field by field, in one pass
-         * (the view's window runs once, not once per value). */
+        /* The unit's progress tables up to this month, months ascending,
+         * each with its blanks as stored (one row per return: the blanks
+         * are read here, not expanded by the progress_values view). */
         sqlite3_prepare_v2(db,
-                           "SELECT c.return_id, c.unit_code, u.type, pv.field, pv.value, pv.place, c.period"
+                           "SELECT c.return_id, c.unit_code, u.type, c.period, d.progress"
                            " FROM current_returns c JOIN units u ON u.code = c.unit_code"
-                           " JOIN progress_values pv ON pv.return_id = c.return_id"
-                           " WHERE c.period <= ?1 AND c.form = 'progress' AND pv.state = 'ok' AND pv.value IS NOT NULL"
+                           " JOIN return_details d ON d.return_id = c.return_id"
+                           " WHERE c.period <= ?1 AND c.form = 'progress'"
                            " AND c.unit_code IN (SELECT unit_code FROM current_returns WHERE period = ?1)"
-                           " ORDER BY c.unit_code, pv.field, c.period",
+                           " ORDER BY c.unit_code, c.period",
                            -1, &cur, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO findings(return_id, seq, source, code, severity, place, sub_item, message)"
@@ -350,63 +450,70 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         goto done;
     }
     sqlite3_bind_text(cur, 1, p, -1, SQLITE_STATIC);
-    /* Rows come grouped by (unit, field), months ascending: the group's
-     * last row, when it is this period, is the value to check and the rows
-     * before it are its history. */
-    int *hp = NULL;
-    long *hv = NULL;
-    size_t nh = 0, hpcap = 0, hvcap = 0;
-    char *gunit = NULL; /* the group being read */
-    const d25_pfield *gfield = NULL;
+    /* Rows come grouped by unit, months ascending: the earlier months'
+     * counts are each field's history; this month's are checked against
+     * them, field by field in name order. */
+    history hist = {0};
+    counted *cs = NULL;
+    size_t cs_cap = 0;
+    char *gunit = NULL; /* the unit being read */
     int step;
     while ((step = sqlite3_step(cur)) == SQLITE_ROW) {
-        const d25_pfield *f = d25_rules_field(rules, (const char *)sqlite3_column_text(cur, 3), NULL);
-        if (!f || f->type != D25_F_COUNT)
-            continue;
         const char *unit = (const char *)sqlite3_column_text(cur, 1);
-        if (!gunit || gfield != f || strcmp(gunit, unit) != 0) {
+        if (!gunit || strcmp(gunit, unit) != 0) {
             free(gunit);
             if (!(gunit = strdup(unit))) {
                 d25_fail(err, D25_E_NOMEM, "内存不足");
                 break;
             }
-            gfield = f;
-            nh = 0;
+            history_clear(&hist);
         }
-        int rp = d25_parse_period_arg((const char *)sqlite3_column_text(cur, 6));
-        long value = (long)sqlite3_column_int64(cur, 4);
+        int rp = d25_parse_period_arg((const char *)sqlite3_column_text(cur, 3));
+        size_t nc;
+        json_t *table;
+        if (read_counts(rules, (const char *)sqlite3_column_text(cur, 4), &table, &cs, &nc, &cs_cap) < 0) {
+            json_decref(table);
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+            break;
+        }
         if (rp < period) {
-            if (d25_grow((void **)&hp, &hpcap, nh + 1, sizeof *hp) < 0 ||
-                d25_grow((void **)&hv, &hvcap, nh + 1, sizeof *hv) < 0) {
+            int added = history_add(&hist, cs, nc, rp);
+            json_decref(table);
+            if (added < 0) {
                 d25_fail(err, D25_E_NOMEM, "内存不足");
                 break;
             }
-            hp[nh] = rp;
-            hv[nh++] = value;
             continue;
         }
-        if (d25_grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
-            d25_fail(err, D25_E_NOMEM, "内存不足");
-            break;
+        qsort(cs, nc, sizeof *cs, counted_cmp);
+        for (size_t i = 0; i < nc; i++) {
+            if (d25_grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
+                d25_fail(err, D25_E_NOMEM, "内存不足");
+                break;
+            }
+            cval *c = &v[n++];
+            memset(c, 0, sizeof *c);
+            c->return_id = sqlite3_column_int64(cur, 0);
+            c->field = cs[i].field;
+            c->unit = dup_col(cur, 1);
+            c->type = dup_col(cur, 2);
+            c->place = strdup(cs[i].place);
+            c->value = cs[i].value;
+            if (!c->unit || !c->type || !c->place) {
+                d25_fail(err, D25_E_NOMEM, "内存不足");
+                break;
+            }
+            const field_history *fh = history_of(&hist, cs[i].field);
+            if (check_history(&w, c, fh ? fh->period : NULL, fh ? fh->value : NULL, fh ? fh->n : 0, o) < 0)
+                break;
         }
-        cval *c = &v[n++];
-        memset(c, 0, sizeof *c);
-        c->return_id = sqlite3_column_int64(cur, 0);
-        c->field = f;
-        c->unit = dup_col(cur, 1);
-        c->type = dup_col(cur, 2);
-        c->place = dup_col(cur, 5);
-        c->value = value;
-        if (!c->unit || !c->type || !c->place) {
-            d25_fail(err, D25_E_NOMEM, "内存不足");
-            break;
-        }
-        if (check_history(&w, c, hp, hv, nh, o) < 0)
+        json_decref(table);
+        if (err->code != D25_OK)
             break;
     }
-    free(hp);
-    free(hv);
+    history_free(&hist);
     free(gunit);
+    free(cs);
     if (step == SQLITE_ROW || err->code != D25_OK)
         goto done;
     if (step != SQLITE_DONE) {
