@@ -248,14 +248,18 @@ static int check_cross_files(writer *w, const d25_rules *rules, const char *peri
         return 0;
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(d25_store_db(w->s),
-                           /* The month's current returns once: joined with
-                            * itself, the view would be evaluated per row. */
-                           "WITH cur AS MATERIALIZED (SELECT * FROM current_returns WHERE period = ?1)"
-                           " SELECT p.return_id, pv.value, pv.place, a.status FROM cur p"
-                           " JOIN cur c ON c.unit_code = p.unit_code AND c.form = 'checklist' AND c.return_id != p.return_id"
-                           " JOIN progress_values pv ON pv.return_id = p.return_id AND pv.field = ?2 AND pv.state = 'ok'"
-                           " JOIN answers a ON a.return_id = c.return_id AND a.sub_item = ?3"
-                           " WHERE p.form = 'progress' ORDER BY p.unit_code",
+                           /* The units whose two forms came in different
+                            * returns, found in one pass over the month (at
+                            * most one current return per unit and form);
+                            * only their blanks are then read. */
+                           "WITH pairs AS MATERIALIZED (SELECT unit_code AS unit,"
+                           " max(CASE WHEN form = 'progress' THEN return_id END) AS pid,"
+                           " max(CASE WHEN form = 'checklist' THEN return_id END) AS cid"
+                           " FROM current_returns WHERE period = ?1 GROUP BY unit_code"
+                           " HAVING pid IS NOT NULL AND cid IS NOT NULL AND pid != cid)"
+                           " SELECT x.pid, pv.value, pv.place, a.status FROM pairs x"
+                           " JOIN progress_values pv ON pv.return_id = x.pid AND pv.field = ?2 AND pv.state = 'ok'"
+                           " JOIN answers a ON a.return_id = x.cid AND a.sub_item = ?3 ORDER BY x.unit",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(w->s, w->err, "数据质量复核");
     int rc = 0;
