@@ -49,5 +49,9 @@ $VG build/duty25 init build/valgrind-db/w >/dev/null 2>build/valgrind-one.log
 valgrind --tool=helgrind --quiet --error-exitcode=99 build/duty25 report --db "$vdb" --period 2026-11 \
     --out build/valgrind-db/out >/dev/null 2>build/valgrind-one.log
 [ $? -eq 99 ] && { echo "helgrind: races in report"; cat build/valgrind-one.log; fail=1; }
+# the ingest workers open and read packages side by side: no data race
+valgrind --tool=helgrind --quiet --error-exitcode=99 build/duty25 ingest -q --db build/valgrind-db/hg.db \
+    samples/2026-10 samples/2026-11 samples/flawed >/dev/null 2>build/valgrind-one.log
+[ $? -eq 99 ] && { echo "helgrind: races in ingest"; cat build/valgrind-one.log; fail=1; }
 echo "valgrind: $n files read, $( [ $fail -eq 0 ] && echo 'no errors or leaks' || echo 'ERRORS')"
 exit $fail

@@ -172,6 +172,9 @@ typedef struct {
     pthread_cond_t cond_ready, cond_space;
     size_t next_claim, next_store;
     bool stop;
+    /* who sleeps on which condition: signalled only then */
+    bool main_waiting;
+    int workers_waiting;
 } pipeline;
 
 /* Read the file and hash its bytes; validate unless the bytes are known. */
@@ -247,8 +250,11 @@ static void *worker(void *arg)
     d25_xml_init();
     for (;;) {
         pthread_mutex_lock(&pl->mu);
-        while (!pl->stop && pl->next_claim < pl->n && pl->next_claim >= pl->next_store + pl->window)
+        while (!pl->stop && pl->next_claim < pl->n && pl->next_claim >= pl->next_store + pl->window) {
+            pl->workers_waiting++;
             pthread_cond_wait(&pl->cond_space, &pl->mu);
+            pl->workers_waiting--;
+        }
         if (pl->stop || pl->next_claim >= pl->n) {
             pthread_mutex_unlock(&pl->mu);
             return NULL;
@@ -259,7 +265,8 @@ static void *worker(void *arg)
         process(pl, k, sl);
         pthread_mutex_lock(&pl->mu);
         sl->ready = true;
-        pthread_cond_broadcast(&pl->cond_ready);
+        if (pl->main_waiting)
+            pthread_cond_signal(&pl->cond_ready);
         pthread_mutex_unlock(&pl->mu);
     }
 }
@@ -382,8 +389,10 @@ int d25_ingest_run(d25_store *s, const d25_ingest_list *files, const d25_ingest_
             process(&pl, k, sl); /* no thread could start: do it here */
         } else {
             pthread_mutex_lock(&pl.mu);
+            pl.main_waiting = true;
             while (!sl->ready)
                 pthread_cond_wait(&pl.cond_ready, &pl.mu);
+            pl.main_waiting = false;
             pthread_mutex_unlock(&pl.mu);
         }
         if (rc == 0)
@@ -395,7 +404,8 @@ int d25_ingest_run(d25_store *s, const d25_ingest_list *files, const d25_ingest_
         pl.next_store = k + 1;
         if (rc < 0)
             pl.stop = true;
-        pthread_cond_broadcast(&pl.cond_space);
+        if (pl.workers_waiting || pl.stop)
+            pthread_cond_broadcast(&pl.cond_space);
         pthread_mutex_unlock(&pl.mu);
         if (rc < 0)
             break;

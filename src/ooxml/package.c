@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <zip.h>
 
@@ -465,6 +466,8 @@ static int check_prolog(const char *key, const char *head, size_t n, bool comple
     return 0;
 }
 
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Parts up to this size are inflated whole by libdeflate. */
 enum { WHOLE_MAX = 4u << 20 };
 
@@ -705,7 +708,13 @@ d25_pkg *d25_pkg_open_buffer(const void *data, size_t len, const char *name, con
         d25_fail(err, D25_E_NOMEM, "内存不足");
         goto fail;
     }
+    /* libzip before 1.9 keeps two lazily set static variables in
+     * zip_open_from_source (nih-at/libzip#289): opening is serialised so
+     * that the ingest workers never race on them.  Reading the archives
+     * afterwards needs no lock (each zip_t is its own). */
+    pthread_mutex_lock(&open_lock);
     pkg->zip = zip_open_from_source(src, ZIP_RDONLY, &zerr);
+    pthread_mutex_unlock(&open_lock);
     if (!pkg->zip) {
         int ze = zip_error_code_zip(&zerr);
         zip_source_free(src);
