@@ -484,6 +484,16 @@ static int load_all(loader *L, d25_rules *r)
     return 0;
 }
 
+static int sub_code_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const d25_subitem *const *)a)->code, (*(const d25_subitem *const *)b)->code);
+}
+
+static int key_code_cmp(const void *key, const void *el)
+{
+    return strcmp(key, (*(const d25_subitem *const *)el)->code);
+}
+
 d25_rules *d25_rules_load(const char *path, d25_error *err)
 {
     d25_rules *r = calloc(1, sizeof *r);
@@ -502,6 +512,12 @@ d25_rules *d25_rules_load(const char *path, d25_error *err)
         return NULL;
     }
     iniparser_freedict(L.d);
+    /* Sub-items by code, for lookups while reading a month of returns. */
+    if ((r->subs_by_code = malloc((r->nsubs + 1) * sizeof *r->subs_by_code))) {
+        for (size_t i = 0; i < r->nsubs; i++)
+            r->subs_by_code[i] = &r->subs[i];
+        qsort(r->subs_by_code, r->nsubs, sizeof *r->subs_by_code, sub_code_cmp);
+    }
     return r;
 }
 
@@ -509,6 +525,7 @@ void d25_rules_free(d25_rules *r)
 {
     if (!r)
         return;
+    free(r->subs_by_code);
     free(r->path);
     free(r->id);
     free(r->name);
@@ -564,6 +581,10 @@ void d25_rules_free(d25_rules *r)
 
 const d25_subitem *d25_rules_sub(const d25_rules *r, const char *code)
 {
+    if (r->subs_by_code) {
+        const d25_subitem *const *hit = bsearch(code, r->subs_by_code, r->nsubs, sizeof *r->subs_by_code, key_code_cmp);
+        return hit ? *hit : NULL;
+    }
     for (size_t i = 0; i < r->nsubs; i++)
         if (strcmp(r->subs[i].code, code) == 0)
             return &r->subs[i];

@@ -99,6 +99,7 @@ typedef struct {
     size_t nitems;
     d25_subitem *subs;
     size_t nsubs;
+    const d25_subitem **subs_by_code; /* subs sorted by code, for d25_rules_sub (set once loaded) */
     d25_words status[D25_ST_COUNT_];  /* index by d25_status; [NONE] unused */
     d25_words checklist_title;
     d25_words headers[D25_H_COUNT_];
