@@ -428,6 +428,25 @@ static int close_para(ctx_t *c)
 
 /* ---- the walk ---- */
 
+/*
+ * WordprocessingML elements this reader never looks into, dropped with
+ * their subtrees as the XML is parsed (most of a document's elements are
+ * formatting).  The first eight are those on_start skips anyway (paragraph
+ * and section properties, table properties, text boxes, deleted and moved
+ * text); the rest are formatting leaves of runs, cells and rows.  None of
+ * them may be a name on_start or on_end handles.
+ */
+static const char *const never_read[] = {
+    "pPr", "sectPr", "tblPr", "tblPrEx", "txbxContent", "del", "delText", "moveFrom",
+    /* run properties other than rFonts, strike and dstrike */
+    "sz", "szCs", "lang", "kern", "color", "b", "bCs", "i", "iCs", "u", "shd", "rStyle", "noProof", "highlight",
+    "vertAlign", "spacing", "w", "position", "bdr", "caps", "smallCaps", "webHidden", "eastAsianLayout", "rtl",
+    "cs", "em", "fitText", "effect", "emboss", "imprint", "outline", "shadow",
+    /* cell and row properties other than gridSpan, vMerge and hMerge */
+    "tcW", "tcBorders", "vAlign", "noWrap", "tcMar", "textDirection", "tcFitText", "hideMark", "cnfStyle",
+    "trHeight", "cantSplit", "tblHeader", "tblCellSpacing", "jc",
+    NULL};
+
 static int on_start(ctx_t *c, d25_xml *x)
 {
     d25_ns ns = d25_xml_ns(x);
@@ -670,6 +689,7 @@ d25_doc *d25_docx_read(d25_pkg *pkg, d25_error *err)
     d25_xml *x = d25_xml_open(pkg, d25_pkg_main_part(pkg), err);
     int r = -1;
     if (x) {
+        d25_xml_drop(x, D25_NS_W, never_read);
         while ((r = d25_xml_read(x)) == 1) {
             int type = d25_xml_type(x);
             if (type == D25_XML_START)

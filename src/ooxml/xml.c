@@ -5,6 +5,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,14 @@ struct d25_xml {
     /* attribute values are copied here, round robin, so several stay valid */
     d25_buf attr_slot[8];
     unsigned attr_next;
+    /* elements whose subtrees are dropped as they are parsed (d25_xml_drop) */
+    d25_ns drop_ns;
+    const char *const *drop_names;
+    int drop_depth;      /* >= 0: inside a dropped element opened at this depth */
+    struct {
+        const xmlChar *local, *uri;
+        bool drop;
+    } drop_cache[1024];  /* the decision per interned (name, namespace) */
 };
 
 static void silent_generic(void *ctx, const char *msg, ...)
@@ -277,6 +286,35 @@ static const xmlChar *intern(d25_xml *x, const xmlChar *s)
     return v;
 }
 
+/* Is this element one of those d25_xml_drop named?  Names and URIs come
+ * interned from the parser's dictionary, so the answer is kept per pair of
+ * pointers (open addressing; a document has a few hundred pairs at most,
+ * and a full table only means deciding again). */
+static bool dropped(d25_xml *x, const xmlChar *local, const xmlChar *uri)
+{
+    enum { SLOTS = sizeof x->drop_cache / sizeof x->drop_cache[0] };
+    uint64_t k = ((uint64_t)(uintptr_t)local * 0x9E3779B97F4A7C15u) ^ (uint64_t)(uintptr_t)uri;
+    size_t h = (size_t)(k >> 40) & (SLOTS - 1), free_slot = SLOTS;
+    for (size_t i = 0; i < 8; i++, h = (h + 1) & (SLOTS - 1)) {
+        if (!x->drop_cache[h].local) {
+            free_slot = h;
+            break;
+        }
+        if (x->drop_cache[h].local == local && x->drop_cache[h].uri == uri)
+            return x->drop_cache[h].drop;
+    }
+    bool drop = false;
+    if (uri && d25_ns_of((const char *)uri) == x->drop_ns)
+        for (const char *const *n = x->drop_names; *n && !drop; n++)
+            drop = strcmp((const char *)local, *n) == 0;
+    if (free_slot < SLOTS) {
+        x->drop_cache[free_slot].local = local;
+        x->drop_cache[free_slot].uri = uri;
+        x->drop_cache[free_slot].drop = drop;
+    }
+    return drop;
+}
+
 static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
                       const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs)
 {
@@ -287,6 +325,18 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
     d25_xml *x = ctx;
     if (x->failed)
         return;
+    if (x->drop_depth >= 0 || (x->drop_names && dropped(x, local, uri))) {
+        if (x->drop_depth < 0)
+            x->drop_depth = x->depth;
+        if ((size_t)x->depth > x->max_depth) {
+            d25_fail(x->err, D25_E_XML_DEPTH, "部件 %s 第 %d 行：元素嵌套超过 %zu 层上限", x->partname,
+                     x->ctxt->input ? x->ctxt->input->line : 0, x->max_depth);
+            stop(x);
+            return;
+        }
+        x->depth++;
+        return;
+    }
     if ((size_t)x->depth > x->max_depth) {
         d25_fail(x->err, D25_E_XML_DEPTH, "部件 %s 第 %d 行：元素嵌套超过 %zu 层上限", x->partname,
                  x->ctxt->input ? x->ctxt->input->line : 0, x->max_depth);
@@ -327,6 +377,11 @@ static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
     d25_xml *x = ctx;
     if (x->failed)
         return;
+    if (x->drop_depth >= 0) {
+        if (--x->depth == x->drop_depth)
+            x->drop_depth = -1;
+        return;
+    }
     xml_event *e = push(x, D25_XML_END);
     if (!e)
         return;
@@ -338,7 +393,7 @@ static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
 static void sax_text(void *ctx, const xmlChar *ch, int len)
 {
     d25_xml *x = ctx;
-    if (x->failed || len <= 0)
+    if (x->failed || len <= 0 || x->drop_depth >= 0)
         return;
     /* Adjacent pieces (split by chunks or entities) make one text node;
      * the pool's tail is the last event's text when that event is text. */
@@ -403,6 +458,7 @@ d25_xml *d25_xml_open(d25_pkg *pkg, const char *part, d25_error *err)
     x->part = p;
     x->err = err;
     x->skip_depth = -1;
+    x->drop_depth = -1;
     /* libxml2's pull parser stops at 256 levels without XML_PARSE_HUGE; its
      * push parser does not, so that ceiling is kept here whatever the
      * configuration says. */
@@ -515,6 +571,12 @@ fail:
     if (x->err->code == D25_OK)
         d25_fail(x->err, D25_E_XML, "部件 %s 的 XML 无法解析", x->partname);
     return -1;
+}
+
+void d25_xml_drop(d25_xml *x, d25_ns ns, const char *const *locals)
+{
+    x->drop_ns = ns;
+    x->drop_names = locals;
 }
 
 void d25_xml_skip(d25_xml *x)

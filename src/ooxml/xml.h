@@ -48,6 +48,11 @@ d25_xml *d25_xml_open(d25_pkg *pkg, const char *part, d25_error *err);
 int d25_xml_read(d25_xml *x);
 /* Make the next d25_xml_read() skip the current element's subtree. */
 void d25_xml_skip(d25_xml *x);
+/* Elements of namespace ns with these local names (a NULL-terminated list
+ * the caller keeps) are dropped with their subtrees while parsing: no
+ * event at all, not even their START, and no text from inside them.  For
+ * what a reader never looks at; call before the first d25_xml_read(). */
+void d25_xml_drop(d25_xml *x, d25_ns ns, const char *const *locals);
 void d25_xml_close(d25_xml *x);
 
 int d25_xml_type(d25_xml *x);

@@ -131,12 +131,27 @@ static void test_xml_defences(void **state)
     f = read_fixture("deep.docx", &lim); /* libxml2's own limit (256 without HUGE) still holds */
     assert_int_not_equal(f->error.code, D25_OK);
     d25_ooxml_free(f);
+    f = read_fixture("deepdropped.docx", NULL); /* nesting inside a dropped text box counts too */
+    assert_int_equal(f->error.code, D25_E_XML_DEPTH);
+    d25_ooxml_free(f);
     f = read_fixture("xmlbomb.docx", NULL);
     assert_int_equal(f->error.code, D25_E_XML_DTD);
     d25_ooxml_free(f);
     f = read_fixture("xxe.docx", NULL);
     assert_int_equal(f->error.code, D25_E_XML_DTD);
     assert_null(f->doc);
+    d25_ooxml_free(f);
+}
+
+/* Formatting, text boxes and deleted text are dropped as the XML is parsed:
+ * none of their text reaches the paragraph. */
+static void test_dropped_while_parsing(void **state)
+{
+    (void)state;
+    d25_ooxml *f = read_fixture("dropped.docx", NULL);
+    assert_int_equal(f->error.code, D25_OK);
+    assert_int_equal(f->doc->nparas, 1);
+    assert_string_equal(f->doc->paras[0].text, "正文后");
     d25_ooxml_free(f);
 }
 
@@ -154,7 +169,7 @@ int run_docx_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_python_docx_tables), cmocka_unit_test(test_controls_and_checkboxes),
-        cmocka_unit_test(test_strict_docx),        cmocka_unit_test(test_xml_defences),
+        cmocka_unit_test(test_strict_docx),        cmocka_unit_test(test_xml_defences), cmocka_unit_test(test_dropped_while_parsing),
         cmocka_unit_test(test_macro_document),
     };
     return cmocka_run_group_tests_name("docx", tests, NULL, NULL);
