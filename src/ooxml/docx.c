@@ -245,11 +245,15 @@ static int put_symbol_text(ctx_t *c, const char *s)
 /* checked state from the box glyphs in a text */
 static int glyph_checked(const char *s)
 {
+    /* One pass: every box glyph begins with the byte E2. */
     int st = -1;
-    if (strstr(s, "\xE2\x98\x91") || strstr(s, "\xE2\x98\x92")) /* ☑ ☒ */
-        st = 1;
-    else if (strstr(s, "\xE2\x98\x90") || strstr(s, "\xE2\x96\xA1")) /* ☐ □ */
-        st = 0;
+    for (const char *p = strchr(s, '\xE2'); p; p = strchr(p + 1, '\xE2')) {
+        unsigned char b1 = (unsigned char)p[1], b2 = b1 ? (unsigned char)p[2] : 0;
+        if (b1 == 0x98 && (b2 == 0x91 || b2 == 0x92)) /* ☑ ☒ */
+            return 1;
+        if ((b1 == 0x98 && b2 == 0x90) || (b1 == 0x96 && b2 == 0xA1)) /* ☐ □ */
+            st = 0;
+    }
     return st;
 }
 

@@ -639,6 +639,8 @@ static d25_status match_at(const d25_rules *r, const char *s, bool at_start, siz
     for (int st = D25_ST_DONE; st < D25_ST_COUNT_; st++) {
         for (size_t i = 0; i < r->status[st].n; i++) {
             const char *w = r->status[st].v[i];
+            if (w[0] != s[0]) /* most words differ at once */
+                continue;
             size_t wl = strlen(w);
             if (wl <= blen || strncmp(s, w, wl) != 0)
                 continue;
