@@ -119,11 +119,20 @@ static size_t xstring_decode(d25_buf *b)
 
 /* ---- shared strings ---- */
 
+/* What the readers below skip anyway, dropped while parsing (d25_xml_drop):
+ * rich-text run properties and phonetic readings in strings, formulas and
+ * extensions in cells, and the styles other than number formats. */
+static const char *const sst_never_read[] = {"rPr", "rPh", NULL};
+static const char *const sheet_never_read[] = {"rPr", "rPh", "f", "extLst", NULL};
+static const char *const styles_never_read[] = {"fonts", "fills", "borders", "cellStyleXfs", "cellStyles", "dxfs",
+                                                "tableStyles", "colors", "extLst", NULL};
+
 static int read_sst(ctx_t *c, const char *part)
 {
     d25_xml *x = d25_xml_open(c->pkg, part, c->err);
     if (!x)
         return c->err->code == D25_OK ? 0 : -1;
+    d25_xml_drop(x, D25_NS_S, sst_never_read);
     d25_buf cur = {0};
     int in_si = 0, rph_depth = -1, in_t = 0, r;
     size_t total = 0;
@@ -198,6 +207,7 @@ static int read_styles(ctx_t *c, const char *part)
     d25_xml *x = d25_xml_open(c->pkg, part, c->err);
     if (!x)
         return c->err->code == D25_OK ? 0 : -1;
+    d25_xml_drop(x, D25_NS_S, styles_never_read);
     numfmt_t *fmts = NULL;
     size_t nf = 0, fcap = 0;
     int in_xfs = 0, r;
@@ -439,6 +449,7 @@ static int read_sheet(ctx_t *c, d25_sheet *sh, const char *part)
             d25_fail(c->err, D25_E_MISSING_PART, "工作表「%s」的部件 %s 不存在，文件不完整", sh->name, part);
         return -1;
     }
+    d25_xml_drop(x, D25_NS_S, sheet_never_read);
     pending_t p = {0};
     uint32_t cur_row = 0, last_col = 0;
     bool in_cell = false, in_v = false, in_is = false, in_is_t = false;
