@@ -94,23 +94,23 @@ static void status_words(void **state)
     d25_rules_free(r);
 }
 
+static void folds_to(char *(*fold)(const char *), const char *text, const char *want)
+{
+    char *f = fold(text);
+    assert_non_null(f);
+    assert_string_equal(f, want);
+    free(f);
+}
+
 static void folding_and_numbers(void **state)
 {
     (void)state;
-    char *f = d25_fold("（１２）　Ａ＿＿b，。");
-    assert_string_equal(f, "(12)ab,.");
-    free(f);
-    f = d25_fold("（是\xcc\xb6／否）"); /* 是 struck through */
-    assert_string_equal(f, "(/否)");
-    free(f);
+    folds_to(d25_fold, "（１２）　Ａ＿＿b，。", "(12)ab,.");
+    folds_to(d25_fold, "（是\xcc\xb6／否）", "(/否)"); /* 是 struck through */
     /* ASCII and common ideographs (copied without decoding) and the rest
      * (decoded): a struck mark after either drops it; a stray byte is U+FFFD. */
-    f = d25_fold("Ab C_d\t安x\xcc\xb6全\xcc\xb6\xcc\xb6检查\xff一");
-    assert_string_equal(f, "abcd安检查\xef\xbf\xbd一");
-    free(f);
-    f = d25_fold_key("1.2 制定（全年）Plan！");
-    assert_string_equal(f, "12制定全年plan");
-    free(f);
+    folds_to(d25_fold, "Ab C_d\t安x\xcc\xb6全\xcc\xb6\xcc\xb6检查\xff一", "abcd安检查\xef\xbf\xbd一");
+    folds_to(d25_fold_key, "1.2 制定（全年）Plan！", "12制定全年plan");
     char sh[4 * 4 + 1];
     assert_true(d25_fold_short("落 实 情 况", sh, sizeof sh, 4));
     assert_string_equal(sh, "落实情况");
