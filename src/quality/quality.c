@@ -242,21 +242,32 @@ static int check_history(writer *w, cval *x, const int *hp, const long *hv, size
 /* The rule set's cross-checks between the forms, for units whose checklist
  * and progress table that count came in different files (validate checks
  * them within one file). */
+/* The units of a month whose two forms came in different returns (at most
+ * one current return per unit and form, so one grouped pass finds them). */
+#define CROSS_PAIRS                                                                                                   \
+    "SELECT unit_code AS unit, max(CASE WHEN form = 'progress' THEN return_id END) AS pid,"                           \
+    " max(CASE WHEN form = 'checklist' THEN return_id END) AS cid"                                                    \
+    " FROM current_returns WHERE period = ?1 GROUP BY unit_code"                                                      \
+    " HAVING pid IS NOT NULL AND cid IS NOT NULL AND pid != cid"
+
 static int check_cross_files(writer *w, const d25_rules *rules, const char *period)
 {
     if (!rules->ncross)
         return 0;
     sqlite3_stmt *q;
+    /* Most months have no such unit: then no rule is worth a query. */
+    if (sqlite3_prepare_v2(d25_store_db(w->s), "SELECT 1 FROM (" CROSS_PAIRS ") LIMIT 1", -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(w->s, w->err, "数据质量复核");
+    sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
+    int any = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (any == SQLITE_DONE)
+        return 0;
+    if (any != SQLITE_ROW)
+        return d25_store_fail(w->s, w->err, "数据质量复核");
     if (sqlite3_prepare_v2(d25_store_db(w->s),
-                           /* The units whose two forms came in different
-                            * returns, found in one pass over the month (at
-                            * most one current return per unit and form);
-                            * only their blanks are then read. */
-                           "WITH pairs AS MATERIALIZED (SELECT unit_code AS unit,"
-                           " max(CASE WHEN form = 'progress' THEN return_id END) AS pid,"
-                           " max(CASE WHEN form = 'checklist' THEN return_id END) AS cid"
-                           " FROM current_returns WHERE period = ?1 GROUP BY unit_code"
-                           " HAVING pid IS NOT NULL AND cid IS NOT NULL AND pid != cid)"
+                           /* Only the pairs' blanks are read. */
+                           "WITH pairs AS MATERIALIZED (" CROSS_PAIRS ")"
                            " SELECT x.pid, pv.value, pv.place, a.status FROM pairs x"
                            " JOIN progress_values pv ON pv.return_id = x.pid AND pv.field = ?2 AND pv.state = 'ok'"
                            " JOIN answers a ON a.return_id = x.cid AND a.sub_item = ?3 ORDER BY x.unit",
