@@ -297,6 +297,21 @@ static int progress(const d25_registry *reg, const d25_rules *rules, const month
     json_t *rows = json_array(), *total = json_object();
     json_t *by_type = json_object(), *by_area = json_object();
     long found = 0, fixed = 0;
+    /* The total row's sums, by field, in the order fields are first seen. */
+    long *sum = calloc(nfields + 1, sizeof *sum);
+    size_t *seen_order = calloc(nfields + 1, sizeof *seen_order), nseen = 0;
+    bool *seen = calloc(nfields + 1, sizeof *seen);
+    if (!sum || !seen_order || !seen) {
+        free(sum);
+        free(seen_order);
+        free(seen);
+        free(order);
+        json_decref(rows);
+        json_decref(total);
+        json_decref(by_type);
+        json_decref(by_area);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
     for (size_t ci = 0; ci < ncur; ci++) {
         if (!cur[ci].progress)
             continue;
@@ -333,8 +348,12 @@ static int progress(const d25_registry *reg, const d25_rules *rules, const month
                 jv = json_integer(v);
             json_object_set_new(row, f->name, jv);
             if (ok && f->type == D25_F_COUNT) {
-                json_t *t = json_object_get(total, f->name);
-                json_object_set_new(total, f->name, json_integer((t ? json_integer_value(t) : 0) + v));
+                size_t fi = hint - 1; /* field_of leaves hint just past the field found */
+                if (!seen[fi]) {
+                    seen[fi] = true;
+                    seen_order[nseen++] = fi;
+                }
+                sum[fi] += v;
                 bool is_found = strcmp(f->name, "hazards_found") == 0, is_fixed = strcmp(f->name, "hazards_rectified") == 0;
                 if ((is_found || is_fixed) && u) {
                     found += is_found ? v : 0;
@@ -358,6 +377,11 @@ static int progress(const d25_registry *reg, const d25_rules *rules, const month
         }
         json_decref(vals);
     }
+    for (size_t i = 0; i < nseen; i++)
+        json_object_set_new(total, order[seen_order[i]]->name, json_integer(sum[seen_order[i]]));
+    free(sum);
+    free(seen_order);
+    free(seen);
     free(order);
     /* Each unit's rectification rate, and its row number. */
     for (size_t i = 0; i < json_array_size(rows); i++) {
