@@ -89,8 +89,10 @@ int d25_report_write_standard(const d25_config *cfg, const json_t *data, const c
     /* Each file: its name, and whether it is a DOCX filled from the
      * template of that name or the workbook.  The workbook is written on a
      * thread of its own while the two documents are filled one after the
-     * other (libzip keeps state shared between archives, so two are never
-     * written at once); all of them only read the data tree. */
+     * other (libzip shares state between archives: opening is serialised,
+     * d25_zip_open_lock, but zip_close draws its temporary name from
+     * OpenSSL's generator unlocked, which helgrind reports); all of them
+     * only read the data tree. */
     static const struct {
         const char *name;
         bool docx;

@@ -466,7 +466,14 @@ static int check_prolog(const char *key, const char *head, size_t n, bool comple
     return 0;
 }
 
+/* libzip before 1.9 keeps two lazily set static variables in
+ * zip_open_from_source, which zip_open calls too (nih-at/libzip#289):
+ * every opening is serialised so that threads never race on them.  Using
+ * the archives afterwards needs no lock (each zip_t is its own). */
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void d25_zip_open_lock(void) { pthread_mutex_lock(&open_lock); }
+void d25_zip_open_unlock(void) { pthread_mutex_unlock(&open_lock); }
 
 /* Parts up to this size are inflated whole by libdeflate. */
 enum { WHOLE_MAX = 4u << 20 };
@@ -708,13 +715,9 @@ d25_pkg *d25_pkg_open_buffer(const void *data, size_t len, const char *name, con
         d25_fail(err, D25_E_NOMEM, "内存不足");
         goto fail;
     }
-    /* libzip before 1.9 keeps two lazily set static variables in
-     * zip_open_from_source (nih-at/libzip#289): opening is serialised so
-     * that the ingest workers never race on them.  Reading the archives
-     * afterwards needs no lock (each zip_t is its own). */
-    pthread_mutex_lock(&open_lock);
+    d25_zip_open_lock();
     pkg->zip = zip_open_from_source(src, ZIP_RDONLY, &zerr);
-    pthread_mutex_unlock(&open_lock);
+    d25_zip_open_unlock();
     if (!pkg->zip) {
         int ze = zip_error_code_zip(&zerr);
         zip_source_free(src);

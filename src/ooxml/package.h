@@ -30,6 +30,12 @@ d25_pkg *d25_pkg_open_buffer(const void *data, size_t len, const char *name,
                              const d25_limits *lim, d25_error *err);
 void d25_pkg_free(d25_pkg *pkg);
 
+/* Hold around every zip_open()/zip_open_from_source() made outside this
+ * module: libzip before 1.9 shares state between archives while opening
+ * one (nih-at/libzip#289), so two threads must not open at once. */
+void d25_zip_open_lock(void);
+void d25_zip_open_unlock(void);
+
 const d25_limits *d25_pkg_limits(const d25_pkg *pkg);
 /* Main document part name (no leading slash) and its content type ("" if unknown). */
 const char *d25_pkg_main_part(const d25_pkg *pkg);

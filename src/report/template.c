@@ -17,6 +17,7 @@
 #include <zip.h>
 
 #include "../util/buf.h"
+#include "../ooxml/package.h"
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 static const char C_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/chart";
@@ -1221,7 +1222,9 @@ static bool fills(const char *name)
 int d25_template_fill(const char *template_path, const json_t *data, const char *out_path, d25_error *err)
 {
     int zerr = 0;
+    d25_zip_open_lock();
     zip_t *in = zip_open(template_path, ZIP_RDONLY, &zerr);
+    d25_zip_open_unlock();
     if (!in)
         return d25_fail(err, D25_E_TEMPLATE, "模板 %s 无法打开（不是 .docx 文件或已损坏）", template_path);
     size_t tl = strlen(out_path) + 16;
@@ -1232,7 +1235,9 @@ int d25_template_fill(const char *template_path, const json_t *data, const char 
     }
     snprintf(tmp, tl, "%s.tmp%ld", out_path, (long)getpid());
     unlink(tmp);
+    d25_zip_open_lock();
     zip_t *out = zip_open(tmp, ZIP_CREATE | ZIP_EXCL, &zerr);
+    d25_zip_open_unlock();
     int rc = out ? 0 : d25_fail(err, D25_E_IO, "无法创建 %s", tmp);
     zip_int64_t n = zip_get_num_entries(in, 0);
     for (zip_int64_t i = 0; i < n && rc == 0; i++) {
