@@ -144,21 +144,21 @@ static void parse_line(const char *line, int *cur_item, line_parse *lp)
  * (a merge continuing from above does not repeat its text). */
 static const char *role_text(const d25_grid *g, uint32_t r, const int *roles, int role, char *place, size_t pn)
 {
-    bool placed = false; /* an empty answer is placed at the role's first column */
+    long first = -1; /* an empty answer is placed at the role's first column */
     for (uint32_t c = 0; c < g->ncols; c++) {
         if (roles[c] != role)
             continue;
+        if (first < 0)
+            first = c;
         const d25_gcell *x = d25_grid_at(g, r, c);
-        if (place && !placed) {
-            d25_grid_place(g, r, c, place, pn);
-            placed = true;
-        }
         if (x->orow < 0 && x->text[0]) {
             if (place)
                 d25_grid_place(g, r, c, place, pn);
             return x->text;
         }
     }
+    if (place && first >= 0)
+        d25_grid_place(g, r, (uint32_t)first, place, pn);
     return "";
 }
 
