@@ -325,22 +325,17 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
     d25_xml *x = ctx;
     if (x->failed)
         return;
-    if (x->drop_depth >= 0 || (x->drop_names && dropped(x, local, uri))) {
-        if (x->drop_depth < 0)
-            x->drop_depth = x->depth;
-        if ((size_t)x->depth > x->max_depth) {
-            d25_fail(x->err, D25_E_XML_DEPTH, "部件 %s 第 %d 行：元素嵌套超过 %zu 层上限", x->partname,
-                     x->ctxt->input ? x->ctxt->input->line : 0, x->max_depth);
-            stop(x);
-            return;
-        }
-        x->depth++;
-        return;
-    }
     if ((size_t)x->depth > x->max_depth) {
         d25_fail(x->err, D25_E_XML_DEPTH, "部件 %s 第 %d 行：元素嵌套超过 %zu 层上限", x->partname,
                  x->ctxt->input ? x->ctxt->input->line : 0, x->max_depth);
         stop(x);
+        return;
+    }
+    /* Inside a dropped element, or one to drop: only the depth is kept. */
+    if (x->drop_depth >= 0 || (x->drop_names && dropped(x, local, uri))) {
+        if (x->drop_depth < 0)
+            x->drop_depth = x->depth;
+        x->depth++;
         return;
     }
     xml_event *e = push(x, D25_XML_START);
