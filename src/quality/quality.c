@@ -85,7 +85,7 @@ double d25_robust_z(double x, double *v, size_t n)
 typedef struct {
     int64_t return_id;
     const d25_pfield *field;
-    char *unit, *type, *place;
+    char *unit, *type;
     long value;
     double month;     /* this month's figure: the increment over the unit's
                          previous month when counts are cumulative */
@@ -110,7 +110,10 @@ typedef struct {
     d25_error *err;
 } writer;
 
-static int add_finding(writer *w, int64_t return_id, const char *code, const char *place, const char *message)
+/* A warning on a return, at place, or (place NULL) where the return's blank
+ * for field was read. */
+static int add_finding(writer *w, int64_t return_id, const char *code, const char *place, const char *field,
+                       const char *message)
 {
     sqlite3_stmt *st = w->ins;
     sqlite3_reset(st);
@@ -121,6 +124,10 @@ static int add_finding(writer *w, int64_t return_id, const char *code, const cha
     else
         sqlite3_bind_null(st, 3);
     sqlite3_bind_text(st, 4, message, -1, SQLITE_TRANSIENT);
+    if (!place && field)
+        sqlite3_bind_text(st, 5, field, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
     if (sqlite3_step(st) != SQLITE_DONE)
         return d25_store_fail(w->s, w->err, "保存数据质量提醒");
     return 0;
@@ -185,7 +192,7 @@ static int check_peers(writer *w, cval *v, size_t n, const d25_quality_opts *o)
                          "例如多写或少写了位数；若确实如此，可在备注中说明",
                          v[k].field->label, what, z > 0 ? "高" : "低", d25_unit_type_label(v[k].type), m,
                          v[k].incremental ? "本月新增的" : "", ms);
-                rc = add_finding(w, v[k].return_id, "OUTLIER_PEERS", v[k].place, msg);
+                rc = add_finding(w, v[k].return_id, "OUTLIER_PEERS", NULL, v[k].field->name, msg);
             }
         }
         i = j;
@@ -214,7 +221,7 @@ static int check_history(writer *w, cval *x, const int *hp, const long *hv, size
                  "「%s」填 %ld，比本单位 %s 报送的 %ld 少。本表的数字是自活动开始以来的累计数，不应减少；"
                  "请核实是否填成了本月数",
                  x->field->label, x->value, when, hv[nh - 1]);
-        return add_finding(w, x->return_id, "COUNT_DECREASED", x->place, msg);
+        return add_finding(w, x->return_id, "COUNT_DECREASED", NULL, x->field->name, msg);
     }
     /* Earlier monthly figures: increments for cumulative counts. */
     size_t m = cumulative ? nh - 1 : nh;
@@ -236,7 +243,7 @@ static int check_history(writer *w, cval *x, const int *hp, const long *hv, size
     fmt_num(med, ms, sizeof ms);
     snprintf(msg, sizeof msg, "「%s」本月%s %s，明显%s于本单位此前 %zu 个月（中位数 %s）。请核实是否填错；若确实如此，可在备注中说明",
              x->field->label, cumulative ? "新增" : "为", ns, z > 0 ? "高" : "低", m, ms);
-    return add_finding(w, x->return_id, "OUTLIER_HISTORY", x->place, msg);
+    return add_finding(w, x->return_id, "OUTLIER_HISTORY", NULL, x->field->name, msg);
 }
 
 /* The rule set's cross-checks between the forms, for units whose checklist
@@ -298,7 +305,7 @@ static int check_cross_files(writer *w, const d25_rules *rules, const char *peri
                      "推进情况统计表第 %d 行“%s”填“%s”，但本单位另一份报表中清单子项 %s 自查为“%s”，两者矛盾：请核实后统一。",
                      row ? row->n : 0, f->label, yes ? "是" : "否", sub->code, d25_status_label(status));
             rc = add_finding(w, sqlite3_column_int64(q, 0), "CROSS_CHECK_CONFLICT",
-                             (const char *)sqlite3_column_text(q, 2), msg);
+                             (const char *)sqlite3_column_text(q, 2), NULL, msg);
         }
         if (rc == 0 && step != SQLITE_DONE)
             rc = d25_store_fail(w->s, w->err, "数据质量复核");
@@ -312,7 +319,6 @@ static void free_cvals(cval *v, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(v[i].unit);
         free(v[i].type);
-        free(v[i].place);
     }
     free(v);
 }
@@ -323,12 +329,10 @@ static char *dup_col(sqlite3_stmt *st, int i)
     return strdup(t ? t : "");
 }
 
-/* A count read from a stored progress table (place points into the
- * parsed table, valid until it is released). */
+/* A count read from a stored progress table. */
 typedef struct {
     const d25_pfield *field;
     long value;
-    const char *place;
 } counted;
 
 static int counted_cmp(const void *a, const void *b)
@@ -336,30 +340,31 @@ static int counted_cmp(const void *a, const void *b)
     return strcmp(((const counted *)a)->field->name, ((const counted *)b)->field->name);
 }
 
-/* The counts (state ok, a number) of return_details.progress, whose blanks
- * are [field, raw, value, state, place], into *out (grown as needed), and
- * in *table the parsed JSON their places point into, which the caller
- * releases with json_decref.  -1 out of memory. */
-static int read_counts(const d25_rules *rules, const char *progress, json_t **table, counted **out, size_t *n,
-                       size_t *cap)
+/* The counts (state ok, a number) of a return's progress summary
+ * (return_summaries.progress_json: [field, value, raw, state] per blank),
+ * into *out (grown as needed).  -1 out of memory. */
+static int read_counts(const d25_rules *rules, const char *progress, counted **out, size_t *n, size_t *cap)
 {
     *n = 0;
-    json_t *a = *table = progress ? json_loads(progress, 0, NULL) : NULL;
+    json_t *a = progress ? json_loads(progress, 0, NULL) : NULL;
     size_t i;
     json_t *e;
+    int rc = 0;
     json_array_foreach(a, i, e) {
         const char *name = json_string_value(json_array_get(e, 0));
         const char *state = json_string_value(json_array_get(e, 3));
-        json_t *value = json_array_get(e, 2);
+        json_t *value = json_array_get(e, 1);
         const d25_pfield *f = name ? d25_rules_field(rules, name, NULL) : NULL;
         if (!f || f->type != D25_F_COUNT || !state || strcmp(state, "ok") != 0 || !json_is_integer(value))
             continue;
-        if (d25_grow((void **)out, cap, *n + 1, sizeof **out) < 0)
-            return -1;
-        const char *place = json_string_value(json_array_get(e, 4));
-        (*out)[(*n)++] = (counted){f, (long)json_integer_value(value), place ? place : ""};
+        if (d25_grow((void **)out, cap, *n + 1, sizeof **out) < 0) {
+            rc = -1;
+            break;
+        }
+        (*out)[(*n)++] = (counted){f, (long)json_integer_value(value)};
     }
-    return 0;
+    json_decref(a);
+    return rc;
 }
 
 /* One field's earlier months of one unit, ascending. */
@@ -437,12 +442,13 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
                            " (SELECT id FROM returns WHERE period = ?)",
                            -1, &del, NULL) != SQLITE_OK ||
         /* The unit's progress tables up to this month, months ascending,
-         * each with its blanks as stored (one row per return: the blanks
-         * are read here, not expanded by the progress_values view). */
+         * each as its summary's values (one short row per return: the
+         * blanks are read here, not expanded by the progress_values view,
+         * and where a value stands is looked up only for a warning). */
         sqlite3_prepare_v2(db,
-                           "SELECT c.return_id, c.unit_code, u.type, c.period, d.progress"
+                           "SELECT c.return_id, c.unit_code, u.type, c.period, m.progress_json"
                            " FROM current_returns c JOIN units u ON u.code = c.unit_code"
-                           " JOIN return_details d ON d.return_id = c.return_id"
+                           " JOIN return_summaries m ON m.return_id = c.return_id"
                            " WHERE c.period <= ?1 AND c.form = 'progress'"
                            " AND c.unit_code IN (SELECT unit_code FROM current_returns WHERE period = ?1)"
                            " ORDER BY c.unit_code, c.period",
@@ -450,7 +456,8 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         sqlite3_prepare_v2(db,
                            "INSERT INTO findings(return_id, seq, source, code, severity, place, sub_item, message)"
                            " VALUES (?1, (SELECT ifnull(max(seq), 0) + 1 FROM findings WHERE return_id = ?1),"
-                           " 'quality', ?2, 'warning', ?3, NULL, ?4)",
+                           " 'quality', ?2, 'warning', coalesce(?3, (SELECT place FROM progress_values"
+                           "  WHERE return_id = ?1 AND field = ?5 ORDER BY seq LIMIT 1)), NULL, ?4)",
                            -1, &w.ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "UPDATE returns SET warnings = (SELECT count(*) FROM findings f"
@@ -485,16 +492,12 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         }
         int rp = d25_parse_period_arg((const char *)sqlite3_column_text(cur, 3));
         size_t nc;
-        json_t *table;
-        if (read_counts(rules, (const char *)sqlite3_column_text(cur, 4), &table, &cs, &nc, &cs_cap) < 0) {
-            json_decref(table);
+        if (read_counts(rules, (const char *)sqlite3_column_text(cur, 4), &cs, &nc, &cs_cap) < 0) {
             d25_fail(err, D25_E_NOMEM, "内存不足");
             break;
         }
         if (rp < period) {
-            int added = history_add(&hist, cs, nc, rp);
-            json_decref(table);
-            if (added < 0) {
+            if (history_add(&hist, cs, nc, rp) < 0) {
                 d25_fail(err, D25_E_NOMEM, "内存不足");
                 break;
             }
@@ -512,9 +515,8 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
             c->field = cs[i].field;
             c->unit = dup_col(cur, 1);
             c->type = dup_col(cur, 2);
-            c->place = strdup(cs[i].place);
             c->value = cs[i].value;
-            if (!c->unit || !c->type || !c->place) {
+            if (!c->unit || !c->type) {
                 d25_fail(err, D25_E_NOMEM, "内存不足");
                 break;
             }
@@ -522,7 +524,6 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
             if (check_history(&w, c, fh ? fh->period : NULL, fh ? fh->value : NULL, fh ? fh->n : 0, o) < 0)
                 break;
         }
-        json_decref(table);
         if (err->code != D25_OK)
             break;
     }
