@@ -757,6 +757,28 @@ static char *summary_statuses(const d25_result *r)
     return d25_buf_steal(&b);
 }
 
+/* A JSON string of text, or null for none.  Text read from a file is UTF-8
+ * (libxml2 checks it); anything else has its stray bytes replaced
+ * (d25_utf8_sanitize), never dropped. */
+static json_t *jstr(const char *t)
+{
+    if (!t)
+        return json_null();
+    json_t *v = json_string(t);
+    if (v)
+        return v;
+    char *clean = d25_utf8_sanitize(t, strlen(t));
+    v = clean ? json_string(clean) : NULL;
+    free(clean);
+    return v ? v : json_null();
+}
+
+/* The same, with empty text null too (as bind_text stores it). */
+static json_t *jtext(const char *t)
+{
+    return t && *t ? jstr(t) : json_null();
+}
+
 /* [[field, value, raw, state], …] as progress_values holds them. */
 static char *summary_values(const d25_result *r)
 {
@@ -765,7 +787,7 @@ static char *summary_values(const d25_result *r)
         const d25_pval *v = &r->form.progress.vals[i];
         bool num = v->state == D25_PV_OK && v->field->type != D25_F_TEXT;
         json_array_append_new(a, json_pack("[s,o,o,s]", v->field->name, num ? json_integer(v->value) : json_null(),
-                                           v->raw ? json_string(v->raw) : json_null(), pv_state_name(v->state)));
+                                           jstr(v->raw), pv_state_name(v->state)));
     }
     char *out = json_dumps(a, JSON_COMPACT);
     json_decref(a);
@@ -787,24 +809,6 @@ static int insert_summary(d25_store *s, int64_t id, const d25_result *r)
     free(statuses);
     free(values);
     return step == SQLITE_DONE ? 0 : -1;
-}
-
-/* A JSON string of text, or null for none or empty text (as bind_text
- * stores them).  Text read from a file is UTF-8 (libxml2 checks it);
- * anything else has its stray bytes replaced, never dropped. */
-static json_t *jtext(const char *t)
-{
-    if (!t || !*t)
-        return json_null();
-    json_t *v = json_string(t);
-    if (v)
-        return v;
-    d25_buf b = {0};
-    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
-        d25_buf_putc(&b, *p < 0x80 ? (char)*p : '?');
-    v = json_string(d25_buf_cstr(&b));
-    d25_buf_free(&b);
-    return v ? v : json_null();
 }
 
 /* The return's checklist rows and progress blanks as return_details holds
