@@ -1,7 +1,6 @@
 /* quality: implausible progress counts (see quality.h). */
 #include "quality.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -340,31 +339,24 @@ static int counted_cmp(const void *a, const void *b)
     return strcmp(((const counted *)a)->field->name, ((const counted *)b)->field->name);
 }
 
-/* The counts (state ok, a number) of a return's progress summary
- * (return_summaries.progress_json: [field, value, raw, state] per blank),
- * into *out (grown as needed).  -1 out of memory. */
-static int read_counts(const d25_rules *rules, const char *progress, counted **out, size_t *n, size_t *cap)
+/* The counts (read, a number) of a return's progress summary into *out
+ * (grown as needed); blanks is the reader's buffer.  -1 out of memory. */
+static int read_counts(const d25_rules *rules, const char *summary, d25_blanks *blanks, counted **out, size_t *n,
+                       size_t *cap)
 {
     *n = 0;
-    json_t *a = progress ? json_loads(progress, 0, NULL) : NULL;
-    size_t i;
-    json_t *e;
-    int rc = 0;
-    json_array_foreach(a, i, e) {
-        const char *name = json_string_value(json_array_get(e, 0));
-        const char *state = json_string_value(json_array_get(e, 3));
-        json_t *value = json_array_get(e, 1);
-        const d25_pfield *f = name ? d25_rules_field(rules, name, NULL) : NULL;
-        if (!f || f->type != D25_F_COUNT || !state || strcmp(state, "ok") != 0 || !json_is_integer(value))
+    if (d25_blanks_read(blanks, summary) < 0)
+        return -1;
+    for (size_t i = 0; i < blanks->n; i++) {
+        const d25_blank *b = &blanks->v[i];
+        const d25_pfield *f = d25_rules_field(rules, b->field, NULL);
+        if (!f || f->type != D25_F_COUNT || !b->ok || !b->number)
             continue;
-        if (d25_grow((void **)out, cap, *n + 1, sizeof **out) < 0) {
-            rc = -1;
-            break;
-        }
-        (*out)[(*n)++] = (counted){f, (long)json_integer_value(value)};
+        if (d25_grow((void **)out, cap, *n + 1, sizeof **out) < 0)
+            return -1;
+        (*out)[(*n)++] = (counted){f, b->value};
     }
-    json_decref(a);
-    return rc;
+    return 0;
 }
 
 /* One field's earlier months of one unit, ascending. */
@@ -380,7 +372,7 @@ typedef struct {
     size_t n, cap;
 } history;
 
-static const field_history *history_of(const history *h, const d25_pfield *f)
+static field_history *history_of(const history *h, const d25_pfield *f)
 {
     for (size_t i = 0; i < h->n; i++)
         if (h->v[i].field == f)
@@ -391,7 +383,7 @@ static const field_history *history_of(const history *h, const d25_pfield *f)
 static int history_add(history *h, const counted *cs, size_t nc, int period)
 {
     for (size_t k = 0; k < nc; k++) {
-        field_history *fh = (field_history *)history_of(h, cs[k].field);
+        field_history *fh = history_of(h, cs[k].field);
         if (!fh) {
             if (d25_grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v) < 0)
                 return -1;
@@ -478,6 +470,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
     history hist = {0};
     counted *cs = NULL;
     size_t cs_cap = 0;
+    d25_blanks blanks = {0};
     char *gunit = NULL; /* the unit being read */
     int step;
     while ((step = sqlite3_step(cur)) == SQLITE_ROW) {
@@ -492,7 +485,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         }
         int rp = d25_parse_period_arg((const char *)sqlite3_column_text(cur, 3));
         size_t nc;
-        if (read_counts(rules, (const char *)sqlite3_column_text(cur, 4), &cs, &nc, &cs_cap) < 0) {
+        if (read_counts(rules, (const char *)sqlite3_column_text(cur, 4), &blanks, &cs, &nc, &cs_cap) < 0) {
             d25_fail(err, D25_E_NOMEM, "内存不足");
             break;
         }
@@ -530,6 +523,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
     history_free(&hist);
     free(gunit);
     free(cs);
+    d25_blanks_free(&blanks);
     if (step == SQLITE_ROW || err->code != D25_OK)
         goto done;
     if (step != SQLITE_DONE) {

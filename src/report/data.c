@@ -281,12 +281,6 @@ static const d25_pfield *field_of(const d25_pfield **v, size_t n, const char *na
     return NULL;
 }
 
-static const char *field_name(const json_t *pv)
-{
-    const char *n = json_string_value(json_array_get(pv, 0));
-    return n ? n : "";
-}
-
 static int progress(const d25_registry *reg, const d25_rules *rules, const month *mo, json_t *root, d25_error *err)
 {
     const d25_current *cur = mo->v;
@@ -301,17 +295,9 @@ static int progress(const d25_registry *reg, const d25_rules *rules, const month
     long *sum = calloc(nfields + 1, sizeof *sum);
     size_t *seen_order = calloc(nfields + 1, sizeof *seen_order), nseen = 0;
     bool *seen = calloc(nfields + 1, sizeof *seen);
-    if (!sum || !seen_order || !seen) {
-        free(sum);
-        free(seen_order);
-        free(seen);
-        free(order);
-        json_decref(rows);
-        json_decref(total);
-        json_decref(by_type);
-        json_decref(by_area);
-        return d25_fail(err, D25_E_NOMEM, "内存不足");
-    }
+    d25_blanks blanks = {0};
+    if (!sum || !seen_order || !seen)
+        goto nomem;
     for (size_t ci = 0; ci < ncur; ci++) {
         if (!cur[ci].progress)
             continue;
@@ -324,17 +310,17 @@ static int progress(const d25_registry *reg, const d25_rules *rules, const month
         json_object_set_new(row, "type_label", json_string(u ? d25_unit_type_label(u->type) : ""));
         json_object_set_new(row, "area", json_string(u ? u->area : ""));
         json_array_append_new(rows, row);
-        json_t *vals = json_loads(cur[ci].progress, 0, NULL);
+        if (d25_blanks_read(&blanks, cur[ci].progress) < 0)
+            goto nomem;
         size_t hint = 0;
-        for (size_t vi = 0; vi < json_array_size(vals); vi++) {
-            const json_t *pv = json_array_get(vals, vi);
-            const d25_pfield *f = field_of(order, nfields, field_name(pv), &hint);
+        for (size_t vi = 0; vi < blanks.n; vi++) {
+            const d25_blank *pv = &blanks.v[vi];
+            const d25_pfield *f = field_of(order, nfields, pv->field, &hint);
             if (!f)
                 continue;
-            const char *state = json_string_value(json_array_get(pv, 3));
-            bool ok = state && strcmp(state, "ok") == 0;
-            long v = (long)json_integer_value(json_array_get(pv, 1));
-            const char *raw = json_string_value(json_array_get(pv, 2));
+            bool ok = pv->ok;
+            long v = pv->value;
+            const char *raw = pv->raw;
             json_t *jv;
             if (!ok)
                 jv = json_null();
@@ -375,8 +361,8 @@ static int progress(const d25_registry *reg, const d25_rules *rules, const month
                 }
             }
         }
-        json_decref(vals);
     }
+    d25_blanks_free(&blanks);
     for (size_t i = 0; i < nseen; i++)
         json_object_set_new(total, order[seen_order[i]]->name, json_integer(sum[seen_order[i]]));
     free(sum);
@@ -426,6 +412,17 @@ static int progress(const d25_registry *reg, const d25_rules *rules, const month
     json_object_set_new(root, "progress", rows);
     json_object_set_new(root, "progress_total", total);
     return 0;
+nomem:
+    d25_blanks_free(&blanks);
+    free(sum);
+    free(seen_order);
+    free(seen);
+    free(order);
+    json_decref(rows);
+    json_decref(total);
+    json_decref(by_type);
+    json_decref(by_area);
+    return d25_fail(err, D25_E_NOMEM, "内存不足");
 }
 
 /* Attachment 2: the units that the configured rules put on the list. */

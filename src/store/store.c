@@ -1134,6 +1134,35 @@ int d25_store_current(d25_store *s, const char *period, d25_current **out, size_
     return 0;
 }
 
+int d25_blanks_read(d25_blanks *b, const char *summary)
+{
+    json_decref(b->doc);
+    b->n = 0;
+    json_t *a = b->doc = summary ? json_loads(summary, 0, NULL) : NULL;
+    size_t i;
+    json_t *e;
+    /* [field, value, raw, state] per blank, as summary_values writes them */
+    json_array_foreach(a, i, e) {
+        if (d25_grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v) < 0)
+            return -1;
+        const char *field = json_string_value(json_array_get(e, 0)), *state = json_string_value(json_array_get(e, 3));
+        const json_t *value = json_array_get(e, 1);
+        b->v[b->n++] = (d25_blank){.field = field ? field : "",
+                                   .ok = state && strcmp(state, "ok") == 0,
+                                   .number = json_is_integer(value),
+                                   .value = (long)json_integer_value(value),
+                                   .raw = json_string_value(json_array_get(e, 2))};
+    }
+    return 0;
+}
+
+void d25_blanks_free(d25_blanks *b)
+{
+    json_decref(b->doc);
+    free(b->v);
+    memset(b, 0, sizeof *b);
+}
+
 void d25_store_current_free(d25_current *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

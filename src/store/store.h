@@ -72,6 +72,26 @@ typedef struct {
 int d25_store_current(d25_store *s, const char *period, d25_current **out, size_t *n, d25_error *err);
 void d25_store_current_free(d25_current *v, size_t n);
 
+/* The blanks of a progress summary (d25_current.progress, the column
+ * return_summaries.progress_json), read by the one module that writes
+ * them.  d25_blanks_read replaces b's blanks with those of summary (none
+ * when it is NULL or unreadable); their strings stay valid until the next
+ * read or d25_blanks_free.  -1 out of memory. */
+typedef struct {
+    const char *field;   /* as in the rule set ("" when missing) */
+    bool ok;             /* read (state "ok") */
+    bool number;         /* value holds a number */
+    long value;          /* 0 when not a number */
+    const char *raw;     /* as written, or NULL */
+} d25_blank;
+typedef struct {
+    d25_blank *v;
+    size_t n, cap;
+    void *doc;           /* the parsed summary the strings point into */
+} d25_blanks;
+int d25_blanks_read(d25_blanks *b, const char *summary);
+void d25_blanks_free(d25_blanks *b);
+
 /* SHA-256 of every return stored, sorted (32 bytes each), for a quick
  * "seen before?" test off the database thread.  Caller frees *out. */
 int d25_store_hashes(d25_store *s, uint8_t **out, size_t *n, d25_error *err);
