@@ -22,6 +22,9 @@ int d25_buf_reserve(d25_buf *b, size_t extra);
 int d25_buf_append(d25_buf *b, const char *s, size_t n);
 int d25_buf_puts(d25_buf *b, const char *s);
 int d25_buf_putc(d25_buf *b, char c);
+/* The UTF-8 bytes of cp at out (U+FFFD for a surrogate or a value past
+ * U+10FFFF); how many. */
+size_t d25_utf8_encode(uint32_t cp, char out[4]);
 /* Append the UTF-8 encoding of code point cp (invalid ones become U+FFFD). */
 int d25_buf_put_utf8(d25_buf *b, uint32_t cp);
 /* Always returns a NUL-terminated string ("" for an empty buffer). */

@@ -109,33 +109,6 @@ static bool struck_at(const char *p)
     return (unsigned char)p[0] == 0xCC && (unsigned char)p[1] == 0xB6;
 }
 
-/* Encode cp (already folded, never a surrogate) at out; its byte count. */
-static size_t put_utf8(char *out, uint32_t cp)
-{
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /*
  * Fold s into out, which has room for 3 * strlen(s) + 1 bytes (a stray byte
  * becomes the 3-byte U+FFFD), or stop early: the folded length, or
@@ -186,7 +159,7 @@ static size_t fold_core(const char *s, char *out, size_t max_cp, bool key_only)
             continue;
         if (++ncp > max_cp)
             return SIZE_MAX;
-        len += put_utf8(out + len, f);
+        len += d25_utf8_encode(f, out + len);
     }
     out[len] = '\0';
     return len;
