@@ -435,10 +435,11 @@ static int close_para(ctx_t *c)
 /*
  * WordprocessingML elements this reader never looks into, dropped with
  * their subtrees as the XML is parsed (most of a document's elements are
- * formatting).  The first eight are those on_start skips anyway (paragraph
- * and section properties, table properties, text boxes, deleted and moved
- * text); the rest are formatting leaves of runs, cells and rows.  None of
- * them may be a name on_start or on_end handles.
+ * formatting).  The first eight: paragraph and section properties, table
+ * properties, text boxes (a text box floats outside the reading order of
+ * the paragraph or cell that anchors it: its content is not their text),
+ * deleted and moved-away text; the rest are formatting leaves of runs,
+ * cells and rows.  None of them may be a name on_start or on_end handles.
  */
 static const char *const never_read[] = {
     "pPr", "sectPr", "tblPr", "tblPrEx", "txbxContent", "del", "delText", "moveFrom",
@@ -523,10 +524,6 @@ static int on_start(ctx_t *c, d25_xml *x)
                 c->ff_check = onoff(v) ? 1 : 0;
         }
         break;
-    case 'd':
-        if (strcmp(ln, "del") == 0 || strcmp(ln, "delText") == 0)
-            d25_xml_skip(x);
-        break;
     case 'g':
         if (strcmp(ln, "gridCol") == 0 && c->nts) {
             d25_table *t = &c->doc->tables[c->ts[c->nts - 1].table];
@@ -554,10 +551,6 @@ static int on_start(ctx_t *c, d25_xml *x)
                 continue_merge(c, false);
         }
         break;
-    case 'm':
-        if (strcmp(ln, "moveFrom") == 0)
-            d25_xml_skip(x);
-        break;
     case 'n':
         if (strcmp(ln, "noBreakHyphen") == 0)
             return put_text(c, "-", 1);
@@ -568,8 +561,6 @@ static int on_start(ctx_t *c, d25_xml *x)
                 return -1;
             if (empty)
                 return close_para(c);
-        } else if (strcmp(ln, "pPr") == 0) {
-            d25_xml_skip(x);
         }
         break;
     case 'r':
@@ -604,8 +595,6 @@ static int on_start(ctx_t *c, d25_xml *x)
             uint32_t g = ch ? symbol_glyph(font, (unsigned)strtoul(ch, NULL, 16)) : 0;
             if (g)
                 return put_cp(c, g);
-        } else if (strcmp(ln, "sectPr") == 0) {
-            d25_xml_skip(x);
         }
         break;
     case 't':
@@ -624,10 +613,6 @@ static int on_start(ctx_t *c, d25_xml *x)
                 return -1;
             if (empty)
                 return close_cell(c);
-        } else if (strcmp(ln, "tblPr") == 0 || strcmp(ln, "tblPrEx") == 0 || strcmp(ln, "txbxContent") == 0) {
-            /* A text box floats outside the reading order of the paragraph
-             * or cell that anchors it: its content is not their text. */
-            d25_xml_skip(x);
         }
         break;
     case 'v':

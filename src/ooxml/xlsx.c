@@ -119,9 +119,10 @@ static size_t xstring_decode(d25_buf *b)
 
 /* ---- shared strings ---- */
 
-/* What the readers below skip anyway, dropped while parsing (d25_xml_drop):
- * rich-text run properties and phonetic readings in strings, formulas and
- * extensions in cells, and the styles other than number formats. */
+/* What the readers below never read, dropped while parsing (d25_xml_drop):
+ * rich-text run properties and phonetic readings in strings (a reading is
+ * not part of the value), formulas and extensions in cells, and the styles
+ * other than number formats. */
 static const char *const sst_never_read[] = {"rPr", "rPh", NULL};
 static const char *const sheet_never_read[] = {"rPr", "rPh", "f", "extLst", NULL};
 static const char *const styles_never_read[] = {"fonts", "fills", "borders", "cellStyleXfs", "cellStyles", "dxfs",
@@ -134,7 +135,7 @@ static int read_sst(ctx_t *c, const char *part)
         return c->err->code == D25_OK ? 0 : -1;
     d25_xml_drop(x, D25_NS_S, sst_never_read);
     d25_buf cur = {0};
-    int in_si = 0, rph_depth = -1, in_t = 0, r;
+    int in_si = 0, in_t = 0, r;
     size_t total = 0;
     while ((r = d25_xml_read(x)) == 1) {
         int type = d25_xml_type(x);
@@ -144,17 +145,13 @@ static int read_sst(ctx_t *c, const char *part)
                 d25_buf_clear(&cur);
                 if (d25_xml_is_empty(x))
                     goto end_si;
-            } else if (in_si && sml(x, "rPh")) {
-                d25_xml_skip(x); /* phonetic reading: not part of the value */
             } else if (in_si && sml(x, "t") && !d25_xml_is_empty(x)) {
                 in_t = 1;
-            } else if (in_si && sml(x, "rPr")) {
-                d25_xml_skip(x);
             }
             continue;
         }
         if (type == D25_XML_TEXT) {
-            if (in_t && rph_depth < 0 && d25_buf_puts(&cur, d25_xml_text(x)) < 0) {
+            if (in_t && d25_buf_puts(&cur, d25_xml_text(x)) < 0) {
                 r = d25_fail(c->err, D25_E_NOMEM, "内存不足");
                 break;
             }
@@ -510,10 +507,6 @@ static int read_sheet(ctx_t *c, d25_sheet *sh, const char *part)
                 in_is = !d25_xml_is_empty(x);
             } else if (in_is && sml(x, "t")) {
                 in_is_t = !d25_xml_is_empty(x);
-            } else if (in_is && (sml(x, "rPh") || sml(x, "rPr"))) {
-                d25_xml_skip(x);
-            } else if (in_cell && (sml(x, "f") || sml(x, "extLst"))) {
-                d25_xml_skip(x);
             } else if (sml(x, "mergeCell")) {
                 const char *ref = d25_xml_attr(x, D25_NS_NONE, "ref");
                 if (ref && add_merge(c, sh, ref) < 0) {
