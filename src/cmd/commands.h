@@ -16,6 +16,7 @@
 #include "../rules/rules.h"
 #include "../ingest/ingest.h"
 #include "../status/status.h"
+#include "../report/tree.h"
 
 /* Exit codes shared by all commands (documented in README). */
 enum { D25_EXIT_OK = 0, D25_EXIT_REJECTED = 1, D25_EXIT_USAGE = 2, D25_EXIT_IO = 3, D25_EXIT_LOCKED = 4 };
@@ -86,6 +87,6 @@ void d25_status_print_json(FILE *o, const d25_status_report *r, const char *dist
 /* The report, the tables and the workbook of a period into dir (duty25
  * report); each written path is printed unless quiet.  Returns an exit
  * code, err set when not 0. */
-int d25_report_write_standard(const d25_config *cfg, const json_t *data, const char *dir, bool quiet, d25_error *err);
+int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const char *dir, bool quiet, d25_error *err);
 
 #endif

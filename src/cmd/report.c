@@ -50,13 +50,13 @@ static const char usage[] =
     "  duty25 report --period 2026-11 --dump-data > 2026-11.json\n"
     "  duty25 report --period 2026-11 --template 我的模板.docx --out 报告.docx\n";
 
-static long count_of(const json_t *data, const char *k)
+static long count_of(const d25_tree *data, const char *k)
 {
-    return (long)json_integer_value(json_object_get(json_object_get(data, "units"), k));
+    return (long)json_integer_value(json_object_get(json_object_get(data->root, "units"), k));
 }
 
 typedef struct {
-    const json_t *data;
+    const d25_tree *data;
     bool docx;
     char *tpl, *out;
     int rc;
@@ -66,14 +66,14 @@ typedef struct {
 static void *run_job(void *arg)
 {
     job *j = arg;
-    j->rc = j->docx ? d25_template_fill(j->tpl, j->data, j->out, &j->err) : d25_report_xlsx(j->data, j->out, &j->err);
+    j->rc = j->docx ? d25_template_fill_tree(j->tpl, j->data, j->out, &j->err) : d25_report_xlsx(j->data, j->out, &j->err);
     return NULL;
 }
 
 /* The report, the tables and the workbook into dir. */
-int d25_report_write_standard(const d25_config *cfg, const json_t *data, const char *dir, bool quiet, d25_error *err)
+int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const char *dir, bool quiet, d25_error *err)
 {
-    const char *pcn = json_string_value(json_object_get(data, "period_cn"));
+    const char *pcn = json_string_value(json_object_get(data->root, "period_cn"));
     if (count_of(data, "returned") + count_of(data, "rejected") + count_of(data, "incomplete") == 0) {
         d25_fail(err, D25_E_USAGE, "%s还没有收到任何报表（应报 %ld 家），未生成报告", pcn ? pcn : "",
                  count_of(data, "expected"));
@@ -180,15 +180,20 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     d25_error err = {0};
     const char *db = db_arg ? db_arg : su.cfg.db_path;
     d25_store *s = NULL;
-    json_t *data = NULL;
+    d25_tree *data = NULL;
     if (!(s = d25_cmd_open_existing(db, &err)) ||
                !(data = d25_report_data(s, su.reg, su.rules, &su.cfg, period, NULL, &err))) {
         rc = D25_EXIT_IO;
     } else if (dump) {
-        json_dumpf(data, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_t *all = d25_tree_json(data);
+        if (!all || json_dumpf(all, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+            d25_fail(&err, D25_E_NOMEM, "内存不足");
+            rc = D25_EXIT_IO;
+        }
+        json_decref(all);
         fputc('\n', stdout);
     }
-    if (rc == 0 && tpl && d25_template_fill(tpl, data, out, &err) < 0)
+    if (rc == 0 && tpl && d25_template_fill_tree(tpl, data, out, &err) < 0)
         rc = err.code == D25_E_IO ? D25_EXIT_IO : D25_EXIT_USAGE;
     if (rc == 0 && xlsx && d25_report_xlsx(data, xlsx, &err) < 0)
         rc = D25_EXIT_IO;
@@ -196,7 +201,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
         rc = d25_report_write_standard(&su.cfg, data, out ? out : su.cfg.out_dir, false, &err);
     if (rc)
         fprintf(stderr, "duty25 report：%s\n", err.message);
-    json_decref(data);
+    d25_tree_free(data);
     d25_store_close(s);
     d25_cmd_teardown(&su);
     return rc;

@@ -208,7 +208,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     d25_feedback fb;
     bool fb_on = false;
     d25_status_report rep = {0};
-    json_t *data = NULL;
+    d25_tree *data = NULL;
     char *status_path = NULL, *fb_dir = NULL, *list = NULL, *archive_real = NULL;
     if (cfg->log_path) {
         char *dir = strdup(cfg->log_path), *slash = dir ? strrchr(dir, '/') : NULL;
@@ -319,7 +319,7 @@ out:
         log_line(log, "错误　%s\n", err.message);
     }
     log_line(log, "结束　duty25 run %s，退出码 %d\n", p, rc);
-    json_decref(data);
+    d25_tree_free(data);
     d25_status_report_free(&rep);
     if (fb_on)
         d25_feedback_free(&fb);

@@ -103,8 +103,9 @@ static void count_status(void *ud, const d25_subitem *sub, char st)
     }
 }
 
-/* The returns that count in one period (d25_store_current), read once and
- * used by every part of the tree. */
+/* The returns that count in one period (d25_store_current): their
+ * statuses for the submissions, compliance and enforcement parts, then
+ * their progress tables for the progress part. */
 typedef struct {
     d25_current *v;
     size_t n;
@@ -191,7 +192,7 @@ static int compliance(d25_store *s, const d25_rules *rules, int period, const mo
     tallies now = {0}, prev = {0};
     month last = {0};
     int rc = tally_period(rules, mo, &now, err);
-    if (rc == 0 && (rc = d25_store_current(s, pp, &last.v, &last.n, err)) == 0)
+    if (rc == 0 && (rc = d25_store_current(s, pp, D25_CURRENT_STATUSES, &last.v, &last.n, err)) == 0)
         rc = tally_period(rules, &last, &prev, err);
     d25_store_current_free(last.v, last.n);
     if (rc < 0) {
@@ -281,86 +282,124 @@ static const d25_pfield *field_of(const d25_pfield **v, size_t n, const char *na
     return NULL;
 }
 
-static int progress(const d25_registry *reg, const d25_rules *rules, const month *mo, json_t *root, d25_error *err)
+/* One unit's hazards added to its group of a map (type or area). */
+static int add_hazards(json_t *map, const char *key, bool by_area, long found, long fixed)
 {
-    const d25_current *cur = mo->v;
+    json_t *g = json_object_get(map, key);
+    if (!g) {
+        g = json_pack("{s:s,s:I,s:I}", by_area ? "area" : "type", key, "found", (json_int_t)0, "rectified", (json_int_t)0);
+        if (g && !by_area)
+            json_object_set_new(g, "label", json_string(d25_unit_type_label(key)));
+        if (!g || json_object_set_new(map, key, g) < 0)
+            return -1;
+    }
+    json_integer_set(json_object_get(g, "found"), json_integer_value(json_object_get(g, "found")) + found);
+    json_integer_set(json_object_get(g, "rectified"), json_integer_value(json_object_get(g, "rectified")) + fixed);
+    return 0;
+}
+
+enum { P_CODE, P_NAME, P_TYPE, P_TYPE_LABEL, P_AREA, P_FIELDS }; /* then the fields, n, rate, rate text */
+
+/* The progress summaries are freed as they are read. */
+static int progress(const d25_registry *reg, const d25_rules *rules, month *mo, d25_tree *tree, d25_error *err)
+{
+    json_t *root = tree->root;
+    d25_current *cur = mo->v;
     size_t ncur = mo->n, nfields;
     const d25_pfield **order = fields_in_order(rules, &nfields);
     if (!order)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    json_t *rows = json_array(), *total = json_object();
-    json_t *by_type = json_object(), *by_area = json_object();
+    /* The keys in the order --dump-data has always printed them. */
+    json_object_set_new(root, "hazards", json_null());
+    json_object_set_new(root, "progress_fields", json_null());
+    const char **cols = calloc(P_FIELDS + nfields + 3, sizeof *cols);
+    d25_rows *rows = NULL;
+    if (cols) {
+        static const char *const head[P_FIELDS] = {"code", "name", "type", "type_label", "area"};
+        memcpy(cols, head, sizeof head);
+        for (size_t k = 0; k < nfields; k++)
+            cols[P_FIELDS + k] = order[k]->name;
+        cols[P_FIELDS + nfields] = "n";
+        cols[P_FIELDS + nfields + 1] = "rectify_rate";
+        cols[P_FIELDS + nfields + 2] = "rectify_rate_text";
+        rows = d25_tree_list(tree, "progress", cols, P_FIELDS + nfields + 3);
+    }
+    free(cols);
+    json_t *total = json_object(), *by_type = json_object(), *by_area = json_object();
     long found = 0, fixed = 0;
     /* The total row's sums, by field, in the order fields are first seen. */
     long *sum = calloc(nfields + 1, sizeof *sum);
     size_t *seen_order = calloc(nfields + 1, sizeof *seen_order), nseen = 0;
     bool *seen = calloc(nfields + 1, sizeof *seen);
     d25_blanks blanks = {0};
-    if (!sum || !seen_order || !seen)
+    if (!rows || d25_rows_reserve(rows, ncur) < 0 || !sum || !seen_order || !seen || !total || !by_type || !by_area)
         goto nomem;
     for (size_t ci = 0; ci < ncur; ci++) {
         if (!cur[ci].progress)
             continue;
         const char *code = cur[ci].unit;
         const d25_unit *u = d25_registry_by_code(reg, code);
-        json_t *row = json_object();
-        json_object_set_new(row, "code", json_string(code));
-        json_object_set_new(row, "name", json_string(u ? u->name : code));
-        json_object_set_new(row, "type", json_string(u ? u->type : ""));
-        json_object_set_new(row, "type_label", json_string(u ? d25_unit_type_label(u->type) : ""));
-        json_object_set_new(row, "area", json_string(u ? u->area : ""));
-        json_array_append_new(rows, row);
-        if (d25_blanks_read(&blanks, cur[ci].progress) < 0)
+        d25_cell *row = d25_rows_add(rows);
+        if (!row || d25_cell_str(tree, &row[P_CODE], code) < 0 || d25_cell_str(tree, &row[P_NAME], u ? u->name : code) < 0 ||
+            d25_cell_str(tree, &row[P_TYPE], u ? u->type : "") < 0 ||
+            d25_cell_str(tree, &row[P_TYPE_LABEL], u ? d25_unit_type_label(u->type) : "") < 0 ||
+            d25_cell_str(tree, &row[P_AREA], u ? u->area : "") < 0 || d25_blanks_read(&blanks, cur[ci].progress) < 0)
             goto nomem;
+        free(cur[ci].progress);
+        cur[ci].progress = NULL;
         size_t hint = 0;
+        long u_found = 0, u_fixed = 0;
+        bool has_found = false, has_fixed = false;
         for (size_t vi = 0; vi < blanks.n; vi++) {
             const d25_blank *pv = &blanks.v[vi];
             const d25_pfield *f = field_of(order, nfields, pv->field, &hint);
             if (!f)
                 continue;
-            bool ok = pv->ok;
+            size_t fi = hint - 1; /* field_of leaves hint just past the field found */
+            d25_cell *c = &row[P_FIELDS + fi];
             long v = pv->value;
-            const char *raw = pv->raw;
-            json_t *jv;
-            if (!ok)
-                jv = json_null();
+            if (!pv->ok)
+                c->kind = D25_CELL_NULL;
             else if (f->type == D25_F_YESNO)
-                jv = json_string(v ? "是" : "否");
+                d25_cell_static(c, v ? "是" : "否");
             else if (f->type == D25_F_HAVENOT)
-                jv = json_string(v ? "有" : "无");
-            else if (f->type == D25_F_TEXT)
-                jv = raw ? json_string(raw) : json_null();
-            else
-                jv = json_integer(v);
-            json_object_set_new(row, f->name, jv);
-            if (ok && f->type == D25_F_COUNT) {
-                size_t fi = hint - 1; /* field_of leaves hint just past the field found */
+                d25_cell_static(c, v ? "有" : "无");
+            else if (f->type == D25_F_TEXT) {
+                if (d25_cell_str(tree, c, pv->raw) < 0)
+                    goto nomem;
+            } else
+                d25_cell_int(c, v);
+            if (pv->ok && f->type == D25_F_COUNT) {
                 if (!seen[fi]) {
                     seen[fi] = true;
                     seen_order[nseen++] = fi;
                 }
                 sum[fi] += v;
-                bool is_found = strcmp(f->name, "hazards_found") == 0, is_fixed = strcmp(f->name, "hazards_rectified") == 0;
-                if ((is_found || is_fixed) && u) {
-                    found += is_found ? v : 0;
-                    fixed += is_fixed ? v : 0;
-                    const char *keys[2] = {u->type, u->area};
-                    json_t *maps[2] = {by_type, by_area};
-                    for (int m = 0; m < 2; m++) {
-                        json_t *g = json_object_get(maps[m], keys[m]);
-                        if (!g) {
-                            g = json_pack("{s:s,s:I,s:I}", m ? "area" : "type", keys[m], "found", (json_int_t)0,
-                                          "rectified", (json_int_t)0);
-                            if (!m)
-                                json_object_set_new(g, "label", json_string(d25_unit_type_label(keys[m])));
-                            json_object_set_new(maps[m], keys[m], g);
-                        }
-                        const char *k = is_found ? "found" : "rectified";
-                        json_object_set_new(g, k, json_integer(json_integer_value(json_object_get(g, k)) + v));
-                    }
+                if (strcmp(f->name, "hazards_found") == 0) {
+                    u_found += v;
+                    has_found = true;
+                } else if (strcmp(f->name, "hazards_rectified") == 0) {
+                    u_fixed += v;
+                    has_fixed = true;
                 }
             }
         }
+        if (u && (has_found || has_fixed)) {
+            found += u_found;
+            fixed += u_fixed;
+            if (add_hazards(by_type, u->type, false, u_found, u_fixed) < 0 ||
+                add_hazards(by_area, u->area, true, u_found, u_fixed) < 0)
+                goto nomem;
+        }
+        /* Its row number and rectification rate. */
+        d25_cell_int(&row[P_FIELDS + nfields], (long long)rows->n);
+        if (u_found > 0)
+            d25_cell_real(&row[P_FIELDS + nfields + 1], (double)u_fixed / (double)u_found);
+        json_t *rt = rate_text(u_fixed, u_found);
+        int r = d25_cell_str(tree, &row[P_FIELDS + nfields + 2], json_string_value(rt));
+        json_decref(rt);
+        if (r < 0)
+            goto nomem;
     }
     d25_blanks_free(&blanks);
     for (size_t i = 0; i < nseen; i++)
@@ -369,15 +408,6 @@ static int progress(const d25_registry *reg, const d25_rules *rules, const month
     free(seen_order);
     free(seen);
     free(order);
-    /* Each unit's rectification rate, and its row number. */
-    for (size_t i = 0; i < json_array_size(rows); i++) {
-        json_t *r = json_array_get(rows, i);
-        json_object_set_new(r, "n", json_integer((json_int_t)i + 1));
-        long f = (long)json_integer_value(json_object_get(r, "hazards_found"));
-        long x = (long)json_integer_value(json_object_get(r, "hazards_rectified"));
-        json_object_set_new(r, "rectify_rate", rate_of(x, f));
-        json_object_set_new(r, "rectify_rate_text", rate_text(x, f));
-    }
     json_t *hz = json_object();
     json_object_set_new(hz, "found", json_integer(found));
     json_object_set_new(hz, "rectified", json_integer(fixed));
@@ -409,7 +439,6 @@ static int progress(const d25_registry *reg, const d25_rules *rules, const month
                                                     types[pf->type], "row", rules->prows[k].n));
         }
     json_object_set_new(root, "progress_fields", fields);
-    json_object_set_new(root, "progress", rows);
     json_object_set_new(root, "progress_total", total);
     return 0;
 nomem:
@@ -418,7 +447,6 @@ nomem:
     free(seen_order);
     free(seen);
     free(order);
-    json_decref(rows);
     json_decref(total);
     json_decref(by_type);
     json_decref(by_area);
@@ -445,8 +473,9 @@ static void note_not_done(void *ud, const d25_subitem *sub, char st)
 }
 
 static int enforcement(const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
-                       const month *mo, const d25_status_report *st, json_t *root, d25_error *err)
+                       const month *mo, const d25_status_report *st, d25_tree *tree, d25_error *err)
 {
+    json_t *root = tree->root;
     const d25_enforcement *en = &cfg->enforcement;
     int y = period / 12, m = period % 12 + 1;
     int end = y * 10000 + m * 100 + d25_days_in_month(y, m);
@@ -457,8 +486,10 @@ static int enforcement(const d25_registry *reg, const d25_rules *rules, const d2
             stage = d25_stage_labels[i];
     json_object_set_new(root, "stage", stage ? json_string(stage) : json_null());
     json_object_set_new(root, "enforcement_active", json_boolean(active));
-    json_t *list = json_array();
-    json_object_set_new(root, "enforcement", list);
+    static const char *const cols[] = {"n", "code", "name", "area", "not_done", "remark"};
+    d25_rows *list = d25_tree_list(tree, "enforcement", cols, sizeof cols / sizeof cols[0]);
+    if (!list)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
     if (!active)
         return 0;
     /* Not-done sub-items per unit. */
@@ -510,14 +541,14 @@ static int enforcement(const d25_registry *reg, const d25_rules *rules, const d2
             d25_buf_puts(&why, t);
         }
         if (why.len) {
-            json_t *o = json_object();
-            json_object_set_new(o, "n", json_integer(++seq));
-            json_object_set_new(o, "code", json_string(us->unit->code));
-            json_object_set_new(o, "name", json_string(us->unit->name));
-            json_object_set_new(o, "area", json_string(us->unit->area));
-            json_object_set_new(o, "not_done", json_integer(v[i].n));
-            json_object_set_new(o, "remark", json_string(d25_buf_cstr(&why)));
-            json_array_append_new(list, o);
+            d25_cell *c = d25_rows_add(list);
+            if (!c || d25_cell_str(tree, &c[1], us->unit->code) < 0 || d25_cell_str(tree, &c[2], us->unit->name) < 0 ||
+                d25_cell_str(tree, &c[3], us->unit->area) < 0 || d25_cell_str(tree, &c[5], d25_buf_cstr(&why)) < 0)
+                rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+            else {
+                d25_cell_int(&c[0], ++seq);
+                d25_cell_int(&c[4], v[i].n);
+            }
         }
         d25_buf_free(&why);
     }
@@ -537,7 +568,43 @@ static json_t *counts_json(int expected, const int *n)
     return o;
 }
 
-json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
+/* One row per unit expected: its submission; and the same rows again for
+ * the units still to be called (missing, rejected, incomplete). */
+static int submissions(d25_tree *tree, const d25_status_report *st)
+{
+    static const char *const cols[] = {"n", "code", "name", "type_label", "area", "contact",
+                                       "phone", "state", "state_label", "received"};
+    enum { NCOLS = sizeof cols / sizeof cols[0] };
+    d25_rows *all = d25_tree_list(tree, "submissions", cols, NCOLS);
+    d25_rows *todo = all ? d25_tree_list(tree, "not_returned", cols, NCOLS) : NULL;
+    if (!todo || d25_rows_reserve(all, st->nunits) < 0)
+        return -1;
+    for (size_t i = 0; i < st->nunits; i++) {
+        const d25_unit_status *us = &st->units[i];
+        d25_cell *c = d25_rows_add(all);
+        if (!c)
+            return -1;
+        d25_cell_int(&c[0], (long long)i + 1);
+        if (d25_cell_str(tree, &c[1], us->unit->code) < 0 || d25_cell_str(tree, &c[2], us->unit->name) < 0 ||
+            d25_cell_str(tree, &c[3], d25_unit_type_label(us->unit->type)) < 0 ||
+            d25_cell_str(tree, &c[4], us->unit->area) < 0 ||
+            d25_cell_str(tree, &c[5], us->unit->contact ? us->unit->contact : "") < 0 ||
+            d25_cell_str(tree, &c[6], us->unit->phone ? us->unit->phone : "") < 0 ||
+            d25_cell_str(tree, &c[9], us->received[0] ? us->received : NULL) < 0)
+            return -1;
+        d25_cell_static(&c[7], d25_unit_state_name(us->state));
+        d25_cell_static(&c[8], d25_unit_state_label(us->state));
+        if (us->state == D25_UNIT_MISSING || us->state == D25_UNIT_REJECTED || us->state == D25_UNIT_INCOMPLETE) {
+            d25_cell *t = d25_rows_add(todo);
+            if (!t)
+                return -1;
+            memcpy(t, d25_rows_row(all, all->n - 1), NCOLS * sizeof *t); /* the strings are the tree's */
+        }
+    }
+    return 0;
+}
+
+d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
                         const d25_status_report *status, d25_error *err)
 {
     char p[16], cn[32];
@@ -548,11 +615,18 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
         return NULL;
     const d25_status_report *st = status ? status : &own;
     month mo = {0};
-    if (d25_store_current(s, p, &mo.v, &mo.n, err) < 0) {
+    if (d25_store_current(s, p, D25_CURRENT_STATUSES, &mo.v, &mo.n, err) < 0) {
         d25_status_report_free(&own);
         return NULL;
     }
-    json_t *root = json_object();
+    d25_tree *tree = d25_tree_new(json_object());
+    if (!tree) {
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        d25_status_report_free(&own);
+        d25_store_current_free(mo.v, mo.n);
+        return NULL;
+    }
+    json_t *root = tree->root;
     json_object_set_new(root, "district", json_string(cfg->district ? cfg->district : ""));
     json_object_set_new(root, "edition", json_string(rules->name ? rules->name : ""));
     json_object_set_new(root, "period", json_string(p));
@@ -580,29 +654,13 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
     }
     json_object_set_new(root, "units_by_type", groups[0]);
     json_object_set_new(root, "units_by_area", groups[1]);
-    json_t *subm = json_array(), *todo = json_array();
-    for (size_t i = 0; i < st->nunits; i++) {
-        const d25_unit_status *us = &st->units[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "n", json_integer((json_int_t)i + 1));
-        json_object_set_new(o, "code", json_string(us->unit->code));
-        json_object_set_new(o, "name", json_string(us->unit->name));
-        json_object_set_new(o, "type_label", json_string(d25_unit_type_label(us->unit->type)));
-        json_object_set_new(o, "area", json_string(us->unit->area));
-        json_object_set_new(o, "contact", json_string(us->unit->contact ? us->unit->contact : ""));
-        json_object_set_new(o, "phone", json_string(us->unit->phone ? us->unit->phone : ""));
-        json_object_set_new(o, "state", json_string(d25_unit_state_name(us->state)));
-        json_object_set_new(o, "state_label", json_string(d25_unit_state_label(us->state)));
-        json_object_set_new(o, "received", us->received[0] ? json_string(us->received) : json_null());
-        json_array_append(subm, o);
-        if (us->state == D25_UNIT_MISSING || us->state == D25_UNIT_REJECTED || us->state == D25_UNIT_INCOMPLETE)
-            json_array_append(todo, o);
-        json_decref(o);
+    if (submissions(tree, st) < 0) {
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        goto fail;
     }
-    json_object_set_new(root, "submissions", subm);
-    json_object_set_new(root, "not_returned", todo);
-    int erc = enforcement(reg, rules, cfg, period, &mo, st, root, err);
-    json_object_set_new(root, "enforcement_count", json_integer((json_int_t)json_array_size(json_object_get(root, "enforcement"))));
+    int erc = enforcement(reg, rules, cfg, period, &mo, st, tree, err);
+    const d25_rows *enf = d25_tree_find(tree, "enforcement");
+    json_object_set_new(root, "enforcement_count", json_integer(enf ? (json_int_t)enf->n : 0));
     /* Key-supervision units (item 23): the registry's flag key_supervision. */
     json_t *keys = json_array();
     for (size_t i = 0; i < st->nunits; i++) {
@@ -618,11 +676,20 @@ json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *
     }
     json_object_set_new(root, "key_units", keys);
     json_object_set_new(root, "key_units_count", json_integer((json_int_t)json_array_size(keys)));
-    d25_status_report_free(&own);
-    if (erc < 0 || compliance(s, rules, period, &mo, root, err) < 0 || progress(reg, rules, &mo, root, err) < 0) {
-        json_decref(root);
-        root = NULL;
-    }
+    if (erc < 0 || compliance(s, rules, period, &mo, root, err) < 0)
+        goto fail;
+    /* The statuses are all counted; the progress tables are read next (and
+     * freed as they are read), so the two are never in memory together. */
     d25_store_current_free(mo.v, mo.n);
-    return root;
+    mo = (month){0};
+    if (d25_store_current(s, p, D25_CURRENT_PROGRESS, &mo.v, &mo.n, err) < 0 || progress(reg, rules, &mo, tree, err) < 0)
+        goto fail;
+    d25_status_report_free(&own);
+    d25_store_current_free(mo.v, mo.n);
+    return tree;
+fail:
+    d25_tree_free(tree);
+    d25_status_report_free(&own);
+    d25_store_current_free(mo.v, mo.n);
+    return NULL;
 }

@@ -9,24 +9,25 @@
  * sub-item (applicable = done + partial + not done; rate = done /
  * applicable), hazards found and rectified (in total, by unit type and by
  * area) and the consolidated progress table.  A rate whose denominator is
- * 0 is null, and its text "—".
+ * 0 is null, and its text "—".  The lists with a row per unit
+ * (submissions, not_returned, enforcement, progress) are kept as flat rows
+ * (tree.h).
  *
- * Ownership: the caller owns the returned tree (json_decref).
+ * Ownership: the caller owns the returned tree (d25_tree_free).
  */
 #ifndef D25_REPORT_DATA_H
 #define D25_REPORT_DATA_H
-
-#include <jansson.h>
 
 #include "../config/config.h"
 #include "../registry/units.h"
 #include "../rules/rules.h"
 #include "../status/status.h"
 #include "../store/store.h"
+#include "tree.h"
 
 /* NULL with err set.  status: the period's status already built by the
  * caller (the same registry and deadline), or NULL to build it here. */
-json_t *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
-                        const d25_status_report *status, d25_error *err);
+d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
+                         const d25_status_report *status, d25_error *err);
 
 #endif

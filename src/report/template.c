@@ -23,8 +23,23 @@ static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2
 static const char C_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/chart";
 static const char MARK[] = "d25-mark";
 
+/* A value of the data: a JSON value, a whole list of rows (row ==
+ * WHOLE), one row of a list, or one cell of a row (tree.h). */
 typedef struct {
-    const json_t *v[64];
+    const json_t *j;
+    const d25_rows *list;
+    size_t row;
+    const d25_cell *cell;
+} tval;
+#define WHOLE SIZE_MAX
+
+static bool found(tval v)
+{
+    return v.j || v.list || v.cell;
+}
+
+typedef struct {
+    tval v[64];   /* the root, then each loop's item */
     int n;
 } scope;
 
@@ -37,7 +52,7 @@ typedef struct {
 typedef struct {
     char *xml;          /* the rows as serialized, tags in their text */
     size_t len;
-    const json_t *items;
+    tval items;
     xmlNodePtr at;      /* the placeholder, for messages */
 } stream;
 
@@ -49,6 +64,9 @@ typedef struct {
     bool escape;        /* rendering XML text: escape the values */
     stream *streams;
     size_t nstreams, stream_cap;
+    const json_t *root;
+    const d25_tree *tree; /* its lists, or NULL */
+    size_t col_hint;    /* the column after the last one looked up */
 } ctx;
 
 static const char STREAM_PI[] = "d25-stream";
@@ -354,17 +372,31 @@ static int tag_error(ctx *cx, xmlNodePtr at, const char *fmt, ...)
 
 /* ---- values ---- */
 
-static const json_t *lookup(const scope *sc, const char *path)
+static tval lookup(ctx *cx, const scope *sc, const char *path)
 {
+    static const tval none = {0};
     if (strcmp(path, ".") == 0)
-        return sc->n ? sc->v[sc->n - 1] : NULL;
+        return sc->n ? sc->v[sc->n - 1] : none;
     char first[128];
     size_t k = strcspn(path, ".");
     snprintf(first, sizeof first, "%.*s", (int)k, path);
     for (int i = sc->n - 1; i >= 0; i--) {
-        if (!json_is_object(sc->v[i]))
+        const tval *f = &sc->v[i];
+        if (f->list && f->row != WHOLE) {
+            int c = d25_rows_col(f->list, first, &cx->col_hint);
+            if (c < 0)
+                continue;
+            /* a cell is a scalar: nothing below it */
+            return path[k] ? none : (tval){.cell = d25_rows_row(f->list, f->row) + c};
+        }
+        if (!json_is_object(f->j))
             continue;
-        const json_t *v = json_object_get(sc->v[i], first);
+        if (i == 0) {
+            const d25_rows *l = d25_tree_find(cx->tree, first);
+            if (l)
+                return path[k] ? none : (tval){.list = l, .row = WHOLE};
+        }
+        const json_t *v = json_object_get(f->j, first);
         if (!v)
             continue;
         const char *rest = path + k;
@@ -376,24 +408,77 @@ static const json_t *lookup(const scope *sc, const char *path)
             v = json_is_object(v) ? json_object_get(v, seg) : NULL;
             rest += m;
         }
-        return v;
+        return (tval){.j = v};
     }
-    return NULL;
+    return none;
 }
 
-static bool truthy(const json_t *v)
+/* Loops: a list, or a JSON array. */
+static bool is_seq(tval v)
 {
-    if (!v || json_is_null(v) || json_is_false(v))
-        return false;
-    if (json_is_number(v))
-        return json_number_value(v) != 0;
-    if (json_is_string(v))
-        return json_string_length(v) > 0;
-    if (json_is_array(v))
-        return json_array_size(v) > 0;
-    if (json_is_object(v))
-        return json_object_size(v) > 0;
-    return true;
+    return (v.list && v.row == WHOLE) || json_is_array(v.j);
+}
+
+static size_t seq_len(tval v)
+{
+    return v.list && v.row == WHOLE ? v.list->n : json_array_size(v.j);
+}
+
+static tval seq_item(tval v, size_t i)
+{
+    return v.list ? (tval){.list = v.list, .row = i} : (tval){.j = json_array_get(v.j, i)};
+}
+
+/* A value as a scalar for printing and testing. */
+typedef enum { S_NONE, S_NULL, S_INT, S_REAL, S_STR, S_TRUE, S_FALSE, S_EMPTY, S_FULL } skind;
+typedef struct {
+    skind k;     /* S_EMPTY / S_FULL: an array or object, empty or not */
+    long long i;
+    double d;
+    const char *s;
+} scalar;
+
+static scalar scalar_of(tval v)
+{
+    if (v.cell) {
+        const d25_cell *c = v.cell;
+        switch (c->kind) {
+        case D25_CELL_INT: return (scalar){.k = S_INT, .i = c->v.i};
+        case D25_CELL_REAL: return (scalar){.k = S_REAL, .d = c->v.d};
+        case D25_CELL_STR: return (scalar){.k = S_STR, .s = c->v.s};
+        case D25_CELL_BOOL: return (scalar){.k = c->v.b ? S_TRUE : S_FALSE};
+        case D25_CELL_NULL: break;
+        }
+        return (scalar){.k = S_NULL};
+    }
+    if (v.list)
+        return (scalar){.k = (v.row == WHOLE ? v.list->n : v.list->ncols) ? S_FULL : S_EMPTY};
+    const json_t *j = v.j;
+    if (!j)
+        return (scalar){.k = S_NONE};
+    switch (json_typeof(j)) {
+    case JSON_INTEGER: return (scalar){.k = S_INT, .i = (long long)json_integer_value(j)};
+    case JSON_REAL: return (scalar){.k = S_REAL, .d = json_real_value(j)};
+    case JSON_STRING: return (scalar){.k = S_STR, .s = json_string_value(j)};
+    case JSON_TRUE: return (scalar){.k = S_TRUE};
+    case JSON_FALSE: return (scalar){.k = S_FALSE};
+    case JSON_ARRAY: return (scalar){.k = json_array_size(j) ? S_FULL : S_EMPTY};
+    case JSON_OBJECT: return (scalar){.k = json_object_size(j) ? S_FULL : S_EMPTY};
+    case JSON_NULL: break;
+    }
+    return (scalar){.k = S_NULL};
+}
+
+static bool truthy(tval v)
+{
+    scalar x = scalar_of(v);
+    switch (x.k) {
+    case S_INT: return x.i != 0;
+    case S_REAL: return x.d != 0;
+    case S_STR: return x.s[0] != 0;
+    case S_TRUE: case S_FULL: return true;
+    default: return false;
+    }
 }
 
 static void thousands(d25_buf *b, long long v)
@@ -410,43 +495,41 @@ static void thousands(d25_buf *b, long long v)
     }
 }
 
-/* Append the value's text; -1 for an unknown format. */
-static int format_value(d25_buf *b, const json_t *v, const char *fmt)
+/* Append the value's text; -1 for an unknown format, -2 for a list or an
+ * object. */
+static int format_value(d25_buf *b, tval v, const char *fmt)
 {
     if (fmt[0] && strcmp(fmt, "num") != 0 && strcmp(fmt, "pct") != 0)
         return -1;
-    if (!v || json_is_null(v) || (json_is_real(v) && !isfinite(json_real_value(v)))) {
+    scalar x = scalar_of(v);
+    bool number = x.k == S_INT || x.k == S_REAL;
+    double dv = x.k == S_INT ? (double)x.i : x.d;
+    if (x.k == S_NONE || x.k == S_NULL || (x.k == S_REAL && !isfinite(x.d)) || (!number && strcmp(fmt, "pct") == 0)) {
         d25_buf_puts(b, "—");
         return 0;
     }
     char tmp[64];
     if (strcmp(fmt, "pct") == 0) {
-        if (!json_is_number(v)) {
-            d25_buf_puts(b, "—");
-            return 0;
-        }
-        snprintf(tmp, sizeof tmp, "%.1f%%", json_number_value(v) * 100);
+        snprintf(tmp, sizeof tmp, "%.1f%%", dv * 100);
         d25_buf_puts(b, tmp);
-    } else if (strcmp(fmt, "num") == 0 && json_is_number(v)) {
-        double x = json_number_value(v);
-        if (x == floor(x) && fabs(x) < 1e15) {
-            thousands(b, (long long)x);
+    } else if (strcmp(fmt, "num") == 0 && number) {
+        if (dv == floor(dv) && fabs(dv) < 1e15) {
+            thousands(b, (long long)dv);
         } else {
-            snprintf(tmp, sizeof tmp, "%.1f", x);
+            snprintf(tmp, sizeof tmp, "%.1f", dv);
             d25_buf_puts(b, tmp);
         }
-    } else if (json_is_string(v)) {
-        d25_buf_puts(b, json_string_value(v));
-    } else if (json_is_integer(v)) {
-        snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
+    } else if (x.k == S_STR) {
+        d25_buf_puts(b, x.s);
+    } else if (x.k == S_INT) {
+        snprintf(tmp, sizeof tmp, "%lld", x.i);
         d25_buf_puts(b, tmp);
-    } else if (json_is_real(v)) {
-        double x = json_real_value(v);
-        snprintf(tmp, sizeof tmp, x == floor(x) && fabs(x) < 1e15 ? "%.0f" : "%g", x);
+    } else if (x.k == S_REAL) {
+        snprintf(tmp, sizeof tmp, x.d == floor(x.d) && fabs(x.d) < 1e15 ? "%.0f" : "%g", x.d);
         d25_buf_puts(b, tmp);
-    } else if (json_is_true(v)) {
+    } else if (x.k == S_TRUE) {
         d25_buf_puts(b, "是");
-    } else if (json_is_false(v)) {
+    } else if (x.k == S_FALSE) {
         d25_buf_puts(b, "否");
     } else {
         return -2; /* an object or array where a value is wanted */
@@ -506,8 +589,8 @@ static int render_string(ctx *cx, xmlNodePtr at, const char *s, size_t from, siz
         if (t.kind == '/')
             return tag_error(cx, at, "结束标签“{{/%s}}”前面没有对应的开始标签", t.name);
         if (t.kind == 'v') {
-            const json_t *v = lookup(sc, t.name);
-            if (!v)
+            tval v = lookup(cx, sc, t.name);
+            if (!found(v))
                 return tag_error(cx, at, "数据中没有“%s”（可用的数据见 duty25 report --dump-data）", t.name);
             size_t before = out->len;
             int r = format_value(out, v, t.fmt);
@@ -525,15 +608,15 @@ static int render_string(ctx *cx, xmlNodePtr at, const char *s, size_t from, siz
         tag c;
         if (!close_in(s, t.end, to, t.name, &level, &c))
             return tag_error(cx, at, "开始标签“{{%s}}”没有对应的结束标签", t.name);
-        const json_t *v = lookup(sc, t.name);
-        if (!v)
+        tval v = lookup(cx, sc, t.name);
+        if (!found(v))
             return tag_error(cx, at, "数据中没有“%s”（可用的数据见 duty25 report --dump-data）", t.name);
         if (t.kind == '#') {
-            if (json_is_array(v)) {
-                for (size_t i = 0; i < json_array_size(v); i++) {
+            if (is_seq(v)) {
+                for (size_t i = 0, n = seq_len(v); i < n; i++) {
                     if (sc->n >= 64)
                         return tag_error(cx, at, "“%s”嵌套过深", t.name);
-                    sc->v[sc->n++] = json_array_get(v, i);
+                    sc->v[sc->n++] = seq_item(v, i);
                     int r = render_string(cx, at, s, t.end, c.start, sc, out);
                     sc->n--;
                     if (r < 0)
@@ -742,7 +825,7 @@ static size_t tag_opens(const char *s)
  * when they hold nothing but values and in-text conditions: 1 done (the
  * placeholder stands in their place, *resume set), 0 not eligible, -1
  * error. */
-static int try_stream(ctx *cx, xmlNodePtr first, xmlNodePtr last, const json_t *items, xmlNodePtr *resume)
+static int try_stream(ctx *cx, xmlNodePtr first, xmlNodePtr last, tval items, xmlNodePtr *resume)
 {
     size_t in_text = 0;
     for (xmlNodePtr x = first;; x = x->next) {
@@ -886,10 +969,10 @@ static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, sc
     }
     (void)parent;
     /* Marks around the range: output goes between them. */
-    const json_t *v = lookup(sc, tg->name);
-    if (!v)
+    tval v = lookup(cx, sc, tg->name);
+    if (!found(v))
         return tag_error(cx, a, "数据中没有“%s”（可用的数据见 duty25 report --dump-data）", tg->name);
-    if (loop && !pta && sc->n == 1 && json_is_array(v)) {
+    if (loop && !pta && sc->n == 1 && is_seq(v)) {
         int r = try_stream(cx, first, last, v, resume);
         if (r != 0)
             return r < 0 ? -1 : 0;
@@ -899,7 +982,7 @@ static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, sc
     xmlAddNextSibling(last, m2);
     int rc = 0;
     if (loop) {
-        size_t n = json_is_array(v) ? json_array_size(v) : truthy(v) ? 1 : 0;
+        size_t n = is_seq(v) ? seq_len(v) : truthy(v) ? 1 : 0;
         for (size_t i = 0; i < n && rc == 0; i++) {
             xmlNodePtr c1 = new_mark(cx), c2 = new_mark(cx);
             xmlAddPrevSibling(m1, c1);
@@ -913,7 +996,7 @@ static int node_block(ctx *cx, xmlNodePtr a, const tag *tg, xmlNodePtr limit, sc
             }
             if (sc->n >= 64)
                 return tag_error(cx, a, "“%s”嵌套过深", tg->name);
-            sc->v[sc->n++] = json_is_array(v) ? json_array_get(v, i) : v;
+            sc->v[sc->n++] = is_seq(v) ? seq_item(v, i) : v;
             rc = expand_between(cx, c1, c2, sc);
             sc->n--;
         }
@@ -1018,7 +1101,6 @@ static void drop_marks(xmlNodePtr root)
  * whose rows are written where the placeholders stand. */
 typedef struct {
     ctx cx;
-    const json_t *data;
     char *skel;
     size_t skel_len, pos;  /* in skel */
     bool in_stream;
@@ -1042,7 +1124,8 @@ static void filled_free(filled *f)
     free(f);
 }
 
-static filled *fill_part(const char *xml, size_t len, const char *part, const json_t *data, d25_error *err)
+static filled *fill_part(const char *xml, size_t len, const char *part, const json_t *root_data, const d25_tree *tree,
+                         d25_error *err)
 {
     filled *f = calloc(1, sizeof *f);
     if (!f) {
@@ -1055,8 +1138,7 @@ static filled *fill_part(const char *xml, size_t len, const char *part, const js
         d25_fail(err, D25_E_TEMPLATE, "模板部件 %s 不是有效的 XML", part);
         return NULL;
     }
-    f->cx = (ctx){.doc = doc, .part = part, .err = err};
-    f->data = data;
+    f->cx = (ctx){.doc = doc, .part = part, .err = err, .root = root_data, .tree = tree};
     ctx *cx = &f->cx;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     int rc = root ? join_tags(root) : 0;
@@ -1066,7 +1148,7 @@ static filled *fill_part(const char *xml, size_t len, const char *part, const js
         xmlNodePtr m1 = new_mark(cx), m2 = new_mark(cx);
         xmlAddPrevSibling(root->children, m1);
         xmlAddChild(root, m2);
-        scope sc = {.v = {data}, .n = 1};
+        scope sc = {.v = {{.j = root_data}}, .n = 1};
         rc = expand_between(cx, m1, m2, &sc);
         drop_marks(root);
         renumber_points(root);
@@ -1113,11 +1195,11 @@ static zip_int64_t filled_read(filled *f, char *out, size_t n)
         f->pend_off = 0;
         if (f->in_stream) {
             stream *st = &f->cx.streams[f->si];
-            if (f->item >= json_array_size(st->items)) {
+            if (f->item >= seq_len(st->items)) {
                 f->in_stream = false;
                 continue;
             }
-            scope sc = {.v = {f->data, json_array_get(st->items, f->item)}, .n = 2};
+            scope sc = {.v = {{.j = f->cx.root}, seq_item(st->items, f->item)}, .n = 2};
             f->item++;
             if (render_string(&f->cx, st->at, st->xml, 0, st->len, &sc, &f->pending) < 0)
                 f->failed = true;
@@ -1158,7 +1240,7 @@ int d25_template_fill_xml(const char *xml, size_t len, const char *part, const j
 {
     *out = NULL;
     *out_len = 0;
-    filled *f = fill_part(xml, len, part, data, err);
+    filled *f = fill_part(xml, len, part, data, NULL, err);
     if (!f)
         return -1;
     d25_buf b = {0};
@@ -1211,6 +1293,9 @@ static zip_int64_t filled_source(void *ud, void *data, zip_uint64_t len, zip_sou
 
 /* ---- the package ---- */
 
+static int fill_package(const char *template_path, const json_t *data, const d25_tree *tree, const char *out_path,
+                        d25_error *err);
+
 static bool fills(const char *name)
 {
     return strcmp(name, "word/document.xml") == 0 ||
@@ -1220,6 +1305,17 @@ static bool fills(const char *name)
 }
 
 int d25_template_fill(const char *template_path, const json_t *data, const char *out_path, d25_error *err)
+{
+    return fill_package(template_path, data, NULL, out_path, err);
+}
+
+int d25_template_fill_tree(const char *template_path, const d25_tree *tree, const char *out_path, d25_error *err)
+{
+    return fill_package(template_path, tree->root, tree, out_path, err);
+}
+
+static int fill_package(const char *template_path, const json_t *data, const d25_tree *tree, const char *out_path,
+                        d25_error *err)
 {
     int zerr = 0;
     d25_zip_open_lock();
@@ -1259,7 +1355,7 @@ int d25_template_fill(const char *template_path, const json_t *data, const char 
         }
         zip_source_t *src;
         if (fills(name)) {
-            filled *f = fill_part(buf, st.size, name, data, err);
+            filled *f = fill_part(buf, st.size, name, data, tree, err);
             free(buf);
             if (!f) {
                 rc = -1;

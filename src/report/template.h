@@ -30,6 +30,9 @@
  * unknown or unbalanced tag is an error naming the tag, the part and the
  * paragraph (D25_E_TEMPLATE).
  *
+ * The data is a JSON tree, or a d25_tree whose long lists are flat rows: to
+ * a template both look the same.
+ *
  * Ownership: the caller keeps data and the paths; nothing is returned.
  */
 #ifndef D25_REPORT_TEMPLATE_H
@@ -38,10 +41,13 @@
 #include <jansson.h>
 
 #include "../util/error.h"
+#include "tree.h"
 
 /* Fill template_path with data and write out_path (through a temporary file
  * renamed into place).  0, or -1 with err set. */
 int d25_template_fill(const char *template_path, const json_t *data, const char *out_path, d25_error *err);
+/* The same with a tree whose lists are rows (tree.h). */
+int d25_template_fill_tree(const char *template_path, const d25_tree *tree, const char *out_path, d25_error *err);
 
 /* The same on one WordprocessingML part held in memory; *out is malloc'd. */
 int d25_template_fill_xml(const char *xml, size_t len, const char *part, const json_t *data, char **out,

@@ -27,6 +27,27 @@ static const char *str(const json_t *o, const char *k)
     return s ? s : "";
 }
 
+/* A list's column by name, for cells read by index (-1: none). */
+static int col(const d25_rows *r, const char *name)
+{
+    return r ? d25_rows_col(r, name, NULL) : -1;
+}
+
+/* A cell of the data in a worksheet cell: numbers as numbers, null as
+ * empty. */
+static void row_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_rows *rows, size_t i, int k, lxw_format *fmt)
+{
+    if (k < 0)
+        return;
+    const d25_cell *x = d25_rows_row(rows, i) + k;
+    if (x->kind == D25_CELL_INT)
+        worksheet_write_number(ws, r, c, (double)x->v.i, fmt);
+    else if (x->kind == D25_CELL_REAL)
+        worksheet_write_number(ws, r, c, x->v.d, fmt);
+    else if (x->kind == D25_CELL_STR)
+        worksheet_write_string(ws, r, c, x->v.s, fmt);
+}
+
 /* A JSON value in a cell: numbers as numbers, null as empty. */
 static void cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const json_t *v, lxw_format *fmt)
 {
@@ -38,28 +59,26 @@ static void cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const json_t *v, l
         worksheet_write_string(ws, r, c, json_string_value(v), fmt);
 }
 
-static void submissions(lxw_workbook *wb, const formats *f, const json_t *d)
+static void submissions(lxw_workbook *wb, const formats *f, const d25_tree *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "报送情况");
     static const char *const cols[] = {"序号", "单位代码", "单位名称", "类型", "板块", "报送情况", "收到时间", "联系人", "电话", NULL};
+    static const char *const keys[] = {"code", "name", "type_label", "area", "state_label", "received", "contact", "phone"};
     static const double w[] = {6, 10, 30, 14, 12, 10, 20, 10, 14};
     header(ws, f, cols, w);
-    const json_t *v = json_object_get(d, "submissions");
-    for (size_t i = 0; i < json_array_size(v); i++) {
-        const json_t *u = json_array_get(v, i);
+    const d25_rows *v = d25_tree_find(d, "submissions");
+    size_t n = v ? v->n : 0;
+    int k[8];
+    for (int c = 0; c < 8; c++)
+        k[c] = col(v, keys[c]);
+    for (size_t i = 0; i < n; i++) {
         lxw_row_t r = (lxw_row_t)i + 1;
         worksheet_write_number(ws, r, 0, (double)(i + 1), NULL);
-        worksheet_write_string(ws, r, 1, str(u, "code"), NULL);
-        worksheet_write_string(ws, r, 2, str(u, "name"), NULL);
-        worksheet_write_string(ws, r, 3, str(u, "type_label"), NULL);
-        worksheet_write_string(ws, r, 4, str(u, "area"), NULL);
-        worksheet_write_string(ws, r, 5, str(u, "state_label"), NULL);
-        worksheet_write_string(ws, r, 6, str(u, "received"), NULL);
-        worksheet_write_string(ws, r, 7, str(u, "contact"), NULL);
-        worksheet_write_string(ws, r, 8, str(u, "phone"), NULL);
+        for (int c = 0; c < 8; c++)
+            row_cell(ws, r, (lxw_col_t)(c + 1), v, i, k[c], NULL);
     }
-    if (json_array_size(v))
-        worksheet_autofilter(ws, 0, 0, (lxw_row_t)json_array_size(v), 8);
+    if (n)
+        worksheet_autofilter(ws, 0, 0, (lxw_row_t)n, 8);
 }
 
 static const char *const tally_keys[5] = {"applicable", "done", "partial", "not_done", "not_applicable"};
@@ -87,8 +106,9 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
     cell(ws, r, 7, json_object_get(all, "rate"), f->pct);
 }
 
-static void progress(lxw_workbook *wb, const formats *f, const json_t *d)
+static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
 {
+    const json_t *d = t->root;
     lxw_worksheet *ws = workbook_add_worksheet(wb, "推进情况汇总");
     const json_t *fields = json_object_get(d, "progress_fields");
     size_t nf = json_array_size(fields);
@@ -103,20 +123,26 @@ static void progress(lxw_workbook *wb, const formats *f, const json_t *d)
         worksheet_set_column(ws, (lxw_col_t)(3 + k), (lxw_col_t)(3 + k), 12, NULL);
     }
     worksheet_freeze_panes(ws, 1, 2);
-    const json_t *rows = json_object_get(d, "progress");
+    const d25_rows *rows = d25_tree_find(t, "progress");
+    size_t n = rows ? rows->n : 0;
+    int *ks = calloc(nf + 3, sizeof *ks);
+    if (!ks)
+        return -1;
+    ks[0] = col(rows, "code");
+    ks[1] = col(rows, "name");
+    ks[2] = col(rows, "area");
+    for (size_t c = 0; c < nf; c++)
+        ks[3 + c] = col(rows, str(json_array_get(fields, c), "name"));
     lxw_row_t r = 1;
-    for (size_t i = 0; i < json_array_size(rows); i++, r++) {
-        const json_t *u = json_array_get(rows, i);
-        worksheet_write_string(ws, r, 0, str(u, "code"), NULL);
-        worksheet_write_string(ws, r, 1, str(u, "name"), NULL);
-        worksheet_write_string(ws, r, 2, str(u, "area"), NULL);
-        for (size_t k = 0; k < nf; k++)
-            cell(ws, r, (lxw_col_t)(3 + k), json_object_get(u, str(json_array_get(fields, k), "name")), NULL);
-    }
+    for (size_t i = 0; i < n; i++, r++)
+        for (size_t c = 0; c < nf + 3; c++)
+            row_cell(ws, r, (lxw_col_t)c, rows, i, ks[c], NULL);
+    free(ks);
     const json_t *tot = json_object_get(d, "progress_total");
     worksheet_write_string(ws, r, 1, "全区合计", f->bold);
     for (size_t k = 0; k < nf; k++)
         cell(ws, r, (lxw_col_t)(3 + k), json_object_get(tot, str(json_array_get(fields, k), "name")), f->bold);
+    return 0;
 }
 
 static void hazards(lxw_workbook *wb, const formats *f, const json_t *d)
@@ -146,21 +172,20 @@ static void hazards(lxw_workbook *wb, const formats *f, const json_t *d)
     cell(ws, r, 4, json_object_get(hz, "rate"), f->pct);
 }
 
-static void enforcement(lxw_workbook *wb, const formats *f, const json_t *d)
+static void enforcement(lxw_workbook *wb, const formats *f, const d25_tree *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "拟列入专项执法计划名单");
     static const char *const cols[] = {"序号", "单位名称", "所属板块", "备注", NULL};
+    static const char *const keys[] = {"n", "name", "area", "remark"};
     static const double w[] = {6, 30, 12, 60};
     header(ws, f, cols, w);
-    const json_t *v = json_object_get(d, "enforcement");
-    for (size_t i = 0; i < json_array_size(v); i++) {
-        const json_t *u = json_array_get(v, i);
-        lxw_row_t r = (lxw_row_t)i + 1;
-        cell(ws, r, 0, json_object_get(u, "n"), NULL);
-        worksheet_write_string(ws, r, 1, str(u, "name"), NULL);
-        worksheet_write_string(ws, r, 2, str(u, "area"), NULL);
-        worksheet_write_string(ws, r, 3, str(u, "remark"), NULL);
-    }
+    const d25_rows *v = d25_tree_find(d, "enforcement");
+    int k[4];
+    for (int c = 0; c < 4; c++)
+        k[c] = col(v, keys[c]);
+    for (size_t i = 0; v && i < v->n; i++)
+        for (int c = 0; c < 4; c++)
+            row_cell(ws, (lxw_row_t)i + 1, (lxw_col_t)c, v, i, k[c], NULL);
 }
 
 lxw_workbook *d25_xlsx_begin(const char *path, bool constant_memory, char **tmp, d25_error *err)
@@ -194,7 +219,7 @@ int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *er
     return rc;
 }
 
-int d25_report_xlsx(const json_t *data, const char *path, d25_error *err)
+int d25_report_xlsx(const d25_tree *data, const char *path, d25_error *err)
 {
     char *tmp;
     /* Rows are written in order, so each sheet's rows can go straight to a
@@ -212,9 +237,14 @@ int d25_report_xlsx(const json_t *data, const char *path, d25_error *err)
     f.pct = workbook_add_format(wb);
     format_set_num_format(f.pct, "0.0%");
     submissions(wb, &f, data);
-    compliance(wb, &f, data);
-    progress(wb, &f, data);
-    hazards(wb, &f, data);
+    compliance(wb, &f, data->root);
+    if (progress(wb, &f, data) < 0) {
+        workbook_close(wb);
+        unlink(tmp);
+        free(tmp);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    hazards(wb, &f, data->root);
     enforcement(wb, &f, data);
     return d25_xlsx_finish(wb, tmp, path, err);
 }

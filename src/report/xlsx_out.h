@@ -5,7 +5,7 @@
  * total row), hazards by type and area, and the enforcement list.  Numbers
  * are numbers and rates are percentages, not text.
  *
- * Ownership: reads the data tree (data.h); writes path through a temporary
+ * Ownership: reads the data tree (data.h, tree.h); writes path through a temporary
  * file renamed into place.
  */
 #ifndef D25_REPORT_XLSX_OUT_H
@@ -16,8 +16,9 @@
 #include <xlsxwriter.h>
 
 #include "../util/error.h"
+#include "tree.h"
 
-int d25_report_xlsx(const json_t *data, const char *path, d25_error *err);
+int d25_report_xlsx(const d25_tree *data, const char *path, d25_error *err);
 
 /* Any workbook written atomically: begin() opens one on a temporary file
  * beside path (*tmp, malloc'd; constant_memory when rows are written in

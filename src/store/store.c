@@ -1084,19 +1084,22 @@ int d25_store_clear_dirty(d25_store *s, int period, d25_error *err)
     return rc;
 }
 
-int d25_store_current(d25_store *s, const char *period, d25_current **out, size_t *n, d25_error *err)
+int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_current **out, size_t *n, d25_error *err)
 {
     *out = NULL;
     *n = 0;
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT r.unit_code, r.has_checklist, r.has_progress, m.statuses, m.progress_json FROM returns r"
+                           "SELECT r.unit_code, r.has_checklist AND ?2, r.has_progress AND ?3, CASE WHEN ?2 THEN m.statuses END,"
+                           " CASE WHEN ?3 THEN m.progress_json END FROM returns r"
                            " LEFT JOIN return_summaries m ON m.return_id = r.id"
-                           " WHERE r.period = ? AND r.verdict = 'accepted' AND r.unit_code IS NOT NULL"
+                           " WHERE r.period = ?1 AND r.verdict = 'accepted' AND r.unit_code IS NOT NULL"
                            " ORDER BY r.unit_code, r.received DESC, r.id DESC",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取本月报表");
     sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, (parts & D25_CURRENT_STATUSES) != 0);
+    sqlite3_bind_int(q, 3, (parts & D25_CURRENT_PROGRESS) != 0);
     d25_current *v = NULL;
     size_t cap = 0, m = 0;
     int step;

@@ -65,11 +65,13 @@ int d25_store_run_end(d25_store *s, int64_t run_id, const d25_run_counts *c, con
  * statuses of its current checklist ("1.1=d;1.2=n;…", letters d p n a x;
  * NULL when none counts) and the values of its current progress table
  * (JSON [[field, value, raw, state], …]; NULL when none).  The same choice
- * as the view current_returns, read from one row per return. */
+ * as the view current_returns, read from one row per return.  parts: which
+ * of the two to read (the other stays NULL). */
 typedef struct {
     char *unit, *statuses, *progress;
 } d25_current;
-int d25_store_current(d25_store *s, const char *period, d25_current **out, size_t *n, d25_error *err);
+enum { D25_CURRENT_STATUSES = 1, D25_CURRENT_PROGRESS = 2 };
+int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_current **out, size_t *n, d25_error *err);
 void d25_store_current_free(d25_current *v, size_t n);
 
 /* The blanks of a progress summary (d25_current.progress, the column
