@@ -103,36 +103,94 @@ static void count_status(void *ud, const d25_subitem *sub, char st)
     }
 }
 
-/* The returns that count in one period (d25_store_current): their
- * statuses for the submissions, compliance and enforcement parts, then
- * their progress tables for the progress part. */
-typedef struct {
-    d25_current *v;
-    size_t n;
-} month;
-
-/* Every sub-item's counts in a month (rules order). */
-static void load_tallies(const d25_rules *rules, const month *mo, tally *subs)
-{
-    tally_ctx c = {rules, subs};
-    for (size_t i = 0; i < mo->n; i++)
-        each_status(rules, mo->v[i].statuses, count_status, &c);
-}
-
 /* Sub-item tallies summed per item, per duty and in all. */
 typedef struct {
     tally *subs, *items, *duties, all;
 } tallies;
 
-static int tally_period(const d25_rules *rules, const month *mo, tallies *t, d25_error *err)
+/* Not-done sub-items of one unit. */
+typedef struct {
+    d25_buf keys; /* sub-items not done, "|3.2|22.9|" */
+    int n;        /* sub-items not done */
+} nd;
+
+static void note_not_done(void *ud, const d25_subitem *sub, char st)
 {
-    memset(t, 0, sizeof *t);
+    nd *x = ud;
+    if (st != 'n')
+        return;
+    x->n++;
+    /* "|1.1|3.2|": the not-done codes, looked up below. */
+    d25_buf_puts(&x->keys, x->keys.len ? "" : "|");
+    d25_buf_puts(&x->keys, sub->code);
+    d25_buf_puts(&x->keys, "|");
+}
+
+/* What the checklists that count in a period add up to, read in one pass
+ * over the store (d25_store_current_each) without holding them: each
+ * sub-item's tally, and each expected unit's not-done sub-items (for the
+ * enforcement list; only with a status report). */
+typedef struct {
+    const d25_rules *rules;
+    const d25_registry *reg;
+    const d25_status_report *st;
+    tallies t;
+    nd *not_done;  /* by st->units index */
+    size_t units;  /* units with a return that counts */
+    bool nomem;
+} month;
+
+static int month_row(void *ud, d25_current *c)
+{
+    month *mo = ud;
+    mo->units++;
+    if (!c->statuses)
+        return 0;
+    tally_ctx tc = {mo->rules, mo->t.subs};
+    each_status(mo->rules, c->statuses, count_status, &tc);
+    const d25_unit_status *us = mo->st ? d25_status_unit(mo->st, mo->reg, d25_registry_by_code(mo->reg, c->unit)) : NULL;
+    if (us) {
+        nd *x = &mo->not_done[us - mo->st->units];
+        each_status(mo->rules, c->statuses, note_not_done, x);
+        if (x->keys.len && !x->keys.data)
+            mo->nomem = true;
+    }
+    return mo->nomem ? -1 : 0;
+}
+
+static void month_free(month *mo)
+{
+    free(mo->t.subs);
+    free(mo->t.items);
+    free(mo->t.duties);
+    for (size_t i = 0; mo->not_done && i < mo->st->nunits; i++)
+        d25_buf_free(&mo->not_done[i].keys);
+    free(mo->not_done);
+    memset(mo, 0, sizeof *mo);
+}
+
+/* Read the period's checklists into mo (st: the period's status, for the
+ * not-done lists, or NULL). */
+static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *reg, const d25_status_report *st,
+                      const char *period, month *mo, d25_error *err)
+{
+    *mo = (month){.rules = rules, .reg = reg, .st = st};
+    tallies *t = &mo->t;
     t->subs = calloc(rules->nsubs + 1, sizeof *t->subs);
     t->items = calloc(rules->nitems + 1, sizeof *t->items);
     t->duties = calloc(rules->nduties + 1, sizeof *t->duties);
-    if (!t->subs || !t->items || !t->duties)
+    if (st)
+        mo->not_done = calloc(st->nunits + 1, sizeof *mo->not_done);
+    if (!t->subs || !t->items || !t->duties || (st && !mo->not_done)) {
+        month_free(mo);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    load_tallies(rules, mo, t->subs);
+    }
+    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES, month_row, mo, err) < 0) {
+        if (mo->nomem)
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+        month_free(mo);
+        return -1;
+    }
     for (size_t i = 0; i < rules->nsubs; i++) {
         for (size_t k = 0; k < rules->nitems; k++)
             if (rules->items[k].n == rules->subs[i].item)
@@ -144,13 +202,6 @@ static int tally_period(const d25_rules *rules, const month *mo, tallies *t, d25
             if (rules->duties[d].n == rules->items[k].duty)
                 add_tally(&t->duties[d], &t->items[k]);
     return 0;
-}
-
-static void tallies_free(tallies *t)
-{
-    free(t->subs);
-    free(t->items);
-    free(t->duties);
 }
 
 static double rate_val(const tally *t)
@@ -189,17 +240,10 @@ static int compliance(d25_store *s, const d25_rules *rules, int period, const mo
 {
     char pp[16];
     d25_format_period(period - 1, pp, sizeof pp);
-    tallies now = {0}, prev = {0};
-    month last = {0};
-    int rc = tally_period(rules, mo, &now, err);
-    if (rc == 0 && (rc = d25_store_current(s, pp, D25_CURRENT_STATUSES, &last.v, &last.n, err)) == 0)
-        rc = tally_period(rules, &last, &prev, err);
-    d25_store_current_free(last.v, last.n);
-    if (rc < 0) {
-        tallies_free(&now);
-        tallies_free(&prev);
+    month last;
+    if (read_month(s, rules, NULL, NULL, pp, &last, err) < 0)
         return -1;
-    }
+    const tallies now = mo->t, prev = last.t;
     json_t *jsubs = json_array(), *jitems = json_array(), *jduties = json_array();
     for (size_t i = 0; i < rules->nsubs; i++) {
         const d25_subitem *sub = &rules->subs[i];
@@ -249,8 +293,7 @@ static int compliance(d25_store *s, const d25_rules *rules, int period, const mo
     json_object_set_new(root, "items", jitems);
     json_object_set_new(root, "weakest_items", weak);
     json_object_set_new(root, "sub_items", jsubs);
-    tallies_free(&now);
-    tallies_free(&prev);
+    month_free(&last);
     return 0;
 }
 
@@ -300,120 +343,162 @@ static int add_hazards(json_t *map, const char *key, bool by_area, long found, l
 
 enum { P_CODE, P_NAME, P_TYPE, P_TYPE_LABEL, P_AREA, P_FIELDS }; /* then the fields, n, rate, rate text */
 
-/* The progress summaries are freed as they are read. */
-static int progress(const d25_registry *reg, const d25_rules *rules, month *mo, d25_tree *tree, d25_error *err)
+/* The progress part, built one unit at a time as the store reads them. */
+typedef struct {
+    const d25_registry *reg;
+    d25_tree *tree;
+    d25_rows *rows;
+    const d25_pfield **order;
+    size_t nfields;
+    d25_blanks blanks;
+    /* The total row's sums, by field, in the order fields are first seen. */
+    long *sum;
+    size_t *seen_order, nseen;
+    bool *seen;
+    long found, fixed;
+    json_t *by_type, *by_area;
+    bool nomem;
+} progress_pass;
+
+/* One unit's row, its hazards and its part of the total.  -1 out of
+ * memory. */
+static int add_progress_row(progress_pass *p, const d25_current *cur)
+{
+    if (!cur->progress)
+        return 0;
+    d25_tree *tree = p->tree;
+    const char *code = cur->unit;
+    const d25_unit *u = d25_registry_by_code(p->reg, code);
+    d25_cell *row = d25_rows_add(p->rows);
+    if (!row || (u ? 0 : d25_cell_str(tree, &row[P_CODE], code)) < 0 || d25_blanks_read(&p->blanks, cur->progress) < 0)
+        return -1;
+    if (u) {
+        d25_cell_borrow(&row[P_CODE], u->code);
+        d25_cell_borrow(&row[P_NAME], u->name);
+        d25_cell_borrow(&row[P_TYPE], u->type);
+        d25_cell_borrow(&row[P_TYPE_LABEL], d25_unit_type_label(u->type));
+        d25_cell_borrow(&row[P_AREA], u->area);
+    } else {
+        row[P_NAME] = row[P_CODE];
+        d25_cell_borrow(&row[P_TYPE], "");
+        d25_cell_borrow(&row[P_TYPE_LABEL], "");
+        d25_cell_borrow(&row[P_AREA], "");
+    }
+    size_t hint = 0, nfields = p->nfields;
+    long u_found = 0, u_fixed = 0;
+    bool has_found = false, has_fixed = false;
+    for (size_t vi = 0; vi < p->blanks.n; vi++) {
+        const d25_blank *pv = &p->blanks.v[vi];
+        const d25_pfield *f = field_of(p->order, nfields, pv->field, &hint);
+        if (!f)
+            continue;
+        size_t fi = hint - 1; /* field_of leaves hint just past the field found */
+        d25_cell *c = &row[P_FIELDS + fi];
+        long v = pv->value;
+        if (!pv->ok)
+            c->kind = D25_CELL_NULL;
+        else if (f->type == D25_F_YESNO)
+            d25_cell_borrow(c, v ? "是" : "否");
+        else if (f->type == D25_F_HAVENOT)
+            d25_cell_borrow(c, v ? "有" : "无");
+        else if (f->type == D25_F_TEXT) {
+            if (d25_cell_str(tree, c, pv->raw) < 0)
+                return -1;
+        } else
+            d25_cell_int(c, v);
+        if (pv->ok && f->type == D25_F_COUNT) {
+            if (!p->seen[fi]) {
+                p->seen[fi] = true;
+                p->seen_order[p->nseen++] = fi;
+            }
+            p->sum[fi] += v;
+            if (strcmp(f->name, "hazards_found") == 0) {
+                u_found += v;
+                has_found = true;
+            } else if (strcmp(f->name, "hazards_rectified") == 0) {
+                u_fixed += v;
+                has_fixed = true;
+            }
+        }
+    }
+    if (u && (has_found || has_fixed)) {
+        p->found += u_found;
+        p->fixed += u_fixed;
+        if (add_hazards(p->by_type, u->type, false, u_found, u_fixed) < 0 ||
+            add_hazards(p->by_area, u->area, true, u_found, u_fixed) < 0)
+            return -1;
+    }
+    /* Its row number and rectification rate. */
+    d25_cell_int(&row[P_FIELDS + nfields], (long long)p->rows->n);
+    if (u_found > 0)
+        d25_cell_real(&row[P_FIELDS + nfields + 1], (double)u_fixed / (double)u_found);
+    json_t *rt = rate_text(u_fixed, u_found);
+    int r = d25_cell_str(tree, &row[P_FIELDS + nfields + 2], json_string_value(rt));
+    json_decref(rt);
+    return r;
+}
+
+static int progress_row(void *ud, d25_current *cur)
+{
+    progress_pass *p = ud;
+    p->nomem = add_progress_row(p, cur) < 0;
+    return p->nomem ? -1 : 0;
+}
+
+/* Hazards (in all, by type, by area) and the consolidated progress table,
+ * from the period's progress tables as the store reads them. */
+static int progress(d25_store *s, const char *period, size_t nunits, const d25_registry *reg, const d25_rules *rules,
+                    d25_tree *tree, d25_error *err)
 {
     json_t *root = tree->root;
-    d25_current *cur = mo->v;
-    size_t ncur = mo->n, nfields;
-    const d25_pfield **order = fields_in_order(rules, &nfields);
-    if (!order)
+    progress_pass p = {.reg = reg, .tree = tree};
+    p.order = fields_in_order(rules, &p.nfields);
+    if (!p.order)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
+    size_t nfields = p.nfields;
     /* The keys in the order --dump-data has always printed them. */
     json_object_set_new(root, "hazards", json_null());
     json_object_set_new(root, "progress_fields", json_null());
     const char **cols = calloc(P_FIELDS + nfields + 3, sizeof *cols);
-    d25_rows *rows = NULL;
     if (cols) {
         static const char *const head[P_FIELDS] = {"code", "name", "type", "type_label", "area"};
         memcpy(cols, head, sizeof head);
         for (size_t k = 0; k < nfields; k++)
-            cols[P_FIELDS + k] = order[k]->name;
+            cols[P_FIELDS + k] = p.order[k]->name;
         cols[P_FIELDS + nfields] = "n";
         cols[P_FIELDS + nfields + 1] = "rectify_rate";
         cols[P_FIELDS + nfields + 2] = "rectify_rate_text";
-        rows = d25_tree_list(tree, "progress", cols, P_FIELDS + nfields + 3);
+        p.rows = d25_tree_list(tree, "progress", cols, P_FIELDS + nfields + 3);
     }
     free(cols);
-    json_t *total = json_object(), *by_type = json_object(), *by_area = json_object();
-    long found = 0, fixed = 0;
-    /* The total row's sums, by field, in the order fields are first seen. */
-    long *sum = calloc(nfields + 1, sizeof *sum);
-    size_t *seen_order = calloc(nfields + 1, sizeof *seen_order), nseen = 0;
-    bool *seen = calloc(nfields + 1, sizeof *seen);
-    d25_blanks blanks = {0};
-    if (!rows || d25_rows_reserve(rows, ncur) < 0 || !sum || !seen_order || !seen || !total || !by_type || !by_area)
-        goto nomem;
-    for (size_t ci = 0; ci < ncur; ci++) {
-        if (!cur[ci].progress)
-            continue;
-        const char *code = cur[ci].unit;
-        const d25_unit *u = d25_registry_by_code(reg, code);
-        d25_cell *row = d25_rows_add(rows);
-        if (!row || d25_cell_str(tree, &row[P_CODE], code) < 0 || d25_cell_str(tree, &row[P_NAME], u ? u->name : code) < 0 ||
-            d25_cell_str(tree, &row[P_TYPE], u ? u->type : "") < 0 ||
-            d25_cell_str(tree, &row[P_TYPE_LABEL], u ? d25_unit_type_label(u->type) : "") < 0 ||
-            d25_cell_str(tree, &row[P_AREA], u ? u->area : "") < 0 || d25_blanks_read(&blanks, cur[ci].progress) < 0)
-            goto nomem;
-        free(cur[ci].progress);
-        cur[ci].progress = NULL;
-        size_t hint = 0;
-        long u_found = 0, u_fixed = 0;
-        bool has_found = false, has_fixed = false;
-        for (size_t vi = 0; vi < blanks.n; vi++) {
-            const d25_blank *pv = &blanks.v[vi];
-            const d25_pfield *f = field_of(order, nfields, pv->field, &hint);
-            if (!f)
-                continue;
-            size_t fi = hint - 1; /* field_of leaves hint just past the field found */
-            d25_cell *c = &row[P_FIELDS + fi];
-            long v = pv->value;
-            if (!pv->ok)
-                c->kind = D25_CELL_NULL;
-            else if (f->type == D25_F_YESNO)
-                d25_cell_static(c, v ? "是" : "否");
-            else if (f->type == D25_F_HAVENOT)
-                d25_cell_static(c, v ? "有" : "无");
-            else if (f->type == D25_F_TEXT) {
-                if (d25_cell_str(tree, c, pv->raw) < 0)
-                    goto nomem;
-            } else
-                d25_cell_int(c, v);
-            if (pv->ok && f->type == D25_F_COUNT) {
-                if (!seen[fi]) {
-                    seen[fi] = true;
-                    seen_order[nseen++] = fi;
-                }
-                sum[fi] += v;
-                if (strcmp(f->name, "hazards_found") == 0) {
-                    u_found += v;
-                    has_found = true;
-                } else if (strcmp(f->name, "hazards_rectified") == 0) {
-                    u_fixed += v;
-                    has_fixed = true;
-                }
-            }
-        }
-        if (u && (has_found || has_fixed)) {
-            found += u_found;
-            fixed += u_fixed;
-            if (add_hazards(by_type, u->type, false, u_found, u_fixed) < 0 ||
-                add_hazards(by_area, u->area, true, u_found, u_fixed) < 0)
-                goto nomem;
-        }
-        /* Its row number and rectification rate. */
-        d25_cell_int(&row[P_FIELDS + nfields], (long long)rows->n);
-        if (u_found > 0)
-            d25_cell_real(&row[P_FIELDS + nfields + 1], (double)u_fixed / (double)u_found);
-        json_t *rt = rate_text(u_fixed, u_found);
-        int r = d25_cell_str(tree, &row[P_FIELDS + nfields + 2], json_string_value(rt));
-        json_decref(rt);
-        if (r < 0)
-            goto nomem;
+    json_t *total = json_object();
+    p.by_type = json_object();
+    p.by_area = json_object();
+    p.sum = calloc(nfields + 1, sizeof *p.sum);
+    p.seen_order = calloc(nfields + 1, sizeof *p.seen_order);
+    p.seen = calloc(nfields + 1, sizeof *p.seen);
+    p.nomem = !p.rows || d25_rows_reserve(p.rows, nunits) < 0 || !p.sum || !p.seen_order || !p.seen || !total ||
+              !p.by_type || !p.by_area;
+    int rc = p.nomem ? -1 : d25_store_current_each(s, period, D25_CURRENT_PROGRESS, progress_row, &p, err);
+    d25_blanks_free(&p.blanks);
+    for (size_t i = 0; rc == 0 && i < p.nseen; i++)
+        json_object_set_new(total, p.order[p.seen_order[i]]->name, json_integer(p.sum[p.seen_order[i]]));
+    free(p.sum);
+    free(p.seen_order);
+    free(p.seen);
+    free(p.order);
+    if (rc < 0) {
+        json_decref(total);
+        json_decref(p.by_type);
+        json_decref(p.by_area);
+        return p.nomem ? d25_fail(err, D25_E_NOMEM, "内存不足") : -1;
     }
-    d25_blanks_free(&blanks);
-    for (size_t i = 0; i < nseen; i++)
-        json_object_set_new(total, order[seen_order[i]]->name, json_integer(sum[seen_order[i]]));
-    free(sum);
-    free(seen_order);
-    free(seen);
-    free(order);
     json_t *hz = json_object();
-    json_object_set_new(hz, "found", json_integer(found));
-    json_object_set_new(hz, "rectified", json_integer(fixed));
-    json_object_set_new(hz, "rate", rate_of(fixed, found));
-    json_object_set_new(hz, "rate_text", rate_text(fixed, found));
-    json_t *maps[2] = {by_type, by_area};
+    json_object_set_new(hz, "found", json_integer(p.found));
+    json_object_set_new(hz, "rectified", json_integer(p.fixed));
+    json_object_set_new(hz, "rate", rate_of(p.fixed, p.found));
+    json_object_set_new(hz, "rate_text", rate_text(p.fixed, p.found));
+    json_t *maps[2] = {p.by_type, p.by_area};
     const char *names[2] = {"by_type", "by_area"};
     for (int m = 0; m < 2; m++) {
         json_t *arr = json_array();
@@ -441,39 +526,11 @@ static int progress(const d25_registry *reg, const d25_rules *rules, month *mo, 
     json_object_set_new(root, "progress_fields", fields);
     json_object_set_new(root, "progress_total", total);
     return 0;
-nomem:
-    d25_blanks_free(&blanks);
-    free(sum);
-    free(seen_order);
-    free(seen);
-    free(order);
-    json_decref(total);
-    json_decref(by_type);
-    json_decref(by_area);
-    return d25_fail(err, D25_E_NOMEM, "内存不足");
 }
 
 /* Attachment 2: the units that the configured rules put on the list. */
-/* Not-done sub-items of one unit. */
-typedef struct {
-    d25_buf keys; /* sub-items not done, "|3.2|22.9|" */
-    int n;        /* sub-items not done */
-} nd;
-
-static void note_not_done(void *ud, const d25_subitem *sub, char st)
-{
-    nd *x = ud;
-    if (st != 'n')
-        return;
-    x->n++;
-    /* "|1.1|3.2|": the not-done codes, looked up below. */
-    d25_buf_puts(&x->keys, x->keys.len ? "" : "|");
-    d25_buf_puts(&x->keys, sub->code);
-    d25_buf_puts(&x->keys, "|");
-}
-
-static int enforcement(const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
-                       const month *mo, const d25_status_report *st, d25_tree *tree, d25_error *err)
+static int enforcement(const d25_config *cfg, int period, const month *mo, const d25_status_report *st, d25_tree *tree,
+                       d25_error *err)
 {
     json_t *root = tree->root;
     const d25_enforcement *en = &cfg->enforcement;
@@ -492,15 +549,7 @@ static int enforcement(const d25_registry *reg, const d25_rules *rules, const d2
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     if (!active)
         return 0;
-    /* Not-done sub-items per unit. */
-    nd *v = calloc(st->nunits + 1, sizeof *v);
-    if (!v)
-        return d25_fail(err, D25_E_NOMEM, "内存不足");
-    for (size_t ci = 0; ci < mo->n; ci++) {
-        const d25_unit_status *us = d25_status_unit(st, reg, d25_registry_by_code(reg, mo->v[ci].unit));
-        if (us && mo->v[ci].statuses)
-            each_status(rules, mo->v[ci].statuses, note_not_done, &v[us - st->units]);
-    }
+    const nd *v = mo->not_done; /* by unit, as st->units */
     int rc = 0;
     int seq = 0;
     for (size_t i = 0; i < st->nunits && rc == 0; i++) {
@@ -519,7 +568,7 @@ static int enforcement(const d25_registry *reg, const d25_rules *rules, const d2
             char probe[40];
             if (w && w < 30) {
                 snprintf(probe, sizeof probe, "|%.*s|", (int)w, k);
-                if (strstr(d25_buf_cstr(&v[i].keys), probe)) {
+                if (strstr(v[i].keys.data, probe)) { /* NUL-terminated: len > 0 */
                     d25_buf_puts(&keys, keys.len ? "、" : "");
                     d25_buf_append(&keys, k, w);
                 }
@@ -542,19 +591,18 @@ static int enforcement(const d25_registry *reg, const d25_rules *rules, const d2
         }
         if (why.len) {
             d25_cell *c = d25_rows_add(list);
-            if (!c || d25_cell_str(tree, &c[1], us->unit->code) < 0 || d25_cell_str(tree, &c[2], us->unit->name) < 0 ||
-                d25_cell_str(tree, &c[3], us->unit->area) < 0 || d25_cell_str(tree, &c[5], d25_buf_cstr(&why)) < 0)
+            if (!c || d25_cell_str(tree, &c[5], d25_buf_cstr(&why)) < 0) {
                 rc = d25_fail(err, D25_E_NOMEM, "内存不足");
-            else {
+            } else {
                 d25_cell_int(&c[0], ++seq);
+                d25_cell_borrow(&c[1], us->unit->code);
+                d25_cell_borrow(&c[2], us->unit->name);
+                d25_cell_borrow(&c[3], us->unit->area);
                 d25_cell_int(&c[4], v[i].n);
             }
         }
         d25_buf_free(&why);
     }
-    for (size_t i = 0; i < st->nunits; i++)
-        d25_buf_free(&v[i].keys);
-    free(v);
     return rc;
 }
 
@@ -585,15 +633,16 @@ static int submissions(d25_tree *tree, const d25_status_report *st)
         if (!c)
             return -1;
         d25_cell_int(&c[0], (long long)i + 1);
-        if (d25_cell_str(tree, &c[1], us->unit->code) < 0 || d25_cell_str(tree, &c[2], us->unit->name) < 0 ||
-            d25_cell_str(tree, &c[3], d25_unit_type_label(us->unit->type)) < 0 ||
-            d25_cell_str(tree, &c[4], us->unit->area) < 0 ||
-            d25_cell_str(tree, &c[5], us->unit->contact ? us->unit->contact : "") < 0 ||
-            d25_cell_str(tree, &c[6], us->unit->phone ? us->unit->phone : "") < 0 ||
-            d25_cell_str(tree, &c[9], us->received[0] ? us->received : NULL) < 0)
+        d25_cell_borrow(&c[1], us->unit->code);
+        d25_cell_borrow(&c[2], us->unit->name);
+        d25_cell_borrow(&c[3], d25_unit_type_label(us->unit->type));
+        d25_cell_borrow(&c[4], us->unit->area);
+        d25_cell_borrow(&c[5], us->unit->contact ? us->unit->contact : "");
+        d25_cell_borrow(&c[6], us->unit->phone ? us->unit->phone : "");
+        d25_cell_borrow(&c[7], d25_unit_state_name(us->state));
+        d25_cell_borrow(&c[8], d25_unit_state_label(us->state));
+        if (d25_cell_str(tree, &c[9], us->received[0] ? us->received : NULL) < 0)
             return -1;
-        d25_cell_static(&c[7], d25_unit_state_name(us->state));
-        d25_cell_static(&c[8], d25_unit_state_label(us->state));
         if (us->state == D25_UNIT_MISSING || us->state == D25_UNIT_REJECTED || us->state == D25_UNIT_INCOMPLETE) {
             d25_cell *t = d25_rows_add(todo);
             if (!t)
@@ -614,8 +663,8 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
     if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &own, err) < 0)
         return NULL;
     const d25_status_report *st = status ? status : &own;
-    month mo = {0};
-    if (d25_store_current(s, p, D25_CURRENT_STATUSES, &mo.v, &mo.n, err) < 0) {
+    month mo;
+    if (read_month(s, rules, reg, st, p, &mo, err) < 0) {
         d25_status_report_free(&own);
         return NULL;
     }
@@ -623,7 +672,7 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
     if (!tree) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
         d25_status_report_free(&own);
-        d25_store_current_free(mo.v, mo.n);
+        month_free(&mo);
         return NULL;
     }
     json_t *root = tree->root;
@@ -658,7 +707,7 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
         d25_fail(err, D25_E_NOMEM, "内存不足");
         goto fail;
     }
-    int erc = enforcement(reg, rules, cfg, period, &mo, st, tree, err);
+    int erc = enforcement(cfg, period, &mo, st, tree, err);
     const d25_rows *enf = d25_tree_find(tree, "enforcement");
     json_object_set_new(root, "enforcement_count", json_integer(enf ? (json_int_t)enf->n : 0));
     /* Key-supervision units (item 23): the registry's flag key_supervision. */
@@ -676,20 +725,14 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
     }
     json_object_set_new(root, "key_units", keys);
     json_object_set_new(root, "key_units_count", json_integer((json_int_t)json_array_size(keys)));
-    if (erc < 0 || compliance(s, rules, period, &mo, root, err) < 0)
+    if (erc < 0 || compliance(s, rules, period, &mo, root, err) < 0 || progress(s, p, mo.units, reg, rules, tree, err) < 0)
         goto fail;
-    /* The statuses are all counted; the progress tables are read next (and
-     * freed as they are read), so the two are never in memory together. */
-    d25_store_current_free(mo.v, mo.n);
-    mo = (month){0};
-    if (d25_store_current(s, p, D25_CURRENT_PROGRESS, &mo.v, &mo.n, err) < 0 || progress(reg, rules, &mo, tree, err) < 0)
-        goto fail;
+    month_free(&mo);
     d25_status_report_free(&own);
-    d25_store_current_free(mo.v, mo.n);
     return tree;
 fail:
     d25_tree_free(tree);
+    month_free(&mo);
     d25_status_report_free(&own);
-    d25_store_current_free(mo.v, mo.n);
     return NULL;
 }

@@ -13,7 +13,9 @@
  * (submissions, not_returned, enforcement, progress) are kept as flat rows
  * (tree.h).
  *
- * Ownership: the caller owns the returned tree (d25_tree_free).
+ * Ownership: the caller owns the returned tree (d25_tree_free), which
+ * refers to the registry's strings (units' codes, names, areas, contacts):
+ * free it before the registry.
  */
 #ifndef D25_REPORT_DATA_H
 #define D25_REPORT_DATA_H

@@ -10,8 +10,9 @@
  * key in the root, in the order the key was first set: d25_tree_json()
  * builds that JSON when it is wanted whole.
  *
- * Ownership: the tree owns its root, its lists and their strings; the
- * column names given to d25_tree_list are copied.  Cells and rows stay at
+ * Ownership: the tree owns its root, its lists and the strings set with
+ * d25_cell_str; those set with d25_cell_borrow are the caller's.  The column
+ * names given to d25_tree_list are copied.  Cells and rows stay at
  * their address only until the next d25_rows_add on the same list.
  */
 #ifndef D25_REPORT_TREE_H
@@ -76,8 +77,9 @@ int d25_rows_col(const d25_rows *r, const char *name, size_t *hint);
 /* Setting cells: strings are copied into the tree's arena (NULL sets a
  * null cell).  -1 out of memory. */
 int d25_cell_str(d25_tree *t, d25_cell *c, const char *s);
-/* A string that outlives the tree (a static label): not copied. */
-static inline void d25_cell_static(d25_cell *c, const char *s)
+/* A string that outlives the tree (a static label, or one the caller
+ * keeps until the tree is freed): not copied. */
+static inline void d25_cell_borrow(d25_cell *c, const char *s)
 {
     c->kind = s ? D25_CELL_STR : D25_CELL_NULL;
     c->v.s = s;

@@ -1084,10 +1084,17 @@ int d25_store_clear_dirty(d25_store *s, int period, d25_error *err)
     return rc;
 }
 
-int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_current **out, size_t *n, d25_error *err)
+static void current_clear(d25_current *c)
 {
-    *out = NULL;
-    *n = 0;
+    free(c->unit);
+    free(c->statuses);
+    free(c->progress);
+    memset(c, 0, sizeof *c);
+}
+
+int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int (*fn)(void *ud, d25_current *c),
+                           void *ud, d25_error *err)
+{
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT r.unit_code, r.has_checklist AND ?2, r.has_progress AND ?3, CASE WHEN ?2 THEN m.statuses END,"
@@ -1100,41 +1107,72 @@ int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_curr
     sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 2, (parts & D25_CURRENT_STATUSES) != 0);
     sqlite3_bind_int(q, 3, (parts & D25_CURRENT_PROGRESS) != 0);
-    d25_current *v = NULL;
-    size_t cap = 0, m = 0;
-    int step;
+    d25_current c = {0};
+    int step, stopped = 0;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         const char *unit = (const char *)sqlite3_column_text(q, 0);
-        if (!m || strcmp(v[m - 1].unit, unit) != 0) {
-            if (d25_grow((void **)&v, &cap, m + 1, sizeof *v) < 0 || !(v[m].unit = strdup(unit))) {
+        if (!c.unit || strcmp(c.unit, unit) != 0) {
+            if (c.unit && (stopped = fn(ud, &c)) < 0)
+                break;
+            current_clear(&c);
+            if (!(c.unit = strdup(unit))) {
                 step = SQLITE_NOMEM;
                 break;
             }
-            v[m].statuses = v[m].progress = NULL;
-            m++;
         }
         /* The newest return holding each form is the one that counts. */
-        d25_current *c = &v[m - 1];
         const char *st = (const char *)sqlite3_column_text(q, 3), *pj = (const char *)sqlite3_column_text(q, 4);
-        if (sqlite3_column_int(q, 1) && !c->statuses && !(c->statuses = strdup(st ? st : ""))) {
+        if (sqlite3_column_int(q, 1) && !c.statuses && !(c.statuses = strdup(st ? st : ""))) {
             step = SQLITE_NOMEM;
             break;
         }
-        if (sqlite3_column_int(q, 2) && !c->progress && !(c->progress = strdup(pj ? pj : "[]"))) {
+        if (sqlite3_column_int(q, 2) && !c.progress && !(c.progress = strdup(pj ? pj : "[]"))) {
             step = SQLITE_NOMEM;
             break;
         }
     }
+    if (step == SQLITE_DONE && c.unit)
+        stopped = fn(ud, &c);
+    current_clear(&c);
     sqlite3_finalize(q);
-    *out = v;
-    *n = m;
-    if (step != SQLITE_DONE) {
-        d25_store_current_free(v, m);
-        *out = NULL;
-        *n = 0;
+    if (stopped < 0)
+        return -1;
+    if (step != SQLITE_DONE)
         return step == SQLITE_NOMEM ? d25_fail(err, D25_E_NOMEM, "内存不足") : d25_store_fail(s, err, "读取本月报表");
-    }
     return 0;
+}
+
+typedef struct {
+    d25_current *v;
+    size_t n, cap;
+    bool nomem;
+} current_list;
+
+static int collect_current(void *ud, d25_current *c)
+{
+    current_list *l = ud;
+    if (d25_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) < 0) {
+        l->nomem = true;
+        return -1;
+    }
+    l->v[l->n++] = *c;
+    memset(c, 0, sizeof *c); /* the list has the strings now */
+    return 0;
+}
+
+int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_current **out, size_t *n, d25_error *err)
+{
+    current_list l = {0};
+    int rc = d25_store_current_each(s, period, parts, collect_current, &l, err);
+    if (rc < 0) {
+        if (l.nomem)
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+        d25_store_current_free(l.v, l.n);
+        l = (current_list){0};
+    }
+    *out = l.v;
+    *n = l.n;
+    return rc;
 }
 
 int d25_blanks_read(d25_blanks *b, const char *summary)

@@ -72,6 +72,12 @@ typedef struct {
 } d25_current;
 enum { D25_CURRENT_STATUSES = 1, D25_CURRENT_PROGRESS = 2 };
 int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_current **out, size_t *n, d25_error *err);
+/* The same, one unit at a time in order of code, without holding them all:
+ * fn(ud, c) for each (the strings are freed after it returns, unless it
+ * takes them and leaves NULL).  fn returns < 0 to stop: then -1 with err as
+ * fn left it. */
+int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int (*fn)(void *ud, d25_current *c),
+                           void *ud, d25_error *err);
 void d25_store_current_free(d25_current *v, size_t n);
 
 /* The blanks of a progress summary (d25_current.progress, the column
