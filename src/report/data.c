@@ -1,6 +1,7 @@
 /* data: the figures of a period's report (see data.h, docs/report-data.md). */
 #include "data.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "../forms/forms.h"
 #include "../status/status.h"
 #include "../util/buf.h"
+#include "../util/text.h"
 
 typedef struct {
     long done, partial, not_done, na;
@@ -343,11 +345,14 @@ static int add_hazards(json_t *map, const char *key, bool by_area, long found, l
 
 enum { P_CODE, P_NAME, P_TYPE, P_TYPE_LABEL, P_AREA, P_FIELDS }; /* then the fields, n, rate, rate text */
 
-/* The progress part, built one unit at a time as the store reads them. */
+/* The progress part, built one unit at a time as the store reads them, on
+ * a thread of its own with a connection of its own while the rest of the
+ * tree is built: parsing 10,000 progress tables is the longest part. */
 typedef struct {
     const d25_registry *reg;
-    d25_tree *tree;
-    d25_rows *rows;
+    const char *db;      /* the store's file */
+    char period[16];
+    d25_rows *rows;      /* the list, attached to the tree when done */
     const d25_pfield **order;
     size_t nfields;
     d25_blanks blanks;
@@ -356,8 +361,12 @@ typedef struct {
     size_t *seen_order, nseen;
     bool *seen;
     long found, fixed;
-    json_t *by_type, *by_area;
+    json_t *total, *by_type, *by_area;
     bool nomem;
+    int rc;              /* of the pass: 0, or -1 with err set */
+    d25_error err;
+    pthread_t thread;
+    bool started;
 } progress_pass;
 
 /* One unit's row, its hazards and its part of the total.  -1 out of
@@ -366,11 +375,10 @@ static int add_progress_row(progress_pass *p, const d25_current *cur)
 {
     if (!cur->progress)
         return 0;
-    d25_tree *tree = p->tree;
     const char *code = cur->unit;
     const d25_unit *u = d25_registry_by_code(p->reg, code);
     d25_cell *row = d25_rows_add(p->rows);
-    if (!row || (u ? 0 : d25_cell_str(tree, &row[P_CODE], code)) < 0 || d25_blanks_read(&p->blanks, cur->progress) < 0)
+    if (!row || (u ? 0 : d25_cell_str(p->rows, &row[P_CODE], code)) < 0 || d25_blanks_read(&p->blanks, cur->progress) < 0)
         return -1;
     if (u) {
         d25_cell_borrow(&row[P_CODE], u->code);
@@ -402,7 +410,7 @@ static int add_progress_row(progress_pass *p, const d25_current *cur)
         else if (f->type == D25_F_HAVENOT)
             d25_cell_borrow(c, v ? "有" : "无");
         else if (f->type == D25_F_TEXT) {
-            if (d25_cell_str(tree, c, pv->raw) < 0)
+            if (d25_cell_str(p->rows, c, pv->raw) < 0)
                 return -1;
         } else
             d25_cell_int(c, v);
@@ -433,7 +441,7 @@ static int add_progress_row(progress_pass *p, const d25_current *cur)
     if (u_found > 0)
         d25_cell_real(&row[P_FIELDS + nfields + 1], (double)u_fixed / (double)u_found);
     json_t *rt = rate_text(u_fixed, u_found);
-    int r = d25_cell_str(tree, &row[P_FIELDS + nfields + 2], json_string_value(rt));
+    int r = d25_cell_str(p->rows, &row[P_FIELDS + nfields + 2], json_string_value(rt));
     json_decref(rt);
     return r;
 }
@@ -445,60 +453,99 @@ static int progress_row(void *ud, d25_current *cur)
     return p->nomem ? -1 : 0;
 }
 
-/* Hazards (in all, by type, by area) and the consolidated progress table,
- * from the period's progress tables as the store reads them. */
-static int progress(d25_store *s, const char *period, size_t nunits, const d25_registry *reg, const d25_rules *rules,
-                    d25_tree *tree, d25_error *err)
+static void progress_free(progress_pass *p)
 {
-    json_t *root = tree->root;
-    progress_pass p = {.reg = reg, .tree = tree};
-    p.order = fields_in_order(rules, &p.nfields);
-    if (!p.order)
-        return d25_fail(err, D25_E_NOMEM, "内存不足");
-    size_t nfields = p.nfields;
-    /* The keys in the order --dump-data has always printed them. */
-    json_object_set_new(root, "hazards", json_null());
-    json_object_set_new(root, "progress_fields", json_null());
-    const char **cols = calloc(P_FIELDS + nfields + 3, sizeof *cols);
+    d25_blanks_free(&p->blanks);
+    d25_rows_free(p->rows);
+    free(p->order);
+    free(p->sum);
+    free(p->seen_order);
+    free(p->seen);
+    json_decref(p->total);
+    json_decref(p->by_type);
+    json_decref(p->by_area);
+    memset(p, 0, sizeof *p);
+}
+
+static void *progress_run(void *arg)
+{
+    progress_pass *p = arg;
+    d25_store *s = d25_store_open(p->db, -1, &p->err);
+    /* One pass over the tables: a small page cache will do. */
+    if (s && d25_store_exec(s, "PRAGMA cache_size = -256", &p->err) < 0) {
+        d25_store_close(s);
+        s = NULL;
+    }
+    p->rc = s ? d25_store_current_each(s, p->period, D25_CURRENT_PROGRESS, progress_row, p, &p->err) : -1;
+    if (p->rc < 0 && p->nomem)
+        d25_fail(&p->err, D25_E_NOMEM, "内存不足");
+    d25_store_close(s);
+    d25_blanks_free(&p->blanks);
+    return NULL;
+}
+
+/* Start the progress pass (on its own thread when one can be had, else
+ * here and now).  -1 out of memory, with err set. */
+static int progress_start(progress_pass *p, const d25_registry *reg, const d25_rules *rules, const char *db,
+                          const char *period, d25_error *err)
+{
+    *p = (progress_pass){.reg = reg, .db = db};
+    d25_copy(p->period, sizeof p->period, period);
+    p->order = fields_in_order(rules, &p->nfields);
+    size_t nfields = p->nfields;
+    const char **cols = p->order ? calloc(P_FIELDS + nfields + 3, sizeof *cols) : NULL;
     if (cols) {
         static const char *const head[P_FIELDS] = {"code", "name", "type", "type_label", "area"};
         memcpy(cols, head, sizeof head);
         for (size_t k = 0; k < nfields; k++)
-            cols[P_FIELDS + k] = p.order[k]->name;
+            cols[P_FIELDS + k] = p->order[k]->name;
         cols[P_FIELDS + nfields] = "n";
         cols[P_FIELDS + nfields + 1] = "rectify_rate";
         cols[P_FIELDS + nfields + 2] = "rectify_rate_text";
-        p.rows = d25_tree_list(tree, "progress", cols, P_FIELDS + nfields + 3);
+        p->rows = d25_rows_new("progress", cols, P_FIELDS + nfields + 3);
     }
     free(cols);
-    json_t *total = json_object();
-    p.by_type = json_object();
-    p.by_area = json_object();
-    p.sum = calloc(nfields + 1, sizeof *p.sum);
-    p.seen_order = calloc(nfields + 1, sizeof *p.seen_order);
-    p.seen = calloc(nfields + 1, sizeof *p.seen);
-    p.nomem = !p.rows || d25_rows_reserve(p.rows, nunits) < 0 || !p.sum || !p.seen_order || !p.seen || !total ||
-              !p.by_type || !p.by_area;
-    int rc = p.nomem ? -1 : d25_store_current_each(s, period, D25_CURRENT_PROGRESS, progress_row, &p, err);
-    d25_blanks_free(&p.blanks);
-    for (size_t i = 0; rc == 0 && i < p.nseen; i++)
-        json_object_set_new(total, p.order[p.seen_order[i]]->name, json_integer(p.sum[p.seen_order[i]]));
-    free(p.sum);
-    free(p.seen_order);
-    free(p.seen);
-    free(p.order);
-    if (rc < 0) {
-        json_decref(total);
-        json_decref(p.by_type);
-        json_decref(p.by_area);
-        return p.nomem ? d25_fail(err, D25_E_NOMEM, "内存不足") : -1;
+    p->total = json_object();
+    p->by_type = json_object();
+    p->by_area = json_object();
+    p->sum = calloc(nfields + 1, sizeof *p->sum);
+    p->seen_order = calloc(nfields + 1, sizeof *p->seen_order);
+    p->seen = calloc(nfields + 1, sizeof *p->seen);
+    /* Room for every unit of the registry: most send the table. */
+    if (!p->rows || d25_rows_reserve(p->rows, reg->n) < 0 || !p->sum || !p->seen_order || !p->seen || !p->total ||
+        !p->by_type || !p->by_area) {
+        progress_free(p);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
+    p->started = pthread_create(&p->thread, NULL, progress_run, p) == 0;
+    if (!p->started)
+        progress_run(p);
+    return 0;
+}
+
+/* Wait for the pass to end; with a tree, put what it found in its place in
+ * the tree: hazards (in all, by type, by area), the fields, the
+ * consolidated progress table and its total row.  Frees the pass. */
+static int progress_finish(progress_pass *p, const d25_rules *rules, d25_tree *tree, d25_error *err)
+{
+    if (p->started)
+        pthread_join(p->thread, NULL);
+    p->started = false;
+    if (!tree || p->rc < 0) {
+        if (tree)
+            *err = p->err;
+        progress_free(p);
+        return -1;
+    }
+    json_t *root = tree->root;
+    for (size_t i = 0; i < p->nseen; i++)
+        json_object_set_new(p->total, p->order[p->seen_order[i]]->name, json_integer(p->sum[p->seen_order[i]]));
     json_t *hz = json_object();
-    json_object_set_new(hz, "found", json_integer(p.found));
-    json_object_set_new(hz, "rectified", json_integer(p.fixed));
-    json_object_set_new(hz, "rate", rate_of(p.fixed, p.found));
-    json_object_set_new(hz, "rate_text", rate_text(p.fixed, p.found));
-    json_t *maps[2] = {p.by_type, p.by_area};
+    json_object_set_new(hz, "found", json_integer(p->found));
+    json_object_set_new(hz, "rectified", json_integer(p->fixed));
+    json_object_set_new(hz, "rate", rate_of(p->fixed, p->found));
+    json_object_set_new(hz, "rate_text", rate_text(p->fixed, p->found));
+    json_t *maps[2] = {p->by_type, p->by_area};
     const char *names[2] = {"by_type", "by_area"};
     for (int m = 0; m < 2; m++) {
         json_t *arr = json_array();
@@ -512,7 +559,6 @@ static int progress(d25_store *s, const char *period, size_t nunits, const d25_r
             json_array_append(arr, g);
         }
         json_object_set_new(hz, names[m], arr);
-        json_decref(maps[m]);
     }
     json_object_set_new(root, "hazards", hz);
     json_t *fields = json_array();
@@ -524,8 +570,11 @@ static int progress(d25_store *s, const char *period, size_t nunits, const d25_r
                                                     types[pf->type], "row", rules->prows[k].n));
         }
     json_object_set_new(root, "progress_fields", fields);
-    json_object_set_new(root, "progress_total", total);
-    return 0;
+    int rc = d25_tree_add(tree, p->rows);
+    p->rows = NULL; /* the tree's now, or freed */
+    json_object_set(root, "progress_total", p->total);
+    progress_free(p);
+    return rc < 0 ? d25_fail(err, D25_E_NOMEM, "内存不足") : 0;
 }
 
 /* Attachment 2: the units that the configured rules put on the list. */
@@ -591,7 +640,7 @@ static int enforcement(const d25_config *cfg, int period, const month *mo, const
         }
         if (why.len) {
             d25_cell *c = d25_rows_add(list);
-            if (!c || d25_cell_str(tree, &c[5], d25_buf_cstr(&why)) < 0) {
+            if (!c || d25_cell_str(list, &c[5], d25_buf_cstr(&why)) < 0) {
                 rc = d25_fail(err, D25_E_NOMEM, "内存不足");
             } else {
                 d25_cell_int(&c[0], ++seq);
@@ -641,7 +690,7 @@ static int submissions(d25_tree *tree, const d25_status_report *st)
         d25_cell_borrow(&c[6], us->unit->phone ? us->unit->phone : "");
         d25_cell_borrow(&c[7], d25_unit_state_name(us->state));
         d25_cell_borrow(&c[8], d25_unit_state_label(us->state));
-        if (d25_cell_str(tree, &c[9], us->received[0] ? us->received : NULL) < 0)
+        if (d25_cell_str(all, &c[9], us->received[0] ? us->received : NULL) < 0)
             return -1;
         if (us->state == D25_UNIT_MISSING || us->state == D25_UNIT_REJECTED || us->state == D25_UNIT_INCOMPLETE) {
             d25_cell *t = d25_rows_add(todo);
@@ -659,18 +708,25 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
     char p[16], cn[32];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
-    d25_status_report own = {0};
-    if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &own, err) < 0)
+    progress_pass pp;
+    if (progress_start(&pp, reg, rules, d25_store_path(s), p, err) < 0)
         return NULL;
+    d25_status_report own = {0};
+    if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &own, err) < 0) {
+        progress_finish(&pp, rules, NULL, err);
+        return NULL;
+    }
     const d25_status_report *st = status ? status : &own;
     month mo;
     if (read_month(s, rules, reg, st, p, &mo, err) < 0) {
+        progress_finish(&pp, rules, NULL, err);
         d25_status_report_free(&own);
         return NULL;
     }
     d25_tree *tree = d25_tree_new(json_object());
     if (!tree) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
+        progress_finish(&pp, rules, NULL, err);
         d25_status_report_free(&own);
         month_free(&mo);
         return NULL;
@@ -725,12 +781,13 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
     }
     json_object_set_new(root, "key_units", keys);
     json_object_set_new(root, "key_units_count", json_integer((json_int_t)json_array_size(keys)));
-    if (erc < 0 || compliance(s, rules, period, &mo, root, err) < 0 || progress(s, p, mo.units, reg, rules, tree, err) < 0)
+    if (erc < 0 || compliance(s, rules, period, &mo, root, err) < 0 || progress_finish(&pp, rules, tree, err) < 0)
         goto fail;
     month_free(&mo);
     d25_status_report_free(&own);
     return tree;
 fail:
+    progress_finish(&pp, rules, NULL, err); /* when not finished yet */
     d25_tree_free(tree);
     month_free(&mo);
     d25_status_report_free(&own);

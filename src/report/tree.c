@@ -15,7 +15,7 @@ d25_tree *d25_tree_new(json_t *root)
     return t;
 }
 
-static void rows_free(d25_rows *r)
+void d25_rows_free(d25_rows *r)
 {
     if (!r)
         return;
@@ -23,6 +23,7 @@ static void rows_free(d25_rows *r)
         free(r->cols[c]);
     free(r->cols);
     free(r->cells);
+    d25_arena_free(&r->strings);
     free(r->name);
     free(r);
 }
@@ -32,34 +33,43 @@ void d25_tree_free(d25_tree *t)
     if (!t)
         return;
     for (size_t i = 0; i < t->nlists; i++)
-        rows_free(t->lists[i]);
+        d25_rows_free(t->lists[i]);
     free(t->lists);
-    d25_arena_free(&t->strings);
     json_decref(t->root);
     free(t);
 }
 
-d25_rows *d25_tree_list(d25_tree *t, const char *name, const char *const *cols, size_t ncols)
+d25_rows *d25_rows_new(const char *name, const char *const *cols, size_t ncols)
 {
-    if (d25_grow((void **)&t->lists, &t->cap, t->nlists + 1, sizeof *t->lists) < 0)
-        return NULL;
     d25_rows *r = calloc(1, sizeof *r);
     if (!r || !(r->name = strdup(name)) || !(r->cols = calloc(ncols + 1, sizeof *r->cols))) {
-        rows_free(r);
+        d25_rows_free(r);
         return NULL;
     }
     for (; r->ncols < ncols; r->ncols++)
         if (!(r->cols[r->ncols] = strdup(cols[r->ncols]))) {
-            rows_free(r);
+            d25_rows_free(r);
             return NULL;
         }
+    return r;
+}
+
+int d25_tree_add(d25_tree *t, d25_rows *r)
+{
     /* The key keeps its place in the root's order (--dump-data). */
-    if (json_object_set_new(t->root, name, json_null()) < 0) {
-        rows_free(r);
-        return NULL;
+    if (!r || d25_grow((void **)&t->lists, &t->cap, t->nlists + 1, sizeof *t->lists) < 0 ||
+        json_object_set_new(t->root, r->name, json_null()) < 0) {
+        d25_rows_free(r);
+        return -1;
     }
     t->lists[t->nlists++] = r;
-    return r;
+    return 0;
+}
+
+d25_rows *d25_tree_list(d25_tree *t, const char *name, const char *const *cols, size_t ncols)
+{
+    d25_rows *r = d25_rows_new(name, cols, ncols);
+    return d25_tree_add(t, r) < 0 ? NULL : r;
 }
 
 const d25_rows *d25_tree_find(const d25_tree *t, const char *name)
@@ -110,13 +120,13 @@ int d25_rows_col(const d25_rows *r, const char *name, size_t *hint)
     return -1;
 }
 
-int d25_cell_str(d25_tree *t, d25_cell *c, const char *s)
+int d25_cell_str(d25_rows *r, d25_cell *c, const char *s)
 {
     if (!s) {
         c->kind = D25_CELL_NULL;
         return 0;
     }
-    const char *copy = d25_arena_strndup(&t->strings, s, strlen(s));
+    const char *copy = d25_arena_strndup(&r->strings, s, strlen(s));
     if (!copy)
         return -1;
     c->kind = D25_CELL_STR;

@@ -2,7 +2,7 @@
  * tree: the data a template is filled from.  A JSON tree (jansson) whose
  * long lists, those with a row per unit, are kept as lists of flat rows
  * instead of arrays of JSON objects: each column is named once, each cell is
- * a scalar of 16 bytes, and strings are copied into one arena.  A district
+ * a scalar of 16 bytes, and strings are copied into the list's arena.  A district
  * of 10,000 units would otherwise be a million small JSON values, built,
  * looked up by hash and freed one by one.
  *
@@ -41,14 +41,14 @@ typedef struct {
     char **cols;         /* column names */
     size_t ncols;
     d25_cell *cells;     /* row r, column c: cells[r * ncols + c] */
-    size_t n, cap;       /* rows */
+    size_t n, cap;       /* rows; cap in cells */
+    d25_arena strings;   /* what d25_cell_str copied */
 } d25_rows;
 
 typedef struct {
     json_t *root;        /* a JSON object: everything but the lists (each has a null at its key) */
     d25_rows **lists;
     size_t nlists, cap;
-    d25_arena strings;
 } d25_tree;
 
 /* A tree around root (which it takes over); NULL out of memory (root is
@@ -58,6 +58,12 @@ void d25_tree_free(d25_tree *t);
 
 /* A new empty list at key name of the root.  NULL out of memory. */
 d25_rows *d25_tree_list(d25_tree *t, const char *name, const char *const *cols, size_t ncols);
+/* The same in two steps, for a list filled before its key's place in the
+ * root comes: a list of its own (d25_rows_free), then handed to the tree,
+ * which takes it over (and frees it when it cannot: -1). */
+d25_rows *d25_rows_new(const char *name, const char *const *cols, size_t ncols);
+void d25_rows_free(d25_rows *r);
+int d25_tree_add(d25_tree *t, d25_rows *r);
 /* The list at key name, or NULL. */
 const d25_rows *d25_tree_find(const d25_tree *t, const char *name);
 
@@ -74,9 +80,10 @@ static inline const d25_cell *d25_rows_row(const d25_rows *r, size_t i)
  * column found, as lookups mostly go left to right), or -1. */
 int d25_rows_col(const d25_rows *r, const char *name, size_t *hint);
 
-/* Setting cells: strings are copied into the tree's arena (NULL sets a
- * null cell).  -1 out of memory. */
-int d25_cell_str(d25_tree *t, d25_cell *c, const char *s);
+/* Setting cells: strings are copied into the list's arena (NULL sets a
+ * null cell).  -1 out of memory.  Lists share nothing: different threads
+ * may fill different lists of one tree. */
+int d25_cell_str(d25_rows *r, d25_cell *c, const char *s);
 /* A string that outlives the tree (a static label, or one the caller
  * keeps until the tree is freed): not copied. */
 static inline void d25_cell_borrow(d25_cell *c, const char *s)

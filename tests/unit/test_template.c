@@ -59,7 +59,7 @@ static d25_tree *as_tree(const json_t *data)
                 else if (json_is_real(cv))
                     d25_cell_real(c, json_real_value(cv));
                 else if (json_is_string(cv))
-                    assert_int_equal(d25_cell_str(t, c, json_string_value(cv)), 0);
+                    assert_int_equal(d25_cell_str(r, c, json_string_value(cv)), 0);
                 else if (json_is_boolean(cv))
                     *c = (d25_cell){.kind = D25_CELL_BOOL, .v.b = json_is_true(cv)};
                 else
@@ -208,8 +208,8 @@ static void test_tree_lists(void **state)
         d25_cell *c = d25_rows_add(r);
         assert_non_null(c);
         snprintf(name, sizeof name, "单位%d", i);
-        assert_int_equal(d25_cell_str(t, &c[0], "X"), 0);
-        assert_int_equal(d25_cell_str(t, &c[1], name), 0);
+        assert_int_equal(d25_cell_str(r, &c[0], "X"), 0);
+        assert_int_equal(d25_cell_str(r, &c[1], name), 0);
         if (i % 2)
             d25_cell_int(&c[2], i * 10);
     }
