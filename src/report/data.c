@@ -114,6 +114,7 @@ typedef struct {
 typedef struct {
     d25_buf keys; /* sub-items not done, "|3.2|22.9|" */
     int n;        /* sub-items not done */
+    bool nomem;
 } nd;
 
 static void note_not_done(void *ud, const d25_subitem *sub, char st)
@@ -123,9 +124,9 @@ static void note_not_done(void *ud, const d25_subitem *sub, char st)
         return;
     x->n++;
     /* "|1.1|3.2|": the not-done codes, looked up below. */
-    d25_buf_puts(&x->keys, x->keys.len ? "" : "|");
-    d25_buf_puts(&x->keys, sub->code);
-    d25_buf_puts(&x->keys, "|");
+    if ((!x->keys.len && d25_buf_puts(&x->keys, "|") < 0) || d25_buf_puts(&x->keys, sub->code) < 0 ||
+        d25_buf_puts(&x->keys, "|") < 0)
+        x->nomem = true;
 }
 
 /* What the checklists that count in a period add up to, read in one pass
@@ -154,8 +155,7 @@ static int month_row(void *ud, d25_current *c)
     if (us) {
         nd *x = &mo->not_done[us - mo->st->units];
         each_status(mo->rules, c->statuses, note_not_done, x);
-        if (x->keys.len && !x->keys.data)
-            mo->nomem = true;
+        mo->nomem = x->nomem;
     }
     return mo->nomem ? -1 : 0;
 }

@@ -14,6 +14,7 @@ import datetime
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 import zipfile
+import xml.etree.ElementTree as ET
 
 import docx
 
@@ -346,6 +348,46 @@ r = duty25(cfg, "report", "--period", "2026-11", "--out", outdir)
 names = sorted(os.listdir(outdir)) if os.path.isdir(outdir) else []
 tap(r.returncode == 0 and names == sorted(["2026年11月书面风险报告.docx", "2026年11月统计表.docx", "2026年11月统计表.xlsx"]),
     "report --period writes the risk report, the tables and the workbook into --out", (r.returncode, r.stderr, names))
+# WPS lays tables out from w:gridCol, and a run of Chinese text without an
+# East Asian font is drawn in whatever the reader picks: every table's grid
+# agrees with its cells, and every such run names its font.
+W_ = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def layout_problems(path):
+    out = []
+    with zipfile.ZipFile(path) as z:
+        root = ET.fromstring(z.read("word/document.xml"))
+    for ti, tbl in enumerate(root.iter(W_ + "tbl")):
+        grid = [int(g.get(W_ + "w")) for g in tbl.findall(W_ + "tblGrid/" + W_ + "gridCol")]
+        if not grid:
+            out.append("table %d has no w:tblGrid" % (ti + 1))
+            continue
+        for ri, tr in enumerate(tbl.findall(W_ + "tr")):
+            col = 0
+            for tc in tr.findall(W_ + "tc"):
+                span_el = tc.find(W_ + "tcPr/" + W_ + "gridSpan")
+                span = int(span_el.get(W_ + "val")) if span_el is not None else 1
+                tcw = tc.find(W_ + "tcPr/" + W_ + "tcW")
+                if tcw is None or int(tcw.get(W_ + "w")) != sum(grid[col:col + span]):
+                    out.append("table %d row %d column %d: tcW %s, grid %s" % (
+                        ti + 1, ri + 1, col + 1, None if tcw is None else tcw.get(W_ + "w"), grid[col:col + span]))
+                col += span
+            if col != len(grid):
+                out.append("table %d row %d spans %d of %d grid columns" % (ti + 1, ri + 1, col, len(grid)))
+    for run_ in root.iter(W_ + "r"):
+        text = "".join(t.text or "" for t in run_.findall(W_ + "t"))
+        fonts = run_.find(W_ + "rPr/" + W_ + "rFonts")
+        if re.search("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]", text) and \
+                (fonts is None or not fonts.get(W_ + "eastAsia")):
+            out.append("run %r names no East Asian font" % text[:20])
+    return out
+
+
+for f_ in [st_out, rr_out] + [os.path.join(outdir, n_) for n_ in names if n_.endswith(".docx")]:
+    probs = layout_problems(f_) if os.path.exists(f_) else ["not written"]
+    tap(not probs, "%s: every table's w:tblGrid agrees with its cells' widths and every Chinese run names its "
+        "East Asian font" % os.path.basename(f_), probs[:5])
 r = duty25(cfg, "report", "--period", "2026-08", "--out", os.path.join(TMP, "out-empty"))
 tap(r.returncode == 1 and "2026年8月" in r.stderr and "没有收到" in r.stderr and not os.path.exists(os.path.join(TMP, "out-empty")),
     "a period with no returns gives a clear message and writes nothing", r.stderr)
