@@ -45,7 +45,7 @@ $VG build/duty25 validate --period 2026-11 --feedback build/valgrind-db/fb sampl
 [ $? -eq 99 ] && { echo "valgrind: errors in validate --feedback"; cat build/valgrind-one.log; fail=1; }
 $VG build/duty25 init build/valgrind-db/w >/dev/null 2>build/valgrind-one.log
 [ $? -eq 99 ] && { echo "valgrind: errors in init"; cat build/valgrind-one.log; fail=1; }
-# the report writes the workbook on a second thread: no data race
+# the report parses the progress tables and writes the workbook on threads of their own: no data race
 valgrind --tool=helgrind --quiet --error-exitcode=99 build/duty25 report --db "$vdb" --period 2026-11 \
     --out build/valgrind-db/out >/dev/null 2>build/valgrind-one.log
 [ $? -eq 99 ] && { echo "helgrind: races in report"; cat build/valgrind-one.log; fail=1; }
