@@ -391,6 +391,38 @@ for f_ in [st_out, rr_out] + [os.path.join(outdir, n_) for n_ in names if n_.end
 r = duty25(cfg, "report", "--period", "2026-08", "--out", os.path.join(TMP, "out-empty"))
 tap(r.returncode == 1 and "2026年8月" in r.stderr and "没有收到" in r.stderr and not os.path.exists(os.path.join(TMP, "out-empty")),
     "a period with no returns gives a clear message and writes nothing", r.stderr)
+# A progress table stored under a rule set without one of today's fields
+# (an older edition) has that field null: the report still fills, with
+# "—" in its cell, and the total leaves it out.
+old_db = os.path.join(TMP, "older-edition.db")
+src_, dst_ = sqlite3.connect(db), sqlite3.connect(old_db)
+src_.backup(dst_)
+src_.close()  # an open connection would keep later copies of the file from holding the WAL's pages
+dst_.close()
+c_ = sqlite3.connect(old_db)
+with c_:
+    rid, pj = c_.execute("SELECT m.return_id, m.progress_json FROM return_summaries m JOIN returns r ON r.id = m.return_id"
+                         " WHERE r.period = '2026-11' AND r.verdict = 'accepted' AND m.progress_json IS NOT NULL"
+                         " ORDER BY r.unit_code LIMIT 1").fetchone()
+    old_code = c_.execute("SELECT unit_code FROM returns WHERE id = ?", (rid,)).fetchone()[0]
+    c_.execute("UPDATE return_summaries SET progress_json = ? WHERE return_id = ?",
+               (json.dumps([b for b in json.loads(pj) if b[0] != "inspections"]), rid))
+c_.close()
+cfg_old, _ = write_config("older-edition", database=old_db)
+r = duty25(cfg_old, "report", "--period", "2026-11", "--dump-data")
+d_ = json.loads(r.stdout) if r.returncode == 0 else {}
+rows_ = {x["code"]: x for x in d_.get("progress", [])}
+others = sum(x["inspections"] for c, x in rows_.items() if c != old_code and x["inspections"] is not None)
+old_out = os.path.join(TMP, "older-edition.docx")
+r2 = duty25(cfg_old, "report", "--period", "2026-11", "--template", shipped, "--out", old_out)
+cells_ = []
+if r2.returncode == 0:
+    t3_ = docx.Document(old_out).tables[2]
+    cells_ = [row.cells[3].text for row in t3_.rows if row.cells[1].text == UNITS[old_code]["name"]]
+tap(old_code in rows_ and rows_[old_code]["inspections"] is None and "inspections" in rows_[old_code] and
+    d_["progress_total"]["inspections"] == others and cells_ == ["—"],
+    "a progress table stored without a field reads as null there: the tables still fill (—), the total leaves it out",
+    (r.stderr, r2.stderr, rows_.get(old_code), cells_))
 # LibreOffice headless turns both into PDF; pdftotext finds the figures.
 soffice = shutil.which("soffice")
 if soffice and shutil.which("pdftotext") and ok and ok_rr:
