@@ -97,6 +97,11 @@ int d25_rows_reserve(d25_rows *r, size_t n)
 
 d25_cell *d25_rows_add(d25_rows *r)
 {
+    if (!r->ncols) { /* rows without columns: counted, nothing to hold */
+        static d25_cell nothing;
+        r->n++;
+        return &nothing;
+    }
     if (r->n == SIZE_MAX / (r->ncols ? r->ncols : 1) ||
         d25_grow((void **)&r->cells, &r->cap, (r->n + 1) * r->ncols, sizeof *r->cells) < 0)
         return NULL;

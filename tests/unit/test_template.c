@@ -227,6 +227,16 @@ static void test_tree_lists(void **state)
                               "{\"code\":\"X\",\"name\":\"单位4\",\"count\":null}],\"after\":2}");
     free(text);
     json_decref(all);
+    /* A list without columns still counts its rows. */
+    d25_rows *bare = d25_tree_list(t, "bare", NULL, 0);
+    assert_non_null(bare);
+    assert_non_null(d25_rows_add(bare));
+    assert_non_null(d25_rows_add(bare));
+    all = d25_tree_json(t);
+    text = json_dumps(json_object_get(all, "bare"), JSON_COMPACT);
+    assert_string_equal(text, "[{},{}]");
+    free(text);
+    json_decref(all);
     d25_tree_free(t);
 }
 
