@@ -2,18 +2,19 @@
  * tree: the data a template is filled from.  A JSON tree (jansson) whose
  * long lists, those with a row per unit, are kept as lists of flat rows
  * instead of arrays of JSON objects: each column is named once, each cell is
- * a scalar of 16 bytes, and strings are copied into the list's arena.  A district
- * of 10,000 units would otherwise be a million small JSON values, built,
- * looked up by hash and freed one by one.
+ * a scalar of 16 bytes, and strings are copied into the list's arena (or
+ * borrowed).  A district of 10,000 units would otherwise be a million small
+ * JSON values, built, looked up by hash and freed one by one.
  *
  * To a template, and in `--dump-data`, a list is an array of objects at its
  * key in the root, in the order the key was first set: d25_tree_json()
  * builds that JSON when it is wanted whole.
  *
- * Ownership: the tree owns its root, its lists and the strings set with
- * d25_cell_str; those set with d25_cell_borrow are the caller's.  The column
- * names given to d25_tree_list are copied.  Cells and rows stay at
- * their address only until the next d25_rows_add on the same list.
+ * Ownership: the tree owns its root and its lists; a list owns the strings
+ * set with d25_cell_str (a cell copied into another list of the same tree
+ * may point at them); those set with d25_cell_borrow are the caller's, and
+ * must outlive the tree.  Column names are copied.  Cells stay at their
+ * address only until the next d25_rows_add on the same list.
  */
 #ifndef D25_REPORT_TREE_H
 #define D25_REPORT_TREE_H
@@ -31,7 +32,7 @@ typedef struct {
     union {
         long long i;
         double d;
-        const char *s; /* in the tree's arena */
+        const char *s; /* in a list's arena, or borrowed */
         bool b;
     } v;
 } d25_cell;
