@@ -14,6 +14,9 @@ PY=/usr/bin/python3
 dir=build/bench/returns
 rm -rf "$dir"
 mkdir -p "$dir"
+# The workbook's floor: libxlsxwriter alone (tests/bench/xlsx_floor.c).
+${CC:-cc} -O2 -o build/bench/xlsx_floor tests/bench/xlsx_floor.c $(pkg-config --cflags --libs xlsxwriter) ||
+    echo "(xlsx_floor not built: the workbook's floor is not shown)"
 i=0
 for f in samples/2026-11/*; do
     ext=${f##*.}
@@ -77,4 +80,11 @@ for n in (1000, 10000):
                         ("risk report alone", ("--template", "templates/书面风险报告.docx", "--out", d + "/out/alone.docx"))):
         dt, rss, rc = sorted(run([], ("report", "--period", "2026-11", *extra, *common)) for _ in range(3))[1]
         print("  the figures and the %s: %.2f s, peak RSS %.1f MB (exit %d)" % (what, dt, rss, rc))
+    # libxlsxwriter alone writing as many cells of the same kinds (the
+    # workbook's floor on this machine).
+    floor = "build/bench/xlsx_floor"
+    if os.path.exists(floor):
+        t_ = sorted(float(subprocess.run([floor, str(n), d + "/out/floor.xlsx"], capture_output=True, text=True).stdout
+                          or "nan") for _ in range(3))[1]
+        print("  libxlsxwriter alone, %d units' worth of cells (33 a unit, no other work): %.2f s" % (n, t_))
 PYEOF
