@@ -53,7 +53,8 @@ typedef struct {
     char *xml;          /* the rows as serialized, tags in their text */
     size_t len;
     tval items;
-    xmlNodePtr at;      /* the placeholder, for messages */
+    xmlNodePtr at;      /* the placeholder */
+    long line;          /* where the rows stood in the template, for messages */
 } stream;
 
 typedef struct {
@@ -67,6 +68,8 @@ typedef struct {
     const json_t *root;
     const d25_tree *tree; /* its lists, or NULL */
     size_t col_hint;    /* the column after the last one looked up */
+    const stream *in_stream; /* the stream being written, for messages */
+    size_t item;        /* ... and its item (from 1) */
 } ctx;
 
 static const char STREAM_PI[] = "d25-stream";
@@ -361,13 +364,19 @@ static int tag_error(ctx *cx, xmlNodePtr at, const char *fmt, ...)
         snprintf(where, sizeof where, "（所在段落：“%.90s”）", d25_buf_cstr(&b));
         d25_buf_free(&b);
     }
+    long line = at ? xmlGetLineNo(at) : 0L;
+    if (cx->in_stream) {
+        /* The rows of a loop written item by item: where they stood, and
+         * which item. */
+        line = cx->in_stream->line;
+        snprintf(where, sizeof where, "（循环的第 %zu 项）", cx->item);
+    }
     char msg[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return d25_fail(cx->err, D25_E_TEMPLATE, "模板部件 %s 第 %ld 行：%s%s", cx->part, at ? xmlGetLineNo(at) : 0L, msg,
-                    where);
+    return d25_fail(cx->err, D25_E_TEMPLATE, "模板部件 %s 第 %ld 行：%s%s", cx->part, line, msg, where);
 }
 
 /* ---- values ---- */
@@ -876,6 +885,7 @@ static int try_stream(ctx *cx, xmlNodePtr first, xmlNodePtr last, tval items, xm
     }
     st->items = items;
     st->at = pi;
+    st->line = xmlGetLineNo(first);
     cx->nstreams++;
     xmlAddPrevSibling(first, pi);
     for (xmlNodePtr x = first; x;) {
@@ -1108,12 +1118,14 @@ typedef struct {
     d25_buf pending;
     size_t pend_off;
     bool failed;
+    char *part;            /* its name: rows are written after the template is closed */
 } filled;
 
 static void filled_free(filled *f)
 {
     if (!f)
         return;
+    free(f->part);
     for (size_t i = 0; i < f->cx.nstreams; i++)
         free(f->cx.streams[i].xml);
     free(f->cx.streams);
@@ -1128,17 +1140,19 @@ static filled *fill_part(const char *xml, size_t len, const char *part, const js
                          d25_error *err)
 {
     filled *f = calloc(1, sizeof *f);
-    if (!f) {
+    if (!f || !(f->part = strdup(part))) {
+        free(f);
         d25_fail(err, D25_E_NOMEM, "内存不足");
         return NULL;
     }
     xmlDocPtr doc = xmlReadMemory(xml, (int)len, part, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
+        free(f->part);
         free(f);
         d25_fail(err, D25_E_TEMPLATE, "模板部件 %s 不是有效的 XML", part);
         return NULL;
     }
-    f->cx = (ctx){.doc = doc, .part = part, .err = err, .root = root_data, .tree = tree};
+    f->cx = (ctx){.doc = doc, .part = f->part, .err = err, .root = root_data, .tree = tree};
     ctx *cx = &f->cx;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     int rc = root ? join_tags(root) : 0;
@@ -1201,8 +1215,11 @@ static zip_int64_t filled_read(filled *f, char *out, size_t n)
             }
             scope sc = {.v = {{.j = f->cx.root}, seq_item(st->items, f->item)}, .n = 2};
             f->item++;
+            f->cx.in_stream = st;
+            f->cx.item = f->item;
             if (render_string(&f->cx, st->at, st->xml, 0, st->len, &sc, &f->pending) < 0)
                 f->failed = true;
+            f->cx.in_stream = NULL;
             continue;
         }
         if (f->pos >= f->skel_len)
@@ -1343,6 +1360,8 @@ static int fill_package(const char *template_path, const json_t *data, const d25
             rc = d25_fail(err, D25_E_TEMPLATE, "模板 %s 的部件 %s 无法读取", template_path, name ? name : "?");
             break;
         }
+        if (name[0] && name[strlen(name) - 1] == '/' && st.size == 0)
+            continue; /* a folder's entry (zip -r writes them), not a part */
         char *buf = malloc(st.size + 1);
         zip_file_t *zf = buf ? zip_fopen_index(in, (zip_uint64_t)i, 0) : NULL;
         zip_int64_t got = zf ? zip_fread(zf, buf, st.size) : -1;
@@ -1363,6 +1382,11 @@ static int fill_package(const char *template_path, const json_t *data, const d25
             }
             if (!(src = zip_source_function(out, filled_source, f)))
                 filled_free(f);
+        } else if (st.size == 0) {
+            /* An empty part: libzip does not take over a buffer of no
+             * bytes. */
+            free(buf);
+            src = zip_source_buffer(out, NULL, 0, 0);
         } else if (!(src = zip_source_buffer(out, buf, st.size, 1))) {
             free(buf);
         }

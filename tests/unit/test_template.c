@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <zip.h>
 
 static char out_path[128];
 
@@ -186,6 +187,50 @@ static void test_errors(void **state)
     }
 }
 
+/* A value missing in one item of a loop whose rows are written while the
+ * package is zipped (after the template is closed): the message still
+ * names the part, the line and the item, and nothing is written. */
+static void test_stream_error(void **state)
+{
+    (void)state;
+    static const char data[] =
+        "{\"district\": \"示范区\", \"count\": 1, \"title\": \"t\","
+        " \"units\": [{\"name\": \"甲\", \"found\": 1, \"rate\": 0.5}, {\"name\": \"乙\", \"rate\": 0.5}],"
+        " \"items\": [], \"late\": false, \"late_names\": \"\", \"none\": false, \"missing\": [],"
+        " \"zero\": null, \"nothing\": null, \"flag\": true}";
+    d25_error err = {0};
+    unlink(out_path);
+    assert_null(fill_as("tpl_basic.docx", data, false, &err));
+    assert_int_equal(err.code, D25_E_TEMPLATE);
+    assert_non_null(strstr(err.message, "word/document.xml"));
+    assert_non_null(strstr(err.message, "“found”"));
+    assert_non_null(strstr(err.message, "循环的第 2 项"));
+    assert_null(strstr(err.message, "第 0 行"));
+    assert_true(access(out_path, F_OK) != 0);
+}
+
+/* A template rezipped with an entry for each folder fills as the original,
+ * and the folders' entries are left out. */
+static void test_folder_entries(void **state)
+{
+    (void)state;
+    d25_error err = {0};
+    d25_ooxml *f = fill_as("tpl_folders.docx", DATA, false, &err);
+    assert_non_null(f);
+    assert_int_equal(f->doc->ntables, 1);
+    assert_int_equal(f->doc->tables[0].nrows, 4);
+    d25_ooxml_free(f);
+    int zerr;
+    zip_t *z = zip_open(out_path, ZIP_RDONLY, &zerr);
+    assert_non_null(z);
+    for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); i++) {
+        const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+        assert_false(name[strlen(name) - 1] == '/');
+    }
+    zip_close(z);
+    unlink(out_path);
+}
+
 /* Lists: columns found from any starting hint, rows growing past a
  * reservation, strings copied, and --dump-data's view of them. */
 static void test_tree_lists(void **state)
@@ -249,6 +294,8 @@ int run_template_tests(void)
         {"test_fill (lists of rows)", test_fill, NULL, NULL, (void *)&tree},
         {"test_errors (lists of rows)", test_errors, NULL, NULL, (void *)&tree},
         cmocka_unit_test(test_tree_lists),
+        cmocka_unit_test(test_stream_error),
+        cmocka_unit_test(test_folder_entries),
     };
     return cmocka_run_group_tests_name("template", tests, NULL, NULL);
 }
