@@ -356,10 +356,7 @@ typedef struct {
     const d25_pfield **order;
     size_t nfields;
     d25_blanks blanks;
-    /* The total row's sums, by field, in the order fields are first seen. */
-    long *sum;
-    size_t *seen_order, nseen;
-    bool *seen;
+    long *sum;           /* the total row: each count field's sum, by field */
     long found, fixed;
     json_t *total, *by_type, *by_area;
     bool nomem;
@@ -415,10 +412,6 @@ static int add_progress_row(progress_pass *p, const d25_current *cur)
         } else
             d25_cell_int(c, v);
         if (pv->ok && f->type == D25_F_COUNT) {
-            if (!p->seen[fi]) {
-                p->seen[fi] = true;
-                p->seen_order[p->nseen++] = fi;
-            }
             p->sum[fi] += v;
             if (strcmp(f->name, "hazards_found") == 0) {
                 u_found += v;
@@ -459,8 +452,6 @@ static void progress_free(progress_pass *p)
     d25_rows_free(p->rows);
     free(p->order);
     free(p->sum);
-    free(p->seen_order);
-    free(p->seen);
     json_decref(p->total);
     json_decref(p->by_type);
     json_decref(p->by_area);
@@ -509,10 +500,8 @@ static int progress_start(progress_pass *p, const d25_registry *reg, const d25_r
     p->by_type = json_object();
     p->by_area = json_object();
     p->sum = calloc(nfields + 1, sizeof *p->sum);
-    p->seen_order = calloc(nfields + 1, sizeof *p->seen_order);
-    p->seen = calloc(nfields + 1, sizeof *p->seen);
     /* Room for every unit of the registry: most send the table. */
-    if (!p->rows || d25_rows_reserve(p->rows, reg->n) < 0 || !p->sum || !p->seen_order || !p->seen || !p->total ||
+    if (!p->rows || d25_rows_reserve(p->rows, reg->n) < 0 || !p->sum || !p->total ||
         !p->by_type || !p->by_area) {
         progress_free(p);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
@@ -538,8 +527,11 @@ static int progress_finish(progress_pass *p, const d25_rules *rules, d25_tree *t
         return -1;
     }
     json_t *root = tree->root;
-    for (size_t i = 0; i < p->nseen; i++)
-        json_object_set_new(p->total, p->order[p->seen_order[i]]->name, json_integer(p->sum[p->seen_order[i]]));
+    /* Every count field, 0 when no table has it yet: a month whose
+     * progress tables have not come in still has a total row. */
+    for (size_t i = 0; i < p->nfields; i++)
+        if (p->order[i]->type == D25_F_COUNT)
+            json_object_set_new(p->total, p->order[i]->name, json_integer(p->sum[i]));
     json_t *hz = json_object();
     json_object_set_new(hz, "found", json_integer(p->found));
     json_object_set_new(hz, "rectified", json_integer(p->fixed));

@@ -1152,6 +1152,17 @@ static filled *fill_part(const char *xml, size_t len, const char *part, const js
         d25_fail(err, D25_E_TEMPLATE, "模板部件 %s 不是有效的 XML", part);
         return NULL;
     }
+    if (xmlGetIntSubset(doc)) {
+        /* Word refuses a part with a DOCTYPE, and its entities would be
+         * copied into the report unexpanded. */
+        xmlFreeDoc(doc);
+        free(f->part);
+        free(f);
+        d25_fail(err, D25_E_TEMPLATE,
+                 "模板部件 %s 含有文档类型声明（DOCTYPE），Word 和 WPS 保存的文件里不会有：请在 Word 或 WPS 中另存为 .docx 后再用",
+                 part);
+        return NULL;
+    }
     f->cx = (ctx){.doc = doc, .part = f->part, .err = err, .root = root_data, .tree = tree};
     ctx *cx = &f->cx;
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -1352,6 +1363,10 @@ static int fill_package(const char *template_path, const json_t *data, const d25
     zip_t *out = zip_open(tmp, ZIP_CREATE | ZIP_EXCL, &zerr);
     d25_zip_open_unlock();
     int rc = out ? 0 : d25_fail(err, D25_E_IO, "无法创建 %s", tmp);
+    /* A Word document (or WPS's .docx) has its body at word/document.xml. */
+    if (rc == 0 && zip_name_locate(in, "word/document.xml", 0) < 0)
+        rc = d25_fail(err, D25_E_TEMPLATE, "模板 %s 不是 Word 文档（其中没有 word/document.xml）：请用 Word 或 WPS 保存为 .docx",
+                      template_path);
     zip_int64_t n = zip_get_num_entries(in, 0);
     for (zip_int64_t i = 0; i < n && rc == 0; i++) {
         const char *name = zip_get_name(in, (zip_uint64_t)i, 0);

@@ -175,6 +175,8 @@ static void test_errors(void **state)
         {"tpl_unbalanced.docx", "{{#units}}"},
         {"tpl_stray.docx", "{{/units}}"},
         {"tpl_format.docx", "money"},
+        {"tpl_doctype.docx", "DOCTYPE"},
+        {"tpl_workbook.docx", "word/document.xml"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         d25_error err = {0};
