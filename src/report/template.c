@@ -1349,6 +1349,15 @@ static int fill_package(const char *template_path, const json_t *data, const d25
     d25_zip_open_lock();
     zip_t *in = zip_open(template_path, ZIP_RDONLY, &zerr);
     d25_zip_open_unlock();
+    if (!in && zerr == ZIP_ER_NOENT)
+        return d25_fail(err, D25_E_TEMPLATE, "模板 %s 不存在（模板文件夹见配置 [report] templates）", template_path);
+    if (!in && (zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ)) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, zerr);
+        d25_fail(err, D25_E_TEMPLATE, "模板 %s 无法读取（%s）", template_path, zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        return -1;
+    }
     if (!in)
         return d25_fail(err, D25_E_TEMPLATE, "模板 %s 无法打开（不是 .docx 文件或已损坏）", template_path);
     size_t tl = strlen(out_path) + 16;

@@ -423,6 +423,11 @@ tap(old_code in rows_ and rows_[old_code]["inspections"] is None and "inspection
     d_["progress_total"]["inspections"] == others and cells_ == ["—"],
     "a progress table stored without a field reads as null there: the tables still fill (—), the total leaves it out",
     (r.stderr, r2.stderr, rows_.get(old_code), cells_))
+# A template that is not there is named as missing, not as damaged.
+r = duty25(cfg, "report", "--period", "2026-11", "--template", os.path.join(TMP, "无此模板.docx"),
+           "--out", os.path.join(TMP, "none.docx"))
+tap(r.returncode == 2 and "无此模板.docx 不存在" in r.stderr and not os.path.exists(os.path.join(TMP, "none.docx")),
+    "a missing template is reported as missing (exit 2)", r.stderr)
 # A month whose progress tables have not come in (checklists only, so far)
 # still gets its report and tables: the total row says 0.
 np_db = os.path.join(TMP, "no-progress.db")
