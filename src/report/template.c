@@ -18,6 +18,7 @@
 
 #include "../util/buf.h"
 #include "../ooxml/package.h"
+#include "../util/file.h"
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 static const char C_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/chart";
@@ -1360,6 +1361,10 @@ static int fill_package(const char *template_path, const json_t *data, const d25
     }
     if (!in)
         return d25_fail(err, D25_E_TEMPLATE, "模板 %s 无法打开（不是 .docx 文件或已损坏）", template_path);
+    if (d25_dir_writable(out_path, err) < 0) {
+        zip_discard(in);
+        return -1;
+    }
     size_t tl = strlen(out_path) + 16;
     char *tmp = malloc(tl);
     if (!tmp) {

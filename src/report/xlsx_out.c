@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "../util/file.h"
+
 typedef struct {
     lxw_format *head, *pct, *bold;
 } formats;
@@ -190,6 +192,11 @@ static void enforcement(lxw_workbook *wb, const formats *f, const d25_tree *d)
 
 lxw_workbook *d25_xlsx_begin(const char *path, bool constant_memory, char **tmp, d25_error *err)
 {
+    *tmp = NULL;
+    /* libxlsxwriter only opens the file when the workbook is closed, and
+     * then says what went wrong in English on stderr: say it first. */
+    if (d25_dir_writable(path, err) < 0)
+        return NULL;
     if (asprintf(tmp, "%s.tmp%ld.xlsx", path, (long)getpid()) < 0) {
         *tmp = NULL;
         d25_fail(err, D25_E_NOMEM, "内存不足");

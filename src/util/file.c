@@ -60,6 +60,25 @@ int d25_write_atomic(const char *path, const void *data, size_t len, d25_error *
     return rc;
 }
 
+int d25_dir_writable(const char *path, d25_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!dir)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    struct stat st;
+    int rc = 0;
+    if (stat(dir, &st) < 0)
+        rc = errno == ENOENT ? d25_fail(err, D25_E_IO, "无法写入 %s：文件夹 %s 不存在", path, dir)
+                             : d25_fail(err, D25_E_IO, "无法写入 %s：文件夹 %s 无法访问（%s）", path, dir, strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s：%s 不是文件夹", path, dir);
+    else if (access(dir, W_OK) < 0)
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s：没有在文件夹 %s 中写文件的权限", path, dir);
+    free(dir);
+    return rc;
+}
+
 int d25_mkdirs(const char *dir, d25_error *err)
 {
     char *p = strdup(dir);
@@ -80,6 +99,9 @@ int d25_mkdirs(const char *dir, d25_error *err)
         }
     }
     free(p);
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+        return d25_fail(err, D25_E_IO, "无法创建文件夹 %s：已有同名的文件", dir);
     return 0;
 }
 

@@ -7,7 +7,10 @@
  * d25_move_into() moves a file into a folder (made when missing) without
  * replacing anything there: a name taken gets "-2", "-3"... before its
  * extension; across file systems it copies, syncs, then removes.
- * d25_mkdirs() makes a folder and its parents.
+ * d25_mkdirs() makes a folder and its parents (an error when a file has
+ * the name).  d25_dir_writable() says, before anything is written, why a
+ * file could not be made at path: its folder missing, not a folder, or not
+ * writable.
  *
  * Ownership: nothing is kept; *moved_to is malloc'd for the caller.
  */
@@ -27,5 +30,6 @@ char *d25_safe_filename(const char *name);
 int d25_write_atomic(const char *path, const void *data, size_t len, d25_error *err);
 int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error *err);
 int d25_mkdirs(const char *dir, d25_error *err);
+int d25_dir_writable(const char *path, d25_error *err);
 
 #endif

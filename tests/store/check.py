@@ -428,6 +428,19 @@ r = duty25(cfg, "report", "--period", "2026-11", "--template", os.path.join(TMP,
            "--out", os.path.join(TMP, "none.docx"))
 tap(r.returncode == 2 and "无此模板.docx 不存在" in r.stderr and not os.path.exists(os.path.join(TMP, "none.docx")),
     "a missing template is reported as missing (exit 2)", r.stderr)
+# Where the files cannot go, the office is told in Chinese before anything
+# is written (libxlsxwriter would say it in English on stderr).
+a_file = os.path.join(TMP, "a-file")
+open(a_file, "w").close()
+r = duty25(cfg, "report", "--period", "2026-11", "--out", a_file)
+r2 = duty25(cfg, "report", "--period", "2026-11", "--xlsx", os.path.join(TMP, "no-such-folder", "t.xlsx"))
+r3 = duty25(cfg, "report", "--period", "2026-11", "--template", shipped, "--out",
+            os.path.join(TMP, "no-such-folder", "t.docx"))
+tap(r.returncode == 3 and "已有同名的文件" in r.stderr and "[ERROR]" not in r.stderr and
+    r2.returncode == 3 and "no-such-folder 不存在" in r2.stderr and "[ERROR]" not in r2.stderr and
+    r3.returncode == 3 and "no-such-folder 不存在" in r3.stderr,
+    "an output folder that is a file or missing is a clear Chinese error, before anything is written",
+    (r.stderr, r2.stderr, r3.stderr))
 # A month whose progress tables have not come in (checklists only, so far)
 # still gets its report and tables: the total row says 0.
 np_db = os.path.join(TMP, "no-progress.db")
