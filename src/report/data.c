@@ -187,7 +187,7 @@ static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *
         month_free(mo);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
-    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES, month_row, mo, err) < 0) {
+    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES, 0, month_row, mo, err) < 0) {
         if (mo->nomem)
             d25_fail(err, D25_E_NOMEM, "内存不足");
         month_free(mo);
@@ -352,6 +352,7 @@ typedef struct {
     const d25_registry *reg;
     const char *db;      /* the store's file */
     char period[16];
+    int64_t upto;        /* the last return the calling thread's snapshot sees */
     d25_rows *rows;      /* the list, attached to the tree when done */
     const d25_pfield **order;
     size_t nfields;
@@ -467,7 +468,7 @@ static void *progress_run(void *arg)
         d25_store_close(s);
         s = NULL;
     }
-    p->rc = s ? d25_store_current_each(s, p->period, D25_CURRENT_PROGRESS, progress_row, p, &p->err) : -1;
+    p->rc = s ? d25_store_current_each(s, p->period, D25_CURRENT_PROGRESS, p->upto, progress_row, p, &p->err) : -1;
     if (p->rc < 0 && p->nomem)
         d25_fail(&p->err, D25_E_NOMEM, "内存不足");
     d25_store_close(s);
@@ -478,9 +479,9 @@ static void *progress_run(void *arg)
 /* Start the progress pass (on its own thread when one can be had, else
  * here and now).  -1 out of memory, with err set. */
 static int progress_start(progress_pass *p, const d25_registry *reg, const d25_rules *rules, const char *db,
-                          const char *period, d25_error *err)
+                          const char *period, int64_t upto, d25_error *err)
 {
-    *p = (progress_pass){.reg = reg, .db = db};
+    *p = (progress_pass){.reg = reg, .db = db, .upto = upto};
     d25_copy(p->period, sizeof p->period, period);
     p->order = fields_in_order(rules, &p->nfields);
     size_t nfields = p->nfields;
@@ -694,14 +695,14 @@ static int submissions(d25_tree *tree, const d25_status_report *st)
     return 0;
 }
 
-d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
-                        const d25_status_report *status, d25_error *err)
+static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
+                             const d25_config *cfg, int period, const d25_status_report *status, d25_error *err)
 {
     char p[16], cn[32];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
     progress_pass pp;
-    if (progress_start(&pp, reg, rules, d25_store_path(s), p, err) < 0)
+    if (progress_start(&pp, reg, rules, d25_store_path(s), p, upto, err) < 0)
         return NULL;
     d25_status_report own = {0};
     if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &own, err) < 0) {
@@ -784,4 +785,18 @@ fail:
     month_free(&mo);
     d25_status_report_free(&own);
     return NULL;
+}
+
+d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
+                          const d25_status_report *status, d25_error *err)
+{
+    /* One snapshot for every part, on both connections, while another
+     * process may be storing returns: the progress pass reads the returns
+     * this transaction sees, and no later ones. */
+    int64_t upto;
+    if (d25_store_read_begin(s, &upto, err) < 0)
+        return NULL;
+    d25_tree *t = report_data(s, upto, reg, rules, cfg, period, status, err);
+    d25_store_read_end(s);
+    return t;
 }

@@ -23,6 +23,7 @@ struct d25_store {
     sqlite3 *db;
     char *path;
     int lock_fd;
+    bool reading;            /* in d25_store_read_begin's transaction */
     sqlite3_stmt *st[ST_COUNT_];
 };
 
@@ -1092,8 +1093,41 @@ static void current_clear(d25_current *c)
     memset(c, 0, sizeof *c);
 }
 
-int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int (*fn)(void *ud, d25_current *c),
-                           void *ud, d25_error *err)
+int d25_store_read_begin(d25_store *s, int64_t *upto, d25_error *err)
+{
+    *upto = 0;
+    if (sqlite3_get_autocommit(s->db)) {
+        if (d25_store_exec(s, "BEGIN", err) < 0)
+            return -1;
+        s->reading = true;
+    }
+    /* The first read fixes the transaction's snapshot. */
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) FROM returns", -1, &q, NULL) != SQLITE_OK) {
+        d25_store_fail(s, err, "读取报表");
+        d25_store_read_end(s);
+        return -1;
+    }
+    int rc = sqlite3_step(q) == SQLITE_ROW ? 0 : -1;
+    if (rc == 0)
+        *upto = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    if (rc < 0) {
+        d25_store_fail(s, err, "读取报表");
+        d25_store_read_end(s);
+    }
+    return rc;
+}
+
+void d25_store_read_end(d25_store *s)
+{
+    if (s->reading)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    s->reading = false;
+}
+
+int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int64_t upto,
+                           int (*fn)(void *ud, d25_current *c), void *ud, d25_error *err)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
@@ -1101,12 +1135,14 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
                            " CASE WHEN ?3 THEN m.progress_json END FROM returns r"
                            " LEFT JOIN return_summaries m ON m.return_id = r.id"
                            " WHERE r.period = ?1 AND r.verdict = 'accepted' AND r.unit_code IS NOT NULL"
+                           " AND (?4 <= 0 OR r.id <= ?4)"
                            " ORDER BY r.unit_code, r.received DESC, r.id DESC",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取本月报表");
     sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 2, (parts & D25_CURRENT_STATUSES) != 0);
     sqlite3_bind_int(q, 3, (parts & D25_CURRENT_PROGRESS) != 0);
+    sqlite3_bind_int64(q, 4, upto);
     d25_current c = {0};
     int step, stopped = 0;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -1163,7 +1199,7 @@ static int collect_current(void *ud, d25_current *c)
 int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_current **out, size_t *n, d25_error *err)
 {
     current_list l = {0};
-    int rc = d25_store_current_each(s, period, parts, collect_current, &l, err);
+    int rc = d25_store_current_each(s, period, parts, 0, collect_current, &l, err);
     if (rc < 0) {
         if (l.nomem)
             d25_fail(err, D25_E_NOMEM, "内存不足");

@@ -75,9 +75,18 @@ int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_curr
 /* The same, one unit at a time in order of code, without holding them all:
  * fn(ud, c) for each (the strings are freed after it returns, unless it
  * takes them and leaves NULL).  fn returns < 0 to stop: then -1 with err as
- * fn left it. */
-int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int (*fn)(void *ud, d25_current *c),
-                           void *ud, d25_error *err);
+ * fn left it.  upto > 0: only the returns stored up to that one (another
+ * connection's snapshot, d25_store_read_begin). */
+int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int64_t upto,
+                           int (*fn)(void *ud, d25_current *c), void *ud, d25_error *err);
+
+/* Several reads that must agree while another process may be storing
+ * returns (a report): a read transaction on this connection (unless one is
+ * open already), and in *upto the last return it sees, for a second
+ * connection to read the same returns.  d25_store_read_end ends it.  -1
+ * with err set. */
+int d25_store_read_begin(d25_store *s, int64_t *upto, d25_error *err);
+void d25_store_read_end(d25_store *s);
 void d25_store_current_free(d25_current *v, size_t n);
 
 /* The blanks of a progress summary (d25_current.progress, the column

@@ -886,5 +886,31 @@ got = dump(conc_db)
 tap(got == ref, "two concurrent ingests leave the same database as one", first_diff(ref, got))
 tap(q(conc_db, "PRAGMA integrity_check") == [("ok",)], "integrity_check ok after concurrent ingests")
 
+# ---- reports read while returns are being stored ----
+# Every part of a report comes from one snapshot, though the progress tables
+# are parsed on a second connection: while an ingest stores a district's
+# returns (both forms each), each report's progress table has exactly the
+# units its submissions count as returned.
+dist = os.path.join(TMP, "district")
+subprocess.run([sys.executable, os.path.join(ROOT, "tests", "bench", "district.py"), "400", dist], check=True,
+               stdout=subprocess.DEVNULL)
+mid_cfg, mid_db = write_config("midway", units=os.path.join(dist, "units.csv"))
+p = subprocess.Popen([BIN, "--config", mid_cfg, "ingest", "-q", "--period", "2026-11", os.path.join(dist, "returns")],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+reads, bad = 0, []
+while p.poll() is None:
+    r = duty25(mid_cfg, "report", "--period", "2026-11", "--dump-data")
+    if r.returncode != 0:
+        continue  # no database yet
+    d_ = json.loads(r.stdout)
+    returned = sorted(s_["code"] for s_ in d_["submissions"] if s_["state"] in ("on_time", "late"))
+    reads += 1
+    if sorted(x["code"] for x in d_["progress"]) != returned:
+        bad.append((len(d_["progress"]), len(returned)))
+p.wait()
+tap(p.returncode == 0 and reads >= 2 and not bad,
+    "reports read while an ingest runs agree with themselves: the progress table has the units returned (%d reports)"
+    % reads, bad[:5])
+
 shutil.rmtree(TMP, ignore_errors=True)
 done()
