@@ -170,8 +170,8 @@ static int load_quality(d25_store *s, const d25_registry *reg, const char *p, d2
     return step == SQLITE_DONE ? 0 : d25_store_fail(s, err, "读取数据质量提醒");
 }
 
-int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, d25_status_report *out,
-                     d25_error *err)
+static int status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, d25_status_report *out,
+                        d25_error *err)
 {
     memset(out, 0, sizeof *out);
     out->period = period;
@@ -272,4 +272,19 @@ void d25_status_report_free(d25_status_report *r)
     }
     free(r->quality);
     memset(r, 0, sizeof *r);
+}
+
+int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, d25_status_report *out,
+                     d25_error *err)
+{
+    /* The units' states and the month's quality warnings from one snapshot,
+     * while another process may be storing returns. */
+    int64_t upto;
+    if (d25_store_read_begin(s, &upto, err) < 0) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    int rc = status_build(s, reg, period, deadline_day, out, err);
+    d25_store_read_end(s);
+    return rc;
 }

@@ -23,7 +23,8 @@ struct d25_store {
     sqlite3 *db;
     char *path;
     int lock_fd;
-    bool reading;            /* in d25_store_read_begin's transaction */
+    int reading;             /* d25_store_read_begin calls not yet ended */
+    bool read_began;         /* ... and the outermost began the transaction */
     sqlite3_stmt *st[ST_COUNT_];
 };
 
@@ -1096,10 +1097,12 @@ static void current_clear(d25_current *c)
 int d25_store_read_begin(d25_store *s, int64_t *upto, d25_error *err)
 {
     *upto = 0;
-    if (sqlite3_get_autocommit(s->db)) {
-        if (d25_store_exec(s, "BEGIN", err) < 0)
+    if (s->reading++ == 0 && sqlite3_get_autocommit(s->db)) {
+        if (d25_store_exec(s, "BEGIN", err) < 0) {
+            s->reading--;
             return -1;
-        s->reading = true;
+        }
+        s->read_began = true;
     }
     /* The first read fixes the transaction's snapshot. */
     sqlite3_stmt *q;
@@ -1121,9 +1124,10 @@ int d25_store_read_begin(d25_store *s, int64_t *upto, d25_error *err)
 
 void d25_store_read_end(d25_store *s)
 {
-    if (s->reading)
+    if (s->reading > 0 && --s->reading == 0 && s->read_began) {
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    s->reading = false;
+        s->read_began = false;
+    }
 }
 
 int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int64_t upto,

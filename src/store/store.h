@@ -83,8 +83,9 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
 /* Several reads that must agree while another process may be storing
  * returns (a report): a read transaction on this connection (unless one is
  * open already), and in *upto the last return it sees, for a second
- * connection to read the same returns.  d25_store_read_end ends it.  -1
- * with err set. */
+ * connection to read the same returns.  Calls nest: each begin is ended by
+ * one d25_store_read_end, and the outermost ends the transaction.  -1 with
+ * err set (nothing to end). */
 int d25_store_read_begin(d25_store *s, int64_t *upto, d25_error *err);
 void d25_store_read_end(d25_store *s);
 void d25_store_current_free(d25_current *v, size_t n);
