@@ -215,7 +215,7 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
     if (pr.drawn)
         fputs("\r\033[K", stderr);
     if (rc != D25_EXIT_IO)
-        printf("共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，失败 %d；跳过 %d 个非报表文件。数据库：%s\n",
+        printf("共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，失败 %d；跳过 %d 个（不是报表的文件，或找不到的路径）。数据库：%s\n",
                counts.files, counts.added, counts.superseded, counts.outdated, counts.rejected, counts.unchanged,
                counts.failed, counts.ignored, d25_store_path(s));
 out:
