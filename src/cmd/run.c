@@ -211,11 +211,9 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     d25_tree *data = NULL;
     char *status_path = NULL, *fb_dir = NULL, *list = NULL, *archive_real = NULL;
     if (cfg->log_path) {
-        char *dir = strdup(cfg->log_path), *slash = dir ? strrchr(dir, '/') : NULL;
-        if (slash && slash != dir) {
-            *slash = 0;
+        char *dir = d25_dirname(cfg->log_path);
+        if (dir)
             d25_mkdirs(dir, &err);
-        }
         free(dir);
         if (!(log = fopen(cfg->log_path, "a"))) {
             d25_fail(&err, D25_E_IO, "无法写入日志 %s（%s）", cfg->log_path, strerror(errno));

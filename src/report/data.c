@@ -23,14 +23,19 @@ static json_t *rate_of(long num, long den)
     return den > 0 ? json_real((double)num / (double)den) : json_null();
 }
 
-/* "96.8%（121/125）", or "—" with nothing to divide by. */
-static json_t *rate_text(long num, long den)
+/* "96.8%（121/125）", or "—" with nothing to divide by (in b, or static). */
+static const char *rate_words(long num, long den, char b[64])
 {
     if (den <= 0)
-        return json_string("—");
+        return "—";
+    snprintf(b, 64, "%.1f%%（%ld/%ld）", 100.0 * (double)num / (double)den, num, den);
+    return b;
+}
+
+static json_t *rate_text(long num, long den)
+{
     char b[64];
-    snprintf(b, sizeof b, "%.1f%%（%ld/%ld）", 100.0 * (double)num / (double)den, num, den);
-    return json_string(b);
+    return json_string(rate_words(num, den, b));
 }
 
 static void put_tally(json_t *o, const tally *t)
@@ -139,14 +144,12 @@ typedef struct {
     const d25_status_report *st;
     tallies t;
     nd *not_done;  /* by st->units index */
-    size_t units;  /* units with a return that counts */
     bool nomem;
 } month;
 
-static int month_row(void *ud, d25_current *c)
+static int month_row(void *ud, const d25_current *c)
 {
     month *mo = ud;
-    mo->units++;
     if (!c->statuses)
         return 0;
     tally_ctx tc = {mo->rules, mo->t.subs};
@@ -434,13 +437,11 @@ static int add_progress_row(progress_pass *p, const d25_current *cur)
     d25_cell_int(&row[P_FIELDS + nfields], (long long)p->rows->n);
     if (u_found > 0)
         d25_cell_real(&row[P_FIELDS + nfields + 1], (double)u_fixed / (double)u_found);
-    json_t *rt = rate_text(u_fixed, u_found);
-    int r = d25_cell_str(p->rows, &row[P_FIELDS + nfields + 2], json_string_value(rt));
-    json_decref(rt);
-    return r;
+    char b[64];
+    return d25_cell_str(p->rows, &row[P_FIELDS + nfields + 2], rate_words(u_fixed, u_found, b));
 }
 
-static int progress_row(void *ud, d25_current *cur)
+static int progress_row(void *ud, const d25_current *cur)
 {
     progress_pass *p = ud;
     p->nomem = add_progress_row(p, cur) < 0;
@@ -689,7 +690,9 @@ static int submissions(d25_tree *tree, const d25_status_report *st)
             d25_cell *t = d25_rows_add(todo);
             if (!t)
                 return -1;
-            memcpy(t, d25_rows_row(all, all->n - 1), NCOLS * sizeof *t); /* the strings are the tree's */
+            /* The same cells: their strings are borrowed or in the
+             * submissions list's arena, which lives as long as this list. */
+            memcpy(t, d25_rows_row(all, all->n - 1), NCOLS * sizeof *t);
         }
     }
     return 0;

@@ -1147,24 +1147,19 @@ static filled *fill_part(const char *xml, size_t len, const char *part, const js
         return NULL;
     }
     xmlDocPtr doc = xmlReadMemory(xml, (int)len, part, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        free(f->part);
-        free(f);
-        d25_fail(err, D25_E_TEMPLATE, "模板部件 %s 不是有效的 XML", part);
-        return NULL;
-    }
-    if (xmlGetIntSubset(doc)) {
+    f->cx = (ctx){.doc = doc, .part = f->part, .err = err, .root = root_data, .tree = tree};
+    if (!doc || xmlGetIntSubset(doc)) {
         /* Word refuses a part with a DOCTYPE, and its entities would be
          * copied into the report unexpanded. */
-        xmlFreeDoc(doc);
-        free(f->part);
-        free(f);
-        d25_fail(err, D25_E_TEMPLATE,
-                 "模板部件 %s 含有文档类型声明（DOCTYPE），Word 和 WPS 保存的文件里不会有：请在 Word 或 WPS 中另存为 .docx 后再用",
-                 part);
+        if (!doc)
+            d25_fail(err, D25_E_TEMPLATE, "模板部件 %s 不是有效的 XML", part);
+        else
+            d25_fail(err, D25_E_TEMPLATE,
+                     "模板部件 %s 含有文档类型声明（DOCTYPE），Word 和 WPS 保存的文件里不会有：请在 Word 或 WPS 中另存为 .docx 后再用",
+                     part);
+        filled_free(f);
         return NULL;
     }
-    f->cx = (ctx){.doc = doc, .part = f->part, .err = err, .root = root_data, .tree = tree};
     ctx *cx = &f->cx;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     int rc = root ? join_tags(root) : 0;
@@ -1322,25 +1317,12 @@ static zip_int64_t filled_source(void *ud, void *data, zip_uint64_t len, zip_sou
 
 /* ---- the package ---- */
 
-static int fill_package(const char *template_path, const json_t *data, const d25_tree *tree, const char *out_path,
-                        d25_error *err);
-
 static bool fills(const char *name)
 {
     return strcmp(name, "word/document.xml") == 0 ||
            (strncmp(name, "word/header", 11) == 0 && strstr(name, ".xml") && !strchr(name + 5, '/')) ||
            (strncmp(name, "word/footer", 11) == 0 && strstr(name, ".xml") && !strchr(name + 5, '/')) ||
            (strncmp(name, "word/charts/chart", 17) == 0 && strstr(name, ".xml") && !strchr(name + 12, '/'));
-}
-
-int d25_template_fill(const char *template_path, const json_t *data, const char *out_path, d25_error *err)
-{
-    return fill_package(template_path, data, NULL, out_path, err);
-}
-
-int d25_template_fill_tree(const char *template_path, const d25_tree *tree, const char *out_path, d25_error *err)
-{
-    return fill_package(template_path, tree->root, tree, out_path, err);
 }
 
 static int fill_package(const char *template_path, const json_t *data, const d25_tree *tree, const char *out_path,
@@ -1361,7 +1343,12 @@ static int fill_package(const char *template_path, const json_t *data, const d25
     }
     if (!in)
         return d25_fail(err, D25_E_TEMPLATE, "模板 %s 无法打开（不是 .docx 文件或已损坏）", template_path);
-    if (d25_dir_writable(out_path, err) < 0) {
+    /* A Word document (or WPS's .docx) has its body at word/document.xml. */
+    int rc = zip_name_locate(in, "word/document.xml", 0) >= 0
+                 ? d25_dir_writable(out_path, err)
+                 : d25_fail(err, D25_E_TEMPLATE,
+                            "模板 %s 不是 Word 文档（其中没有 word/document.xml）：请用 Word 或 WPS 保存为 .docx", template_path);
+    if (rc < 0) {
         zip_discard(in);
         return -1;
     }
@@ -1376,11 +1363,7 @@ static int fill_package(const char *template_path, const json_t *data, const d25
     d25_zip_open_lock();
     zip_t *out = zip_open(tmp, ZIP_CREATE | ZIP_EXCL, &zerr);
     d25_zip_open_unlock();
-    int rc = out ? 0 : d25_fail(err, D25_E_IO, "无法创建 %s", tmp);
-    /* A Word document (or WPS's .docx) has its body at word/document.xml. */
-    if (rc == 0 && zip_name_locate(in, "word/document.xml", 0) < 0)
-        rc = d25_fail(err, D25_E_TEMPLATE, "模板 %s 不是 Word 文档（其中没有 word/document.xml）：请用 Word 或 WPS 保存为 .docx",
-                      template_path);
+    rc = out ? 0 : d25_fail(err, D25_E_IO, "无法创建 %s", tmp);
     zip_int64_t n = zip_get_num_entries(in, 0);
     for (zip_int64_t i = 0; i < n && rc == 0; i++) {
         const char *name = zip_get_name(in, (zip_uint64_t)i, 0);
@@ -1449,4 +1432,14 @@ static int fill_package(const char *template_path, const json_t *data, const d25
         unlink(tmp);
     free(tmp);
     return rc;
+}
+
+int d25_template_fill(const char *template_path, const json_t *data, const char *out_path, d25_error *err)
+{
+    return fill_package(template_path, data, NULL, out_path, err);
+}
+
+int d25_template_fill_tree(const char *template_path, const d25_tree *tree, const char *out_path, d25_error *err)
+{
+    return fill_package(template_path, tree->root, tree, out_path, err);
 }

@@ -82,16 +82,17 @@ const d25_rows *d25_tree_find(const d25_tree *t, const char *name)
 
 int d25_rows_reserve(d25_rows *r, size_t n)
 {
-    size_t cells = r->ncols ? r->ncols : 1;
-    if (n > SIZE_MAX / sizeof(d25_cell) / cells)
+    if (!r->ncols) /* nothing to hold (d25_rows_add) */
+        return 0;
+    if (n > SIZE_MAX / sizeof(d25_cell) / r->ncols)
         return -1;
     if (n * r->ncols <= r->cap)
         return 0;
-    d25_cell *c = realloc(r->cells, n * cells * sizeof *c);
+    d25_cell *c = realloc(r->cells, n * r->ncols * sizeof *c);
     if (!c)
         return -1;
     r->cells = c;
-    r->cap = n * cells;
+    r->cap = n * r->ncols;
     return 0;
 }
 
@@ -102,7 +103,7 @@ d25_cell *d25_rows_add(d25_rows *r)
         r->n++;
         return &nothing;
     }
-    if (r->n == SIZE_MAX / (r->ncols ? r->ncols : 1) ||
+    if (r->n == SIZE_MAX / r->ncols ||
         d25_grow((void **)&r->cells, &r->cap, (r->n + 1) * r->ncols, sizeof *r->cells) < 0)
         return NULL;
     d25_cell *row = r->cells + r->n * r->ncols;

@@ -35,13 +35,10 @@ static int col(const d25_rows *r, const char *name)
     return r ? d25_rows_col(r, name, NULL) : -1;
 }
 
-/* A cell of the data in a worksheet cell: numbers as numbers, null as
- * empty. */
-static void row_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_rows *rows, size_t i, int k, lxw_format *fmt)
+/* A value of the data in a worksheet cell: numbers as numbers, text as
+ * text, null as empty. */
+static void write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_cell *x, lxw_format *fmt)
 {
-    if (k < 0)
-        return;
-    const d25_cell *x = d25_rows_row(rows, i) + k;
     if (x->kind == D25_CELL_INT)
         worksheet_write_number(ws, r, c, (double)x->v.i, fmt);
     else if (x->kind == D25_CELL_REAL)
@@ -50,15 +47,24 @@ static void row_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_rows
         worksheet_write_string(ws, r, c, x->v.s, fmt);
 }
 
-/* A JSON value in a cell: numbers as numbers, null as empty. */
+/* Column k (-1: none) of a list's row i. */
+static void row_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_rows *rows, size_t i, int k, lxw_format *fmt)
+{
+    if (k >= 0)
+        write_cell(ws, r, c, d25_rows_row(rows, i) + k, fmt);
+}
+
+/* A JSON value (the tree's root). */
 static void cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const json_t *v, lxw_format *fmt)
 {
+    d25_cell x = {.kind = D25_CELL_NULL};
     if (json_is_integer(v))
-        worksheet_write_number(ws, r, c, (double)json_integer_value(v), fmt);
+        d25_cell_int(&x, json_integer_value(v));
     else if (json_is_real(v))
-        worksheet_write_number(ws, r, c, json_real_value(v), fmt);
+        d25_cell_real(&x, json_real_value(v));
     else if (json_is_string(v))
-        worksheet_write_string(ws, r, c, json_string_value(v), fmt);
+        d25_cell_borrow(&x, json_string_value(v));
+    write_cell(ws, r, c, &x, fmt);
 }
 
 static void submissions(lxw_workbook *wb, const formats *f, const d25_tree *d)

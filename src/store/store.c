@@ -303,10 +303,7 @@ static int migrate(d25_store *s, d25_error *err)
  * -1 with e set. */
 static int make_parent(const char *path, d25_error *e)
 {
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash == path)
-        return 0;
-    char *dir = strndup(path, (size_t)(slash - path));
+    char *dir = d25_dirname(path);
     if (!dir)
         return -1;
     int rc = d25_mkdirs(dir, e);
@@ -1131,7 +1128,7 @@ void d25_store_read_end(d25_store *s)
 }
 
 int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int64_t upto,
-                           int (*fn)(void *ud, d25_current *c), void *ud, d25_error *err)
+                           int (*fn)(void *ud, const d25_current *c), void *ud, d25_error *err)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
@@ -1182,39 +1179,6 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
     return 0;
 }
 
-typedef struct {
-    d25_current *v;
-    size_t n, cap;
-    bool nomem;
-} current_list;
-
-static int collect_current(void *ud, d25_current *c)
-{
-    current_list *l = ud;
-    if (d25_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) < 0) {
-        l->nomem = true;
-        return -1;
-    }
-    l->v[l->n++] = *c;
-    memset(c, 0, sizeof *c); /* the list has the strings now */
-    return 0;
-}
-
-int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_current **out, size_t *n, d25_error *err)
-{
-    current_list l = {0};
-    int rc = d25_store_current_each(s, period, parts, 0, collect_current, &l, err);
-    if (rc < 0) {
-        if (l.nomem)
-            d25_fail(err, D25_E_NOMEM, "内存不足");
-        d25_store_current_free(l.v, l.n);
-        l = (current_list){0};
-    }
-    *out = l.v;
-    *n = l.n;
-    return rc;
-}
-
 int d25_blanks_read(d25_blanks *b, const char *summary)
 {
     json_decref(b->doc);
@@ -1242,14 +1206,4 @@ void d25_blanks_free(d25_blanks *b)
     json_decref(b->doc);
     free(b->v);
     memset(b, 0, sizeof *b);
-}
-
-void d25_store_current_free(d25_current *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].unit);
-        free(v[i].statuses);
-        free(v[i].progress);
-    }
-    free(v);
 }

@@ -61,24 +61,22 @@ typedef struct {
 } d25_run_counts;
 int d25_store_run_end(d25_store *s, int64_t run_id, const d25_run_counts *c, const char *outcome, d25_error *err);
 
-/* The returns that count in a period, one entry per unit (by code): the
+/* The returns that count in a period, one unit at a time in order of code,
+ * without holding them all: fn(ud, c) for each unit, c holding the
  * statuses of its current checklist ("1.1=d;1.2=n;…", letters d p n a x;
  * NULL when none counts) and the values of its current progress table
- * (JSON [[field, value, raw, state], …]; NULL when none).  The same choice
- * as the view current_returns, read from one row per return.  parts: which
- * of the two to read (the other stays NULL). */
+ * (JSON [[field, value, raw, state], …]; NULL when none), valid until fn
+ * returns.  The same choice as the view current_returns, read from one row
+ * per return.  parts: which of the two to read (the other stays NULL).
+ * upto > 0: only the returns stored up to that one (another connection's
+ * snapshot, d25_store_read_begin).  fn returns < 0 to stop: then -1 with
+ * err as fn left it. */
 typedef struct {
     char *unit, *statuses, *progress;
 } d25_current;
 enum { D25_CURRENT_STATUSES = 1, D25_CURRENT_PROGRESS = 2 };
-int d25_store_current(d25_store *s, const char *period, unsigned parts, d25_current **out, size_t *n, d25_error *err);
-/* The same, one unit at a time in order of code, without holding them all:
- * fn(ud, c) for each (the strings are freed after it returns, unless it
- * takes them and leaves NULL).  fn returns < 0 to stop: then -1 with err as
- * fn left it.  upto > 0: only the returns stored up to that one (another
- * connection's snapshot, d25_store_read_begin). */
 int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int64_t upto,
-                           int (*fn)(void *ud, d25_current *c), void *ud, d25_error *err);
+                           int (*fn)(void *ud, const d25_current *c), void *ud, d25_error *err);
 
 /* Several reads that must agree while another process may be storing
  * returns (a report): a read transaction on this connection (unless one is
@@ -88,7 +86,6 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
  * err set (nothing to end). */
 int d25_store_read_begin(d25_store *s, int64_t *upto, d25_error *err);
 void d25_store_read_end(d25_store *s);
-void d25_store_current_free(d25_current *v, size_t n);
 
 /* The blanks of a progress summary (d25_current.progress, the column
  * return_summaries.progress_json), read by the one module that writes

@@ -62,8 +62,7 @@ int d25_write_atomic(const char *path, const void *data, size_t len, d25_error *
 
 int d25_dir_writable(const char *path, d25_error *err)
 {
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    char *dir = d25_dirname(path);
     if (!dir)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     struct stat st;

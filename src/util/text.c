@@ -106,6 +106,12 @@ const char *d25_basename(const char *path)
     return p ? p + 1 : path;
 }
 
+char *d25_dirname(const char *path)
+{
+    const char *p = strrchr(path, '/');
+    return p ? strndup(path, p == path ? 1 : (size_t)(p - path)) : strdup(".");
+}
+
 bool d25_has_suffix_ci(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);

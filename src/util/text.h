@@ -24,6 +24,9 @@ void d25_utf8_trim_tail(char *s);
 char *d25_trim_dup(const char *s);
 /* The final path component of path (no allocation). */
 const char *d25_basename(const char *path);
+/* The folder of path: "." when it names none, "/" for the root's files;
+ * malloc'd, NULL when out of memory. */
+char *d25_dirname(const char *path);
 /* Length of a file name without its extension ("报表.docx" -> the bytes of
  * "报表"; a leading dot is not an extension). */
 int d25_stem_len(const char *base);

@@ -61,6 +61,20 @@ static void test_safe_filename(void **state)
 }
 
 /* A bounded copy never ends inside a character. */
+/* The folder of a path, as POSIX dirname(1) gives it. */
+static void test_dirname(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"out/统计表.docx", "out"}, {"统计表.docx", "."}, {"/x.db", "/"}, {"/a/b/c.db", "/a/b"}, {"../x/y", "../x"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *d = d25_dirname(cases[i][0]);
+        assert_non_null(d);
+        assert_string_equal(d, cases[i][1]);
+        free(d);
+    }
+}
+
 static void test_copy(void **state)
 {
     (void)state;
@@ -188,6 +202,7 @@ int run_output_tests(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_safe_filename),
         cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_dirname),
         cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_into, setup, teardown),
         cmocka_unit_test(test_deadline),
