@@ -190,7 +190,7 @@ static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *
         month_free(mo);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
-    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES, 0, month_row, mo, err) < 0) {
+    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES, -1, month_row, mo, err) < 0) {
         if (mo->nomem)
             d25_fail(err, D25_E_NOMEM, "内存不足");
         month_free(mo);

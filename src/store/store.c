@@ -1136,7 +1136,7 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
                            " CASE WHEN ?3 THEN m.progress_json END FROM returns r"
                            " LEFT JOIN return_summaries m ON m.return_id = r.id"
                            " WHERE r.period = ?1 AND r.verdict = 'accepted' AND r.unit_code IS NOT NULL"
-                           " AND (?4 <= 0 OR r.id <= ?4)"
+                           " AND (?4 < 0 OR r.id <= ?4)"
                            " ORDER BY r.unit_code, r.received DESC, r.id DESC",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取本月报表");

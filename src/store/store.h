@@ -68,8 +68,8 @@ int d25_store_run_end(d25_store *s, int64_t run_id, const d25_run_counts *c, con
  * (JSON [[field, value, raw, state], …]; NULL when none), valid until fn
  * returns.  The same choice as the view current_returns, read from one row
  * per return.  parts: which of the two to read (the other stays NULL).
- * upto > 0: only the returns stored up to that one (another connection's
- * snapshot, d25_store_read_begin).  fn returns < 0 to stop: then -1 with
+ * upto >= 0: only the returns stored up to that one (another connection's
+ * snapshot, d25_store_read_begin; 0 when it saw none), -1: all.  fn returns < 0 to stop: then -1 with
  * err as fn left it. */
 typedef struct {
     char *unit, *statuses, *progress;
