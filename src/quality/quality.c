@@ -438,7 +438,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
          * blanks are read here, not expanded by the progress_values view,
          * and where a value stands is looked up only for a warning). */
         sqlite3_prepare_v2(db,
-                           "SELECT c.return_id, c.unit_code, u.type, c.period, m.progress_json"
+                           "SELECT c.return_id, c.unit_code, u.type, c.period, m.progress"
                            " FROM current_returns c JOIN units u ON u.code = c.unit_code"
                            " JOIN return_summaries m ON m.return_id = c.return_id"
                            " WHERE c.period <= ?1 AND c.form = 'progress'"

@@ -58,33 +58,33 @@ static void add_tally(tally *to, const tally *t)
     to->na += t->na;
 }
 
-/* The sub-item a "code" of a statuses summary names: the one at *hint when
- * it matches (summaries follow the rule order), else looked up. */
-static const d25_subitem *sub_of(const d25_rules *rules, const char *code, size_t len, size_t *hint)
+/* The sub-item a "code" of a statuses summary names ("22.3", as the store
+ * wrote it from the rule set), looked up by its numbers; NULL for a code
+ * this rule set does not have. */
+static const d25_subitem *sub_of(const d25_rules *rules, const char *code, size_t len)
 {
-    if (*hint < rules->nsubs && strlen(rules->subs[*hint].code) == len && memcmp(rules->subs[*hint].code, code, len) == 0)
-        return &rules->subs[(*hint)++];
-    char c[16];
-    if (len >= sizeof c)
-        return NULL;
-    memcpy(c, code, len);
-    c[len] = 0;
-    const d25_subitem *sub = d25_rules_sub(rules, c);
-    if (sub)
-        *hint = (size_t)(sub - rules->subs) + 1;
-    return sub;
+    int n[2] = {0, 0}, k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (code[i] == '.' && k == 0)
+            k = 1;
+        else if (code[i] >= '0' && code[i] <= '9' && n[k] < 100000)
+            n[k] = n[k] * 10 + (code[i] - '0');
+        else
+            return NULL;
+    }
+    const d25_subitem *sub = d25_rules_sub_at(rules, n[0], n[1]);
+    return sub && strlen(sub->code) == len && memcmp(sub->code, code, len) == 0 ? sub : NULL;
 }
 
 /* Each "code=letter" of a statuses summary ("1.1=d;1.2=n"): fn(ud, sub,
  * letter) for the sub-items the rule set knows. */
 static void each_status(const d25_rules *rules, const char *s, void (*fn)(void *, const d25_subitem *, char), void *ud)
 {
-    size_t hint = 0;
     while (s && *s) {
         const char *eq = strchr(s, '=');
         if (!eq || !eq[1])
             break;
-        const d25_subitem *sub = sub_of(rules, s, (size_t)(eq - s), &hint);
+        const d25_subitem *sub = sub_of(rules, s, (size_t)(eq - s));
         if (sub)
             fn(ud, sub, eq[1]);
         s = strchr(eq, ';');

@@ -484,14 +484,23 @@ static int load_all(loader *L, d25_rules *r)
     return 0;
 }
 
-static int sub_code_cmp(const void *a, const void *b)
+/* The table of sub-items by number (d25_rules.sub_index), when it stays
+ * small: a month's 10,000 checklists look up 800,000 sub-items. */
+static void index_subs(d25_rules *r)
 {
-    return strcmp((*(const d25_subitem *const *)a)->code, (*(const d25_subitem *const *)b)->code);
-}
-
-static int key_code_cmp(const void *key, const void *el)
-{
-    return strcmp(key, (*(const d25_subitem *const *)el)->code);
+    size_t items = 0, width = 0;
+    for (size_t i = 0; i < r->nsubs; i++) {
+        if ((size_t)r->subs[i].item >= items)
+            items = (size_t)r->subs[i].item + 1;
+        if ((size_t)r->subs[i].sub >= width)
+            width = (size_t)r->subs[i].sub + 1;
+    }
+    if (!r->nsubs || items * width > 65536 || !(r->sub_index = calloc(items * width, sizeof *r->sub_index)))
+        return;
+    r->index_items = items;
+    r->index_width = width;
+    for (size_t i = r->nsubs; i-- > 0;) /* the first of twins wins, as in a scan */
+        r->sub_index[(size_t)r->subs[i].item * width + (size_t)r->subs[i].sub] = &r->subs[i];
 }
 
 d25_rules *d25_rules_load(const char *path, d25_error *err)
@@ -512,12 +521,7 @@ d25_rules *d25_rules_load(const char *path, d25_error *err)
         return NULL;
     }
     iniparser_freedict(L.d);
-    /* Sub-items by code, for lookups while reading a month of returns. */
-    if ((r->subs_by_code = malloc((r->nsubs + 1) * sizeof *r->subs_by_code))) {
-        for (size_t i = 0; i < r->nsubs; i++)
-            r->subs_by_code[i] = &r->subs[i];
-        qsort(r->subs_by_code, r->nsubs, sizeof *r->subs_by_code, sub_code_cmp);
-    }
+    index_subs(r);
     return r;
 }
 
@@ -525,7 +529,7 @@ void d25_rules_free(d25_rules *r)
 {
     if (!r)
         return;
-    free(r->subs_by_code);
+    free(r->sub_index);
     free(r->path);
     free(r->id);
     free(r->name);
@@ -581,18 +585,18 @@ void d25_rules_free(d25_rules *r)
 
 const d25_subitem *d25_rules_sub(const d25_rules *r, const char *code)
 {
-    if (r->subs_by_code) {
-        const d25_subitem *const *hit = bsearch(code, r->subs_by_code, r->nsubs, sizeof *r->subs_by_code, key_code_cmp);
-        return hit ? *hit : NULL;
-    }
-    for (size_t i = 0; i < r->nsubs; i++)
-        if (strcmp(r->subs[i].code, code) == 0)
-            return &r->subs[i];
-    return NULL;
+    /* Every code is "item.sub" as sub_code reads it; "022.3" is not "22.3". */
+    int a, b;
+    const d25_subitem *hit = sub_code(code, &a, &b) ? d25_rules_sub_at(r, a, b) : NULL;
+    return hit && strcmp(hit->code, code) == 0 ? hit : NULL;
 }
 
 const d25_subitem *d25_rules_sub_at(const d25_rules *r, int item, int sub)
 {
+    if (r->sub_index)
+        return item >= 0 && sub >= 0 && (size_t)item < r->index_items && (size_t)sub < r->index_width
+                   ? r->sub_index[(size_t)item * r->index_width + (size_t)sub]
+                   : NULL;
     for (size_t i = 0; i < r->nsubs; i++)
         if (r->subs[i].item == item && r->subs[i].sub == sub)
             return &r->subs[i];

@@ -99,7 +99,11 @@ typedef struct {
     size_t nitems;
     d25_subitem *subs;
     size_t nsubs;
-    const d25_subitem **subs_by_code; /* subs sorted by code, for d25_rules_sub (set once loaded) */
+    /* subs by number, sub_index[item * index_width + sub], for
+     * d25_rules_sub and d25_rules_sub_at (set once loaded; NULL when the
+     * numbers are too far apart for a table) */
+    const d25_subitem **sub_index;
+    size_t index_items, index_width;
     d25_words status[D25_ST_COUNT_];  /* index by d25_status; [NONE] unused */
     d25_words checklist_title;
     d25_words headers[D25_H_COUNT_];

@@ -144,7 +144,7 @@ static int load_quality(d25_store *s, const d25_registry *reg, const char *p, d2
                            "SELECT DISTINCT r.unit_code, r.file_name, f.code, f.place, f.message, f.return_id, f.seq"
                            " FROM findings f JOIN returns r ON r.id = f.return_id"
                            " WHERE f.source = 'quality' AND r.period = ?1"
-                           " AND EXISTS (SELECT 1 FROM current_returns c WHERE c.return_id = r.id)"
+                           " AND EXISTS (SELECT 1 FROM current_returns c WHERE c.return_id = f.return_id)"
                            " ORDER BY r.unit_code, f.return_id, f.seq",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取数据质量提醒");

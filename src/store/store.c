@@ -42,7 +42,7 @@ static const char *const st_sql[ST_COUNT_] = {
                     " ORDER BY received DESC, id DESC",
     [ST_SUPERSEDE] = "UPDATE returns SET superseded_by = ? WHERE id = ?",
     [ST_DIRTY] = "INSERT OR IGNORE INTO dirty_periods(period) VALUES (?)",
-    [ST_SUMMARY] = "INSERT INTO return_summaries(return_id, statuses, progress_json) VALUES (?,?,?)",
+    [ST_SUMMARY] = "INSERT INTO return_summaries(return_id, statuses, progress) VALUES (?,?,?)",
 };
 
 /* The cached statement, reset and unbound; NULL on error. */
@@ -238,6 +238,17 @@ static const char *const migrations[] = {
      * fewer pages written with every return. */
     "DROP INDEX returns_unit_period;"
     "DROP INDEX returns_period;",
+    /* 3 -> 4: the progress summary as separated text (summary_values), not
+     * JSON: parsing 10,000 JSON tables was the longest part of a month's
+     * figures.  Converted from the JSON in place. */
+    "ALTER TABLE return_summaries RENAME COLUMN progress_json TO progress;"
+    "UPDATE return_summaries SET progress = (SELECT ifnull(group_concat(x, char(30)), '') FROM"
+    " (SELECT json_extract(j.value, '$[0]') || char(31) || substr(ifnull(json_extract(j.value, '$[3]'), 'u'), 1, 1)"
+    "  || char(31) || ifnull(json_extract(j.value, '$[1]'), '') || char(31)"
+    "  || CASE WHEN json_extract(j.value, '$[3]') = 'ok' AND json_extract(j.value, '$[1]') IS NULL"
+    "   THEN replace(replace(ifnull(json_extract(j.value, '$[2]'), ''), char(30), ' '), char(31), ' ') ELSE '' END AS x"
+    "  FROM json_each(return_summaries.progress) j ORDER BY j.key))"
+    " WHERE progress IS NOT NULL AND json_valid(progress);",
 };
 
 int d25_store_fail(d25_store *s, d25_error *err, const char *what)
@@ -778,19 +789,47 @@ static json_t *jtext(const char *t)
     return t && *t ? jstr(t) : json_null();
 }
 
-/* [[field, value, raw, state], …] as progress_values holds them. */
+/* The progress summary's separators: between blanks, and between a
+ * blank's four parts.  Text read from XML cannot hold them; should a text
+ * field's value hold one anyway, it is stored as a space (the details keep
+ * the text as written). */
+#define BLANK_SEP '\x1e'
+#define PART_SEP '\x1f'
+
+static char pv_state_letter(d25_pv_state st)
+{
+    return pv_state_name(st)[0]; /* o m i u */
+}
+
+/* The progress summary (return_summaries.progress): per blank, in the
+ * order read, field US state US value US text, the blanks joined by RS.
+ * state: the first letter of progress_values.state (o ok, m missing,
+ * i invalid, u unlocated); value: the number, empty when none; text: a
+ * text field's value as written, empty otherwise.  Not JSON: a month's
+ * 10,000 tables are read in a few milliseconds instead of 0.15 s. */
 static char *summary_values(const d25_result *r)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; i < r->form.progress.n; i++) {
+    d25_buf b = {0};
+    int rc = d25_buf_reserve(&b, 1);
+    for (size_t i = 0; rc == 0 && i < r->form.progress.n; i++) {
         const d25_pval *v = &r->form.progress.vals[i];
-        bool num = v->state == D25_PV_OK && v->field->type != D25_F_TEXT;
-        json_array_append_new(a, json_pack("[s,o,o,s]", v->field->name, num ? json_integer(v->value) : json_null(),
-                                           jstr(v->raw), pv_state_name(v->state)));
+        bool ok = v->state == D25_PV_OK, num = ok && v->field->type != D25_F_TEXT;
+        char part[48];
+        int n = snprintf(part, sizeof part, "%c%c%c", PART_SEP, pv_state_letter(v->state), PART_SEP);
+        if (num)
+            n += snprintf(part + n, sizeof part - (size_t)n, "%ld", v->value);
+        part[n++] = PART_SEP;
+        if ((i && d25_buf_putc(&b, BLANK_SEP) < 0) || d25_buf_puts(&b, v->field->name) < 0 ||
+            d25_buf_append(&b, part, (size_t)n) < 0)
+            rc = -1;
+        for (const char *t = ok && !num && v->raw ? v->raw : ""; rc == 0 && *t; t++)
+            rc = d25_buf_putc(&b, *t == BLANK_SEP || *t == PART_SEP ? ' ' : *t);
     }
-    char *out = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
-    return out;
+    if (rc < 0) {
+        d25_buf_free(&b);
+        return NULL;
+    }
+    return d25_buf_steal(&b);
 }
 
 /* The return's statuses and values in one row (return_summaries). */
@@ -1133,7 +1172,7 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT r.unit_code, r.has_checklist AND ?2, r.has_progress AND ?3, CASE WHEN ?2 THEN m.statuses END,"
-                           " CASE WHEN ?3 THEN m.progress_json END FROM returns r"
+                           " CASE WHEN ?3 THEN m.progress END FROM returns r"
                            " LEFT JOIN return_summaries m ON m.return_id = r.id"
                            " WHERE r.period = ?1 AND r.verdict = 'accepted' AND r.unit_code IS NOT NULL"
                            " AND (?4 < 0 OR r.id <= ?4)"
@@ -1163,7 +1202,7 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
             step = SQLITE_NOMEM;
             break;
         }
-        if (sqlite3_column_int(q, 2) && !c.progress && !(c.progress = strdup(pj ? pj : "[]"))) {
+        if (sqlite3_column_int(q, 2) && !c.progress && !(c.progress = strdup(pj ? pj : ""))) {
             step = SQLITE_NOMEM;
             break;
         }
@@ -1181,29 +1220,44 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
 
 int d25_blanks_read(d25_blanks *b, const char *summary)
 {
-    json_decref(b->doc);
     b->n = 0;
-    json_t *a = b->doc = summary ? json_loads(summary, 0, NULL) : NULL;
-    size_t i;
-    json_t *e;
-    /* [field, value, raw, state] per blank, as summary_values writes them */
-    json_array_foreach(a, i, e) {
+    if (!summary || !*summary)
+        return 0;
+    size_t len = strlen(summary);
+    if (d25_grow((void **)&b->text, &b->text_cap, len + 1, 1) < 0)
+        return -1;
+    memcpy(b->text, summary, len + 1);
+    /* field US state US value US text, per blank, as summary_values writes
+     * them; cut in place. */
+    for (char *p = b->text; p;) {
+        char *end = strchr(p, BLANK_SEP), *part[4] = {p, NULL, NULL, NULL};
+        if (end)
+            *end++ = '\0';
+        for (int k = 1; k < 4 && part[k - 1]; k++)
+            if ((part[k] = strchr(part[k - 1], PART_SEP)))
+                *part[k]++ = '\0';
+        p = end;
+        if (!part[3])
+            continue; /* not a blank as written here */
         if (d25_grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v) < 0)
             return -1;
-        const char *field = json_string_value(json_array_get(e, 0)), *state = json_string_value(json_array_get(e, 3));
-        const json_t *value = json_array_get(e, 1);
-        b->v[b->n++] = (d25_blank){.field = field ? field : "",
-                                   .ok = state && strcmp(state, "ok") == 0,
-                                   .number = json_is_integer(value),
-                                   .value = (long)json_integer_value(value),
-                                   .raw = json_string_value(json_array_get(e, 2))};
+        char *stop;
+        errno = 0;
+        long value = strtol(part[2], &stop, 10);
+        bool number = *part[2] && !*stop && errno == 0;
+        bool ok = part[1][0] == 'o';
+        b->v[b->n++] = (d25_blank){.field = part[0],
+                                   .ok = ok,
+                                   .number = number,
+                                   .value = number ? value : 0,
+                                   .raw = ok && !number ? part[3] : NULL};
     }
     return 0;
 }
 
 void d25_blanks_free(d25_blanks *b)
 {
-    json_decref(b->doc);
+    free(b->text);
     free(b->v);
     memset(b, 0, sizeof *b);
 }

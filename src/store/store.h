@@ -65,7 +65,7 @@ int d25_store_run_end(d25_store *s, int64_t run_id, const d25_run_counts *c, con
  * without holding them all: fn(ud, c) for each unit, c holding the
  * statuses of its current checklist ("1.1=d;1.2=n;…", letters d p n a x;
  * NULL when none counts) and the values of its current progress table
- * (JSON [[field, value, raw, state], …]; NULL when none), valid until fn
+ * (its summary, read with d25_blanks_read; NULL when none), valid until fn
  * returns.  The same choice as the view current_returns, read from one row
  * per return.  parts: which of the two to read (the other stays NULL).
  * upto >= 0: only the returns stored up to that one (another connection's
@@ -88,8 +88,7 @@ int d25_store_read_begin(d25_store *s, int64_t *upto, d25_error *err);
 void d25_store_read_end(d25_store *s);
 
 /* The blanks of a progress summary (d25_current.progress, the column
- * return_summaries.progress_json), read by the one module that writes
- * them.  d25_blanks_read replaces b's blanks with those of summary (none
+ * return_summaries.progress), read by the one module that writes them.  d25_blanks_read replaces b's blanks with those of summary (none
  * when it is NULL or unreadable); their strings stay valid until the next
  * read or d25_blanks_free.  -1 out of memory. */
 typedef struct {
@@ -97,12 +96,13 @@ typedef struct {
     bool ok;             /* read (state "ok") */
     bool number;         /* value holds a number */
     long value;          /* 0 when not a number */
-    const char *raw;     /* as written, or NULL */
+    const char *raw;     /* a text field's value as written, else NULL */
 } d25_blank;
 typedef struct {
     d25_blank *v;
     size_t n, cap;
-    void *doc;           /* the parsed summary the strings point into */
+    char *text;          /* a copy of the summary the strings point into */
+    size_t text_cap;
 } d25_blanks;
 int d25_blanks_read(d25_blanks *b, const char *summary);
 void d25_blanks_free(d25_blanks *b);

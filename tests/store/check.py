@@ -150,7 +150,7 @@ tap(q(db, "SELECT count(*) FROM returns") == [(nfiles,)], "the database holds %d
     q(db, "SELECT count(*) FROM returns"))
 tap(q(db, "PRAGMA integrity_check") == [("ok",)] and q(db, "PRAGMA foreign_key_check") == [],
     "integrity_check ok, no foreign key violations")
-tap(q(db, "PRAGMA user_version") == [(3,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
+tap(q(db, "PRAGMA user_version") == [(4,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
     "schema version 3, WAL journal")
 
 
@@ -401,12 +401,13 @@ src_.close()  # an open connection would keep later copies of the file from hold
 dst_.close()
 c_ = sqlite3.connect(old_db)
 with c_:
-    rid, pj = c_.execute("SELECT m.return_id, m.progress_json FROM return_summaries m JOIN returns r ON r.id = m.return_id"
-                         " WHERE r.period = '2026-11' AND r.verdict = 'accepted' AND m.progress_json IS NOT NULL"
+    rid, pj = c_.execute("SELECT m.return_id, m.progress FROM return_summaries m JOIN returns r ON r.id = m.return_id"
+                         " WHERE r.period = '2026-11' AND r.verdict = 'accepted' AND m.progress IS NOT NULL"
                          " ORDER BY r.unit_code LIMIT 1").fetchone()
     old_code = c_.execute("SELECT unit_code FROM returns WHERE id = ?", (rid,)).fetchone()[0]
-    c_.execute("UPDATE return_summaries SET progress_json = ? WHERE return_id = ?",
-               (json.dumps([b for b in json.loads(pj) if b[0] != "inspections"]), rid))
+    # docs/store.md: the blanks joined by RS, each field US state US value US text
+    c_.execute("UPDATE return_summaries SET progress = ? WHERE return_id = ?",
+               ("\x1e".join(b for b in pj.split("\x1e") if b.split("\x1f")[0] != "inspections"), rid))
 c_.close()
 cfg_old, _ = write_config("older-edition", database=old_db)
 r = duty25(cfg_old, "report", "--period", "2026-11", "--dump-data")
@@ -450,7 +451,7 @@ src_.close()
 dst_.close()
 c_ = sqlite3.connect(np_db)
 with c_:
-    c_.execute("UPDATE return_summaries SET progress_json = NULL")
+    c_.execute("UPDATE return_summaries SET progress = NULL")
     c_.execute("UPDATE returns SET has_progress = 0")
 c_.close()
 cfg_np, _ = write_config("no-progress", database=np_db)
@@ -736,10 +737,47 @@ tap(r.returncode == 3 and "更新版本" in r.stderr, "a database from a newer d
 r = duty25(cfgn, "status", "--db", os.path.join(TMP, "nonexistent.db"))
 tap(r.returncode == 3 and "ingest" in r.stderr, "status without a database says to ingest first", r.stderr)
 
+# Version 3 held the progress summary as JSON, [[field, value, raw, state], …].
+V3_SUMMARIES = """
+ALTER TABLE return_summaries RENAME COLUMN progress TO progress_json;
+UPDATE return_summaries SET progress_json = (SELECT json_group_array(json_array(field, value, raw, state)) FROM
+  (SELECT field, value, raw, state FROM progress_values WHERE return_id = return_summaries.return_id ORDER BY seq))
+  WHERE progress_json IS NOT NULL;
+PRAGMA user_version = 3;
+"""
+# A database made by schema version 3 (the progress summary as JSON) is
+# migrated on open: every summary becomes, byte for byte, the one this
+# version writes when it stores the return (text fields, invalid and
+# missing blanks among the samples').
+v3 = os.path.join(TMP, "v3.db")
+shutil.copyfile(db, v3)
+c = sqlite3.connect(v3)
+c.executescript(V3_SUMMARIES)
+v3_json = q(v3, "SELECT count(*) FROM return_summaries WHERE json_valid(progress_json) AND progress_json LIKE '[[%'")
+# One more table, written by hand, with the states the samples' accepted
+# returns do not have, and the separators in a text.
+planted_id = c.execute("SELECT max(return_id) + 1000 FROM return_summaries").fetchone()[0]
+c.execute("INSERT INTO return_summaries(return_id, statuses, progress_json) VALUES (?, NULL, ?)",
+          (planted_id, json.dumps([["talks", 3, "3", "ok"], ["deploy_means", None, "行政会议\x1e全体\x1f会", "ok"],
+                                   ["inspections", None, "十二次", "invalid"], ["posters", None, None, "missing"],
+                                   ["hazards_found", None, None, "unlocated"]], ensure_ascii=False)))
+c.commit()
+c.close()
+r = duty25(cfg, "status", "--period", "2026-11", "--db", v3)
+planted = q(v3, "SELECT progress FROM return_summaries WHERE return_id = %d" % planted_id)
+summaries = "SELECT return_id, statuses, progress FROM return_summaries WHERE return_id != %d ORDER BY return_id" % planted_id
+tap(r.returncode == 0 and q(v3, "PRAGMA user_version") == [(4,)] and v3_json[0][0] > 10 and
+    q(v3, summaries) == q(db, summaries) and
+    planted == [("talks\x1fo\x1f3\x1f\x1edeploy_means\x1fo\x1f\x1f行政会议 全体 会\x1einspections\x1fi\x1f\x1f\x1e"
+                 "posters\x1fm\x1f\x1f\x1ehazards_found\x1fu\x1f\x1f",)],
+    "a version-3 database is migrated on open: each progress summary as this version writes it (%s tables),"
+    " and every state converted" % v3_json,
+    (r.stderr[-300:], planted))
+
 # A database made by schema version 2 (a row per checklist row and per
 # progress blank, in tables) is migrated on open: its answers, values and
 # findings read back the same, value for value and type for type.
-V2_TABLES = """
+V2_TABLES = V3_SUMMARIES + """
 CREATE TABLE answers_v2 (
   return_id INTEGER NOT NULL REFERENCES returns(id), seq INTEGER NOT NULL, sub_item TEXT, text_written TEXT, raw TEXT,
   status TEXT NOT NULL CHECK (status IN ('none', 'done', 'partial', 'not_done', 'not_applicable')),
@@ -768,7 +806,7 @@ v2_rows = q(v2, "SELECT count(*) FROM answers") + q(v2, "SELECT count(*) FROM pr
 c.close()
 r = duty25(cfg, "status", "--period", "2026-11", "--db", v2)
 before, after = dump(db), dump(v2)
-tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(3,)] and v2_rows[0][0] > 100 and
+tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(4,)] and v2_rows[0][0] > 100 and
     all(before[t] == after[t] and before[t] for t in ("answers", "progress_values")) and
     q(v2, "SELECT count(*) FROM answers WHERE typeof(seq) != 'integer'") == [(0,)] and
     q(v2, "SELECT typeof(value), count(*) FROM progress_values GROUP BY 1") ==
@@ -808,7 +846,7 @@ old_data = json.loads(r.stdout or "{}")
 for d_ in (new_data, old_data):
     d_.pop("as_of", None)
     d_.pop("as_of_cn", None)
-tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(3,)] and old_data == new_data and new_data.get("progress"),
+tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(4,)] and old_data == new_data and new_data.get("progress"),
     "a version-1 database is migrated on open and its month reads the same", r.stderr[-300:])
 
 # ---- received time: the file's mtime, or the time of ingestion ----

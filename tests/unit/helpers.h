@@ -28,5 +28,6 @@ int run_rules_tests(void);
 int run_quality_tests(void);
 int run_template_tests(void);
 int run_output_tests(void);
+int run_store_tests(void);
 
 #endif

@@ -54,5 +54,6 @@ int main(void)
     failed += run_quality_tests();
     failed += run_template_tests();
     failed += run_output_tests();
+    failed += run_store_tests();
     return failed ? 1 : 0;
 }

@@ -228,12 +228,62 @@ static void rules_errors(void **state)
     rmdir(dir);
 }
 
+/* Sub-items by code and by number: every one of the shipped rule set, and
+ * codes that are not there or not written the rule set's way. */
+static void sub_lookups(void **state)
+{
+    (void)state;
+    d25_rules *r = edu();
+    for (size_t i = 0; i < r->nsubs; i++) {
+        assert_ptr_equal(d25_rules_sub(r, r->subs[i].code), &r->subs[i]);
+        assert_ptr_equal(d25_rules_sub_at(r, r->subs[i].item, r->subs[i].sub), &r->subs[i]);
+    }
+    /* Attachment 1: item 22 has nine sub-items, item 25 one, and there is no item 26. */
+    assert_non_null(d25_rules_sub(r, "22.9"));
+    static const char *const absent[] = {"22.10", "25.2", "26.1", "0.1", "1.0", "022.3", "22.03", "+22.3", " 22.3",
+                                         "22.3 ", "22.", ".3", "22", "", "x.1", "-1.1", "99999.1", "1.99999"};
+    for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+        if (d25_rules_sub(r, absent[i]))
+            fail_msg("\"%s\" found", absent[i]);
+    assert_null(d25_rules_sub_at(r, 22, 10));
+    assert_null(d25_rules_sub_at(r, 0, 0));
+    assert_null(d25_rules_sub_at(r, -1, 1));
+    assert_null(d25_rules_sub_at(r, 1, -1));
+    assert_null(d25_rules_sub_at(r, 1000, 1));
+    d25_rules_free(r);
+
+    /* Numbers too far apart for a table are still found, by a scan. */
+    char dir[] = "/tmp/d25rulXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/r.ini", dir);
+    write_file(path, "[edition]\nid = x\nname = x\nunit_word = 单位\ndeadline_day = 25\n"
+                     "[status]\ndone = 是\npartial = 部分\nnot_done = 否\nnot_applicable = 不适用\n"
+                     "[checklist]\nheader_self_check = 自查\nheader_content = 内容\n"
+                     "[duty.1]\nname = d\n[item.1]\nduty = 1\nname = i\n[item.900]\nduty = 1\nname = j\n"
+                     "[1.900]\ntext = 甲\n[900.1]\ntext = 乙\n"
+                     "[progress.1]\ntext = 检查{n:count}次。\n");
+    d25_error err = {0};
+    r = d25_rules_load(path, &err);
+    if (!r)
+        fail_msg("%s", err.message);
+    assert_null(r->sub_index);
+    assert_string_equal(d25_rules_sub(r, "900.1")->text, "乙");
+    assert_string_equal(d25_rules_sub_at(r, 1, 900)->text, "甲");
+    assert_null(d25_rules_sub(r, "1.1"));
+    assert_null(d25_rules_sub_at(r, 900, 900));
+    d25_rules_free(r);
+    unlink(path);
+    rmdir(dir);
+}
+
 int run_rules_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rules_education_shape), cmocka_unit_test(status_words),
         cmocka_unit_test(folding_and_numbers),   cmocka_unit_test(dates_and_periods),
         cmocka_unit_test(registry_csv),          cmocka_unit_test(rules_errors),
+        cmocka_unit_test(sub_lookups),
     };
     return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }
