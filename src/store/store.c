@@ -810,7 +810,7 @@ static char pv_state_letter(d25_pv_state st)
 static char *summary_values(const d25_result *r)
 {
     d25_buf b = {0};
-    int rc = d25_buf_reserve(&b, 1);
+    int rc = 0;
     for (size_t i = 0; rc == 0 && i < r->form.progress.n; i++) {
         const d25_pval *v = &r->form.progress.vals[i];
         bool ok = v->state == D25_PV_OK, num = ok && v->field->type != D25_F_TEXT;
