@@ -227,7 +227,12 @@ static int build_index(d25_registry *reg, d25_error *err)
                 reg->keys[reg->nkeys++] = (d25_unit_key){reg->units[i].keys[k], i};
     }
     sort_reg = reg;
-    qsort(reg->by_code, reg->n, sizeof *reg->by_code, code_cmp);
+    /* A registry is usually kept in code order: then it is sorted already. */
+    size_t in_order = 1;
+    while (in_order < reg->n && strcmp(reg->units[in_order - 1].code, reg->units[in_order].code) <= 0)
+        in_order++;
+    if (in_order < reg->n)
+        qsort(reg->by_code, reg->n, sizeof *reg->by_code, code_cmp);
     qsort(reg->keys, reg->nkeys, sizeof *reg->keys, key_cmp);
     sort_reg = NULL;
     for (size_t i = 1; i < reg->n; i++) {

@@ -58,36 +58,39 @@ static void add_tally(tally *to, const tally *t)
     to->na += t->na;
 }
 
-/* The sub-item a "code" of a statuses summary names ("22.3", as the store
- * wrote it from the rule set), looked up by its numbers; NULL for a code
- * this rule set does not have. */
-static const d25_subitem *sub_of(const d25_rules *rules, const char *code, size_t len)
+/* One number of a sub-item's code, as the rule set writes it (no sign, no
+ * leading zero); the end of its digits in *end, or NULL when there are none
+ * or it is not written that way. */
+static int code_number(const char *s, const char **end)
 {
-    int n[2] = {0, 0}, k = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (code[i] == '.' && k == 0)
-            k = 1;
-        else if (code[i] >= '0' && code[i] <= '9' && n[k] < 100000)
-            n[k] = n[k] * 10 + (code[i] - '0');
-        else
-            return NULL;
-    }
-    const d25_subitem *sub = d25_rules_sub_at(rules, n[0], n[1]);
-    return sub && strlen(sub->code) == len && memcmp(sub->code, code, len) == 0 ? sub : NULL;
+    int n = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9' && n < 100000)
+        n = n * 10 + (*p++ - '0');
+    *end = p > s && !(s[0] == '0' && p - s > 1) ? p : NULL;
+    return n;
 }
 
-/* Each "code=letter" of a statuses summary ("1.1=d;1.2=n"): fn(ud, sub,
- * letter) for the sub-items the rule set knows. */
+/* Each "code=letter" of a statuses summary ("1.1=d;1.2=n", as the store
+ * wrote it from the rule set): fn(ud, sub, letter) for the sub-items the
+ * rule set knows, looked up by their numbers in one pass over the text
+ * (a month is 800,000 of them). */
 static void each_status(const d25_rules *rules, const char *s, void (*fn)(void *, const d25_subitem *, char), void *ud)
 {
     while (s && *s) {
-        const char *eq = strchr(s, '=');
-        if (!eq || !eq[1])
-            break;
-        const d25_subitem *sub = sub_of(rules, s, (size_t)(eq - s));
-        if (sub)
-            fn(ud, sub, eq[1]);
-        s = strchr(eq, ';');
+        const char *p;
+        int item = code_number(s, &p), sub = 0;
+        if (p && *p == '.')
+            sub = code_number(p + 1, &p);
+        else
+            p = NULL;
+        if (p && p[0] == '=' && p[1] && p[1] != ';') {
+            const d25_subitem *it = d25_rules_sub_at(rules, item, sub);
+            if (it)
+                fn(ud, it, p[1]);
+            s = p + 2;
+        }
+        s = strchr(s, ';');
         s = s ? s + 1 : NULL;
     }
 }
@@ -147,19 +150,30 @@ typedef struct {
     bool nomem;
 } month;
 
+/* A status counted in its tally, and noted among the unit's not-done
+ * sub-items when the unit is expected. */
+typedef struct {
+    tally_ctx tc;
+    nd *x; /* NULL: not expected this month */
+} row_ctx;
+
+static void row_status(void *ud, const d25_subitem *sub, char st)
+{
+    row_ctx *r = ud;
+    count_status(&r->tc, sub, st);
+    if (r->x)
+        note_not_done(r->x, sub, st);
+}
+
 static int month_row(void *ud, const d25_current *c)
 {
     month *mo = ud;
     if (!c->statuses)
         return 0;
-    tally_ctx tc = {mo->rules, mo->t.subs};
-    each_status(mo->rules, c->statuses, count_status, &tc);
     const d25_unit_status *us = mo->st ? d25_status_unit(mo->st, mo->reg, d25_registry_by_code(mo->reg, c->unit)) : NULL;
-    if (us) {
-        nd *x = &mo->not_done[us - mo->st->units];
-        each_status(mo->rules, c->statuses, note_not_done, x);
-        mo->nomem = x->nomem;
-    }
+    row_ctx r = {{mo->rules, mo->t.subs}, us ? &mo->not_done[us - mo->st->units] : NULL};
+    each_status(mo->rules, c->statuses, row_status, &r);
+    mo->nomem = r.x && r.x->nomem;
     return mo->nomem ? -1 : 0;
 }
 
@@ -175,9 +189,9 @@ static void month_free(month *mo)
 }
 
 /* Read the period's checklists into mo (st: the period's status, for the
- * not-done lists, or NULL). */
+ * not-done lists, or NULL; upto: as d25_store_current_each). */
 static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *reg, const d25_status_report *st,
-                      const char *period, month *mo, d25_error *err)
+                      const char *period, int64_t upto, month *mo, d25_error *err)
 {
     *mo = (month){.rules = rules, .reg = reg, .st = st};
     tallies *t = &mo->t;
@@ -190,7 +204,7 @@ static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *
         month_free(mo);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
-    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES, -1, month_row, mo, err) < 0) {
+    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES, upto, month_row, mo, err) < 0) {
         if (mo->nomem)
             d25_fail(err, D25_E_NOMEM, "内存不足");
         month_free(mo);
@@ -241,14 +255,10 @@ static int cmp_rate(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int compliance(d25_store *s, const d25_rules *rules, int period, const month *mo, json_t *root, d25_error *err)
+/* The compliance part: this month's tallies (mo) against last month's. */
+static void compliance(const d25_rules *rules, const month *mo, const month *last, json_t *root)
 {
-    char pp[16];
-    d25_format_period(period - 1, pp, sizeof pp);
-    month last;
-    if (read_month(s, rules, NULL, NULL, pp, &last, err) < 0)
-        return -1;
-    const tallies now = mo->t, prev = last.t;
+    const tallies now = mo->t, prev = last->t;
     json_t *jsubs = json_array(), *jitems = json_array(), *jduties = json_array();
     for (size_t i = 0; i < rules->nsubs; i++) {
         const d25_subitem *sub = &rules->subs[i];
@@ -298,8 +308,6 @@ static int compliance(d25_store *s, const d25_rules *rules, int period, const mo
     json_object_set_new(root, "items", jitems);
     json_object_set_new(root, "weakest_items", weak);
     json_object_set_new(root, "sub_items", jsubs);
-    month_free(&last);
-    return 0;
 }
 
 /* Hazards and the consolidated progress table. */
@@ -348,13 +356,17 @@ static int add_hazards(json_t *map, const char *key, bool by_area, long found, l
 
 enum { P_CODE, P_NAME, P_TYPE, P_TYPE_LABEL, P_AREA, P_FIELDS }; /* then the fields, n, rate, rate text */
 
-/* The progress part, built one unit at a time as the store reads them, on
- * a thread of its own with a connection of its own while the rest of the
- * tree is built: parsing 10,000 progress tables is the longest part. */
+/* The progress part, built one unit at a time as the store reads them,
+ * then last month's tallies (for the compliance part's changes): on a
+ * thread of its own with a connection of its own while the calling thread
+ * builds the rest of the tree from this month's statuses.  Each reads
+ * every return of a month, 10,000 of them in a large district. */
 typedef struct {
     const d25_registry *reg;
+    const d25_rules *rules;
     const char *db;      /* the store's file */
-    char period[16];
+    char period[16], prev[16];
+    month last;          /* last month's tallies */
     int64_t upto;        /* the last return the calling thread's snapshot sees */
     d25_rows *rows;      /* the list, attached to the tree when done */
     const d25_pfield **order;
@@ -457,6 +469,7 @@ static void progress_free(progress_pass *p)
     json_decref(p->total);
     json_decref(p->by_type);
     json_decref(p->by_area);
+    month_free(&p->last);
     memset(p, 0, sizeof *p);
 }
 
@@ -472,18 +485,22 @@ static void *progress_run(void *arg)
     p->rc = s ? d25_store_current_each(s, p->period, D25_CURRENT_PROGRESS, p->upto, progress_row, p, &p->err) : -1;
     if (p->rc < 0 && p->nomem)
         d25_fail(&p->err, D25_E_NOMEM, "内存不足");
+    if (p->rc == 0)
+        p->rc = read_month(s, p->rules, NULL, NULL, p->prev, p->upto, &p->last, &p->err);
     d25_store_close(s);
     d25_blanks_free(&p->blanks);
     return NULL;
 }
 
-/* Start the progress pass (on its own thread when one can be had, else
- * here and now).  -1 out of memory, with err set. */
+/* Start the pass over period's progress tables and period - 1's
+ * checklists (on its own thread when one can be had, else here and now).
+ * -1 out of memory, with err set. */
 static int progress_start(progress_pass *p, const d25_registry *reg, const d25_rules *rules, const char *db,
-                          const char *period, int64_t upto, d25_error *err)
+                          int period, int64_t upto, d25_error *err)
 {
-    *p = (progress_pass){.reg = reg, .db = db, .upto = upto};
-    d25_copy(p->period, sizeof p->period, period);
+    *p = (progress_pass){.reg = reg, .rules = rules, .db = db, .upto = upto};
+    d25_format_period(period, p->period, sizeof p->period);
+    d25_format_period(period - 1, p->prev, sizeof p->prev);
     p->order = fields_in_order(rules, &p->nfields);
     size_t nfields = p->nfields;
     const char **cols = p->order ? calloc(P_FIELDS + nfields + 3, sizeof *cols) : NULL;
@@ -511,6 +528,23 @@ static int progress_start(progress_pass *p, const d25_registry *reg, const d25_r
     p->started = pthread_create(&p->thread, NULL, progress_run, p) == 0;
     if (!p->started)
         progress_run(p);
+    return 0;
+}
+
+/* Wait for the pass to end and hand last month's tallies to *last (the
+ * caller frees them with month_free).  -1 with err set when the pass
+ * failed (progress_finish then frees it). */
+static int progress_wait(progress_pass *p, month *last, d25_error *err)
+{
+    if (p->started)
+        pthread_join(p->thread, NULL);
+    p->started = false;
+    if (p->rc < 0) {
+        *err = p->err;
+        return -1;
+    }
+    *last = p->last;
+    memset(&p->last, 0, sizeof p->last);
     return 0;
 }
 
@@ -705,7 +739,7 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
     progress_pass pp;
-    if (progress_start(&pp, reg, rules, d25_store_path(s), p, upto, err) < 0)
+    if (progress_start(&pp, reg, rules, d25_store_path(s), period, upto, err) < 0)
         return NULL;
     d25_status_report own = {0};
     if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &own, err) < 0) {
@@ -714,7 +748,7 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
     }
     const d25_status_report *st = status ? status : &own;
     month mo;
-    if (read_month(s, rules, reg, st, p, &mo, err) < 0) {
+    if (read_month(s, rules, reg, st, p, -1, &mo, err) < 0) {
         progress_finish(&pp, rules, NULL, err);
         d25_status_report_free(&own);
         return NULL;
@@ -777,7 +811,12 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
     }
     json_object_set_new(root, "key_units", keys);
     json_object_set_new(root, "key_units_count", json_integer((json_int_t)json_array_size(keys)));
-    if (erc < 0 || compliance(s, rules, period, &mo, root, err) < 0 || progress_finish(&pp, rules, tree, err) < 0)
+    month last = {0};
+    if (erc < 0 || progress_wait(&pp, &last, err) < 0)
+        goto fail;
+    compliance(rules, &mo, &last, root);
+    month_free(&last);
+    if (progress_finish(&pp, rules, tree, err) < 0)
         goto fail;
     month_free(&mo);
     d25_status_report_free(&own);

@@ -5,9 +5,10 @@
 # largest sheets of the shared corpus.
 # Then `duty25 ingest` (three times, the median shown) of a synthetic district of 1,000 and of 10,000 units
 # (tests/bench/district.py), a second ingest of the same folder (nothing
-# new), `duty25 status` and `duty25 report` (three times, the median shown;
-# then the figures with each of its three files alone): seconds, files per
-# second, peak memory.
+# new), then (untimed) the district's October returns, so that the month
+# has a month before it as a real one does; `duty25 status` and `duty25
+# report` of November (three times, the median shown; then the figures with
+# each of its three files alone): seconds, files per second, peak memory.
 set -eu
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
@@ -67,6 +68,10 @@ for n in (1000, 10000):
                                             max(r[1] for r in runs), rc))
     dt, rss, rc = run([d + "/returns"], ("ingest", "-q", *common))
     print("ingest the same %d again (all unchanged): %.2f s, peak RSS %.1f MB (exit %d)" % (n, dt, rss, rc))
+    october = d + "/returns-2026-10"
+    _, _, rc = run([october], ("ingest", "-q", *common))
+    print("(October's %d returns taken in too, untimed (exit %d): the report compares with last month)"
+          % (len(os.listdir(october)), rc))
     dt, rss, rc = run([], ("status", "--period", "2026-11", "--format", "json", *common))
     print("status of %d units: %.2f s, peak RSS %.1f MB (exit %d)" % (n, dt, rss, rc))
     runs = [run([], ("report", "--period", "2026-11", "--out", d + "/out", *common)) for _ in range(3)]

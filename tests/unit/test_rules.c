@@ -182,6 +182,29 @@ static void registry_csv(void **state)
     assert_false(d25_applies("flag:hazchem_lab", u->type, u->flags));
     d25_registry_free(reg);
 
+    /* Codes in any order are found; a code twice is an error naming both
+     * lines, whether the rows are in code order or not. */
+    write_file(path, "code,name,type,area\nC3,三小,school,城东\nA1,一小,school,城东\nB2,二小,school,城西\n");
+    reg = d25_registry_load(path, &err);
+    if (!reg)
+        fail_msg("%s", err.message);
+    assert_string_equal(d25_registry_by_code(reg, "A1")->name, "一小");
+    assert_string_equal(d25_registry_by_code(reg, "B2")->name, "二小");
+    assert_string_equal(d25_registry_by_code(reg, "C3")->name, "三小");
+    assert_null(d25_registry_by_code(reg, "B1"));
+    d25_registry_free(reg);
+    static const char *const twice[] = {"code,name,type,area\nA1,一小,school,城东\nA2,二小,school,城东\nA2,三小,school,城西\n",
+                                        "code,name,type,area\nA2,二小,school,城东\nA1,一小,school,城东\nA2,三小,school,城西\n"};
+    for (int k = 0; k < 2; k++) {
+        d25_error_clear(&err);
+        write_file(path, twice[k]);
+        assert_null(d25_registry_load(path, &err));
+        assert_non_null(strstr(err.message, "A2"));
+        assert_non_null(strstr(err.message, "重复"));
+        assert_non_null(strstr(err.message, "第 4 行"));
+        assert_non_null(strstr(err.message, k ? "第 2 行" : "第 3 行"));
+    }
+
     /* A bad type names the file and the line. */
     d25_error_clear(&err);
     write_file(path, "code,name,type,area\nA1,一小,school,城东\nA2,二小,university,城西\n");
