@@ -356,11 +356,11 @@ static int add_hazards(json_t *map, const char *key, bool by_area, long found, l
 
 enum { P_CODE, P_NAME, P_TYPE, P_TYPE_LABEL, P_AREA, P_FIELDS }; /* then the fields, n, rate, rate text */
 
-/* The progress part, built one unit at a time as the store reads them,
- * then last month's tallies (for the compliance part's changes): on a
- * thread of its own with a connection of its own while the calling thread
- * builds the rest of the tree from this month's statuses.  Each reads
- * every return of a month, 10,000 of them in a large district. */
+/* The side pass: the progress part, built one unit at a time as the store
+ * reads them, then last month's tallies (for the compliance part's
+ * changes), on a thread of its own with a connection of its own while the
+ * calling thread builds the rest of the tree from this month's statuses.
+ * Each reads every return of a month, 10,000 of them in a large district. */
 typedef struct {
     const d25_registry *reg;
     const d25_rules *rules;
@@ -380,11 +380,11 @@ typedef struct {
     d25_error err;
     pthread_t thread;
     bool started;
-} progress_pass;
+} side_pass;
 
 /* One unit's row, its hazards and its part of the total.  -1 out of
  * memory. */
-static int add_progress_row(progress_pass *p, const d25_current *cur)
+static int add_progress_row(side_pass *p, const d25_current *cur)
 {
     if (!cur->progress)
         return 0;
@@ -455,12 +455,12 @@ static int add_progress_row(progress_pass *p, const d25_current *cur)
 
 static int progress_row(void *ud, const d25_current *cur)
 {
-    progress_pass *p = ud;
+    side_pass *p = ud;
     p->nomem = add_progress_row(p, cur) < 0;
     return p->nomem ? -1 : 0;
 }
 
-static void progress_free(progress_pass *p)
+static void side_free(side_pass *p)
 {
     d25_blanks_free(&p->blanks);
     d25_rows_free(p->rows);
@@ -473,9 +473,9 @@ static void progress_free(progress_pass *p)
     memset(p, 0, sizeof *p);
 }
 
-static void *progress_run(void *arg)
+static void *side_run(void *arg)
 {
-    progress_pass *p = arg;
+    side_pass *p = arg;
     d25_store *s = d25_store_open(p->db, -1, &p->err);
     /* One pass over the tables: a small page cache will do. */
     if (s && d25_store_exec(s, "PRAGMA cache_size = -256", &p->err) < 0) {
@@ -495,10 +495,10 @@ static void *progress_run(void *arg)
 /* Start the pass over period's progress tables and period - 1's
  * checklists (on its own thread when one can be had, else here and now).
  * -1 out of memory, with err set. */
-static int progress_start(progress_pass *p, const d25_registry *reg, const d25_rules *rules, const char *db,
+static int side_start(side_pass *p, const d25_registry *reg, const d25_rules *rules, const char *db,
                           int period, int64_t upto, d25_error *err)
 {
-    *p = (progress_pass){.reg = reg, .rules = rules, .db = db, .upto = upto};
+    *p = (side_pass){.reg = reg, .rules = rules, .db = db, .upto = upto};
     d25_format_period(period, p->period, sizeof p->period);
     d25_format_period(period - 1, p->prev, sizeof p->prev);
     p->order = fields_in_order(rules, &p->nfields);
@@ -522,19 +522,19 @@ static int progress_start(progress_pass *p, const d25_registry *reg, const d25_r
     /* Room for every unit of the registry: most send the table. */
     if (!p->rows || d25_rows_reserve(p->rows, reg->n) < 0 || !p->sum || !p->total ||
         !p->by_type || !p->by_area) {
-        progress_free(p);
+        side_free(p);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
-    p->started = pthread_create(&p->thread, NULL, progress_run, p) == 0;
+    p->started = pthread_create(&p->thread, NULL, side_run, p) == 0;
     if (!p->started)
-        progress_run(p);
+        side_run(p);
     return 0;
 }
 
 /* Wait for the pass to end and hand last month's tallies to *last (the
  * caller frees them with month_free).  -1 with err set when the pass
- * failed (progress_finish then frees it). */
-static int progress_wait(progress_pass *p, month *last, d25_error *err)
+ * failed (side_finish then frees it). */
+static int side_wait(side_pass *p, month *last, d25_error *err)
 {
     if (p->started)
         pthread_join(p->thread, NULL);
@@ -551,7 +551,7 @@ static int progress_wait(progress_pass *p, month *last, d25_error *err)
 /* Wait for the pass to end; with a tree, put what it found in its place in
  * the tree: hazards (in all, by type, by area), the fields, the
  * consolidated progress table and its total row.  Frees the pass. */
-static int progress_finish(progress_pass *p, const d25_rules *rules, d25_tree *tree, d25_error *err)
+static int side_finish(side_pass *p, const d25_rules *rules, d25_tree *tree, d25_error *err)
 {
     if (p->started)
         pthread_join(p->thread, NULL);
@@ -559,7 +559,7 @@ static int progress_finish(progress_pass *p, const d25_rules *rules, d25_tree *t
     if (!tree || p->rc < 0) {
         if (tree)
             *err = p->err;
-        progress_free(p);
+        side_free(p);
         return -1;
     }
     json_t *root = tree->root;
@@ -601,7 +601,7 @@ static int progress_finish(progress_pass *p, const d25_rules *rules, d25_tree *t
     int rc = d25_tree_add(tree, p->rows);
     p->rows = NULL; /* the tree's now, or freed */
     json_object_set(root, "progress_total", p->total);
-    progress_free(p);
+    side_free(p);
     return rc < 0 ? d25_fail(err, D25_E_NOMEM, "内存不足") : 0;
 }
 
@@ -738,25 +738,25 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
     char p[16], cn[32];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
-    progress_pass pp;
-    if (progress_start(&pp, reg, rules, d25_store_path(s), period, upto, err) < 0)
+    side_pass pp;
+    if (side_start(&pp, reg, rules, d25_store_path(s), period, upto, err) < 0)
         return NULL;
     d25_status_report own = {0};
     if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &own, err) < 0) {
-        progress_finish(&pp, rules, NULL, err);
+        side_finish(&pp, rules, NULL, err);
         return NULL;
     }
     const d25_status_report *st = status ? status : &own;
     month mo;
     if (read_month(s, rules, reg, st, p, -1, &mo, err) < 0) {
-        progress_finish(&pp, rules, NULL, err);
+        side_finish(&pp, rules, NULL, err);
         d25_status_report_free(&own);
         return NULL;
     }
     d25_tree *tree = d25_tree_new(json_object());
     if (!tree) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
-        progress_finish(&pp, rules, NULL, err);
+        side_finish(&pp, rules, NULL, err);
         d25_status_report_free(&own);
         month_free(&mo);
         return NULL;
@@ -812,17 +812,17 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
     json_object_set_new(root, "key_units", keys);
     json_object_set_new(root, "key_units_count", json_integer((json_int_t)json_array_size(keys)));
     month last = {0};
-    if (erc < 0 || progress_wait(&pp, &last, err) < 0)
+    if (erc < 0 || side_wait(&pp, &last, err) < 0)
         goto fail;
     compliance(rules, &mo, &last, root);
     month_free(&last);
-    if (progress_finish(&pp, rules, tree, err) < 0)
+    if (side_finish(&pp, rules, tree, err) < 0)
         goto fail;
     month_free(&mo);
     d25_status_report_free(&own);
     return tree;
 fail:
-    progress_finish(&pp, rules, NULL, err); /* when not finished yet */
+    side_finish(&pp, rules, NULL, err); /* when not finished yet */
     d25_tree_free(tree);
     month_free(&mo);
     d25_status_report_free(&own);
@@ -833,7 +833,7 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
                           const d25_status_report *status, d25_error *err)
 {
     /* One snapshot for every part, on both connections, while another
-     * process may be storing returns: the progress pass reads the returns
+     * process may be storing returns: the side pass reads the returns
      * this transaction sees, and no later ones. */
     int64_t upto;
     if (d25_store_read_begin(s, &upto, err) < 0)
