@@ -58,19 +58,6 @@ static void add_tally(tally *to, const tally *t)
     to->na += t->na;
 }
 
-/* One number of a sub-item's code, as the rule set writes it (no sign, no
- * leading zero); the end of its digits in *end, or NULL when there are none
- * or it is not written that way. */
-static int code_number(const char *s, const char **end)
-{
-    int n = 0;
-    const char *p = s;
-    while (*p >= '0' && *p <= '9' && n < 100000)
-        n = n * 10 + (*p++ - '0');
-    *end = p > s && !(s[0] == '0' && p - s > 1) ? p : NULL;
-    return n;
-}
-
 /* Each "code=letter" of a statuses summary ("1.1=d;1.2=n", as the store
  * wrote it from the rule set): fn(ud, sub, letter) for the sub-items the
  * rule set knows, looked up by their numbers in one pass over the text
@@ -79,18 +66,10 @@ static void each_status(const d25_rules *rules, const char *s, void (*fn)(void *
 {
     while (s && *s) {
         const char *p;
-        int item = code_number(s, &p), sub = 0;
-        if (p && *p == '.')
-            sub = code_number(p + 1, &p);
-        else
-            p = NULL;
-        if (p && p[0] == '=' && p[1] && p[1] != ';') {
-            const d25_subitem *it = d25_rules_sub_at(rules, item, sub);
-            if (it)
-                fn(ud, it, p[1]);
-            s = p + 2;
-        }
-        s = strchr(s, ';');
+        const d25_subitem *it = d25_rules_sub_prefix(rules, s, &p);
+        if (it && p[0] == '=' && p[1] && p[1] != ';')
+            fn(ud, it, p[1]);
+        s = strchr(p, ';');
         s = s ? s + 1 : NULL;
     }
 }

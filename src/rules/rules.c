@@ -583,12 +583,35 @@ void d25_rules_free(d25_rules *r)
     free(r);
 }
 
+/* One number of a code as the rule set writes it (no sign, no leading
+ * zero) at s; *end past its digits, or NULL when it is not written so. */
+static int code_number(const char *s, const char **end)
+{
+    int n = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9' && n < 100000)
+        n = n * 10 + (*p++ - '0');
+    *end = p > s && !(s[0] == '0' && p - s > 1) ? p : NULL;
+    return n;
+}
+
+const d25_subitem *d25_rules_sub_prefix(const d25_rules *r, const char *s, const char **end)
+{
+    const char *p;
+    int item = code_number(s, &p), sub = 0;
+    if (p && *p == '.')
+        sub = code_number(p + 1, &p);
+    else
+        p = NULL;
+    *end = p ? p : s;
+    return p ? d25_rules_sub_at(r, item, sub) : NULL;
+}
+
 const d25_subitem *d25_rules_sub(const d25_rules *r, const char *code)
 {
-    /* Every code is "item.sub" as sub_code reads it; "022.3" is not "22.3". */
-    int a, b;
-    const d25_subitem *hit = sub_code(code, &a, &b) ? d25_rules_sub_at(r, a, b) : NULL;
-    return hit && strcmp(hit->code, code) == 0 ? hit : NULL;
+    const char *end;
+    const d25_subitem *hit = d25_rules_sub_prefix(r, code, &end);
+    return hit && !*end ? hit : NULL;
 }
 
 const d25_subitem *d25_rules_sub_at(const d25_rules *r, int item, int sub)

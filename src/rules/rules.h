@@ -122,7 +122,12 @@ typedef struct {
 d25_rules *d25_rules_load(const char *path, d25_error *err);
 void d25_rules_free(d25_rules *r);
 
+/* The sub-item of a code as the rule set writes it ("22.3": digits, no
+ * sign, no leading zero); NULL when the rule set has none. */
 const d25_subitem *d25_rules_sub(const d25_rules *r, const char *code);
+/* The same for a code at the start of s, followed by anything; *end is
+ * set just past the code (to s when there is none there). */
+const d25_subitem *d25_rules_sub_prefix(const d25_rules *r, const char *s, const char **end);
 const d25_subitem *d25_rules_sub_at(const d25_rules *r, int item, int sub);
 const d25_item *d25_rules_item(const d25_rules *r, int n);
 const d25_pfield *d25_rules_field(const d25_rules *r, const char *name, const d25_prow **row);

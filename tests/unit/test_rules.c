@@ -215,6 +215,14 @@ static void registry_csv(void **state)
     rmdir(dir);
 }
 
+/* The least a rule file holds: an edition, the status words, the
+ * checklist's headers, one duty and one item (its sub-items to follow). */
+#define MINIMAL_RULES                                                                                   \
+    "[edition]\nid = x\nname = x\nunit_word = 单位\ndeadline_day = 25\n"                               \
+    "[status]\ndone = 是\npartial = 部分\nnot_done = 否\nnot_applicable = 不适用\n"                     \
+    "[checklist]\nheader_self_check = 自查\nheader_content = 内容\n"                                    \
+    "[duty.1]\nname = d\n[item.1]\nduty = 1\nname = i\n"
+
 static void rules_errors(void **state)
 {
     (void)state;
@@ -222,23 +230,19 @@ static void rules_errors(void **state)
     assert_non_null(mkdtemp(dir));
     char path[128];
     snprintf(path, sizeof path, "%s/r.ini", dir);
-    static const char head[] = "[edition]\nid = x\nname = x\nunit_word = 单位\ndeadline_day = 25\n"
-                               "[status]\ndone = 是\npartial = 部分\nnot_done = 否\nnot_applicable = 不适用\n"
-                               "[checklist]\nheader_self_check = 自查\nheader_content = 内容\n"
-                               "[duty.1]\nname = d\n[item.1]\nduty = 1\nname = i\n";
     char text[2048];
-    snprintf(text, sizeof text, "%s[1.1]\ntxet = 拼错的键\n", head);
+    snprintf(text, sizeof text, "%s[1.1]\ntxet = 拼错的键\n", MINIMAL_RULES);
     write_file(path, text);
     d25_error err = {0};
     assert_null(d25_rules_load(path, &err));
     assert_non_null(strstr(err.message, "第 20 行"));
     assert_non_null(strstr(err.message, "txet"));
-    snprintf(text, sizeof text, "%s[1.1]\ntext = 好\n[progress.1]\ntext = 单位{x:colour}。\n", head);
+    snprintf(text, sizeof text, "%s[1.1]\ntext = 好\n[progress.1]\ntext = 单位{x:colour}。\n", MINIMAL_RULES);
     write_file(path, text);
     d25_error_clear(&err);
     assert_null(d25_rules_load(path, &err));
     assert_non_null(strstr(err.message, "{x:colour}"));
-    snprintf(text, sizeof text, "%s[1.1]\ntext = 好\n[progress.1]\ntext = 检查{n:count}次。\n", head);
+    snprintf(text, sizeof text, "%s[1.1]\ntext = 好\n[progress.1]\ntext = 检查{n:count}次。\n", MINIMAL_RULES);
     write_file(path, text);
     d25_error_clear(&err);
     d25_rules *r = d25_rules_load(path, &err);
@@ -280,12 +284,8 @@ static void sub_lookups(void **state)
     assert_non_null(mkdtemp(dir));
     char path[128];
     snprintf(path, sizeof path, "%s/r.ini", dir);
-    write_file(path, "[edition]\nid = x\nname = x\nunit_word = 单位\ndeadline_day = 25\n"
-                     "[status]\ndone = 是\npartial = 部分\nnot_done = 否\nnot_applicable = 不适用\n"
-                     "[checklist]\nheader_self_check = 自查\nheader_content = 内容\n"
-                     "[duty.1]\nname = d\n[item.1]\nduty = 1\nname = i\n[item.900]\nduty = 1\nname = j\n"
-                     "[1.900]\ntext = 甲\n[900.1]\ntext = 乙\n"
-                     "[progress.1]\ntext = 检查{n:count}次。\n");
+    write_file(path, MINIMAL_RULES "[item.900]\nduty = 1\nname = j\n[1.900]\ntext = 甲\n[900.1]\ntext = 乙\n"
+                                   "[progress.1]\ntext = 检查{n:count}次。\n");
     d25_error err = {0};
     r = d25_rules_load(path, &err);
     if (!r)
