@@ -1,0 +1,152 @@
+/* store read: snapshots, the month's current returns, progress summaries (see store.h). */
+#include "storeint.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/text.h"
+
+/* ---- reading ---- */
+
+static void current_clear(d25_current *c)
+{
+    free(c->unit);
+    free(c->statuses);
+    free(c->progress);
+    memset(c, 0, sizeof *c);
+}
+
+int d25_store_read_begin(d25_store *s, int64_t *upto, d25_error *err)
+{
+    *upto = 0;
+    if (s->reading++ == 0 && sqlite3_get_autocommit(s->db)) {
+        if (d25_store_exec(s, "BEGIN", err) < 0) {
+            s->reading--;
+            return -1;
+        }
+        s->read_began = true;
+    }
+    /* The first read fixes the transaction's snapshot. */
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) FROM returns", -1, &q, NULL) != SQLITE_OK) {
+        d25_store_fail(s, err, "读取报表");
+        d25_store_read_end(s);
+        return -1;
+    }
+    int rc = sqlite3_step(q) == SQLITE_ROW ? 0 : -1;
+    if (rc == 0)
+        *upto = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    if (rc < 0) {
+        d25_store_fail(s, err, "读取报表");
+        d25_store_read_end(s);
+    }
+    return rc;
+}
+
+void d25_store_read_end(d25_store *s)
+{
+    if (s->reading > 0 && --s->reading == 0 && s->read_began) {
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        s->read_began = false;
+    }
+}
+
+int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int64_t upto,
+                           int (*fn)(void *ud, const d25_current *c), void *ud, d25_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT r.unit_code, r.has_checklist AND ?2, r.has_progress AND ?3, CASE WHEN ?2 THEN m.statuses END,"
+                           " CASE WHEN ?3 THEN m.progress END FROM returns r"
+                           " LEFT JOIN return_summaries m ON m.return_id = r.id"
+                           " WHERE r.period = ?1 AND r.verdict = 'accepted' AND r.unit_code IS NOT NULL"
+                           " AND (?4 < 0 OR r.id <= ?4)"
+                           " ORDER BY r.unit_code, r.received DESC, r.id DESC",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取本月报表");
+    sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, (parts & D25_CURRENT_STATUSES) != 0);
+    sqlite3_bind_int(q, 3, (parts & D25_CURRENT_PROGRESS) != 0);
+    sqlite3_bind_int64(q, 4, upto);
+    d25_current c = {0};
+    int step, stopped = 0;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *unit = (const char *)sqlite3_column_text(q, 0);
+        if (!c.unit || strcmp(c.unit, unit) != 0) {
+            if (c.unit && (stopped = fn(ud, &c)) < 0)
+                break;
+            current_clear(&c);
+            if (!(c.unit = strdup(unit))) {
+                step = SQLITE_NOMEM;
+                break;
+            }
+        }
+        /* The newest return holding each form is the one that counts. */
+        const char *st = (const char *)sqlite3_column_text(q, 3), *pj = (const char *)sqlite3_column_text(q, 4);
+        if (sqlite3_column_int(q, 1) && !c.statuses && !(c.statuses = strdup(st ? st : ""))) {
+            step = SQLITE_NOMEM;
+            break;
+        }
+        if (sqlite3_column_int(q, 2) && !c.progress && !(c.progress = strdup(pj ? pj : ""))) {
+            step = SQLITE_NOMEM;
+            break;
+        }
+    }
+    if (step == SQLITE_DONE && c.unit)
+        stopped = fn(ud, &c);
+    current_clear(&c);
+    sqlite3_finalize(q);
+    if (stopped < 0)
+        return -1;
+    if (step != SQLITE_DONE)
+        return step == SQLITE_NOMEM ? d25_fail(err, D25_E_NOMEM, "内存不足") : d25_store_fail(s, err, "读取本月报表");
+    return 0;
+}
+
+int d25_blanks_read(d25_blanks *b, const char *summary)
+{
+    b->n = 0;
+    if (!summary || !*summary)
+        return 0;
+    size_t len = strlen(summary);
+    if (d25_grow((void **)&b->text, &b->text_cap, len + 1, 1) < 0)
+        return -1;
+    memcpy(b->text, summary, len + 1);
+    /* field US state US value US text, per blank, as summary_values writes
+     * them; cut in place. */
+    for (char *p = b->text; p;) {
+        char *end = strchr(p, BLANK_SEP), *part[4] = {p, NULL, NULL, NULL};
+        if (end)
+            *end++ = '\0';
+        for (int k = 1; k < 4 && part[k - 1]; k++)
+            if ((part[k] = strchr(part[k - 1], PART_SEP)))
+                *part[k]++ = '\0';
+        p = end;
+        if (!part[3])
+            continue; /* not a blank as written here */
+        if (d25_grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v) < 0)
+            return -1;
+        char *stop;
+        errno = 0;
+        long value = strtol(part[2], &stop, 10);
+        bool number = *part[2] && !*stop && errno == 0;
+        bool ok = part[1][0] == 'o';
+        b->v[b->n++] = (d25_blank){.field = part[0],
+                                   .ok = ok,
+                                   .number = number,
+                                   .value = number ? value : 0,
+                                   .raw = ok && !number ? part[3] : NULL};
+    }
+    return 0;
+}
+
+void d25_blanks_free(d25_blanks *b)
+{
+    free(b->text);
+    free(b->v);
+    memset(b, 0, sizeof *b);
+}
+
