@@ -300,6 +300,8 @@ report = [
     bpara("截至{{as_of_cn}}，全区教育系统应报送单位{{units.expected}}家，已报送{{units.returned}}家，"
           "其中按时{{units.on_time}}家、逾期{{units.late}}家；报表被退回尚未改正{{units.rejected}}家，"
           "只报一张表{{units.incomplete}}家，未报送{{units.missing}}家。"),
+    bpara("{{#received_doubts}}需要说明的是，逾期单位中有{{units}}家的收到时间同为{{time}}（{{source_label}}），"
+          "可能是截止日后集中复制或保存报表文件所致，并非实际收到时间，逾期数待核实收件时间后更正。{{/received_doubts}}"),
     bpara("{{#units_by_type}}{{label}}应报{{expected}}家，已报{{returned}}家，未报{{missing}}家。{{/units_by_type}}"),
     bpara("二、“六大责任25条”落实情况", HT),
     bpara("全区适用子项共{{compliance.applicable}}项次，已落实{{compliance.done}}项次，部分落实"

@@ -82,9 +82,16 @@ void d25_ingest_print_item(FILE *o, const d25_ingest_item *it)
             case D25_STORED_UNCHANGED:
                 fprintf(o, "未变　%s　已收过（与 %s 内容相同）\n", it->path, oc->earlier_file ? oc->earlier_file : "此前的文件");
                 break;
+            case D25_STORED_RETIMED:
+                fprintf(o, "改时　%s　已收过（与 %s 内容相同），收到时间按%s改为 %.16s（原为 %.16s）\n", it->path,
+                        oc->earlier_file ? oc->earlier_file : "此前的文件", d25_recv_source_label(oc->source), oc->received,
+                        oc->was_received);
+                break;
             case D25_STORED_NEW:
                 fprintf(o, "新收　%s", it->path);
                 print_result_tail(o, r);
+                if (oc->source >= D25_RECV_MAIL)
+                    fprintf(o, "　收到 %.16s（%s）", oc->received, d25_recv_source_label(oc->source));
                 fprintf(o, "%s\n", r && r->warnings ? "　有提醒" : "");
                 break;
             case D25_STORED_SUPERSEDED:

@@ -9,6 +9,7 @@
 #include "../feedback/feedback.h"
 #include "../report/data.h"
 #include "../store/store.h"
+#include "../util/buf.h"
 #include "../util/file.h"
 #include "../util/text.h"
 #include "../validate/validate.h"
@@ -23,23 +24,24 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 run [--period YYYY-MM] [-v] [--db 数据库] [--out 文件夹] [文件或文件夹...]\n"
+    "用法：duty25 run [--period YYYY-MM] [-v] [--db 数据库] [--out 文件夹] [--units 文件] [文件或文件夹...]\n"
     "\n"
-    "每月定时运行（cron / systemd）或截止日前手工运行的一条命令：\n"
+    "每天定时运行（cron / systemd 定时器）或截止日前手工运行的一条命令：\n"
     "  1. 收取收件箱（配置 [run] inbox，或命令行给出的文件和文件夹）中新的报表，存入数据库；\n"
-    "  2. 写出该月的报送情况（…报送情况.txt）和书面风险报告、统计表（.docx、.xlsx）到输出文件夹；\n"
+    "  2. 按活动日历写出报告：某月截止日一过，写出该月的报送情况（…报送情况.txt）、书面风险报告和\n"
+    "     统计表（.docx、.xlsx）；之后只有收到该月逾期或更正的报表时才重写；本月只写报送情况；\n"
     "  3. 配置了 [run] feedback 时，为本次退回的每份报表写一份《退回通知》，并写《退回清单》；\n"
     "  4. 配置了 [run] archive 时，把已入库的报表移到归档文件夹（否则不移动、不删除任何文件）。\n"
     "整个运行期间持有数据库的写入锁，两次运行不会重叠。所有输出先写临时文件，完成后替换。\n"
-    "成功时不输出任何内容（-v 时逐个列出）；有报表被退回时输出一行说明（cron 会把它发给管理员）；\n"
-    "每个文件和每次运行在日志（[run] log）中记一行。\n"
+    "写出某月报告时输出一行；有报表被退回时输出一行说明（cron 会把这些发给管理员）；其余情况不输出\n"
+    "（-v 时逐个列出）。每个文件、每个写出或跳过的月份和每次运行在日志（[run] log）中记一行。\n"
     "\n"
     "选项：\n"
-    "  --period YYYY-MM   统计和报告的月份（默认本月）；其他月份的报表照收，计入各自的月份\n"
+    "  --period YYYY-MM   只写这个月的报送情况和报告（不论截止日）；其他月份的报表照收，计入各自的月份\n"
     "  --db 文件          数据库文件（默认取配置 [store] database）\n"
     "  --out 文件夹       报告写到哪里（默认取配置 [report] out）\n"
     "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
-    "  -v, --verbose      列出每个文件和写出的文件\n"
+    "  -v, --verbose      列出每个文件、每个月份和写出的文件\n"
     "  -h, --help         显示本帮助\n"
     "\n"
     "退出码：0 成功；1 有报表被退回或文件无法读取（报告照常写出）；2 用法、配置或模板错误；\n"
@@ -48,7 +50,7 @@ static const char usage[] =
     "示例：\n"
     "  duty25 run\n"
     "  duty25 run --period 2026-11 -v\n"
-    "  crontab：30 7 * * *  cd /srv/duty25 && duty25 run\n";
+    "  crontab：30 7 * * *  cd /srv/duty25 && /usr/local/bin/duty25 run\n";
 
 typedef struct {
     FILE *log;
@@ -168,6 +170,162 @@ static int write_status(const d25_config *cfg, const d25_status_report *rep, con
     return rc;
 }
 
+/* ---- the months a run writes ---- */
+
+typedef struct {
+    int period;
+    bool report;          /* the report and tables too, not only the status */
+    int64_t version;      /* the period's version when planned (store.h), -1 unknown */
+    const char *why;      /* for the log: why it is written */
+} month_job;
+
+/* Has the period's deadline passed by today (local time)? */
+static bool closed(int period, int deadline_day, const struct tm *today)
+{
+    int y = period / 12, m = period % 12 + 1;
+    int dim = d25_days_in_month(y, m);
+    int day = deadline_day < 1 || deadline_day > dim ? dim : deadline_day;
+    long due = (long)y * 10000 + m * 100 + day;
+    long now = (long)(today->tm_year + 1900) * 10000 + (today->tm_mon + 1) * 100 + today->tm_mday;
+    return now > due;
+}
+
+static void say(run_ctx *rcx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(run_ctx *rcx, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    log_line(rcx->log, "%s\n", line);
+    if (rcx->verbose)
+        printf("%s\n", line);
+}
+
+/* What to write.  With --period: that month, status and report.  Without
+ * (the cron run), by the campaign's calendar: every month whose deadline
+ * has passed and whose report was never written, or was written before a
+ * late or corrected return for it came; the month that closed last even
+ * when nothing came (to say so); and the current month's status.  Each
+ * month written or skipped is named in the log (and with -v on screen). */
+static int plan_months(d25_store *s, run_ctx *rcx, bool explicit_period, int period, int deadline_day, month_job **out,
+                       size_t *n, d25_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    d25_month_mark *marks = NULL;
+    size_t nmarks = 0;
+    if (d25_store_months(s, &marks, &nmarks, err) < 0)
+        return -1;
+    month_job *jobs = calloc(nmarks + 2, sizeof *jobs);
+    if (!jobs) {
+        free(marks);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    size_t nj = 0;
+    char p[16];
+    if (explicit_period) {
+        int64_t v = 0;
+        for (size_t i = 0; i < nmarks; i++)
+            if (marks[i].period == period)
+                v = marks[i].version;
+        jobs[nj++] = (month_job){period, true, v, "按 --period 指定"};
+    } else {
+        time_t now = time(NULL);
+        struct tm today;
+        localtime_r(&now, &today);
+        int current = (today.tm_year + 1900) * 12 + today.tm_mon;
+        int last_closed = closed(current, deadline_day, &today) ? current : current - 1;
+        bool last_seen = false;
+        d25_buf fresh = {0};
+        for (size_t i = 0; i < nmarks; i++) {
+            const d25_month_mark *m = &marks[i];
+            if (m->period > last_closed)
+                continue;
+            d25_format_period(m->period, p, sizeof p);
+            if (m->period == last_closed)
+                last_seen = m->version > 0;
+            if (m->version <= 0)
+                continue;
+            if (m->written_version == m->version) {
+                if (fresh.len)
+                    d25_buf_puts(&fresh, "、");
+                d25_buf_puts(&fresh, p);
+                continue;
+            }
+            jobs[nj++] = (month_job){m->period, true, m->version,
+                                     m->written_version < 0 ? "截止日已过，写出该月报告" : "截止日后又收到该月报表（逾期或更正），重写该月报告"};
+        }
+        if (fresh.len)
+            say(rcx, "已是最新，未重写：%s（此后没有新收或更正的报表）", fresh.data);
+        d25_buf_free(&fresh);
+        if (!last_seen) {
+            d25_format_period(last_closed, p, sizeof p);
+            say(rcx, "%s 截止日已过，但没有收到任何报表，未写报告", p);
+        }
+        if (current != last_closed) {
+            char due[16];
+            int y = current / 12, mo = current % 12 + 1, dim = d25_days_in_month(y, mo);
+            snprintf(due, sizeof due, "%d月%d日", mo, deadline_day < 1 || deadline_day > dim ? dim : deadline_day);
+            d25_format_period(current, p, sizeof p);
+            say(rcx, "%s 截止日（%s）未到，只写报送情况", p, due);
+            jobs[nj++] = (month_job){current, false, -1, "本月"};
+        }
+    }
+    free(marks);
+    *out = jobs;
+    *n = nj;
+    return 0;
+}
+
+/* One month: its status (…报送情况.txt) and, for a report job with returns,
+ * the risk report, tables and workbook; recorded in the store so that the
+ * cron run does not write it again until it changes.  An exit code. */
+static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const month_job *job, int deadline_day,
+                       const char *out, bool announce, d25_error *err)
+{
+    const d25_config *cfg = &su->cfg;
+    d25_status_report rep = {0};
+    d25_tree *data = NULL;
+    char *status_path = NULL, p[16];
+    int rc = 0;
+    d25_format_period(job->period, p, sizeof p);
+    if (d25_status_build(s, su->reg, job->period, deadline_day, cfg->same_time_min, &rep, err) < 0 ||
+        write_status(cfg, &rep, out, &status_path, err) < 0) {
+        rc = D25_EXIT_IO;
+        goto done;
+    }
+    log_line(rcx->log, "写出　%s\n", status_path);
+    if (rcx->verbose)
+        printf("已写出 %s\n", status_path);
+    if (!job->report)
+        goto done;
+    if (rep.expected - rep.n[D25_UNIT_MISSING] == 0) {
+        say(rcx, "%s 还没有收到任何单位的报表，未写报告", p);
+        goto done;
+    }
+    if (!(data = d25_report_data(s, su->reg, su->rules, cfg, job->period, &rep, err))) {
+        rc = D25_EXIT_IO;
+        goto done;
+    }
+    if ((rc = d25_report_write_standard(cfg, data, out, !rcx->verbose, err)) != 0)
+        goto done;
+    char *abs = realpath(out, NULL);
+    log_line(rcx->log, "写出　%s 的报告和统计表（%s），在 %s\n", p, job->why, abs ? abs : out);
+    /* The month's report is news for the office: cron mails this line. */
+    if (announce || rcx->verbose)
+        printf("duty25 run：已写出 %s 的书面风险报告和统计表（%s），在 %s\n", p, job->why, abs ? abs : out);
+    free(abs);
+    if (job->version >= 0 && d25_store_month_written(s, job->period, job->version, out, err) < 0)
+        rc = D25_EXIT_IO;
+done:
+    d25_tree_free(data);
+    d25_status_report_free(&rep);
+    free(status_path);
+    return rc;
+}
+
 int cmd_run(int argc, char **argv, const d25_global *g)
 {
     static const struct option opts[] = {
@@ -207,9 +365,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     d25_store *s = NULL;
     d25_feedback fb;
     bool fb_on = false;
-    d25_status_report rep = {0};
-    d25_tree *data = NULL;
-    char *status_path = NULL, *fb_dir = NULL, *list = NULL, *archive_real = NULL;
+    char *fb_dir = NULL, *list = NULL, *archive_real = NULL;
     if (cfg->log_path) {
         char *dir = d25_dirname(cfg->log_path);
         if (dir)
@@ -287,41 +443,35 @@ int cmd_run(int argc, char **argv, const d25_global *g)
         if (verbose)
             printf("退回清单　%s\n", list);
     }
+    /* The months to write, now that every return of this run is stored. */
     int deadline = cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day;
-    if (d25_status_build(s, su.reg, period, deadline, &rep, &err) < 0 || write_status(cfg, &rep, out, &status_path, &err) < 0) {
+    month_job *jobs = NULL;
+    size_t njobs = 0;
+    if (plan_months(s, &rcx, period_arg != NULL, period, deadline, &jobs, &njobs, &err) < 0) {
         rc = D25_EXIT_IO;
         goto out;
     }
-    log_line(log, "写出　%s\n", status_path);
-    if (verbose)
-        printf("已写出 %s\n", status_path);
-    if (!(data = d25_report_data(s, su.reg, su.rules, cfg, period, &rep, &err))) {
-        rc = D25_EXIT_IO;
-        goto out;
-    }
-    if (rep.expected - rep.n[D25_UNIT_MISSING] > 0) {
-        int r = d25_report_write_standard(cfg, data, out, !verbose, &err);
-        if (r) {
+    for (size_t i = 0; i < njobs; i++) {
+        int r = write_month(s, &su, &rcx, &jobs[i], deadline, out, !period_arg, &err);
+        if (r > rc)
             rc = r;
-            goto out;
+        if (r >= D25_EXIT_USAGE) {
+            fprintf(stderr, "duty25 run：%s\n", err.message);
+            log_line(log, "错误　%s\n", err.message);
+            err.message[0] = 0;
+            if (r == D25_EXIT_IO && err.code == D25_E_DB)
+                break;
         }
-        log_line(log, "写出　%s 的报告和统计表，在 %s\n", p, out);
-    } else {
-        log_line(log, "%s 还没有收到任何报表，未写报告\n", p);
-        if (verbose)
-            printf("%s 还没有收到任何报表，未写报告\n", p);
     }
+    free(jobs);
 out:
     if (rc >= D25_EXIT_USAGE && err.message[0]) {
         fprintf(stderr, "duty25 run：%s\n", err.message);
         log_line(log, "错误　%s\n", err.message);
     }
     log_line(log, "结束　duty25 run %s，退出码 %d\n", p, rc);
-    d25_tree_free(data);
-    d25_status_report_free(&rep);
     if (fb_on)
         d25_feedback_free(&fb);
-    free(status_path);
     free(archive_real);
     free(fb_dir);
     free(list);

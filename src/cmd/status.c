@@ -58,12 +58,26 @@ static const char *form_word(d25_form_state f)
     return f == D25_FORM_ACCEPTED ? "已通过" : f == D25_FORM_REJECTED ? "被退回" : "未收到";
 }
 
+void d25_status_print_doubts(FILE *o, const d25_status_report *r)
+{
+    for (size_t i = 0; i < r->ndoubts; i++) {
+        const d25_time_doubt *d = &r->doubts[i];
+        fprintf(o,
+                "\n注意：有 %d 家单位的收到时间都是 %s（%s），\n"
+                "晚于截止日，都算作逾期。这通常是文件在截止日后才一起复制或保存进收件箱\n"
+                "造成的，不一定真的逾期。请在收件箱中放一份收件登记（收件登记.csv 或\n"
+                ".xlsx：文件名或单位、收到时间），或保存原邮件（.eml），再运行 duty25 run。\n",
+                d->units, d->minute, d->source == D25_RECV_MTIME ? "文件修改时间" : "首次收取时间");
+    }
+}
+
 void d25_status_print_text(FILE *o, const d25_status_report *r, const char *district)
 {
     char period[32];
     d25_format_period_cn(r->period, period, sizeof period);
     fprintf(o, "%s%s报送情况（截止日 %s，统计时间 %s）\n\n", district ? district : "", period, r->deadline, r->as_of);
     print_counts_row(o, "合计", r->expected, r->n);
+    d25_status_print_doubts(o, r);
     fprintf(o, "\n按单位类型：\n");
     for (size_t i = 0; i < r->ntypes; i++)
         print_counts_row(o, d25_unit_type_label(r->by_type[i].key), r->by_type[i].expected, r->by_type[i].n);
@@ -95,8 +109,8 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
         fprintf(o, "\n逾期报送的单位（%d 家）：\n", r->n[D25_UNIT_LATE]);
         for (size_t i = 0; i < r->nunits; i++)
             if (r->units[i].state == D25_UNIT_LATE)
-                fprintf(o, "  %s　%s　%s　收到 %s\n", r->units[i].unit->code, r->units[i].unit->name, r->units[i].unit->area,
-                       r->units[i].received);
+                fprintf(o, "  %s　%s　%s　收到 %s（%s）\n", r->units[i].unit->code, r->units[i].unit->name,
+                        r->units[i].unit->area, r->units[i].received, d25_recv_source_label(r->units[i].received_source));
     }
     if (r->nunidentified) {
         fprintf(o, "\n无法确定单位的退回报表（%zu 份，请按文件名联系报送单位）：\n", r->nunidentified);
@@ -172,6 +186,8 @@ void d25_status_print_json(FILE *o, const d25_status_report *r, const char *dist
         fprintf(o, ",\"state\":\"%s\",\"checklist\":\"%s\",\"progress\":\"%s\",\"received\":", d25_unit_state_name(u->state),
                 form_name(u->checklist), form_name(u->progress));
         d25_json_str(o, u->received[0] ? u->received : NULL);
+        fputs(",\"received_source\":", o);
+        d25_json_str(o, u->received[0] ? d25_recv_source_name(u->received_source) : NULL);
         fputs(",\"last_file\":", o);
         d25_json_str(o, u->last_file);
         fputs(",\"last_rejected_codes\":", o);
@@ -203,6 +219,10 @@ void d25_status_print_json(FILE *o, const d25_status_report *r, const char *dist
         d25_json_str(o, q->message);
         fputc('}', o);
     }
+    fputs("],\"received_doubts\":[", o);
+    for (size_t i = 0; i < r->ndoubts; i++)
+        fprintf(o, "%s{\"time\":\"%s\",\"source\":\"%s\",\"units\":%d}", i ? "," : "", r->doubts[i].minute,
+                d25_recv_source_name(r->doubts[i].source), r->doubts[i].units);
     fputs("]}\n", o);
 }
 
@@ -248,7 +268,8 @@ int cmd_status(int argc, char **argv, const d25_global *g)
     d25_store *s = NULL;
     d25_status_report rep = {0};
     if (!(s = d25_cmd_open_existing(db, &err)) ||
-               d25_status_build(s, su.reg, period, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day, &rep, &err) < 0) {
+               d25_status_build(s, su.reg, period, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day,
+                                cfg->same_time_min, &rep, &err) < 0) {
         rc = D25_EXIT_IO;
     } else if (json) {
         d25_status_print_json(stdout, &rep, cfg->district);

@@ -26,7 +26,8 @@ void d25_config_defaults(d25_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     d25_limits_default(&cfg->limits);
-    cfg->received_from = D25_RECEIVED_MTIME;
+    cfg->received_from = D25_RECEIVED_SEEN;
+    cfg->same_time_min = 5;
     cfg->lock_wait = 5;
     cfg->counts = D25_COUNTS_CUMULATIVE;
     cfg->outlier_z = 3.5;
@@ -128,7 +129,7 @@ static const struct {
 };
 
 static const char *const campaign_keys[] = {"district", "rules", "units", "deadline_day", NULL};
-static const char *const store_keys[] = {"database", "received_time", "lock_wait", NULL};
+static const char *const store_keys[] = {"database", "received_time", "same_time_min", "lock_wait", NULL};
 static const char *const quality_keys[] = {"counts", "outlier_z", "outlier_min_diff", "min_peers", "history_months", NULL};
 const char *const d25_stage_names[D25_STAGES_] = {"mobilise", "rectify", "enforce", "consolidate"};
 const char *const d25_stage_labels[D25_STAGES_] = {"动员部署", "排查整治", "集中攻坚", "巩固提升"};
@@ -336,11 +337,14 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
             rc |= set_path(run_slot[i], path, v);
     const char *db = iniparser_getstring(d, "store:database", NULL);
     rc |= set_path(&cfg->db_path, path, db && *db ? db : "duty25.db");
-    static const char *const received_words[] = {"mtime", "ingest", NULL};
+    /* "ingest", the old name of "seen", is still read. */
+    static const char *const received_words[] = {"seen", "mtime", "ingest", NULL};
     static const char *const counts_words[] = {"cumulative", "monthly", NULL};
     int received = (int)cfg->received_from, counts = (int)cfg->counts;
+    double same = cfg->same_time_min;
     double wait = cfg->lock_wait, z = cfg->outlier_z, md = cfg->outlier_min_diff, peers = cfg->min_peers, months = cfg->history_months;
     if (get_choice(d, path, "store", "received_time", received_words, &received, err) < 0 ||
+        get_number(d, path, "store", "same_time_min", 2, 1e6, true, &same, err) < 0 ||
         get_number(d, path, "store", "lock_wait", 0, 3600, false, &wait, err) < 0 ||
         get_choice(d, path, "quality", "counts", counts_words, &counts, err) < 0 ||
         get_number(d, path, "quality", "outlier_z", 1, 100, false, &z, err) < 0 ||
@@ -350,7 +354,8 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
         iniparser_freedict(d);
         return -1;
     }
-    cfg->received_from = (d25_received_from)received;
+    cfg->received_from = received == 2 ? D25_RECEIVED_SEEN : (d25_received_from)received;
+    cfg->same_time_min = (int)same;
     cfg->counts = (d25_counts)counts;
     cfg->lock_wait = wait;
     cfg->outlier_z = z;

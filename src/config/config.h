@@ -18,7 +18,9 @@
 
 #include "../util/error.h"
 
-typedef enum { D25_RECEIVED_MTIME, D25_RECEIVED_INGEST } d25_received_from;
+/* [store] received_time: the time duty25 first sees a file's bytes, or
+ * the file's modification time when the office trusts it. */
+typedef enum { D25_RECEIVED_SEEN, D25_RECEIVED_MTIME } d25_received_from;
 typedef enum { D25_COUNTS_CUMULATIVE, D25_COUNTS_MONTHLY } d25_counts;
 
 /* The campaign's four stages (GLOSSARY: mobilise, rectify, enforce,
@@ -49,6 +51,7 @@ typedef struct {
     int deadline_day;    /* [campaign] deadline_day, 0 = the rule set's */
     char *db_path;       /* [store] database, resolved like rules */
     d25_received_from received_from; /* [store] received_time */
+    int same_time_min;   /* [store] same_time_min: this many late returns sharing one received minute are doubted */
     double lock_wait;    /* [store] lock_wait, seconds */
     d25_counts counts;   /* [quality] counts */
     double outlier_z;    /* [quality] outlier_z */

@@ -311,7 +311,11 @@ static int store_one(d25_store *s, pipeline *pl, size_t k, slot *sl, int64_t run
         return failed(o, &it, c, sl->io_failed ? sl->io_msg : oom);
     d25_incoming in = {.path = path, .size = sl->size, .res = sl->validated ? &sl->res : NULL};
     memcpy(in.sha, sl->sha, sizeof in.sha);
-    in.received = o->received_from == D25_RECEIVED_INGEST ? time(NULL) : sl->mtime;
+    in.received = o->received_from == D25_RECEIVED_MTIME ? sl->mtime : time(NULL);
+    in.source = o->received_from == D25_RECEIVED_MTIME ? D25_RECV_MTIME : D25_RECV_SEEN;
+    in.file_mtime = sl->mtime;
+    in.receipt = o->receipt;
+    in.receipt_ud = o->receipt_ud;
     d25_store_outcome out;
     int put = d25_store_put(s, &in, run_id, &out, err);
     if (put == 1) {
@@ -332,9 +336,10 @@ static int store_one(d25_store *s, pipeline *pl, size_t k, slot *sl, int64_t run
     case D25_STORED_OUTDATED: c->outdated++; break;
     case D25_STORED_REJECTED: c->rejected++; break;
     case D25_STORED_UNCHANGED: c->unchanged++; break;
+    case D25_STORED_RETIMED: c->retimed++; break;
     }
     it.kind = D25_ITEM_STORED;
-    it.res = out.outcome == D25_STORED_UNCHANGED ? NULL : &sl->res;
+    it.res = out.outcome == D25_STORED_UNCHANGED || out.outcome == D25_STORED_RETIMED ? NULL : &sl->res;
     it.outcome = &out;
     emit(o, &it);
     free(out.earlier_file);

@@ -56,6 +56,8 @@ typedef struct {
 typedef struct {
     const d25_vctx *vctx;
     d25_received_from received_from;
+    d25_receipt_fn receipt;           /* NULL, or the office's receipt times (see d25_incoming) */
+    void *receipt_ud;
     int threads;                      /* 0: one per CPU */
     void (*on_item)(void *ud, const d25_ingest_item *it);
     void *ud;

@@ -721,7 +721,7 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
     if (side_start(&pp, reg, rules, d25_store_path(s), period, upto, err) < 0)
         return NULL;
     d25_status_report own = {0};
-    if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, &own, err) < 0) {
+    if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, cfg->same_time_min, &own, err) < 0) {
         side_finish(&pp, rules, NULL, err);
         return NULL;
     }
@@ -754,6 +754,16 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
         json_object_set_new(root, "as_of_cn", json_string(t));
     }
     json_object_set_new(root, "units", counts_json(st->expected, st->n));
+    /* Late units sharing one received minute from the file or the ingest:
+     * said, not trusted (status.h, d25_time_doubt). */
+    json_t *doubts = json_array();
+    for (size_t i = 0; i < st->ndoubts; i++)
+        json_array_append_new(doubts, json_pack("{s:s,s:s,s:s,s:i}", "time", st->doubts[i].minute, "source",
+                                                d25_recv_source_name(st->doubts[i].source), "source_label",
+                                                st->doubts[i].source == D25_RECV_MTIME ? "文件修改时间" : "首次收取时间",
+                                                "units", st->doubts[i].units));
+    json_object_set_new(root, "received_doubts", doubts);
+    json_object_set_new(root, "received_doubted", json_integer(st->doubted));
     json_t *groups[2] = {json_array(), json_array()};
     for (int g = 0; g < 2; g++) {
         const d25_status_group *v = g ? st->by_area : st->by_type;

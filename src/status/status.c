@@ -21,6 +21,7 @@ const char *d25_unit_state_label(d25_unit_state s) { return (unsigned)s < D25_UN
 /* Per unit, what the period's returns say, before judging. */
 typedef struct {
     char first_c[32], first_p[32]; /* first accepted checklist / progress */
+    d25_recv_source src_c, src_p;  /* where those times came from */
     bool rejected_c, rejected_p, any_rejected;
     char last_received[32];
     char *last_file;
@@ -79,7 +80,7 @@ static int load_seen(d25_store *s, const d25_registry *reg, const char *p, seen 
     /* Unidentified returns: no unit, and this period or none at all but
      * received in this month. */
     if (sqlite3_prepare_v2(db,
-                           "SELECT id, unit_code, verdict, has_checklist, has_progress, received, file_name, errors"
+                           "SELECT id, unit_code, verdict, has_checklist, has_progress, received, file_name, errors, received_source"
                            " FROM returns WHERE period = ?1 OR (period IS NULL AND substr(received, 1, 7) = ?1)"
                            " ORDER BY received, id",
                            -1, &q, NULL) != SQLITE_OK)
@@ -109,10 +110,15 @@ static int load_seen(d25_store *s, const d25_registry *reg, const char *p, seen 
         }
         seen *w = &sv[u - reg->units];
         if (accepted) {
-            if (hc && !w->first_c[0])
+            d25_recv_source src = d25_recv_source_parse((const char *)sqlite3_column_text(q, 8));
+            if (hc && !w->first_c[0]) {
                 d25_copy(w->first_c, sizeof w->first_c, received);
-            if (hp && !w->first_p[0])
+                w->src_c = src;
+            }
+            if (hp && !w->first_p[0]) {
                 d25_copy(w->first_p, sizeof w->first_p, received);
+                w->src_p = src;
+            }
         } else {
             w->any_rejected = true;
             w->rejected_c |= hc || !hp;
@@ -170,8 +176,48 @@ static int load_quality(d25_store *s, const d25_registry *reg, const char *p, d2
     return step == SQLITE_DONE ? 0 : d25_store_fail(s, err, "读取数据质量提醒");
 }
 
-static int status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, d25_status_report *out,
-                        d25_error *err)
+/* Late units whose times came from the file or the ingest, grouped by the
+ * minute: a group of min or more is a d25_time_doubt. */
+static int find_doubts(d25_status_report *out, int min)
+{
+    size_t cap = 0, ngroups = 0;
+    d25_time_doubt *g = NULL;
+    for (size_t i = 0; i < out->nunits; i++) {
+        const d25_unit_status *u = &out->units[i];
+        if (u->state != D25_UNIT_LATE || u->received_source > D25_RECV_MTIME)
+            continue;
+        size_t k = 0;
+        while (k < ngroups && !(g[k].source == u->received_source && strncmp(g[k].minute, u->received, 16) == 0))
+            k++;
+        if (k == ngroups) {
+            if (d25_grow((void **)&g, &cap, ngroups + 1, sizeof *g) < 0) {
+                free(g);
+                return -1;
+            }
+            memset(&g[k], 0, sizeof g[k]);
+            snprintf(g[k].minute, sizeof g[k].minute, "%.16s", u->received);
+            g[k].source = u->received_source;
+            ngroups++;
+        }
+        g[k].units++;
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < ngroups; k++)
+        if (g[k].units >= min) {
+            out->doubted += g[k].units;
+            g[kept++] = g[k];
+        }
+    if (!kept) {
+        free(g);
+        g = NULL;
+    }
+    out->doubts = g;
+    out->ndoubts = kept;
+    return 0;
+}
+
+static int status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, int same_time_min,
+                        d25_status_report *out, d25_error *err)
 {
     memset(out, 0, sizeof *out);
     out->period = period;
@@ -207,8 +253,10 @@ static int status_build(d25_store *s, const d25_registry *reg, int period, int d
         us->checklist = w->first_c[0] ? D25_FORM_ACCEPTED : w->rejected_c ? D25_FORM_REJECTED : D25_FORM_NONE;
         us->progress = w->first_p[0] ? D25_FORM_ACCEPTED : w->rejected_p ? D25_FORM_REJECTED : D25_FORM_NONE;
         if (w->first_c[0] && w->first_p[0]) {
-            const char *last = strcmp(w->first_c, w->first_p) > 0 ? w->first_c : w->first_p;
+            bool c_last = strcmp(w->first_c, w->first_p) > 0;
+            const char *last = c_last ? w->first_c : w->first_p;
             d25_copy(us->received, sizeof us->received, last);
+            us->received_source = c_last ? w->src_c : w->src_p;
             us->state = strcmp(last, limit) <= 0 ? D25_UNIT_ON_TIME : D25_UNIT_LATE;
         } else if (w->first_c[0] || w->first_p[0]) {
             us->state = D25_UNIT_INCOMPLETE;
@@ -233,6 +281,8 @@ static int status_build(d25_store *s, const d25_registry *reg, int period, int d
         free(sv[i].last_codes);
     }
     free(sv);
+    if (rc == 0 && find_doubts(out, same_time_min < 2 ? 2 : same_time_min) < 0)
+        rc = d25_fail(err, D25_E_NOMEM, "内存不足");
     if (rc == 0)
         rc = load_quality(s, reg, p, out, err);
     if (rc < 0)
@@ -271,11 +321,12 @@ void d25_status_report_free(d25_status_report *r)
         free(q->message);
     }
     free(r->quality);
+    free(r->doubts);
     memset(r, 0, sizeof *r);
 }
 
-int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, d25_status_report *out,
-                     d25_error *err)
+int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, int same_time_min,
+                     d25_status_report *out, d25_error *err)
 {
     /* The units' states and the month's quality warnings from one snapshot,
      * while another process may be storing returns. */
@@ -284,7 +335,7 @@ int d25_status_build(d25_store *s, const d25_registry *reg, int period, int dead
         memset(out, 0, sizeof *out);
         return -1;
     }
-    int rc = status_build(s, reg, period, deadline_day, out, err);
+    int rc = status_build(s, reg, period, deadline_day, same_time_min, out, err);
     d25_store_read_end(s);
     return rc;
 }

@@ -37,6 +37,7 @@ typedef struct {
     d25_unit_state state;
     d25_form_state checklist, progress;
     char received[32];      /* when the last of its forms was first accepted, or "" */
+    d25_recv_source received_source; /* where that time came from */
     char *last_file;        /* the latest return's file name, or NULL */
     char *last_codes;       /* the latest rejected return's error codes, "A、B", or NULL */
     int last_errors;
@@ -60,6 +61,16 @@ typedef struct {
     char *unit_code, *unit_name, *file, *code, *place, *message;
 } d25_quality_note;
 
+/* Late units whose received times are one and the same minute, taken from
+ * the file (mtime) or the ingest (seen): files copied or saved into the
+ * inbox together after the deadline, which says nothing of when they
+ * arrived.  Said in the status and the report instead of trusted. */
+typedef struct {
+    char minute[20];        /* "YYYY-MM-DD HH:MM" */
+    d25_recv_source source;
+    int units;
+} d25_time_doubt;
+
 typedef struct {
     int period;
     char deadline[32];      /* "YYYY-MM-DD" */
@@ -75,11 +86,15 @@ typedef struct {
     size_t nunidentified, unidentified_cap;
     d25_quality_note *quality;
     size_t nquality, quality_cap;
+    d25_time_doubt *doubts; /* groups of at least same_time_min late units */
+    size_t ndoubts;
+    int doubted;            /* late units in those groups */
 } d25_status_report;
 
-/* deadline_day is clamped to the month's length.  0, or -1 with err set. */
-int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, d25_status_report *out,
-                     d25_error *err);
+/* deadline_day is clamped to the month's length; same_time_min late units
+ * sharing one received minute (mtime or seen) make a d25_time_doubt.  0, or -1 with err set. */
+int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, int same_time_min,
+                     d25_status_report *out, d25_error *err);
 void d25_status_report_free(d25_status_report *r);
 
 /* The unit's row, or NULL when it is not expected in the period. */

@@ -195,6 +195,25 @@ static const char *const migrations[] = {
     "   THEN replace(replace(ifnull(json_extract(j.value, '$[2]'), ''), char(30), ' '), char(31), ' ') ELSE '' END AS x"
     "  FROM json_each(return_summaries.progress) j ORDER BY j.key))"
     " WHERE progress IS NOT NULL AND json_valid(progress);",
+    /* 4 -> 5: where each return's received time came from (a copied file's
+     * mtime is not when it arrived), the file's own mtime beside it; a
+     * version per period, bumped whenever a return of it is stored or
+     * re-timed, and the version each month's report was written at, so
+     * that the cron run writes a closed month once and again only when it
+     * changed.  Rows stored before took the mtime (the old default). */
+    "ALTER TABLE returns ADD COLUMN received_source TEXT NOT NULL DEFAULT 'mtime'"
+    " CHECK (received_source IN ('seen', 'mtime', 'mail', 'register'));"
+    "ALTER TABLE returns ADD COLUMN file_mtime TEXT;"
+    "CREATE TABLE period_versions ("
+    "  period TEXT PRIMARY KEY,"
+    "  version INTEGER NOT NULL);"
+    "INSERT INTO period_versions(period, version)"
+    " SELECT period, count(*) FROM returns WHERE period IS NOT NULL GROUP BY period;"
+    "CREATE TABLE reports_written ("
+    "  period TEXT PRIMARY KEY,"
+    "  version INTEGER NOT NULL,"
+    "  written TEXT NOT NULL,"
+    "  out TEXT);",
 };
 
 static int user_version(d25_store *s, int *v, d25_error *err)

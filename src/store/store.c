@@ -17,16 +17,20 @@ static const char *const st_sql[ST_COUNT_] = {
     [ST_DETAILS] = "INSERT INTO return_details(return_id, answers, progress) VALUES (?,?,?)",
     [ST_FINDING] = "INSERT INTO findings(return_id, seq, source, code, severity, place, sub_item, message)"
                    " VALUES (?,?,'validate',?,?,?,?,?)",
-    [ST_FIND_HASH] = "SELECT id, file_name FROM returns WHERE sha256 = ?",
+    [ST_FIND_HASH] = "SELECT id, file_name, unit_code, period, verdict, received, received_source FROM returns"
+                     " WHERE sha256 = ?",
     [ST_RETURN] = "INSERT INTO returns(sha256, file_name, path, size, has_checklist, has_progress, unit_code,"
                   " unit_written, period, period_from, report_date_written, reporter_written, phone_written,"
-                  " seal, received, verdict, errors, warnings, run_id, stored)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  " seal, received, verdict, errors, warnings, run_id, stored, received_source, file_mtime)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_SIBLINGS] = "SELECT id, has_checklist, has_progress, superseded_by, file_name FROM returns"
                     " WHERE unit_code = ? AND period = ? AND verdict = 'accepted'"
                     " ORDER BY received DESC, id DESC",
     [ST_SUPERSEDE] = "UPDATE returns SET superseded_by = ? WHERE id = ?",
     [ST_DIRTY] = "INSERT OR IGNORE INTO dirty_periods(period) VALUES (?)",
+    [ST_BUMP] = "INSERT INTO period_versions(period, version) VALUES (?, 1)"
+                " ON CONFLICT(period) DO UPDATE SET version = version + 1",
+    [ST_RETIME] = "UPDATE returns SET received = ?, received_source = ? WHERE id = ?",
     [ST_SUMMARY] = "INSERT INTO return_summaries(return_id, statuses, progress) VALUES (?,?,?)",
 };
 

@@ -58,6 +58,7 @@ int d25_store_sync_units(d25_store *s, const d25_registry *reg, int64_t run_id, 
 int64_t d25_store_run_begin(d25_store *s, const char *command, int period, d25_error *err);
 typedef struct {
     int files, added, unchanged, superseded, outdated, rejected, ignored, failed;
+    int retimed;              /* known bytes given a new received time (counted apart from unchanged) */
 } d25_run_counts;
 int d25_store_run_end(d25_store *s, int64_t run_id, const d25_run_counts *c, const char *outcome, d25_error *err);
 
@@ -112,12 +113,33 @@ void d25_blanks_free(d25_blanks *b);
 int d25_store_hashes(d25_store *s, uint8_t **out, size_t *n, d25_error *err);
 bool d25_hash_in(const uint8_t *sorted, size_t n, const uint8_t sha[32]);
 
+/* Where a return's received time came from, weakest first.  A copied or
+ * re-saved file's mtime is the time of the copy, so the time duty25 first
+ * saw the bytes is the default; the office may trust the mtime
+ * ([store] received_time = mtime) or know better: the mail the return came
+ * in, or its receipt register (收件登记). */
+typedef enum { D25_RECV_SEEN, D25_RECV_MTIME, D25_RECV_MAIL, D25_RECV_REGISTER, D25_RECV_SOURCES_ } d25_recv_source;
+const char *d25_recv_source_name(d25_recv_source s);  /* "seen", "mtime", "mail", "register" (stored) */
+const char *d25_recv_source_label(d25_recv_source s); /* "首次收取", "文件修改时间", "邮件", "收件登记" */
+d25_recv_source d25_recv_source_parse(const char *name); /* D25_RECV_SEEN when unknown */
+
+/* The office's better knowledge of when a return arrived (a receipt
+ * register, a mail): given the file, and the unit and period the return
+ * was read as (NULL when unknown), 1 with *when and *src set when it
+ * knows, else 0. */
+typedef int (*d25_receipt_fn)(void *ud, const char *path, const char *unit, const char *period, time_t *when,
+                              d25_recv_source *src);
+
 /* One return to store: the file as found, and what validate made of it. */
 typedef struct {
     const char *path;
     uint8_t sha[32];
     int64_t size;
-    time_t received;          /* mtime when first seen, or the ingest time */
+    time_t received;          /* when new bytes arrived, by the source below */
+    d25_recv_source source;   /* SEEN (the time of this ingest) or MTIME */
+    time_t file_mtime;        /* the file's mtime, kept beside (0: unknown) */
+    d25_receipt_fn receipt;   /* NULL, or asked first, for new and known bytes */
+    void *receipt_ud;
     const d25_result *res;    /* NULL: see d25_store_put */
 } d25_incoming;
 
@@ -127,23 +149,43 @@ typedef enum {
     D25_STORED_OUTDATED,      /* accepted, but a newer return already counts */
     D25_STORED_REJECTED,      /* kept with its findings, counts as rejected */
     D25_STORED_UNCHANGED,     /* these bytes were stored before; nothing written */
+    D25_STORED_RETIMED,       /* stored before; the receipt callback gave a new received time */
 } d25_stored;
 
 typedef struct {
     d25_stored outcome;
     int64_t id;               /* the return's row (the earlier one when unchanged) */
     char *earlier_file;       /* unchanged: its file name; superseded: the replaced one (caller frees) */
+    char received[32];        /* the received time stored ("YYYY-MM-DD HH:MM:SS") */
+    char was_received[32];    /* RETIMED: the time it had before */
+    d25_recv_source source;   /* of received */
 } d25_store_outcome;
 
-/* Store one return in its own transaction (supersession included) and mark
- * its period for the quality pass.  0, or -1 with err set.  With res NULL
- * (not validated, as the bytes were expected to be known): 0 and
- * UNCHANGED when they are, else 1 and nothing written. */
+/* Store one return in its own transaction (supersession included), mark
+ * its period for the quality pass and bump the period's version.  0, or -1
+ * with err set.  With res NULL (not validated, as the bytes were expected
+ * to be known): 0 and UNCHANGED when they are, else 1 and nothing written.
+ * Known bytes keep their first received time unless in->receipt gives a
+ * different one (the register or a mail): then RETIMED, and the unit's
+ * returns for the period are put in order again. */
 int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_store_outcome *out, d25_error *err);
 
 /* Periods stored since the quality pass last ran, ascending; caller frees. */
 int d25_store_dirty_periods(d25_store *s, int **out, size_t *n, d25_error *err);
 int d25_store_clear_dirty(d25_store *s, int period, d25_error *err);
+
+/* The report calendar of `duty25 run`: every period with returns (or a
+ * report written), ascending, with its version (bumped whenever a return
+ * of it is stored or re-timed) and the version its report was last written
+ * at (-1: never).  Caller frees *out. */
+typedef struct {
+    int period;
+    int64_t version, written_version;
+    char written[32];         /* when, or "" */
+} d25_month_mark;
+int d25_store_months(d25_store *s, d25_month_mark **out, size_t *n, d25_error *err);
+/* Record that the period's report was written at version (and where). */
+int d25_store_month_written(d25_store *s, int period, int64_t version, const char *out_dir, d25_error *err);
 
 /* Statement helpers for the modules that query the store. */
 int d25_store_exec(d25_store *s, const char *sql, d25_error *err);

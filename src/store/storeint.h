@@ -14,7 +14,7 @@
 #include <sqlite3.h>
 
 /* Statements used once per return, prepared once per handle. */
-enum { ST_DETAILS, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_SUMMARY, ST_COUNT_ };
+enum { ST_DETAILS, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_SUMMARY, ST_BUMP, ST_RETIME, ST_COUNT_ };
 
 struct d25_store {
     sqlite3 *db;

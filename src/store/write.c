@@ -471,8 +471,45 @@ done:
     return rc;
 }
 
-static int find_hash(d25_store *s, const char *hexsha, int64_t *id, char **file)
+static const char *const source_names[D25_RECV_SOURCES_] = {"seen", "mtime", "mail", "register"};
+static const char *const source_labels[D25_RECV_SOURCES_] = {"首次收取", "文件修改时间", "邮件", "收件登记"};
+
+const char *d25_recv_source_name(d25_recv_source x) { return (unsigned)x < D25_RECV_SOURCES_ ? source_names[x] : "?"; }
+const char *d25_recv_source_label(d25_recv_source x) { return (unsigned)x < D25_RECV_SOURCES_ ? source_labels[x] : "?"; }
+
+d25_recv_source d25_recv_source_parse(const char *name)
 {
+    for (int i = 0; name && i < D25_RECV_SOURCES_; i++)
+        if (strcmp(name, source_names[i]) == 0)
+            return (d25_recv_source)i;
+    return D25_RECV_SEEN;
+}
+
+/* A stored return found by its bytes. */
+typedef struct {
+    int64_t id;
+    char *file, *unit, *period;
+    bool accepted;
+    char received[32];
+    d25_recv_source source;
+} known;
+
+static void known_free(known *k)
+{
+    free(k->file);
+    free(k->unit);
+    free(k->period);
+}
+
+static char *col_dup(sqlite3_stmt *q, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    return t ? strdup(t) : NULL;
+}
+
+static int find_hash(d25_store *s, const char *hexsha, known *k)
+{
+    memset(k, 0, sizeof *k);
     sqlite3_stmt *q = store_stmt(s, ST_FIND_HASH);
     if (!q)
         return -1;
@@ -480,9 +517,13 @@ static int find_hash(d25_store *s, const char *hexsha, int64_t *id, char **file)
     int step = sqlite3_step(q);
     int rc = 0;
     if (step == SQLITE_ROW) {
-        *id = sqlite3_column_int64(q, 0);
-        const char *fn = (const char *)sqlite3_column_text(q, 1);
-        *file = fn ? strdup(fn) : NULL;
+        k->id = sqlite3_column_int64(q, 0);
+        k->file = col_dup(q, 1);
+        k->unit = col_dup(q, 2);
+        k->period = col_dup(q, 3);
+        k->accepted = strcmp((const char *)sqlite3_column_text(q, 4), "accepted") == 0;
+        d25_copy(k->received, sizeof k->received, (const char *)sqlite3_column_text(q, 5));
+        k->source = d25_recv_source_parse((const char *)sqlite3_column_text(q, 6));
         rc = 1;
     } else if (step != SQLITE_DONE) {
         rc = -1;
@@ -491,6 +532,7 @@ static int find_hash(d25_store *s, const char *hexsha, int64_t *id, char **file)
     return rc;
 }
 
+/* The period's quality pass is due and its version moves on. */
 static int mark_dirty(d25_store *s, const char *period)
 {
     if (!period || !*period)
@@ -499,7 +541,52 @@ static int mark_dirty(d25_store *s, const char *period)
     if (!q)
         return -1;
     store_bind_text(q, 1, period);
+    if (sqlite3_step(q) != SQLITE_DONE || !(q = store_stmt(s, ST_BUMP)))
+        return -1;
+    store_bind_text(q, 1, period);
     return sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Known bytes again: re-timed when the receipt callback knows a different
+ * time (a register or a mail outranks the time first seen, never the
+ * reverse), else unchanged. */
+static int put_known(d25_store *s, const d25_incoming *in, known *k, d25_store_outcome *out)
+{
+    out->outcome = D25_STORED_UNCHANGED;
+    out->id = k->id;
+    out->earlier_file = k->file;
+    k->file = NULL;
+    d25_copy(out->received, sizeof out->received, k->received);
+    out->source = k->source;
+    time_t when;
+    d25_recv_source src;
+    if (!in->receipt || in->receipt(in->receipt_ud, in->path, k->unit, k->period, &when, &src) != 1 ||
+        src < D25_RECV_MAIL || src < k->source)
+        return 0;
+    char t[32];
+    d25_format_time(when, t, sizeof t);
+    if (strcmp(t, k->received) == 0 && src == k->source)
+        return 0;
+    sqlite3_stmt *u = store_stmt(s, ST_RETIME);
+    if (!u)
+        return -1;
+    store_bind_text(u, 1, t);
+    store_bind_text(u, 2, d25_recv_source_name(src));
+    sqlite3_bind_int64(u, 3, k->id);
+    if (sqlite3_step(u) != SQLITE_DONE)
+        return -1;
+    if (k->accepted && k->unit && k->period) {
+        bool replaced, outdated;
+        if (resupersede(s, k->unit, k->period, k->id, &replaced, &outdated, NULL) < 0)
+            return -1;
+    }
+    if (mark_dirty(s, k->period) < 0)
+        return -1;
+    out->outcome = D25_STORED_RETIMED;
+    d25_copy(out->was_received, sizeof out->was_received, k->received);
+    d25_copy(out->received, sizeof out->received, t);
+    out->source = src;
+    return 0;
 }
 
 int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_store_outcome *out, d25_error *err)
@@ -510,11 +597,15 @@ int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_stor
     store_hex(in->sha, sha);
     if (d25_store_exec(s, "BEGIN IMMEDIATE", err) < 0)
         return -1;
-    int found = find_hash(s, sha, &out->id, &out->earlier_file);
+    known k;
+    int found = find_hash(s, sha, &k);
     if (found < 0)
         goto fail;
     if (found == 1) {
-        out->outcome = D25_STORED_UNCHANGED;
+        int rc = put_known(s, in, &k, out);
+        known_free(&k);
+        if (rc < 0)
+            goto fail;
         return d25_store_exec(s, "COMMIT", err);
     }
     if (!r) {
@@ -522,9 +613,23 @@ int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_stor
         d25_store_exec(s, "ROLLBACK", NULL);
         return 1;
     }
-    char period[16], received[32], now[32];
+    char period[16], now[32], mtime[32] = "";
     store_period_text(r->period, period, sizeof period);
-    d25_format_time(in->received, received, sizeof received);
+    time_t when = in->received;
+    d25_recv_source src = in->source;
+    time_t better;
+    d25_recv_source bsrc;
+    if (in->receipt &&
+        in->receipt(in->receipt_ud, in->path, r->unit ? r->unit->code : NULL, period[0] ? period : NULL, &better, &bsrc) ==
+            1 &&
+        bsrc >= src) {
+        when = better;
+        src = bsrc;
+    }
+    d25_format_time(when, out->received, sizeof out->received);
+    out->source = src;
+    if (in->file_mtime)
+        d25_format_time(in->file_mtime, mtime, sizeof mtime);
     store_now_text(now, sizeof now);
     bool accepted = d25_result_accepted(r);
     sqlite3_stmt *st = store_stmt(s, ST_RETURN);
@@ -545,12 +650,14 @@ int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_stor
     store_bind_text(st, 12, sig->v[D25_SIG_REPORTER]);
     store_bind_text(st, 13, sig->v[D25_SIG_PHONE]);
     sqlite3_bind_int(st, 14, r->seal);
-    store_bind_text(st, 15, received);
+    store_bind_text(st, 15, out->received);
     store_bind_text(st, 16, accepted ? "accepted" : "rejected");
     sqlite3_bind_int(st, 17, r->errors);
     sqlite3_bind_int(st, 18, r->warnings);
     sqlite3_bind_int64(st, 19, run_id);
     store_bind_text(st, 20, now);
+    store_bind_text(st, 21, d25_recv_source_name(src));
+    store_bind_text(st, 22, mtime);
     if (sqlite3_step(st) != SQLITE_DONE)
         goto fail;
     out->id = (int64_t)sqlite3_last_insert_rowid(s->db);
@@ -572,6 +679,70 @@ fail:
     free(out->earlier_file);
     out->earlier_file = NULL;
     return -1;
+}
+
+/* ---- the report calendar ---- */
+
+int d25_store_months(d25_store *s, d25_month_mark **out, size_t *n, d25_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT p.period, ifnull(v.version, 0), ifnull(w.version, -1), ifnull(w.written, '') FROM"
+                           " (SELECT period FROM period_versions UNION SELECT period FROM reports_written) p"
+                           " LEFT JOIN period_versions v ON v.period = p.period"
+                           " LEFT JOIN reports_written w ON w.period = p.period ORDER BY p.period",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取各月报告记录");
+    size_t cap = 0;
+    int step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        int period = d25_parse_period_arg((const char *)sqlite3_column_text(q, 0));
+        if (period < 0)
+            continue;
+        if (d25_grow((void **)out, &cap, *n + 1, sizeof **out) < 0) {
+            sqlite3_finalize(q);
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
+        }
+        d25_month_mark *m = &(*out)[(*n)++];
+        m->period = period;
+        m->version = sqlite3_column_int64(q, 1);
+        m->written_version = sqlite3_column_int64(q, 2);
+        d25_copy(m->written, sizeof m->written, (const char *)sqlite3_column_text(q, 3));
+    }
+    sqlite3_finalize(q);
+    if (step != SQLITE_DONE) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return d25_store_fail(s, err, "读取各月报告记录");
+    }
+    return 0;
+}
+
+int d25_store_month_written(d25_store *s, int period, int64_t version, const char *out_dir, d25_error *err)
+{
+    char p[16], now[32];
+    store_period_text(period, p, sizeof p);
+    store_now_text(now, sizeof now);
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO reports_written(period, version, written, out) VALUES (?,?,?,?)"
+                           " ON CONFLICT(period) DO UPDATE SET version = excluded.version, written = excluded.written,"
+                           " out = excluded.out",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "记录报告");
+    store_bind_text(q, 1, p);
+    sqlite3_bind_int64(q, 2, version);
+    store_bind_text(q, 3, now);
+    store_bind_text(q, 4, out_dir);
+    int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : d25_store_fail(s, err, "记录报告");
+    sqlite3_finalize(q);
+    return rc;
 }
 
 /* ---- the quality pass's queue ---- */

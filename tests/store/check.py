@@ -45,6 +45,8 @@ KEY_ITEMS = ("1.1", "2.1", "3.3", "9.1", "12.1", "22.9")
 
 def write_config(name, **store):
     db = store.pop("database", os.path.join(TMP, name + ".db"))
+    # The files' times below are chosen as receipt times: trusted here.
+    store.setdefault("received_time", "mtime")
     path = os.path.join(TMP, name + ".ini")
     lines = ["[campaign]", "rules = %s" % os.path.join(ROOT, "config", "rules-education.ini"),
              "units = %s" % store.pop("units", os.path.join(ROOT, "config", "units.csv")),
@@ -150,8 +152,8 @@ tap(q(db, "SELECT count(*) FROM returns") == [(nfiles,)], "the database holds %d
     q(db, "SELECT count(*) FROM returns"))
 tap(q(db, "PRAGMA integrity_check") == [("ok",)] and q(db, "PRAGMA foreign_key_check") == [],
     "integrity_check ok, no foreign key violations")
-tap(q(db, "PRAGMA user_version") == [(4,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
-    "schema version 3, WAL journal")
+tap(q(db, "PRAGMA user_version") == [(5,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
+    "schema version 5, WAL journal")
 
 
 def hand_status(period, late=(), extra=None):
@@ -737,8 +739,31 @@ tap(r.returncode == 3 and "更新版本" in r.stderr, "a database from a newer d
 r = duty25(cfgn, "status", "--db", os.path.join(TMP, "nonexistent.db"))
 tap(r.returncode == 3 and "ingest" in r.stderr, "status without a database says to ingest first", r.stderr)
 
+# Version 4 had no received_source, file_mtime, period_versions or reports_written.
+V4_SCHEMA = """
+ALTER TABLE returns DROP COLUMN received_source;
+ALTER TABLE returns DROP COLUMN file_mtime;
+DROP TABLE period_versions;
+DROP TABLE reports_written;
+PRAGMA user_version = 4;
+"""
+v4 = os.path.join(TMP, "v4.db")
+shutil.copyfile(db, v4)
+c = sqlite3.connect(v4)
+c.executescript(V4_SCHEMA)
+c.commit()
+c.close()
+r = duty25(cfg, "status", "--period", "2026-11", "--db", v4)
+per_period = "SELECT period, count(*) FROM returns WHERE period IS NOT NULL GROUP BY period ORDER BY period"
+tap(r.returncode == 0 and q(v4, "PRAGMA user_version") == [(5,)] and
+    q(v4, "SELECT period, version FROM period_versions ORDER BY period") == q(v4, per_period) and
+    q(v4, "SELECT DISTINCT received_source FROM returns") == [("mtime",)] and
+    q(v4, "SELECT count(*) FROM reports_written") == [(0,)],
+    "a version-4 database is migrated on open: its returns' times taken as mtimes (the old default), each period's"
+    " version its count of returns, no report written yet", r.stderr[-300:])
+
 # Version 3 held the progress summary as JSON, [[field, value, raw, state], …].
-V3_SUMMARIES = """
+V3_SUMMARIES = V4_SCHEMA + """
 ALTER TABLE return_summaries RENAME COLUMN progress TO progress_json;
 UPDATE return_summaries SET progress_json = (SELECT json_group_array(json_array(field, value, raw, state)) FROM
   (SELECT field, value, raw, state FROM progress_values WHERE return_id = return_summaries.return_id ORDER BY seq))
@@ -766,7 +791,7 @@ c.close()
 r = duty25(cfg, "status", "--period", "2026-11", "--db", v3)
 planted = q(v3, "SELECT progress FROM return_summaries WHERE return_id = %d" % planted_id)
 summaries = "SELECT return_id, statuses, progress FROM return_summaries WHERE return_id != %d ORDER BY return_id" % planted_id
-tap(r.returncode == 0 and q(v3, "PRAGMA user_version") == [(4,)] and v3_json[0][0] > 10 and
+tap(r.returncode == 0 and q(v3, "PRAGMA user_version") == [(5,)] and v3_json[0][0] > 10 and
     q(v3, summaries) == q(db, summaries) and
     planted == [("talks\x1fo\x1f3\x1f\x1edeploy_means\x1fo\x1f\x1f行政会议 全体 会\x1einspections\x1fi\x1f\x1f\x1e"
                  "posters\x1fm\x1f\x1f\x1ehazards_found\x1fu\x1f\x1f",)],
@@ -806,7 +831,7 @@ v2_rows = q(v2, "SELECT count(*) FROM answers") + q(v2, "SELECT count(*) FROM pr
 c.close()
 r = duty25(cfg, "status", "--period", "2026-11", "--db", v2)
 before, after = dump(db), dump(v2)
-tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(4,)] and v2_rows[0][0] > 100 and
+tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(5,)] and v2_rows[0][0] > 100 and
     all(before[t] == after[t] and before[t] for t in ("answers", "progress_values")) and
     q(v2, "SELECT count(*) FROM answers WHERE typeof(seq) != 'integer'") == [(0,)] and
     q(v2, "SELECT typeof(value), count(*) FROM progress_values GROUP BY 1") ==
@@ -846,7 +871,7 @@ old_data = json.loads(r.stdout or "{}")
 for d_ in (new_data, old_data):
     d_.pop("as_of", None)
     d_.pop("as_of_cn", None)
-tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(4,)] and old_data == new_data and new_data.get("progress"),
+tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(5,)] and old_data == new_data and new_data.get("progress"),
     "a version-1 database is migrated on open and its month reads the same", r.stderr[-300:])
 
 # ---- received time: the file's mtime, or the time of ingestion ----

@@ -85,13 +85,16 @@ static void test_store_quality_sections(void **state)
     d25_config cfg;
     d25_error err = {0};
     d25_config_defaults(&cfg);
-    assert_int_equal(cfg.received_from, D25_RECEIVED_MTIME);
+    /* A copied file's mtime is not when it arrived: the time first seen is the default. */
+    assert_int_equal(cfg.received_from, D25_RECEIVED_SEEN);
+    assert_int_equal(cfg.same_time_min, 5);
     assert_int_equal(cfg.counts, D25_COUNTS_CUMULATIVE);
-    char *p = write_ini("[store]\ndatabase = db/x.db\nreceived_time = ingest\nlock_wait = 2.5\n"
+    char *p = write_ini("[store]\ndatabase = db/x.db\nreceived_time = mtime\nsame_time_min = 12\nlock_wait = 2.5\n"
                         "[quality]\ncounts = monthly\noutlier_z = 4\nmin_peers = 7\n");
     assert_int_equal(d25_config_load(&cfg, p, &err), 0);
     assert_string_equal(cfg.db_path, "/tmp/db/x.db"); /* beside the INI */
-    assert_int_equal(cfg.received_from, D25_RECEIVED_INGEST);
+    assert_int_equal(cfg.received_from, D25_RECEIVED_MTIME);
+    assert_int_equal(cfg.same_time_min, 12);
     assert_true(cfg.lock_wait == 2.5);
     assert_int_equal(cfg.counts, D25_COUNTS_MONTHLY);
     assert_true(cfg.outlier_z == 4);
