@@ -3,6 +3,7 @@
  * per file; then refresh the data-quality warnings of the periods touched.
  */
 #include "commands.h"
+#include "../registry/receipts.h"
 #include "../ingest/ingest.h"
 #include "../quality/quality.h"
 #include "../registry/units.h"
@@ -75,6 +76,7 @@ void d25_ingest_print_item(FILE *o, const d25_ingest_item *it)
         switch (it->kind) {
         case D25_ITEM_SKIPPED: fprintf(o, "跳过　%s　%s\n", it->path, it->message); break;
         case D25_ITEM_FAILED: fprintf(o, "失败　%s　%s\n", it->path, it->message); break;
+        case D25_ITEM_RECEIPTS: fprintf(o, "登记　%s　%s\n", it->path, it->message); break;
         case D25_ITEM_STORED: {
             const d25_store_outcome *oc = it->outcome;
             const d25_result *r = it->res;
@@ -135,6 +137,46 @@ static void on_item(void *ud, const d25_ingest_item *it)
     }
 }
 
+/* The receipt registers among the files, read into *out (NULL when there
+ * are none); each reported through cb, one that cannot be read as FAILED
+ * (counted in *failed: the run goes on, its returns timed as if it were
+ * not there, and a later run with the register put right re-times them).
+ * -1 only when out of memory. */
+static int load_receipts(const d25_ingest_list *files, const d25_registry *reg, void (*cb)(void *, const d25_ingest_item *),
+                         void *ud, d25_receipts **out, int *failed)
+{
+    *out = NULL;
+    for (size_t i = 0; i < files->n; i++) {
+        if (!files->v[i].receipts)
+            continue;
+        if (!*out && !(*out = d25_receipts_new()))
+            return -1;
+        d25_error e = {0};
+        int n = d25_receipts_load(*out, files->v[i].path, reg, &e);
+        if (n < 0 && e.code == D25_E_NOMEM)
+            return -1;
+        char msg[sizeof e.message + 64];
+        if (n >= 0)
+            snprintf(msg, sizeof msg, "收件登记：读入 %d 条收到时间", n);
+        else
+            snprintf(msg, sizeof msg, "%s（本次未按它确定收到时间）", e.message);
+        d25_ingest_item it = {.path = files->v[i].path, .kind = n >= 0 ? D25_ITEM_RECEIPTS : D25_ITEM_FAILED, .message = msg,
+                              .total = files->nfiles};
+        if (n < 0)
+            (*failed)++;
+        if (cb)
+            cb(ud, &it);
+    }
+    return 0;
+}
+
+static int receipt_time(void *ud, const char *path, const char *unit, const char *period, time_t *when,
+                        d25_recv_source *src)
+{
+    *src = D25_RECV_REGISTER;
+    return d25_receipts_find(ud, path, unit, period, when);
+}
+
 int d25_cmd_ingest_core(d25_store *s, const d25_setup *su, const char *kind, char *const *paths, size_t npaths, int want,
                         int threads, void (*cb)(void *, const d25_ingest_item *), void *ud, d25_run_counts *counts,
                         d25_error *err)
@@ -144,13 +186,21 @@ int d25_cmd_ingest_core(d25_store *s, const d25_setup *su, const char *kind, cha
     int64_t run_id = d25_store_run_begin(s, kind, want, err);
     if (run_id < 0 || d25_store_sync_units(s, su->reg, run_id, err) < 0)
         return D25_EXIT_IO;
-    if (d25_ingest_collect(paths, npaths, &files) < 0) {
+    d25_receipts *receipts = NULL;
+    int receipts_failed = 0;
+    if (d25_ingest_collect(paths, npaths, &files) < 0 ||
+        load_receipts(&files, su->reg, cb, ud, &receipts, &receipts_failed) < 0) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
         rc = D25_EXIT_IO;
     } else {
         d25_vctx ctx = {.rules = su->rules, .registry = su->reg, .limits = &su->cfg.limits, .want_period = want};
         d25_ingest_opts io = {.vctx = &ctx, .received_from = su->cfg.received_from, .threads = threads, .on_item = cb, .ud = ud};
+        if (receipts) {
+            io.receipt = receipt_time;
+            io.receipt_ud = receipts;
+        }
         int irc = d25_ingest_run(s, &files, &io, run_id, counts, err);
+        counts->failed += receipts_failed;
         d25_quality_opts qo;
         d25_quality_opts_from(&su->cfg, &qo);
         if (irc < 0 || d25_quality_refresh(s, su->rules, &qo, err) < 0)
@@ -159,6 +209,7 @@ int d25_cmd_ingest_core(d25_store *s, const d25_setup *su, const char *kind, cha
     d25_error err2 = {0};
     d25_store_run_end(s, run_id, counts, rc == D25_EXIT_OK ? "ok" : "error", &err2);
     d25_ingest_list_free(&files);
+    d25_receipts_free(receipts);
     if (rc == D25_EXIT_OK && (counts->rejected || counts->failed))
         rc = D25_EXIT_REJECTED;
     return rc;

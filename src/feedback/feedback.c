@@ -44,9 +44,14 @@ void d25_feedback_free(d25_feedback *fb)
     memset(fb, 0, sizeof *fb);
 }
 
+/* Text as the notices show it: a file name saved by another system may not
+ * be UTF-8 (jansson refuses such text, and the notice would lose the key):
+ * its stray bytes become U+FFFD. */
 static void set_str(json_t *o, const char *k, const char *v)
 {
-    json_object_set_new(o, k, json_string(v ? v : ""));
+    char *clean = d25_utf8_sanitize(v ? v : "", v ? strlen(v) : 0);
+    json_object_set_new(o, k, json_string(clean ? clean : ""));
+    free(clean);
 }
 
 /* A finding's message split into what is wrong and what to write instead:
@@ -64,7 +69,9 @@ static void split_message(const char *m, json_t *o)
         set_str(o, "fix", "");
         return;
     }
-    json_object_set_new(o, "problem", json_stringn(m, (size_t)(cut - m)));
+    char *problem = d25_utf8_sanitize(m, (size_t)(cut - m));
+    json_object_set_new(o, "problem", json_string(problem ? problem : ""));
+    free(problem);
     set_str(o, "fix", cut + skip);
 }
 
@@ -145,10 +152,13 @@ json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const cha
 /* dir/<stem><suffix>.docx */
 static char *out_path(const char *dir, const char *file, const char *suffix)
 {
-    const char *base = d25_basename(file);
+    /* The return's own name, made safe: it may come from another system
+     * (bytes that are not UTF-8) or spoof its display (U+202E). */
+    char *base = d25_safe_filename(d25_basename(file));
     char *p = NULL;
-    if (asprintf(&p, "%s/%.*s%s.docx", dir, d25_stem_len(base), base, suffix) < 0)
-        return NULL;
+    if (!base || asprintf(&p, "%s/%.*s%s.docx", dir, d25_stem_len(base), base, suffix) < 0)
+        p = NULL;
+    free(base);
     return p;
 }
 

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "../ooxml/xml.h"
+#include "../registry/receipts.h"
 #include "../util/buf.h"
+#include "../util/file.h"
 #include "../util/text.h"
 
 /* ---- collecting ---- */
@@ -31,9 +33,19 @@ static int add(d25_ingest_list *l, const char *path, const char *note)
         free(f->note);
         return -1;
     }
+    f->receipts = false;
     l->n++;
     if (!note)
         l->nfiles++;
+    return 0;
+}
+
+/* A receipt register: listed for the caller, not ingested. */
+static int add_receipts(d25_ingest_list *l, const char *path)
+{
+    if (add(l, path, "收件登记") < 0)
+        return -1;
+    l->v[l->n - 1].receipts = true;
     return 0;
 }
 
@@ -75,7 +87,7 @@ static int walk(const char *dir, d25_ingest_list *out, int depth)
             n++;
     }
     closedir(d);
-    if (rc == 0)
+    if (rc == 0 && n) /* an empty folder (the inbox between months) has no names to sort */
         qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n && rc == 0; i++) {
         char *p = NULL;
@@ -100,6 +112,8 @@ static int walk(const char *dir, d25_ingest_list *out, int depth)
             rc = add(out, p, "Office 临时文件（~$ 开头，文件打开时自动生成），已跳过");
         } else if (names[i][0] == '.') {
             rc = add(out, p, "隐藏文件，已跳过");
+        } else if (d25_is_receipt_register(names[i])) {
+            rc = add_receipts(out, p);
         } else if (!wanted_ext(names[i])) {
             rc = add(out, p, "不是 Word/Excel 文件（扩展名不是 .docx/.xlsx 等），已跳过");
         } else {
@@ -125,6 +139,12 @@ int d25_ingest_collect(char *const *paths, size_t n, d25_ingest_list *out)
             rc = add(out, paths[i], note);
         } else if (S_ISDIR(st.st_mode)) {
             rc = walk(paths[i], out, 0);
+        } else if (!S_ISREG(st.st_mode)) {
+            /* A FIFO would hang the run, /dev/zero would be stored as an
+             * empty return: only regular files are returns. */
+            rc = add(out, paths[i], "不是普通文件（是管道、设备或套接字），不是报表，已跳过");
+        } else if (d25_is_receipt_register(paths[i])) {
+            rc = add_receipts(out, paths[i]);
         } else {
             /* Named on the command line: read whatever it is. */
             rc = add(out, paths[i], NULL);
@@ -182,13 +202,14 @@ static void process(pipeline *pl, size_t k, slot *sl)
 {
     const char *path = pl->files->v[pl->order[k]].path;
     const d25_vctx *ctx = pl->o->vctx;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(sl->io_msg, sizeof sl->io_msg, "无法打开（%s），未入库", strerror(errno));
+    int fd = d25_open_regular(path, &st);
+    if (fd < 0) {
+        if (errno == EINVAL)
+            snprintf(sl->io_msg, sizeof sl->io_msg, "不是普通文件（是管道、设备或套接字），未入库");
+        else
+            snprintf(sl->io_msg, sizeof sl->io_msg, "无法打开（%s），未入库", strerror(errno));
         sl->io_failed = true;
-        if (fd >= 0)
-            close(fd);
         return;
     }
     sl->size = (int64_t)st.st_size;
@@ -196,7 +217,30 @@ static void process(pipeline *pl, size_t k, slot *sl)
     struct sha256_ctx h;
     sha256_init(&h);
     bool whole = (unsigned long long)st.st_size <= ctx->limits->max_file_bytes;
-    size_t cap = whole ? (size_t)st.st_size : 1u << 20;
+    if (!whole) {
+        /* Too big to be a return: refused by its size without reading it
+         * all (a 20 GB sparse file would hold the lock for minutes).  Its
+         * identity is its size and first megabyte, enough to know it again. */
+        unsigned char head[1u << 16];
+        size_t left = 1u << 20;
+        ssize_t r;
+        char sz[32];
+        snprintf(sz, sizeof sz, "oversize:%lld:", (long long)st.st_size);
+        sha256_update(&h, strlen(sz), (const uint8_t *)sz);
+        while (left && ((r = read(fd, head, left < sizeof head ? left : sizeof head)) > 0 || (r < 0 && errno == EINTR)))
+            if (r > 0) {
+                sha256_update(&h, (size_t)r, head);
+                left -= (size_t)r;
+            }
+        close(fd);
+        sha256_digest(&h, sizeof sl->sha, sl->sha);
+        if (!d25_hash_in(pl->known, pl->nknown, sl->sha)) {
+            sl->vrc = d25_validate_file(ctx, path, &sl->res);
+            sl->validated = true;
+        }
+        return;
+    }
+    size_t cap = (size_t)st.st_size;
     unsigned char *buf = malloc(cap ? cap : 1);
     size_t len = 0;
     if (!buf) {
@@ -205,13 +249,9 @@ static void process(pipeline *pl, size_t k, slot *sl)
         close(fd);
         return;
     }
-    for (;;) {
-        size_t room = whole ? cap - len : cap;
-        if (whole && room == 0) {
-            /* The file grew while being read: take the bytes up to its size. */
-            break;
-        }
-        ssize_t r = read(fd, buf + (whole ? len : 0), room);
+    /* Up to the size seen: a file that grows while read is taken as it was. */
+    while (len < cap) {
+        ssize_t r = read(fd, buf + len, cap - len);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -221,24 +261,18 @@ static void process(pipeline *pl, size_t k, slot *sl)
         }
         if (r == 0)
             break;
-        if (whole)
-            len += (size_t)r;
-        else
-            sha256_update(&h, (size_t)r, buf);
+        len += (size_t)r;
     }
     close(fd);
     if (sl->io_failed) {
         free(buf);
         return;
     }
-    if (whole) {
-        sha256_update(&h, len, buf);
-        sl->size = (int64_t)len;
-    }
+    sha256_update(&h, len, buf);
+    sl->size = (int64_t)len;
     sha256_digest(&h, sizeof sl->sha, sl->sha);
     if (!d25_hash_in(pl->known, pl->nknown, sl->sha)) {
-        /* Too big to hold: validate refuses it by its size without reading. */
-        sl->vrc = whole ? d25_validate_data(ctx, path, buf, len, &sl->res) : d25_validate_file(ctx, path, &sl->res);
+        sl->vrc = d25_validate_data(ctx, path, buf, len, &sl->res);
         sl->validated = true;
     }
     free(buf);
@@ -353,7 +387,7 @@ int d25_ingest_run(d25_store *s, const d25_ingest_list *files, const d25_ingest_
     pipeline pl = {.files = files, .o = o};
     size_t done = 0;
     for (size_t i = 0; i < files->n; i++) {
-        if (!files->v[i].note)
+        if (!files->v[i].note || files->v[i].receipts)
             continue;
         counts->ignored++;
         d25_ingest_item it = {.path = files->v[i].path, .kind = D25_ITEM_SKIPPED, .message = files->v[i].note,

@@ -6,6 +6,8 @@
  * .xlsx, their macro-enabled forms, and the legacy .doc/.xls/.wps/.et,
  * which are stored as rejected so that the unit is told.  Office owner
  * files (~$…), other extensions and hidden files are skipped with a note.
+ * A receipt register (收件登记….csv/.txt/.xlsx) is listed with the flag
+ * `receipts` for the caller to read before the run (d25_ingest_opts.receipt).
  *
  * d25_ingest_run() reads, hashes (SHA-256, nettle) and validates the files
  * on worker threads and stores them, in the order collected, on the calling
@@ -20,6 +22,7 @@
 #ifndef D25_INGEST_INGEST_H
 #define D25_INGEST_INGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../config/config.h"
@@ -29,6 +32,7 @@
 typedef struct {
     char *path;
     char *note;      /* NULL: to ingest; else why it is skipped (Chinese) */
+    bool receipts;   /* a receipt register (收件登记, receipts.h): read by the caller, not ingested */
 } d25_ingest_file;
 
 typedef struct {
@@ -42,14 +46,14 @@ typedef struct {
 int d25_ingest_collect(char *const *paths, size_t n, d25_ingest_list *out);
 void d25_ingest_list_free(d25_ingest_list *l);
 
-typedef enum { D25_ITEM_STORED, D25_ITEM_SKIPPED, D25_ITEM_FAILED } d25_item_kind;
+typedef enum { D25_ITEM_STORED, D25_ITEM_SKIPPED, D25_ITEM_FAILED, D25_ITEM_RECEIPTS } d25_item_kind;
 
 typedef struct {
     const char *path;
     d25_item_kind kind;
     const d25_result *res;            /* STORED, when it was validated now */
     const d25_store_outcome *outcome; /* STORED */
-    const char *message;              /* SKIPPED: the note; FAILED: the error */
+    const char *message;              /* SKIPPED: the note; FAILED: the error; RECEIPTS: what was read */
     size_t done, total;               /* files handled so far / to handle */
 } d25_ingest_item;
 

@@ -1,5 +1,6 @@
 /* package: OPC packages over libzip, with inflate limits (see package.h). */
 #include "package.h"
+#include "../util/file.h"
 #include "xml.h"
 #include "../util/buf.h"
 #include "../util/text.h"
@@ -13,6 +14,7 @@
 #include <libdeflate.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 void d25_limits_default(d25_limits *l)
@@ -749,15 +751,19 @@ d25_pkg *d25_pkg_open_path(const char *path, const d25_limits *lim, d25_error *e
         d25_limits_default(&def);
         lim = &def;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        d25_fail(err, D25_E_IO, "无法打开（%s）", strerror(errno));
+    struct stat st;
+    int fd = d25_open_regular(path, &st);
+    if (fd < 0) {
+        if (errno == EINVAL)
+            d25_fail(err, D25_E_IO, "不是普通文件（是文件夹、管道或设备），无法读取");
+        else
+            d25_fail(err, D25_E_IO, "无法打开（%s）", strerror(errno));
         return NULL;
     }
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        d25_fail(err, D25_E_IO, "不是普通文件，无法读取");
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        d25_fail(err, D25_E_NOMEM, "内存不足");
         return NULL;
     }
     if ((unsigned long long)st.st_size > lim->max_file_bytes) {

@@ -229,7 +229,7 @@ static int user_version(d25_store *s, int *v, d25_error *err)
     return 0;
 }
 
-int store_migrate(d25_store *s, d25_error *err)
+int store_schema_state(d25_store *s, d25_error *err)
 {
     int v;
     if (user_version(s, &v, err) < 0)
@@ -238,8 +238,15 @@ int store_migrate(d25_store *s, d25_error *err)
     if (v > latest)
         return d25_fail(err, D25_E_DB, "数据库 %s 的结构版本为 %d，由更新版本的 duty25 创建（本程序支持到 %d），请升级 duty25",
                         s->path, v, latest);
-    if (v == latest)
-        return 0;
+    return v < latest;
+}
+
+int store_migrate(d25_store *s, d25_error *err)
+{
+    int v, due = store_schema_state(s, err);
+    if (due <= 0)
+        return due;
+    int latest = (int)(sizeof migrations / sizeof migrations[0]);
     /* The migration and the version move together, under the write lock
      * SQLite takes for an immediate transaction. */
     if (d25_store_exec(s, "BEGIN IMMEDIATE", err) < 0)

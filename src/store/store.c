@@ -26,6 +26,9 @@ static const char *const st_sql[ST_COUNT_] = {
     [ST_SIBLINGS] = "SELECT id, has_checklist, has_progress, superseded_by, file_name FROM returns"
                     " WHERE unit_code = ? AND period = ? AND verdict = 'accepted'"
                     " ORDER BY received DESC, id DESC",
+    [ST_CURRENT_SIBLINGS] = "SELECT id, has_checklist, has_progress, superseded_by, file_name FROM returns"
+                            " WHERE unit_code = ? AND period = ? AND verdict = 'accepted'"
+                            " AND (superseded_by IS NULL OR id = ?) ORDER BY received DESC, id DESC",
     [ST_SUPERSEDE] = "UPDATE returns SET superseded_by = ? WHERE id = ?",
     [ST_DIRTY] = "INSERT OR IGNORE INTO dirty_periods(period) VALUES (?)",
     [ST_BUMP] = "INSERT INTO period_versions(period, version) VALUES (?, 1)"
@@ -78,6 +81,49 @@ static int make_parent(const char *path, d25_error *e)
 
 static int take_lock(d25_store *s, double wait_s, d25_error *err);
 
+/* A reader opens read-only: status and report work on a database the user
+ * may not write (another user's, a read-only mount, a copy on a CD).  Only
+ * a schema older than this build's needs writing, to migrate it. */
+static d25_store *open_reader(d25_store *s, d25_error *err)
+{
+    for (int writable = 0; writable < 2; writable++) {
+        int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
+        int rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+        if (rc != SQLITE_OK) {
+            d25_fail(err, D25_E_DB, "数据库 %s 无法打开（%s）", s->path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+            break;
+        }
+        sqlite3_extended_result_codes(s->db, 1);
+        sqlite3_busy_timeout(s->db, 10000);
+        int due = store_schema_state(s, err);
+        if (due < 0 && (sqlite3_errcode(s->db) & 0xff) == SQLITE_READONLY)
+            d25_fail(err, D25_E_DB,
+                     "数据库 %s 不能只读打开：它旁边的 -wal、-shm 文件不在，当前用户又不能在它的文件夹中建立它们。"
+                     "请由能写入它的用户运行一次 duty25 ingest 或 duty25 run（此后这些文件会保留，只读的用户也能读取）",
+                     s->path);
+        if (due < 0)
+            break;
+        if (due == 0 && d25_store_exec(s, "PRAGMA foreign_keys = ON", err) == 0)
+            return s;
+        if (due == 0)
+            break;
+        if (writable) {
+            if (d25_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;", err) == 0 && store_migrate(s, err) == 0)
+                return s;
+            if (sqlite3_db_readonly(s->db, "main") == 1 || sqlite3_extended_errcode(s->db) == SQLITE_READONLY)
+                d25_fail(err, D25_E_DB,
+                         "数据库 %s 由旧版 duty25 建立，需要先升级，但当前用户不能写入它：请由能写入它的用户运行一次"
+                         " duty25 ingest 或 duty25 run",
+                         s->path);
+            break;
+        }
+        sqlite3_close(s->db);
+        s->db = NULL;
+    }
+    d25_store_close(s);
+    return NULL;
+}
+
 d25_store *d25_store_open(const char *path, double lock_wait, d25_error *err)
 {
     d25_store *s = calloc(1, sizeof *s);
@@ -87,6 +133,8 @@ d25_store *d25_store_open(const char *path, double lock_wait, d25_error *err)
         return NULL;
     }
     s->lock_fd = -1;
+    if (lock_wait < 0)
+        return open_reader(s, err);
     d25_error e = {0};
     if (make_parent(path, &e) < 0) {
         d25_fail(err, D25_E_DB, "数据库 %s：%s", path, e.message);
@@ -114,6 +162,11 @@ d25_store *d25_store_open(const char *path, double lock_wait, d25_error *err)
         d25_store_close(s);
         return NULL;
     }
+    /* The -wal and -shm files stay when the writer closes: a reader who may
+     * not write the folder (another user, a read-only mount) can read a WAL
+     * database only when they exist. */
+    int persist = 1;
+    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     return s;
 }
 

@@ -14,7 +14,7 @@
 #include <sqlite3.h>
 
 /* Statements used once per return, prepared once per handle. */
-enum { ST_DETAILS, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_SUMMARY, ST_BUMP, ST_RETIME, ST_COUNT_ };
+enum { ST_DETAILS, ST_FINDING, ST_FIND_HASH, ST_RETURN, ST_SIBLINGS, ST_CURRENT_SIBLINGS, ST_SUPERSEDE, ST_DIRTY, ST_SUMMARY, ST_BUMP, ST_RETIME, ST_COUNT_ };
 
 struct d25_store {
     sqlite3 *db;
@@ -44,5 +44,8 @@ void store_now_text(char *out, size_t n);
 void store_hex(const uint8_t sha[32], char out[65]);
 /* Bring the schema to this build's version (schema.c). */
 int store_migrate(d25_store *s, d25_error *err);
+/* 1 when the schema is older than this build's, 0 when it is this build's,
+ * -1 with err set when it is newer (or cannot be read). */
+int store_schema_state(d25_store *s, d25_error *err);
 
 #endif

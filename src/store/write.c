@@ -421,18 +421,28 @@ static int insert_details(d25_store *s, int64_t id, const d25_result *r)
 /* Recompute which of a unit's accepted returns for a period count: for each
  * form, the newest by received time (then by id) that holds it.  A return
  * all of whose forms are held by newer ones is superseded by the newest
- * return holding its checklist (else its progress table).  Reports whether
- * `id` replaced an earlier return and whether it is itself superseded. */
-static int resupersede(d25_store *s, const char *unit, const char *period, int64_t id, bool *replaced, bool *outdated,
-                       char **replaced_file)
+ * return holding its checklist (else its progress table) at the time: the
+ * return that took its place.  Reports whether `id` replaced an earlier
+ * return and whether it is itself superseded.
+ *
+ * all = false, for a return just stored: only the returns that counted
+ * until now and `id` are read.  Enough, as the newest holder of each form
+ * always counts (a superseded return's forms are all held by newer
+ * counting ones), and it keeps storing many returns of one unit and month
+ * linear: each new one reads and rewrites the few that counted, not every
+ * earlier one.  all = true, when a return's received time changed and the
+ * order may have turned: every return of the unit and period. */static int resupersede(d25_store *s, const char *unit, const char *period, int64_t id, bool all, bool *replaced,
+                       bool *outdated, char **replaced_file)
 {
     int rc = -1;
     *replaced = *outdated = false;
-    sqlite3_stmt *q = store_stmt(s, ST_SIBLINGS), *u = store_stmt(s, ST_SUPERSEDE);
+    sqlite3_stmt *q = store_stmt(s, all ? ST_SIBLINGS : ST_CURRENT_SIBLINGS), *u = store_stmt(s, ST_SUPERSEDE);
     if (!q || !u)
         return -1;
     store_bind_text(q, 1, unit);
     store_bind_text(q, 2, period);
+    if (!all)
+        sqlite3_bind_int64(q, 3, id);
     int64_t newest_c = 0, newest_p = 0;
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -577,7 +587,7 @@ static int put_known(d25_store *s, const d25_incoming *in, known *k, d25_store_o
         return -1;
     if (k->accepted && k->unit && k->period) {
         bool replaced, outdated;
-        if (resupersede(s, k->unit, k->period, k->id, &replaced, &outdated, NULL) < 0)
+        if (resupersede(s, k->unit, k->period, k->id, true, &replaced, &outdated, NULL) < 0)
             return -1;
     }
     if (mark_dirty(s, k->period) < 0)
@@ -666,7 +676,7 @@ int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_stor
     out->outcome = accepted ? D25_STORED_NEW : D25_STORED_REJECTED;
     if (accepted && r->unit && r->period >= 0) {
         bool replaced, outdated;
-        if (resupersede(s, r->unit->code, period, out->id, &replaced, &outdated, &out->earlier_file) < 0)
+        if (resupersede(s, r->unit->code, period, out->id, false, &replaced, &outdated, &out->earlier_file) < 0)
             goto fail;
         out->outcome = outdated ? D25_STORED_OUTDATED : replaced ? D25_STORED_SUPERSEDED : D25_STORED_NEW;
     }

@@ -1,9 +1,13 @@
 /* file: atomic writes and safe moves (see file.h). */
 #include "file.h"
 #include "text.h"
+#include "fold.h"
+#include "buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +29,35 @@ static int write_all(int fd, const char *p, size_t len)
     return 0;
 }
 
+/* Characters a file name must not carry: controls, the bidirectional
+ * overrides and isolates that make "报表\u202Excod.exe" display as
+ * "报表exe.docx", and Unicode non-characters. */
+static bool unsafe_in_name(uint32_t c)
+{
+    return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x061C || c == 0x200E || c == 0x200F ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || (c >= 0xFDD0 && c <= 0xFDEF) ||
+           (c & 0xFFFE) == 0xFFFE;
+}
+
 char *d25_safe_filename(const char *name)
 {
-    char *s = strdup(name ? name : "");
+    const char *p = name ? name : "";
+    d25_buf b = {0};
+    while (*p) {
+        const char *start = p;
+        uint32_t c = d25_utf8_next(&p);
+        if (c < 0x80 && strchr("/\\:*?\"<>|", (int)c) && c)
+            d25_buf_putc(&b, '_');
+        else if (c == 0xFFFD && !(p - start == 3 && memcmp(start, "\xEF\xBF\xBD", 3) == 0))
+            d25_buf_putc(&b, '_'); /* bytes that are not UTF-8 */
+        else if (unsafe_in_name(c))
+            d25_buf_putc(&b, '_');
+        else
+            d25_buf_append(&b, start, (size_t)(p - start));
+    }
+    char *s = d25_buf_steal(&b); /* "" when nothing was appended */
     if (!s)
         return NULL;
-    for (char *p = s; *p; p++)
-        if ((unsigned char)*p < 0x20 || strchr("/\\:*?\"<>|", *p))
-            *p = '_';
     if (s[0] == '.')
         s[0] = '_';
     if (s[0] == '~' && s[1] == '$')
@@ -161,4 +186,22 @@ int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error 
         return d25_fail(err, D25_E_IO, "无法把 %s 移到 %s（%s）", path, dir, strerror(e));
     }
     return d25_fail(err, D25_E_IO, "无法把 %s 移到 %s：同名文件过多", path, dir);
+}
+
+int d25_open_regular(const char *path, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        int e = errno;
+        close(fd);
+        errno = S_ISREG(st->st_mode) ? e : EINVAL;
+        return -1;
+    }
+    /* A regular file: back to ordinary blocking reads. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
 }

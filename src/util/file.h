@@ -12,17 +12,23 @@
  * file could not be made at path: its folder missing, not a folder, or not
  * writable.
  *
+ * d25_open_regular() opens a file to read only when it is a regular file,
+ * without ever blocking on a FIFO or a device named as one.
+ *
  * Ownership: nothing is kept; *moved_to is malloc'd for the caller.
  */
 #ifndef D25_UTIL_FILE_H
 #define D25_UTIL_FILE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "error.h"
 
 /* A copy of name usable as a file name on Linux and Windows alike: the
- * characters / \ : * ? " < > | and control characters become "_", and a
+ * characters / \ : * ? " < > |, control characters, the bidirectional
+ * controls (U+202E makes a name display backwards), Unicode non-characters
+ * (U+FFFE, U+FFFF, U+FDD0..) and bytes that are not UTF-8 become "_", and a
  * leading "." or "~$" too (hidden or an Office owner file).  NULL when out
  * of memory. */
 char *d25_safe_filename(const char *name);
@@ -31,5 +37,10 @@ int d25_write_atomic(const char *path, const void *data, size_t len, d25_error *
 int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error *err);
 int d25_mkdirs(const char *dir, d25_error *err);
 int d25_dir_writable(const char *path, d25_error *err);
+/* A descriptor reading path, with *st filled, when path is a regular file
+ * (a FIFO, a device such as /dev/zero, a folder or a socket is not: -1 with
+ * errno EINVAL; opened non-blocking, so a FIFO without a writer never
+ * hangs the caller).  -1 with errno from open/fstat otherwise. */
+int d25_open_regular(const char *path, struct stat *st);
 
 #endif

@@ -135,6 +135,26 @@ printf '[run]\narchive_dir = x\n' >"$T/run2.ini"
 check "an unknown [run] key is a configuration error" 2 "$BIN" --config "$T/run2.ini" run
 expect "it names the key and line" "第 2 行.*archive_dir" "$T/err"
 
+# --- what is not a return's file: never a hang, never stored (issue 17)
+mkfifo "$T/pipe.docx"
+check "validate of a FIFO returns at once, refused" 1 timeout 10 "$BIN" validate "$T/pipe.docx"
+expect "... saying it is not a regular file" "不是普通文件" "$T/out"
+check "ingest of a FIFO and /dev/zero returns at once" 0 timeout 10 "$BIN" ingest --db "$T/fifo.db" "$T/pipe.docx" /dev/zero
+expect "... each skipped as not a regular file" "跳过　/dev/zero　不是普通文件" "$T/out"
+check "... and nothing is stored" 0 test "$(sqlite3 "$T/fifo.db" 'SELECT count(*) FROM returns')" = 0
+mkdir "$T/empty-inbox"
+check "an empty folder (the inbox between months) is ingested without a fault" 0 "$BIN" ingest --db "$T/fifo.db" "$T/empty-inbox"
+truncate -s 20G "$T/huge.docx"
+check "a 20 GB sparse file is refused by its size, not read whole" 1 timeout 20 "$BIN" ingest --db "$T/fifo.db" "$T/huge.docx"
+expect "... as a rejected return naming why" "退回　$T/huge.docx" "$T/out"
+rm -f "$T/huge.docx"
+
+# --- a file name that is not UTF-8 (saved by another system) still gets its notice
+mkdir "$T/nonutf8"
+cp samples/flawed/城西小学-2026年11月-自查为空.docx "$T/nonutf8/$(printf 'bad\377\376')名.docx"
+check "validate --feedback of a return whose file name is not UTF-8 writes the notices" 1 "$BIN" validate --feedback "$T/nonutf8/fb" "$T/nonutf8"/*.docx
+check "... the unit's notice, its name made safe, and the office's list" 0 test -f "$T/nonutf8/fb/bad__名-退回通知.docx" -a -f "$T/nonutf8/fb/退回清单.docx"
+
 # --- make install (into a DESTDIR): the installed copy finds its templates and config
 check "make install into a DESTDIR" 0 make -s install DESTDIR="$T/inst"
 check "the installed duty25 initialises a working folder" 0 "$T/inst/usr/local/bin/duty25" init "$T/w2"

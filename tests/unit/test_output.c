@@ -58,6 +58,18 @@ static void test_safe_filename(void **state)
     s = d25_safe_filename(NULL);
     assert_string_equal(s, "");
     free(s);
+    /* "城西小学\u202Excod.exe" would display as "城西小学exe.docx" */
+    s = d25_safe_filename("城西小学\u202Excod.exe");
+    assert_string_equal(s, "城西小学_xcod.exe");
+    free(s);
+    s = d25_safe_filename("甲\u2066乙\u200F丙\uFFFE丁\uFFFF戊\uFDD0己\U0001FFFE庚");
+    assert_string_equal(s, "甲_乙_丙_丁_戊_己_庚");
+    free(s);
+    /* bytes that are not UTF-8 (a name saved by another system); a real
+     * U+FFFD and an ordinary non-BMP character stay */
+    s = d25_safe_filename("bad\xff\xfe名\xe5\x90.docx \uFFFD \U0001F600");
+    assert_string_equal(s, "bad__名_.docx \uFFFD \U0001F600");
+    free(s);
 }
 
 /* A bounded copy never ends inside a character. */
