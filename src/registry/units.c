@@ -285,7 +285,8 @@ static int row_fail(d25_error *err, const d25_regtable *t, const d25_regrow *row
     return d25_fail(err, D25_E_CONFIG, "单位名册 %s第 %d 行：%s", t->where, row->line, msg);
 }
 
-/* "1.23457E+11": a number Excel showed (and saved) in scientific notation. */
+/* "1.23457E+11": a number Excel showed (and saved) in scientific notation
+ * (Excel always writes the exponent's sign; a code like "1E5" is kept). */
 static bool scientific(const char *s)
 {
     if (!isdigit((unsigned char)*s))
@@ -301,8 +302,9 @@ static bool scientific(const char *s)
     if (*s != 'e' && *s != 'E')
         return false;
     s++;
-    if (*s == '+' || *s == '-')
-        s++;
+    if (*s != '+' && *s != '-')
+        return false;
+    s++;
     if (!isdigit((unsigned char)*s))
         return false;
     while (isdigit((unsigned char)*s))
@@ -372,10 +374,13 @@ static int make_unit(const d25_regtable *t, const d25_regrow *row, const int col
     if (!u->code[0])
         return row_fail(err, t, row, colidx[C_CODE], who,
                         "单位代码为空（不是单位的行，如标题、合计、说明，请删除，或让该行第一格以 # 开头）");
-    if ((cell_type(row, colidx[C_CODE]) == 'n' && strpbrk(u->code, ".eE")) || scientific(u->code)) {
+    /* A number cell keeps 15 significant digits: a longer code, a decimal
+     * or an exponent is no longer the code that was typed. */
+    if ((cell_type(row, colidx[C_CODE]) == 'n' && (strpbrk(u->code, ".eE") || strlen(u->code) > 15)) ||
+        scientific(u->code)) {
         char msg[300];
         snprintf(msg, sizeof msg,
-                 "单位代码“%s”是被 Excel 当作数字改写过的代码（小数或科学计数法），原来的代码已经丢失："
+                 "单位代码“%s”是被 Excel 当作数字改写过的代码（小数、科学计数法或超过 15 位），原来的代码可能已经丢失："
                  "请把代码列设为“文本”格式后重新填写代码",
                  u->code);
         return row_fail(err, t, row, colidx[C_CODE], who, msg);

@@ -32,7 +32,8 @@
  * them is taken as an Excel date serial only when it falls in 1990-2099
  * (202609 or 2026.09 are refused).  Either may be empty: a unit is expected
  * for the months from one to the other, inclusive.  A code that Excel has
- * turned into a decimal or scientific number (1.23457E+11) is refused.
+ * turned into a decimal, a scientific number (1.23457E+11) or a number of
+ * more than 15 digits (Excel keeps no more) is refused.
  *
  * Ownership: d25_registry owns every string; d25_registry_free() releases it.
  */

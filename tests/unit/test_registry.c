@@ -177,6 +177,8 @@ static void registry_refusals(void **state)
     refused("reg_legacy.csv", (const char *[]){"97-2003", "另存为", ".xlsx", NULL});
     refused("reg_encrypted.xlsx", (const char *[]){"打开密码", NULL});
     refused("reg_word.xlsx", (const char *[]){"Word 文档", NULL});
+    /* a code Excel wrote in scientific notation */
+    refused("reg_scicode.csv", (const char *[]){"第 3 行", "1.23457E+11", "文本", NULL});
     /* decoded fine, but the header names no code column */
     refused("reg_nocode.csv", (const char *[]){"第 1 行：缺少“代码”（code）列", NULL});
 }
