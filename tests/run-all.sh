@@ -50,6 +50,7 @@ for variant in "" asan; do
     suite "month ($tag)" $PY tests/month/check.py "$b/duty25"
     suite "firstday ($tag)" $PY tests/firstday/check.py "$b/duty25"
     suite "corpus ($tag)" $PY tests/corpus/compare.py "$b/duty25"
+    suite "registry ($tag)" $PY tests/registry/check.py "$b/duty25"
 done
 
 echo "$passed passed, $failed failed"

@@ -1,12 +1,16 @@
-/* units: the unit registry from CSV (see units.h). */
+/* units: the unit registry: its columns, its checks and its index (see units.h). */
 #include "units.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "table.h"
+#include "../ooxml/numfmt.h"
+#include "../ooxml/xlsx.h"
 #include "../util/buf.h"
 #include "../util/fold.h"
 #include "../util/text.h"
@@ -39,85 +43,26 @@ static const struct {
     {"active_until", "停用", "停用时间"},
 };
 
-/* One CSV record: fields into out (malloc'd strings), returns count, 0 at
- * end of file, -1 on error (unterminated quote / out of memory). */
-static int csv_record(const char **pp, const char *end, char ***out, size_t *cap, int *line)
-{
-    const char *p = *pp;
-    if (p >= end)
-        return 0;
-    int n = 0;
-    d25_buf f = {0};
-    for (;;) {
-        d25_buf_clear(&f);
-        if (p < end && *p == '"') {
-            p++;
-            for (;;) {
-                if (p >= end) {
-                    d25_buf_free(&f);
-                    return -1;
-                }
-                if (*p == '"') {
-                    if (p + 1 < end && p[1] == '"') {
-                        d25_buf_putc(&f, '"');
-                        p += 2;
-                        continue;
-                    }
-                    p++;
-                    break;
-                }
-                if (*p == '\n')
-                    (*line)++;
-                if (d25_buf_putc(&f, *p++) < 0) {
-                    d25_buf_free(&f);
-                    return -1;
-                }
-            }
-            while (p < end && *p != ',' && *p != '\n' && *p != '\r')
-                p++; /* junk after the closing quote is ignored */
-        } else {
-            const char *s = p;
-            while (p < end && *p != ',' && *p != '\n' && *p != '\r')
-                p++;
-            if (d25_buf_append(&f, s, (size_t)(p - s)) < 0) {
-                d25_buf_free(&f);
-                return -1;
-            }
-        }
-        if (d25_grow((void **)out, cap, (size_t)n + 1, sizeof **out) < 0) {
-            d25_buf_free(&f);
-            return -1;
-        }
-        (*out)[n++] = strdup(d25_buf_cstr(&f));
-        if (!(*out)[n - 1]) {
-            d25_buf_free(&f);
-            return -1;
-        }
-        if (p < end && *p == ',') {
-            p++;
-            continue;
-        }
-        if (p < end && *p == '\r')
-            p++;
-        if (p < end && *p == '\n')
-            p++;
-        (*line)++;
-        break;
-    }
-    d25_buf_free(&f);
-    *pp = p;
-    return n;
-}
-
-/* "2026-09", "2026-09-01", "2026/9" -> year*12 + month-1; -1 invalid. */
+/* "2026-09", "2026-09-01", "2026/9", "2026.9", "2026年9月", "2026年9月1日"
+ * (and a date and time, as a worksheet date reads) -> year*12 + month-1;
+ * -1 invalid.  What follows the month is not checked. */
 static int parse_period(const char *s)
 {
-    int y, m;
-    char sep;
-    if (sscanf(s, "%d%c%d", &y, &sep, &m) != 3 || (sep != '-' && sep != '/' && sep != '.') || y < 1900 || y > 9999 ||
-        m < 1 || m > 12)
+    char *e;
+    long y = strtol(s, &e, 10);
+    if (e == s)
         return -1;
-    return y * 12 + m - 1;
+    if (strncmp(e, "年", strlen("年")) == 0)
+        e += strlen("年");
+    else if (*e == '-' || *e == '/' || *e == '.')
+        e++;
+    else
+        return -1;
+    const char *ms = e;
+    long m = strtol(ms, &e, 10);
+    if (e == ms || y < 1900 || y > 9999 || m < 1 || m > 12)
+        return -1;
+    return (int)(y * 12 + m - 1);
 }
 
 /* Split "a;b；c" into a list of trimmed, non-empty strings. */
@@ -182,13 +127,8 @@ void d25_registry_free(d25_registry *reg)
     free(reg->by_code);
     free(reg->keys);
     free(reg->path);
+    free(reg->sheet);
     free(reg);
-}
-
-static void free_fields(char **f, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(f[i]);
 }
 
 /* ---- the index: codes and fold keys, sorted for binary search ---- */
@@ -211,7 +151,7 @@ static int key_cmp(const void *a, const void *b)
 
 /* Sort the codes and keys; two rows with one code, or a name or alias used
  * by two units (which would make returns ambiguous), are errors. */
-static int build_index(d25_registry *reg, d25_error *err)
+static int build_index(d25_registry *reg, const char *where, d25_error *err)
 {
     size_t nk = 0;
     for (size_t i = 0; i < reg->n; i++)
@@ -238,7 +178,7 @@ static int build_index(d25_registry *reg, d25_error *err)
     for (size_t i = 1; i < reg->n; i++) {
         const d25_unit *a = &reg->units[reg->by_code[i - 1]], *b = &reg->units[reg->by_code[i]];
         if (strcmp(a->code, b->code) == 0)
-            return d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 %d 行：单位代码 %s 与第 %d 行重复", reg->path, b->line,
+            return d25_fail(err, D25_E_CONFIG, "单位名册 %s第 %d 行：单位代码 %s 与第 %d 行重复", where, b->line,
                             b->code, a->line);
     }
     for (size_t i = 1; i < reg->nkeys; i++) {
@@ -249,7 +189,7 @@ static int build_index(d25_registry *reg, d25_error *err)
             for (size_t k = 0; k < u->nkeys; k++)
                 if (u->keys[k] == b->key)
                     written = k ? u->aliases[k - 1] : u->name;
-            return d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 %d 行：名称或别名“%s”与第 %d 行的单位重复", reg->path,
+            return d25_fail(err, D25_E_CONFIG, "单位名册 %s第 %d 行：名称或别名“%s”与第 %d 行的单位重复", where,
                             u->line, written, reg->units[a->unit].line);
         }
     }
@@ -276,6 +216,323 @@ static const d25_unit_key *key_find(const d25_registry *reg, const char *s, size
     return NULL;
 }
 
+/* ---- from a table of rows to units ---- */
+
+/* Rows searched for the header (a title above it is allowed). */
+enum { HEADER_SEARCH_ROWS = 20 };
+
+static const char *cell_text(const d25_regrow *row, int idx)
+{
+    return idx >= 0 && (size_t)idx < row->ncells && row->cells[idx] ? row->cells[idx] : "";
+}
+
+static char cell_type(const d25_regrow *row, int idx)
+{
+    return idx >= 0 && (size_t)idx < row->ncells && row->types ? row->types[idx] : 0;
+}
+
+/* The columns a row names: colidx[c] is the cell index or -1.  -1 out of memory. */
+static int header_columns(const d25_regrow *row, int colidx[C_COUNT_])
+{
+    for (int c = 0; c < C_COUNT_; c++)
+        colidx[c] = -1;
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (!row->cells[i] || !row->cells[i][0])
+            continue;
+        char *h = d25_fold(row->cells[i]);
+        if (!h)
+            return -1;
+        for (int c = 0; c < C_COUNT_; c++) {
+            /* folding drops "_": compare folded names with folded names */
+            char *en = d25_fold(columns[c].en);
+            if (!en) {
+                free(h);
+                return -1;
+            }
+            if (strcmp(h, en) == 0 || strcmp(h, columns[c].zh) == 0 || strcmp(h, columns[c].zh2) == 0)
+                colidx[c] = (int)i;
+            free(en);
+        }
+        free(h);
+    }
+    return 0;
+}
+
+static const int required[] = {C_CODE, C_NAME, C_TYPE, C_AREA};
+
+/* The first missing required column, or -1. */
+static int missing_column(const int colidx[C_COUNT_])
+{
+    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
+        if (colidx[required[k]] < 0)
+            return required[k];
+    return -1;
+}
+
+/* A refusal naming the row, the unit (who, may be "") and, in a worksheet,
+ * the cell of column idx (-1: none). */
+static int row_fail(d25_error *err, const d25_regtable *t, const d25_regrow *row, int idx, const char *who,
+                    const char *msg)
+{
+    char cell[40] = "";
+    if (t->sheet && idx >= 0) {
+        char ref[16];
+        d25_cell_ref((uint32_t)row->line, (uint32_t)idx + 1, ref);
+        snprintf(cell, sizeof cell, "%s单元格 %s", who[0] ? "，" : "", ref);
+    }
+    if (who[0] || cell[0])
+        return d25_fail(err, D25_E_CONFIG, "单位名册 %s第 %d 行（%s%s）：%s", t->where, row->line, who, cell, msg);
+    return d25_fail(err, D25_E_CONFIG, "单位名册 %s第 %d 行：%s", t->where, row->line, msg);
+}
+
+/* "1.23457E+11": a number Excel showed (and saved) in scientific notation
+ * (Excel always writes the exponent's sign; a code like "1E5" is kept). */
+static bool scientific(const char *s)
+{
+    if (!isdigit((unsigned char)*s))
+        return false;
+    s++;
+    if (*s == '.') {
+        s++;
+        if (!isdigit((unsigned char)*s))
+            return false;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    if (*s != 'e' && *s != 'E')
+        return false;
+    s++;
+    if (*s != '+' && *s != '-')
+        return false;
+    s++;
+    if (!isdigit((unsigned char)*s))
+        return false;
+    while (isdigit((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
+/* Earliest and latest year a plain number in a date cell may stand for as
+ * an Excel date serial; other numbers (202609, 2026.09) are refused. */
+enum { SERIAL_YEAR_MIN = 1990, SERIAL_YEAR_MAX = 2099 };
+
+/* A start or end month from a cell: text or a worksheet date as text, or a
+ * plain number taken as a date serial.  0 with *out (year*12 + month-1),
+ * or -1 with msg filled. */
+static int cell_period(const char *text, char type, bool date1904, const char *what, int *out, char *msg,
+                       size_t msgsize)
+{
+    char buf[48];
+    const char *s = text;
+    if (type == 'n') {
+        char *e;
+        double v = strtod(text, &e);
+        int y = 0;
+        if (*e || !d25_format_serial_date(v, date1904, buf, sizeof buf) || sscanf(buf, "%d-", &y) != 1 ||
+            y < SERIAL_YEAR_MIN || y > SERIAL_YEAR_MAX) {
+            snprintf(msg, msgsize,
+                     "%s是数字 %s，不是日期：请写作 YYYY-MM 或 YYYY-MM-DD（如 2026-09），或把单元格设为日期格式", what,
+                     text);
+            return -1;
+        }
+        s = buf;
+    } else if (type == 'e' || type == 'b') {
+        snprintf(msg, msgsize, "%s应是日期，不是“%s”", what, text);
+        return -1;
+    }
+    if ((*out = parse_period(s)) < 0) {
+        snprintf(msg, msgsize, "%s应写作 YYYY-MM 或 YYYY-MM-DD（如 2026-09），不是“%s”", what, text);
+        return -1;
+    }
+    return 0;
+}
+
+/* One data row into u (zeroed).  0; -1 with err set; -2 out of memory. */
+static int make_unit(const d25_regtable *t, const d25_regrow *row, const int colidx[C_COUNT_], d25_unit *u,
+                     d25_error *err)
+{
+    u->line = row->line;
+    u->from = 0;
+    u->until = INT_MAX;
+    const char *raw[C_COUNT_];
+    for (int c = 0; c < C_COUNT_; c++)
+        raw[c] = cell_text(row, colidx[c]);
+    u->code = d25_trim_dup(raw[C_CODE]);
+    u->name = d25_trim_dup(raw[C_NAME]);
+    u->area = d25_trim_dup(raw[C_AREA]);
+    u->contact = d25_trim_dup(raw[C_CONTACT]);
+    u->phone = d25_trim_dup(raw[C_PHONE]);
+    if (!u->code || !u->name || !u->area || !u->contact || !u->phone)
+        return -2;
+    const char *who = u->name[0] ? u->name : u->code;
+    for (int c = 0; c < C_COUNT_; c++)
+        if (cell_type(row, colidx[c]) == 'e') {
+            char msg[160];
+            snprintf(msg, sizeof msg, "是错误值 %s：请改正公式或填写实际内容", raw[c]);
+            return row_fail(err, t, row, colidx[c], who, msg);
+        }
+    if (!u->code[0])
+        return row_fail(err, t, row, colidx[C_CODE], who,
+                        "单位代码为空（不是单位的行，如标题、合计、说明，请删除，或让该行第一格以 # 开头）");
+    /* A number cell keeps 15 significant digits: a longer code, a decimal
+     * or an exponent is no longer the code that was typed. */
+    if ((cell_type(row, colidx[C_CODE]) == 'n' && (strpbrk(u->code, ".eE") || strlen(u->code) > 15)) ||
+        scientific(u->code)) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "单位代码“%s”是被 Excel 当作数字改写过的代码（小数、科学计数法或超过 15 位），原来的代码可能已经丢失："
+                 "请把代码列设为“文本”格式后重新填写代码",
+                 u->code);
+        return row_fail(err, t, row, colidx[C_CODE], who, msg);
+    }
+    if (!u->name[0])
+        return row_fail(err, t, row, colidx[C_NAME], who,
+                        "单位名称为空（不是单位的行，如标题、合计、说明，请删除，或让该行第一格以 # 开头）");
+    char *type = d25_trim_dup(raw[C_TYPE]);
+    if (!type)
+        return -2;
+    for (size_t k = 0; k < sizeof types / sizeof types[0] && !u->type; k++)
+        if (strcmp(type, types[k].type) == 0 || strcmp(type, types[k].label) == 0)
+            if (!(u->type = strdup(types[k].type))) {
+                free(type);
+                return -2;
+            }
+    free(type);
+    if (!u->type)
+        return row_fail(err, t, row, colidx[C_TYPE], who,
+                        "单位类型应为 school / kindergarten / training / school_bus（或 学校 / 幼儿园 / 校外培训机构 / "
+                        "校车服务提供者）");
+    if (!u->area[0])
+        return row_fail(err, t, row, colidx[C_AREA], who, "所属板块为空");
+    static const struct {
+        int col;
+        const char *what;
+    } dates[] = {{C_FROM, "启用时间"}, {C_UNTIL, "停用时间"}};
+    for (size_t k = 0; k < 2; k++) {
+        int col = dates[k].col, idx = colidx[col];
+        char *v = d25_trim_dup(raw[col]);
+        if (!v)
+            return -2;
+        char msg[300];
+        int rc = v[0] ? cell_period(v, cell_type(row, idx), t->date1904, dates[k].what, col == C_FROM ? &u->from : &u->until,
+                                    msg, sizeof msg)
+                      : 0;
+        free(v);
+        if (rc < 0)
+            return row_fail(err, t, row, idx, who, msg);
+    }
+    if (u->from > u->until)
+        return row_fail(err, t, row, colidx[C_UNTIL], who, "启用时间晚于停用时间");
+    char **flags = NULL;
+    size_t nflags = 0;
+    int rc = 0;
+    if (split_list(raw[C_ALIASES], &u->aliases, &u->naliases) < 0 || split_list(raw[C_FLAGS], &flags, &nflags) < 0)
+        rc = -2;
+    d25_buf fb = {0};
+    for (size_t i = 0; i < nflags && rc == 0; i++)
+        if ((i && d25_buf_putc(&fb, '|') < 0) || d25_buf_puts(&fb, flags[i]) < 0)
+            rc = -2;
+    d25_buf_cstr(&fb);
+    u->flags = d25_buf_steal(&fb);
+    for (size_t i = 0; i < nflags; i++)
+        free(flags[i]);
+    free(flags);
+    if (rc < 0 || !u->flags)
+        return -2;
+    u->keys = calloc(u->naliases + 1, sizeof *u->keys);
+    if (!u->keys)
+        return -2;
+    u->keys[u->nkeys++] = d25_fold_key(u->name);
+    for (size_t i = 0; i < u->naliases; i++)
+        u->keys[u->nkeys++] = d25_fold_key(u->aliases[i]);
+    for (size_t i = 0; i < u->nkeys; i++)
+        if (!u->keys[i])
+            return -2;
+    return 0;
+}
+
+/* A row that holds no unit: only blanks, or a first cell starting with "#"
+ * (a comment). */
+static bool skipped_row(const d25_regrow *row)
+{
+    if (row->ncells && row->cells[0] && row->cells[0][0] == '#' && !(row->types && row->types[0] == 'e'))
+        return true; /* a comment; a worksheet's error value (#N/A) is none */
+    for (size_t i = 0; i < row->ncells; i++) {
+        char *v = row->cells[i] ? d25_trim_dup(row->cells[i]) : NULL;
+        bool empty = !v || !v[0];
+        free(v);
+        if (!empty)
+            return false;
+    }
+    return true;
+}
+
+static d25_registry *from_table(const char *path, const d25_regtable *t, d25_error *err)
+{
+    d25_registry *reg = calloc(1, sizeof *reg);
+    if (!reg || !(reg->path = strdup(path)) || (t->sheet_name && !(reg->sheet = strdup(t->sheet_name))))
+        goto oom;
+    reg->encoding = t->encoding;
+    reg->bom = t->bom;
+    if (t->n == 0) {
+        d25_fail(err, D25_E_CONFIG, "单位名册 %s是空的：第一行应是列名（代码、单位名称、类型、板块……）", t->where);
+        goto fail;
+    }
+    /* The header: the first row naming every required column (a title may
+     * stand above it); else the first row is taken as the header. */
+    int colidx[C_COUNT_];
+    size_t h = 0;
+    for (size_t r = 0; r < t->n && r < HEADER_SEARCH_ROWS; r++) {
+        if (header_columns(&t->rows[r], colidx) < 0)
+            goto oom;
+        if (missing_column(colidx) < 0) {
+            h = r;
+            break;
+        }
+    }
+    if (missing_column(colidx) >= 0) {
+        if (header_columns(&t->rows[0], colidx) < 0)
+            goto oom;
+        int c = missing_column(colidx);
+        d25_fail(err, D25_E_CONFIG, "单位名册 %s第 %d 行：缺少“%s”（%s）列", t->where, t->rows[0].line, columns[c].zh,
+                 columns[c].en);
+        goto fail;
+    }
+    size_t ucap = 0;
+    for (size_t r = h + 1; r < t->n; r++) {
+        const d25_regrow *row = &t->rows[r];
+        if (skipped_row(row))
+            continue;
+        if (d25_grow((void **)&reg->units, &ucap, reg->n + 1, sizeof *reg->units) < 0)
+            goto oom;
+        d25_unit *u = &reg->units[reg->n++];
+        memset(u, 0, sizeof *u);
+        int rc = make_unit(t, row, colidx, u, err);
+        if (rc == -2)
+            goto oom;
+        if (rc < 0)
+            goto fail;
+    }
+    if (build_index(reg, t->where, err) < 0)
+        goto fail;
+    return reg;
+oom:
+    d25_fail(err, D25_E_NOMEM, "内存不足");
+fail:
+    d25_registry_free(reg);
+    return NULL;
+}
+
+/* Does the file begin like an Office container or another binary document
+ * format (which the workbook reader recognises and names), not like text? */
+static bool container(const unsigned char *d, size_t n)
+{
+    static const unsigned char cfb[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+    return (n >= 4 && memcmp(d, "PK", 2) == 0 && ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6))) ||
+           (n >= 8 && memcmp(d, cfb, 8) == 0) || (n >= 5 && memcmp(d, "%PDF-", 5) == 0) ||
+           (n >= 5 && memcmp(d, "{\\rtf", 5) == 0);
+}
+
 d25_registry *d25_registry_load(const char *path, d25_error *err)
 {
     FILE *fp = fopen(path, "rb");
@@ -294,166 +551,25 @@ d25_registry *d25_registry_load(const char *path, d25_error *err)
             return NULL;
         }
     }
+    bool read_error = ferror(fp);
     fclose(fp);
-    d25_registry *reg = calloc(1, sizeof *reg);
-    char **fields = NULL;
-    size_t fcap = 0, ucap = 0;
-    int colidx[C_COUNT_];
-    for (int c = 0; c < C_COUNT_; c++)
-        colidx[c] = -1;
-    if (!reg || !(reg->path = strdup(path)))
-        goto oom;
-    const char *p = d25_buf_cstr(&data), *end = p + data.len;
-    if (data.len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
-    if (data.len >= 2 && ((unsigned char)p[0] == 0xFF || (unsigned char)p[0] == 0xFE)) {
-        d25_fail(err, D25_E_CONFIG, "单位名册 %s 是 UTF-16 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”", path);
-        goto fail;
+    if (read_error) {
+        d25_buf_free(&data);
+        d25_fail(err, D25_E_CONFIG, "单位名册 %s 读取出错", path);
+        return NULL;
     }
-    int line = 1;
-    int n = csv_record(&p, end, &fields, &fcap, &line);
-    if (n <= 0) {
-        d25_fail(err, D25_E_CONFIG, "单位名册 %s 是空文件或首行无法读取", path);
-        goto fail;
+    if (data.len == 0) {
+        d25_fail(err, D25_E_CONFIG, "单位名册 %s 是空文件（0 字节）", path);
+        return NULL;
     }
-    for (int i = 0; i < n; i++) {
-        char *h = d25_fold(fields[i]);
-        if (!h)
-            goto oom;
-        for (int c = 0; c < C_COUNT_; c++) {
-            /* folding drops "_": compare folded names with folded names */
-            char *en = d25_fold(columns[c].en);
-            if (!en) {
-                free(h);
-                goto oom;
-            }
-            if (strcmp(h, en) == 0 || strcmp(h, columns[c].zh) == 0 || strcmp(h, columns[c].zh2) == 0)
-                colidx[c] = i;
-            free(en);
-        }
-        free(h);
-    }
-    free_fields(fields, (size_t)n);
-    static const int required[] = {C_CODE, C_NAME, C_TYPE, C_AREA};
-    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
-        if (colidx[required[k]] < 0) {
-            d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 1 行：缺少“%s”（%s）列", path, columns[required[k]].zh,
-                     columns[required[k]].en);
-            goto fail;
-        }
-    for (;;) {
-        int rec_line = line;
-        n = csv_record(&p, end, &fields, &fcap, &line);
-        if (n == 0)
-            break;
-        if (n < 0) {
-            d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 %d 行：引号没有闭合", path, rec_line);
-            goto fail;
-        }
-        bool blank = true;
-        for (int i = 0; i < n; i++)
-            if (fields[i][0])
-                blank = false;
-        if (blank || fields[0][0] == '#') {
-            free_fields(fields, (size_t)n);
-            continue;
-        }
-        if (d25_grow((void **)&reg->units, &ucap, reg->n + 1, sizeof *reg->units) < 0) {
-            free_fields(fields, (size_t)n);
-            goto oom;
-        }
-        d25_unit *u = &reg->units[reg->n++];
-        memset(u, 0, sizeof *u);
-        u->line = rec_line;
-        char *v[C_COUNT_];
-        for (int c = 0; c < C_COUNT_; c++)
-            v[c] = d25_trim_dup(colidx[c] >= 0 && colidx[c] < n ? fields[colidx[c]] : "");
-        free_fields(fields, (size_t)n);
-        u->code = v[C_CODE];
-        u->name = v[C_NAME];
-        u->area = v[C_AREA];
-        u->contact = v[C_CONTACT];
-        u->phone = v[C_PHONE];
-        int rc = 0;
-        for (int c = 0; c < C_COUNT_; c++)
-            if (!v[c])
-                rc = -1;
-        if (rc == 0) {
-            u->type = NULL;
-            for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
-                if (strcmp(v[C_TYPE], types[t].type) == 0 || strcmp(v[C_TYPE], types[t].label) == 0)
-                    u->type = strdup(types[t].type);
-        }
-        char **flags = NULL;
-        size_t nflags = 0;
-        if (rc == 0 && (split_list(v[C_ALIASES], &u->aliases, &u->naliases) < 0 || split_list(v[C_FLAGS], &flags, &nflags) < 0))
-            rc = -1;
-        if (rc == 0) {
-            d25_buf fb = {0};
-            for (size_t i = 0; i < nflags; i++)
-                if ((i && d25_buf_putc(&fb, '|') < 0) || d25_buf_puts(&fb, flags[i]) < 0)
-                    rc = -1;
-            d25_buf_cstr(&fb);
-            u->flags = d25_buf_steal(&fb);
-            if (!u->flags)
-                rc = -1;
-        }
-        for (size_t i = 0; i < nflags; i++)
-            free(flags[i]);
-        free(flags);
-        const char *bad_msg = NULL;
-        if (rc == 0) {
-            u->from = 0;
-            u->until = INT_MAX;
-            if (!u->code[0])
-                bad_msg = "单位代码为空";
-            else if (!u->name[0])
-                bad_msg = "单位名称为空";
-            else if (!u->type)
-                bad_msg = "单位类型应为 school / kindergarten / training / school_bus（或 学校 / 幼儿园 / 校外培训机构 / 校车服务提供者）";
-            else if (!u->area[0])
-                bad_msg = "所属板块为空";
-            else if (v[C_FROM][0] && (u->from = parse_period(v[C_FROM])) < 0)
-                bad_msg = "启用时间应写作 YYYY-MM 或 YYYY-MM-DD";
-            else if (v[C_UNTIL][0] && (u->until = parse_period(v[C_UNTIL])) < 0)
-                bad_msg = "停用时间应写作 YYYY-MM 或 YYYY-MM-DD";
-            else if (u->from > u->until)
-                bad_msg = "启用时间晚于停用时间";
-        }
-        free(v[C_TYPE]);
-        free(v[C_ALIASES]);
-        free(v[C_FLAGS]);
-        free(v[C_FROM]);
-        free(v[C_UNTIL]);
-        if (rc < 0)
-            goto oom;
-        if (bad_msg) {
-            d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 %d 行（%s）：%s", path, rec_line, u->name[0] ? u->name : u->code,
-                     bad_msg);
-            goto fail;
-        }
-        u->keys = calloc(u->naliases + 1, sizeof *u->keys);
-        if (!u->keys)
-            goto oom;
-        u->keys[u->nkeys++] = d25_fold_key(u->name);
-        for (size_t i = 0; i < u->naliases; i++)
-            u->keys[u->nkeys++] = d25_fold_key(u->aliases[i]);
-        for (size_t i = 0; i < u->nkeys; i++)
-            if (!u->keys[i])
-                goto oom;
-    }
-    if (build_index(reg, err) < 0)
-        goto fail;
+    d25_regtable t = {0};
+    int rc = container((const unsigned char *)data.data, data.len)
+                 ? d25_regtable_from_xlsx(path, data.data, data.len, &t, err)
+                 : d25_regtable_from_text(path, data.data, data.len, &t, err);
     d25_buf_free(&data);
-    free(fields);
+    d25_registry *reg = rc < 0 ? NULL : from_table(path, &t, err);
+    d25_regtable_free(&t);
     return reg;
-oom:
-    d25_fail(err, D25_E_NOMEM, "内存不足");
-fail:
-    d25_buf_free(&data);
-    free(fields);
-    d25_registry_free(reg);
-    return NULL;
 }
 
 const d25_unit *d25_registry_by_code(const d25_registry *reg, const char *code)

@@ -1,16 +1,39 @@
 /*
- * units: the unit registry, read from a CSV file (config/units.csv).
+ * units: the unit registry (config/units.csv, or a workbook such as
+ * config/units.xlsx), read into units with an index by code and by name.
  *
- * The file is UTF-8, with or without a byte-order mark, comma-separated with
- * RFC 4180 quoting, CRLF or LF, as Excel and WPS save it.  The first row
- * names the columns, in any order, in English or Chinese:
+ * What is accepted, decided from the file's content, not its name:
+ *   - Text (CSV): UTF-8 with or without a byte-order mark; UTF-16 LE or BE
+ *     with a byte-order mark (Excel's "Unicode 文本(*.txt)"); GB18030, which
+ *     covers GBK / code page 936 (Chinese Excel's ordinary "CSV（逗号分隔）").
+ *     A byte-order mark names the encoding; otherwise valid UTF-8 is UTF-8,
+ *     and anything else must decode strictly as GB18030 (util/decode.h).
+ *     Fields are separated by commas, or by tabs when the first line is
+ *     tab-separated; RFC 4180 quoting; CRLF, LF or CR line ends.
+ *   - An XLSX workbook (zip content): the worksheet named 单位名册, else the
+ *     first visible worksheet.  A number reads as Excel shows it in General
+ *     format (code 1001 -> "1001"); a vertically merged cell gives its value
+ *     to every row it covers.
+ * Refused by name, with the line (text) or the row and cell (worksheet) and
+ * how to save the file properly: bytes that do not decode, a NUL byte, a
+ * file mixing UTF-8 lines with others, a legacy .xls / WPS .et, an
+ * encrypted workbook, any other binary format.
+ *
+ * The header row names the columns, in any order, in English or Chinese:
  *   code 代码 | name 单位名称 | aliases 别名 | type 类型 | area 板块 |
  *   flags 标志 | contact 联系人 | phone 电话 | active_from 启用 | active_until 停用
- * code, name, type and area are required.  aliases and flags are lists
- * separated by ";" or "；".  type is school / kindergarten / training /
- * school_bus (or 学校 / 幼儿园 / 校外培训机构 / 校车服务提供者).  active_from and
- * active_until are YYYY-MM or YYYY-MM-DD (either may be empty): a unit is
- * expected for the months from one to the other, inclusive.
+ * It is the first row that names all of code, name, type and area (up to
+ * 20 rows down, so a title may stand above it); rows above it are ignored.
+ * Blank rows and rows whose first cell starts with "#" are skipped.
+ * aliases and flags are lists separated by ";" or "；".  type is school /
+ * kindergarten / training / school_bus (or 学校 / 幼儿园 / 校外培训机构 /
+ * 校车服务提供者).  active_from and active_until are YYYY-MM, YYYY-MM-DD,
+ * YYYY/M/D or YYYY年M月[D日] text, or worksheet dates; a plain number in
+ * them is taken as an Excel date serial only when it falls in 1990-2099
+ * (202609 or 2026.09 are refused).  Either may be empty: a unit is expected
+ * for the months from one to the other, inclusive.  A code that Excel has
+ * turned into a decimal, a scientific number (1.23457E+11) or a number of
+ * more than 15 digits (Excel keeps no more) is refused.
  *
  * Ownership: d25_registry owns every string; d25_registry_free() releases it.
  */
@@ -29,7 +52,8 @@ typedef struct {
     int from, until;   /* period as year*12 + month-1; 0 / INT_MAX when open */
     char **keys;       /* fold keys of name and aliases */
     size_t nkeys;
-    int line;          /* in the CSV, for messages */
+    int line;          /* for messages: the CSV line where the unit's record
+                          starts, or its row in the worksheet */
 } d25_unit;
 
 typedef struct {
@@ -39,6 +63,10 @@ typedef struct {
 
 typedef struct {
     char *path;
+    const char *encoding; /* how it was read: "UTF-8", "UTF-16LE", "UTF-16BE",
+                             "GB18030" or "XLSX" (static) */
+    bool bom;          /* a text file that began with a byte-order mark */
+    char *sheet;       /* XLSX: the worksheet read; NULL for text */
     d25_unit *units;
     size_t n;
     size_t *by_code;   /* unit indexes sorted by code */
@@ -46,7 +74,8 @@ typedef struct {
     size_t nkeys;
 } d25_registry;
 
-/* NULL with err set (D25_E_CONFIG naming file, line and column). */
+/* NULL with err set (D25_E_CONFIG naming the file and the line, or the
+ * sheet, row and cell; D25_E_NOMEM). */
 d25_registry *d25_registry_load(const char *path, d25_error *err);
 void d25_registry_free(d25_registry *reg);
 

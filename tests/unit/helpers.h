@@ -29,5 +29,6 @@ int run_quality_tests(void);
 int run_template_tests(void);
 int run_output_tests(void);
 int run_store_tests(void);
+int run_registry_tests(void);
 
 #endif

@@ -55,5 +55,6 @@ int main(void)
     failed += run_template_tests();
     failed += run_output_tests();
     failed += run_store_tests();
+    failed += run_registry_tests();
     return failed ? 1 : 0;
 }
