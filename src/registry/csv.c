@@ -108,43 +108,44 @@ static void show_bytes(const d25_decoded *d, char *out, size_t n)
 }
 
 /* The refusal for a file decode.h would not decode. */
-static int refuse(const char *path, d25_decode_status st, const d25_decoded *d, d25_error *err)
+static int refuse(const char *what, const char *path, d25_decode_status st, const d25_decoded *d, d25_error *err)
 {
     char b[32];
     show_bytes(d, b, sizeof b);
     switch (st) {
     case D25_DEC_NUL:
         return d25_fail(err, D25_E_CONFIG,
-                        "单位名册 %s 第 %d 行第 %zu 个字节是空字节（0x00）：这不是文本文件（而是二进制文件，"
-                        "或没有字节顺序标记的 UTF-16 文本），无法作为 CSV 读取。" D25_REG_SAVE_ADVICE,
+                        "%s %s 第 %d 行第 %zu 个字节是空字节（0x00）：这不是文本文件（而是二进制文件，"
+                        "或没有字节顺序标记的 UTF-16 文本），无法作为 CSV 读取。" D25_REG_SAVE_ADVICE, what,
                         path, d->line, d->column);
     case D25_DEC_MIXED:
         return d25_fail(err, D25_E_CONFIG,
-                        "单位名册 %s 第 %d 行是 UTF-8 编码，第 %d 行第 %zu 个字节起（%s）却不是："
+                        "%s %s 第 %d 行是 UTF-8 编码，第 %d 行第 %zu 个字节起（%s）却不是："
                         "同一文件混用了两种编码（可能先后用不同软件编辑过，或已损坏），无法确定如何读取。"
-                        D25_REG_SAVE_ADVICE,
+                        D25_REG_SAVE_ADVICE, what,
                         path, d->utf8_line, d->line, d->column, b);
     case D25_DEC_INVALID:
         if (!d->bom)
             return d25_fail(err, D25_E_CONFIG,
-                            "单位名册 %s 第 %d 行第 %zu 个字节起（%s）既不是 UTF-8 也不是 GB18030（GBK）编码，"
-                            "无法读取：文件可能已损坏，或是用其他编码保存的。" D25_REG_SAVE_ADVICE,
+                            "%s %s 第 %d 行第 %zu 个字节起（%s）既不是 UTF-8 也不是 GB18030（GBK）编码，"
+                            "无法读取：文件可能已损坏，或是用其他编码保存的。" D25_REG_SAVE_ADVICE, what,
                             path, d->line, d->column, b);
         return d25_fail(err, D25_E_CONFIG,
-                        "单位名册 %s 以 %s 字节顺序标记开头，但第 %d 行第 %zu 个字节起（%s）不是有效的 %s，"
-                        "无法读取：文件可能已损坏。" D25_REG_SAVE_ADVICE,
+                        "%s %s 以 %s 字节顺序标记开头，但第 %d 行第 %zu 个字节起（%s）不是有效的 %s，"
+                        "无法读取：文件可能已损坏。" D25_REG_SAVE_ADVICE, what,
                         path, d->encoding, d->line, d->column, b, d->encoding);
     default:
-        return d25_fail(err, D25_E_NOMEM, "内存不足（读取单位名册 %s）", path);
+        return d25_fail(err, D25_E_NOMEM, "内存不足（读取%s %s）", what, path);
     }
 }
 
 int d25_regtable_from_text(const char *path, const char *data, size_t len, d25_regtable *t, d25_error *err)
 {
+    const char *what = D25_REGTABLE_WHAT(t);
     d25_decoded dec;
     d25_decode_status st = d25_decode_text(data, len, &dec);
     if (st != D25_DEC_OK)
-        return refuse(path, st, &dec, err);
+        return refuse(what, path, st, &dec, err);
     t->encoding = dec.encoding;
     t->bom = dec.bom;
     t->where = malloc(strlen(path) + 2);
@@ -176,7 +177,7 @@ int d25_regtable_from_text(const char *path, const char *data, size_t len, d25_r
         if (rc == 0)
             return 0;
         if (rc == -1)
-            return d25_fail(err, D25_E_CONFIG, "单位名册 %s 第 %d 行：引号没有闭合", path, start);
+            return d25_fail(err, D25_E_CONFIG, "%s %s 第 %d 行：引号没有闭合", what, path, start);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
 }

@@ -262,7 +262,7 @@ int d25_receipts_load(d25_receipts *r, const char *path, const d25_registry *reg
     size_t len = 0;
     if (read_file(path, &data, &len, err) < 0)
         return -1;
-    d25_regtable t = {0};
+    d25_regtable t = {.what = "收件登记"};
     int rc = zip_magic(data, len) ? d25_regtable_from_xlsx(path, data, len, &t, err)
                                   : d25_regtable_from_text(path, data, len, &t, err);
     free(data);
@@ -285,7 +285,8 @@ int d25_receipts_load(d25_receipts *r, const char *path, const d25_registry *reg
         char *file = cell(row, col[C_FILE], &ty), *unit = cell(row, col[C_UNIT], &tu);
         char *month = cell(row, col[C_PERIOD], &tp), *when = cell(row, col[C_TIME], &tt);
         char where[512];
-        snprintf(where, sizeof where, "%s 第 %d 行", t.where ? t.where : path, row->line);
+        /* t.where ends with a space ("收件登记.csv ", "…xlsx 工作表“登记” ") */
+        snprintf(where, sizeof where, "%s第 %d 行", t.where ? t.where : path, row->line);
         entry e = {0};
         int bad = 0;
         if (!file || !unit || !month || !when) {

@@ -46,31 +46,31 @@ static const d25_sheet *pick_sheet(const d25_book *b)
 }
 
 /* The refusal for a file the reader could not read as a workbook. */
-static int refuse(const char *path, const d25_ooxml *f, d25_error *err)
+static int refuse(const char *what, const char *path, const d25_ooxml *f, d25_error *err)
 {
     switch (f->error.code) {
     case D25_E_ENCRYPTED:
         return d25_fail(err, D25_E_CONFIG,
-                        "单位名册 %s 设置了打开密码（加密），无法读取：请用 Excel 或 WPS 表格打开，清除打开密码后"
-                        "保存为 Excel 工作簿（*.xlsx），或另存为“CSV UTF-8（逗号分隔）(*.csv)”",
+                        "%s %s 设置了打开密码（加密），无法读取：请用 Excel 或 WPS 表格打开，清除打开密码后"
+                        "保存为 Excel 工作簿（*.xlsx），或另存为“CSV UTF-8（逗号分隔）(*.csv)”", what,
                         path);
     case D25_E_LEGACY_XLS:
         return d25_fail(err, D25_E_CONFIG,
-                        "单位名册 %s 是旧版 Excel 97-2003 工作簿（.xls）或 WPS 表格（.et）文件，无法读取："
+                        "%s %s 是旧版 Excel 97-2003 工作簿（.xls）或 WPS 表格（.et）文件，无法读取："
                         "请用 Excel 或 WPS 表格打开，另存为 Excel 工作簿（*.xlsx）或“CSV UTF-8（逗号分隔）(*.csv)”，"
-                        "再在 duty25.ini 的 units = 中写新的文件名",
+                        "再在 duty25.ini 的 units = 中写新的文件名", what,
                         path);
     case D25_E_LEGACY_DOC:
     case D25_E_OLE:
     case D25_E_OTHER_FORMAT:
     case D25_E_NOT_ZIP:
     case D25_E_LOCK_FILE:
-        return d25_fail(err, D25_E_CONFIG, "单位名册 %s 不是 CSV 文本或 Excel 工作簿（%s）。" D25_REG_SAVE_ADVICE, path,
+        return d25_fail(err, D25_E_CONFIG, "%s %s 不是 CSV 文本或 Excel 工作簿（%s）。" D25_REG_SAVE_ADVICE, what, path,
                         d25_code_summary(f->error.code));
     case D25_E_NOMEM:
-        return d25_fail(err, D25_E_NOMEM, "内存不足（读取单位名册 %s）", path);
+        return d25_fail(err, D25_E_NOMEM, "内存不足（读取%s %s）", what, path);
     default:
-        return d25_fail(err, D25_E_CONFIG, "单位名册 %s 无法作为 Excel 工作簿读取：%s", path, f->error.message);
+        return d25_fail(err, D25_E_CONFIG, "%s %s 无法作为 Excel 工作簿读取：%s", what, path, f->error.message);
     }
 }
 
@@ -95,7 +95,7 @@ static size_t lower_bound(const slot *a, size_t n, uint32_t row, uint32_t col)
 /* The sheet's cells, and for every vertically merged range the cells below
  * its top-left one in the rows that hold other cells (a range reaching
  * into empty rows does not make units of them), sorted by row and column. */
-static slot *gather(const d25_sheet *sh, size_t *count, d25_error *err, const char *where)
+static slot *gather(const d25_sheet *sh, size_t *count, d25_error *err, const char *what, const char *where)
 {
     size_t n = sh->ncells, cap = n + 16;
     slot *s = malloc(cap * sizeof *s);
@@ -119,7 +119,7 @@ static slot *gather(const d25_sheet *sh, size_t *count, d25_error *err, const ch
             last = s[i].row;
             if (k - n >= MAX_FILLS) {
                 free(s);
-                d25_fail(err, D25_E_CONFIG, "单位名册 %s的合并单元格过多，无法读取：请取消合并后重新保存", where);
+                d25_fail(err, D25_E_CONFIG, "%s %s的合并单元格过多，无法读取：请取消合并后重新保存", what, where);
                 return NULL;
             }
             if (d25_grow((void **)&s, &cap, k + 1, sizeof *s) < 0) {
@@ -138,7 +138,8 @@ static slot *gather(const d25_sheet *sh, size_t *count, d25_error *err, const ch
 static int fill(const d25_book *book, const d25_sheet *sh, d25_regtable *t, d25_error *err)
 {
     size_t k = 0;
-    slot *s = gather(sh, &k, err, t->where);
+    const char *what = D25_REGTABLE_WHAT(t);
+    slot *s = gather(sh, &k, err, what, t->where);
     if (!s)
         return -1;
     d25_regrow *row = NULL;
@@ -150,7 +151,7 @@ static int fill(const d25_book *book, const d25_sheet *sh, d25_regtable *t, d25_
         if (s[i].col > MAX_COL) {
             char ref[16];
             d25_cell_ref(s[i].row, s[i].col, ref);
-            rc = d25_fail(err, D25_E_CONFIG, "单位名册 %s单元格 %s 超出了名册可用的范围（前 %d 列）：请删除该单元格的内容",
+            rc = d25_fail(err, D25_E_CONFIG, "%s %s单元格 %s 超出了名册可用的范围（前 %d 列）：请删除该单元格的内容", what,
                           t->where, ref, MAX_COL);
             break;
         }
@@ -166,14 +167,15 @@ static int fill(const d25_book *book, const d25_sheet *sh, d25_regtable *t, d25_
 
 int d25_regtable_from_xlsx(const char *path, const char *data, size_t len, d25_regtable *t, d25_error *err)
 {
+    const char *what = D25_REGTABLE_WHAT(t);
     d25_ooxml *f = d25_ooxml_read_buffer(data, len, path, NULL);
     if (!f)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     int rc;
     if (f->error.code != D25_OK) {
-        rc = refuse(path, f, err);
+        rc = refuse(what, path, f, err);
     } else if (f->format != D25_FMT_XLSX) {
-        rc = d25_fail(err, D25_E_CONFIG, "单位名册 %s 是 Word 文档，不是 Excel 工作簿。" D25_REG_SAVE_ADVICE, path);
+        rc = d25_fail(err, D25_E_CONFIG, "%s %s 是 Word 文档，不是 Excel 工作簿。" D25_REG_SAVE_ADVICE, what, path);
     } else {
         const d25_sheet *sh = pick_sheet(f->book);
         t->encoding = "XLSX";
@@ -184,7 +186,7 @@ int d25_regtable_from_xlsx(const char *path, const char *data, size_t len, d25_r
         if (!t->where || (sh && !t->sheet_name))
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
         else if (!sh)
-            rc = d25_fail(err, D25_E_CONFIG, "单位名册 %s 中没有可见的工作表：请把名册放在名为“单位名册”的工作表中", path);
+            rc = d25_fail(err, D25_E_CONFIG, "%s %s 中没有可见的工作表：请把名册放在名为“单位名册”的工作表中", what, path);
         else {
             snprintf(t->where, need, "%s 工作表“%s”", path, sh->name);
             rc = fill(f->book, sh, t, err);

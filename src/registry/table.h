@@ -37,7 +37,12 @@ typedef struct {
     bool sheet;          /* rows are worksheet rows: messages may name cells */
     bool date1904;       /* the workbook counts dates from 1904 */
     char *sheet_name;    /* the worksheet read, or NULL */
+    const char *what;    /* set by the caller before reading: what the file is, for
+                            messages ("单位名册", the default, or "收件登记") */
 } d25_regtable;
+
+/* What a table's messages call its file. */
+#define D25_REGTABLE_WHAT(t) ((t)->what ? (t)->what : "单位名册")
 
 /* Text file (data, len bytes) at path into t.  -1 with err set (CONFIG,
  * naming the file and the line) when it cannot be decoded or parsed. */
