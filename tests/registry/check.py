@@ -90,7 +90,8 @@ def run(args):
     return subprocess.run([BIN] + args, capture_output=True, text=True, cwd=ROOT)
 
 
-SAMPLES = sorted(glob.glob(os.path.join(ROOT, "samples", "2026-11", "*")))
+SAMPLES = sorted(f for f in glob.glob(os.path.join(ROOT, "samples", "2026-11", "*"))
+                 if not os.path.basename(f).startswith("收件登记"))  # the office's receipt register
 SAMPLES = [os.path.relpath(p, ROOT) for p in SAMPLES if p.endswith((".docx", ".xlsx"))]
 
 
