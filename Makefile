@@ -28,7 +28,7 @@ SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 
 Q := $(if $(V),,@)
 
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/store/*.c src/quality/*.c src/status/*.c src/ingest/*.c src/report/*.c src/blankform/*.c src/feedback/*.c src/cmd/*.c))
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/store/*.c src/quality/*.c src/status/*.c src/ingest/*.c src/xlsxout/*.c src/report/*.c src/blankform/*.c src/feedback/*.c src/cmd/*.c))
 MAIN_SRC := src/main.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_CPPFLAGS := -Isrc -Itests/unit

@@ -4,6 +4,7 @@
 #include "../report/xlsx_out.h"
 #include "../validate/validate.h"
 #include "../util/text.h"
+#include "../xlsxout/cell.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -160,10 +161,10 @@ static lxw_row_t write_subs(lxw_worksheet *ws, const formats *f, const json_t *f
 {
     for (size_t i = 0; i <= json_array_size(subs); i++, r++) {
         const json_t *s = i ? json_array_get(subs, i - 1) : first;
-        worksheet_write_string(ws, r, 2, str(s, "text"), f->wrap);
-        worksheet_write_string(ws, r, 3, str(s, "basis"), f->wrap);
-        worksheet_write_string(ws, r, 4, str(s, "penalty"), f->wrap);
-        worksheet_write_string(ws, r, 5, str(s, "self"), f->cell);
+        d25_xlsx_string(ws, r, 2, str(s, "text"), f->wrap);
+        d25_xlsx_string(ws, r, 3, str(s, "basis"), f->wrap);
+        d25_xlsx_string(ws, r, 4, str(s, "penalty"), f->wrap);
+        d25_xlsx_string(ws, r, 5, str(s, "self"), f->cell);
         worksheet_write_blank(ws, r, 6, f->cell);
     }
     return r;
@@ -175,7 +176,7 @@ static void merged(lxw_worksheet *ws, lxw_row_t from, lxw_row_t to, lxw_col_t c,
     if (to > from)
         worksheet_merge_range(ws, from, c, to, c, text, fmt);
     else
-        worksheet_write_string(ws, from, c, text, fmt);
+        d25_xlsx_string(ws, from, c, text, fmt);
 }
 
 /* The signature block below a form: the unit pre-filled, then a label in
@@ -183,11 +184,11 @@ static void merged(lxw_worksheet *ws, lxw_row_t from, lxw_row_t to, lxw_col_t c,
  * writes (the reader takes a label's value from the cell after it). */
 static void signature(lxw_worksheet *ws, const formats *f, const json_t *u, lxw_row_t r, lxw_col_t c)
 {
-    worksheet_write_string(ws, r, c, "填报单位（盖章）：", f->label);
-    worksheet_write_string(ws, r, c + 1, str(u, "name"), NULL);
+    d25_xlsx_string(ws, r, c, "填报单位（盖章）：", f->label);
+    d25_xlsx_string(ws, r, c + 1, str(u, "name"), NULL);
     static const char *const labels[] = {"填报人：", "联系电话：", "填报时间："};
     for (int i = 0; i < 3; i++) {
-        worksheet_write_string(ws, r + 1 + (lxw_row_t)i, c, labels[i], f->label);
+        d25_xlsx_string(ws, r + 1 + (lxw_row_t)i, c, labels[i], f->label);
         worksheet_write_blank(ws, r + 1 + (lxw_row_t)i, c + 1, f->blank);
     }
 }
@@ -230,7 +231,7 @@ static void checklist_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
     static const char *const cols[] = {"类别", "条目", "内容", "依据", "罚则", "单位自查情况", "监督检查情况"};
     static const double w[] = {12, 16, 50, 28, 28, 16, 14};
     for (lxw_col_t c = 0; c < 7; c++) {
-        worksheet_write_string(ws, 2, c, cols[c], f->head);
+        d25_xlsx_string(ws, 2, c, cols[c], f->head);
         worksheet_set_column(ws, c, c, w[c], NULL);
     }
     worksheet_repeat_rows(ws, 2, 2);
@@ -273,7 +274,7 @@ static void progress_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
     static const char *const cols[] = {"序号", "推进情况", "备注"};
     static const double w[] = {8, 90, 14};
     for (lxw_col_t c = 0; c < 3; c++) {
-        worksheet_write_string(ws, 2, c, cols[c], f->head);
+        d25_xlsx_string(ws, 2, c, cols[c], f->head);
         worksheet_set_column(ws, c, c, w[c], NULL);
     }
     const json_t *rows = json_object_get(d, "rows");
@@ -281,7 +282,7 @@ static void progress_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
     for (size_t i = 0; i < json_array_size(rows); i++, r++) {
         const json_t *o = json_array_get(rows, i);
         worksheet_write_number(ws, r, 0, (double)json_integer_value(json_object_get(o, "n")), f->cell);
-        worksheet_write_string(ws, r, 1, str(o, "text"), f->wrap);
+        d25_xlsx_string(ws, r, 1, str(o, "text"), f->wrap);
         worksheet_write_blank(ws, r, 2, f->cell);
     }
     footer(ws, f, d, "填写说明：在“＿＿”处填写数字或文字（没有的填 0），“（是／否）”“（有／无）”中保留一个、删去另一个。"

@@ -19,6 +19,7 @@
 #include "../util/buf.h"
 #include "../ooxml/package.h"
 #include "../util/file.h"
+#include "../util/text.h"
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 static const char C_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/chart";
@@ -547,6 +548,23 @@ static int format_value(d25_buf *b, tval v, const char *fmt)
     return 0;
 }
 
+/* What was appended to b from offset from, as XML 1.0 may hold it
+ * (util/text's d25_xml_safe): a value from a return or the registry may
+ * carry U+FFFE (a cell's _xFFFE_), a control character or stray bytes. */
+static int xml_clean_tail(d25_buf *b, size_t from)
+{
+    bool changed;
+    char *clean = d25_xml_safe(b->data + from, b->len - from, &changed);
+    if (!changed)
+        return 0;
+    if (!clean)
+        return -1;
+    b->len = from;
+    int rc = d25_buf_puts(b, clean);
+    free(clean);
+    return rc;
+}
+
 /* XML-escape what was appended to b from offset from, dropping the
  * control characters XML 1.0 does not allow. */
 static int escape_tail(d25_buf *b, size_t from)
@@ -604,7 +622,7 @@ static int render_string(ctx *cx, xmlNodePtr at, const char *s, size_t from, siz
                 return tag_error(cx, at, "数据中没有“%s”（可用的数据见 duty25 report --dump-data）", t.name);
             size_t before = out->len;
             int r = format_value(out, v, t.fmt);
-            if (r == 0 && cx->escape && escape_tail(out, before) < 0)
+            if (r == 0 && (xml_clean_tail(out, before) < 0 || (cx->escape && escape_tail(out, before) < 0)))
                 return d25_fail(cx->err, D25_E_NOMEM, "内存不足");
             if (r == -1)
                 return tag_error(cx, at, "格式“%s”未知（可用 num、pct）", t.fmt);

@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "../util/file.h"
+#include "../xlsxout/cell.h"
 
 typedef struct {
     lxw_format *head, *pct, *bold;
@@ -17,7 +18,7 @@ typedef struct {
 static void header(lxw_worksheet *ws, const formats *f, const char *const *cols, const double *widths)
 {
     for (lxw_col_t c = 0; cols[c]; c++) {
-        worksheet_write_string(ws, 0, c, cols[c], f->head);
+        d25_xlsx_string(ws, 0, c, cols[c], f->head);
         worksheet_set_column(ws, c, c, widths[c], NULL);
     }
     worksheet_freeze_panes(ws, 1, 0);
@@ -44,7 +45,7 @@ static void write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_ce
     else if (x->kind == D25_CELL_REAL)
         worksheet_write_number(ws, r, c, x->v.d, fmt);
     else if (x->kind == D25_CELL_STR)
-        worksheet_write_string(ws, r, c, x->v.s, fmt);
+        d25_xlsx_string(ws, r, c, x->v.s, fmt);
 }
 
 /* Column k (-1: none) of a list's row i. */
@@ -101,14 +102,14 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
     lxw_row_t r = 1;
     for (size_t i = 0; i < json_array_size(v); i++, r++) {
         const json_t *s = json_array_get(v, i);
-        worksheet_write_string(ws, r, 0, str(s, "code"), NULL);
-        worksheet_write_string(ws, r, 1, str(s, "text"), NULL);
+        d25_xlsx_string(ws, r, 0, str(s, "code"), NULL);
+        d25_xlsx_string(ws, r, 1, str(s, "text"), NULL);
         for (int k = 0; k < 5; k++)
             cell(ws, r, (lxw_col_t)(2 + k), json_object_get(s, tally_keys[k]), NULL);
         cell(ws, r, 7, json_object_get(s, "rate"), f->pct);
     }
     const json_t *all = json_object_get(d, "compliance");
-    worksheet_write_string(ws, r, 0, "合计", f->bold);
+    d25_xlsx_string(ws, r, 0, "合计", f->bold);
     for (int k = 0; k < 5; k++)
         cell(ws, r, (lxw_col_t)(2 + k), json_object_get(all, tally_keys[k]), f->bold);
     cell(ws, r, 7, json_object_get(all, "rate"), f->pct);
@@ -120,14 +121,14 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
     lxw_worksheet *ws = workbook_add_worksheet(wb, "推进情况汇总");
     const json_t *fields = json_object_get(d, "progress_fields");
     size_t nf = json_array_size(fields);
-    worksheet_write_string(ws, 0, 0, "单位代码", f->head);
-    worksheet_write_string(ws, 0, 1, "单位名称", f->head);
-    worksheet_write_string(ws, 0, 2, "板块", f->head);
+    d25_xlsx_string(ws, 0, 0, "单位代码", f->head);
+    d25_xlsx_string(ws, 0, 1, "单位名称", f->head);
+    d25_xlsx_string(ws, 0, 2, "板块", f->head);
     worksheet_set_column(ws, 0, 0, 10, NULL);
     worksheet_set_column(ws, 1, 1, 30, NULL);
     worksheet_set_column(ws, 2, 2, 12, NULL);
     for (size_t k = 0; k < nf; k++) {
-        worksheet_write_string(ws, 0, (lxw_col_t)(3 + k), str(json_array_get(fields, k), "label"), f->head);
+        d25_xlsx_string(ws, 0, (lxw_col_t)(3 + k), str(json_array_get(fields, k), "label"), f->head);
         worksheet_set_column(ws, (lxw_col_t)(3 + k), (lxw_col_t)(3 + k), 12, NULL);
     }
     worksheet_freeze_panes(ws, 1, 2);
@@ -147,7 +148,7 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
             row_cell(ws, r, (lxw_col_t)c, rows, i, ks[c], NULL);
     free(ks);
     const json_t *tot = json_object_get(d, "progress_total");
-    worksheet_write_string(ws, r, 1, "全区合计", f->bold);
+    d25_xlsx_string(ws, r, 1, "全区合计", f->bold);
     for (size_t k = 0; k < nf; k++)
         cell(ws, r, (lxw_col_t)(3 + k), json_object_get(tot, str(json_array_get(fields, k), "name")), f->bold);
     return 0;
@@ -167,14 +168,14 @@ static void hazards(lxw_workbook *wb, const formats *f, const json_t *d)
         const json_t *v = json_object_get(hz, groups[g]);
         for (size_t i = 0; i < json_array_size(v); i++, r++) {
             const json_t *x = json_array_get(v, i);
-            worksheet_write_string(ws, r, 0, labels[g], NULL);
-            worksheet_write_string(ws, r, 1, g ? str(x, "area") : str(x, "label"), NULL);
+            d25_xlsx_string(ws, r, 0, labels[g], NULL);
+            d25_xlsx_string(ws, r, 1, g ? str(x, "area") : str(x, "label"), NULL);
             cell(ws, r, 2, json_object_get(x, "found"), NULL);
             cell(ws, r, 3, json_object_get(x, "rectified"), NULL);
             cell(ws, r, 4, json_object_get(x, "rate"), f->pct);
         }
     }
-    worksheet_write_string(ws, r, 0, "全区", f->bold);
+    d25_xlsx_string(ws, r, 0, "全区", f->bold);
     cell(ws, r, 2, json_object_get(hz, "found"), f->bold);
     cell(ws, r, 3, json_object_get(hz, "rectified"), f->bold);
     cell(ws, r, 4, json_object_get(hz, "rate"), f->pct);

@@ -146,3 +146,44 @@ int d25_stem_len(const char *base)
     const char *dot = strrchr(base, '.');
     return dot && dot != base ? (int)(dot - base) : (int)strlen(base);
 }
+
+/* Is the character at s[0..l) one XML 1.0 allows?  (Surrogates and
+ * overlong forms never pass seq_len.) */
+static bool xml_char(const unsigned char *s, size_t l)
+{
+    if (l == 1)
+        return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
+    /* U+FFFE, U+FFFF: EF BF BE / EF BF BF */
+    return !(l == 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF));
+}
+
+char *d25_xml_safe(const char *s, size_t n, bool *changed)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, l;
+    *changed = false;
+    while (i < n && (l = seq_len(u + i, n - i)) && xml_char(u + i, l))
+        i += l;
+    if (i == n)
+        return NULL;
+    *changed = true;
+    d25_buf b = {0};
+    if (d25_buf_append(&b, s, i) < 0)
+        goto oom;
+    while (i < n) {
+        l = seq_len(u + i, n - i);
+        if (!l) {
+            if (d25_buf_put_utf8(&b, 0xFFFD) < 0) /* a byte that is not UTF-8 */
+                goto oom;
+            i++;
+            continue;
+        }
+        if (xml_char(u + i, l) && d25_buf_append(&b, s + i, l) < 0)
+            goto oom;
+        i += l; /* a character XML forbids is dropped */
+    }
+    return d25_buf_steal(&b);
+oom:
+    d25_buf_free(&b);
+    return NULL;
+}

@@ -13,6 +13,12 @@
 size_t d25_utf8_valid_prefix(const char *s, size_t n);
 /* Copy s with every invalid UTF-8 sequence replaced by U+FFFD. */
 char *d25_utf8_sanitize(const char *s, size_t n);
+/* Text as XML 1.0 may hold it: the characters it forbids (C0 controls
+ * other than tab, LF and CR; U+FFFE and U+FFFF) dropped, bytes that are
+ * not UTF-8 replaced by U+FFFD.  Every value written into a document goes
+ * through this.  NULL with *changed false when s[0..n) is fine as it is;
+ * else a malloc'd copy (NULL with *changed true: out of memory). */
+char *d25_xml_safe(const char *s, size_t n, bool *changed);
 /* Copy src (NULL: "") into dst, which has room for n >= 1 bytes; a string
  * too long is cut at a character boundary, never inside a character.  The
  * bytes copied. */

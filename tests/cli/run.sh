@@ -155,6 +155,23 @@ cp samples/flawed/城西小学-2026年11月-自查为空.docx "$T/nonutf8/$(prin
 check "validate --feedback of a return whose file name is not UTF-8 writes the notices" 1 "$BIN" validate --feedback "$T/nonutf8/fb" "$T/nonutf8"/*.docx
 check "... the unit's notice, its name made safe, and the office's list" 0 test -f "$T/nonutf8/fb/bad__名-退回通知.docx" -a -f "$T/nonutf8/fb/退回清单.docx"
 
+# --- what XML 1.0 forbids never reaches a document: a registry with a control character and U+FFFE
+printf 'code,name,aliases,type,area,flags,contact,phone,active_from,active_until\nSF-Q001,示范区\001控制\357\277\276小学,,school,城东街道,,王\002五,138\357\277\277,,\n' >"$T/ctl.csv"
+check "forms for a unit whose registry entry holds a control character and U+FFFE" 0 "$BIN" forms --units "$T/ctl.csv" --period 2026-12 --out "$T/ctl"
+check "... open in python-docx and openpyxl (the characters dropped)" 0 $PY -c "
+import docx, glob, openpyxl, sys
+fs = sorted(glob.glob(sys.argv[1] + '/*'))
+assert len(fs) == 3, fs
+for f in fs:
+    if f.endswith('.docx'):
+        t = '\n'.join(p.text for p in docx.Document(f).paragraphs)
+        t += '\n'.join(c.text for tb in docx.Document(f).tables for r in tb.rows for c in r.cells)
+    else:
+        t = '\n'.join(str(c.value) for ws in openpyxl.load_workbook(f) for r in ws.iter_rows() for c in r if c.value)
+    assert '示范区控制小学' in t, f
+    assert not any(ord(ch) < 32 and ch not in '\t\n\r' or ch in '\ufffe\uffff' for ch in t), f
+" "$T/ctl"
+
 # --- make install (into a DESTDIR): the installed copy finds its templates and config
 check "make install into a DESTDIR" 0 make -s install DESTDIR="$T/inst"
 check "the installed duty25 initialises a working folder" 0 "$T/inst/usr/local/bin/duty25" init "$T/w2"

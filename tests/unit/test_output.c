@@ -43,6 +43,20 @@ static char *slurp(const char *path)
     return buf;
 }
 
+static void test_xml_safe(void **state)
+{
+    (void)state;
+    bool changed;
+    char *s = d25_xml_safe("城西小学，（一）\t\n", strlen("城西小学，（一）\t\n"), &changed);
+    assert_null(s);
+    assert_false(changed); /* full-width forms (EF BC 8C) are not U+FFFE */
+    const char in[] = "甲\x01乙\uFFFE丙\uFFFF丁\xff\x1f戊\r";
+    s = d25_xml_safe(in, strlen(in), &changed);
+    assert_true(changed);
+    assert_string_equal(s, "甲乙丙丁\uFFFD戊\r");
+    free(s);
+}
+
 static void test_safe_filename(void **state)
 {
     (void)state;
@@ -213,6 +227,7 @@ int run_output_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_safe_filename),
+        cmocka_unit_test(test_xml_safe),
         cmocka_unit_test(test_copy),
         cmocka_unit_test(test_dirname),
         cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
