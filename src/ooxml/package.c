@@ -7,6 +7,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,7 +428,48 @@ static int index_entries(d25_pkg *pkg, d25_error *err)
             pkg->macros = true;
     }
     qsort(pkg->entries, pkg->nentries, sizeof(entry), entry_cmp);
+    /* Two entries of one name: libzip and duty25 would read the first while
+     * Word, LibreOffice and python-docx show the last, so a reviewer would
+     * see one unit's form while another's is stored. */
+    for (size_t i = 1; i < pkg->nentries; i++)
+        if (entry_cmp(&pkg->entries[i - 1], &pkg->entries[i]) == 0)
+            return d25_fail(err, D25_E_ZIP_CORRUPT,
+                            "压缩包内有两个同名部件 %s（不同程序会显示不同的内容），为防止审核看到的和入库的不是"
+                            "同一份报表，已拒绝整个文件；请用 Word/Excel/WPS 重新保存后报送",
+                            pkg->entries[i].key);
     return 0;
+}
+
+static uint64_t le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+/* The number of entries the end of central directory record says the zip
+ * holds (its zip64 form when that is used), read before libzip reads the
+ * whole directory: a zip of 500,000 empty entries is refused at once, not
+ * after 240 MB of directory.  -1 when there is no such record (libzip then
+ * says why). */
+static long long declared_entries(const unsigned char *d, size_t len)
+{
+    if (len < 22)
+        return -1;
+    size_t lo = len > 22 + 65535 ? len - 22 - 65535 : 0;
+    for (size_t i = len - 22 + 1; i-- > lo;) {
+        if (memcmp(d + i, "PK\x05\x06", 4) != 0)
+            continue;
+        uint64_t n = le(d + i + 10, 2);
+        if (n == 0xFFFF && i >= 20 && memcmp(d + i - 20, "PK\x06\x07", 4) == 0) {
+            uint64_t off = le(d + i - 20 + 8, 8);
+            if (off <= len - 56 && memcmp(d + off, "PK\x06\x06", 4) == 0)
+                n = le(d + off + 32, 8);
+        }
+        return n > (uint64_t)LLONG_MAX ? LLONG_MAX : (long long)n;
+    }
+    return -1;
 }
 
 /*
@@ -696,6 +739,13 @@ d25_pkg *d25_pkg_open_buffer(const void *data, size_t len, const char *name, con
     }
     if (len > pkg->lim.max_file_bytes) {
         d25_fail(err, D25_E_FILE_TOO_BIG, "有 %zu 字节，超过 %zu 字节的上限", len, pkg->lim.max_file_bytes);
+        goto fail;
+    }
+    /* Before copying anything: the entry count the zip declares. */
+    long long declared = declared_entries(data, len);
+    if (declared > 0 && (unsigned long long)declared > pkg->lim.max_entries) {
+        d25_fail(err, D25_E_TOO_MANY_ENTRIES, "压缩包内有 %lld 个部件，超过 %zu 个的上限，不像正常的报表文件", declared,
+                 pkg->lim.max_entries);
         goto fail;
     }
     pkg->data = malloc(len);

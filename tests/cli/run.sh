@@ -172,6 +172,37 @@ for f in fs:
     assert not any(ord(ch) < 32 and ch not in '\t\n\r' or ch in '\ufffe\uffff' for ch in t), f
 " "$T/ctl"
 
+# --- zips built to mislead: 500,000 empty entries, two document.xml parts
+$PY - "$T" <<'PYEOF'
+import struct, sys, zipfile, warnings
+t = sys.argv[1]
+# 500,000 empty stored entries, written record by record (zipfile takes 15 s)
+loc, cen, off = [], [], 0
+for i in range(500000):
+    name = b"e%d" % i
+    h = struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, 0, 0, len(name), 0) + name
+    cen.append(struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, 0, 0, len(name), 0, 0, 0, 0, 0, off) + name)
+    loc.append(h)
+    off += len(h)
+cd = b"".join(cen)
+# more than 65,535 entries: the zip64 end records carry the count
+z64 = struct.pack("<4sQ2H2I4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 500000, 500000, len(cd), off)
+loc64 = struct.pack("<4sIQI", b"PK\x06\x07", 0, off + len(cd), 1)
+eocd = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+open(t + "/many.docx", "wb").write(b"".join(loc) + cd + z64 + loc64 + eocd)
+warnings.simplefilter("ignore")
+a = zipfile.ZipFile("samples/2026-11/示范区实验小学-2026年11月-清单及推进情况.docx")
+b = zipfile.ZipFile("samples/2026-11/示范区湖塘高级中学-2026年11月-清单及推进情况.docx")
+with zipfile.ZipFile(t + "/dup.docx", "w", zipfile.ZIP_DEFLATED) as z:
+    for it in a.infolist():
+        z.writestr(it.filename, a.read(it.filename))
+    z.writestr("word/document.xml", b.read("word/document.xml"))  # the copy LibreOffice shows
+PYEOF
+check "a zip declaring 500,000 entries is refused" 1 "$BIN" validate --format json "$T/many.docx"
+expect "... from its declared count, before its directory is read" "500000 个部件.*READ_TOO_MANY_ENTRIES" "$T/out"
+check "a zip with two word/document.xml parts is refused" 1 "$BIN" validate "$T/dup.docx"
+expect "... naming the part twice over" "两个同名部件 word/document.xml" "$T/out"
+
 # --- make install (into a DESTDIR): the installed copy finds its templates and config
 check "make install into a DESTDIR" 0 make -s install DESTDIR="$T/inst"
 check "the installed duty25 initialises a working folder" 0 "$T/inst/usr/local/bin/duty25" init "$T/w2"
