@@ -8,6 +8,7 @@
 #include "../report/xlsx_out.h"
 #include "../store/store.h"
 #include "../util/file.h"
+#include "../util/text.h"
 #include "../validate/validate.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "用法：duty25 report [--period YYYY-MM] [--out 文件夹] [--db 数据库]\n"
@@ -59,6 +61,7 @@ typedef struct {
     const d25_tree *data;
     bool docx;
     char *tpl, *out;
+    char *staged;       /* written here first (a hidden name in the same folder) */
     int rc;
     d25_error err;
 } job;
@@ -66,8 +69,19 @@ typedef struct {
 static void *run_job(void *arg)
 {
     job *j = arg;
-    j->rc = j->docx ? d25_template_fill_tree(j->tpl, j->data, j->out, &j->err) : d25_report_xlsx(j->data, j->out, &j->err);
+    j->rc = j->docx ? d25_template_fill_tree(j->tpl, j->data, j->staged, &j->err)
+                    : d25_report_xlsx(j->data, j->staged, &j->err);
     return NULL;
+}
+
+/* dir/.NAME.tmpPID: beside the file it becomes, hidden from the office. */
+static char *staged_name(const char *out)
+{
+    char *dir = d25_dirname(out), *p = NULL;
+    if (!dir || asprintf(&p, "%s/.%s.tmp%ld", dir, d25_basename(out), (long)getpid()) < 0)
+        p = NULL;
+    free(dir);
+    return p;
 }
 
 /* The report, the tables and the workbook into dir. */
@@ -105,7 +119,8 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
         jobs[i].docx = files[i].docx;
         if ((files[i].docx && asprintf(&jobs[i].tpl, "%s/%s.docx", cfg->templates_dir, files[i].name) < 0) ||
             asprintf(&jobs[i].out, "%s/%s%s%s.%s", dir, district, pcn ? pcn : "", files[i].name,
-                     files[i].docx ? "docx" : "xlsx") < 0) {
+                     files[i].docx ? "docx" : "xlsx") < 0 ||
+            !(jobs[i].staged = staged_name(jobs[i].out))) {
             d25_fail(err, D25_E_NOMEM, "内存不足");
             rc = D25_EXIT_IO;
         }
@@ -120,20 +135,32 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
         if (started)
             pthread_join(th, NULL);
     }
-    /* Messages in the order the office reads them: report, tables, workbook. */
+    /* The month's files are a set: all of them replace the old ones, or
+     * none does (a full disk must not leave a new report beside last
+     * run's tables).  Messages in the order the office reads them. */
     static const size_t order[NFILES] = {1, 2, 0};
-    for (size_t k = 0; k < NFILES; k++) {
+    for (size_t k = 0; k < NFILES && rc == 0; k++) {
         job *j = &jobs[order[k]];
-        if (rc == 0 && j->rc < 0) {
+        if (j->rc < 0) {
             *err = j->err;
             rc = err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
-        } else if (rc == 0 && j->out && !quiet) {
+        }
+    }
+    for (size_t k = 0; k < NFILES && rc == 0; k++) {
+        job *j = &jobs[order[k]];
+        if (rename(j->staged, j->out) != 0) {
+            d25_fail(err, D25_E_IO, "无法写入 %s（%s）", j->out, strerror(errno));
+            rc = D25_EXIT_IO;
+        } else if (!quiet) {
             printf("已写出 %s\n", j->out);
         }
     }
     for (size_t i = 0; i < NFILES; i++) {
+        if (jobs[i].staged)
+            unlink(jobs[i].staged); /* after a failure; gone already after the rename */
         free(jobs[i].tpl);
         free(jobs[i].out);
+        free(jobs[i].staged);
     }
     free(district);
     return rc;

@@ -350,6 +350,27 @@ r = duty25(cfg, "report", "--period", "2026-11", "--out", outdir)
 names = sorted(os.listdir(outdir)) if os.path.isdir(outdir) else []
 tap(r.returncode == 0 and names == sorted(["2026年11月书面风险报告.docx", "2026年11月统计表.docx", "2026年11月统计表.xlsx"]),
     "report --period writes the risk report, the tables and the workbook into --out", (r.returncode, r.stderr, names))
+# The month's files are a set: when one cannot be written (here the tables'
+# template is broken; a full disk is the same), none of last run's is replaced.
+broken_tpl = os.path.join(TMP, "broken-templates")
+shutil.copytree(os.path.join(ROOT, "templates"), broken_tpl)
+with zipfile.ZipFile(os.path.join(ROOT, "templates", "统计表.docx")) as zin, \
+        zipfile.ZipFile(os.path.join(broken_tpl, "统计表.docx"), "w", zipfile.ZIP_DEFLATED) as zout:
+    for it in zin.infolist():
+        data = zin.read(it.filename)
+        if it.filename == "word/document.xml":
+            data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>{{no_such_figure}}</w:t></w:r></w:p></w:body>")
+        zout.writestr(it, data)
+before_set = {n: open(os.path.join(outdir, n), "rb").read() for n in names}
+cfg_broken, _ = write_config("broken", database=db)
+with open(cfg_broken, "a", encoding="utf-8") as f:
+    f.write("[report]\ntemplates = %s\n" % broken_tpl)
+time.sleep(1.1)
+r = duty25(cfg_broken, "report", "--period", "2026-11", "--out", outdir)
+after_set = {n: open(os.path.join(outdir, n), "rb").read() for n in sorted(os.listdir(outdir))}
+tap(r.returncode == 2 and "no_such_figure" in r.stderr and after_set == before_set,
+    "a report whose tables cannot be written replaces none of the month's files, and leaves no temporary file",
+    (r.returncode, r.stderr[-300:], sorted(after_set)))
 # WPS lays tables out from w:gridCol, and a run of Chinese text without an
 # East Asian font is drawn in whatever the reader picks: every table's grid
 # agrees with its cells, and every such run names its font.
