@@ -9,7 +9,10 @@
 #   3. as root inside it (chroot, /proc mounted), exactly
 #        apt-get update && apt-get install -y make && make run
 #   4. the time it took, the output's tail, PASS or FAIL (exit status 0 and
-#      November's status printed); the copy is removed unless KEEP=1.
+#      November's status printed);
+#   5. then, from the same clone (only what git tracks), make install
+#      PREFIX=/usr and the installed duty25 validating a sample from /;
+#   the copy is removed unless KEEP=1.
 #
 # Needs root, git and the network.  Settings (environment):
 #   FRESH_BASE  pristine chroot (default /var/tmp/duty25-fresh/base)
@@ -77,5 +80,22 @@ if [ $rc -eq 0 ] && grep -q "2026年11月报送情况" "$LOG" && grep -q "应报
     echo "PASS: the README's make run works on a fresh Debian 12 at the first try"
 else
     echo "FAIL"
+    exit 1
+fi
+
+echo "== # make install PREFIX=/usr && cd / && duty25 validate samples/2026-11/…清单及推进情况.docx"
+set +e
+chroot "$RUN" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+    TERM=dumb /bin/sh -c 'cd /root/duty25 && make install PREFIX=/usr && ls /usr/bin/duty25 /etc/cron.d/duty25 \
+    /etc/logrotate.d/duty25 /usr/lib/systemd/system/duty25.service /usr/lib/systemd/system/duty25.timer &&
+    cd / && for f in /root/duty25/samples/2026-11/*清单及推进情况.docx; do duty25 validate "$f"; exit $?; done' \
+    >"$LOG.install" 2>&1
+rc=$?
+set -e
+tail -n 12 "$LOG.install"
+if [ $rc -le 1 ] && grep -q "结论：" "$LOG.install" && ! grep -q "无法读取" "$LOG.install"; then
+    echo "PASS: make install PREFIX=/usr from the clone; the installed duty25 validates a return from /"
+else
+    echo "FAIL (exit status $rc)"
     exit 1
 fi
