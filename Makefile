@@ -11,8 +11,8 @@
 #   make bench      benchmarks
 #   make install    PREFIX=/usr/local DESTDIR= (and BINDIR DATADIR SYSCONFDIR MANDIR UNITDIR
 #                   CRONDIR LOGROTATEDIR WORKDIR DUTY25_USER; docs/安装.md)
-#   make test-fresh the two README commands in a fresh Debian 12 chroot (manual: root, network;
-#                   tests/fresh/run.sh)
+#   make test-fresh the README's make run, then make install, in a fresh Debian 12 chroot
+#                   (manual: root, network; tests/fresh/run.sh)
 #   V=1             show full commands
 #
 # CC, CFLAGS, CPPFLAGS and LDFLAGS come from the environment or the command line (as
@@ -43,9 +43,8 @@ CFLAGS   ?= -O2 -g
 WERROR   ?=
 PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter libdeflate
 # $(call pkg,--cflags): pkg-config's answer, or stop with a message saying what to install.
-pkg = $(shell pkg-config $1 $(PKGS) 2>/dev/null)$(if $(filter 0,$(.SHELLSTATUS)),,$(error \
-      pkg-config 找不到编译所需的库（$(PKGS)）：请先运行 make deps-build 安装 Debian 软件包 \
-      （make run 和 make check 会自动安装）))
+PKG_MISSING = pkg-config 找不到编译所需的库（$(PKGS)）。请先运行 make deps-build 安装 Debian 软件包（make run 和 make check 会自动安装）
+pkg = $(shell pkg-config $1 $(PKGS) 2>/dev/null)$(if $(filter 0,$(.SHELLSTATUS)),,$(error $(PKG_MISSING)))
 # Evaluated once, at first use (a compile or link line), then kept.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkg,--cflags))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $$(call pkg,--libs) -liniparser -lm -pthread)$(PKG_LIBS)
