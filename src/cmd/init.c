@@ -2,11 +2,11 @@
  * init: creates a working folder for an office: the configuration (every
  * setting commented), the rule set, the sample unit registry to replace,
  * the default templates, and the empty inbox, output and data folders.
- * The files come from the installed copy (PREFIX/share/duty25) or, when
- * duty25 runs from its build folder, from the source tree.
+ * The files come from the data folder d25_data_dir() finds (util/paths.h).
  */
 #include "commands.h"
 #include "../util/file.h"
+#include "../util/paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,43 +40,6 @@ static const char usage[] =
     "示例：\n"
     "  duty25 init --district 示范区 /srv/duty25\n"
     "  cd /srv/duty25 && duty25 forms --period 2026-12\n";
-
-/* Does dir hold config/duty25.ini and templates/统计表.docx? */
-static bool is_share(const char *dir)
-{
-    char *a = NULL, *b = NULL;
-    bool ok = asprintf(&a, "%s/config/duty25.ini", dir) >= 0 && asprintf(&b, "%s/templates/统计表.docx", dir) >= 0 &&
-              access(a, R_OK) == 0 && access(b, R_OK) == 0;
-    free(a);
-    free(b);
-    return ok;
-}
-
-/* The folder holding config/ and templates/: the source tree when this
- * binary is build/duty25 (or build/asan/duty25) in it; PREFIX/share/duty25
- * beside PREFIX/bin/duty25 (an installed copy, wherever it was moved);
- * else the data folder compiled in. */
-static char *find_share(void)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        for (int up = 0; up < 3; up++) {
-            char *slash = strrchr(exe, '/');
-            if (!slash)
-                break;
-            *slash = 0;
-            char *share = NULL;
-            if (up == 1 && asprintf(&share, "%s/share/duty25", exe) >= 0 && is_share(share))
-                return share;
-            free(share);
-            if (is_share(exe))
-                return strdup(exe);
-        }
-    }
-    return strdup(D25_DATADIR);
-}
 
 static int copy_to(const char *from, const char *to, const char *district, d25_error *err)
 {
@@ -132,7 +95,7 @@ int cmd_init(int argc, char **argv, const d25_global *g)
     }
     const char *dir = argv[optind];
     d25_error err = {0};
-    char *probe = NULL, *share = find_share();
+    char *probe = NULL, *share = d25_data_dir();
     if (!share || asprintf(&probe, "%s/config/duty25.ini", dir) < 0) {
         free(share);
         return D25_EXIT_IO;

@@ -1,6 +1,7 @@
 /* config: INI settings via iniparser (see config.h). */
 #include "config.h"
 #include "ini.h"
+#include "../util/paths.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -14,13 +15,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-#ifndef D25_SYSCONFDIR
-#define D25_SYSCONFDIR "/usr/local/etc"
-#endif
-#ifndef D25_DATADIR
-#define D25_DATADIR "/usr/local/share/duty25"
-#endif
 
 void d25_config_defaults(d25_config *cfg)
 {
@@ -54,8 +48,8 @@ void d25_config_free(d25_config *cfg)
     memset(cfg, 0, sizeof *cfg);
 }
 
-/* Without a configuration file: ./config/, then the installed folder; the
- * database in ./data/. */
+/* Without a configuration file: ./config/, then the data folder that
+ * d25_data_dir() finds (util/paths.h); the database in ./data/. */
 static int default_paths(d25_config *cfg, d25_error *err)
 {
     if (!cfg->db_path && !(cfg->db_path = strdup("data/duty25.db")))
@@ -64,24 +58,36 @@ static int default_paths(d25_config *cfg, d25_error *err)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     if (!cfg->inbox_dir && !(cfg->inbox_dir = strdup("inbox")))
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    if (!cfg->templates_dir &&
-        !(cfg->templates_dir = strdup(access("templates/统计表.docx", R_OK) == 0 ? "templates" : D25_DATADIR "/templates")))
+    char *share = d25_data_dir();
+    if (!share)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (!cfg->templates_dir && (access("templates/统计表.docx", R_OK) == 0
+                                    ? !(cfg->templates_dir = strdup("templates"))
+                                    : asprintf(&cfg->templates_dir, "%s/templates", share) < 0)) {
+        cfg->templates_dir = NULL;
+        free(share);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
     static const char *const names[2] = {"rules-education.ini", "units.csv"};
     char **slots[2] = {&cfg->rules_path, &cfg->units_path};
     for (int i = 0; i < 2; i++) {
         if (*slots[i])
             continue;
         char *p = NULL;
-        if (asprintf(&p, "config/%s", names[i]) < 0)
+        if (asprintf(&p, "config/%s", names[i]) < 0) {
+            free(share);
             return d25_fail(err, D25_E_NOMEM, "内存不足");
+        }
         if (access(p, R_OK) != 0) {
             free(p);
-            if (asprintf(&p, "%s/config/%s", D25_DATADIR, names[i]) < 0)
+            if (asprintf(&p, "%s/config/%s", share, names[i]) < 0) {
+                free(share);
                 return d25_fail(err, D25_E_NOMEM, "内存不足");
+            }
         }
         *slots[i] = p;
     }
+    free(share);
     return 0;
 }
 
@@ -405,7 +411,7 @@ static int find_and_load(d25_config *cfg, const char *explicit_path, d25_error *
         return load_file(cfg, env, err);
     if (access("config/duty25.ini", R_OK) == 0)
         return load_file(cfg, "config/duty25.ini", err);
-    const char *sys = D25_SYSCONFDIR "/duty25/duty25.ini";
+    const char *sys = d25_system_config();
     if (access(sys, R_OK) == 0)
         return load_file(cfg, sys, err);
     return 0;

@@ -1,0 +1,30 @@
+/*
+ * paths: where duty25 finds what it ships (config/ and templates/) and the
+ * machine's configuration file, wherever the binary was installed or moved.
+ *
+ * The data folder is the first of these that holds config/duty25.ini and
+ * templates/统计表.docx, looked for from the running binary
+ * (/proc/self/exe), so a copy installed with any PREFIX or DESTDIR, or run
+ * from its build folder, finds its own files:
+ *   - the binary's folder (files unpacked beside it);
+ *   - BIN/../share/duty25 (an installed copy: PREFIX/bin/duty25);
+ *   - BIN/.. and BIN/../.. (the source tree: build/duty25, build/asan/duty25);
+ * then DATADIR as compiled in (make DATADIR=, default PREFIX/share/duty25).
+ *
+ * DATADIR and SYSCONFDIR are compiled into paths.c only (the Makefile
+ * rebuilds it when PREFIX, DATADIR or SYSCONFDIR change).
+ */
+#ifndef D25_UTIL_PATHS_H
+#define D25_UTIL_PATHS_H
+
+/* The data folder (see above); when none holds the files, DATADIR as
+ * compiled in, so that a message can name it.  Malloc'd; NULL only when
+ * out of memory. */
+char *d25_data_dir(void);
+
+/* SYSCONFDIR/duty25/duty25.ini as compiled in (/etc/duty25/duty25.ini when
+ * built with PREFIX=/usr): the machine's configuration, read when neither
+ * --config, $DUTY25_CONFIG nor ./config/duty25.ini is there. */
+const char *d25_system_config(void);
+
+#endif
