@@ -71,7 +71,7 @@ BUILD_PKGS := build-essential pkg-config libxml2-dev libzip-dev libsqlite3-dev l
 # ... and what the tests (independent writers/readers), fuzzing and benchmarks add (make check).
 TEST_PKGS  := libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
               xsltproc libxml2-utils clang libclang-rt-dev valgrind logrotate \
-              libreoffice-writer-nogui poppler-utils
+              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils faketime util-linux
 
 # $(call install_pkgs,PACKAGES): apt-get install those not installed yet (sudo when not root).
 # DEPS_CMD replaces it (tests/install/check.sh: a fake that records what would be installed).
