@@ -41,7 +41,7 @@ DESTDIR  ?=
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WERROR   ?=
-PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter libdeflate
+PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter libdeflate gmime-3.0
 # $(call pkg,--cflags): pkg-config's answer, or stop with a message saying what to install.
 PKG_MISSING = pkg-config 找不到编译所需的库（$(PKGS)）。请先运行 make deps-build 安装 Debian 软件包（make run 和 make check 会自动安装）
 pkg = $(shell pkg-config $1 $(PKGS) 2>/dev/null)$(if $(filter 0,$(.SHELLSTATUS)),,$(error $(PKG_MISSING)))
@@ -67,7 +67,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 
 # Debian packages: what building and running need (make, make run) ...
 BUILD_PKGS := build-essential pkg-config libxml2-dev libzip-dev libsqlite3-dev libiniparser-dev \
-              libjansson-dev nettle-dev libxlsxwriter-dev libdeflate-dev
+              libjansson-dev nettle-dev libxlsxwriter-dev libdeflate-dev libgmime-3.0-dev
 # ... and what the tests (independent writers/readers), fuzzing and benchmarks add (make check).
 TEST_PKGS  := libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
               xsltproc libxml2-utils clang libclang-rt-dev valgrind logrotate \

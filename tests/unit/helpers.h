@@ -30,5 +30,6 @@ int run_template_tests(void);
 int run_output_tests(void);
 int run_store_tests(void);
 int run_registry_tests(void);
+int run_mail_tests(void);
 
 #endif

@@ -56,5 +56,6 @@ int main(void)
     failed += run_output_tests();
     failed += run_store_tests();
     failed += run_registry_tests();
+    failed += run_mail_tests();
     return failed ? 1 : 0;
 }
