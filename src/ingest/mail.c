@@ -16,6 +16,13 @@
 #define DEF_MAX_PARTS 100
 #define SNIFF_MAX ((size_t)64 << 10)
 #define MAX_DEPTH 4096 /* GMime stops at 1024 levels; this only guards the walk */
+/* GMime builds the whole tree before anything can be refused, and a tiny
+ * header or part costs it about 500 bytes or 3 KB: 4 MB of "X:y" lines
+ * take 500 MB.  So lines that may become a header or a part are counted
+ * first (an overcount: any line with a colon, any line starting "--";
+ * base64 has neither), and a mail with more than these is refused. */
+#define MAX_FIELD_LINES 200000
+#define MAX_DASH_LINES 20000
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
 
@@ -97,6 +104,26 @@ bool d25_mail_looks_like(const unsigned char *buf, size_t len)
         i = eol + 1;
     }
     return fields > 0 && known;
+}
+
+/* Whether the mail has no more lines that could become headers or parts
+ * than the bounds above allow. */
+static bool structure_bounded(const unsigned char *buf, size_t len)
+{
+    size_t fields = 0, dashes = 0, i = 0;
+    while (i < len) {
+        const unsigned char *nl = memchr(buf + i, '\n', len - i);
+        size_t eol = nl ? (size_t)(nl - buf) : len;
+        if (eol - i >= 2 && buf[i] == '-' && buf[i + 1] == '-') {
+            if (++dashes > MAX_DASH_LINES)
+                return false;
+        } else if (eol > i && buf[i] != ' ' && buf[i] != '\t' && memchr(buf + i, ':', eol - i)) {
+            if (++fields > MAX_FIELD_LINES)
+                return false;
+        }
+        i = eol + 1;
+    }
+    return true;
 }
 
 /* ---------------------------------------------------------------- names */
@@ -423,6 +450,12 @@ static d25_mail *read_bytes(GByteArray *arr, const unsigned char *data, size_t l
                  "邮件「%s」：不是保存下来的邮件（开头没有发件人、日期、主题等邮件头）。"
                  "请在邮箱中打开这封邮件，用“另存为”或“导出/下载邮件”把整封邮件保存为 .eml 文件",
                  mail_name);
+        goto fail;
+    }
+    if (!structure_bounded(data, len)) {
+        d25_fail(err, D25_E_TOO_MANY_ENTRIES,
+                 "邮件「%s」：结构异常，可能成为邮件头的行超过 %d 行或分段标记行超过 %d 行，未读取", mail_name,
+                 MAX_FIELD_LINES, MAX_DASH_LINES);
         goto fail;
     }
     pthread_once(&gmime_once, gmime_start);

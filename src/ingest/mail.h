@@ -35,8 +35,12 @@
  * A mail is hostile input: a file over lim->max_bytes is refused before it
  * is read; an attachment is decoded in chunks and refused (data NULL, its
  * error set) as soon as it passes lim->max_part_bytes; past lim->max_parts
- * attachments the walk stops and `truncated` says so.  GMime bounds the
- * nesting (1024 levels).  What the attachments contain (zip bombs...) is
+ * attachments the walk stops and `truncated` says so.  GMime builds the
+ * whole tree first, at some hundred bytes a header and some KB a part, so
+ * a mail with more than 200000 lines that could be header fields (a colon
+ * in them) or 20000 that could be boundaries (starting "--") is refused
+ * (READ_TOO_MANY_ENTRIES): a real mail has a few hundred, its base64 none.
+ * GMime bounds the nesting (1024 levels).  What the attachments contain (zip bombs...) is
  * left to the readers.  Memory: the file once, plus the attachments kept.
  *
  * Thread safety: any number of threads may read mails at once (GMime is
@@ -82,7 +86,7 @@ typedef struct {
 /* Read the mail at path (lim NULL: the defaults).  NULL with err set when it
  * cannot be read as a mail: READ_IO, READ_EMPTY, READ_FILE_TOO_BIG,
  * READ_OTHER_FORMAT (no mail headers at the start: not a saved mail),
- * READ_NOMEM; the message is Chinese and names the file ("邮件「a.eml」：…"). */
+ * READ_TOO_MANY_ENTRIES (see above), READ_NOMEM; the message is Chinese and names the file ("邮件「a.eml」：…"). */
 d25_mail *d25_mail_read(const char *path, const d25_mail_limits *lim, d25_error *err);
 /* The same from bytes in memory (copied); name is what messages call it. */
 d25_mail *d25_mail_read_buffer(const void *data, size_t len, const char *name, const d25_mail_limits *lim,

@@ -234,6 +234,26 @@ static void test_refused(void **state)
     d25_error err = {0};
     assert_null(d25_mail_read(fixture(""), NULL, &err)); /* a folder */
     assert_int_equal(err.code, D25_E_IO);
+
+    /* 4 bytes a header, some hundred bytes each in GMime: refused before parsing. */
+    static const char head[] = "Date: Mon, 23 Nov 2026 09:15:02 +0800\n";
+    size_t n = 200001, len = sizeof head - 1 + 4 * n;
+    char *bomb = malloc(len);
+    assert_non_null(bomb);
+    memcpy(bomb, head, sizeof head - 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(bomb + sizeof head - 1 + 4 * i, "X:y\n", 4);
+    d25_error_clear(&err);
+    assert_null(d25_mail_read_buffer(bomb, len, "bomb.eml", NULL, &err));
+    assert_int_equal(err.code, D25_E_TOO_MANY_ENTRIES);
+    assert_non_null(strstr(err.message, "邮件「bomb.eml」："));
+    /* one header fewer is read */
+    d25_error_clear(&err);
+    d25_mail *m = d25_mail_read_buffer(bomb, len - 8, "bomb.eml", NULL, &err);
+    assert_non_null(m);
+    assert_int_equal((long long)m->received, 1795396502LL);
+    d25_mail_free(m);
+    free(bomb);
 }
 
 static void test_buffer_and_sniff(void **state)
