@@ -152,7 +152,7 @@ run: deps-build
 
 # ---- fuzzing (clang + libFuzzer) ----
 FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(D25_CPPFLAGS) $(CPPFLAGS) -Itests/fuzz
-FUZZ_TARGETS := build/fuzz/fuzz_xlsx build/fuzz/fuzz_docx
+FUZZ_TARGETS := build/fuzz/fuzz_xlsx build/fuzz/fuzz_docx build/fuzz/fuzz_mail
 
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_TARGETS)
