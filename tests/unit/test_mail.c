@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,9 +307,45 @@ static void test_buffer_and_sniff(void **state)
     free(cut);
 }
 
+/* The ingest pipeline reads on worker threads: four read at once, the
+ * first of them starting GMime (this group runs first of the mail tests). */
+static char thread_paths[5][1024];
+
+static void *read_many(void *arg)
+{
+    size_t *bad = arg;
+    for (int round = 0; round < 10; round++)
+        for (size_t i = 0; i < 5; i++) {
+            d25_error err = {0};
+            d25_mail *m = d25_mail_read(thread_paths[i], NULL, &err);
+            if (!m || !m->nparts || m->received == (time_t)-1)
+                (*bad)++;
+            d25_mail_free(m);
+        }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"mail_gb2312.eml", "mail_alternative.eml", "mail_forward.eml",
+                                        "mail_dateonly.eml", "mail_paths.eml"};
+    for (size_t i = 0; i < 5; i++) /* fixture() is not for threads */
+        snprintf(thread_paths[i], sizeof thread_paths[i], "%s", fixture(names[i]));
+    pthread_t t[4];
+    size_t bad[4] = {0};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, read_many, &bad[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(bad[i], 0);
+    }
+}
+
 int run_mail_tests(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_gb2312_received),
         cmocka_unit_test(test_alternative_qp_rfc2231_gb18030),
         cmocka_unit_test(test_rfc2231_continuations),
