@@ -231,12 +231,18 @@ static int decode(walk_state *w, GMimePart *part, d25_mail_part *p)
         char chunk[16384];
         int idle = 0;
         /* As g_mime_stream_write_to_stream() does: a filter may yield 0
-         * bytes before the end; a stream that never ends is cut off. */
-        while (!g_mime_stream_eos(in) && idle < 64) {
+         * bytes before the end (a run of whitespace in base64), so only eos
+         * ends the loop.  Once the source is at its end the filter flushes
+         * and ends too; the count only guards against one that would not. */
+        while (!g_mime_stream_eos(in)) {
             ssize_t n = g_mime_stream_read(in, chunk, sizeof chunk);
-            if (n < 0)
-                break;
-            idle = n == 0 ? idle + 1 : 0;
+            if (n < 0 || (n == 0 && g_mime_stream_eos(src) && ++idle > 4)) {
+                free(buf);
+                g_object_unref(in);
+                g_mime_stream_reset(src);
+                d25_fail(&p->error, D25_E_IO, "邮件「%s」中的附件「%s」无法解码，未读取", w->mail_name, p->name);
+                return 0;
+            }
             if ((size_t)n > w->lim.max_part_bytes - len) {
                 free(buf);
                 buf = NULL;
@@ -266,6 +272,11 @@ static int decode(walk_state *w, GMimePart *part, d25_mail_part *p)
         d25_fail(&p->error, D25_E_FILE_TOO_BIG, "邮件「%s」中的附件「%s」超过 %zu 字节的上限，未读取", w->mail_name,
                  p->name, w->lim.max_part_bytes);
         return 0;
+    }
+    if (len < cap) { /* give back the doubling's slack */
+        unsigned char *nb = realloc(buf, len ? len : 1);
+        if (nb)
+            buf = nb;
     }
     if (!buf && !(buf = malloc(1)))
         return -1;

@@ -70,7 +70,8 @@ typedef struct {
     char *name;            /* UTF-8, never NULL or empty (see above) */
     unsigned char *data;   /* decoded bytes (len of them); NULL when refused */
     size_t len;
-    d25_error error;       /* D25_OK, or why data is NULL: READ_FILE_TOO_BIG (Chinese, names mail and attachment) */
+    d25_error error;       /* D25_OK, or why data is NULL: READ_FILE_TOO_BIG, READ_IO (cannot be
+                              decoded); the message is Chinese and names the mail and the attachment */
 } d25_mail_part;
 
 typedef struct {

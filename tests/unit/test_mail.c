@@ -300,6 +300,28 @@ static void test_buffer_and_sniff(void **state)
             fail_msg("looks_like(%zu: %s) should be %d", i, cases[i].text, cases[i].mail);
     assert_false(d25_mail_looks_like(NULL, 0));
 
+    /* 300 KB of characters base64 skips between two halves of the data:
+     * the filter yields nothing for many reads, and the data is whole. */
+    static const char top[] = "Subject: gap\nContent-Type: multipart/mixed; boundary=x\n\n--x\n"
+                              "Content-Disposition: attachment; filename=gap.docx\n"
+                              "Content-Transfer-Encoding: base64\n\nUEsD\n";
+    static const char tail[] = "BA==\n--x--\n";
+    size_t gap = 300000, glen = sizeof top - 1 + gap + sizeof tail - 1;
+    char *gapped = malloc(glen);
+    assert_non_null(gapped);
+    memcpy(gapped, top, sizeof top - 1);
+    for (size_t i = 0; i < gap; i++)
+        gapped[sizeof top - 1 + i] = i % 77 == 76 ? '\n' : '!';
+    memcpy(gapped + sizeof top - 1 + gap, tail, sizeof tail - 1);
+    m = d25_mail_read_buffer(gapped, glen, "gap.eml", NULL, &err);
+    free(gapped);
+    assert_non_null(m);
+    assert_int_equal(m->nparts, 1);
+    assert_int_equal(m->parts[0].error.code, D25_OK);
+    assert_int_equal(m->parts[0].len, 4);
+    assert_memory_equal(m->parts[0].data, "PK\3\4", 4);
+    d25_mail_free(m);
+
     /* The buffer is not read past len. */
     char *cut = malloc(8);
     memcpy(cut, "Subject:", 8);
