@@ -19,8 +19,10 @@
  *     content of a multipart/encrypted are not attachments.
  *
  * Chinese mail as it really is: encoded words in GB2312/GBK/GB18030/UTF-8
- * (also inside quotes, split in the middle of a character, or raw 8-bit
- * GBK/UTF-8 with no encoding at all: tried as UTF-8, then GB18030), RFC 2231
+ * (also inside quotes; split in the middle of a character, unless a word
+ * before the cut ends in base64 padding "=", as GMime decodes a run of
+ * words as one stream; or raw 8-bit GBK/UTF-8 with no encoding at all:
+ * tried as UTF-8, then GB18030), RFC 2231
  * names (filename*=, with continuations), base64, quoted-printable and
  * uuencoded bodies.  Names are UTF-8 (invalid bytes become U+FFFD), cut to
  * their last path component ("../../etc/x.docx" is "x.docx", "C:\a\b.xlsx"
@@ -40,8 +42,10 @@
  * a mail with more than 200000 lines that could be header fields (a colon
  * in them) or 20000 that could be boundaries (starting "--") is refused
  * (READ_TOO_MANY_ENTRIES): a real mail has a few hundred, its base64 none.
- * GMime bounds the nesting (1024 levels).  What the attachments contain (zip bombs...) is
- * left to the readers.  Memory: the file once, plus the attachments kept.
+ * GMime bounds the nesting (1024 levels).  What the attachments contain
+ * (zip bombs...) is left to the readers.  Memory: the file once, GMime's
+ * tree (about 120 MB at worst within the bounds above, a few KB for a real
+ * mail) and the attachments kept.
  *
  * Thread safety: any number of threads may read mails at once (GMime is
  * initialised once, on first use; it is never shut down).

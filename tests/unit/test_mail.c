@@ -262,7 +262,7 @@ static void test_buffer_and_sniff(void **state)
     (void)state;
     static const char mbox[] = "From MAILER-DAEMON Mon Nov 23 09:15:02 2026\n"
                                "Received: from a by b; Mon, 23 Nov 2026 09:15:02 +0800\n"
-                               "Subject: =?GBK?B?1MKxqA==?=\n"
+                               "Subject: =?GBK?B?1MKx?= =?GBK?B?qA==?=\n" /* 月报, cut inside 报 */
                                "Content-Type: multipart/mixed; boundary=x\n\n"
                                "--x\nContent-Type: application/octet-stream\n"
                                "Content-Disposition: attachment; filename=a.xlsx\n"
