@@ -272,10 +272,15 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
                              &counts, &err);
     if (pr.drawn)
         fputs("\r\033[K", stderr);
-    if (rc != D25_EXIT_IO)
-        printf("共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，失败 %d；跳过 %d 个（不是报表的文件，或找不到的路径）。数据库：%s\n",
-               counts.files, counts.added, counts.superseded, counts.outdated, counts.rejected, counts.unchanged,
+    if (rc != D25_EXIT_IO) {
+        char retimed[48] = "";
+        if (counts.retimed)
+            snprintf(retimed, sizeof retimed, "改时 %d，", counts.retimed);
+        printf("共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，%s失败 %d；跳过 %d 个（不是报表的文件，或找不到的路径）。"
+               "数据库：%s\n",
+               counts.files, counts.added, counts.superseded, counts.outdated, counts.rejected, counts.unchanged, retimed,
                counts.failed, counts.ignored, d25_store_path(s));
+    }
 out:
     if (rc >= D25_EXIT_USAGE)
         fprintf(stderr, "duty25 ingest：%s\n", err.message);

@@ -24,7 +24,8 @@ static const char usage[] =
     "建一个工作文件夹，之后在其中运行 duty25 即可（它会读取其中的 config/duty25.ini）：\n"
     "  config/duty25.ini          配置，每项设置都有中文说明\n"
     "  config/rules-education.ini “六大责任25条”规则（清单子项、推进情况统计表各行）\n"
-    "  config/units.csv           单位名册样例：请换成本区的单位（可用 Excel 编辑，另存为 CSV UTF-8）\n"
+    "  config/units.csv           单位名册样例：请换成本区的单位（可用 Excel/WPS 编辑，直接存为 .xlsx\n"
+    "                             或另存为 CSV，普通 CSV 和 CSV UTF-8 都能读取）\n"
     "  templates/                 报告、统计表、空白表和退回通知的 Word 模板，可用 Word/WPS 修改\n"
     "  inbox/                     收件箱：把收到的报表存到这里\n"
     "  out/                       报告、统计表、空白表和退回通知写到这里\n"
@@ -152,14 +153,18 @@ int cmd_init(int argc, char **argv, const d25_global *g)
     }
     printf("已建好工作文件夹 %s：\n"
            "  config/duty25.ini    配置（每项设置都有说明，请先核对区名、截止日和各阶段日期）\n"
-           "  config/units.csv     单位名册样例：请换成本区的单位\n"
+           "  config/units.csv     单位名册样例：请换成本区的单位。可用 Excel/WPS 编辑后直接保存为 .xlsx\n"
+           "                       （并在 duty25.ini 中改为 units = units.xlsx），或另存为 CSV（普通 CSV、\n"
+           "                       CSV UTF-8 都能读取）\n"
            "  templates/           报告、统计表、空白表和退回通知的 Word 模板\n"
            "  inbox/  out/  data/  收件箱、输出、数据库和日志\n"
            "\n"
            "下一步：\n"
            "  cd %s\n"
            "  duty25 forms --period YYYY-MM     为各单位写出空白表（在 out/ 中），发给各单位\n"
-           "  把收到的报表存入 inbox/，然后运行 duty25 run（可设为每天定时运行，见 README）\n",
+           "  把收到的报表（或整封邮件 .eml）存入 inbox/，然后运行 duty25 run（可设为每天定时运行）\n"
+           "  报表事后才存入时，在 inbox/ 中放一份收件登记（收件登记.csv 或 .xlsx：文件名或单位、\n"
+           "  收到时间），按时、逾期才算得准\n",
            dir, dir);
     return D25_EXIT_OK;
 }

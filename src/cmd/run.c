@@ -123,7 +123,9 @@ static void on_item(void *ud, const d25_ingest_item *it)
         }
         free(notice);
     }
-    if (rc->cfg->archive_dir && !under(it->path, rc->archive_real)) {
+    /* An attachment stays in its mail, and the mail in the inbox (it may
+     * hold returns of several units, some not yet readable). */
+    if (rc->cfg->archive_dir && !it->mail && !under(it->path, rc->archive_real)) {
         /* Stored safely: the file may go.  Into the month it is for (a file
          * already in the archive, when it lies inside the inbox, stays). */
         char p[16], *dir = NULL, *to = NULL;
@@ -422,8 +424,9 @@ int cmd_run(int argc, char **argv, const d25_global *g)
         if (rc >= D25_EXIT_USAGE)
             fprintf(stderr, "duty25 run：%s\n", err.message);
     }
-    log_line(log, "收取　共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，失败 %d；跳过 %d 个\n", counts.files,
-             counts.added, counts.superseded, counts.outdated, counts.rejected, counts.unchanged, counts.failed, counts.ignored);
+    log_line(log, "收取　共 %d 个文件：新收 %d，更正 %d，过时 %d，退回 %d，未变 %d，改时 %d，失败 %d；跳过 %d 个\n", counts.files,
+             counts.added, counts.superseded, counts.outdated, counts.rejected, counts.unchanged, counts.retimed, counts.failed,
+             counts.ignored);
     /* Something for the office to act on: one line, which cron mails. */
     if (!verbose && (counts.rejected || counts.failed)) {
         printf("duty25 run：本次收到 %d 个文件，%d 份报表被退回、%d 个文件无法读取", counts.files - counts.ignored,

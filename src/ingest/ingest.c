@@ -15,6 +15,7 @@
 
 #include "../ooxml/xml.h"
 #include "../registry/receipts.h"
+#include "mail.h"
 #include "../util/buf.h"
 #include "../util/file.h"
 #include "../util/text.h"
@@ -34,18 +35,11 @@ static int add(d25_ingest_list *l, const char *path, const char *note)
         return -1;
     }
     f->receipts = false;
+    f->mail = NULL;
+    f->part = 0;
     l->n++;
     if (!note)
         l->nfiles++;
-    return 0;
-}
-
-/* A receipt register: listed for the caller, not ingested. */
-static int add_receipts(d25_ingest_list *l, const char *path)
-{
-    if (add(l, path, "收件登记") < 0)
-        return -1;
-    l->v[l->n - 1].receipts = true;
     return 0;
 }
 
@@ -57,6 +51,57 @@ static bool wanted_ext(const char *name)
             return true;
     return false;
 }
+
+/* A saved mail: each attachment that may be a return listed as MAIL/NAME,
+ * the others with a note.  The mail is read again, attachment by
+ * attachment, when its returns are processed: nothing is held meanwhile. */
+static int add_mail(d25_ingest_list *l, const char *path)
+{
+    d25_error e = {0};
+    d25_mail *m = d25_mail_read(path, NULL, &e);
+    if (!m) {
+        if (e.code == D25_E_NOMEM)
+            return -1;
+        char note[sizeof e.message + 32];
+        snprintf(note, sizeof note, "%s，已跳过", e.message);
+        return add(l, path, note);
+    }
+    int rc = 0;
+    if (m->nparts == 0)
+        rc = add(l, path, "邮件中没有附件，已跳过");
+    for (size_t k = 0; k < m->nparts && rc == 0; k++) {
+        const d25_mail_part *pt = &m->parts[k];
+        char *p = NULL;
+        if (asprintf(&p, "%s/%s", path, pt->name) < 0)
+            return d25_mail_free(m), -1;
+        if (!pt->data)
+            rc = add(l, p, pt->error.message);
+        else if (!wanted_ext(pt->name))
+            rc = add(l, p, "邮件附件不是 Word/Excel 文件（扩展名不是 .docx/.xlsx 等），已跳过");
+        else if ((rc = add(l, p, NULL)) == 0 && !(l->v[l->n - 1].mail = strdup(path)))
+            rc = -1;
+        else if (rc == 0)
+            l->v[l->n - 1].part = k;
+        free(p);
+    }
+    if (rc == 0 && m->truncated) {
+        char note[128];
+        snprintf(note, sizeof note, "邮件附件过多，只读取了前 %zu 个", m->nparts);
+        rc = add(l, path, note);
+    }
+    d25_mail_free(m);
+    return rc;
+}
+
+/* A receipt register: listed for the caller, not ingested. */
+static int add_receipts(d25_ingest_list *l, const char *path)
+{
+    if (add(l, path, "收件登记") < 0)
+        return -1;
+    l->v[l->n - 1].receipts = true;
+    return 0;
+}
+
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -114,6 +159,8 @@ static int walk(const char *dir, d25_ingest_list *out, int depth)
             rc = add(out, p, "隐藏文件，已跳过");
         } else if (d25_is_receipt_register(names[i])) {
             rc = add_receipts(out, p);
+        } else if (d25_has_suffix_ci(names[i], ".eml")) {
+            rc = add_mail(out, p);
         } else if (!wanted_ext(names[i])) {
             rc = add(out, p, "不是 Word/Excel 文件（扩展名不是 .docx/.xlsx 等），已跳过");
         } else {
@@ -145,6 +192,8 @@ int d25_ingest_collect(char *const *paths, size_t n, d25_ingest_list *out)
             rc = add(out, paths[i], "不是普通文件（是管道、设备或套接字），不是报表，已跳过");
         } else if (d25_is_receipt_register(paths[i])) {
             rc = add_receipts(out, paths[i]);
+        } else if (d25_has_suffix_ci(paths[i], ".eml")) {
+            rc = add_mail(out, paths[i]);
         } else {
             /* Named on the command line: read whatever it is. */
             rc = add(out, paths[i], NULL);
@@ -160,6 +209,7 @@ void d25_ingest_list_free(d25_ingest_list *l)
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].path);
         free(l->v[i].note);
+        free(l->v[i].mail);
     }
     free(l->v);
     memset(l, 0, sizeof *l);
@@ -171,10 +221,12 @@ typedef struct {
     bool ready;
     bool validated;     /* res holds a result */
     bool io_failed;
-    char io_msg[300];
+    char io_msg[1024];
     uint8_t sha[32];
     int64_t size;
     time_t mtime;
+    time_t mail_time;   /* an attachment: when its mail arrived, (time_t)-1 unknown */
+    bool from_mail;
     d25_result res;
     int vrc;            /* d25_validate_* return */
 } slot;
@@ -197,11 +249,58 @@ typedef struct {
     int workers_waiting;
 } pipeline;
 
+/* Hash bytes read whole and validate them unless they are known. */
+static void digest(pipeline *pl, slot *sl, const char *path, const unsigned char *buf, size_t len, bool force)
+{
+    struct sha256_ctx h;
+    sha256_init(&h);
+    sha256_update(&h, len, buf);
+    sl->size = (int64_t)len;
+    sha256_digest(&h, sizeof sl->sha, sl->sha);
+    if (force || !d25_hash_in(pl->known, pl->nknown, sl->sha)) {
+        sl->vrc = d25_validate_data(pl->o->vctx, path, buf, len, &sl->res);
+        sl->validated = true;
+    }
+}
+
+/* An attachment of a saved mail: the mail read again, this part taken
+ * (validated even when its bytes are known with force). */
+static void process_mail_part(pipeline *pl, const d25_ingest_file *f, slot *sl, bool force)
+{
+    d25_error e = {0};
+    d25_mail *m = d25_mail_read(f->mail, NULL, &e);
+    struct stat st;
+    sl->mtime = stat(f->mail, &st) == 0 ? st.st_mtime : 0;
+    if (!m || f->part >= m->nparts || !m->parts[f->part].data) {
+        snprintf(sl->io_msg, sizeof sl->io_msg, "%s，未入库",
+                 !m ? e.message : f->part < m->nparts ? m->parts[f->part].error.message : "邮件在收取过程中被改动");
+        sl->io_failed = true;
+        d25_mail_free(m);
+        return;
+    }
+    sl->from_mail = true;
+    sl->mail_time = m->received;
+    const d25_mail_part *pt = &m->parts[f->part];
+    if (pt->len > pl->o->vctx->limits->max_file_bytes) {
+        snprintf(sl->io_msg, sizeof sl->io_msg, "邮件附件有 %zu 字节，超过 %zu 字节的上限，未入库", pt->len,
+                 pl->o->vctx->limits->max_file_bytes);
+        sl->io_failed = true;
+    } else {
+        digest(pl, sl, f->path, pt->data, pt->len, force);
+    }
+    d25_mail_free(m);
+}
+
 /* Read the file and hash its bytes; validate unless the bytes are known. */
 static void process(pipeline *pl, size_t k, slot *sl)
 {
-    const char *path = pl->files->v[pl->order[k]].path;
+    const d25_ingest_file *f = &pl->files->v[pl->order[k]];
+    const char *path = f->path;
     const d25_vctx *ctx = pl->o->vctx;
+    if (f->mail) {
+        process_mail_part(pl, f, sl, false);
+        return;
+    }
     struct stat st;
     int fd = d25_open_regular(path, &st);
     if (fd < 0) {
@@ -214,10 +313,10 @@ static void process(pipeline *pl, size_t k, slot *sl)
     }
     sl->size = (int64_t)st.st_size;
     sl->mtime = st.st_mtime;
-    struct sha256_ctx h;
-    sha256_init(&h);
     bool whole = (unsigned long long)st.st_size <= ctx->limits->max_file_bytes;
     if (!whole) {
+        struct sha256_ctx h;
+        sha256_init(&h);
         /* Too big to be a return: refused by its size without reading it
          * all (a 20 GB sparse file would hold the lock for minutes).  Its
          * identity is its size and first megabyte, enough to know it again. */
@@ -268,13 +367,7 @@ static void process(pipeline *pl, size_t k, slot *sl)
         free(buf);
         return;
     }
-    sha256_update(&h, len, buf);
-    sl->size = (int64_t)len;
-    sha256_digest(&h, sizeof sl->sha, sl->sha);
-    if (!d25_hash_in(pl->known, pl->nknown, sl->sha)) {
-        sl->vrc = d25_validate_data(ctx, path, buf, len, &sl->res);
-        sl->validated = true;
-    }
+    digest(pl, sl, path, buf, len, false);
     free(buf);
 }
 
@@ -333,13 +426,33 @@ static int failed(const d25_ingest_opts *o, d25_ingest_item *it, d25_run_counts 
     return 0;
 }
 
+/* What the office knows of a return's arrival: its receipt register first
+ * (the caller's callback), else the mail it came in. */
+typedef struct {
+    const d25_ingest_opts *o;
+    time_t mail_time;   /* (time_t)-1: not from a mail, or the mail has no time */
+} receipt_ctx;
+
+static int receipt_time(void *ud, const char *path, const char *unit, const char *period, time_t *when,
+                        d25_recv_source *src)
+{
+    const receipt_ctx *rx = ud;
+    if (rx->o->receipt && rx->o->receipt(rx->o->receipt_ud, path, unit, period, when, src) == 1)
+        return 1;
+    if (rx->mail_time == (time_t)-1)
+        return 0;
+    *when = rx->mail_time;
+    *src = D25_RECV_MAIL;
+    return 1;
+}
+
 /* Store one processed file on the calling thread. */
 static int store_one(d25_store *s, pipeline *pl, size_t k, slot *sl, int64_t run_id, d25_run_counts *c, size_t done,
                      d25_error *err)
 {
     const d25_ingest_opts *o = pl->o;
     const char *path = pl->files->v[pl->order[k]].path;
-    d25_ingest_item it = {.path = path, .done = done, .total = pl->files->nfiles};
+    d25_ingest_item it = {.path = path, .done = done, .total = pl->files->nfiles, .mail = pl->files->v[pl->order[k]].mail};
     static const char oom[] = "检查时内存不足，未入库";
     if (sl->io_failed || (sl->validated && sl->vrc < 0))
         return failed(o, &it, c, sl->io_failed ? sl->io_msg : oom);
@@ -348,15 +461,23 @@ static int store_one(d25_store *s, pipeline *pl, size_t k, slot *sl, int64_t run
     in.received = o->received_from == D25_RECEIVED_MTIME ? sl->mtime : time(NULL);
     in.source = o->received_from == D25_RECEIVED_MTIME ? D25_RECV_MTIME : D25_RECV_SEEN;
     in.file_mtime = sl->mtime;
-    in.receipt = o->receipt;
-    in.receipt_ud = o->receipt_ud;
+    receipt_ctx rx = {.o = o, .mail_time = sl->from_mail ? sl->mail_time : (time_t)-1};
+    in.receipt = receipt_time;
+    in.receipt_ud = &rx;
     d25_store_outcome out;
     int put = d25_store_put(s, &in, run_id, &out, err);
     if (put == 1) {
         /* Known when the run began (so not validated), yet not found now:
          * validate it here and store it. */
-        sl->vrc = d25_validate_file(o->vctx, path, &sl->res);
-        sl->validated = true;
+        const d25_ingest_file *f = &pl->files->v[pl->order[k]];
+        if (f->mail) {
+            process_mail_part(pl, f, sl, true);
+            if (sl->io_failed)
+                return failed(o, &it, c, sl->io_msg);
+        } else {
+            sl->vrc = d25_validate_file(o->vctx, path, &sl->res);
+            sl->validated = true;
+        }
         if (sl->vrc < 0)
             return failed(o, &it, c, oom);
         in.res = &sl->res;

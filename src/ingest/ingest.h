@@ -8,6 +8,10 @@
  * files (~$…), other extensions and hidden files are skipped with a note.
  * A receipt register (收件登记….csv/.txt/.xlsx) is listed with the flag
  * `receipts` for the caller to read before the run (d25_ingest_opts.receipt).
+ * A saved mail (.eml) is opened and each of its attachments listed as a
+ * file MAIL/NAME of its own; such a return's received time is the mail's
+ * (its server's Received: header), unless a receipt register says
+ * otherwise.  The mail itself is not moved or stored.
  *
  * d25_ingest_run() reads, hashes (SHA-256, nettle) and validates the files
  * on worker threads and stores them, in the order collected, on the calling
@@ -33,6 +37,8 @@ typedef struct {
     char *path;
     char *note;      /* NULL: to ingest; else why it is skipped (Chinese) */
     bool receipts;   /* a receipt register (收件登记, receipts.h): read by the caller, not ingested */
+    char *mail;      /* an attachment of this saved mail (.eml, mail.h), path being MAIL/NAME; else NULL */
+    size_t part;     /* with mail: the attachment's index in it */
 } d25_ingest_file;
 
 typedef struct {
@@ -54,6 +60,7 @@ typedef struct {
     const d25_result *res;            /* STORED, when it was validated now */
     const d25_store_outcome *outcome; /* STORED */
     const char *message;              /* SKIPPED: the note; FAILED: the error; RECEIPTS: what was read */
+    const char *mail;                 /* the saved mail path came out of (path is MAIL/NAME), else NULL */
     size_t done, total;               /* files handled so far / to handle */
 } d25_ingest_item;
 

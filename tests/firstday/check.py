@@ -256,6 +256,48 @@ try:
     tap(r.returncode == 0 and got == [("2026-11-19 15:20:00", "register")],
         "a GB18030 register with a time written 2026年11月19日 15:20 is read", (r.stdout[-300:], got))
 
+    # ---- a saved mail (.eml): its attachments are returns, timed by the mail's server ----
+    import email.message
+    import email.utils
+    mdir = os.path.join(TMP, "mail-inbox")
+    os.makedirs(mdir)
+    msg = email.message.EmailMessage()
+    msg["Received"] = "from mx.example.cn by mail.jyj.gov.cn; Fri, 20 Nov 2026 09:15:02 +0800"
+    msg["Received"] = "from pc.school by mx.example.cn; Fri, 20 Nov 2026 09:14:40 +0800"
+    msg["Date"] = "Thu, 19 Nov 2026 23:50:00 +0800"
+    msg["From"] = "城东中学 <cdzx@example.cn>"
+    msg["Subject"] = "城东中学11月报表"
+    msg.set_content("附件是本月的两张表。")
+    mailed = ["示范区城东中学-2026年11月-推进情况.xlsx", "示范区城东中学-2026年11月-清单.docx"]
+    for name in mailed:
+        data = open(os.path.join(SAMPLES, "2026-11", name), "rb").read()
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    msg.add_attachment(b"\x89PNG....", maintype="image", subtype="png", filename="签名.png")
+    with open(os.path.join(mdir, "城东中学11月报表.eml"), "wb") as f:
+        f.write(msg.as_bytes())
+    cfgm, dbm = write_ini("mail")
+    r = duty25(["--config", cfgm, "ingest", mdir])
+    server = datetime.datetime.fromtimestamp(
+        email.utils.mktime_tz(email.utils.parsedate_tz("Fri, 20 Nov 2026 09:15:02 +0800"))).strftime("%Y-%m-%d %H:%M:%S")
+    got = q(dbm, "SELECT file_name, received, received_source FROM returns ORDER BY file_name")
+    tap(r.returncode == 0 and got == [(n, server, "mail") for n in sorted(mailed)] and "签名.png" in r.stdout,
+        "a saved mail's two returns are stored, timed by the topmost Received header (%s local); its picture skipped"
+        % server, (r.stdout[-600:], got))
+    # the same files saved by hand later keep the mail's time
+    for name in mailed:
+        shutil.copyfile(os.path.join(SAMPLES, "2026-11", name), os.path.join(mdir, name))
+    r = duty25(["--config", cfgm, "ingest", mdir])
+    got2 = q(dbm, "SELECT file_name, received, received_source FROM returns ORDER BY file_name")
+    tap(r.returncode == 0 and got2 == got, "the same returns saved from the mail by hand later keep the mail's time",
+        (r.stdout[-400:], got2))
+    # a receipt register outranks the mail
+    with open(os.path.join(mdir, "收件登记.csv"), "w", encoding="utf-8-sig") as f:
+        f.write("文件名,收到时间\r\n%s,2026-11-18 16:00\r\n" % mailed[0])
+    r = duty25(["--config", cfgm, "ingest", mdir])
+    got3 = dict((n, (t, src)) for n, t, src in q(dbm, "SELECT file_name, received, received_source FROM returns"))
+    tap(r.returncode == 0 and got3[mailed[0]] == ("2026-11-18 16:00:00", "register") and got3[mailed[1]] == (server, "mail"),
+        "a receipt register's time outranks the mail's", (r.stdout[-400:], got3))
+
     # ---- the cron run follows the calendar ----
     if not FAKETIME:
         skip("the cron run on chosen dates", "faketime absent")
