@@ -112,7 +112,12 @@ static void on_item(void *ud, const d25_ingest_item *it)
     if (rc->fb && it->res && it->outcome->outcome == D25_STORED_REJECTED) {
         char *notice = NULL;
         d25_error e = {0};
-        if (d25_feedback_add(rc->fb, it->res, it->path, &notice, &e) < 0) {
+        /* The notice says when the return arrived as the store has it (a
+         * register's or a mail's time, not the copy's mtime). */
+        struct tm tm = {.tm_isdst = -1};
+        const char *end = strptime(it->outcome->received, "%Y-%m-%d %H:%M:%S", &tm);
+        time_t received = end && !*end ? mktime(&tm) : 0;
+        if (d25_feedback_add(rc->fb, it->res, it->path, received == (time_t)-1 ? 0 : received, &notice, &e) < 0) {
             rc->err = e;
             rc->rc = e.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
             rc->fb = NULL; /* one message is enough */

@@ -226,7 +226,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         else
             print_text(&res);
         char *notice = NULL;
-        if (fb_on && rc != D25_EXIT_IO && d25_feedback_add(&fb, &res, argv[i], &notice, &err) < 0) {
+        if (fb_on && rc != D25_EXIT_IO && d25_feedback_add(&fb, &res, argv[i], 0, &notice, &err) < 0) {
             fprintf(stderr, "duty25 validate：%s\n", err.message);
             rc = err.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
             fb_on = false;

@@ -86,14 +86,15 @@ static char *place_of(const d25_finding *f)
     return s;
 }
 
-json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const char *path)
+json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const char *path, time_t received)
 {
     json_t *root = json_object();
     if (!root)
         return NULL;
     time_t now = time(NULL);
     struct stat st;
-    time_t received = stat(path, &st) == 0 ? st.st_mtime : now;
+    if (!received)
+        received = stat(path, &st) == 0 ? st.st_mtime : now;
     char today[48], rec[48], dl[48], pcn[48];
     date_cn(now, today, sizeof today);
     date_cn(received, rec, sizeof rec);
@@ -172,7 +173,8 @@ static int fill(const d25_feedback *fb, const char *template, const json_t *data
     return rc;
 }
 
-int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, char **written, d25_error *err)
+int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, time_t received, char **written,
+                     d25_error *err)
 {
     if (written)
         *written = NULL;
@@ -180,7 +182,7 @@ int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, ch
         return 0;
     if (!fb->count && d25_mkdirs(fb->dir, err) < 0)
         return -1;
-    json_t *data = d25_feedback_data(fb, r, path);
+    json_t *data = d25_feedback_data(fb, r, path, received);
     char *out = out_path(fb->dir, path, "-退回通知");
     if (!data || !out) {
         json_decref(data);

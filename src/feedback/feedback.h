@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "../config/config.h"
 #include "../validate/validate.h"
@@ -37,16 +38,18 @@ typedef struct {
  * -1 with err set. */
 int d25_feedback_begin(d25_feedback *fb, const char *dir, const d25_config *cfg, int deadline_day, int period,
                        d25_error *err);
-/* The notice for one rejected return (path: the file as received; its
- * modification time is the date received).  Writes
+/* The notice for one rejected return (path: the file as received;
+ * received: when it arrived as the store recorded it, or 0 when unknown,
+ * as for validate: then the file's modification time).  Writes
  * DIR/<file name without extension>-退回通知.docx; *written (may be NULL)
  * gets its path, malloc'd.  Accepted results are ignored (0). */
-int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, char **written, d25_error *err);
+int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, time_t received, char **written,
+                     d25_error *err);
 /* DIR/退回清单.docx when any notice was written; *written as above. */
 int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err);
 void d25_feedback_free(d25_feedback *fb);
 
 /* The data tree of one notice (for tests and --dump); NULL when out of memory. */
-json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const char *path);
+json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const char *path, time_t received);
 
 #endif

@@ -348,6 +348,19 @@ try:
             "截止日后又收到该月报表（逾期或更正），重写该月报告" in r.stdout,
             "a return for November after its report was written makes the run write November again",
             (r0.stdout[-300:], r.stdout, r.stderr, log[-300:]))
+        # A notice says when the return arrived as the register has it, not the copy's time.
+        W3 = os.path.join(TMP, "notice-office")
+        duty25(["init", W3])
+        flawed = "城西小学-2026年11月-自查为空.docx"
+        shutil.copyfile(os.path.join(SAMPLES, "flawed", flawed), os.path.join(W3, "inbox", flawed))
+        with open(os.path.join(W3, "inbox", "收件登记.csv"), "w", encoding="utf-8-sig") as f:
+            f.write("文件名,收到时间\r\n%s,2026-11-19 15:20\r\n" % flawed)
+        r = duty25(["run", "--period", "2026-11"], W3, "2026-12-04 07:30:00")
+        notice = os.path.join(W3, "out", "退回通知", "2026-11", flawed.replace(".docx", "-退回通知.docx"))
+        import docx
+        text = "\n".join(p.text for p in docx.Document(notice).paragraphs) if os.path.exists(notice) else ""
+        tap(r.returncode == 1 and "（2026年11月19日收到）" in text,
+            "the notice for a rejected return gives the day the register says it arrived", (r.stdout, text[:300]))
         # A month that closed with nothing at all is named, not skipped silently.
         W2 = os.path.join(TMP, "empty-office")
         duty25(["init", W2])

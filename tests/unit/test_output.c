@@ -198,7 +198,7 @@ static void test_feedback_data(void **state)
          .message = (char *)"表下方的联系电话未填写：请补全。"},
     };
     d25_result r = {.file = (char *)"x.docx", .period = -1, .f = f, .n = 3, .errors = 2, .warnings = 1};
-    json_t *d = d25_feedback_data(&fb, &r, "/nonexistent/城西小学-2040年11月.docx");
+    json_t *d = d25_feedback_data(&fb, &r, "/nonexistent/城西小学-2040年11月.docx", 0);
     assert_non_null(d);
     assert_string_equal(json_string_value(json_object_get(d, "file")), "城西小学-2040年11月.docx");
     assert_string_equal(json_string_value(json_object_get(d, "unit_name")), "报送单位");
@@ -216,7 +216,7 @@ static void test_feedback_data(void **state)
     json_decref(d);
     /* a month long past: as soon as possible */
     fb.period = 2001 * 12;
-    d = d25_feedback_data(&fb, &r, "x.docx");
+    d = d25_feedback_data(&fb, &r, "x.docx", 0);
     assert_string_equal(json_string_value(json_object_get(d, "deadline_text")), "尽快（截止日2001年1月25日已过）");
     json_decref(d);
     d25_feedback_free(&fb);
