@@ -27,6 +27,7 @@ static const struct {
     {"validate", cmd_validate, "按 25 条规则检查报表，给出接收或退回及修改意见"},
     {"ingest", cmd_ingest, "检查报表并存入数据库（可给文件夹；重复内容不重复入库）"},
     {"status", cmd_status, "某月报送情况：按时、逾期、退回、未报，及需催报单位的联系方式"},
+    {"remind", cmd_remind, "截止日前为未报齐的单位写出催报通知，并写出办公室的催报清单"},
     {"report", cmd_report, "某月报告所需的数据（--dump-data），或用其填写一份 Word 模板"},
     {"forms", cmd_forms, "为各单位写出某月的空白清单和推进情况统计表（Word 和 Excel，已预填单位和月份）"},
     {"dump", cmd_dump, "显示从 .docx/.xlsx 文件中读到的表格和单元格"},

@@ -435,3 +435,31 @@ office_list = [
 ]
 package("退回清单.docx", "报表退回清单",
         document(office_list, section(PAGE_W, PAGE_H, MARGIN, MARGIN, MARGIN, MARGIN, landscape=True)), styles(FS, 21))
+
+# ---- reminders before the deadline: a notice to each unit that has not
+# returned both forms, and the office's list of whom to call (duty25 remind,
+# duty25 run on [run] remind_days) ----
+reminder = [
+    bpara("关于报送{{period_cn}}安全生产报表的催报通知", XBS, 36, "center", indent=False, after=290),
+    bpara("{{unit_name}}：", FS, BODY, indent=False),
+    bpara("按照“六大责任25条”百日攻坚行动的要求，各单位应于{{deadline_cn}}前报送{{period_cn}}的"
+          "《六大责任25条内容清单》和《推进情况统计表》。截至{{today_cn}}，你单位{{missing}}，{{when_text}}。"),
+    bpara("请抓紧填报，尽快报送。已经报送的，请核对是否发送成功；报表被退回的，请按退回通知逐项改正后"
+          "重新报送。"),
+    bpara(""),
+    bpara("{{district}}教育局", FS, BODY, "right", indent=False),
+    bpara("{{today_cn}}", FS, BODY, "right", indent=False),
+]
+package("催报通知.docx", "报表催报通知",
+        document(reminder, section(11906, 16838, 2098, 1474, 1984, 1587, footer=True)), styles(FS, BODY), FOOTER)
+
+remind_list = [
+    para("{{district}}教育系统安全生产报表催报清单", XBS, 36, "center", after=120),
+    para("（{{period_cn}}，截止日{{deadline_cn}}，{{today_cn}}，共{{count}}家）", FS, 24, "center", after=240),
+    table([6, 14, 36, 12, 20, 10, 52],
+          ["序号", "单位代码", "单位", "联系人", "电话", "情况", "还缺什么"],
+          loop("units", ["{{n}}", "{{unit_code}}", "{{unit_name}}", "{{contact}}", "{{phone}}", "{{state}}",
+                         "{{missing}}"])),
+]
+package("催报清单.docx", "报表催报清单",
+        document(remind_list, section(PAGE_W, PAGE_H, MARGIN, MARGIN, MARGIN, MARGIN, landscape=True)), styles(FS, 21))

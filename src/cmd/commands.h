@@ -29,6 +29,7 @@ int cmd_dump(int argc, char **argv, const d25_global *g);
 int cmd_validate(int argc, char **argv, const d25_global *g);
 int cmd_ingest(int argc, char **argv, const d25_global *g);
 int cmd_status(int argc, char **argv, const d25_global *g);
+int cmd_remind(int argc, char **argv, const d25_global *g);
 int cmd_report(int argc, char **argv, const d25_global *g);
 int cmd_forms(int argc, char **argv, const d25_global *g);
 int cmd_run(int argc, char **argv, const d25_global *g);

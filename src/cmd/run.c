@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 #include "../feedback/feedback.h"
+#include "../feedback/remind.h"
 #include "../report/data.h"
 #include "../store/store.h"
 #include "../util/buf.h"
@@ -182,6 +183,7 @@ static int write_status(const d25_config *cfg, const d25_status_report *rep, con
 typedef struct {
     int period;
     bool report;          /* the report and tables too, not only the status */
+    bool remind;          /* reminders too (a [run] remind_days day before the deadline) */
     int64_t version;      /* the period's version when planned (store.h), -1 unknown */
     const char *why;      /* for the log: why it is written */
 } month_job;
@@ -237,7 +239,7 @@ static int plan_months(d25_store *s, run_ctx *rcx, bool explicit_period, int per
         for (size_t i = 0; i < nmarks; i++)
             if (marks[i].period == period)
                 v = marks[i].version;
-        jobs[nj++] = (month_job){period, true, v, "按 --period 指定"};
+        jobs[nj++] = (month_job){period, true, false, v, "按 --period 指定"};
     } else {
         time_t now = time(NULL);
         struct tm today;
@@ -261,7 +263,7 @@ static int plan_months(d25_store *s, run_ctx *rcx, bool explicit_period, int per
                 d25_buf_puts(&fresh, p);
                 continue;
             }
-            jobs[nj++] = (month_job){m->period, true, m->version,
+            jobs[nj++] = (month_job){m->period, true, false, m->version,
                                      m->written_version < 0 ? "截止日已过，写出该月报告" : "截止日后又收到该月报表（逾期或更正），重写该月报告"};
         }
         if (fresh.len)
@@ -276,8 +278,9 @@ static int plan_months(d25_store *s, run_ctx *rcx, bool explicit_period, int per
             int y = current / 12, mo = current % 12 + 1, dim = d25_days_in_month(y, mo);
             snprintf(due, sizeof due, "%d月%d日", mo, deadline_day < 1 || deadline_day > dim ? dim : deadline_day);
             d25_format_period(current, p, sizeof p);
-            say(rcx, "%s 截止日（%s）未到，只写报送情况", p, due);
-            jobs[nj++] = (month_job){current, false, -1, "本月"};
+            bool remind = rcx->cfg->remind_dir && d25_remind_due(rcx->cfg, current, deadline_day);
+            say(rcx, "%s 截止日（%s）未到，只写报送情况%s", p, due, remind ? "和催报通知" : "");
+            jobs[nj++] = (month_job){current, false, remind, -1, "本月"};
         }
     }
     free(marks);
@@ -306,6 +309,29 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
     log_line(rcx->log, "写出　%s\n", status_path);
     if (rcx->verbose)
         printf("已写出 %s\n", status_path);
+    if (job->remind) {
+        char *dir = NULL;
+        d25_remind_result rr = {0};
+        if (asprintf(&dir, "%s/%s", cfg->remind_dir, p) < 0) {
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+            rc = D25_EXIT_IO;
+        } else if (d25_remind_write(cfg, &rep, deadline_day, dir, &rr, err) < 0) {
+            rc = err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
+        } else if (rr.notices) {
+            char *abs = realpath(dir, NULL);
+            log_line(rcx->log, "催报　%s：%d 家单位未报齐，催报通知和催报清单在 %s\n", p, rr.notices, abs ? abs : dir);
+            /* For the office this morning: cron mails this line. */
+            printf("duty25 run：%s 还有 %d 家单位未报齐，已写出催报通知和催报清单（%s），在 %s\n", p, rr.notices,
+                   rr.list ? d25_basename(rr.list) : "", abs ? abs : dir);
+            free(abs);
+        } else {
+            say(rcx, "%s 应报单位都已报齐，无需催报", p);
+        }
+        d25_remind_result_free(&rr);
+        free(dir);
+        if (rc)
+            goto done;
+    }
     if (!job->report)
         goto done;
     if (rep.expected - rep.n[D25_UNIT_MISSING] == 0) {

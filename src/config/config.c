@@ -22,6 +22,9 @@ void d25_config_defaults(d25_config *cfg)
     d25_limits_default(&cfg->limits);
     cfg->received_from = D25_RECEIVED_SEEN;
     cfg->same_time_min = 5;
+    cfg->remind_days[0] = 5;
+    cfg->remind_days[1] = 2;
+    cfg->remind_ndays = 2;
     cfg->lock_wait = 5;
     cfg->counts = D25_COUNTS_CUMULATIVE;
     cfg->outlier_z = 3.5;
@@ -45,6 +48,7 @@ void d25_config_free(d25_config *cfg)
     free(cfg->log_path);
     free(cfg->archive_dir);
     free(cfg->feedback_dir);
+    free(cfg->remind_dir);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -142,7 +146,7 @@ const char *const d25_stage_labels[D25_STAGES_] = {"动员部署", "排查整治
 static const char *const stage_keys[] = {"mobilise", "rectify", "enforce", "consolidate", NULL};
 static const char *const enforcement_keys[] = {"after_stage", "key_items", "not_done_min", "missing", "rejected", NULL};
 static const char *const report_keys[] = {"templates", "out", NULL};
-static const char *const run_keys[] = {"inbox", "log", "archive", "feedback", NULL};
+static const char *const run_keys[] = {"inbox", "log", "archive", "feedback", "remind", "remind_days", NULL};
 static const struct {
     const char *name;
     const char *const *keys; /* NULL: reader_keys */
@@ -198,6 +202,33 @@ static int get_number(dictionary *d, const char *path, const char *sec, const ch
         return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[%s] %s 的值“%s”无效，应为 %g 到 %g 之间的%s", path,
                         d25_ini_line(path, sec, key), sec, key, v, lo, hi, integral ? "整数" : "数");
     *out = n;
+    return 0;
+}
+
+/* [run] remind_days: "5|2|1" (or commas), each 0 to 31. */
+static int get_days(dictionary *d, const char *path, d25_config *cfg, d25_error *err)
+{
+    const char *v = iniparser_getstring(d, "run:remind_days", NULL);
+    if (!v)
+        return 0;
+    cfg->remind_ndays = 0;
+    const char *p = v;
+    while (*p) {
+        while (*p == ' ' || *p == '|' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        char *end;
+        errno = 0;
+        long n = strtol(p, &end, 10);
+        if (errno || end == p || n < 0 || n > 31 || cfg->remind_ndays == sizeof cfg->remind_days / sizeof cfg->remind_days[0])
+            return d25_fail(err, D25_E_CONFIG,
+                            "配置文件 %s 第 %d 行：[run] remind_days 的值“%s”无效，应为截止日前的天数（0 到 31），"
+                            "用 | 隔开，至多 8 个，如 5|2|1",
+                            path, d25_ini_line(path, "run", "remind_days"), v);
+        cfg->remind_days[cfg->remind_ndays++] = (int)n;
+        p = end;
+    }
     return 0;
 }
 
@@ -336,11 +367,15 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
      * when empty. */
     const char *inbox = iniparser_getstring(d, "run:inbox", NULL);
     rc |= set_path(&cfg->inbox_dir, path, inbox && *inbox ? inbox : "inbox");
-    static const char *const run_opt[] = {"run:log", "run:archive", "run:feedback"};
-    char **run_slot[] = {&cfg->log_path, &cfg->archive_dir, &cfg->feedback_dir};
-    for (int i = 0; i < 3; i++)
+    static const char *const run_opt[] = {"run:log", "run:archive", "run:feedback", "run:remind"};
+    char **run_slot[] = {&cfg->log_path, &cfg->archive_dir, &cfg->feedback_dir, &cfg->remind_dir};
+    for (int i = 0; i < 4; i++)
         if ((v = iniparser_getstring(d, run_opt[i], NULL)) && *v)
             rc |= set_path(run_slot[i], path, v);
+    if (get_days(d, path, cfg, err) < 0) {
+        iniparser_freedict(d);
+        return -1;
+    }
     const char *db = iniparser_getstring(d, "store:database", NULL);
     rc |= set_path(&cfg->db_path, path, db && *db ? db : "duty25.db");
     /* "ingest", the old name of "seen", is still read. */

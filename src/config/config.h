@@ -66,6 +66,9 @@ typedef struct {
     char *log_path;      /* [run] log, or NULL: no log */
     char *archive_dir;   /* [run] archive, or NULL: leave returns where they are */
     char *feedback_dir;  /* [run] feedback, or NULL: no notices */
+    char *remind_dir;    /* [run] remind, or NULL: the cron run writes no reminders */
+    int remind_days[8];  /* [run] remind_days: days before the deadline the cron run reminds on */
+    size_t remind_ndays;
 } d25_config;
 
 void d25_config_defaults(d25_config *cfg);

@@ -316,6 +316,28 @@ try:
         tap(r.returncode == 0 and not os.path.exists(rep11) and os.path.exists(files11[3]) and
             "2026-11 截止日（11月%d日）未到，只写报送情况" % DEADLINE_DAY in log,
             "on 20 November the run writes November's status only, and the log says why", (r.stdout, log[-400:]))
+        # 20 November is five days before the 25th, a reminder day ([run] remind_days = 5|2):
+        # a reminder for each unit not returned, and the office's list to call.
+        import docx
+        rdir = os.path.join(out, "催报通知", "2026-11")
+        missing = sorted(c for c, st_ in expected_states("2026-11").items() if st_ != "on_time" and st_ != "late")
+        names = {u["code"]: u["name"] for u in UNITS}
+        got_notices = sorted(f[:-len("-催报通知.docx")] for f in os.listdir(rdir) if f.endswith("-催报通知.docx")) \
+            if os.path.isdir(rdir) else []
+        lst = os.path.join(rdir, "催报清单.docx")
+        rows = [[c.text for c in row.cells] for t in docx.Document(lst).tables for row in t.rows][1:] \
+            if os.path.exists(lst) else []
+        phones = {u["code"]: u["phone"] for u in UNITS}
+        tap(got_notices == sorted(names[c] for c in missing) and sorted(r_[1] for r_ in rows) == missing and
+            all(r_[4] == phones[r_[1]] for r_ in rows) and "还有 %d 家单位未报齐" % len(missing) in r.stdout,
+            "on a reminder day the run writes a 催报通知 for each of the %d units not returned and the office's list"
+            " with their phones (one line for cron)" % len(missing), (r.stdout, got_notices, rows))
+        one = os.path.join(rdir, "%s-催报通知.docx" % names[missing[0]]) if missing else ""
+        text = "\n".join(p.text for p in docx.Document(one).paragraphs) if os.path.exists(one) else ""
+        tap("%s：" % names[missing[0]] in text and "离截止日2026年11月25日还有5天" in text,
+            "the reminder is addressed to the unit and says how many days are left", text[:300])
+        r = duty25(["run"], W, "2026-11-21 07:30:00")
+        tap(r.returncode == 0 and "催报" not in r.stdout, "the day after, not a reminder day, no reminders", r.stdout)
         # 4 December: November has closed; its report and tables are written.
         r = duty25(["run"], W, "2026-12-04 07:30:00")
         log = open(os.path.join(W, "data/duty25.log"), encoding="utf-8").read()
