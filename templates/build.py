@@ -311,8 +311,9 @@ report = [
     bpara("{{#duties}}{{name}}：落实率{{rate_text}}，较上月{{change_text}}。{{/duties}}"),
     DRAWING,
     bpara("（二）薄弱环节", KT),
-    bpara("落实率最低的条目依次为："),
-    bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}。{{/weakest_items}}"),
+    bpara("{{?weakest_items}}落实率最低的条目依次为（适用子项不足{{weak_min_base}}项次的条目不参与排序）：{{/weakest_items}}"),
+    bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家单位有子项未落实。"
+          "{{/weakest_items}}"),
     bpara("三、隐患排查整改情况", HT),
     bpara("全区共发现隐患{{hazards.found}}条，已完成整改{{hazards.rectified}}条，整改率{{hazards.rate_text}}。"),
     bpara("{{#hazards.by_type}}{{label}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
@@ -328,8 +329,19 @@ report = [
           "部分单位在薄弱环节上落实不到位，落实率最低的条目见上文。"
           "{{?enforcement_active}}经梳理，拟将{{enforcement_count}}家单位列入专项执法计划名单（见统计表）。"
           "{{/enforcement_active}}"),
+    bpara("{{?risk_units}}风险较大的单位{{?risk_more}}（共{{risk_count}}家，以下列出问题最多的几家，其余见统计表）"
+          "{{/risk_more}}："),
+    bpara("{{#risk_units}}{{n}}．{{name}}（{{area}}）：{{reasons}}。{{/risk_units}}"),
+    bpara("{{/risk_units}}"),
     bpara("六、下一步工作", HT),
-    bpara("（此处由区教育局填写下一步工作安排。）"),
+    bpara("{{?units.missing}}对未报送的{{units.missing}}家单位逐一电话催报，督促限期补报。{{/units.missing}}"
+          "{{?units.rejected}}对报表被退回的{{units.rejected}}家单位，督促按退回通知逐项改正后重新报送。"
+          "{{/units.rejected}}"),
+    bpara("{{?weakest_items}}针对落实率最低的条目开展专项督导，对有关子项未落实的单位约谈主要负责人，"
+          "限期整改到位。{{/weakest_items}}"),
+    bpara("{{?enforcement_count}}对拟列入专项执法计划名单的{{enforcement_count}}家单位，会同有关部门开展联合执法检查，"
+          "依法依规处理。{{/enforcement_count}}"),
+    bpara("督促各单位对已发现的隐患按照责任、措施、资金、时限和预案“五落实”要求抓紧整改，实行闭环管理。"),
     bpara("", after=0),
     bpara("{{district}}教育局", FS, BODY, "right", indent=False),
     bpara("{{as_of_cn}}", FS, BODY, "right", indent=False),

@@ -22,6 +22,7 @@ void d25_config_defaults(d25_config *cfg)
     d25_limits_default(&cfg->limits);
     cfg->received_from = D25_RECEIVED_SEEN;
     cfg->same_time_min = 5;
+    cfg->weak_min_base = 10;
     cfg->remind_days[0] = 5;
     cfg->remind_days[1] = 2;
     cfg->remind_ndays = 2;
@@ -145,7 +146,7 @@ const char *const d25_stage_names[D25_STAGES_] = {"mobilise", "rectify", "enforc
 const char *const d25_stage_labels[D25_STAGES_] = {"动员部署", "排查整治", "集中攻坚", "巩固提升"};
 static const char *const stage_keys[] = {"mobilise", "rectify", "enforce", "consolidate", NULL};
 static const char *const enforcement_keys[] = {"after_stage", "key_items", "not_done_min", "missing", "rejected", NULL};
-static const char *const report_keys[] = {"templates", "out", NULL};
+static const char *const report_keys[] = {"templates", "out", "weak_min_base", NULL};
 static const char *const run_keys[] = {"inbox", "log", "archive", "feedback", "remind", "remind_days", NULL};
 static const struct {
     const char *name;
@@ -382,10 +383,11 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
     static const char *const received_words[] = {"seen", "mtime", "ingest", NULL};
     static const char *const counts_words[] = {"cumulative", "monthly", NULL};
     int received = (int)cfg->received_from, counts = (int)cfg->counts;
-    double same = cfg->same_time_min;
+    double same = cfg->same_time_min, weak = cfg->weak_min_base;
     double wait = cfg->lock_wait, z = cfg->outlier_z, md = cfg->outlier_min_diff, peers = cfg->min_peers, months = cfg->history_months;
     if (get_choice(d, path, "store", "received_time", received_words, &received, err) < 0 ||
         get_number(d, path, "store", "same_time_min", 2, 1e6, true, &same, err) < 0 ||
+        get_number(d, path, "report", "weak_min_base", 0, 1e9, true, &weak, err) < 0 ||
         get_number(d, path, "store", "lock_wait", 0, 3600, false, &wait, err) < 0 ||
         get_choice(d, path, "quality", "counts", counts_words, &counts, err) < 0 ||
         get_number(d, path, "quality", "outlier_z", 1, 100, false, &z, err) < 0 ||
@@ -397,6 +399,7 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
     }
     cfg->received_from = received == 2 ? D25_RECEIVED_SEEN : (d25_received_from)received;
     cfg->same_time_min = (int)same;
+    cfg->weak_min_base = (int)weak;
     cfg->counts = (d25_counts)counts;
     cfg->lock_wait = wait;
     cfg->outlier_z = z;

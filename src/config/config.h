@@ -61,6 +61,7 @@ typedef struct {
     d25_stage stages[D25_STAGES_];   /* [stages] */
     d25_enforcement enforcement;     /* [enforcement] */
     char *templates_dir; /* [report] templates, resolved like rules */
+    int weak_min_base;   /* [report] weak_min_base: fewest applicable answers for an item to rank as weak */
     char *out_dir;       /* [report] out */
     char *inbox_dir;     /* [run] inbox: where `duty25 run` takes returns from */
     char *log_path;      /* [run] log, or NULL: no log */

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,7 @@ typedef struct {
     const d25_status_report *st;
     tallies t;
     nd *not_done;  /* by st->units index */
+    int *units_nd; /* by rules->items index: units with a sub-item of it not done */
     bool nomem;
 } month;
 
@@ -134,12 +136,15 @@ typedef struct {
 typedef struct {
     tally_ctx tc;
     nd *x; /* NULL: not expected this month */
+    uint64_t nd_items; /* bit n: the unit has a sub-item of item n (< 64) not done */
 } row_ctx;
 
 static void row_status(void *ud, const d25_subitem *sub, char st)
 {
     row_ctx *r = ud;
     count_status(&r->tc, sub, st);
+    if (st == 'n' && sub->item >= 0 && sub->item < 64)
+        r->nd_items |= UINT64_C(1) << sub->item;
     if (r->x)
         note_not_done(r->x, sub, st);
 }
@@ -150,8 +155,11 @@ static int month_row(void *ud, const d25_current *c)
     if (!c->statuses)
         return 0;
     const d25_unit_status *us = mo->st ? d25_status_unit(mo->st, mo->reg, d25_registry_by_code(mo->reg, c->unit)) : NULL;
-    row_ctx r = {{mo->rules, mo->t.subs}, us ? &mo->not_done[us - mo->st->units] : NULL};
+    row_ctx r = {{mo->rules, mo->t.subs}, us ? &mo->not_done[us - mo->st->units] : NULL, 0};
     each_status(mo->rules, c->statuses, row_status, &r);
+    for (size_t k = 0; r.nd_items && k < mo->rules->nitems; k++)
+        if (mo->rules->items[k].n >= 0 && mo->rules->items[k].n < 64 && (r.nd_items >> mo->rules->items[k].n & 1))
+            mo->units_nd[k]++;
     mo->nomem = r.x && r.x->nomem;
     return mo->nomem ? -1 : 0;
 }
@@ -161,6 +169,7 @@ static void month_free(month *mo)
     free(mo->t.subs);
     free(mo->t.items);
     free(mo->t.duties);
+    free(mo->units_nd);
     for (size_t i = 0; mo->not_done && i < mo->st->nunits; i++)
         d25_buf_free(&mo->not_done[i].keys);
     free(mo->not_done);
@@ -177,9 +186,10 @@ static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *
     t->subs = calloc(rules->nsubs + 1, sizeof *t->subs);
     t->items = calloc(rules->nitems + 1, sizeof *t->items);
     t->duties = calloc(rules->nduties + 1, sizeof *t->duties);
+    mo->units_nd = calloc(rules->nitems + 1, sizeof *mo->units_nd);
     if (st)
         mo->not_done = calloc(st->nunits + 1, sizeof *mo->not_done);
-    if (!t->subs || !t->items || !t->duties || (st && !mo->not_done)) {
+    if (!t->subs || !t->items || !t->duties || !mo->units_nd || (st && !mo->not_done)) {
         month_free(mo);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
@@ -235,7 +245,7 @@ static int cmp_rate(const void *a, const void *b)
 }
 
 /* The compliance part: this month's tallies (mo) against last month's. */
-static void compliance(const d25_rules *rules, const month *mo, const month *last, json_t *root)
+static void compliance(const d25_rules *rules, const month *mo, const month *last, int weak_min_base, json_t *root)
 {
     const tallies now = mo->t, prev = last->t;
     json_t *jsubs = json_array(), *jitems = json_array(), *jduties = json_array();
@@ -256,8 +266,12 @@ static void compliance(const d25_rules *rules, const month *mo, const month *las
         json_object_set_new(o, "duty", json_integer(rules->items[k].duty));
         json_object_set_new(o, "name", json_string(rules->items[k].name));
         put_with_change(o, &now.items[k], &prev.items[k]);
+        json_object_set_new(o, "units_not_done", json_integer(mo->units_nd ? mo->units_nd[k] : 0));
         json_array_append_new(jitems, o);
-        if (ranked && json_is_real(json_object_get(o, "rate")))
+        /* A rate over a handful of answers (1 of 2) says nothing: ranked
+         * only from [report] weak_min_base applicable answers up. */
+        const tally *ti = &now.items[k];
+        if (ranked && json_is_real(json_object_get(o, "rate")) && ti->done + ti->partial + ti->not_done >= weak_min_base)
             ranked[nranked++] = o;
     }
     /* The weakest items: the five lowest rates (ties in item order). */
@@ -286,6 +300,7 @@ static void compliance(const d25_rules *rules, const month *mo, const month *las
     json_object_set_new(root, "duties", jduties);
     json_object_set_new(root, "items", jitems);
     json_object_set_new(root, "weakest_items", weak);
+    json_object_set_new(root, "weak_min_base", json_integer(weak_min_base));
     json_object_set_new(root, "sub_items", jsubs);
 }
 
@@ -603,11 +618,18 @@ static int enforcement(const d25_config *cfg, int period, const month *mo, const
     d25_rows *list = d25_tree_list(tree, "enforcement", cols, sizeof cols / sizeof cols[0]);
     if (!list)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    if (!active)
-        return 0;
     const nd *v = mo->not_done; /* by unit, as st->units */
     int rc = 0;
     int seq = 0;
+    /* The riskiest units, named in the report whether or not the list is
+     * due yet: by the same reasons, most sub-items not done first. */
+    enum { RISK_NAMED = 5 };
+    struct {
+        size_t i;
+        int score;
+        char *why;
+    } risk[RISK_NAMED] = {{0}};
+    int nrisk = 0, risk_count = 0;
     for (size_t i = 0; i < st->nunits && rc == 0; i++) {
         const d25_unit_status *us = &st->units[i];
         d25_buf why = {0};
@@ -646,6 +668,22 @@ static int enforcement(const d25_config *cfg, int period, const month *mo, const
             d25_buf_puts(&why, t);
         }
         if (why.len) {
+            risk_count++;
+            int score = v[i].n + (us->state == D25_UNIT_MISSING || us->state == D25_UNIT_REJECTED ? 1000 : 0);
+            int at = nrisk;
+            while (at > 0 && risk[at - 1].score < score)
+                at--;
+            if (at < RISK_NAMED) {
+                if (nrisk == RISK_NAMED)
+                    free(risk[--nrisk].why);
+                memmove(&risk[at + 1], &risk[at], (size_t)(nrisk - at) * sizeof risk[0]);
+                risk[at].i = i;
+                risk[at].score = score;
+                risk[at].why = strdup(d25_buf_cstr(&why));
+                nrisk++;
+            }
+        }
+        if (why.len && active) {
             d25_cell *c = d25_rows_add(list);
             if (!c || d25_cell_str(list, &c[5], d25_buf_cstr(&why)) < 0) {
                 rc = d25_fail(err, D25_E_NOMEM, "内存不足");
@@ -659,6 +697,16 @@ static int enforcement(const d25_config *cfg, int period, const month *mo, const
         }
         d25_buf_free(&why);
     }
+    json_t *named = json_array();
+    for (int k = 0; k < nrisk; k++) {
+        const d25_unit *u = st->units[risk[k].i].unit;
+        json_array_append_new(named, json_pack("{s:i,s:s,s:s,s:s,s:s}", "n", k + 1, "code", u->code, "name", u->name,
+                                               "area", u->area, "reasons", risk[k].why ? risk[k].why : ""));
+        free(risk[k].why);
+    }
+    json_object_set_new(root, "risk_units", named);
+    json_object_set_new(root, "risk_count", json_integer(risk_count));
+    json_object_set_new(root, "risk_more", json_integer(risk_count - nrisk));
     return rc;
 }
 
@@ -803,7 +851,7 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
     month last = {0};
     if (erc < 0 || side_wait(&pp, &last, err) < 0)
         goto fail;
-    compliance(rules, &mo, &last, root);
+    compliance(rules, &mo, &last, cfg->weak_min_base, root);
     month_free(&last);
     if (side_finish(&pp, rules, tree, err) < 0)
         goto fail;

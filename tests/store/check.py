@@ -252,9 +252,23 @@ for code, c in want.items():
     it = items.setdefault(int(code.split(".")[0]), [0, 0])
     it[0] += c["done"]
     it[1] += c["done"] + c["partial"] + c["not_done"]
-ranked = sorted((v[0] / v[1], n) for n, v in items.items() if v[1])
+# Only items with at least [report] weak_min_base (10) applicable answers are ranked.
+ranked = sorted((v[0] / v[1], n) for n, v in items.items() if v[1] >= 10)
 tap([w["n"] for w in rd.get("weakest_items", [])] == [n for _, n in ranked[:5]],
-    "the five weakest items, by hand", ([w["n"] for w in rd.get("weakest_items", [])], ranked[:5]))
+    "the five weakest items, by hand, among items with 10 or more applicable answers",
+    ([w["n"] for w in rd.get("weakest_items", [])], ranked[:5]))
+below = sorted(n for n, v in items.items() if 0 < v[1] < 10)
+tap(not set(below) & {w["n"] for w in rd.get("weakest_items", [])} and rd.get("weak_min_base") == 10,
+    "no item with fewer than 10 applicable answers is ranked weak (%s)" % below, rd.get("weakest_items"))
+units_nd = {}
+for rel, e in MANIFEST["files"].items():
+    if rel[:7] == "2026-11" and e["verdict"] == "accepted":
+        for it_ in {int(code.split(".")[0]) for code, st_ in e.get("checklist", {}).items() if st_ == "not_done"}:
+            units_nd.setdefault(it_, set()).add(e["unit"])
+got_nd = {w["n"]: w["units_not_done"] for w in rd.get("items", [])}
+tap(got_nd == {n: len(units_nd.get(n, ())) for n in got_nd},
+    "each item's count of units with a sub-item not done, by hand",
+    [(n, got_nd[n], len(units_nd.get(n, ()))) for n in got_nd if got_nd[n] != len(units_nd.get(n, ()))][:5])
 # Attachment 2, by hand: registry order; missing units, key sub-items not
 # done, 8 or more sub-items not done.
 checklists = {e["unit"]: e["checklist"] for rel, e in MANIFEST["files"].items()
@@ -345,6 +359,17 @@ if ok_rr:
     diag = ([w_ for w_ in want_lines if w_ not in text], text[:300])
 tap(ok_rr, "the shipped written risk report filled for November says the hand-counted figures, with page numbers",
     diag)
+if r.returncode == 0:
+    # The risk is named: the units with no return at all come first among the
+    # riskiest, the list is capped and says how many there are in all; no
+    # placeholder is left for the office to fill.
+    missing_names = [UNITS[c]["name"] for c, v in hs.items() if v == "missing"]
+    named = [p_.text for p_ in back.paragraphs if re.match(r"^\d．", p_.text)]
+    tap(len(named) == min(5, len(hand)) and all(any(n in l for l in named[:len(missing_names)]) for n in missing_names)
+        and "未报送报表" in named[0] and ("共%d家" % len(hand)) in text and "此处由" not in text and
+        "约谈" in text and "联合执法" in text,
+        "the report names the riskiest units with their reasons (the %d missing first, %d named of %d) and writes"
+        " the next steps from the data" % (len(missing_names), min(5, len(hand)), len(hand)), named)
 outdir = os.path.join(TMP, "out")
 r = duty25(cfg, "report", "--period", "2026-11", "--out", outdir)
 names = sorted(os.listdir(outdir)) if os.path.isdir(outdir) else []
