@@ -40,7 +40,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 DEPS_PKGS := build-essential pkg-config libxml2-dev libzip-dev libsqlite3-dev libiniparser-dev \
              libjansson-dev nettle-dev libxlsxwriter-dev libdeflate-dev libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
              xsltproc libxml2-utils clang libclang-rt-dev valgrind \
-             libreoffice-writer-nogui poppler-utils
+             libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 
 .PHONY: all deps check test run fuzz fuzz-run bench install uninstall clean valgrind
 

@@ -51,6 +51,7 @@ for variant in "" asan; do
     suite "firstday ($tag)" $PY tests/firstday/check.py "$b/duty25"
     suite "corpus ($tag)" $PY tests/corpus/compare.py "$b/duty25"
     suite "registry ($tag)" $PY tests/registry/check.py "$b/duty25"
+    suite "layouts ($tag)" $PY tests/layouts/check.py "$b/duty25"
 done
 
 echo "$passed passed, $failed failed"
