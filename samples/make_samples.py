@@ -213,8 +213,8 @@ def period_cn(period):
 
 def signature_text(unit, period, day, phone=True):
     s = "填报单位（盖章）：%s        填报人：%s        " % (unit["name"], unit["contact"])
-    if phone:
-        s += "联系电话：%s        " % unit["phone"]
+    # phone=False: the form has the field, left empty
+    s += "联系电话：%s        " % (unit["phone"] if phone else "＿＿＿＿＿＿")
     return s + "填报时间：%s%d日" % (period_cn(period), day)
 
 
@@ -440,8 +440,7 @@ def write_xlsx(path, unit, period, ans=None, values=None, style="plain", rng=Non
         if sign:
             ws.cell(row=last + 2, column=1, value="填报单位（盖章）：%s" % unit["name"])
             ws.cell(row=last + 2, column=4, value="填报人：%s" % unit["contact"])
-            if phone:
-                ws.cell(row=last + 2, column=6, value="联系电话：%s" % unit["phone"])
+            ws.cell(row=last + 2, column=6, value="联系电话：%s" % (unit["phone"] if phone else ""))
             ws.cell(row=last + 2, column=8, value="填报时间：%s%d日" % (period_cn(period), day))
     if values is not None:
         ws = wb.active if first else wb.create_sheet()
@@ -450,7 +449,7 @@ def write_xlsx(path, unit, period, ans=None, values=None, style="plain", rng=Non
         if sign:
             ws.cell(row=last + 2, column=1, value="填报单位（盖章）：")
             ws.cell(row=last + 2, column=2, value="%s    填报人：%s    %s填报时间：%s%d日" % (
-                unit["name"], unit["contact"], ("联系电话：%s    " % unit["phone"]) if phone else "",
+                unit["name"], unit["contact"], "联系电话：%s    " % (unit["phone"] if phone else "＿＿＿＿"),
                 period_cn(period), day))
     wb.save(path)
 
@@ -489,10 +488,12 @@ def progress_answers(values):
 
 
 def expect(path, unit, period, verdict="accepted", codes=(), forms=(), note="", findings=None, ans=None,
-           values=None, quality=()):
+           values=None, quality=(), period_arg=True):
     rel = os.path.relpath(path, OUT)
     MANIFEST["files"][rel] = {"unit": unit["code"] if unit else None, "period": period, "verdict": verdict,
                               "codes": sorted(set(codes)), "forms": sorted(forms), "note": note}
+    if not period_arg:  # validated without --period (which would give the month)
+        MANIFEST["files"][rel]["period_arg"] = False
     if findings:
         MANIFEST["files"][rel]["findings"] = findings
     if ans is not None:
@@ -650,7 +651,8 @@ def flawed():
     expect(p2, y8, P, "rejected", ["UNIT_INACTIVE"], forms=("progress",),
            findings=[{"code": "UNIT_INACTIVE", "place": ""}])
 
-    # PERIOD_MISSING: no month in the title, the file name or the date
+    # PERIOD_MISSING: no month in the title, the file name or the date (and no
+    # --period saying which month the office is collecting)
     p2 = path("城西小学-推进情况-无月份.docx")
     doc = new_doc()
     para(doc, "示范区教育系统落实企业安全生产主体责任百日攻坚行动推进情况统计表")
@@ -658,7 +660,8 @@ def flawed():
     para(doc, "填报单位（盖章）：%s    填报人：%s    联系电话：%s    填报时间：" % (u["name"], u["contact"], u["phone"]))
     doc.save(p2)
     expect(p2, u, None, "rejected", ["PERIOD_MISSING", "SIGNATURE_INCOMPLETE"], forms=("progress",),
-           findings=[{"code": "PERIOD_MISSING", "place": ""}, {"code": "SIGNATURE_INCOMPLETE", "place": "第2段"}])
+           findings=[{"code": "PERIOD_MISSING", "place": ""}, {"code": "SIGNATURE_INCOMPLETE", "place": "第2段"}],
+           period_arg=False)
 
     # PERIOD_MISMATCH: September's return sent in November
     p2 = path("城西小学-2026年9月-推进情况.docx")
@@ -775,11 +778,12 @@ def flawed():
     expect(p2, u, P, "accepted", ["CROSS_CHECK_CONFLICT"], forms=("checklist", "progress"),
            findings=[{"code": "CROSS_CHECK_CONFLICT", "item": "2.4", "place": "表格2 第8行第2列"}])
 
-    # SIGNATURE_INCOMPLETE: no phone number
+    # SIGNATURE_INCOMPLETE: the phone left empty (the form has the field; seed
+    # 000's own block has none, and a return without the field is not told)
     p2 = path("城西小学-2026年11月-缺联系电话.docx")
     write_docx(p2, u, P, a, None, phone=False)
     expect(p2, u, P, "accepted", ["SIGNATURE_INCOMPLETE"], forms=("checklist",),
-           findings=[{"code": "SIGNATURE_INCOMPLETE", "place": "", "message_contains": "联系电话"}])
+           findings=[{"code": "SIGNATURE_INCOMPLETE", "place": "第5段", "message_contains": "联系电话"}])
 
     # SUBITEM_TEXT_CHANGED: a sub-item rewritten beyond small edits
     p2 = path("城西小学-2026年11月-改动子项内容.docx")

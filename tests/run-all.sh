@@ -52,6 +52,7 @@ for variant in "" asan; do
     suite "corpus ($tag)" $PY tests/corpus/compare.py "$b/duty25"
     suite "registry ($tag)" $PY tests/registry/check.py "$b/duty25"
     suite "install ($tag)" tests/install/check.sh "$b/duty25"
+    suite "layouts ($tag)" $PY tests/layouts/check.py "$b/duty25"
 done
 
 echo "$passed passed, $failed failed"

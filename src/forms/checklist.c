@@ -14,6 +14,33 @@ enum { ROLE_NONE = -1 };
 /* A header cell's label has at most this many characters, folded. */
 enum { HEADER_MAX_CP = 10 };
 
+/* What each column of a checklist table holds. */
+typedef struct {
+    uint32_t n;
+    int *roles;          /* D25_H_* or ROLE_NONE */
+    d25_status *pos;     /* a status sub-column: the status its header names */
+    const char **word;   /* that header as written */
+    bool positional;     /* the table has status sub-columns */
+} layout;
+
+static int layout_init(layout *L, uint32_t n)
+{
+    memset(L, 0, sizeof *L);
+    L->n = n;
+    L->roles = calloc(n + 1, sizeof *L->roles);
+    L->pos = calloc(n + 1, sizeof *L->pos);
+    L->word = calloc(n + 1, sizeof *L->word);
+    return L->roles && L->pos && L->word ? 0 : -1;
+}
+
+static void layout_free(layout *L)
+{
+    free(L->roles);
+    free(L->pos);
+    free(L->word);
+    memset(L, 0, sizeof *L);
+}
+
 /* Role of a header cell, or ROLE_NONE.  Order matters: "监督检查情况" must
  * not be taken for a self-check column, nor "整改措施" for content. */
 static int header_role(const d25_rules *r, const char *folded)
@@ -227,9 +254,224 @@ static void match_row(const d25_rules *r, d25_crow *row)
     free(key);
 }
 
-static int add_row(d25_checklist *cl, const d25_rules *rules, const d25_grid *g, uint32_t r, const int *roles,
+/* How one status sub-column's cell reads. */
+enum { CELL_EMPTY, CELL_YES, CELL_NO, CELL_BLANK, CELL_DASH, CELL_TEXT };
+
+/* The longest status sub-column header that folded f starts with: its
+ * column, or -1; *len its byte length. */
+static long header_prefix(const layout *L, const char *f, size_t *len)
+{
+    long best = -1;
+    *len = 0;
+    for (uint32_t c = 0; c < L->n; c++) {
+        if (L->pos[c] == D25_ST_NONE)
+            continue;
+        char w[4 * HEADER_MAX_CP + 1];
+        if (!d25_fold_short(L->word[c], w, sizeof w, HEADER_MAX_CP) || !w[0])
+            continue;
+        size_t l = strlen(w);
+        if (l > *len && strncmp(f, w, l) == 0) {
+            best = c;
+            *len = l;
+        }
+    }
+    return best;
+}
+
+/* Classify the text of the status sub-column c: a mark choosing it (its
+ * own header word counts), one saying "not this one", an unchosen box, or
+ * text that is none of these (another column's word among them).  *rest
+ * is the byte offset in the folded text f where a remark after a choosing
+ * mark begins. */
+static int classify_cell(const d25_rules *rules, const layout *L, uint32_t c, const char *f, size_t *rest)
+{
+    size_t hl, ml;
+    long h = header_prefix(L, f, &hl);
+    *rest = 0;
+    if (!f[0])
+        return CELL_EMPTY;
+    if (h >= 0 && (uint32_t)h != c && L->pos[h] != L->pos[c])
+        return CELL_TEXT;
+    if (h >= 0) {
+        *rest = hl;
+        return CELL_YES;
+    }
+    int m = d25_rules_mark(rules, f, &ml);
+    if (m < 0) {
+        /* "/" or 不适用 (the rule set's words for it) and nothing more */
+        char *rem = NULL;
+        bool na = d25_rules_status(rules, f, &rem) == D25_ST_NA && rem && !rem[0];
+        free(rem);
+        return na ? CELL_DASH : CELL_TEXT;
+    }
+    const char *after = f + ml;
+    /* "☑已落实" under 已落实; "√ 见台账": a remark. */
+    size_t hl2;
+    long h2 = header_prefix(L, after, &hl2);
+    if (h2 >= 0 && L->pos[h2] != L->pos[c])
+        return CELL_TEXT;
+    if (h2 >= 0)
+        after += hl2;
+    if (m == D25_MARK_YES) {
+        *rest = (size_t)(after - f);
+        return CELL_YES;
+    }
+    while (*after && (unsigned char)*after < 0x80 && !((*after >= '0' && *after <= '9') || (*after >= 'a' && *after <= 'z')))
+        after++;
+    if (*after)
+        return CELL_TEXT; /* "× 见说明": a remark in a column not chosen */
+    return m == D25_MARK_NO ? CELL_NO : CELL_BLANK;
+}
+
+static void add_col_word(char *out, size_t n, const char *word)
+{
+    size_t l = strlen(out);
+    if (!strstr(out, word))
+        snprintf(out + l, n - l, "“%s”", word);
+}
+
+/* A row of a table with status sub-columns: the status of the one column
+ * marked (see d25_marks_issue for the rest). */
+static int read_positional(const d25_rules *rules, const d25_grid *g, uint32_t r, const layout *L, d25_crow *row)
+{
+    row->positional = true;
+    row->status = D25_ST_NONE;
+    d25_buf raw = {0};
+    int yes = 0, no = 0, text = 0, dash = 0;
+    long chosen = -1, first = -1;
+    char yes_cols[160] = "", no_cols[160] = "", text_cols[160] = "";
+    char *remark = NULL;
+    int rc = 0;
+    for (uint32_t c = 0; c < L->n && rc == 0; c++) {
+        if (L->pos[c] == D25_ST_NONE)
+            continue;
+        if (first < 0)
+            first = c;
+        const d25_gcell *x = d25_grid_at(g, r, c);
+        if (x->orow >= 0)
+            continue; /* covered by a merge: its text is read where the merge starts */
+        /* A cell merged across several sub-columns names none of them: read
+         * it as a whole self-check cell when it covers them all. */
+        uint32_t span = 1;
+        while (c + span < L->n && d25_grid_at(g, r, c + span)->orow == (int)r &&
+               d25_grid_at(g, r, c + span)->ocol == (int)c)
+            span++;
+        char *t = d25_trim_dup(x->text);
+        size_t *from = NULL;
+        char *f = t ? d25_fold_from(t, &from) : NULL;
+        if (!f) {
+            free(t);
+            rc = -1;
+            break;
+        }
+        if (f[0]) {
+            if ((raw.len && d25_buf_puts(&raw, "；") < 0) || (span == 1 && (d25_buf_puts(&raw, L->word[c]) < 0 ||
+                d25_buf_puts(&raw, "：") < 0)) || d25_buf_puts(&raw, t) < 0)
+                rc = -1;
+            int kind = CELL_TEXT;
+            size_t rest = 0;
+            if (span == 1) {
+                kind = classify_cell(rules, L, c, f, &rest);
+            } else {
+                uint32_t covered = 0, total = 0;
+                for (uint32_t k = 0; k < L->n; k++)
+                    if (L->pos[k] != D25_ST_NONE) {
+                        total++;
+                        covered += k >= c && k < c + span;
+                    }
+                char *rem = NULL;
+                d25_status st = covered == total ? d25_rules_status(rules, t, &rem) : D25_ST_NONE;
+                if (st != D25_ST_NONE) {
+                    row->status = st; /* the whole row's text: no mark to place */
+                    free(remark);
+                    remark = rem;
+                    chosen = c;
+                    yes++;
+                    kind = CELL_EMPTY;
+                } else {
+                    free(rem);
+                }
+            }
+            switch (kind) {
+            case CELL_YES:
+                yes++;
+                chosen = c;
+                row->status = L->pos[c];
+                while (f[rest] && (unsigned char)f[rest] < 0x80 &&
+                       !((f[rest] >= '0' && f[rest] <= '9') || (f[rest] >= 'a' && f[rest] <= 'z')))
+                    rest++;
+                free(remark);
+                remark = d25_written(t, from, rest, strlen(f));
+                if (!remark)
+                    rc = -1;
+                add_col_word(yes_cols, sizeof yes_cols, L->word[c]);
+                break;
+            case CELL_NO:
+                no++;
+                add_col_word(no_cols, sizeof no_cols, L->word[c]);
+                break;
+            case CELL_DASH:
+                dash++;
+                break;
+            case CELL_TEXT:
+                text++;
+                add_col_word(text_cols, sizeof text_cols, L->word[c]);
+                break;
+            default:
+                break;
+            }
+        }
+        free(t);
+        free(f);
+        free(from);
+    }
+    /* "/" beside one mark says "not this one"; "/" (or 不适用) with no mark
+     * and nothing else is the rule set's word for 不适用. */
+    if (rc == 0 && !yes && dash && !text && !no) {
+        row->status = D25_ST_NA;
+        yes = 1;
+        chosen = first;
+    }
+    row->marks = D25_MARKS_OK;
+    if (yes > 1) {
+        row->marks = D25_MARKS_MANY;
+        d25_copy(row->marks_cols, sizeof row->marks_cols, yes_cols);
+    } else if (text) {
+        row->marks = D25_MARKS_TEXT;
+        d25_copy(row->marks_cols, sizeof row->marks_cols, text_cols);
+    } else if (!yes && no) {
+        row->marks = D25_MARKS_NO_ONLY;
+        d25_copy(row->marks_cols, sizeof row->marks_cols, no_cols);
+    } else if (!yes) {
+        row->marks = D25_MARKS_EMPTY;
+    }
+    if (row->marks != D25_MARKS_OK) {
+        row->status = D25_ST_NONE;
+        free(remark);
+        remark = NULL;
+    }
+    if (rc == 0) {
+        row->self_raw = d25_buf_steal(&raw);
+        if (!row->self_raw)
+            row->self_raw = strdup("");
+        row->remark = remark ? remark : strdup("");
+        if (!row->self_raw || !row->remark)
+            rc = -1;
+        else if (chosen >= 0 && row->marks == D25_MARKS_OK)
+            d25_grid_place(g, r, (uint32_t)chosen, row->self_place, sizeof row->self_place);
+        else if (first >= 0)
+            d25_grid_place(g, r, (uint32_t)first, row->self_place, sizeof row->self_place);
+    } else {
+        free(remark);
+    }
+    d25_buf_free(&raw);
+    return rc;
+}
+
+static int add_row(d25_checklist *cl, const d25_rules *rules, const d25_grid *g, uint32_t r, const layout *L,
                    const line_parse *lp, const char *text_place)
 {
+    const int *roles = L->roles;
     if (d25_grow((void **)&cl->rows, &cl->cap, cl->n + 1, sizeof *cl->rows) < 0)
         return -1;
     d25_crow *row = &cl->rows[cl->n++];
@@ -238,7 +480,14 @@ static int add_row(d25_checklist *cl, const d25_rules *rules, const d25_grid *g,
     row->hint_sub = lp->sub;
     d25_copy(row->place, sizeof row->place, text_place);
     row->text = d25_trim_dup(lp->text);
-    row->self_raw = d25_trim_dup(role_text(g, r, roles, D25_H_SELF, row->self_place, sizeof row->self_place));
+    if (L->positional) {
+        if (read_positional(rules, g, r, L, row) < 0)
+            return -1;
+    } else {
+        row->self_raw = d25_trim_dup(role_text(g, r, roles, D25_H_SELF, row->self_place, sizeof row->self_place));
+        if (row->self_raw)
+            row->status = d25_rules_status(rules, row->self_raw, &row->remark);
+    }
     row->supervision = d25_trim_dup(role_text(g, r, roles, D25_H_SUPERVISION, row->sup_place, sizeof row->sup_place));
     row->measure = d25_trim_dup(role_text(g, r, roles, D25_H_MEASURE, NULL, 0));
     row->deadline = d25_trim_dup(role_text(g, r, roles, D25_H_DEADLINE, row->deadline_place, sizeof row->deadline_place));
@@ -251,7 +500,6 @@ static int add_row(d25_checklist *cl, const d25_rules *rules, const d25_grid *g,
         if (!row->measure)
             return -1;
     }
-    row->status = d25_rules_status(rules, row->self_raw, &row->remark);
     if (!row->remark && !(row->remark = strdup("")))
         return -1;
     match_row(rules, row);
@@ -259,9 +507,10 @@ static int add_row(d25_checklist *cl, const d25_rules *rules, const d25_grid *g,
 }
 
 /* Read the data rows of one checklist table from row `from`. */
-static int read_rows(d25_checklist *cl, const d25_rules *rules, const d25_grid *g, uint32_t from, const int *roles,
+static int read_rows(d25_checklist *cl, const d25_rules *rules, const d25_grid *g, uint32_t from, const layout *L,
                      int *cur_item)
 {
+    const int *roles = L->roles;
     for (uint32_t r = from; r < g->nrows; r++) {
         /* A repeated header row (a table split over pages) is skipped. */
         int tmp[256];
@@ -312,75 +561,148 @@ static int read_rows(d25_checklist *cl, const d25_rules *rules, const d25_grid *
         }
         if (!best.text)
             continue;
-        if (add_row(cl, rules, g, r, roles, &best, best_place) < 0)
+        if (add_row(cl, rules, g, r, L, &best, best_place) < 0)
             return -1;
     }
     return 0;
 }
 
+/* Own text of r,c: its own, or a span's within row r; not a merge from above. */
+static const char *own_text(const d25_grid *g, uint32_t r, uint32_t c)
+{
+    const d25_gcell *x = d25_grid_at(g, r, c);
+    return x->orow < 0 ? x->text : x->orow == (int)r ? d25_grid_shown(g, r, c) : "";
+}
+
+/* The row under a header row may split the self-check column: into
+ * 落实情况 / 整改措施 / 整改时限, or into status sub-columns headed by the
+ * rule set's status words (已落实 | 部分落实 | 未落实 | 不适用, 是 | 否) in which
+ * the unit marks one.  A sub-column may also stand beside the self-check
+ * column under an empty header cell (a title centred across cells that are
+ * not merged).  True when row `sr` is such a row (L updated). */
+static bool sub_header(const d25_rules *rules, const d25_grid *g, uint32_t hr, uint32_t sr, layout *L)
+{
+    uint32_t n = L->n;
+    int *sub_roles = calloc(n + 1, sizeof *sub_roles);
+    d25_status *st = calloc(n + 1, sizeof *st);
+    bool *group = calloc(n + 1, sizeof *group);
+    bool found = false;
+    if (!sub_roles || !st || !group)
+        goto out;
+    bool other = false;
+    for (uint32_t c = 0; c < n; c++) {
+        sub_roles[c] = cell_role(rules, d25_grid_shown(g, sr, c));
+        other |= sub_roles[c] == D25_H_MEASURE || sub_roles[c] == D25_H_DEADLINE || sub_roles[c] == D25_H_REMARK;
+        const char *t = own_text(g, sr, c);
+        char f[4 * HEADER_MAX_CP + 1];
+        if (t[0] && d25_fold_short(t, f, sizeof f, HEADER_MAX_CP)) {
+            char *rem = NULL;
+            d25_status s1 = d25_rules_status(rules, t, &rem);
+            st[c] = rem && !rem[0] ? s1 : D25_ST_NONE;
+            free(rem);
+        }
+        group[c] = L->roles[c] == D25_H_SELF;
+    }
+    /* Widen the self-check group over empty header cells holding a status word. */
+    for (bool again = true; again;) {
+        again = false;
+        for (uint32_t c = 0; c < n; c++) {
+            if (group[c] || st[c] == D25_ST_NONE || L->roles[c] != ROLE_NONE || own_text(g, hr, c)[0] ||
+                d25_grid_at(g, hr, c)->orow >= 0)
+                continue;
+            if ((c > 0 && group[c - 1]) || (c + 1 < n && group[c + 1]))
+                group[c] = again = true;
+        }
+    }
+    int nstatus = 0;
+    for (uint32_t c = 0; c < n; c++)
+        nstatus += group[c] && st[c] != D25_ST_NONE;
+    if (nstatus >= 2) {
+        L->positional = true;
+        for (uint32_t c = 0; c < n; c++) {
+            if (!group[c])
+                continue;
+            if (st[c] != D25_ST_NONE) {
+                L->roles[c] = D25_H_SELF;
+                L->pos[c] = st[c];
+                L->word[c] = own_text(g, sr, c);
+            } else {
+                /* 整改措施 beside the marks; anything else is not the unit's answer */
+                bool kept = sub_roles[c] == D25_H_MEASURE || sub_roles[c] == D25_H_DEADLINE || sub_roles[c] == D25_H_REMARK;
+                L->roles[c] = kept ? sub_roles[c] : ROLE_NONE;
+            }
+        }
+        found = true;
+    } else if (other) {
+        for (uint32_t c = 0; c < n; c++)
+            if (sub_roles[c] != ROLE_NONE && L->roles[c] == D25_H_SELF)
+                L->roles[c] = sub_roles[c] == D25_H_SELF || sub_roles[c] == D25_H_CONTENT ? D25_H_SELF : sub_roles[c];
+        found = true;
+    }
+out:
+    free(sub_roles);
+    free(st);
+    free(group);
+    return found;
+}
+
 int d25_checklist_read(const d25_grids *gs, const d25_rules *rules, d25_checklist *cl)
 {
-    int *prev_roles = NULL;
-    uint32_t prev_cols = 0;
+    layout prev = {0};
     int cur_item = 0;
     for (size_t i = 0; i < gs->n; i++) {
         const d25_grid *g = &gs->v[i];
-        int *roles = calloc(g->ncols + 1, sizeof *roles);
-        if (!roles) {
-            free(prev_roles);
+        layout L;
+        if (layout_init(&L, g->ncols) < 0) {
+            layout_free(&L);
+            layout_free(&prev);
             return -1;
         }
         uint32_t hr;
         bool found = false;
         for (hr = 0; hr < g->nrows && hr < 30; hr++)
-            if (header_row(rules, g, hr, roles)) {
+            if (header_row(rules, g, hr, L.roles)) {
                 found = true;
                 break;
             }
         uint32_t from = hr + 1;
         if (found && from < g->nrows) {
-            /* A second header row may split the self-check column into
-             * 落实情况 / 整改措施 / 整改时限. */
-            bool sub_header = false;
-            int sub_roles[256];
-            for (uint32_t c = 0; c < g->ncols && c < 256; c++) {
-                sub_roles[c] = cell_role(rules, d25_grid_shown(g, from, c));
-                if (sub_roles[c] == D25_H_MEASURE || sub_roles[c] == D25_H_DEADLINE || sub_roles[c] == D25_H_REMARK)
-                    sub_header = true;
-            }
-            if (sub_header) {
-                for (uint32_t c = 0; c < g->ncols && c < 256; c++)
-                    if (sub_roles[c] != ROLE_NONE && roles[c] == D25_H_SELF)
-                        roles[c] = sub_roles[c] == D25_H_SELF || sub_roles[c] == D25_H_CONTENT ? D25_H_SELF : sub_roles[c];
+            if (sub_header(rules, g, hr, from, &L))
                 from++;
-            }
-        } else if (!found && prev_roles && g->ncols == prev_cols && !g->sheet) {
+        } else if (!found && prev.roles && g->ncols == prev.n && !g->sheet) {
             /* A Word table split in two without a repeated header. */
-            memcpy(roles, prev_roles, g->ncols * sizeof *roles);
+            memcpy(L.roles, prev.roles, g->ncols * sizeof *L.roles);
+            memcpy(L.pos, prev.pos, g->ncols * sizeof *L.pos);
+            memcpy(L.word, prev.word, g->ncols * sizeof *L.word);
+            L.positional = prev.positional;
             found = true;
             from = 0;
         }
         if (!found) {
-            free(roles);
+            layout_free(&L);
             continue;
         }
         if (!cl->found) {
             cl->found = true;
             d25_copy(cl->where, sizeof cl->where, g->name);
         }
-        cl->has_measure |= has_role(roles, g->ncols, D25_H_MEASURE);
-        cl->has_deadline |= has_role(roles, g->ncols, D25_H_DEADLINE);
-        cl->has_remark |= has_role(roles, g->ncols, D25_H_REMARK);
-        if (read_rows(cl, rules, g, from, roles, &cur_item) < 0) {
-            free(roles);
-            free(prev_roles);
+        cl->has_measure |= has_role(L.roles, g->ncols, D25_H_MEASURE);
+        cl->has_deadline |= has_role(L.roles, g->ncols, D25_H_DEADLINE);
+        cl->has_remark |= has_role(L.roles, g->ncols, D25_H_REMARK);
+        if (L.positional && !cl->positional)
+            for (uint32_t c = 0; c < L.n; c++)
+                if (L.pos[c] != D25_ST_NONE)
+                    add_col_word(cl->marks_words, sizeof cl->marks_words, L.word[c]);
+        cl->positional |= L.positional;
+        if (read_rows(cl, rules, g, from, &L, &cur_item) < 0) {
+            layout_free(&L);
+            layout_free(&prev);
             return -1;
         }
-        free(prev_roles);
-        prev_roles = roles;
-        prev_cols = g->ncols;
+        layout_free(&prev);
+        prev = L;
     }
-    free(prev_roles);
+    layout_free(&prev);
     return 0;
 }
 

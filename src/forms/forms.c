@@ -281,6 +281,71 @@ static int read_signature(const d25_grids *gs, d25_signature *sig)
     return 0;
 }
 
+/* ---- a unit named in a title ---- */
+
+static int add_hint(d25_form *out, const char *s, size_t n)
+{
+    char *raw = strndup(s, n);
+    char *h = raw ? d25_trim_dup(raw) : NULL;
+    free(raw);
+    if (!h)
+        return -1;
+    if (!h[0]) {
+        free(h);
+        return 0;
+    }
+    char **v = realloc(out->title_hints, (out->ntitle_hints + 1) * sizeof *v);
+    if (!v) {
+        free(h);
+        return -1;
+    }
+    out->title_hints = v;
+    v[out->ntitle_hints++] = h;
+    return 0;
+}
+
+/* The bracketed parts of a title line, then the text before the form's
+ * name (folded line f, mapped to the line as written by from). */
+static int title_hints(d25_form *out, const char *line, const char *f, const size_t *from, const d25_words *names)
+{
+    static const char *const open[] = {"（", "(", "【", "〔", "[", NULL};
+    static const char *const close[] = {"）", ")", "】", "〕", "]", NULL};
+    for (const char *p = line; *p;) {
+        int k = -1;
+        for (int i = 0; open[i]; i++)
+            if (starts_with_cn(p, open[i]))
+                k = i;
+        if (k < 0) {
+            p = next_char(p);
+            continue;
+        }
+        const char *a = p + strlen(open[k]);
+        const char *e = NULL;
+        for (int i = 0; close[i] && !e; i++)
+            e = strstr(a, close[i]);
+        for (int i = 0; close[i]; i++) {
+            const char *e2 = strstr(a, close[i]);
+            if (e2 && e2 < e)
+                e = e2;
+        }
+        if (!e)
+            break;
+        if (add_hint(out, a, (size_t)(e - a)) < 0)
+            return -1;
+        p = e;
+    }
+    /* the text before the first of the form's names */
+    const char *first = NULL;
+    for (size_t i = 0; i < names->n; i++) {
+        const char *hit = strstr(f, names->v[i]);
+        if (hit && (!first || hit < first))
+            first = hit;
+    }
+    if (first && first > f && add_hint(out, line, from[first - f]) < 0)
+        return -1;
+    return 0;
+}
+
 /* ---- the return as a whole ---- */
 
 int d25_form_read(const d25_ooxml *f, const d25_rules *rules, d25_form *out)
@@ -330,17 +395,30 @@ int d25_form_read(const d25_ooxml *f, const d25_rules *rules, d25_form *out)
             d25_copy(out->period_place, sizeof out->period_place, out->sig.place[D25_SIG_DATE]);
         }
     }
-    for (size_t i = 0; i < gs.nlines && !out->title; i++) {
+    int rc2 = 0;
+    for (size_t i = 0; i < gs.nlines && rc2 == 0; i++) {
         if (strlen(gs.lines[i].text) > 400) /* far longer than any title */
             continue;
         /* A title is a short line naming a form. */
         char fl[4 * 79 + 1];
-        if (d25_fold_short(gs.lines[i].text, fl, sizeof fl, 79) &&
-            (d25_words_in(&rules->checklist_title, fl) || d25_words_in(&rules->progress_title, fl)))
-            out->title = strdup(gs.lines[i].text);
+        if (!d25_fold_short(gs.lines[i].text, fl, sizeof fl, 79))
+            continue;
+        const d25_words *names = d25_words_in(&rules->checklist_title, fl) ? &rules->checklist_title
+                                 : d25_words_in(&rules->progress_title, fl) ? &rules->progress_title
+                                                                            : NULL;
+        if (!names)
+            continue;
+        if (!out->title && !(out->title = strdup(gs.lines[i].text)))
+            rc2 = -1;
+        size_t *from = NULL;
+        char *folded = rc2 ? NULL : d25_fold_from(gs.lines[i].text, &from);
+        if (!folded || title_hints(out, gs.lines[i].text, folded, from, names) < 0)
+            rc2 = -1;
+        free(folded);
+        free(from);
     }
     d25_grids_free(&gs);
-    return 0;
+    return rc2;
 }
 
 void d25_form_free(d25_form *form)
@@ -350,5 +428,8 @@ void d25_form_free(d25_form *form)
     for (int k = 0; k < D25_SIG_COUNT_; k++)
         free(form->sig.v[k]);
     free(form->title);
+    for (size_t i = 0; i < form->ntitle_hints; i++)
+        free(form->title_hints[i]);
+    free(form->title_hints);
     memset(form, 0, sizeof *form);
 }

@@ -21,15 +21,29 @@
 #include "../ooxml/ooxml.h"
 #include "../rules/rules.h"
 
+/* What stands in a row's status sub-columns (已落实 | 部分落实 | 未落实, or
+ * 是 | 否) when it is not one mark: see [status] mark_* in the rule set. */
+typedef enum {
+    D25_MARKS_OK = 0,   /* one column marked (or not a positional row) */
+    D25_MARKS_EMPTY,    /* no column marked (empty, or unchosen boxes only) */
+    D25_MARKS_MANY,     /* two or more columns marked */
+    D25_MARKS_NO_ONLY,  /* only "not this one" marks (×): which one is meant? */
+    D25_MARKS_TEXT,     /* a cell holds no mark: text, another column's word */
+} d25_marks_issue;
+
 typedef struct {
     const d25_subitem *sub; /* NULL: no sub-item of the rule set matches */
     int hint_item, hint_sub;/* the number as written, 0 when none */
     double similarity;      /* of the text to sub's text */
     bool by_text;           /* matched by text, not by its number */
     char *text;             /* as written (without its number) */
-    char *self_raw;         /* 单位自查情况 cell */
+    char *self_raw;         /* 单位自查情况 cell; for status sub-columns,
+                               each non-empty one as "已落实：√", "；"-joined */
     d25_status status;
-    char *remark;           /* text after the status words, folded */
+    bool positional;        /* read from status sub-columns */
+    d25_marks_issue marks;  /* why a positional row has no status */
+    char marks_cols[160];   /* the sub-columns concerned: "“已落实”“未落实”" */
+    char *remark;           /* text after the status words (or the mark), as written */
     char *supervision;      /* 监督检查情况 cell ("" when none) */
     char *measure, *deadline;
     char place[96];         /* of the sub-item's text */
@@ -42,18 +56,31 @@ typedef struct {
     bool found;
     char where[96];         /* first table or sheet it was found in */
     bool has_measure, has_deadline, has_remark; /* columns the form has */
+    bool positional;        /* its status is marked in sub-columns */
+    char marks_words[160];  /* their headers: "“已落实”“部分落实”“未落实”" */
     d25_crow *rows;
     size_t n, cap;
 } d25_checklist;
 
 typedef enum { D25_PV_OK, D25_PV_MISSING, D25_PV_INVALID, D25_PV_UNLOCATED } d25_pv_state;
 
+/* Why a choice ("（√是／否）") with marks was not read. */
+typedef enum {
+    D25_PN_NONE = 0,
+    D25_PN_BOTH,        /* both options ticked */
+    D25_PN_CONTRADICT,  /* a tick and a cross, or a written word, that disagree */
+    D25_PN_CROSS_ONLY,  /* only a cross (×) before an option: which is meant? */
+    D25_PN_UNCLEAR,     /* a tick between two options: whose is it? */
+} d25_pv_note;
+
 typedef struct {
     const d25_prow *row;
     const d25_pfield *field;
     d25_pv_state state;
-    char *raw;              /* what was written in the blank, folded */
+    char *raw;              /* what was written in the blank, as written
+                               (d25_written: blanks and struck text dropped) */
     long value;             /* yesno/havenot: 1/0; month/day/count: number */
+    d25_pv_note note;
     char place[96];
 } d25_pval;
 
@@ -79,6 +106,11 @@ typedef struct {
     d25_progress progress;
     d25_signature sig;
     char *title;            /* the first line naming a form, for messages */
+    /* What a title says besides the form's name, where a unit may be
+     * named: "六大责任25条内容清单（示范区城西小学）", "城西小学推进情况统计表".
+     * As written; the registry decides which names a unit. */
+    char **title_hints;
+    size_t ntitle_hints;
     int period;             /* year*12 + month-1, or -1 */
     char period_from[64];   /* where it was read: "表头" / "文件名" / "填报时间" */
     char period_place[96];

@@ -199,9 +199,146 @@ static int yes_no_word(const char *s)
     return -1;
 }
 
-/* A "(是/否)" blank: the word written, or the one option left standing. */
-static d25_pv_state parse_choice(const char *v, long *out)
+/* A yes/no word at s ("是", "否", "有", "无"...): 1/0 and *len, or -1. */
+static int choice_word(const char *s, size_t *len)
 {
+    static const char *const yes[] = {"是", "有", "已", "yes", "y", NULL};
+    static const char *const no[] = {"否", "无", "没有", "未", "no", "n", NULL};
+    int r = -1;
+    *len = 0;
+    for (int k = 0; k < 2; k++)
+        for (const char *const *w = k ? yes : no; *w; w++)
+            if (strlen(*w) > *len && starts(s, *w)) {
+                *len = strlen(*w);
+                r = k;
+            }
+    if (r >= 0 && (unsigned char)s[0] < 0x80 && ((s[*len] >= 'a' && s[*len] <= 'z'))) {
+        *len = 0; /* "no" in "note" */
+        return -1;
+    }
+    return r;
+}
+
+/* Marks before (or after) the options of a choice: "（√是／否）", "是√／否",
+ * "☑是 ☐否", "（√是／×否）".  Each option is a word with the marks beside
+ * it; options are separated by / ( ) , ; or by a mark that starts the next
+ * one (a box always does: it stands before its option).  A word outside the brackets of "（是／否）" is one written as the
+ * answer.  D25_PV_OK with *out set when exactly one option is ticked and
+ * nothing disagrees; D25_PV_INVALID with *note for two ticks, a tick that
+ * a cross or a written word contradicts, a tick between two words, or
+ * crosses only; -1 when no option bears a mark (read the plain way). */
+typedef struct {
+    int word;             /* 1 yes, 0 no, -1 none yet */
+    bool tick, cross, blank;
+} choice_tok;
+
+typedef struct {
+    int ticked[2], crossed[2], written[2];
+    bool marked;          /* some option bears a tick or a cross */
+    bool unclear;         /* a tick between two words, no separator */
+} choice_sum;
+
+static void close_tok(choice_tok *t, choice_sum *sum, bool outside)
+{
+    if (t->word >= 0) {
+        sum->ticked[t->word] += t->tick;
+        sum->crossed[t->word] += t->cross;
+        sum->written[t->word] += outside && !t->tick && !t->cross && !t->blank;
+        sum->marked |= t->tick || t->cross;
+    }
+    *t = (choice_tok){-1, false, false, false};
+}
+
+static int marked_choice(const d25_rules *rules, const char *v, long *out, d25_pv_note *note)
+{
+    choice_sum sum = {{0, 0}, {0, 0}, {0, 0}, false, false};
+    choice_tok tok = {-1, false, false, false};
+    bool brackets = strchr(v, '(') != NULL;
+    int depth = 0;
+    for (const char *p = v;;) {
+        bool outside = brackets && depth == 0;
+        if (!*p || *p == '(' || *p == ')' || *p == '/' || *p == ',' || *p == ';') {
+            close_tok(&tok, &sum, outside);
+            if (!*p)
+                break;
+            depth += *p == '(' ? 1 : *p == ')' && depth > 0 ? -1 : 0;
+            p++;
+            continue;
+        }
+        size_t ml, wl;
+        int m = d25_rules_mark(rules, p, &ml);
+        int w = choice_word(p, &wl);
+        if (w >= 0 && wl >= ml) { /* 是 and 否 are words here, not marks */
+            if (tok.word >= 0)
+                close_tok(&tok, &sum, outside);
+            tok.word = w;
+            p += wl;
+            continue;
+        }
+        if (m >= 0) {
+            if (tok.word >= 0) {
+                /* after a word: that word's mark, unless another word follows
+                 * at once, which a box or an empty circle then belongs to; a
+                 * tick or cross there could be either's */
+                size_t l2;
+                const char *q = p;
+                uint32_t cp = d25_utf8_next(&q);
+                bool box = cp == 0x2610 || cp == 0x2611 || cp == 0x2612 || cp == 0x25A1; /* ☐ ☑ ☒ □ */
+                if (choice_word(p + ml, &l2) >= 0) {
+                    if (!box && m != D25_MARK_BLANK)
+                        sum.unclear = true;
+                    close_tok(&tok, &sum, outside);
+                }
+            }
+            tok.tick |= m == D25_MARK_YES;
+            tok.cross |= m == D25_MARK_NO;
+            tok.blank |= m == D25_MARK_BLANK;
+            p += ml;
+            continue;
+        }
+        d25_utf8_next(&p); /* other text: not part of a choice */
+    }
+    if (!sum.marked)
+        return -1;
+    *note = D25_PN_NONE;
+    if (sum.unclear) {
+        *note = D25_PN_UNCLEAR;
+        return D25_PV_INVALID;
+    }
+    if (sum.ticked[0] && sum.ticked[1]) {
+        *note = D25_PN_BOTH;
+        return D25_PV_INVALID;
+    }
+    if (sum.ticked[0] || sum.ticked[1]) {
+        int t = sum.ticked[1] ? 1 : 0;
+        if (sum.crossed[t] || sum.written[!t]) {
+            *note = D25_PN_CONTRADICT;
+            return D25_PV_INVALID;
+        }
+        *out = t;
+        return D25_PV_OK;
+    }
+    /* crosses only: "是（是／×否）" is read by the word written; a cross
+     * alone does not say whether it strikes an option or marks it */
+    if (!sum.written[0] != !sum.written[1]) {
+        int t = sum.written[1] ? 1 : 0;
+        if (sum.crossed[t]) {
+            *note = D25_PN_CONTRADICT;
+            return D25_PV_INVALID;
+        }
+        *out = t;
+        return D25_PV_OK;
+    }
+    *note = D25_PN_CROSS_ONLY;
+    return D25_PV_INVALID;
+}
+
+/* A "(是/否)" blank: the word written, or the one option left standing. */
+static d25_pv_state parse_choice(const d25_rules *rules, const char *v, long *out, d25_pv_note *note)
+{
+    int mc = marked_choice(rules, v, out, note);
+    if (mc >= 0)
+        return (d25_pv_state)mc;
     /* "☑是 ☐否": the word after the ticked box */
     if (strstr(v, "\xE2\x98\x90") || strstr(v, "\xE2\x96\xA1")) {
         for (const char *p = v; *p;) {
@@ -273,12 +410,13 @@ static d25_pv_state parse_count(const char *v, long *out)
     return D25_PV_OK;
 }
 
-static d25_pv_state parse_value(d25_ftype t, const char *v, long *out)
+static d25_pv_state parse_value(const d25_rules *rules, d25_ftype t, const char *v, long *out, d25_pv_note *note)
 {
     *out = 0;
+    *note = D25_PN_NONE;
     bool blank = !*v;
     if (t == D25_F_YESNO || t == D25_F_HAVENOT)
-        return parse_choice(v, out);
+        return parse_choice(rules, v, out, note);
     if (blank)
         return D25_PV_MISSING;
     if (t == D25_F_TEXT)
@@ -286,8 +424,8 @@ static d25_pv_state parse_value(d25_ftype t, const char *v, long *out)
     return parse_count(v, out); /* month, day, count: whole numbers; ranges are checked by validate */
 }
 
-static int add_val(d25_progress *pg, const d25_prow *row, const d25_pfield *f, d25_pv_state st, const char *raw,
-                   size_t rawlen, long value, const char *place)
+static int add_val(d25_progress *pg, const d25_prow *row, const d25_pfield *f, d25_pv_state st, char *raw,
+                   long value, d25_pv_note note, const char *place)
 {
     if (d25_grow((void **)&pg->vals, &pg->cap, pg->n + 1, sizeof *pg->vals) < 0)
         return -1;
@@ -297,7 +435,8 @@ static int add_val(d25_progress *pg, const d25_prow *row, const d25_pfield *f, d
     pv->field = f;
     pv->state = st;
     pv->value = value;
-    pv->raw = strndup(raw ? raw : "", raw ? rawlen : 0);
+    pv->note = note;
+    pv->raw = raw ? raw : strdup("");
     if (!pv->raw)
         return -1;
     d25_copy(pv->place, sizeof pv->place, place);
@@ -305,7 +444,10 @@ static int add_val(d25_progress *pg, const d25_prow *row, const d25_pfield *f, d
     return 0;
 }
 
-static int extract(d25_progress *pg, const d25_prow *row, const char *text, const char *place)
+/* The blanks of a row: text is the folded row, orig the cell as written
+ * (from maps one to the other), for keeping each value as written. */
+static int extract(d25_progress *pg, const d25_rules *rules, const d25_prow *row, const char *text, const char *orig,
+                   const size_t *from, const char *place)
 {
     const char *end = text + strlen(text);
     const char *cursor = text;
@@ -318,7 +460,7 @@ static int extract(d25_progress *pg, const d25_prow *row, const char *text, cons
             rpos = end;
         const char *vstart = rpos ? (*left ? find_tail_end(cursor, rpos, left) : cursor) : NULL;
         if (!rpos || !vstart) {
-            if (add_val(pg, row, f, D25_PV_UNLOCATED, NULL, 0, 0, place) < 0)
+            if (add_val(pg, row, f, D25_PV_UNLOCATED, NULL, 0, D25_PN_NONE, place) < 0)
                 return -1;
             continue;
         }
@@ -326,11 +468,14 @@ static int extract(d25_progress *pg, const d25_prow *row, const char *text, cons
         if (!v)
             return -1;
         long value;
-        d25_pv_state st = parse_value(f->type, v, &value);
-        int rc = add_val(pg, row, f, st, v, strlen(v), value, place);
+        d25_pv_note note;
+        d25_pv_state st = parse_value(rules, f->type, v, &value, &note);
         free(v);
-        if (rc < 0)
+        char *raw = d25_written(orig, from, (size_t)(vstart - text), (size_t)(rpos - text));
+        if (!raw || add_val(pg, row, f, st, raw, value, note, place) < 0) {
+            free(raw);
             return -1;
+        }
         cursor = rpos;
     }
     return 0;
@@ -355,6 +500,7 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
         const d25_prow *row;
         double score;
         char *text;
+        const char *orig; /* the cell as written */
         char place[96];
     } hit;
     hit *hits = calloc(rules->nprows + 1, sizeof *hits);
@@ -404,6 +550,7 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
                 hits[bi].row = &rules->prows[bi];
                 hits[bi].score = bs;
                 hits[bi].text = f;
+                hits[bi].orig = best;
                 d25_grid_place(g, r, bc, hits[bi].place, sizeof hits[bi].place);
                 if (!pg->where[0])
                     d25_copy(pg->where, sizeof pg->where, g->name);
@@ -420,7 +567,16 @@ int d25_progress_read(const d25_grids *gs, const d25_rules *rules, d25_progress 
         if (!hits[k].row || !pg->found)
             continue;
         pg->rows_found[pg->nrows_found++] = hits[k].row;
-        rc = extract(pg, hits[k].row, hits[k].text, hits[k].place);
+        size_t *from = NULL;
+        char *again = d25_fold_from(hits[k].orig, &from);
+        if (!again) {
+            rc = -1;
+            break;
+        }
+        /* d25_fold is a function of its input: the same text as scored */
+        rc = extract(pg, rules, hits[k].row, again, hits[k].orig, from, hits[k].place);
+        free(again);
+        free(from);
     }
     for (size_t k = 0; k < rules->nprows; k++)
         free(hits[k].text);

@@ -125,6 +125,31 @@ bool d25_words_in(const d25_words *w, const char *folded)
     return false;
 }
 
+size_t d25_words_prefix(const d25_words *w, const char *folded)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        size_t l = strlen(w->v[i]);
+        if (l > best && strncmp(folded, w->v[i], l) == 0)
+            best = l;
+    }
+    return best;
+}
+
+int d25_rules_mark(const d25_rules *r, const char *folded, size_t *len)
+{
+    int kind = -1;
+    *len = 0;
+    for (int k = 0; k < D25_MARK_COUNT_; k++) {
+        size_t l = d25_words_prefix(&r->marks[k], folded);
+        if (l > *len) {
+            *len = l;
+            kind = k;
+        }
+    }
+    return kind;
+}
+
 static int parse_int(loader *L, const char *sec, const char *key, int lo, int hi, int *out, bool required)
 {
     const char *v = get(L, sec, key);
@@ -305,10 +330,47 @@ out:
     return rc;
 }
 
+/* [signature] fields: "unit|reporter|phone|date" or some of them; all four
+ * when the rule set does not say. */
+static int parse_sig_fields(loader *L, d25_rules *r)
+{
+    static const char *const names[D25_SIGF_COUNT_] = {"unit", "reporter", "phone", "date"};
+    const char *v = get(L, "signature", "fields");
+    if (!v) {
+        r->sig_fields = (1u << D25_SIGF_COUNT_) - 1;
+        return 0;
+    }
+    r->sig_fields = 0;
+    for (const char *p = v; *p;) {
+        size_t n = strcspn(p, "|");
+        while (n && p[n - 1] == ' ')
+            n--;
+        int k = -1;
+        for (int i = 0; i < D25_SIGF_COUNT_; i++)
+            if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+                k = i;
+        if (k < 0 && n) {
+            char what[160];
+            snprintf(what, sizeof what, "“%.*s”不是签名栏的一项（应为 unit、reporter、phone、date）", (int)(n < 64 ? n : 64), p);
+            return bad(L, "signature", "fields", what);
+        }
+        if (k >= 0)
+            r->sig_fields |= 1u << k;
+        p += strcspn(p, "|");
+        if (*p == '|')
+            p++;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
 static int load_all(loader *L, d25_rules *r)
 {
     static const char *const k_edition[] = {"id", "name", "unit_word", "deadline_day", NULL};
-    static const char *const k_status[] = {"done", "partial", "not_done", "not_applicable", NULL};
+    static const char *const k_status[] = {"done", "partial", "not_done", "not_applicable",
+                                           "mark_yes", "mark_no", "mark_blank", NULL};
+    static const char *const k_signature[] = {"fields", NULL};
     static const char *const k_checklist[] = {"title", "header_self_check", "header_content", "header_category",
                                               "header_basis", "header_penalty", "header_supervision",
                                               "header_measure", "header_deadline", "header_remark",
@@ -329,6 +391,11 @@ static int load_all(loader *L, d25_rules *r)
     for (int s = D25_ST_DONE; s < D25_ST_COUNT_; s++)
         if (parse_words(L, "status", k_status[s - 1], &r->status[s], true) < 0)
             return -1;
+    for (int m = 0; m < D25_MARK_COUNT_; m++)
+        if (parse_words(L, "status", k_status[D25_ST_COUNT_ - 1 + m], &r->marks[m], false) < 0)
+            return -1;
+    if (check_keys(L, "signature", k_signature) < 0 || parse_sig_fields(L, r) < 0)
+        return -1;
     if (check_keys(L, "checklist", k_checklist) < 0 || parse_words(L, "checklist", "title", &r->checklist_title, false) < 0)
         return -1;
     for (int h = 0; h < D25_H_COUNT_; h++)
@@ -420,8 +487,8 @@ static int load_all(loader *L, d25_rules *r)
                 return bad(L, sec, "item", "缺少此项或为空");
             d25_copy(c->code, sizeof c->code, code);
         } else if (strcmp(sec, "edition") && strcmp(sec, "status") && strcmp(sec, "checklist") &&
-                   strcmp(sec, "progress") && strcmp(sec, "fields")) {
-            return bad(L, sec, NULL, "未知的节（应为 edition、status、checklist、duty.N、item.N、N.M、progress、progress.N、fields、cross.N）");
+                   strcmp(sec, "progress") && strcmp(sec, "fields") && strcmp(sec, "signature")) {
+            return bad(L, sec, NULL, "未知的节（应为 edition、status、checklist、duty.N、item.N、N.M、progress、progress.N、fields、cross.N、signature）");
         }
     }
     /* Consistency: every sub-item's item exists, items' duties exist, no duplicates. */
@@ -554,6 +621,8 @@ void d25_rules_free(d25_rules *r)
     free(r->subs);
     for (int s = 0; s < D25_ST_COUNT_; s++)
         words_free(&r->status[s]);
+    for (int m = 0; m < D25_MARK_COUNT_; m++)
+        words_free(&r->marks[m]);
     words_free(&r->checklist_title);
     words_free(&r->progress_title);
     for (int h = 0; h < D25_H_COUNT_; h++)
@@ -692,7 +761,8 @@ d25_status d25_rules_status(const d25_rules *r, const char *raw, char **remark)
 {
     if (remark)
         *remark = NULL;
-    char *f = d25_fold(raw);
+    size_t *from = NULL;
+    char *f = d25_fold_from(raw, &from);
     if (!f)
         return D25_ST_NONE;
     d25_status st = D25_ST_NONE;
@@ -737,8 +807,10 @@ d25_status d25_rules_status(const d25_rules *r, const char *raw, char **remark)
     if (remark) {
         while (*rest && is_sep((unsigned char)*rest) && (unsigned char)*rest < 0x80)
             rest++;
-        *remark = strdup(rest);
+        /* The remark as written: 、 and full-width characters kept. */
+        *remark = *rest ? d25_written(raw ? raw : "", from, (size_t)(rest - f), strlen(f)) : strdup("");
     }
     free(f);
+    free(from);
     return st;
 }

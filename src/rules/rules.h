@@ -89,6 +89,16 @@ enum {
     D25_H_MEASURE, D25_H_DEADLINE, D25_H_REMARK, D25_H_COUNT_
 };
 
+/* Marks written in a status sub-column (已落实 | 部分落实 | 未落实, 是 | 否)
+ * or before an option of a progress choice ("（√是／否）"): [status] mark_yes
+ * chooses the column or option it stands in, mark_no says "not this one"
+ * (and alone says nothing of which one is right), mark_blank is an option
+ * left unchosen (☐, ○). */
+enum { D25_MARK_YES, D25_MARK_NO, D25_MARK_BLANK, D25_MARK_COUNT_ };
+
+/* The fields of a signature block, in the order of forms.h's D25_SIG_*. */
+enum { D25_SIGF_UNIT, D25_SIGF_REPORTER, D25_SIGF_PHONE, D25_SIGF_DATE, D25_SIGF_COUNT_ };
+
 typedef struct {
     char *path;
     char *id, *name, *unit_word;
@@ -105,6 +115,10 @@ typedef struct {
     const d25_subitem **sub_index;
     size_t index_items, index_width;
     d25_words status[D25_ST_COUNT_];  /* index by d25_status; [NONE] unused */
+    d25_words marks[D25_MARK_COUNT_]; /* [status] mark_yes, mark_no, mark_blank */
+    /* [signature] fields: the fields the campaign's forms have, which a
+     * return without them is told to add (bit D25_SIGF_*). */
+    unsigned sig_fields;
     d25_words checklist_title;
     d25_words headers[D25_H_COUNT_];
     double text_match, text_warn;
@@ -136,11 +150,18 @@ const d25_pfield *d25_rules_field(const d25_rules *r, const char *name, const d2
  * ("|"- or ";"-separated)? */
 bool d25_applies(const char *expr, const char *type, const char *flags);
 
-/* Classify a self-check cell.  *remark (may be NULL) gets the folded text
- * after the status words, malloc'd, "" when none; the caller frees it. */
+/* Classify a self-check cell.  *remark (may be NULL) gets the text after
+ * the status words as written (d25_written: 、 stays 、), malloc'd, "" when
+ * none; the caller frees it. */
 d25_status d25_rules_status(const d25_rules *r, const char *raw, char **remark);
 
 /* Does folded text contain any of the folded words? */
 bool d25_words_in(const d25_words *w, const char *folded);
+/* The longest of the folded words that folded text starts with: its byte
+ * length, 0 when none. */
+size_t d25_words_prefix(const d25_words *w, const char *folded);
+/* Which kind of mark (D25_MARK_*) folded text starts with, -1 for none;
+ * *len its byte length. */
+int d25_rules_mark(const d25_rules *r, const char *folded, size_t *len);
 
 #endif

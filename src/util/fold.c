@@ -116,7 +116,7 @@ static bool struck_at(const char *p)
  * and the common CJK block (lead bytes E5-E9, which fold to themselves) are
  * copied without decoding; everything else goes through fold_cp.
  */
-static size_t fold_core(const char *s, char *out, size_t max_cp, bool key_only)
+static size_t fold_core(const char *s, char *out, size_t max_cp, bool key_only, size_t *from)
 {
     const char *p = s;
     size_t len = 0, ncp = 0;
@@ -132,6 +132,8 @@ static size_t fold_core(const char *s, char *out, size_t max_cp, bool key_only)
                 continue;
             if (++ncp > max_cp)
                 return SIZE_MAX;
+            if (from)
+                from[len] = (size_t)(p - 1 - s);
             out[len++] = (char)c;
             continue;
         }
@@ -139,11 +141,14 @@ static size_t fold_core(const char *s, char *out, size_t max_cp, bool key_only)
             !struck_at(p + 3)) {
             if (++ncp > max_cp)
                 return SIZE_MAX;
+            if (from)
+                from[len] = from[len + 1] = from[len + 2] = (size_t)(p - s);
             memcpy(out + len, p, 3);
             len += 3;
             p += 3;
             continue;
         }
+        const char *start = p;
         uint32_t cp = d25_utf8_next(&p);
         if (struck_at(p)) { /* struck through: not written */
             while (struck_at(p))
@@ -159,9 +164,14 @@ static size_t fold_core(const char *s, char *out, size_t max_cp, bool key_only)
             continue;
         if (++ncp > max_cp)
             return SIZE_MAX;
-        len += d25_utf8_encode(f, out + len);
+        size_t n = d25_utf8_encode(f, out + len);
+        for (size_t i = 0; from && i < n; i++)
+            from[len + i] = (size_t)(start - s);
+        len += n;
     }
     out[len] = '\0';
+    if (from)
+        from[len] = (size_t)(p - s);
     return len;
 }
 
@@ -169,8 +179,63 @@ static char *fold_impl(const char *s, bool key_only)
 {
     char *out = malloc(3 * strlen(s) + 1);
     if (out)
-        fold_core(s, out, SIZE_MAX, key_only);
+        fold_core(s, out, SIZE_MAX, key_only, NULL);
     return out;
+}
+
+char *d25_fold_from(const char *s, size_t **from)
+{
+    s = s ? s : "";
+    char *out = malloc(3 * strlen(s) + 1);
+    *from = malloc((3 * strlen(s) + 1) * sizeof **from);
+    if (!out || !*from) {
+        free(out);
+        free(*from);
+        *from = NULL;
+        return NULL;
+    }
+    fold_core(s, out, SIZE_MAX, false, *from);
+    return out;
+}
+
+/* Characters that only mark where to write (fold drops them too). */
+static bool is_filler(uint32_t cp)
+{
+    return cp == '_' || cp == 0xFF3F || cp == 0x2026 || cp == 0xFE4D || cp == 0xFE4E || cp == 0xFE4F;
+}
+
+char *d25_written(const char *s, const size_t *from, size_t a, size_t b)
+{
+    d25_buf out = {0};
+    if (b > a) {
+        const char *p = s + from[a];
+        const char *last = s + from[b - 1];
+        d25_utf8_next(&last); /* the end of the character that gave byte b-1 */
+        bool space = false;
+        while (p < last) {
+            uint32_t cp = d25_utf8_next(&p);
+            if (struck_at(p)) {
+                while (struck_at(p))
+                    p += 2;
+                continue;
+            }
+            if (cp == 0x0336 || is_filler(cp))
+                continue;
+            if (is_space(cp)) {
+                space = out.len > 0;
+                continue;
+            }
+            if ((space && d25_buf_putc(&out, ' ') < 0) || d25_buf_put_utf8(&out, cp) < 0) {
+                d25_buf_free(&out);
+                return NULL;
+            }
+            space = false;
+        }
+    }
+    const char *r = d25_buf_cstr(&out);
+    char *copy = strdup(r);
+    d25_buf_free(&out);
+    return copy;
 }
 
 char *d25_fold(const char *s)
@@ -189,7 +254,7 @@ bool d25_fold_short(const char *s, char *out, size_t cap, size_t max_cp)
     /* Each code point written takes at most 4 bytes. */
     if (cap < 4 * max_cp + 1)
         return false;
-    return fold_core(s, out, max_cp, false) != SIZE_MAX;
+    return fold_core(s, out, max_cp, false, NULL) != SIZE_MAX;
 }
 
 /* Decode s into a code point array (caller frees); *n its length. */

@@ -26,6 +26,17 @@ int d25_display_width(const char *s);
 
 char *d25_fold(const char *s);
 char *d25_fold_key(const char *s);
+/* d25_fold, and where each byte of the result came from: (*from)[i] is the
+ * byte offset in s of the character that gave byte i of the result, and
+ * (*from)[strlen(result)] is strlen(s).  The caller frees both; NULL (and
+ * *from NULL) when out of memory. */
+char *d25_fold_from(const char *s, size_t **from);
+/* What the writer wrote where bytes [a, b) of d25_fold_from(s) came from:
+ * s from the character that gave byte a to the one that gave byte b-1, as
+ * written (、 stays 、, full-width stays full-width), less the blanks to
+ * fill (＿ _ …) and struck-through characters, with each run of whitespace
+ * inside made one space.  "" when a >= b; NULL when out of memory. */
+char *d25_written(const char *s, const size_t *from, size_t a, size_t b);
 /* d25_fold into out (cap bytes, at least 4 * max_cp + 1) when the result
  * has at most max_cp code points; false, stopping early, when it has more:
  * for telling short labels from long text without folding the text. */

@@ -172,12 +172,24 @@ static void applies_reason(const char *expr, const d25_unit *u, char *out, size_
 static const char *field_kind_hint(d25_ftype t)
 {
     switch (t) {
-    case D25_F_YESNO: return "请填“是”或“否”（或删去/划去其中一个）";
-    case D25_F_HAVENOT: return "请填“有”或“无”（或删去/划去其中一个）";
+    case D25_F_YESNO: return "请填“是”或“否”（或删去/划去其中一个，或只在一个前面打“√”）";
+    case D25_F_HAVENOT: return "请填“有”或“无”（或删去/划去其中一个，或只在一个前面打“√”）";
     case D25_F_MONTH: return "请填 1 到 12 的月份数字";
     case D25_F_DAY: return "请填该月实际存在的日期数字";
     case D25_F_COUNT: return "请填大于等于 0 的整数，没有请填 0";
     default: return "请填写内容";
+    }
+}
+
+/* Why a choice with marks was not read. */
+static const char *note_text(d25_pv_note n)
+{
+    switch (n) {
+    case D25_PN_BOTH: return "两个选项都打了勾，看不出选的是哪一个";
+    case D25_PN_CONTRADICT: return "打勾的选项与划掉的选项或另写的字互相矛盾";
+    case D25_PN_CROSS_ONLY: return "只打了“×”，“×”既可能表示划掉这一项，也可能表示选这一项";
+    case D25_PN_UNCLEAR: return "勾打在两个选项之间，看不出是哪一个的";
+    default: return "";
     }
 }
 
@@ -204,7 +216,12 @@ static int check_unit(const d25_vctx *ctx, d25_result *res)
         return add(res, "UNIT_UNKNOWN", fm->sig.place[D25_SIG_UNIT], NULL,
                    "填报单位“%s”不在单位名册中，也没有相近的名称：请按单位全称填写；新设单位请先联系区教育局登记。", q);
     }
-    res->unit = d25_registry_find(ctx->registry, d25_basename(res->file));
+    /* No signature line: a unit named in the title ("…清单（示范区城西小学）"),
+     * else in the file name. */
+    for (size_t i = 0; i < fm->ntitle_hints && !res->unit; i++)
+        res->unit = d25_registry_find(ctx->registry, fm->title_hints[i]);
+    if (!res->unit)
+        res->unit = d25_registry_find(ctx->registry, d25_basename(res->file));
     if (res->unit)
         return 0;
     return add(res, "UNIT_MISSING", "", NULL,
@@ -216,24 +233,57 @@ static int check_period(const d25_vctx *ctx, d25_result *res)
     const d25_form *fm = &res->form;
     res->period = fm->period;
     char want[32], got[32];
-    if (fm->period < 0)
+    /* A return that names no month anywhere is taken for the month the
+     * office is collecting, when it says which (--period). */
+    if (fm->period < 0 && ctx->want_period >= 0)
+        res->period = ctx->want_period;
+    else if (fm->period < 0)
         return add(res, "PERIOD_MISSING", "", NULL,
-                   "无法确定这份报表是哪个月的：请在标题下注明“%s”，或在“填报时间：”后写明日期（如 2026年11月20日）。",
-                   ctx->want_period >= 0 ? (d25_format_period_cn(ctx->want_period, want, sizeof want), want) : "XXXX年X月");
-    if (ctx->want_period >= 0 && fm->period != ctx->want_period) {
+                   "无法确定这份报表是哪个月的：请在标题下注明“XXXX年X月”，或在“填报时间：”后写明日期（如 2026年11月20日）。");
+    if (ctx->want_period >= 0 && fm->period >= 0 && fm->period != ctx->want_period) {
         d25_format_period_cn(ctx->want_period, want, sizeof want);
         d25_format_period_cn(fm->period, got, sizeof got);
         return add(res, "PERIOD_MISMATCH", fm->period_place[0] ? fm->period_place : fm->period_from, NULL,
                    "这份报表是%s的（据%s），本次收取的是%s的报表：请报送%s的报表，或核对所填月份。", got,
                    fm->period_from, want, want);
     }
-    if (res->unit && !d25_unit_active(res->unit, fm->period)) {
-        d25_format_period_cn(fm->period, got, sizeof got);
+    if (res->unit && !d25_unit_active(res->unit, res->period)) {
+        d25_format_period_cn(res->period, got, sizeof got);
         return add(res, "UNIT_INACTIVE", "", NULL,
                    "单位“%s”在%s不在册（单位名册中的启用或停用时间）：请核对月份；如单位情况有变，请联系区教育局更新名册。",
                    res->unit->name, got);
     }
     return 0;
+}
+
+/* A row of status sub-columns not marked once (see d25_marks_issue). */
+static int marks_finding(d25_result *res, const d25_checklist *cl, const d25_crow *row, const char *place,
+                         const char *q)
+{
+    const char *code = row->sub->code;
+    char raw[160];
+    quote(row->self_raw, raw, sizeof raw);
+    switch (row->marks) {
+    case D25_MARKS_EMPTY:
+        return add(res, "STATUS_EMPTY", place, code,
+                   "子项 %s“%s”的单位自查情况没有打勾%s%s%s：请在%s中相应的一栏打“√”，其他栏留空。", code, q,
+                   row->self_raw[0] ? "（" : "", row->self_raw[0] ? raw : "", row->self_raw[0] ? "）" : "",
+                   cl->marks_words);
+    case D25_MARKS_MANY:
+        return add(res, "STATUS_UNRECOGNISED", place, code,
+                   "子项 %s“%s”的单位自查情况在%s几栏都打了勾（%s），看不出是哪一种：只在一栏打“√”，其他栏留空。", code, q,
+                   row->marks_cols, raw);
+    case D25_MARKS_NO_ONLY:
+        return add(res, "STATUS_UNRECOGNISED", place, code,
+                   "子项 %s“%s”的单位自查情况只在%s栏打了“×”之类的记号（%s），“×”既可能表示“不是这一栏”，也可能表示“选这一栏”：请在相应的一栏打“√”，其他栏留空。",
+                   code, q, row->marks_cols, raw);
+    case D25_MARKS_TEXT:
+        return add(res, "STATUS_UNRECOGNISED", place, code,
+                   "子项 %s“%s”的单位自查情况在%s栏写的不是打勾记号（%s），无法判断选的是哪一栏：请在%s中相应的一栏打“√”，说明写在“整改措施”或“备注”栏。",
+                   code, q, row->marks_cols, raw, cl->marks_words);
+    default:
+        return 0;
+    }
 }
 
 static int check_checklist(const d25_vctx *ctx, d25_result *res)
@@ -283,6 +333,10 @@ static int check_checklist(const d25_vctx *ctx, d25_result *res)
             sup_count++;
         }
         const char *self_place = row->self_place[0] ? row->self_place : row->place;
+        if (row->positional && row->marks != D25_MARKS_OK) {
+            rc = marks_finding(res, cl, row, self_place, q);
+            continue;
+        }
         if (!row->self_raw[0]) {
             rc = add(res, "STATUS_EMPTY", self_place, s->code,
                      "子项 %s“%s”的单位自查情况为空：请填写“已落实”“部分落实”“未落实”或“不适用”。", s->code, q);
@@ -399,8 +453,12 @@ static int check_progress(const d25_vctx *ctx, d25_result *res)
                      f->label, field_kind_hint(f->type));
             break;
         case D25_PV_INVALID:
-            rc = add(res, f->type == D25_F_COUNT ? "COUNT_INVALID" : "PROGRESS_FIELD_INVALID", v->place, NULL,
-                     "推进情况统计表第 %d 行“%s”填的是“%s”：%s。", v->row->n, f->label, raw, field_kind_hint(f->type));
+            if (v->note != D25_PN_NONE)
+                rc = add(res, "PROGRESS_FIELD_INVALID", v->place, NULL, "推进情况统计表第 %d 行“%s”填的是“%s”：%s。%s。",
+                         v->row->n, f->label, raw, note_text(v->note), field_kind_hint(f->type));
+            else
+                rc = add(res, f->type == D25_F_COUNT ? "COUNT_INVALID" : "PROGRESS_FIELD_INVALID", v->place, NULL,
+                         "推进情况统计表第 %d 行“%s”填的是“%s”：%s。", v->row->n, f->label, raw, field_kind_hint(f->type));
             break;
         case D25_PV_OK:
             if (f->type == D25_F_MONTH && (v->value < 1 || v->value > 12))
@@ -479,21 +537,28 @@ static bool plausible_phone(const char *s)
     return digits >= 7 && digits <= 24;
 }
 
-static int check_signature(d25_result *res)
+_Static_assert((int)D25_SIG_UNIT == (int)D25_SIGF_UNIT && (int)D25_SIG_PHONE == (int)D25_SIGF_PHONE &&
+                   (int)D25_SIG_DATE == (int)D25_SIGF_DATE && (int)D25_SIG_COUNT_ == (int)D25_SIGF_COUNT_,
+               "the signature fields of forms.h and rules.h are in one order");
+
+static int check_signature(const d25_rules *rules, d25_result *res)
 {
     static const char *const names[D25_SIG_COUNT_] = {"填报单位", "填报人", "联系电话", "填报时间"};
     const d25_signature *sg = &res->form.sig;
     char missing[256] = "";
     const char *place = NULL;
     for (int k = 0; k < D25_SIG_COUNT_; k++)
-        if (!sg->v[k]) {
+        /* A field is asked for when the rule set's forms have it, or this
+         * form has its label and it was left empty. */
+        if (!sg->v[k] && ((rules->sig_fields >> k) & 1u || sg->place[k][0])) {
             size_t l = strlen(missing);
             snprintf(missing + l, sizeof missing - l, "%s“%s”", l ? "、" : "", names[k]);
             if (!place && sg->place[k][0])
                 place = sg->place[k];
         }
     if (missing[0] && add(res, "SIGNATURE_INCOMPLETE", place ? place : "", NULL,
-                          "表下方的%s未填写：请补全（联系电话请留能找到填报人的号码）。", missing) < 0)
+                          "表下方的%s未填写：请补全%s。", missing,
+                          strstr(missing, names[D25_SIG_PHONE]) ? "（联系电话请留能找到填报人的号码）" : "") < 0)
         return -1;
     if (sg->v[D25_SIG_PHONE] && !plausible_phone(sg->v[D25_SIG_PHONE])) {
         char q[96];
@@ -575,7 +640,7 @@ static int validate_read(const d25_vctx *ctx, d25_ooxml *f, d25_result *res)
     if (rc == 0 && res->checklist && res->progress)
         rc = check_cross(ctx, res);
     if (rc == 0)
-        rc = check_signature(res);
+        rc = check_signature(ctx->rules, res);
     return rc;
 }
 

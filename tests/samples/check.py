@@ -43,10 +43,24 @@ for rel, exp in expected["files"].items():
 for d, rels in sorted(by_dir.items()):
     period = d if d[:4].isdigit() else expected["flawed_period"]
     rels.sort()
-    code, doc, err = validate(period, [os.path.join("samples", r) for r in rels])
+    # A file marked period_arg false is validated without --period, which
+    # would otherwise give the month a return does not name.
+    bare = [r for r in rels if expected["files"][r].get("period_arg") is False]
+    code, doc, err = validate(period, [os.path.join("samples", r) for r in rels if r not in bare])
     if doc is None:
         tap(False, "validate %s" % d, err)
         continue
+    if bare:
+        r2 = run(["validate", "--format", "json", "--answers"] + [os.path.join("samples", r) for r in bare])
+        try:
+            doc2 = json.loads(r2.stdout)
+        except ValueError as e:
+            tap(False, "validate %s without --period" % d, "bad JSON: %s\n%s" % (e, r2.stderr[:2000]))
+            continue
+        code = max(code, r2.returncode)
+        doc["files"] += doc2["files"]
+        doc["accepted"] += doc2["accepted"]
+        doc["rejected"] += doc2["rejected"]
     got = {os.path.relpath(f["file"], "samples"): f for f in doc["files"]}
     want_rejected = sum(1 for r in rels if expected["files"][r]["verdict"] == "rejected")
     tap(code == (1 if want_rejected else 0), "%s: exit code %d (want %d)" % (d, code, 1 if want_rejected else 0), err)

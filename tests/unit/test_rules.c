@@ -91,7 +91,69 @@ static void status_words(void **state)
     assert_int_equal(d25_rules_status(r, "已落实，见台账", &remark), D25_ST_DONE);
     assert_string_equal(remark, "见台账");
     free(remark);
+    /* the remark as written: 、 and full-width characters are not folded */
+    assert_int_equal(d25_rules_status(r, "部分落实：台账、记录待补（１２月）", &remark), D25_ST_PARTIAL);
+    assert_string_equal(remark, "台账、记录待补（１２月）");
+    free(remark);
     d25_rules_free(r);
+}
+
+/* The marks of status sub-columns and of progress choices ([status] mark_*). */
+static void marks(void **state)
+{
+    (void)state;
+    d25_rules *r = edu();
+    static const struct {
+        const char *folded;
+        int want;
+        size_t len;
+    } cases[] = {
+        {"√", D25_MARK_YES, 3},   {"✓", D25_MARK_YES, 3},   {"✔见台账", D25_MARK_YES, 3}, {"●", D25_MARK_YES, 3},
+        {"☑", D25_MARK_YES, 3},   {"☒", D25_MARK_YES, 3},   {"是", D25_MARK_YES, 3},       {"v", D25_MARK_YES, 1},
+        {"×", D25_MARK_NO, 2},    {"x", D25_MARK_NO, 1},    {"✗", D25_MARK_NO, 3},         {"否", D25_MARK_NO, 3},
+        {"☐", D25_MARK_BLANK, 3}, {"○", D25_MARK_BLANK, 3}, {"□", D25_MARK_BLANK, 3},
+        {"已落实", -1, 0},         {"", -1, 0},              {"/", -1, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        int m = d25_rules_mark(r, cases[i].folded, &len);
+        if (m != cases[i].want || len != cases[i].len)
+            fail_msg("“%s”: want mark %d (%zu bytes), got %d (%zu)", cases[i].folded, cases[i].want, cases[i].len, m,
+                     len);
+    }
+    /* seed 000's signature block has no phone */
+    assert_int_equal(r->sig_fields, (1u << D25_SIGF_UNIT) | (1u << D25_SIGF_REPORTER) | (1u << D25_SIGF_DATE));
+    d25_rules_free(r);
+}
+
+/* What was written, found through the folded text. */
+static void written_as_is(void **state)
+{
+    (void)state;
+    const char *s = "通过＿ 行政会、教职工大会 ＿＿等形式";
+    size_t *from = NULL;
+    char *f = d25_fold_from(s, &from);
+    assert_non_null(f);
+    assert_string_equal(f, "通过行政会,教职工大会等形式");
+    const char *a = strstr(f, "行政会"), *b = strstr(f, "等形式");
+    char *w = d25_written(s, from, (size_t)(a - f), (size_t)(b - f));
+    assert_string_equal(w, "行政会、教职工大会");
+    free(w);
+    assert_int_equal(from[strlen(f)], strlen(s));
+    free(f);
+    free(from);
+    /* struck-through text and blanks are dropped, inner spaces kept once */
+    s = "Ａ\xcc\xb6" "B  c\xe3\x80\x80" " d＿";
+    f = d25_fold_from(s, &from);
+    assert_string_equal(f, "bcd");
+    w = d25_written(s, from, 0, strlen(f));
+    assert_string_equal(w, "B c d");
+    free(w);
+    w = d25_written(s, from, 1, 1);
+    assert_string_equal(w, "");
+    free(w);
+    free(f);
+    free(from);
 }
 
 static void folds_to(char *(*fold)(const char *), const char *text, const char *want)
@@ -250,6 +312,20 @@ static void rules_errors(void **state)
         fail_msg("%s", err.message);
     assert_int_equal(r->nsubs, 1);
     assert_int_equal(r->prows[0].nfields, 1);
+    assert_int_equal(r->sig_fields, 15u); /* no [signature]: all four */
+    d25_rules_free(r);
+    snprintf(text, sizeof text, "%s[1.1]\ntext = 好\n[signature]\nfields = unit|fax\n", MINIMAL_RULES);
+    write_file(path, text);
+    d25_error_clear(&err);
+    assert_null(d25_rules_load(path, &err));
+    assert_non_null(strstr(err.message, "fax"));
+    snprintf(text, sizeof text, "%s[1.1]\ntext = 好\n[signature]\nfields = unit | date\n", MINIMAL_RULES);
+    write_file(path, text);
+    d25_error_clear(&err);
+    r = d25_rules_load(path, &err);
+    if (!r)
+        fail_msg("%s", err.message);
+    assert_int_equal(r->sig_fields, (1u << D25_SIGF_UNIT) | (1u << D25_SIGF_DATE));
     d25_rules_free(r);
     unlink(path);
     rmdir(dir);
@@ -306,7 +382,8 @@ int run_rules_tests(void)
         cmocka_unit_test(rules_education_shape), cmocka_unit_test(status_words),
         cmocka_unit_test(folding_and_numbers),   cmocka_unit_test(dates_and_periods),
         cmocka_unit_test(registry_csv),          cmocka_unit_test(rules_errors),
-        cmocka_unit_test(sub_lookups),
+        cmocka_unit_test(sub_lookups),           cmocka_unit_test(marks),
+        cmocka_unit_test(written_as_is),
     };
     return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }
