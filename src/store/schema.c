@@ -214,7 +214,123 @@ static const char *const migrations[] = {
     "  version INTEGER NOT NULL,"
     "  written TEXT NOT NULL,"
     "  out TEXT);",
+    /* 5 -> 6: the city's merged store (src/store/merge.c).  Unit codes are
+     * unique only within a district, so units and returns are keyed by the
+     * whole path (district, code): a district's own database keeps district
+     * NULL.  units, unit_changes and returns are rebuilt (SQLite cannot
+     * change a key in place; store_migrate runs this with foreign keys
+     * off), the columns before keep their order.  packages lists each
+     * district month merged: its returns carry package_id, and when a newer
+     * package of the district and month replaces it, its returns stay,
+     * marked withdrawn, as a corrected return stays superseded. */
+    "DROP VIEW current_returns;"
+    "CREATE TABLE packages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  district TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  edition TEXT,"
+    "  schema_version INTEGER NOT NULL,"
+    "  created TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('package', 'database')),"
+    "  file TEXT NOT NULL,"
+    "  merged TEXT NOT NULL,"
+    "  replaced_by INTEGER REFERENCES packages(id));"
+    "CREATE UNIQUE INDEX packages_slice ON packages(district, period, sha256);"
+    "CREATE TABLE units_6 ("
+    "  code TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  area TEXT NOT NULL,"
+    "  flags TEXT NOT NULL DEFAULT '',"
+    "  aliases TEXT NOT NULL DEFAULT '',"
+    "  contact TEXT NOT NULL DEFAULT '',"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  active_from TEXT,"
+    "  active_until TEXT,"
+    "  in_registry INTEGER NOT NULL DEFAULT 1 CHECK (in_registry IN (0, 1)),"
+    "  first_seen TEXT NOT NULL,"
+    "  changed TEXT NOT NULL,"
+    "  district TEXT,"
+    "  UNIQUE (district, code));"
+    "INSERT INTO units_6(code, name, type, area, flags, aliases, contact, phone, active_from, active_until, in_registry,"
+    " first_seen, changed) SELECT code, name, type, area, flags, aliases, contact, phone, active_from, active_until,"
+    " in_registry, first_seen, changed FROM units;"
+    "CREATE TABLE unit_changes_6 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL,"
+    "  run_id INTEGER REFERENCES runs(id),"
+    "  at TEXT NOT NULL,"
+    "  field TEXT NOT NULL,"
+    "  old TEXT,"
+    "  new TEXT,"
+    "  district TEXT,"
+    "  FOREIGN KEY (district, code) REFERENCES units(district, code));"
+    "INSERT INTO unit_changes_6(id, code, run_id, at, field, old, new) SELECT id, code, run_id, at, field, old, new"
+    " FROM unit_changes;"
+    "CREATE TABLE returns_6 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL,"
+    "  file_name TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  has_checklist INTEGER NOT NULL CHECK (has_checklist IN (0, 1)),"
+    "  has_progress INTEGER NOT NULL CHECK (has_progress IN (0, 1)),"
+    "  unit_code TEXT,"
+    "  unit_written TEXT,"
+    "  period TEXT,"
+    "  period_from TEXT,"
+    "  report_date_written TEXT,"
+    "  reporter_written TEXT,"
+    "  phone_written TEXT,"
+    "  seal INTEGER NOT NULL DEFAULT 0,"
+    "  received TEXT NOT NULL,"
+    "  verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),"
+    "  errors INTEGER NOT NULL,"
+    "  warnings INTEGER NOT NULL,"
+    "  superseded_by INTEGER REFERENCES returns(id),"
+    "  run_id INTEGER REFERENCES runs(id),"
+    "  stored TEXT NOT NULL,"
+    "  received_source TEXT NOT NULL DEFAULT 'mtime' CHECK (received_source IN ('seen', 'mtime', 'mail', 'register')),"
+    "  file_mtime TEXT,"
+    "  district TEXT,"
+    "  package_id INTEGER REFERENCES packages(id),"
+    "  withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),"
+    "  FOREIGN KEY (district, unit_code) REFERENCES units(district, code));"
+    "INSERT INTO returns_6(id, sha256, file_name, path, size, has_checklist, has_progress, unit_code, unit_written, period,"
+    " period_from, report_date_written, reporter_written, phone_written, seal, received, verdict, errors, warnings,"
+    " superseded_by, run_id, stored, received_source, file_mtime) SELECT id, sha256, file_name, path, size, has_checklist,"
+    " has_progress, unit_code, unit_written, period, period_from, report_date_written, reporter_written, phone_written,"
+    " seal, received, verdict, errors, warnings, superseded_by, run_id, stored, received_source, file_mtime FROM returns;"
+    "DROP TABLE returns;"
+    "DROP TABLE unit_changes;"
+    "DROP TABLE units;"
+    "ALTER TABLE units_6 RENAME TO units;"
+    "ALTER TABLE unit_changes_6 RENAME TO unit_changes;"
+    "ALTER TABLE returns_6 RENAME TO returns;"
+    /* The same bytes once per district and package; lookups by code or
+     * hash alone (a district's own database) use the leading column. */
+    "CREATE UNIQUE INDEX units_path ON units(code, ifnull(district, ''));"
+    "CREATE UNIQUE INDEX returns_sha ON returns(sha256, ifnull(district, ''), ifnull(package_id, 0));"
+    "CREATE INDEX returns_period_unit ON returns(period, verdict, unit_code, received DESC, id DESC);"
+    "CREATE INDEX returns_package ON returns(package_id);"
+    "CREATE VIEW current_returns AS"
+    " SELECT r.id AS return_id, r.unit_code, r.period, 'checklist' AS form, r.received, r.district FROM returns r"
+    "  WHERE r.verdict = 'accepted' AND r.has_checklist = 1 AND r.unit_code IS NOT NULL AND r.period IS NOT NULL"
+    "  AND r.withdrawn = 0"
+    "  AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = r.period AND n.verdict = 'accepted'"
+    "   AND n.unit_code = r.unit_code AND n.district IS r.district AND n.withdrawn = 0 AND n.has_checklist = 1"
+    "   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)))"
+    " UNION ALL"
+    " SELECT r.id, r.unit_code, r.period, 'progress', r.received, r.district FROM returns r"
+    "  WHERE r.verdict = 'accepted' AND r.has_progress = 1 AND r.unit_code IS NOT NULL AND r.period IS NOT NULL"
+    "  AND r.withdrawn = 0"
+    "  AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = r.period AND n.verdict = 'accepted'"
+    "   AND n.unit_code = r.unit_code AND n.district IS r.district AND n.withdrawn = 0 AND n.has_progress = 1"
+    "   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)));",
 };
+
+int store_schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
 
 static int user_version(d25_store *s, int *v, d25_error *err)
 {
@@ -249,19 +365,26 @@ int store_migrate(d25_store *s, d25_error *err)
     int latest = (int)(sizeof migrations / sizeof migrations[0]);
     /* The migration and the version move together, under the write lock
      * SQLite takes for an immediate transaction. */
+    /* Foreign keys are off while tables are rebuilt (step 5 -> 6): the
+     * pragma is a no-op inside a transaction, so it goes around it. */
+    if (d25_store_exec(s, "PRAGMA foreign_keys = OFF", err) < 0)
+        return -1;
     if (d25_store_exec(s, "BEGIN IMMEDIATE", err) < 0)
-        return -1;
-    if (user_version(s, &v, err) < 0) {
-        d25_store_exec(s, "ROLLBACK", NULL);
-        return -1;
-    }
+        goto fail;
+    if (user_version(s, &v, err) < 0)
+        goto rollback;
     for (; v < latest; v++) {
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
-        if (d25_store_exec(s, migrations[v], err) < 0 || d25_store_exec(s, bump, err) < 0) {
-            d25_store_exec(s, "ROLLBACK", NULL);
-            return -1;
-        }
+        if (d25_store_exec(s, migrations[v], err) < 0 || d25_store_exec(s, bump, err) < 0)
+            goto rollback;
     }
-    return d25_store_exec(s, "COMMIT", err);
+    if (d25_store_exec(s, "COMMIT", err) < 0)
+        goto rollback;
+    return d25_store_exec(s, "PRAGMA foreign_keys = ON", err);
+rollback:
+    d25_store_exec(s, "ROLLBACK", NULL);
+fail:
+    d25_store_exec(s, "PRAGMA foreign_keys = ON", NULL);
+    return -1;
 }

@@ -47,5 +47,7 @@ int store_migrate(d25_store *s, d25_error *err);
 /* 1 when the schema is older than this build's, 0 when it is this build's,
  * -1 with err set when it is newer (or cannot be read). */
 int store_schema_state(d25_store *s, d25_error *err);
+/* The schema version this build writes (the number of migrations). */
+int store_schema_latest(void);
 
 #endif
