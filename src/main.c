@@ -31,6 +31,8 @@ static const struct {
     {"report", cmd_report, "某月报告所需的数据（--dump-data），或用其填写一份 Word 模板"},
     {"forms", cmd_forms, "为各单位写出某月的空白清单和推进情况统计表（Word 和 Excel，已预填单位和月份）"},
     {"dump", cmd_dump, "显示从 .docx/.xlsx 文件中读到的表格和单元格"},
+    {"export", cmd_export, "把本区县某月的报表导出为数据包，交市教育局汇总"},
+    {"merge", cmd_merge, "市（省）教育局汇总各区县的数据包或数据库"},
 };
 
 static void usage(FILE *o)

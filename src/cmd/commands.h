@@ -34,6 +34,8 @@ int cmd_report(int argc, char **argv, const d25_global *g);
 int cmd_forms(int argc, char **argv, const d25_global *g);
 int cmd_run(int argc, char **argv, const d25_global *g);
 int cmd_init(int argc, char **argv, const d25_global *g);
+int cmd_export(int argc, char **argv, const d25_global *g);
+int cmd_merge(int argc, char **argv, const d25_global *g);
 
 /* A command's options, read the same way everywhere: getopt_long over
  * opts and shortopts (a leading "+" stops at the first argument), with

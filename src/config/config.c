@@ -50,6 +50,9 @@ void d25_config_free(d25_config *cfg)
     free(cfg->archive_dir);
     free(cfg->feedback_dir);
     free(cfg->remind_dir);
+    for (size_t i = 0; i < cfg->ndistricts; i++)
+        free(cfg->districts[i]);
+    free(cfg->districts);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -139,7 +142,8 @@ static const struct {
     {"max_xml_depth", offsetof(d25_limits, max_xml_depth)},
 };
 
-static const char *const campaign_keys[] = {"district", "rules", "units", "deadline_day", NULL};
+static const char *const campaign_keys[] = {"district", "rules", "units", "deadline_day", "level", NULL};
+static const char *const organisation_keys[] = {"districts", NULL};
 static const char *const store_keys[] = {"database", "received_time", "same_time_min", "lock_wait", NULL};
 static const char *const quality_keys[] = {"counts", "outlier_z", "outlier_min_diff", "min_peers", "history_months", NULL};
 const char *const d25_stage_names[D25_STAGES_] = {"mobilise", "rectify", "enforce", "consolidate"};
@@ -154,7 +158,7 @@ static const struct {
 } sections[] = {
     {"reader", NULL},        {"campaign", campaign_keys},         {"store", store_keys},
     {"quality", quality_keys}, {"stages", stage_keys}, {"enforcement", enforcement_keys},
-    {"report", report_keys}, {"run", run_keys},
+    {"report", report_keys}, {"run", run_keys}, {"organisation", organisation_keys},
 };
 
 /* Every key must be one duty25 knows: a typo must not silently fall back. */
@@ -168,7 +172,7 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
             si++;
         if (si == sizeof sections / sizeof sections[0])
             return d25_fail(err, D25_E_CONFIG,
-                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]、[run]）", path,
+                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]、[run]、[organisation]）", path,
                             d25_ini_line(path, sec, NULL), sec);
         const char *reader_names[sizeof reader_keys / sizeof reader_keys[0] + 1];
         for (size_t r = 0; r < sizeof reader_keys / sizeof reader_keys[0]; r++)
@@ -357,6 +361,47 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
             return -1;
         }
         cfg->deadline_day = (int)n;
+    }
+    if ((v = iniparser_getstring(d, "campaign:level", NULL)) && *v) {
+        static const char *const levels[] = {"district", "city", "province"};
+        size_t l = 0;
+        while (l < 3 && strcmp(v, levels[l]) != 0)
+            l++;
+        if (l == 3) {
+            d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[campaign] level 的值“%s”无效，应为 district、city 或 province",
+                     path, d25_ini_line(path, "campaign", "level"), v);
+            iniparser_freedict(d);
+            return -1;
+        }
+        cfg->level = (d25_level)l;
+    }
+    if ((v = iniparser_getstring(d, "organisation:districts", NULL)) && *v) {
+        /* "东区|西区|…": names separated by | (or the full-width ｜), trimmed. */
+        for (const char *p = v; *p;) {
+            size_t len = strcspn(p, "|");
+            const char *fw = strstr(p, "｜");
+            if (fw && (size_t)(fw - p) < len)
+                len = (size_t)(fw - p);
+            const char *a = p, *b = p + len;
+            while (a < b && isspace((unsigned char)*a))
+                a++;
+            while (b > a && isspace((unsigned char)b[-1]))
+                b--;
+            if (b > a) {
+                char **nv = realloc(cfg->districts, (cfg->ndistricts + 1) * sizeof *nv);
+                char *name = nv ? strndup(a, (size_t)(b - a)) : NULL;
+                if (nv)
+                    cfg->districts = nv;
+                if (!name) {
+                    iniparser_freedict(d);
+                    return d25_fail(err, D25_E_NOMEM, "内存不足");
+                }
+                cfg->districts[cfg->ndistricts++] = name;
+            }
+            p += len;
+            if (*p)
+                p += *p == '|' ? 1 : strlen("｜");
+        }
     }
     const char *tdir = iniparser_getstring(d, "report:templates", NULL);
     const char *odir = iniparser_getstring(d, "report:out", NULL);

@@ -42,6 +42,10 @@ typedef struct {
     bool rejected;       /* returns came, none accepted, or a form missing */
 } d25_enforcement;
 
+/* [campaign] level: a district bureau ingests its units' returns; a city
+ * (or province) merges its districts' packages (duty25 merge). */
+typedef enum { D25_LEVEL_DISTRICT, D25_LEVEL_CITY, D25_LEVEL_PROVINCE } d25_level;
+
 typedef struct {
     char *path;          /* file read, or NULL when only defaults apply */
     d25_limits limits;   /* [reader] */
@@ -49,6 +53,9 @@ typedef struct {
     char *rules_path;    /* [campaign] rules, resolved against the file's folder */
     char *units_path;    /* [campaign] units, likewise */
     int deadline_day;    /* [campaign] deadline_day, 0 = the rule set's */
+    d25_level level;     /* [campaign] level: whose returns this office holds */
+    char **districts;    /* [organisation] districts, in order (a city's, "东区|西区"), or NULL */
+    size_t ndistricts;
     char *db_path;       /* [store] database, resolved like rules */
     d25_received_from received_from; /* [store] received_time */
     int same_time_min;   /* [store] same_time_min: this many late returns sharing one received minute are doubted */

@@ -187,6 +187,55 @@ int d25_store_months(d25_store *s, d25_month_mark **out, size_t *n, d25_error *e
 /* Record that the period's report was written at version (and where). */
 int d25_store_month_written(d25_store *s, int period, int64_t version, const char *out_dir, d25_error *err);
 
+/* ---- upward: a district's month to the city (package.c, merge.c; docs/city.md) ---- */
+
+/* What a package says of itself (its table `package`). */
+typedef struct {
+    char edition[256];        /* the rule set's name ("" when unknown: a database) */
+    char district[256];
+    char period[16];          /* "YYYY-MM" */
+    int schema_version;
+    char created[32];
+    char sha256[65];          /* canonical hash of the rows (hex) */
+    int returns, units;       /* rows it holds */
+} d25_package_info;
+
+/* Write the period's returns (rows of returns, return_summaries,
+ * return_details, findings), a snapshot of units and the table package
+ * into a new SQLite file out_path (through a temporary file renamed into
+ * place).  Only a district's own rows (district NULL) are exported.  info
+ * (may be NULL) receives the header.  0, or -1 with err set. */
+int d25_store_export(d25_store *s, const char *edition, const char *district, int period, const char *out_path,
+                     d25_package_info *info, d25_error *err);
+
+/* Merge a package, or a district's whole database (every month), into this
+ * (city) store.  Each district month is a slice: merged when new, nothing
+ * when the same content was merged before, replacing the district's older
+ * slice of the month (its returns kept, marked withdrawn), or ignored when
+ * older than the one merged.  Checked before anything is written, and
+ * refused by name (D25_E_DB, nothing written): a file that is no duty25
+ * package or database, fails PRAGMA integrity_check, whose hash does not
+ * match its rows, of another edition than `edition`, of a newer schema, of
+ * a district not in `districts` (when n_districts > 0).  district: the
+ * district of a database file (NULL: its own name, when it holds one).
+ * One transaction per file.  Outcomes are appended to *out (caller frees). */
+typedef enum { D25_SLICE_MERGED, D25_SLICE_REPLACED, D25_SLICE_UNCHANGED, D25_SLICE_OUTDATED } d25_slice_outcome;
+typedef struct {
+    char district[256];
+    char period[16];
+    d25_slice_outcome outcome;
+    int returns;              /* returns merged (0 unless merged or replaced) */
+} d25_merged_slice;
+typedef struct {
+    const char *edition;      /* the city's rule set's name */
+    const char *district;     /* for a database file, or NULL */
+    const char *const *districts; /* the city's districts, or NULL */
+    size_t n_districts;
+    int64_t run_id;
+} d25_merge_opts;
+int d25_store_merge(d25_store *s, const char *path, const d25_merge_opts *o, d25_merged_slice **out, size_t *n,
+                    d25_error *err);
+
 /* Statement helpers for the modules that query the store. */
 int d25_store_exec(d25_store *s, const char *sql, d25_error *err);
 int d25_store_fail(d25_store *s, d25_error *err, const char *what);

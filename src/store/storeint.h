@@ -47,6 +47,10 @@ int store_migrate(d25_store *s, d25_error *err);
 /* 1 when the schema is older than this build's, 0 when it is this build's,
  * -1 with err set when it is newer (or cannot be read). */
 int store_schema_state(d25_store *s, d25_error *err);
+/* The canonical SHA-256 (hex) of a district month: pi's header fields
+ * (not its sha256) and the rows of schema ("main", or an attached package)
+ * for pi->period, as docs/city.md defines (package.c). */
+int store_slice_hash(d25_store *s, const char *schema, const d25_package_info *pi, char hex[65], d25_error *err);
 /* The schema version this build writes (the number of migrations). */
 int store_schema_latest(void);
 

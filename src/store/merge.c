@@ -1,0 +1,375 @@
+/*
+ * store merge: a city's store takes its districts' months, from packages
+ * (d25_store_export) or from a district's whole database (see store.h,
+ * docs/city.md).  The file is attached to the city's connection, checked
+ * (integrity, kind, schema, edition, district, hash) before anything is
+ * written, then merged in one transaction: nothing is ever half-merged.
+ * Units and returns take the district's name (schema 6 keys them by
+ * (district, code)); return ids are renumbered and every reference to
+ * them (superseded_by, summaries, details, findings) follows.
+ */
+#include "storeint.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../util/buf.h"
+#include "../util/text.h"
+
+/* Prepare sql, bind the arguments (fmt: 't' text or NULL, 'i' int64) and
+ * step once.  Returns the step's result (SQLITE_ROW leaves *out open for
+ * the caller to read and finalize; otherwise *out is finalized), or -1
+ * when it does not prepare. */
+static int step_sql(d25_store *s, sqlite3_stmt **out, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    for (int i = 0; fmt[i]; i++) {
+        if (fmt[i] == 't')
+            store_bind_text(q, i + 1, va_arg(ap, const char *));
+        else
+            sqlite3_bind_int64(q, i + 1, (sqlite3_int64)va_arg(ap, int64_t));
+    }
+    va_end(ap);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW && out) {
+        *out = q;
+        return rc;
+    }
+    sqlite3_finalize(q);
+    if (out)
+        *out = NULL;
+    return rc;
+}
+
+static int exec_ok(d25_store *s, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    for (int i = 0; fmt[i]; i++) {
+        if (fmt[i] == 't')
+            store_bind_text(q, i + 1, va_arg(ap, const char *));
+        else
+            sqlite3_bind_int64(q, i + 1, (sqlite3_int64)va_arg(ap, int64_t));
+    }
+    va_end(ap);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+static void col_copy(sqlite3_stmt *q, int c, char *dst, size_t n)
+{
+    const char *t = (const char *)sqlite3_column_text(q, c);
+    d25_copy(dst, n, t ? t : "");
+}
+
+/* A slice found in the file, before merging. */
+typedef struct {
+    d25_package_info pi;
+} slice;
+
+static int attach(d25_store *s, const char *path, d25_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "ATTACH ?1 AS src", -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "打开待汇总文件");
+    sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return d25_fail(err, D25_E_DB, "文件 %s 无法打开（%s）", path, sqlite3_errmsg(s->db));
+    return 0;
+}
+
+static void detach(d25_store *s) { sqlite3_exec(s->db, "DETACH src", NULL, NULL, NULL); }
+
+/* integrity_check, then the kind and schema version: 1 package, 0 database. */
+static int inspect(d25_store *s, const char *path, int *version, d25_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = step_sql(s, &q, "PRAGMA src.integrity_check", "");
+    bool ok = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
+    if (rc == SQLITE_ROW)
+        ok = ok && sqlite3_step(q) == SQLITE_DONE;
+    sqlite3_finalize(q);
+    if (!ok)
+        return d25_fail(err, D25_E_DB, "文件 %s 已损坏（SQLite 完整性检查未通过：%s），未汇总。请让区县重新导出", path,
+                        rc == SQLITE_ROW || rc == SQLITE_DONE ? "数据页有误" : sqlite3_errmsg(s->db));
+    rc = step_sql(s, &q, "PRAGMA src.user_version", "");
+    *version = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_finalize(q);
+    rc = step_sql(s, &q,
+                  "SELECT sum(name = 'package'), sum(name = 'returns'), sum(name = 'units') FROM src.sqlite_master"
+                  " WHERE type = 'table'",
+                  "");
+    int pkg = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    int ret = rc == SQLITE_ROW ? sqlite3_column_int(q, 1) : 0;
+    int uni = rc == SQLITE_ROW ? sqlite3_column_int(q, 2) : 0;
+    sqlite3_finalize(q);
+    if (!ret || !uni)
+        return d25_fail(err, D25_E_DB, "文件 %s 不是 duty25 的数据包或数据库，未汇总", path);
+    if (*version > store_schema_latest())
+        return d25_fail(err, D25_E_DB, "文件 %s 的结构版本为 %d，由更新版本的 duty25 写出（本程序支持到 %d），未汇总。请升级 duty25",
+                        path, *version, store_schema_latest());
+    return pkg ? 1 : 0;
+}
+
+static bool listed(const d25_merge_opts *o, const char *district)
+{
+    if (!o->n_districts)
+        return true;
+    for (size_t i = 0; i < o->n_districts; i++)
+        if (strcmp(o->districts[i], district) == 0)
+            return true;
+    return false;
+}
+
+static int read_package(d25_store *s, const char *path, const d25_merge_opts *o, slice *sl, d25_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = step_sql(s, &q, "SELECT edition, district, period, schema_version, created, sha256, (SELECT count(*) FROM src.package)"
+                             " FROM src.package", "");
+    if (rc != SQLITE_ROW || sqlite3_column_int(q, 6) != 1) {
+        sqlite3_finalize(q);
+        return d25_fail(err, D25_E_DB, "数据包 %s 的说明表（package）不是一行，未汇总", path);
+    }
+    d25_package_info *pi = &sl->pi;
+    col_copy(q, 0, pi->edition, sizeof pi->edition);
+    col_copy(q, 1, pi->district, sizeof pi->district);
+    col_copy(q, 2, pi->period, sizeof pi->period);
+    pi->schema_version = sqlite3_column_int(q, 3);
+    col_copy(q, 4, pi->created, sizeof pi->created);
+    char stated[65];
+    col_copy(q, 5, stated, sizeof stated);
+    sqlite3_finalize(q);
+    if (pi->schema_version != store_schema_latest())
+        return d25_fail(err, D25_E_DB, "数据包 %s 的结构版本为 %d，本程序为 %d，未汇总。%s", path, pi->schema_version,
+                        store_schema_latest(),
+                        pi->schema_version > store_schema_latest() ? "请升级 duty25" : "请让区县用新版 duty25 重新导出");
+    if (o->edition && strcmp(pi->edition, o->edition) != 0)
+        return d25_fail(err, D25_E_DB, "数据包 %s 属于“%s”，本库汇总的是“%s”，版本不同，未汇总", path, pi->edition, o->edition);
+    if (!pi->district[0])
+        return d25_fail(err, D25_E_DB, "数据包 %s 没有写明区县（区县的配置 [campaign] district 为空），未汇总", path);
+    if (!listed(o, pi->district))
+        return d25_fail(err, D25_E_DB, "数据包 %s 来自“%s”，不在配置 [organisation] districts 所列的区县中，未汇总", path,
+                        pi->district);
+    if (store_slice_hash(s, "src", pi, pi->sha256, err) < 0)
+        return -1;
+    if (strcmp(pi->sha256, stated) != 0)
+        return d25_fail(err, D25_E_DB, "数据包 %s 的内容与其校验值不符（导出后被改动或传输中损坏），未汇总。请让%s重新导出", path,
+                        pi->district);
+    return 0;
+}
+
+/* The months of a district's database, each a slice. */
+static int read_database(d25_store *s, const char *path, const d25_merge_opts *o, slice **out, size_t *n, d25_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = step_sql(s, &q, "SELECT count(*) FROM src.units WHERE district IS NOT NULL", "");
+    int merged = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    sqlite3_finalize(q);
+    if (merged)
+        return d25_fail(err, D25_E_DB, "%s 是汇总后的数据库，不是区县的数据库，未汇总", path);
+    if (!o->district || !*o->district)
+        return d25_fail(err, D25_E_DB, "%s 是区县的数据库，没有写明区县：请用 --district 指明它属于哪个区县", path);
+    if (!listed(o, o->district))
+        return d25_fail(err, D25_E_DB, "区县“%s”不在配置 [organisation] districts 所列的区县中，%s 未汇总", o->district, path);
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT ifnull(period, substr(received, 1, 7)) AS p, max(stored) FROM src.returns"
+                           " WHERE withdrawn = 0 GROUP BY p ORDER BY p",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取区县数据库");
+    size_t cap = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (d25_grow((void **)out, &cap, *n + 1, sizeof **out) < 0) {
+            sqlite3_finalize(q);
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
+        }
+        slice *sl = &(*out)[(*n)++];
+        memset(sl, 0, sizeof *sl);
+        col_copy(q, 0, sl->pi.period, sizeof sl->pi.period);
+        col_copy(q, 1, sl->pi.created, sizeof sl->pi.created);
+        d25_copy(sl->pi.district, sizeof sl->pi.district, o->district);
+        sl->pi.schema_version = store_schema_latest();
+    }
+    sqlite3_finalize(q);
+    for (size_t i = 0; i < *n; i++)
+        if (store_slice_hash(s, "src", &(*out)[i].pi, (*out)[i].pi.sha256, err) < 0)
+            return -1;
+    return 0;
+}
+
+static const char units_sql[] =
+    "INSERT INTO main.units(district, code, name, type, area, flags, aliases, contact, phone, active_from, active_until,"
+    " in_registry, first_seen, changed) SELECT ?1, code, name, type, area, flags, aliases, contact, phone, active_from,"
+    " active_until, in_registry, first_seen, changed FROM src.units WHERE true"
+    " ON CONFLICT(district, code) DO UPDATE SET name = excluded.name, type = excluded.type, area = excluded.area,"
+    " flags = excluded.flags, aliases = excluded.aliases, contact = excluded.contact, phone = excluded.phone,"
+    " active_from = excluded.active_from, active_until = excluded.active_until, in_registry = excluded.in_registry,"
+    " changed = excluded.changed WHERE excluded.changed >= units.changed";
+
+/* Merge one slice inside the open transaction. */
+static int apply(d25_store *s, const char *path, bool package, const slice *sl, const d25_merge_opts *o,
+                 d25_merged_slice *res, d25_error *err)
+{
+    const d25_package_info *pi = &sl->pi;
+    memset(res, 0, sizeof *res);
+    d25_copy(res->district, sizeof res->district, pi->district);
+    d25_copy(res->period, sizeof res->period, pi->period);
+    sqlite3_stmt *q;
+    int rc = step_sql(s, &q, "SELECT 1 FROM packages WHERE district = ?1 AND period = ?2 AND sha256 = ?3", "ttt", pi->district,
+                      pi->period, pi->sha256);
+    sqlite3_finalize(q);
+    if (rc == SQLITE_ROW) {
+        res->outcome = D25_SLICE_UNCHANGED;
+        return 0;
+    }
+    int64_t current = 0;
+    rc = step_sql(s, &q, "SELECT id, created FROM packages WHERE district = ?1 AND period = ?2 AND replaced_by IS NULL", "tt",
+                  pi->district, pi->period);
+    if (rc == SQLITE_ROW) {
+        current = sqlite3_column_int64(q, 0);
+        bool newer = strcmp((const char *)sqlite3_column_text(q, 1), pi->created) > 0;
+        sqlite3_finalize(q);
+        if (newer) {
+            res->outcome = D25_SLICE_OUTDATED;
+            return 0;
+        }
+    }
+    char now[32];
+    store_now_text(now, sizeof now);
+    if (exec_ok(s,
+                "INSERT INTO packages(district, period, edition, schema_version, created, sha256, kind, file, merged)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "tttittttt", pi->district, pi->period, pi->edition[0] ? pi->edition : NULL, (int64_t)pi->schema_version,
+                pi->created, pi->sha256, package ? "package" : "database", path, now) < 0)
+        return d25_store_fail(s, err, "记录汇总的数据包");
+    int64_t id = (int64_t)sqlite3_last_insert_rowid(s->db);
+    if (current && (exec_ok(s, "UPDATE packages SET replaced_by = ?1 WHERE id = ?2", "ii", id, current) < 0 ||
+                    exec_ok(s, "UPDATE returns SET withdrawn = 1 WHERE package_id = ?1", "i", current) < 0))
+        return d25_store_fail(s, err, "替换旧的数据包");
+    res->outcome = current ? D25_SLICE_REPLACED : D25_SLICE_MERGED;
+#define SL "ifnull(r.period, substr(r.received, 1, 7)) = ?3 AND r.withdrawn = 0"
+    if (exec_ok(s,
+                "INSERT INTO main.returns(sha256, file_name, path, size, has_checklist, has_progress, unit_code, unit_written,"
+                " period, period_from, report_date_written, reporter_written, phone_written, seal, received, verdict, errors,"
+                " warnings, superseded_by, run_id, stored, received_source, file_mtime, district, package_id, withdrawn)"
+                " SELECT sha256, file_name, path, size, has_checklist, has_progress, unit_code, unit_written, period,"
+                " period_from, report_date_written, reporter_written, phone_written, seal, received, verdict, errors,"
+                " warnings, NULL, ?4, stored, received_source, file_mtime, ?1, ?2, 0 FROM src.returns r WHERE " SL
+                " ORDER BY id",
+                "titi", pi->district, id, pi->period, o->run_id > 0 ? o->run_id : (int64_t)0) < 0)
+        return d25_store_fail(s, err, "汇总报表");
+    res->returns = sqlite3_changes(s->db);
+    if (exec_ok(s, "DELETE FROM temp.merge_map", "") < 0 ||
+        exec_ok(s,
+                "INSERT INTO temp.merge_map(old, new) SELECT r.id, n.id FROM src.returns r JOIN main.returns n"
+                " ON n.sha256 = r.sha256 AND ifnull(n.district, '') = ?1 AND ifnull(n.package_id, 0) = ?2 WHERE " SL,
+                "tit", pi->district, id, pi->period) < 0 ||
+        exec_ok(s,
+                "UPDATE main.returns SET superseded_by = (SELECT m2.new FROM temp.merge_map m"
+                " JOIN src.returns o ON o.id = m.old JOIN temp.merge_map m2 ON m2.old = o.superseded_by"
+                " WHERE m.new = main.returns.id) WHERE package_id = ?1",
+                "i", id) < 0 ||
+        exec_ok(s,
+                "INSERT INTO main.return_summaries(return_id, statuses, progress) SELECT m.new, x.statuses, x.progress"
+                " FROM src.return_summaries x JOIN temp.merge_map m ON m.old = x.return_id",
+                "") < 0 ||
+        exec_ok(s,
+                "INSERT INTO main.return_details(return_id, answers, progress) SELECT m.new, x.answers, x.progress"
+                " FROM src.return_details x JOIN temp.merge_map m ON m.old = x.return_id",
+                "") < 0 ||
+        exec_ok(s,
+                "INSERT INTO main.findings(return_id, seq, source, code, severity, place, sub_item, message)"
+                " SELECT m.new, x.seq, x.source, x.code, x.severity, x.place, x.sub_item, x.message"
+                " FROM src.findings x JOIN temp.merge_map m ON m.old = x.return_id",
+                "") < 0 ||
+        exec_ok(s,
+                "INSERT INTO period_versions(period, version) VALUES (?1, 1)"
+                " ON CONFLICT(period) DO UPDATE SET version = version + 1",
+                "t", pi->period) < 0)
+        return d25_store_fail(s, err, "汇总报表");
+#undef SL
+    return 0;
+}
+
+int d25_store_merge(d25_store *s, const char *path, const d25_merge_opts *o, d25_merged_slice **out, size_t *n,
+                    d25_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return d25_fail(err, D25_E_IO, "找不到文件 %s", path);
+    /* A district's database of an older schema is brought forward first,
+     * as any duty25 opening it would (a reader migrates what it may write). */
+    int version = 0, kind;
+    if (attach(s, path, err) < 0)
+        return -1;
+    kind = inspect(s, path, &version, err);
+    if (kind == 0 && version < store_schema_latest()) {
+        detach(s);
+        d25_store *old = d25_store_open(path, -1, err);
+        if (!old)
+            return -1;
+        d25_store_close(old);
+        if (attach(s, path, err) < 0)
+            return -1;
+        kind = inspect(s, path, &version, err);
+    }
+    slice *sl = NULL;
+    size_t nsl = 0;
+    int rc = -1;
+    bool began = false;
+    if (kind < 0)
+        goto done;
+    if (kind == 1) {
+        if (!(sl = calloc(1, sizeof *sl))) {
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+            goto done;
+        }
+        nsl = 1;
+        if (read_package(s, path, o, sl, err) < 0)
+            goto done;
+    } else if (read_database(s, path, o, &sl, &nsl, err) < 0) {
+        goto done;
+    }
+    const char *district = sl && nsl ? sl[0].pi.district : o->district;
+    if (d25_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS merge_map(old INTEGER PRIMARY KEY, new INTEGER NOT NULL)", err) < 0 ||
+        d25_store_exec(s, "BEGIN IMMEDIATE", err) < 0)
+        goto done;
+    began = true;
+    if (exec_ok(s, units_sql, "t", district) < 0) {
+        d25_store_fail(s, err, "汇总单位名册");
+        goto done;
+    }
+    size_t cap = *n;
+    for (size_t i = 0; i < nsl; i++) {
+        d25_merged_slice res;
+        if (apply(s, path, kind == 1, &sl[i], o, &res, err) < 0)
+            goto done;
+        if (d25_grow((void **)out, &cap, *n + 1, sizeof **out) < 0) {
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+            goto done;
+        }
+        (*out)[(*n)++] = res;
+    }
+    if (d25_store_exec(s, "COMMIT", err) < 0)
+        goto done;
+    began = false;
+    rc = 0;
+done:
+    if (began)
+        d25_store_exec(s, "ROLLBACK", NULL);
+    free(sl);
+    detach(s);
+    return rc;
+}
