@@ -84,6 +84,17 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
     fprintf(o, "\n按板块：\n");
     for (size_t i = 0; i < r->nareas; i++)
         print_counts_row(o, r->by_area[i].key, r->by_area[i].expected, r->by_area[i].n);
+    if (r->ndistricts) {
+        fprintf(o, "\n按区县：\n");
+        for (size_t i = 0; i < r->ndistricts; i++)
+            print_counts_row(o, r->by_district[i].key, r->by_district[i].expected, r->by_district[i].n);
+    }
+    if (r->nmissing) {
+        fprintf(o, "\n本月数据包尚未汇总的区县（%zu 个）：", r->nmissing);
+        for (size_t i = 0; i < r->nmissing; i++)
+            fprintf(o, "%s%s", i ? "、" : "", r->districts_missing[i]);
+        fputc('\n', o);
+    }
     int problems = r->n[D25_UNIT_MISSING] + r->n[D25_UNIT_REJECTED] + r->n[D25_UNIT_INCOMPLETE];
     if (problems) {
         fprintf(o, "\n需催报的单位（%d 家）：\n", problems);
@@ -93,7 +104,8 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
                 const d25_unit_status *u = &r->units[i];
                 if (u->state != order[k])
                     continue;
-                fprintf(o, "  %s　%s　%s　%s　联系人：%s　电话：%s\n", d25_unit_state_label(u->state), u->unit->code, u->unit->name,
+                fprintf(o, "  %s　%s%s%s　%s　%s　联系人：%s　电话：%s\n", d25_unit_state_label(u->state),
+                       u->district ? u->district : "", u->district ? "　" : "", u->unit->code, u->unit->name,
                        u->unit->area, u->unit->contact && *u->unit->contact ? u->unit->contact : "（名册未填）",
                        u->unit->phone && *u->unit->phone ? u->unit->phone : "（名册未填）");
                 if (u->state == D25_UNIT_INCOMPLETE)
@@ -168,10 +180,33 @@ void d25_status_print_json(FILE *o, const d25_status_report *r, const char *dist
     json_counts(o, r->expected, r->n);
     json_groups(o, "by_type", r->by_type, r->ntypes, true);
     json_groups(o, "by_area", r->by_area, r->nareas, false);
+    if (r->ndistricts || r->nmissing) {
+        fputs(",\"by_district\":[", o);
+        for (size_t i = 0; i < r->ndistricts; i++) {
+            fputs(i ? ",{\"district\":" : "{\"district\":", o);
+            d25_json_str(o, r->by_district[i].key);
+            fputc(',', o);
+            json_counts(o, r->by_district[i].expected, r->by_district[i].n);
+            fputc('}', o);
+        }
+        fputs("],\"districts_missing\":[", o);
+        for (size_t i = 0; i < r->nmissing; i++) {
+            if (i)
+                fputc(',', o);
+            d25_json_str(o, r->districts_missing[i]);
+        }
+        fputc(']', o);
+    }
     fputs(",\"units\":[", o);
     for (size_t i = 0; i < r->nunits; i++) {
         const d25_unit_status *u = &r->units[i];
-        fputs(i ? ",{\"code\":" : "{\"code\":", o);
+        fputs(i ? ",{" : "{", o);
+        if (u->district) {
+            fputs("\"district\":", o);
+            d25_json_str(o, u->district);
+            fputc(',', o);
+        }
+        fputs("\"code\":", o);
         d25_json_str(o, u->unit->code);
         fputs(",\"name\":", o);
         d25_json_str(o, u->unit->name);
@@ -226,6 +261,64 @@ void d25_status_print_json(FILE *o, const d25_status_report *r, const char *dist
     fputs("]}\n", o);
 }
 
+/* A city's (or province's) status: district by district from the merged
+ * store, each against its own units, then summed (status.h).  The units
+ * point into ctx's registries: free ctx (city_free) after printing. */
+typedef struct {
+    d25_registry **regs;
+    size_t nregs;
+    char **known;
+    size_t nknown;
+} city_ctx;
+
+static void city_free(city_ctx *c)
+{
+    for (size_t i = 0; i < c->nregs; i++)
+        d25_registry_free(c->regs[i]);
+    free(c->regs);
+    for (size_t i = 0; i < c->nknown; i++)
+        free(c->known[i]);
+    free(c->known);
+}
+
+static int city_status(d25_store *s, const d25_setup *su, int period, city_ctx *c, d25_status_report *city, d25_error *err)
+{
+    const d25_config *cfg = &su->cfg;
+    const char *const *list = (const char *const *)cfg->districts;
+    size_t n = cfg->ndistricts;
+    memset(city, 0, sizeof *city);
+    if (!n) {
+        if (d25_store_districts(s, &c->known, &c->nknown, err) < 0)
+            return -1;
+        list = (const char *const *)c->known;
+        n = c->nknown;
+    }
+    int deadline = cfg->deadline_day ? cfg->deadline_day : su->rules->deadline_day;
+    char p[16];
+    d25_format_period(period, p, sizeof p);
+    if (!(c->regs = calloc(n + 1, sizeof *c->regs)))
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        d25_status_report part;
+        c->nregs = i + 1;
+        rc = d25_store_district_units(s, list[i], &c->regs[i], err);
+        if (rc == 0)
+            rc = d25_status_build_in(s, c->regs[i], list[i], period, deadline, cfg->same_time_min, &part, err);
+        if (rc == 0)
+            rc = d25_status_add_district(city, &part, list[i], d25_store_district_merged(s, list[i], p) == 1, err);
+    }
+    if (rc == 0 && n == 0) { /* no district merged yet: the month's frame, all zero */
+        if (!(c->regs[0] = d25_registry_adopt(d25_store_path(s), NULL, 0, err)))
+            return -1;
+        c->nregs = 1;
+        rc = d25_status_build_in(s, c->regs[0], "", period, deadline, cfg->same_time_min, city, err);
+    }
+    if (rc < 0)
+        d25_status_report_free(city);
+    return rc;
+}
+
 int cmd_status(int argc, char **argv, const d25_global *g)
 {
     static const struct option opts[] = {
@@ -267,9 +360,12 @@ int cmd_status(int argc, char **argv, const d25_global *g)
     const char *db = db_arg ? db_arg : cfg->db_path;
     d25_store *s = NULL;
     d25_status_report rep = {0};
+    city_ctx cc = {0};
     if (!(s = d25_cmd_open_existing(db, &err)) ||
-               d25_status_build(s, su.reg, period, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day,
-                                cfg->same_time_min, &rep, &err) < 0) {
+        (cfg->level != D25_LEVEL_DISTRICT ? city_status(s, &su, period, &cc, &rep, &err)
+                                          : d25_status_build(s, su.reg, period,
+                                                             cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day,
+                                                             cfg->same_time_min, &rep, &err)) < 0) {
         rc = D25_EXIT_IO;
     } else if (json) {
         d25_status_print_json(stdout, &rep, cfg->district);
@@ -279,6 +375,7 @@ int cmd_status(int argc, char **argv, const d25_global *g)
     if (rc)
         fprintf(stderr, "duty25 status：%s\n", err.message);
     d25_status_report_free(&rep);
+    city_free(&cc);
     d25_store_close(s);
     d25_cmd_teardown(&su);
     return rc;

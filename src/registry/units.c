@@ -523,6 +523,27 @@ fail:
     return NULL;
 }
 
+d25_registry *d25_registry_adopt(const char *path, d25_unit *units, size_t n, d25_error *err)
+{
+    d25_registry *reg = calloc(1, sizeof *reg);
+    if (!reg || !(reg->path = strdup(path))) {
+        free(reg);
+        for (size_t i = 0; i < n; i++)
+            unit_free(&units[i]);
+        free(units);
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        return NULL;
+    }
+    reg->encoding = "SQLite";
+    reg->units = units;
+    reg->n = n;
+    if (build_index(reg, path, err) < 0) {
+        d25_registry_free(reg);
+        return NULL;
+    }
+    return reg;
+}
+
 /* Does the file begin like an Office container or another binary document
  * format (which the workbook reader recognises and names), not like text? */
 static bool container(const unsigned char *d, size_t n)

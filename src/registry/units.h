@@ -78,6 +78,11 @@ typedef struct {
  * sheet, row and cell; D25_E_NOMEM). */
 d25_registry *d25_registry_load(const char *path, d25_error *err);
 void d25_registry_free(d25_registry *reg);
+/* A registry of units read elsewhere (a city's store, one district's
+ * units): takes units (malloc'd, each string malloc'd, keys optional) and
+ * indexes them as d25_registry_load does; path names it in messages.
+ * NULL with err set (units freed). */
+d25_registry *d25_registry_adopt(const char *path, d25_unit *units, size_t n, d25_error *err);
 
 const d25_unit *d25_registry_by_code(const d25_registry *reg, const char *code);
 /* The unit whose name or alias the text names: equal after folding, or the

@@ -47,6 +47,15 @@ static int group_add(d25_status_group **v, size_t *n, size_t *cap, const char *k
     return 0;
 }
 
+/* district IS ?: NULL for a district's own rows. */
+static void store_bind_district(sqlite3_stmt *q, int i, const char *district)
+{
+    if (district)
+        sqlite3_bind_text(q, i, district, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, i);
+}
+
 static char *col_dup(sqlite3_stmt *st, int i)
 {
     const char *t = (const char *)sqlite3_column_text(st, i);
@@ -73,7 +82,8 @@ static char *error_codes(sqlite3 *db, int64_t id)
     return b.len ? d25_buf_steal(&b) : NULL;
 }
 
-static int load_seen(d25_store *s, const d25_registry *reg, const char *p, seen *sv, d25_status_report *out, d25_error *err)
+static int load_seen(d25_store *s, const d25_registry *reg, const char *p, const char *district, seen *sv,
+                     d25_status_report *out, d25_error *err)
 {
     sqlite3 *db = d25_store_db(s);
     sqlite3_stmt *q;
@@ -81,11 +91,12 @@ static int load_seen(d25_store *s, const d25_registry *reg, const char *p, seen 
      * received in this month. */
     if (sqlite3_prepare_v2(db,
                            "SELECT id, unit_code, verdict, has_checklist, has_progress, received, file_name, errors, received_source"
-                           " FROM returns WHERE period = ?1 OR (period IS NULL AND substr(received, 1, 7) = ?1)"
-                           " ORDER BY received, id",
+                           " FROM returns WHERE (period = ?1 OR (period IS NULL AND substr(received, 1, 7) = ?1))"
+                           " AND district IS ?2 AND withdrawn = 0 ORDER BY received, id",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取报送情况");
     sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
+    store_bind_district(q, 2, district);
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(q, 0);
@@ -141,7 +152,8 @@ nomem:
     return d25_fail(err, D25_E_NOMEM, "内存不足");
 }
 
-static int load_quality(d25_store *s, const d25_registry *reg, const char *p, d25_status_report *out, d25_error *err)
+static int load_quality(d25_store *s, const d25_registry *reg, const char *p, const char *district, d25_status_report *out,
+                        d25_error *err)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(d25_store_db(s),
@@ -149,12 +161,13 @@ static int load_quality(d25_store *s, const d25_registry *reg, const char *p, d2
                             * counts (joining the view instead built all of it). */
                            "SELECT DISTINCT r.unit_code, r.file_name, f.code, f.place, f.message, f.return_id, f.seq"
                            " FROM findings f JOIN returns r ON r.id = f.return_id"
-                           " WHERE f.source = 'quality' AND r.period = ?1"
+                           " WHERE f.source = 'quality' AND r.period = ?1 AND r.district IS ?2 AND r.withdrawn = 0"
                            " AND EXISTS (SELECT 1 FROM current_returns c WHERE c.return_id = f.return_id)"
                            " ORDER BY r.unit_code, f.return_id, f.seq",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取数据质量提醒");
     sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
+    store_bind_district(q, 2, district);
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         if (d25_grow((void **)&out->quality, &out->quality_cap, out->nquality + 1, sizeof *out->quality) < 0) {
@@ -216,8 +229,8 @@ static int find_doubts(d25_status_report *out, int min)
     return 0;
 }
 
-static int status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, int same_time_min,
-                        d25_status_report *out, d25_error *err)
+static int status_build(d25_store *s, const d25_registry *reg, const char *district, int period, int deadline_day,
+                        int same_time_min, d25_status_report *out, d25_error *err)
 {
     memset(out, 0, sizeof *out);
     out->period = period;
@@ -241,7 +254,7 @@ static int status_build(d25_store *s, const d25_registry *reg, int period, int d
     }
     for (size_t i = 0; i < reg->n; i++)
         out->row_of[i] = SIZE_MAX;
-    int rc = load_seen(s, reg, p, sv, out, err);
+    int rc = load_seen(s, reg, p, district, sv, out, err);
     for (size_t i = 0; i < reg->n && rc == 0; i++) {
         const d25_unit *u = &reg->units[i];
         seen *w = &sv[i];
@@ -284,7 +297,7 @@ static int status_build(d25_store *s, const d25_registry *reg, int period, int d
     if (rc == 0 && find_doubts(out, same_time_min < 2 ? 2 : same_time_min) < 0)
         rc = d25_fail(err, D25_E_NOMEM, "内存不足");
     if (rc == 0)
-        rc = load_quality(s, reg, p, out, err);
+        rc = load_quality(s, reg, p, district, out, err);
     if (rc < 0)
         d25_status_report_free(out);
     return rc;
@@ -306,6 +319,10 @@ void d25_status_report_free(d25_status_report *r)
     free(r->row_of);
     free(r->by_type);
     free(r->by_area);
+    free(r->by_district);
+    for (size_t i = 0; i < r->nmissing; i++)
+        free(r->districts_missing[i]);
+    free(r->districts_missing);
     for (size_t i = 0; i < r->nunidentified; i++) {
         free(r->unidentified[i].file);
         free(r->unidentified[i].codes);
@@ -328,6 +345,12 @@ void d25_status_report_free(d25_status_report *r)
 int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, int same_time_min,
                      d25_status_report *out, d25_error *err)
 {
+    return d25_status_build_in(s, reg, NULL, period, deadline_day, same_time_min, out, err);
+}
+
+int d25_status_build_in(d25_store *s, const d25_registry *reg, const char *district, int period, int deadline_day,
+                        int same_time_min, d25_status_report *out, d25_error *err)
+{
     /* The units' states and the month's quality warnings from one snapshot,
      * while another process may be storing returns. */
     int64_t upto;
@@ -335,7 +358,85 @@ int d25_status_build(d25_store *s, const d25_registry *reg, int period, int dead
         memset(out, 0, sizeof *out);
         return -1;
     }
-    int rc = status_build(s, reg, period, deadline_day, same_time_min, out, err);
+    int rc = status_build(s, reg, district, period, deadline_day, same_time_min, out, err);
     d25_store_read_end(s);
     return rc;
+}
+
+/* Add a group's counts to the group of the same key in *v. */
+static int group_sum(d25_status_group **v, size_t *n, size_t *cap, const d25_status_group *g)
+{
+    size_t i = 0;
+    while (i < *n && strcmp((*v)[i].key, g->key) != 0)
+        i++;
+    if (i == *n) {
+        if (d25_grow((void **)v, cap, *n + 1, sizeof **v) < 0)
+            return -1;
+        memset(&(*v)[i], 0, sizeof (*v)[i]);
+        d25_copy((*v)[i].key, sizeof (*v)[i].key, g->key);
+        (*n)++;
+    }
+    for (int k = 0; k < D25_UNIT_STATES_; k++)
+        (*v)[i].n[k] += g->n[k];
+    (*v)[i].expected += g->expected;
+    return 0;
+}
+
+int d25_status_add_district(d25_status_report *city, d25_status_report *part, const char *district, bool merged,
+                            d25_error *err)
+{
+    size_t ucap = city->nunits, xcap = city->nunidentified, qcap = city->nquality, dcap = city->ndoubts;
+    if (!city->deadline[0]) {
+        city->period = part->period;
+        d25_copy(city->deadline, sizeof city->deadline, part->deadline);
+        d25_copy(city->as_of, sizeof city->as_of, part->as_of);
+    }
+    d25_status_group total = {.expected = part->expected};
+    d25_copy(total.key, sizeof total.key, district);
+    memcpy(total.n, part->n, sizeof total.n);
+    if (group_sum(&city->by_district, &city->ndistricts, &city->district_cap, &total) < 0 ||
+        (part->nunits && d25_grow((void **)&city->units, &ucap, city->nunits + part->nunits, sizeof *city->units) < 0) ||
+        (part->nunidentified && d25_grow((void **)&city->unidentified, &xcap, city->nunidentified + part->nunidentified,
+                                         sizeof *city->unidentified) < 0) ||
+        (part->nquality && d25_grow((void **)&city->quality, &qcap, city->nquality + part->nquality, sizeof *city->quality) < 0) ||
+        (part->ndoubts && d25_grow((void **)&city->doubts, &dcap, city->ndoubts + part->ndoubts, sizeof *city->doubts) < 0))
+        goto nomem;
+    for (size_t i = 0; i < part->ntypes; i++)
+        if (group_sum(&city->by_type, &city->ntypes, &city->type_cap, &part->by_type[i]) < 0)
+            goto nomem;
+    for (size_t i = 0; i < part->nareas; i++)
+        if (group_sum(&city->by_area, &city->nareas, &city->area_cap, &part->by_area[i]) < 0)
+            goto nomem;
+    if (!merged) {
+        char *d = strdup(district);
+        char **v = d ? realloc(city->districts_missing, (city->nmissing + 1) * sizeof *v) : NULL;
+        if (!v) {
+            free(d);
+            goto nomem;
+        }
+        city->districts_missing = v;
+        v[city->nmissing++] = d;
+    }
+    city->expected += part->expected;
+    for (int k = 0; k < D25_UNIT_STATES_; k++)
+        city->n[k] += part->n[k];
+    for (size_t i = 0; i < part->nunits; i++) {
+        city->units[city->nunits] = part->units[i];
+        city->units[city->nunits++].district = district;
+    }
+    part->nunits = 0;
+    memcpy(city->unidentified + city->nunidentified, part->unidentified, part->nunidentified * sizeof *part->unidentified);
+    city->nunidentified += part->nunidentified;
+    part->nunidentified = 0;
+    memcpy(city->quality + city->nquality, part->quality, part->nquality * sizeof *part->quality);
+    city->nquality += part->nquality;
+    part->nquality = 0;
+    memcpy(city->doubts + city->ndoubts, part->doubts, part->ndoubts * sizeof *part->doubts);
+    city->ndoubts += part->ndoubts;
+    city->doubted += part->doubted;
+    d25_status_report_free(part);
+    return 0;
+nomem:
+    d25_status_report_free(part);
+    return d25_fail(err, D25_E_NOMEM, "内存不足");
 }

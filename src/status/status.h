@@ -20,6 +20,7 @@
 #ifndef D25_STATUS_STATUS_H
 #define D25_STATUS_STATUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../registry/units.h"
@@ -34,6 +35,7 @@ typedef enum { D25_FORM_NONE, D25_FORM_ACCEPTED, D25_FORM_REJECTED } d25_form_st
 
 typedef struct {
     const d25_unit *unit;
+    const char *district;   /* a city's status: the unit's district (not owned); else NULL */
     d25_unit_state state;
     d25_form_state checklist, progress;
     char received[32];      /* when the last of its forms was first accepted, or "" */
@@ -82,6 +84,10 @@ typedef struct {
     size_t *row_of;         /* registry index -> index in units, SIZE_MAX when not expected */
     d25_status_group *by_type, *by_area;
     size_t ntypes, nareas, type_cap, area_cap;
+    d25_status_group *by_district; /* a city's status: one per district, in order */
+    size_t ndistricts, district_cap;
+    char **districts_missing; /* districts whose package for the month is not merged */
+    size_t nmissing;
     d25_unidentified *unidentified;
     size_t nunidentified, unidentified_cap;
     d25_quality_note *quality;
@@ -96,6 +102,19 @@ typedef struct {
 int d25_status_build(d25_store *s, const d25_registry *reg, int period, int deadline_day, int same_time_min,
                      d25_status_report *out, d25_error *err);
 void d25_status_report_free(d25_status_report *r);
+
+/* A city's status, district by district: d25_status_build_in reads only the
+ * rows of one district (NULL: a district's own rows, district NULL), reg
+ * being that district's registry (d25_store_district_units), so that two
+ * districts' units of one code never mix.  d25_status_add_district moves
+ * part (then emptied) into city: its units (district set to the given
+ * name, which must outlive city), counts, groups, a by_district row, and
+ * the district among districts_missing when !merged.  city starts zeroed;
+ * its row_of stays NULL (d25_status_unit finds nothing in it). */
+int d25_status_build_in(d25_store *s, const d25_registry *reg, const char *district, int period, int deadline_day,
+                        int same_time_min, d25_status_report *out, d25_error *err);
+int d25_status_add_district(d25_status_report *city, d25_status_report *part, const char *district, bool merged,
+                            d25_error *err);
 
 /* The unit's row, or NULL when it is not expected in the period. */
 const d25_unit_status *d25_status_unit(const d25_status_report *r, const d25_registry *reg, const d25_unit *u);

@@ -373,3 +373,97 @@ done:
     detach(s);
     return rc;
 }
+
+/* ---- the city's reads ---- */
+
+static char *dup_col(sqlite3_stmt *q, int c)
+{
+    const char *t = (const char *)sqlite3_column_text(q, c);
+    return strdup(t ? t : "");
+}
+
+static int period_of(const char *t, int dflt)
+{
+    int y, m;
+    if (t && sscanf(t, "%d-%d", &y, &m) == 2 && m >= 1 && m <= 12)
+        return y * 12 + m - 1;
+    return dflt;
+}
+
+int d25_store_district_units(d25_store *s, const char *district, d25_registry **out, d25_error *err)
+{
+    *out = NULL;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT code, name, type, area, flags, contact, phone, active_from, active_until FROM units"
+                           " WHERE district = ?1 AND in_registry = 1 ORDER BY rowid",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取区县单位名册");
+    sqlite3_bind_text(q, 1, district, -1, SQLITE_STATIC);
+    d25_unit *v = NULL;
+    size_t n = 0, cap = 0;
+    int step;
+    bool oom = false;
+    while (!oom && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        if (d25_grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
+            oom = true;
+            break;
+        }
+        d25_unit *u = &v[n++];
+        memset(u, 0, sizeof *u);
+        u->code = dup_col(q, 0);
+        u->name = dup_col(q, 1);
+        u->type = dup_col(q, 2);
+        u->area = dup_col(q, 3);
+        u->flags = dup_col(q, 4);
+        u->contact = dup_col(q, 5);
+        u->phone = dup_col(q, 6);
+        u->from = period_of((const char *)sqlite3_column_text(q, 7), 0);
+        u->until = period_of((const char *)sqlite3_column_text(q, 8), 0x7fffffff);
+        u->line = (int)n;
+        oom = !u->code || !u->name || !u->type || !u->area || !u->flags || !u->contact || !u->phone;
+    }
+    sqlite3_finalize(q);
+    char where[300];
+    snprintf(where, sizeof where, "%s（%s）", s->path, district);
+    if (oom) {
+        d25_registry *r = d25_registry_adopt(where, v, n, err); /* frees what was read */
+        d25_registry_free(r);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    if (!(*out = d25_registry_adopt(where, v, n, err)))
+        return -1;
+    return 0;
+}
+
+int d25_store_districts(d25_store *s, char ***out, size_t *n, d25_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT district FROM units WHERE district IS NOT NULL GROUP BY district ORDER BY min(rowid)", -1,
+                           &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取区县");
+    size_t cap = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        char *d = dup_col(q, 0);
+        if (!d || d25_grow((void **)out, &cap, *n + 1, sizeof **out) < 0) {
+            free(d);
+            sqlite3_finalize(q);
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
+        }
+        (*out)[(*n)++] = d;
+    }
+    sqlite3_finalize(q);
+    return 0;
+}
+
+int d25_store_district_merged(d25_store *s, const char *district, const char *period)
+{
+    sqlite3_stmt *q;
+    int rc = step_sql(s, &q, "SELECT 1 FROM packages WHERE district = ?1 AND period = ?2 AND replaced_by IS NULL", "tt", district,
+                      period);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

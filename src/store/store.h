@@ -236,6 +236,14 @@ typedef struct {
 int d25_store_merge(d25_store *s, const char *path, const d25_merge_opts *o, d25_merged_slice **out, size_t *n,
                     d25_error *err);
 
+/* A city's store: the units of one district as a registry (those still in
+ * its registry, in its order; caller frees with d25_registry_free); the
+ * districts it holds, in the order first merged (caller frees each and the
+ * array); whether the district's month was merged (1, 0, -1 on error). */
+int d25_store_district_units(d25_store *s, const char *district, d25_registry **out, d25_error *err);
+int d25_store_districts(d25_store *s, char ***out, size_t *n, d25_error *err);
+int d25_store_district_merged(d25_store *s, const char *district, const char *period);
+
 /* Statement helpers for the modules that query the store. */
 int d25_store_exec(d25_store *s, const char *sql, d25_error *err);
 int d25_store_fail(d25_store *s, d25_error *err, const char *what);
