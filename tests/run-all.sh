@@ -47,6 +47,7 @@ for variant in "" asan; do
     suite "cli ($tag)" tests/cli/run.sh "$b/duty25" build/fixtures
     suite "samples ($tag)" $PY tests/samples/check.py "$b/duty25"
     suite "store ($tag)" $PY tests/store/check.py "$b/duty25"
+    suite "city ($tag)" $PY tests/city/check.py "$b/duty25"
     suite "month ($tag)" $PY tests/month/check.py "$b/duty25"
     suite "firstday ($tag)" $PY tests/firstday/check.py "$b/duty25"
     suite "corpus ($tag)" $PY tests/corpus/compare.py "$b/duty25"

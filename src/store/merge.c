@@ -87,7 +87,8 @@ static int attach(d25_store *s, const char *path, d25_error *err)
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE)
-        return d25_fail(err, D25_E_DB, "文件 %s 无法打开（%s）", path, sqlite3_errmsg(s->db));
+        return d25_fail(err, D25_E_DB, "文件 %s 已损坏或不是 SQLite 文件（%s），未汇总。请让区县重新导出", path,
+                        sqlite3_errmsg(s->db));
     return 0;
 }
 

@@ -1,0 +1,392 @@
+#!/usr/bin/python3
+"""duty25 export and duty25 merge: a city bureau merges its districts' months.
+
+Two districts are made from the November samples, with the same unit codes
+(config/units.csv) and different names: 东区 takes every November file, 西区
+the files of the units whose code ends in an odd digit (and two flawed
+returns), with other receipt times.  Each runs ingest and export; the city
+merges both.  Every city figure is checked against the sum of the two
+districts' own status JSON, and against hand counts from config/units.csv
+and samples/expected.json; the package's hash is recomputed here from the
+definition in docs/city.md, not by duty25.  Prints TAP.
+
+    tests/city/check.py build/duty25
+"""
+import csv
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import tap, done  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.abspath(sys.argv[1])
+SAMPLES = os.path.join(ROOT, "samples")
+MANIFEST = json.load(open(os.path.join(SAMPLES, "expected.json"), encoding="utf-8"))
+TMP = tempfile.mkdtemp(prefix="duty25-city-")
+PERIOD = "2026-11"
+RULES = os.path.join(ROOT, "config", "rules-education.ini")
+ENTERPRISE = os.path.join(ROOT, "tests", "fixtures", "rules-enterprise.ini")
+COUNTS = ("expected", "on_time", "late", "incomplete", "rejected", "missing")
+
+with open(os.path.join(ROOT, "config", "units.csv"), encoding="utf-8-sig", newline="") as f:
+    UNITS = {r["code"]: r for r in csv.DictReader(f)}
+
+
+def active(code):
+    u = UNITS[code]
+    return (not u["active_from"] or u["active_from"][:7] <= PERIOD) and \
+        (not u["active_until"] or PERIOD <= u["active_until"][:7])
+
+
+def edition_name(rules):
+    text = open(rules, encoding="utf-8").read()
+    return re.search(r"^\[edition\][^\[]*?^name\s*=\s*(.+?)\s*$", text, re.M | re.S).group(1)
+
+
+def write_config(name, district, level="district", rules=RULES, districts=None):
+    path = os.path.join(TMP, name + ".ini")
+    lines = ["[campaign]", "district = %s" % district, "rules = %s" % rules,
+             "units = %s" % os.path.join(ROOT, "config", "units.csv"), "level = %s" % level,
+             "[store]", "database = %s" % os.path.join(TMP, name + ".db"), "received_time = mtime"]
+    if districts:
+        lines += ["[organisation]", "districts = %s" % "|".join(districts)]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return path, os.path.join(TMP, name + ".db")
+
+
+def duty25(cfg, *args):
+    return subprocess.run([BIN, "--config", cfg] + list(args), capture_output=True, text=True)
+
+
+def stamp(path, when):
+    t = time.mktime(time.strptime(when, "%Y-%m-%d %H:%M"))
+    os.utime(path, (t, t))
+
+
+def status(cfg, *extra):
+    r = duty25(cfg, "status", "--period", PERIOD, "--format", "json", *extra)
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        return {"error": r.stdout + r.stderr, "exit": r.returncode}
+
+
+def dump(db):
+    """Every table but the run log, rows sorted: what a merge may change."""
+    c = sqlite3.connect(db)
+    out = {}
+    for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                          " AND name != 'runs' ORDER BY name"):
+        cols = [r[1] for r in c.execute("PRAGMA table_info(%s)" % t)]
+        keep = [i for i, n in enumerate(cols) if n not in ("run_id", "merged")]
+        out[t] = sorted(repr(tuple(r[i] for i in keep)) for r in c.execute("SELECT * FROM %s" % t))
+    c.close()
+    return out
+
+
+# ---- the canonical hash of docs/city.md, written again from the definition ----
+
+def enc(v):
+    if v is None:
+        return b"N"
+    if isinstance(v, int):
+        return b"I%d;" % v
+    if isinstance(v, float):
+        return ("R%.17g;" % v).encode()
+    if isinstance(v, str):
+        b = v.encode("utf-8")
+        return b"T%d:" % len(b) + b
+    return b"B%d:" % len(v) + bytes(v)
+
+
+SLICE = "ifnull(r.period, substr(r.received, 1, 7)) = :p AND r.withdrawn = 0"
+CANON = [
+    ("units", "SELECT code, name, type, area, flags, aliases, contact, phone, active_from, active_until, in_registry,"
+              " first_seen, changed FROM units ORDER BY code"),
+    ("returns", "SELECT r.sha256, r.file_name, r.path, r.size, r.has_checklist, r.has_progress, r.unit_code,"
+                " r.unit_written, r.period, r.period_from, r.report_date_written, r.reporter_written, r.phone_written,"
+                " r.seal, r.received, r.verdict, r.errors, r.warnings,"
+                " (SELECT s.sha256 FROM returns s WHERE s.id = r.superseded_by), r.stored, r.received_source,"
+                " r.file_mtime FROM returns r WHERE " + SLICE + " ORDER BY r.sha256"),
+    ("return_summaries", "SELECT r.sha256, x.statuses, x.progress FROM return_summaries x JOIN returns r"
+                         " ON r.id = x.return_id WHERE " + SLICE + " ORDER BY r.sha256"),
+    ("return_details", "SELECT r.sha256, x.answers, x.progress FROM return_details x JOIN returns r"
+                       " ON r.id = x.return_id WHERE " + SLICE + " ORDER BY r.sha256"),
+    ("findings", "SELECT r.sha256, x.seq, x.source, x.code, x.severity, x.place, x.sub_item, x.message"
+                 " FROM findings x JOIN returns r ON r.id = x.return_id WHERE " + SLICE + " ORDER BY r.sha256, x.seq"),
+]
+
+
+def package_hash(path):
+    import hashlib
+    c = sqlite3.connect(path)
+    ed, dist, period, ver, created = c.execute(
+        "SELECT edition, district, period, schema_version, created FROM package").fetchone()
+    h = hashlib.sha256()
+    h.update(b"duty25-package 1\n" + enc(ed or None) + enc(dist or None) + enc(period) + enc(int(ver)) +
+             enc(created) + b"\n")
+    for name, sql in CANON:
+        h.update(name.encode() + b"\n")
+        for row in c.execute(sql, {"p": period}):
+            h.update(b"".join(enc(v) for v in row) + b"\n")
+    c.close()
+    return h.hexdigest()
+
+
+def unit_of(rel):
+    return MANIFEST["files"][rel]["unit"]
+
+
+# ---- two districts from the November samples ----
+
+LATE_E = {"SF-X002", "SF-Y001"}
+LATE_W = {"SF-X001", "SF-P003"}
+nov = sorted(n for n in os.listdir(os.path.join(SAMPLES, PERIOD)) if not n.startswith("收件登记"))
+files_unit = {n: unit_of("%s/%s" % (PERIOD, n)) for n in nov}
+
+
+def inbox(name, pick, late, day="2026-11-20 10:00"):
+    d = os.path.join(TMP, name)
+    os.makedirs(d, exist_ok=True)
+    for n in nov:
+        if pick(files_unit[n]) and not os.path.exists(os.path.join(d, n)):
+            shutil.copyfile(os.path.join(SAMPLES, PERIOD, n), os.path.join(d, n))
+            stamp(os.path.join(d, n), "2026-11-27 09:30" if files_unit[n] in late else day)
+    return d
+
+
+def odd(code):
+    return code[-1] in "13579"
+
+
+east_cfg, east_db = write_config("east", "东区")
+west_cfg, west_db = write_config("west", "西区")
+city_cfg, city_db = write_config("city", "示范市", "city", districts=["东区", "西区"])
+east_in = inbox("east-in", lambda c: True, LATE_E)
+west_in = inbox("west-in", odd, LATE_W, "2026-11-22 15:00")
+for n in ("城西小学-2026年11月-前后矛盾.docx", "2026年11月-无单位.xlsx"):
+    shutil.copyfile(os.path.join(SAMPLES, "flawed", n), os.path.join(west_in, n))
+    stamp(os.path.join(west_in, n), "2026-11-21 09:00")
+
+r1 = duty25(east_cfg, "ingest", "-q", east_in)
+r2 = duty25(west_cfg, "ingest", "-q", west_in)
+tap(r1.returncode == 0 and r2.returncode == 1, "both districts ingest their returns (西区 has a rejected one)",
+    [r1.returncode, r1.stderr, r2.returncode, r2.stderr])
+east = status(east_cfg)
+west = status(west_cfg)
+n_active = sum(1 for c in UNITS if active(c))
+tap(east.get("expected") == n_active and west.get("expected") == n_active,
+    "each district expects every unit of the registry active in November (%d)" % n_active, [east, west])
+west_none = {c for c in UNITS if active(c) and not odd(c)}
+tap({u["code"] for u in west.get("units", []) if u["state"] == "missing"} >= west_none,
+    "西区: every unit whose code ends in an even digit is missing (hand count)", west.get("units"))
+tap(east.get("on_time") != west.get("on_time") or east.get("missing") != west.get("missing"),
+    "the two districts' figures differ", [east.get("late"), west.get("late")])
+
+# ---- export ----
+
+east_pkg = os.path.join(TMP, "东区-2026-11.duty25")
+west_pkg = os.path.join(TMP, "西区-2026-11.duty25")
+r1 = duty25(east_cfg, "export", "--period", PERIOD, "--out", east_pkg)
+r2 = duty25(west_cfg, "export", "--period", PERIOD, "--out", west_pkg)
+tap(r1.returncode == 0 and r2.returncode == 0 and os.path.exists(east_pkg) and os.path.exists(west_pkg),
+    "export writes each district's package", [r1.stdout, r1.stderr, r2.stdout, r2.stderr])
+tap(not [n for n in os.listdir(TMP) if ".tmp-" in n], "no temporary file is left beside the packages",
+    os.listdir(TMP))
+
+
+def pkg_row(path):
+    c = sqlite3.connect(path)
+    try:
+        return c.execute("SELECT edition, district, period, schema_version, sha256 FROM package").fetchall()
+    finally:
+        c.close()
+
+
+def q(db, sql, *args):
+    c = sqlite3.connect(db)
+    try:
+        return c.execute(sql, args).fetchall()
+    finally:
+        c.close()
+
+
+row = pkg_row(east_pkg)
+east_version = q(east_db, "PRAGMA user_version")[0][0]
+tap(len(row) == 1 and row[0][:4] == (edition_name(RULES), "东区", PERIOD, east_version),
+    "the package names the edition, the district, the month and the schema version", row)
+n_nov = q(east_db, "SELECT count(*) FROM returns WHERE ifnull(period, substr(received, 1, 7)) = ?", PERIOD)[0][0]
+tap(q(east_pkg, "SELECT count(*) FROM returns")[0][0] == n_nov == len(nov)
+    and q(east_pkg, "SELECT count(*) FROM units")[0][0] == len(UNITS),
+    "the package holds the month's %d returns and the %d units of the registry" % (len(nov), len(UNITS)),
+    [n_nov, q(east_pkg, "SELECT count(*) FROM returns, units")])
+tap(q(east_pkg, "SELECT count(*) FROM findings")[0][0] ==
+    q(east_db, "SELECT count(*) FROM findings f JOIN returns r ON r.id = f.return_id"
+               " WHERE ifnull(r.period, substr(r.received, 1, 7)) = ?", PERIOD)[0][0]
+    and q(east_pkg, "SELECT count(*) FROM return_details")[0][0] == n_nov,
+    "its findings and details are the month's")
+tap(row and row[0][4] == package_hash(east_pkg) and pkg_row(west_pkg)[0][4] == package_hash(west_pkg),
+    "its SHA-256 is the canonical hash of docs/city.md, recomputed here", [row, package_hash(east_pkg)])
+
+# ---- merge ----
+
+r = duty25(city_cfg, "merge", east_pkg, west_pkg)
+tap(r.returncode == 0 and r.stdout.count("新汇总") >= 2, "merge takes both packages", [r.stdout, r.stderr])
+city = status(city_cfg)
+for k in COUNTS:
+    tap(city.get(k) == east.get(k, -1) + west.get(k, -2), "city %s = 东区 + 西区 (%s + %s)" % (k, east.get(k), west.get(k)),
+        city)
+tap(city.get("expected") == 2 * n_active, "the city expects every unit of both districts (hand count %d)" % (2 * n_active))
+
+
+def groups(st, key, name):
+    return {g[name]: tuple(g[k] for k in COUNTS) for g in st.get(key, [])}
+
+
+for key, name in (("by_type", "type"), ("by_area", "area")):
+    want = {}
+    for st in (east, west):
+        for k, v in groups(st, key, name).items():
+            want[k] = tuple(a + b for a, b in zip(want.get(k, (0,) * 6), v))
+    tap(groups(city, key, name) == want, "city %s = the sum of the districts' rows" % key,
+        [groups(city, key, name), want])
+tap(groups(city, "by_district", "district") == {"东区": tuple(east.get(k) for k in COUNTS),
+                                                "西区": tuple(west.get(k) for k in COUNTS)}
+    and [g["district"] for g in city.get("by_district", [])] == ["东区", "西区"],
+    "by_district: one row per district, in the configured order, each the district's own figures",
+    city.get("by_district"))
+tap(city.get("districts_missing") == [], "no district's package is missing", city.get("districts_missing"))
+mine = {("东区", u["code"]): u["state"] for u in east["units"]}
+mine.update({("西区", u["code"]): u["state"] for u in west["units"]})
+theirs = {(u.get("district"), u["code"]): u["state"] for u in city.get("units", [])}
+tap(theirs == mine, "each unit keeps its own district's state: the same code in two districts never mixes",
+    sorted(set(theirs.items()) ^ set(mine.items()))[:10])
+tap(theirs.get(("西区", "SF-X001")) == "late" and theirs.get(("东区", "SF-X001")) == "on_time",
+    "SF-X001 is late in 西区 and on time in 东区", [theirs.get(("西区", "SF-X001")), theirs.get(("东区", "SF-X001"))])
+tap(q(city_db, "SELECT count(*) FROM units WHERE code = 'SF-X001'")[0][0] == 2
+    and q(city_db, "SELECT count(*) FROM units")[0][0] == 2 * len(UNITS),
+    "the city's units are keyed by (district, code)")
+tap(len(city.get("unidentified", [])) == len(west.get("unidentified", [])) == 1,
+    "西区's unidentified return is the city's", city.get("unidentified"))
+txt = duty25(city_cfg, "status", "--period", PERIOD).stdout
+tap("按区县" in txt and "东区" in txt and "西区" in txt, "the status text has a 按区县 block", txt[:800])
+
+# ---- idempotence ----
+
+before = dump(city_db)
+r = duty25(city_cfg, "merge", east_pkg, west_pkg, east_pkg)
+tap(r.returncode == 0 and "未变" in r.stdout and dump(city_db) == before,
+    "merging the same packages again changes nothing", r.stdout + r.stderr)
+
+# ---- a newer package replaces the older ----
+
+old_west_pkg = os.path.join(TMP, "西区-2026-11-旧.duty25")
+shutil.copyfile(west_pkg, old_west_pkg)
+inbox("west-in", lambda c: True, LATE_W, "2026-11-23 11:00")
+r = duty25(west_cfg, "ingest", "-q", west_in)
+west2 = status(west_cfg)
+time.sleep(1.1)  # a later created time
+r = duty25(west_cfg, "export", "--period", PERIOD, "--out", west_pkg)
+old_n = q(old_west_pkg, "SELECT count(*) FROM returns")[0][0]
+r = duty25(city_cfg, "merge", west_pkg)
+city2 = status(city_cfg)
+tap(r.returncode == 0 and "替换" in r.stdout, "西区's newer package replaces the older", r.stdout + r.stderr)
+tap(west2.get("missing") < west.get("missing") and
+    all(city2.get(k) == east.get(k) + west2.get(k) for k in COUNTS) and
+    groups(city2, "by_district", "district")["西区"] == tuple(west2.get(k) for k in COUNTS),
+    "the city's figures are now 东区 + the newer 西区", [city2.get("by_district"), west2.get("missing")])
+tap(q(city_db, "SELECT count(*) FROM returns WHERE district = '西区' AND withdrawn = 1")[0][0] == old_n and
+    q(city_db, "SELECT count(*) FROM packages WHERE district = '西区' AND replaced_by IS NOT NULL")[0][0] == 1,
+    "the older package's %d returns are kept, marked withdrawn" % old_n)
+before = dump(city_db)
+r = duty25(city_cfg, "merge", old_west_pkg)
+tap(r.returncode == 0 and "未变" in r.stdout and dump(city_db) == before,
+    "the older package merged again changes nothing", r.stdout + r.stderr)
+
+# ---- refused, with nothing merged ----
+
+
+def refused(path, words, name, *extra):
+    before = dump(city_db)
+    r = duty25(city_cfg, "merge", *extra, path)
+    tap(r.returncode == 1 and "拒收" in r.stdout and all(w in r.stdout for w in words) and dump(city_db) == before,
+        name, r.stdout + r.stderr)
+
+
+tampered = os.path.join(TMP, "tampered.duty25")
+data = bytearray(open(east_pkg, "rb").read())
+phone = UNITS["SF-B004"]["phone"].encode()
+at = data.find(phone)
+data[at + len(phone) - 1] ^= 1  # one digit of a phone number: still a sound SQLite file
+open(tampered, "wb").write(bytes(data))
+tap(at >= 0 and q(tampered, "PRAGMA integrity_check") == [("ok",)], "a package with one byte changed in a value",
+    at)
+refused(tampered, ["校验值不符"], "a package whose rows do not match its hash is refused")
+edited = os.path.join(TMP, "edited.duty25")
+shutil.copyfile(east_pkg, edited)
+c = sqlite3.connect(edited)
+c.execute("UPDATE returns SET received = '2026-11-01 08:00:00' WHERE rowid = 1")
+c.commit()
+c.close()
+refused(edited, ["校验值不符"], "a package with an edited received time is refused")
+broken = os.path.join(TMP, "broken.duty25")
+open(broken, "wb").write(open(east_pkg, "rb").read()[:4096] + b"\x00" * 100)
+refused(broken, ["损坏"], "a damaged package is refused")
+newer = os.path.join(TMP, "newer.duty25")
+shutil.copyfile(east_pkg, newer)
+c = sqlite3.connect(newer)
+c.execute("UPDATE package SET schema_version = 99")
+c.execute("PRAGMA user_version = 99")
+c.commit()
+c.close()
+refused(newer, ["结构版本", "99"], "a package of a newer schema is refused by name")
+ent_cfg, ent_db = write_config("ent", "东区", rules=ENTERPRISE)
+shutil.copyfile(east_db, ent_db)
+ent_pkg = os.path.join(TMP, "ent.duty25")
+r = duty25(ent_cfg, "export", "--period", PERIOD, "--out", ent_pkg)
+tap(r.returncode == 0, "a package of the enterprise edition is exported", r.stderr)
+refused(ent_pkg, [edition_name(ENTERPRISE), "版本不同"], "a package of another edition is refused by name")
+south_cfg, south_db = write_config("south", "南区")
+shutil.copyfile(east_db, south_db)
+south_pkg = os.path.join(TMP, "south.duty25")
+duty25(south_cfg, "export", "--period", PERIOD, "--out", south_pkg)
+refused(south_pkg, ["南区", "districts"], "a package of a district the city does not list is refused")
+r = duty25(city_cfg, "merge", east_pkg, tampered)
+tap(r.returncode == 1 and "未变" in r.stdout and "拒收" in r.stdout,
+    "one refused file does not stop the others", r.stdout)
+
+# ---- a district's whole database ----
+
+city3_cfg, city3_db = write_config("city3", "示范市", "city")
+r = duty25(city3_cfg, "merge", west_db)
+tap(r.returncode == 1 and "--district" in r.stdout, "a district's database needs --district", r.stdout)
+r = duty25(city3_cfg, "merge", "--district", "西区", west_db)
+c3 = status(city3_cfg)
+tap(r.returncode == 0 and all(c3.get(k) == west2.get(k) for k in COUNTS)
+    and groups(c3, "by_district", "district") == {"西区": tuple(west2.get(k) for k in COUNTS)},
+    "a district's whole database is merged: the city's November is 西区's", [r.stdout, r.stderr, c3.get("by_district")])
+before = dump(city3_db)
+r = duty25(city3_cfg, "merge", "--district", "西区", west_db)
+tap(r.returncode == 0 and dump(city3_db) == before, "the same database again changes nothing", r.stdout)
+r = duty25(city3_cfg, "merge", east_pkg)
+c3 = status(city3_cfg)
+tap(r.returncode == 0 and c3.get("districts_missing") == [] and
+    [g["district"] for g in c3.get("by_district", [])] == ["西区", "东区"],
+    "without [organisation] districts, the districts merged are listed in the order merged", c3.get("by_district"))
+city4_cfg, city4_db = write_config("city4", "示范市", "city", districts=["东区", "西区", "北区"])
+duty25(city4_cfg, "merge", east_pkg)
+c4 = status(city4_cfg)
+tap(c4.get("districts_missing") == ["西区", "北区"] and c4.get("expected") == east.get("expected"),
+    "districts whose month is not merged are named (districts_missing)", [c4.get("districts_missing"), c4.get("expected")])
+
+shutil.rmtree(TMP, ignore_errors=True)
+done()
