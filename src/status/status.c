@@ -425,13 +425,16 @@ int d25_status_add_district(d25_status_report *city, d25_status_report *part, co
         city->units[city->nunits++].district = district;
     }
     part->nunits = 0;
-    memcpy(city->unidentified + city->nunidentified, part->unidentified, part->nunidentified * sizeof *part->unidentified);
+    if (part->nunidentified)
+        memcpy(city->unidentified + city->nunidentified, part->unidentified, part->nunidentified * sizeof *part->unidentified);
     city->nunidentified += part->nunidentified;
     part->nunidentified = 0;
-    memcpy(city->quality + city->nquality, part->quality, part->nquality * sizeof *part->quality);
+    if (part->nquality)
+        memcpy(city->quality + city->nquality, part->quality, part->nquality * sizeof *part->quality);
     city->nquality += part->nquality;
     part->nquality = 0;
-    memcpy(city->doubts + city->ndoubts, part->doubts, part->ndoubts * sizeof *part->doubts);
+    if (part->ndoubts)
+        memcpy(city->doubts + city->ndoubts, part->doubts, part->ndoubts * sizeof *part->doubts);
     city->ndoubts += part->ndoubts;
     city->doubted += part->doubted;
     d25_status_report_free(part);

@@ -94,3 +94,5 @@ for n in (1000, 10000):
                           or "nan") for _ in range(3))[1]
         print("  libxlsxwriter alone, %d units' worth of cells (33 a unit, no other work): %.2f s" % (n, t_))
 PYEOF
+# A city merging 30 districts of 1,000 units (docs/city.md).
+$PY tests/bench/city.py build/duty25 30 1000

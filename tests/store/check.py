@@ -152,8 +152,8 @@ tap(q(db, "SELECT count(*) FROM returns") == [(nfiles,)], "the database holds %d
     q(db, "SELECT count(*) FROM returns"))
 tap(q(db, "PRAGMA integrity_check") == [("ok",)] and q(db, "PRAGMA foreign_key_check") == [],
     "integrity_check ok, no foreign key violations")
-tap(q(db, "PRAGMA user_version") == [(5,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
-    "schema version 5, WAL journal")
+tap(q(db, "PRAGMA user_version") == [(6,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
+    "schema version 6, WAL journal")
 
 
 def hand_status(period, late=(), extra=None):
@@ -785,8 +785,82 @@ tap(r.returncode == 3 and "更新版本" in r.stderr, "a database from a newer d
 r = duty25(cfgn, "status", "--db", os.path.join(TMP, "nonexistent.db"))
 tap(r.returncode == 3 and "ingest" in r.stderr, "status without a database says to ingest first", r.stderr)
 
+# Version 5 keyed units by code alone and returns by their bytes alone (no
+# district, package or withdrawn mark), and had no packages.
+V5_SCHEMA = """
+DROP VIEW current_returns;
+CREATE TABLE units_5 (code TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, area TEXT NOT NULL,
+  flags TEXT NOT NULL DEFAULT '', aliases TEXT NOT NULL DEFAULT '', contact TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '', active_from TEXT, active_until TEXT,
+  in_registry INTEGER NOT NULL DEFAULT 1 CHECK (in_registry IN (0, 1)), first_seen TEXT NOT NULL, changed TEXT NOT NULL);
+INSERT INTO units_5 SELECT code, name, type, area, flags, aliases, contact, phone, active_from, active_until,
+  in_registry, first_seen, changed FROM units;
+CREATE TABLE unit_changes_5 (id INTEGER PRIMARY KEY, code TEXT NOT NULL REFERENCES units(code),
+  run_id INTEGER REFERENCES runs(id), at TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT);
+INSERT INTO unit_changes_5 SELECT id, code, run_id, at, field, old, new FROM unit_changes;
+CREATE TABLE returns_5 (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, file_name TEXT NOT NULL,
+  path TEXT NOT NULL, size INTEGER NOT NULL, has_checklist INTEGER NOT NULL CHECK (has_checklist IN (0, 1)),
+  has_progress INTEGER NOT NULL CHECK (has_progress IN (0, 1)), unit_code TEXT REFERENCES units(code),
+  unit_written TEXT, period TEXT, period_from TEXT, report_date_written TEXT, reporter_written TEXT,
+  phone_written TEXT, seal INTEGER NOT NULL DEFAULT 0, received TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')), errors INTEGER NOT NULL,
+  warnings INTEGER NOT NULL, superseded_by INTEGER REFERENCES returns(id), run_id INTEGER REFERENCES runs(id),
+  stored TEXT NOT NULL, received_source TEXT NOT NULL DEFAULT 'mtime'
+  CHECK (received_source IN ('seen', 'mtime', 'mail', 'register')), file_mtime TEXT);
+INSERT INTO returns_5 SELECT id, sha256, file_name, path, size, has_checklist, has_progress, unit_code, unit_written,
+  period, period_from, report_date_written, reporter_written, phone_written, seal, received, verdict, errors, warnings,
+  superseded_by, run_id, stored, received_source, file_mtime FROM returns;
+DROP TABLE returns;
+DROP TABLE unit_changes;
+DROP TABLE units;
+DROP TABLE packages;
+ALTER TABLE units_5 RENAME TO units;
+ALTER TABLE unit_changes_5 RENAME TO unit_changes;
+ALTER TABLE returns_5 RENAME TO returns;
+CREATE INDEX returns_period_unit ON returns(period, verdict, unit_code, received DESC, id DESC);
+CREATE VIEW current_returns AS
+ SELECT r.id AS return_id, r.unit_code, r.period, 'checklist' AS form, r.received FROM returns r
+  WHERE r.verdict = 'accepted' AND r.has_checklist = 1 AND r.unit_code IS NOT NULL AND r.period IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = r.period AND n.verdict = 'accepted'
+   AND n.unit_code = r.unit_code AND n.has_checklist = 1
+   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)))
+ UNION ALL
+ SELECT r.id, r.unit_code, r.period, 'progress', r.received FROM returns r
+  WHERE r.verdict = 'accepted' AND r.has_progress = 1 AND r.unit_code IS NOT NULL AND r.period IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = r.period AND n.verdict = 'accepted'
+   AND n.unit_code = r.unit_code AND n.has_progress = 1
+   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)));
+PRAGMA user_version = 5;
+"""
+v5 = os.path.join(TMP, "v5.db")
+shutil.copyfile(db, v5)
+c = sqlite3.connect(v5)
+c.executescript(V5_SCHEMA)
+c.commit()
+c.close()
+v5_before = dump(v5)
+
+
+def v5_view(d):
+    """A dump without the columns version 6 added to returns."""
+    d = dict(d)
+    d["returns"] = {k: {c: v for c, v in r.items() if c not in ("district", "package_id", "withdrawn")}
+                    for k, r in d["returns"].items()}
+    return d
+
+
+st6 = duty25(cfg, "status", "--period", "2026-11", "--format", "json")
+r = duty25(cfg, "status", "--period", "2026-11", "--format", "json", "--db", v5)
+strip = lambda t: re.sub(r'"as_of":"[^"]*"', "", t)  # noqa: E731
+tap(r.returncode == 0 and q(v5, "PRAGMA user_version") == [(6,)] and v5_view(dump(v5)) == v5_before and
+    strip(r.stdout) == strip(st6.stdout) and
+    q(v5, "SELECT count(*) FROM units WHERE district IS NOT NULL") == [(0,)] and
+    q(v5, "PRAGMA foreign_key_check") == [] and q(v5, "PRAGMA integrity_check") == [("ok",)],
+    "a version-5 database is migrated on open: its units, returns and changes kept (district NULL), the same status",
+    [r.stderr[-300:], first_diff(v5_before, v5_view(dump(v5)))])
+
 # Version 4 had no received_source, file_mtime, period_versions or reports_written.
-V4_SCHEMA = """
+V4_SCHEMA = V5_SCHEMA + """
 ALTER TABLE returns DROP COLUMN received_source;
 ALTER TABLE returns DROP COLUMN file_mtime;
 DROP TABLE period_versions;
@@ -801,7 +875,7 @@ c.commit()
 c.close()
 r = duty25(cfg, "status", "--period", "2026-11", "--db", v4)
 per_period = "SELECT period, count(*) FROM returns WHERE period IS NOT NULL GROUP BY period ORDER BY period"
-tap(r.returncode == 0 and q(v4, "PRAGMA user_version") == [(5,)] and
+tap(r.returncode == 0 and q(v4, "PRAGMA user_version") == [(6,)] and
     q(v4, "SELECT period, version FROM period_versions ORDER BY period") == q(v4, per_period) and
     q(v4, "SELECT DISTINCT received_source FROM returns") == [("mtime",)] and
     q(v4, "SELECT count(*) FROM reports_written") == [(0,)],
@@ -837,7 +911,7 @@ c.close()
 r = duty25(cfg, "status", "--period", "2026-11", "--db", v3)
 planted = q(v3, "SELECT progress FROM return_summaries WHERE return_id = %d" % planted_id)
 summaries = "SELECT return_id, statuses, progress FROM return_summaries WHERE return_id != %d ORDER BY return_id" % planted_id
-tap(r.returncode == 0 and q(v3, "PRAGMA user_version") == [(5,)] and v3_json[0][0] > 10 and
+tap(r.returncode == 0 and q(v3, "PRAGMA user_version") == [(6,)] and v3_json[0][0] > 10 and
     q(v3, summaries) == q(db, summaries) and
     planted == [("talks\x1fo\x1f3\x1f\x1edeploy_means\x1fo\x1f\x1f行政会议 全体 会\x1einspections\x1fi\x1f\x1f\x1e"
                  "posters\x1fm\x1f\x1f\x1ehazards_found\x1fu\x1f\x1f",)],
@@ -877,7 +951,7 @@ v2_rows = q(v2, "SELECT count(*) FROM answers") + q(v2, "SELECT count(*) FROM pr
 c.close()
 r = duty25(cfg, "status", "--period", "2026-11", "--db", v2)
 before, after = dump(db), dump(v2)
-tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(5,)] and v2_rows[0][0] > 100 and
+tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(6,)] and v2_rows[0][0] > 100 and
     all(before[t] == after[t] and before[t] for t in ("answers", "progress_values")) and
     q(v2, "SELECT count(*) FROM answers WHERE typeof(seq) != 'integer'") == [(0,)] and
     q(v2, "SELECT typeof(value), count(*) FROM progress_values GROUP BY 1") ==
@@ -917,7 +991,7 @@ old_data = json.loads(r.stdout or "{}")
 for d_ in (new_data, old_data):
     d_.pop("as_of", None)
     d_.pop("as_of_cn", None)
-tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(5,)] and old_data == new_data and new_data.get("progress"),
+tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(6,)] and old_data == new_data and new_data.get("progress"),
     "a version-1 database is migrated on open and its month reads the same", r.stderr[-300:])
 
 # ---- received time: the file's mtime, or the time of ingestion ----
