@@ -314,6 +314,8 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX returns_sha ON returns(sha256, ifnull(district, ''), ifnull(package_id, 0));"
     "CREATE INDEX returns_period_unit ON returns(period, verdict, unit_code, received DESC, id DESC);"
     "CREATE INDEX returns_package ON returns(package_id);"
+    /* A city's status reads one district's month at a time. */
+    "CREATE INDEX returns_district_period ON returns(district, period);"
     "CREATE VIEW current_returns AS"
     " SELECT r.id AS return_id, r.unit_code, r.period, 'checklist' AS form, r.received, r.district FROM returns r"
     "  WHERE r.verdict = 'accepted' AND r.has_checklist = 1 AND r.unit_code IS NOT NULL AND r.period IS NOT NULL"
