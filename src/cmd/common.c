@@ -1,5 +1,7 @@
 /* common: helpers shared by the commands (see commands.h). */
 #include "commands.h"
+#include "cli.h"
+#include "../util/suggest.h"
 #include "../store/store.h"
 #include "../validate/validate.h"
 
@@ -88,20 +90,40 @@ int d25_cmd_getopt(d25_optstate *st, int argc, char **argv, const char *shortopt
     char spec[32];
     bool plus = shortopts[0] == '+';
     snprintf(spec, sizeof spec, "%s:%s", plus ? "+" : "", shortopts + plus);
+    d25_cli_set_current(cmd, opts, shortopts);
     int c = getopt_long(argc, argv, spec, opts, NULL);
     if (c == 'h') {
-        fputs(usage, stdout);
+        d25_cli_usage_line(stdout, cmd, opts, shortopts);
+        /* the text's own first line, when it is a usage line, is replaced
+         * by the generated one */
+        if (strncmp(usage, "用法：", strlen("用法：")) == 0) {
+            const char *nl = strchr(usage, '\n');
+            usage = nl ? nl + 1 : "";
+        }
+        d25_cli_print_help_text(stdout, usage);
         st->exit = D25_EXIT_OK;
         return 0;
     }
     if (c == ':') {
-        fprintf(stderr, "duty25 %s：选项“%s”后面要写一个值\n\n%s", cmd, argv[optind - 1], usage);
-        st->exit = D25_EXIT_USAGE;
+        st->exit = d25_cli_usage_error("选项“%s”后面要写一个值", argv[optind - 1]);
         return 0;
     }
     if (c == '?') {
-        fprintf(stderr, "duty25 %s：无法识别的选项“%s”\n\n%s", cmd, argv[optind - 1], usage);
-        st->exit = D25_EXIT_USAGE;
+        const char *arg = argv[optind - 1];
+        char typed[64] = "";
+        if (strncmp(arg, "--", 2) == 0)
+            snprintf(typed, sizeof typed, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+        else if (optopt)
+            snprintf(typed, sizeof typed, "%c", optopt);
+        const char *names[64];
+        size_t n = 0;
+        for (const struct option *p = opts; p->name && n < 64; p++)
+            names[n++] = p->name;
+        const char *near = typed[0] && typed[1] ? d25_suggest(typed, names, n) : NULL;
+        if (near)
+            st->exit = d25_cli_usage_error("无法识别的选项“%s”。是不是 --%s？", arg, near);
+        else
+            st->exit = d25_cli_usage_error("无法识别的选项“%s”", arg);
         return 0;
     }
     return c;

@@ -4,6 +4,7 @@
  * (from the templates 表样-清单.docx and 表样-推进情况.docx) and as one XLSX.
  */
 #include "commands.h"
+#include "cli.h"
 #include "../blankform/blankform.h"
 #include "../report/template.h"
 #include "../util/file.h"
@@ -16,7 +17,6 @@
 #include <string.h>
 
 static const char usage[] =
-    "用法：duty25 forms [--period YYYY-MM] [--unit 单位代码]... [--format docx|xlsx|both] [--out 文件夹]\n"
     "\n"
     "为每个单位写出该月要填报的空白表：附件1“六大责任25条内容清单”和附件3“推进情况统计表”，\n"
     "已预填单位名称、所属板块和月份，本单位不适用的子项预填“不适用”。\n"
@@ -142,8 +142,7 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
         fprintf(stderr, "duty25 forms：--format 只能是 docx、xlsx 或 both，不是“%s”\n", format);
         rc = D25_EXIT_USAGE;
     } else if (optind < argc) {
-        fprintf(stderr, "duty25 forms：多余的参数“%s”\n\n%s", argv[optind], usage);
-        rc = D25_EXIT_USAGE;
+        rc = d25_cli_usage_error("多余的参数“%s”", argv[optind]);
     } else if (d25_cmd_period("forms", period_arg, true, &period)) {
         rc = D25_EXIT_USAGE;
     }

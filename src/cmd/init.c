@@ -5,6 +5,7 @@
  * The files come from the data folder d25_data_dir() finds (util/paths.h).
  */
 #include "commands.h"
+#include "cli.h"
 #include "../util/file.h"
 #include "../util/paths.h"
 
@@ -19,7 +20,6 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 init [--district 区名] 文件夹\n"
     "\n"
     "建一个工作文件夹，之后在其中运行 duty25 即可（它会读取其中的 config/duty25.ini）：\n"
     "  config/duty25.ini          配置，每项设置都有中文说明\n"
@@ -87,8 +87,7 @@ int cmd_init(int argc, char **argv, const d25_global *g)
     if (c == 0)
         return os.exit;
     if (optind + 1 != argc) {
-        fprintf(stderr, "duty25 init：请给出一个文件夹\n\n%s", usage);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("请给出一个文件夹");
     }
     if (district && (!*district || strpbrk(district, "\n\r;#"))) {
         fprintf(stderr, "duty25 init：--district 的值“%s”不能为空，也不能含换行、“;”或“#”\n", district);

@@ -3,6 +3,7 @@
  * (--dump-data), or one template filled with them (--template).
  */
 #include "commands.h"
+#include "cli.h"
 #include "../report/data.h"
 #include "../report/template.h"
 #include "../report/xlsx_out.h"
@@ -22,10 +23,9 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 report [--period YYYY-MM] [--out 文件夹] [--db 数据库]\n"
-    "      duty25 report --period YYYY-MM --dump-data [--db 数据库]\n"
-    "      duty25 report --period YYYY-MM --template 模板.docx --out 输出.docx [--db 数据库]\n"
-    "      duty25 report --period YYYY-MM --xlsx 统计表.xlsx [--db 数据库]\n"
+    "      duty25 report --period YYYY-MM --dump-data\n"
+    "      duty25 report --period YYYY-MM --template 模板.docx --out 输出.docx\n"
+    "      duty25 report --period YYYY-MM --xlsx 统计表.xlsx\n"
     "\n"
     "不带 --dump-data、--template、--xlsx 时，在输出文件夹（默认取配置 [report] out）中写出该月的\n"
     "“书面风险报告.docx”“统计表.docx”和“统计表.xlsx”，所用模板取自配置 [report] templates。\n"
@@ -193,8 +193,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     if (c == 0)
         return os.exit;
     if (optind < argc || (tpl && !out)) {
-        fprintf(stderr, "duty25 report：%s\n\n%s", optind < argc ? "多余的参数" : "--template 需要 --out 输出文件", usage);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("%s", optind < argc ? "多余的参数" : "--template 需要 --out 输出文件");
     }
     bool standard = !dump && !tpl && !xlsx;
     int period;

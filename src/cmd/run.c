@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 run [--period YYYY-MM] [-v] [--db 数据库] [--out 文件夹] [--units 文件] [文件或文件夹...]\n"
     "\n"
     "每天定时运行（cron / systemd 定时器）或截止日前手工运行的一条命令：\n"
     "  1. 收取收件箱（配置 [run] inbox，或命令行给出的文件和文件夹）中新的报表，存入数据库；\n"
@@ -51,7 +50,8 @@ static const char usage[] =
     "示例：\n"
     "  duty25 run\n"
     "  duty25 run --period 2026-11 -v\n"
-    "  crontab：30 7 * * *  cd /srv/duty25 && /usr/local/bin/duty25 run\n";
+    "  crontab（写本程序的完整路径，cron 的 PATH 里没有它）：\n"
+    "  30 7 * * *  cd /srv/duty25 && {duty25} run\n";
 
 typedef struct {
     FILE *log;

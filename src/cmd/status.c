@@ -4,6 +4,7 @@
  * people, JSON for scripts (a contract: README, "duty25 status").
  */
 #include "commands.h"
+#include "cli.h"
 #include "jsonout.h"
 #include "../registry/units.h"
 #include "../rules/rules.h"
@@ -19,7 +20,6 @@
 #include <string.h>
 
 static const char usage[] =
-    "用法：duty25 status [--period YYYY-MM] [--format text|json] [--db 数据库]\n"
     "\n"
     "某月的报送情况：应报多少家，按时、逾期、缺表、退回、未报各多少家，按单位类型和板块分列；\n"
     "并列出未报、退回和缺表的单位及其联系人、电话，便于在截止日前逐一催报。\n"
@@ -252,8 +252,7 @@ int cmd_status(int argc, char **argv, const d25_global *g)
         return D25_EXIT_USAGE;
     }
     if (optind < argc) {
-        fprintf(stderr, "duty25 status：多余的参数“%s”\n\n%s", argv[optind], usage);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("多余的参数“%s”", argv[optind]);
     }
     int period;
     if (d25_cmd_period("status", period_arg, true, &period))

@@ -4,6 +4,7 @@
  * shape is a contract: README, "duty25 validate --format json").
  */
 #include "commands.h"
+#include "cli.h"
 #include "jsonout.h"
 #include "../registry/units.h"
 #include "../rules/rules.h"
@@ -16,7 +17,6 @@
 #include <string.h>
 
 static const char usage[] =
-    "用法：duty25 validate [--period YYYY-MM] [--format text|json] 文件...\n"
     "\n"
     "按“六大责任25条”规则检查各单位报送的清单（附件1）和推进情况统计表（附件3），\n"
     "逐个文件给出结论：接收，或退回并写明哪里要改、应该怎么填。\n"
@@ -187,8 +187,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
     if (d25_cmd_period("validate", period_arg, false, &want))
         return D25_EXIT_USAGE;
     if (optind >= argc) {
-        fprintf(stderr, "duty25 validate：请给出要检查的文件\n\n%s", usage);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("请给出要检查的文件或文件夹");
     }
     d25_setup su;
     int rc = d25_cmd_setup(g, rules_path, units_path, &su);

@@ -45,6 +45,45 @@ check "dump without files" 2 "$BIN" dump
 check "dump --format xml is refused" 2 "$BIN" dump --format xml "$FX/types.xlsx"
 expect "bad --format named" "xml" "$T/err"
 
+# --- issue 16: git-style habits (a suggestion, a short usage error, help and version as commands)
+check "a mistyped command is a usage error" 2 "$BIN" stauts
+expect "... suggesting the command" "是不是 status？" "$T/err"
+check "... in at most 3 lines (no help dump)" 0 test "$(wc -l <"$T/err")" -le 3
+check "a mistyped option is a usage error" 2 "$BIN" status --perod 2026-11
+expect "... suggesting the option" "是不是 --period？" "$T/err"
+expect "... with the command's usage line" "^用法：duty25 status " "$T/err"
+expect "... and where the help is" "duty25 help status" "$T/err"
+check "... in at most 6 lines, fitting a 24-line terminal" 0 test "$(wc -l <"$T/err")" -le 6
+check "a mistyped global option" 2 "$BIN" --cofig x status
+expect "... suggests --config" "是不是 --config？" "$T/err"
+check "a missing argument: short usage, no help dump" 2 "$BIN" ingest
+check "... at most 6 lines" 0 test "$(wc -l <"$T/err")" -le 6
+check "duty25 help" 0 "$BIN" help
+expect "... lists the commands" "^  status " "$T/out"
+expect "... and describes report as writing the report and tables" "^  report .*书面风险报告" "$T/out"
+check "... and its examples use inbox/, as init makes it" 1 grep -q "收件箱/" "$T/out"
+check "duty25 help status" 0 "$BIN" help status
+expect "... is the status help" "某月的报送情况" "$T/out"
+check "duty25 help with an unknown command" 2 "$BIN" help stauts
+expect "... suggests" "是不是 status？" "$T/err"
+check "duty25 version" 0 "$BIN" version
+expect "... prints the version" "^duty25 [0-9]" "$T/out"
+check "ingest --help" 0 "$BIN" ingest --help
+for o in --threads --rules --units --period --db "-q|--quiet"; do
+    expect "ingest's usage line shows $o" "$o" "$T/out"
+done
+check "validate --help" 0 "$BIN" validate --help
+for o in --answers --feedback --codes --rules --units --format; do
+    expect "validate's usage line shows $o" "$o" "$T/out"
+done
+for c in init forms run validate ingest status report dump; do "$BIN" help $c | sed -n '1,/^$/p'; done >"$T/usage"
+check "no generated usage line is wider than 80 columns" 0 $PY -c '
+import sys, unicodedata as u
+w = max(sum(2 if u.east_asian_width(ch) in "WF" else 1 for ch in l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8"))
+sys.exit(w > 80)' "$T/usage"
+check "run --help" 0 "$BIN" run --help
+expect "... the crontab example names the real binary" "&& $(readlink -f "$BIN") run" "$T/out"
+
 # --- ingest and status: usage
 for c in ingest status; do
     check "$c --help" 0 "$BIN" $c --help
