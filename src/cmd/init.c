@@ -5,6 +5,7 @@
  * The files come from the data folder d25_data_dir() finds (util/paths.h).
  */
 #include "commands.h"
+#include "../util/syserr.h"
 #include "cli.h"
 #include "../util/file.h"
 #include "../util/paths.h"
@@ -46,7 +47,7 @@ static int copy_to(const char *from, const char *to, const char *district, d25_e
 {
     FILE *f = fopen(from, "rb");
     if (!f)
-        return d25_fail(err, D25_E_IO, "无法读取 %s（%s）：duty25 的安装可能不完整", from, strerror(errno));
+        return d25_fail(err, D25_E_IO, "无法读取 %s（%s）：duty25 的安装可能不完整", from, d25_strerror(errno));
     char *data = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&data, &len);

@@ -3,6 +3,7 @@
  * (--dump-data), or one template filled with them (--template).
  */
 #include "commands.h"
+#include "../util/syserr.h"
 #include "cli.h"
 #include "../report/data.h"
 #include "../report/template.h"
@@ -149,7 +150,7 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
     for (size_t k = 0; k < NFILES && rc == 0; k++) {
         job *j = &jobs[order[k]];
         if (rename(j->staged, j->out) != 0) {
-            d25_fail(err, D25_E_IO, "无法写入 %s（%s）", j->out, strerror(errno));
+            d25_fail(err, D25_E_IO, "无法写入 %s（%s）", j->out, d25_strerror(errno));
             rc = D25_EXIT_IO;
         } else if (!quiet) {
             printf("已写出 %s\n", j->out);

@@ -6,6 +6,7 @@
  * on success unless -v; one log line per file and per run.
  */
 #include "commands.h"
+#include "../util/syserr.h"
 #include "../feedback/feedback.h"
 #include "../feedback/remind.h"
 #include "../report/data.h"
@@ -405,7 +406,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
             d25_mkdirs(dir, &err);
         free(dir);
         if (!(log = fopen(cfg->log_path, "a"))) {
-            d25_fail(&err, D25_E_IO, "无法写入日志 %s（%s）", cfg->log_path, strerror(errno));
+            d25_fail(&err, D25_E_IO, "无法写入日志 %s（%s）", cfg->log_path, d25_strerror(errno));
             rc = D25_EXIT_IO;
             goto out;
         }

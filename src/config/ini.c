@@ -1,5 +1,6 @@
 /* ini: iniparser helpers (see ini.h). */
 #include "ini.h"
+#include "../util/syserr.h"
 #include "../util/text.h"
 
 #include <ctype.h>
@@ -30,7 +31,7 @@ dictionary *d25_ini_load(const char *path, const char *what, d25_error *err)
     dictionary *d = iniparser_load(path);
     iniparser_set_error_callback(NULL);
     if (!d) {
-        d25_fail(err, D25_E_CONFIG, "%s %s 无法读取：%s", what, path, parse_msg[0] ? parse_msg : strerror(errno));
+        d25_fail(err, D25_E_CONFIG, "%s %s 无法读取：%s", what, path, parse_msg[0] ? parse_msg : d25_strerror(errno));
         return NULL;
     }
     if (parse_msg[0]) {

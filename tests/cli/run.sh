@@ -84,6 +84,15 @@ sys.exit(w > 80)' "$T/usage"
 check "run --help" 0 "$BIN" run --help
 expect "... the crontab example names the real binary" "&& $(readlink -f "$BIN") run" "$T/out"
 
+# --- issue 16: system and library errors in Chinese, whatever the locale
+check "a missing registry (LANG=C): a configuration error" 2 env LANG=C LC_ALL=C "$BIN" forms --units "$T/none.csv" --period 2026-12 --out "$T/f0"
+expect "... the system error in Chinese" "无法打开：没有这个文件或文件夹" "$T/err"
+check "... and no English" 1 grep -q "No such file" "$T/err"
+head -c 3000 /dev/zero | tr '\0' x >"$T/notdb.db"
+check "a file that is not a database: exit 3" 3 "$BIN" status --db "$T/notdb.db" --period 2026-11
+expect "... SQLite's error in Chinese, its code for the log" "不是 duty25 的数据库文件.*SQLITE_NOTADB" "$T/err"
+check "... and no English" 1 grep -q "file is not a database" "$T/err"
+
 # --- ingest and status: usage
 for c in ingest status; do
     check "$c --help" 0 "$BIN" $c --help
