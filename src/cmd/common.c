@@ -1,11 +1,18 @@
 /* common: helpers shared by the commands (see commands.h). */
 #include "commands.h"
 #include "cli.h"
+#include "../util/fold.h"
+#include "../util/paths.h"
 #include "../util/suggest.h"
+#include "../util/syserr.h"
 #include "../store/store.h"
 #include "../validate/validate.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,4 +134,84 @@ int d25_cmd_getopt(d25_optstate *st, int argc, char **argv, const char *shortopt
         return 0;
     }
     return c;
+}
+
+/* The entry of path's folder nearest to its last component, as "dir/name",
+ * or NULL. */
+static char *nearest_entry(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return NULL;
+    size_t len = strlen(copy);
+    bool slash = len > 1 && copy[len - 1] == '/';
+    while (len > 1 && copy[len - 1] == '/')
+        copy[--len] = 0;
+    char *cut = strrchr(copy, '/');
+    const char *dir = cut ? (cut == copy ? "/" : copy) : ".";
+    const char *base = cut ? cut + 1 : copy;
+    if (cut)
+        *cut = 0;
+    char *found = NULL;
+    DIR *d = opendir(dir);
+    if (d) {
+        const char *names[256];
+        char *owned[256];
+        size_t n = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) && n < 256) {
+            if (e->d_name[0] == '.')
+                continue;
+            if (!(owned[n] = strdup(e->d_name)))
+                break;
+            names[n] = owned[n];
+            n++;
+        }
+        closedir(d);
+        const char *near = d25_suggest(base, names, n);
+        /* file names are long and alike: only a near miss (a quarter) */
+        size_t max = d25_utf8_len(base) / 4 ? d25_utf8_len(base) / 4 : 1;
+        if (near && d25_text_distance(base, near, max) > max)
+            near = NULL;
+        if (near && asprintf(&found, "%s%s%s%s", cut ? dir : "", cut && strcmp(dir, "/") ? "/" : "", near,
+                             slash ? "/" : "") < 0)
+            found = NULL;
+        for (size_t i = 0; i < n; i++)
+            free(owned[i]);
+    }
+    free(copy);
+    return found;
+}
+
+int d25_cmd_check_paths(char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0)
+            continue;
+        int e = errno;
+        char *near = e == ENOENT ? nearest_entry(paths[i]) : NULL;
+        if (near)
+            d25_cli_usage_error("找不到“%s”（%s）。是不是 %s？", paths[i], d25_strerror(e), near);
+        else
+            d25_cli_usage_error("找不到“%s”（%s）", paths[i], d25_strerror(e));
+        free(near);
+        return D25_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int d25_cmd_db_for_writing(const d25_config *cfg, const char *db_arg, const char **out)
+{
+    if (db_arg) {
+        *out = db_arg;
+        return 0;
+    }
+    if (!cfg->path) {
+        d25_cli_usage_error("这里不是 duty25 的工作文件夹（当前文件夹及其上级都没有 config/duty25.ini），"
+                            "不会在这里新建数据库。请先进入 duty25 init 建的文件夹，或用 --db 指定数据库");
+        return D25_EXIT_USAGE;
+    }
+    *out = cfg->db_path;
+    return 0;
 }

@@ -303,6 +303,8 @@ int cmd_dump(int argc, char **argv, const d25_global *g)
     if (optind >= argc) {
         return d25_cli_usage_error("请给出要查看的文件");
     }
+    if (d25_cmd_check_paths(argv + optind, (size_t)(argc - optind)))
+        return D25_EXIT_USAGE;
     d25_config cfg;
     int rc = d25_cmd_load_config(g, &cfg);
     if (rc)

@@ -255,12 +255,19 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
     if (optind >= argc) {
         return d25_cli_usage_error("请给出要收取的文件或文件夹");
     }
+    if (d25_cmd_check_paths(argv + optind, (size_t)(argc - optind)))
+        return D25_EXIT_USAGE;
     d25_setup su;
     int rc = d25_cmd_setup(g, rules_path, units_path, &su);
     if (rc)
         return rc;
+    const char *db;
+    if ((rc = d25_cmd_db_for_writing(&su.cfg, db_arg, &db))) {
+        d25_cmd_teardown(&su);
+        return rc;
+    }
     d25_error err = {0};
-    d25_store *s = d25_store_open(db_arg ? db_arg : su.cfg.db_path, su.cfg.lock_wait, &err);
+    d25_store *s = d25_store_open(db, su.cfg.lock_wait, &err);
     d25_run_counts counts = {0};
     if (!s) {
         rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;

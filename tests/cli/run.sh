@@ -2,7 +2,8 @@
 # Command-line tests: run duty25 and check exit code and output together.
 # usage: tests/cli/run.sh path/to/duty25 fixtures-dir     (prints TAP)
 set -u
-BIN=$1
+BIN=$(readlink -f "$1")
+REPO=$PWD
 FX=$2
 PY=/usr/bin/python3
 T=$(mktemp -d)
@@ -93,6 +94,58 @@ check "a file that is not a database: exit 3" 3 "$BIN" status --db "$T/notdb.db"
 expect "... SQLite's error in Chinese, its code for the log" "不是 duty25 的数据库文件.*SQLITE_NOTADB" "$T/err"
 check "... and no English" 1 grep -q "file is not a database" "$T/err"
 
+# --- issue 16: the configuration: our own Chinese errors, suggestions, found from below
+printf '[run]\ninbx = x\n' >"$T/typo.ini"
+check "a mistyped key in the config" 2 "$BIN" --config "$T/typo.ini" status
+expect "... is named with its line and a suggestion" "第 2 行.*inbx.*是不是 inbox？" "$T/err"
+printf '[rn]\ninbox = x\n' >"$T/typo2.ini"
+check "a mistyped section" 2 "$BIN" --config "$T/typo2.ini" status
+expect "... suggests the section" "是不是 \[run\]？" "$T/err"
+printf '[run\ninbox = x\n' >"$T/broken.ini"
+check "a broken section header" 2 "$BIN" --config "$T/broken.ini" status
+expect "... is reported in Chinese with its line" "第 1 行.*缺少右方括号" "$T/err"
+check "... without iniparser's English" 1 grep -q "iniparser\|syntax error" "$T/err"
+printf '[run]\ninbox x\n' >"$T/noeq.ini"
+check "a line without =" 2 "$BIN" --config "$T/noeq.ini" status
+expect "... says how to write it" "第 2 行.*设置项 = 值" "$T/err"
+check "a missing config file" 2 "$BIN" --config "$T/none.ini" status
+expect "... in Chinese" "无法打开：没有这个文件或文件夹" "$T/err"
+check "... without iniparser's English" 1 grep -q "iniparser\|cannot open" "$T/err"
+check "init a working folder" 0 "$BIN" init "$T/wf"
+check "ingest inside its inbox/ finds the configuration above" 0 sh -c "cd '$T/wf/inbox' && '$BIN' ingest . >'$T/out' 2>'$T/err'"
+expect "... and its database" "数据库：$T/wf/data/duty25.db" "$T/out"
+check "status from inbox/ too" 0 sh -c "cd '$T/wf/inbox' && '$BIN' status --period 2026-11 >'$T/out'"
+mkdir -p "$T/outside"
+check "ingest outside a working folder, without --db: a usage error" 2 sh -c "cd '$T/outside' && '$BIN' ingest '$REPO/samples/2026-11' 2>'$T/err'"
+expect "... saying why and what to do" "不是 duty25 的工作文件夹.*--db" "$T/err"
+check "... no database created there" 1 test -e "$T/outside/data"
+
+# --- issue 16: paths that do not exist are usage errors (exit 2) in every command; folders for validate
+check "validate of a missing file: exit 2, not a rejected return" 2 "$BIN" validate "$T/no-such.docx"
+expect "... naming it" "找不到“$T/no-such.docx”" "$T/err"
+check "ingest inbx/ in a working folder: exit 2" 2 sh -c "cd '$T/wf' && '$BIN' ingest inbx/ 2>'$T/err'"
+expect "... suggesting inbox/" "是不是 inbox/？" "$T/err"
+check "run with a missing PATH: exit 2" 2 sh -c "cd '$T/wf' && '$BIN' run --period 2026-11 inbx/ 2>'$T/err'"
+expect "... suggesting inbox/" "是不是 inbox/？" "$T/err"
+check "dump of a missing file: exit 2" 2 "$BIN" dump "$T/no-such.xlsx"
+check "report --template of a missing file: exit 2" 2 "$BIN" report --period 2026-11 --template "$T/no-such.docx" --out "$T/x.docx"
+mkdir -p "$T/vin/sub"
+cp samples/2026-11/示范区实验小学-2026年11月-清单及推进情况.docx "$T/vin/sub/"
+cp samples/flawed/城西小学-2026年11月-自查为空.docx "$T/vin/"
+echo x >"$T/vin/readme.txt"
+check "validate of a folder: recursive, like ingest" 1 "$BIN" validate --format json "$T/vin"
+cp "$T/out" "$T/vin.json"
+check "... both returns checked, none with an empty file name, the .txt skipped" 0 $PY -c "
+import json, sys
+d = json.load(open(sys.argv[1], encoding='utf-8'))
+names = sorted(f['file'] for f in d['files'])
+assert len(names) == 2 and all(names), names
+assert any(n.endswith('/sub/示范区实验小学-2026年11月-清单及推进情况.docx') for n in names), names
+assert d['accepted'] == 1 and d['rejected'] == 1, d
+" "$T/vin.json"
+check "validate of a folder as text" 1 "$BIN" validate "$T/vin"
+expect "... names the skipped file" "readme.txt" "$T/out"
+
 # --- ingest and status: usage
 for c in ingest status; do
     check "$c --help" 0 "$BIN" $c --help
@@ -109,8 +162,8 @@ check "an option missing its value is a usage error" 2 "$BIN" status --period
 expect "... that says the value is missing" "“--period”后面要写一个值" "$T/err"
 check "status before any ingest: exit 3" 3 "$BIN" status --db "$T/none/u.db"
 expect "status says to ingest first" "duty25 ingest" "$T/err"
-check "ingest of a missing path: exit 0, noted" 0 "$BIN" ingest --db "$T/u.db" "$T/no-such-folder"
-expect "the missing path is named" "no-such-folder" "$T/out"
+check "ingest of a missing path: a usage error (exit 2)" 2 "$BIN" ingest --db "$T/u.db" "$T/no-such-folder"
+expect "the missing path is named" "no-such-folder" "$T/err"
 check "ingest where the database cannot be created: exit 3" 3 "$BIN" ingest --db /proc/duty25/x.db "$T"
 
 # --- reading
