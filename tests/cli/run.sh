@@ -146,6 +146,20 @@ assert d['accepted'] == 1 and d['rejected'] == 1, d
 check "validate of a folder as text" 1 "$BIN" validate "$T/vin"
 expect "... names the skipped file" "readme.txt" "$T/out"
 
+# --- issue 16: status fits an 80-column terminal (CJK counted 2), forms -q
+cp samples/2026-11/* "$T/wf/inbox/"
+check "the month's returns into a working folder" 0 sh -c "cd '$T/wf' && '$BIN' ingest -q inbox >/dev/null"
+check "status of the samples' November" 0 sh -c "cd '$T/wf' && '$BIN' status --period 2026-11 >'$T/status.txt'"
+check "... every line at most 80 columns" 0 $PY -c '
+import sys, unicodedata as u
+w = max(sum(2 if u.east_asian_width(ch) in "WF" else 1 for ch in l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8"))
+sys.exit(w > 80)' "$T/status.txt"
+expect "... the counts still on one line" "^  合计 *应报 39　按时 *[0-9]*　逾期 *[0-9]*　缺表 *[0-9]*　退回 *[0-9]*　未报 *[0-9]*$" "$T/status.txt"
+expect "... a long name wraps its phone onto the next line" "^        电话：13612340304" "$T/status.txt"
+check "forms -q" 0 sh -c "cd '$T/wf' && '$BIN' forms -q --period 2026-12 --format xlsx >'$T/forms.txt'"
+check "... prints one line" 0 test "$(wc -l <"$T/forms.txt")" -eq 1
+expect "... the closing count" "共为 .* 个单位写出" "$T/forms.txt"
+
 # --- ingest and status: usage
 for c in ingest status; do
     check "$c --help" 0 "$BIN" $c --help
