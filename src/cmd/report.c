@@ -196,9 +196,6 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     if (optind < argc || (tpl && !out)) {
         return d25_cli_usage_error("%s", optind < argc ? "多余的参数" : "--template 需要 --out 输出文件");
     }
-    char *tpl_arg[1] = {(char *)tpl};
-    if (tpl && d25_cmd_check_paths(tpl_arg, 1))
-        return D25_EXIT_USAGE;
     bool standard = !dump && !tpl && !xlsx;
     int period;
     if (d25_cmd_period("report", period_arg, true, &period))
