@@ -334,6 +334,26 @@ if command -v man >/dev/null 2>&1; then
     check "the man page renders" 0 sh -c "MANWIDTH=100 man -l docs/duty25.1 >'$T/man' 2>/dev/null"
     expect "the man page documents exit code 4" "另一个 duty25 正在写入" "$T/man"
     expect "the man page shows a crontab line" "duty25 run" "$T/man"
+    # issue 16: read in the source tree it shows real paths, not placeholders; no groff warning at 80 columns
+    check "... in the source tree shows no @PLACEHOLDER@, SYSCONFDIR/ or PREFIX/" 1 grep -qE "@[A-Z_]+@|SYSCONFDIR/|PREFIX/" "$T/man"
+    expect "... but the default paths" "/usr/local/etc/duty25/duty25.ini" "$T/man"
+    check "groff gives no warning at 80 columns (source)" 0 test "$(MANWIDTH=80 man -l docs/duty25.1 2>&1 >/dev/null | grep -c warning)" = 0
+    check "groff gives no warning at 80 columns (installed)" 0 test "$(MANWIDTH=80 man -l "$T/inst/usr/local/share/man/man1/duty25.1" 2>&1 >/dev/null | grep -c warning)" = 0
+    check "the installed page names the installed documents, which are installed" 0 sh -c "MANWIDTH=100 man -l '$T/inst/usr/local/share/man/man1/duty25.1' 2>/dev/null | grep -q '/usr/local/share/doc/duty25/' && test -f '$T/inst/usr/local/share/doc/duty25/errors.md' -a -f '$T/inst/usr/local/share/doc/duty25/README.md'"
+    expect "the man page documents help and version" "duty25 help" "$T/man"
+fi
+
+# --- issue 16: bash completion, installed, from duty25's own tables
+check "make install installs the bash completion" 0 test -f "$T/inst/usr/local/share/bash-completion/completions/duty25"
+if command -v bash >/dev/null 2>&1; then
+    comp() { # words... : the completions of the last word
+        bash -c 'PATH=$1:$PATH; . "$2"; shift 2; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _duty25; echo "${COMPREPLY[*]}"' \
+            sh "$(dirname "$BIN")" "$T/inst/usr/local/share/bash-completion/completions/duty25" "$@"
+    }
+    check "completion of a command" 0 test "$(comp duty25 sta)" = status
+    check "completion of an option from the usage line" 0 test "$(comp duty25 ingest --th)" = --threads
+    check "completion of --format's values" 0 test "$(comp duty25 forms --format "")" = "docx xlsx both"
+    check "completion after help" 0 test "$(comp duty25 help vers)" = version
 fi
 
 echo "1..$n"
