@@ -199,7 +199,7 @@ install: build/duty25
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CRONDIR) $(DESTDIR)$(LOGROTATEDIR) \
 	  $(DESTDIR)$(DOCDIR) $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DATADIR)/dist/bash-completion
 	$(Q)install -m 0755 build/duty25 $(DESTDIR)$(BINDIR)/duty25
-	$(Q)sed 's|/usr/local/etc/duty25/duty25.ini (PREFIX/etc when installed elsewhere)|$(SYSCONFDIR)/duty25/duty25.ini|' \
+	$(Q)sed 's|/usr/local/etc/duty25/duty25.ini（本机的配置；安装到别处时在 PREFIX/etc 下）|$(SYSCONFDIR)/duty25/duty25.ini（本机的配置）|' \
 	  config/duty25.ini >$(DESTDIR)$(DATADIR)/config/duty25.ini.tmp
 	$(Q)chmod 0644 $(DESTDIR)$(DATADIR)/config/duty25.ini.tmp
 	$(Q)mv -f $(DESTDIR)$(DATADIR)/config/duty25.ini.tmp $(DESTDIR)$(DATADIR)/config/duty25.ini

@@ -329,6 +329,25 @@ n=$((n + 1))
 if [ -z "$missing" ]; then echo "ok $n - README documents every setting of config/duty25.ini"; else
     echo "not ok $n - README does not document: $missing"; fails=$((fails + 1)); fi
 
+# --- issue 16: what users read is Chinese: the configuration's comments, docs/errors.md
+n=$((n + 1))
+if $PY - <<'PYEOF'
+import re, sys
+lines = [l for l in open("config/duty25.ini", encoding="utf-8") if l.lstrip().startswith(";")]
+cn = [l for l in lines if re.search("[\u4e00-\u9fff]", l)]
+sys.exit(0 if len(cn) >= 0.8 * len(lines) else 1)
+PYEOF
+then echo "ok $n - at least 80 % of config/duty25.ini's comment lines are Chinese"; else
+    echo "not ok $n - at least 80 % of config/duty25.ini's comment lines are Chinese"; fails=$((fails + 1)); fi
+n=$((n + 1))
+if $PY - <<'PYEOF'
+import re, sys
+prose = [l for l in open("docs/errors.md", encoding="utf-8") if l.strip() and not l.startswith("|---")]
+cn = [l for l in prose if re.search("[\u4e00-\u9fff]", l)]
+sys.exit(0 if len(cn) >= 0.9 * len(prose) else 1)
+PYEOF
+then echo "ok $n - docs/errors.md is in Chinese"; else echo "not ok $n - docs/errors.md is in Chinese"; fails=$((fails + 1)); fi
+
 # --- the manual page
 if command -v man >/dev/null 2>&1; then
     check "the man page renders" 0 sh -c "MANWIDTH=100 man -l docs/duty25.1 >'$T/man' 2>/dev/null"
