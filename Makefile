@@ -209,7 +209,10 @@ install: build/duty25
 	  mv -f $(DESTDIR)$(MANDIR)/man1/duty25.1.tmp $(DESTDIR)$(MANDIR)/man1/duty25.1
 	$(Q)install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	$(Q)install -m 0644 templates/README.md $(DESTDIR)$(DOCDIR)/templates-README.md
-	$(Q)if [ -d docs/img ]; then install -d $(DESTDIR)$(DOCDIR)/img && install -m 0644 docs/img/* $(DESTDIR)$(DOCDIR)/img/; fi
+	$(Q)install -d $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/samples
+	$(Q)install -m 0644 docs/img/*.png $(DESTDIR)$(DOCDIR)/img/
+	$(Q)install -m 0644 samples/preview-*.png $(DESTDIR)$(DOCDIR)/samples/
+	$(Q)sed 's|](\.\./samples/|](samples/|g' docs/使用说明.md >$(DESTDIR)$(DOCDIR)/使用说明.md
 	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(DATADIR)/dist/bash-completion/duty25
 	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(COMPLETIONDIR)/duty25
 	$(Q)for f in systemd/duty25.service systemd/duty25.timer cron.d/duty25 logrotate.d/duty25; do \

@@ -348,6 +348,27 @@ sys.exit(0 if len(cn) >= 0.9 * len(prose) else 1)
 PYEOF
 then echo "ok $n - docs/errors.md is in Chinese"; else echo "not ok $n - docs/errors.md is in Chinese"; fails=$((fails + 1)); fi
 
+# --- issue 16: the office's guide, first in the README, with its pictures
+check "docs/使用说明.md exists" 0 test -f docs/使用说明.md
+n=$((n + 1))
+if $PY - <<'PYEOF'
+import os, re, sys
+readme = open("README.md", encoding="utf-8").read()
+first = readme.split("\n## ")[0]
+assert "docs/使用说明.md" in first, "README's opening does not link the guide"
+assert readme.index("docs/使用说明.md") < readme.index("For developers"), "the guide comes after the developers' part"
+guide = open("docs/使用说明.md", encoding="utf-8").read()
+for step in ("单位名册", "duty25 forms", "收件登记", ".eml", "duty25 validate", "duty25 run", "duty25 status", "duty25 report", "退回通知"):
+    assert step in guide, step
+pics = re.findall(r"!\[[^]]*\]\(([^)]+)\)", guide)
+assert sum(p.startswith("img/终端-") for p in pics) >= 5 and any("samples/preview-" in p for p in pics), pics
+for p in pics:
+    assert os.path.isfile(os.path.join("docs", p)), p
+PYEOF
+then echo "ok $n - README opens with the guide; the guide covers the month and its pictures exist"; else
+    echo "not ok $n - README opens with the guide; the guide covers the month and its pictures exist"; fails=$((fails + 1)); fi
+check "make install installs the guide with its pictures (links rewritten)" 0 sh -c "test -f '$T/inst/usr/local/share/doc/duty25/img/终端-5-status.png' && test -f '$T/inst/usr/local/share/doc/duty25/samples/preview-form-1.png' && grep -q '](samples/preview-form-1.png)' '$T/inst/usr/local/share/doc/duty25/使用说明.md'"
+
 # --- the manual page
 if command -v man >/dev/null 2>&1; then
     check "the man page renders" 0 sh -c "MANWIDTH=100 man -l docs/duty25.1 >'$T/man' 2>/dev/null"
