@@ -60,8 +60,8 @@ int d25_cmd_period(const char *cmd, const char *arg, bool default_now, int *out)
 {
     if (arg) {
         if ((*out = d25_parse_period_arg(arg)) < 0) {
-            fprintf(stderr, "duty25 %s：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", cmd, arg);
-            return D25_EXIT_USAGE;
+            (void)cmd; /* the command named is the current one (cli.h) */
+            return d25_cli_usage_error("--period 应写作 YYYY-MM（如 2026-11），不是“%s”", arg);
         }
         return 0;
     }

@@ -292,8 +292,7 @@ int cmd_dump(int argc, char **argv, const d25_global *g)
             else if (strcmp(optarg, "text") == 0)
                 json = false;
             else {
-                fprintf(stderr, "duty25 dump：--format 只能是 text 或 json，而不是“%s”\n", optarg);
-                return D25_EXIT_USAGE;
+                return d25_cli_usage_error("--format 只能是 text 或 json，而不是“%s”", optarg);
             }
             break;
         }

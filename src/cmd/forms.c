@@ -146,8 +146,7 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     bool xlsx = strcmp(format, "xlsx") == 0 || strcmp(format, "both") == 0;
     int period;
     if (!docx && !xlsx) {
-        fprintf(stderr, "duty25 forms：--format 只能是 docx、xlsx 或 both，不是“%s”\n", format);
-        rc = D25_EXIT_USAGE;
+        rc = d25_cli_usage_error("--format 只能是 docx、xlsx 或 both，不是“%s”", format);
     } else if (optind < argc) {
         rc = d25_cli_usage_error("多余的参数“%s”", argv[optind]);
     } else if (d25_cmd_period("forms", period_arg, true, &period)) {

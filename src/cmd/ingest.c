@@ -239,8 +239,7 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
             char *end;
             long n = strtol(optarg, &end, 10);
             if (*end || n < 1 || n > 64) {
-                fprintf(stderr, "duty25 ingest：--threads 应为 1 到 64 的整数，不是“%s”\n", optarg);
-                return D25_EXIT_USAGE;
+                return d25_cli_usage_error("--threads 应为 1 到 64 的整数，不是“%s”", optarg);
             }
             threads = (int)n;
             break;

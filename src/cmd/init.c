@@ -91,8 +91,7 @@ int cmd_init(int argc, char **argv, const d25_global *g)
         return d25_cli_usage_error("请给出一个文件夹");
     }
     if (district && (!*district || strpbrk(district, "\n\r;#"))) {
-        fprintf(stderr, "duty25 init：--district 的值“%s”不能为空，也不能含换行、“;”或“#”\n", district);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("--district 的值“%s”不能为空，也不能含换行、“;”或“#”", district);
     }
     const char *dir = argv[optind];
     d25_error err = {0};

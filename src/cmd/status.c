@@ -356,8 +356,7 @@ int cmd_status(int argc, char **argv, const d25_global *g)
         return os.exit;
     bool json = strcmp(format, "json") == 0;
     if (!json && strcmp(format, "text") != 0) {
-        fprintf(stderr, "duty25 status：--format 只能是 text 或 json，不是“%s”\n", format);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("--format 只能是 text 或 json，不是“%s”", format);
     }
     if (optind < argc) {
         return d25_cli_usage_error("多余的参数“%s”", argv[optind]);

@@ -198,8 +198,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
     }
     bool json = strcmp(format, "json") == 0;
     if (!json && strcmp(format, "text") != 0) {
-        fprintf(stderr, "duty25 validate：--format 只能是 text 或 json，不是“%s”\n", format);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("--format 只能是 text 或 json，不是“%s”", format);
     }
     int want;
     if (d25_cmd_period("validate", period_arg, false, &want))

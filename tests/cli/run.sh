@@ -145,6 +145,16 @@ assert d['accepted'] == 1 and d['rejected'] == 1, d
 check "validate of a folder as text" 1 "$BIN" validate "$T/vin"
 expect "... names the skipped file" "readme.txt" "$T/out"
 
+# --- issue 16: paths in messages tidied, absolute in run's cron line
+cp samples/flawed/城西小学-2026年11月-自查为空.docx "$T/wf/inbox/"
+check "run with a rejected return: exit 1" 1 sh -c "cd '$T/wf' && '$BIN' run --period 2026-11 >'$T/out' 2>'$T/err'"
+expect "... the cron line names the notices' folder absolute and tidied" "退回通知在 $T/wf/out/退回通知/2026-11；" "$T/out"
+expect "... and the log absolute" "结果见 $T/wf/data/duty25.log" "$T/out"
+check "... no config/../ in it" 1 grep -q "/\.\./" "$T/out"
+rm -f "$T/wf/inbox/城西小学-2026年11月-自查为空.docx"
+check "a bad --format: the usage line and the help hint too" 2 "$BIN" status --format xml
+expect "... with the help hint" "duty25 help status" "$T/err"
+
 # --- issue 16: status fits an 80-column terminal (CJK counted 2), forms -q
 cp samples/2026-11/* "$T/wf/inbox/"
 check "the month's returns into a working folder" 0 sh -c "cd '$T/wf' && '$BIN' ingest -q inbox >/dev/null"
