@@ -169,6 +169,21 @@ check "forms -q" 0 sh -c "cd '$T/wf' && '$BIN' forms -q --period 2026-12 --forma
 check "... prints one line" 0 test "$(wc -l <"$T/forms.txt")" -eq 1
 expect "... the closing count" "共为 .* 个单位写出" "$T/forms.txt"
 
+# --- issue 16: libxml2's English stays out of a unit's message
+$PY - "$T/badxml.docx" <<'PYEOF'
+import sys, zipfile
+src = zipfile.ZipFile("samples/flawed/城西小学-2026年11月-自查为空.docx")
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for it in src.infolist():
+        data = src.read(it.filename)
+        if it.filename == "word/document.xml":
+            data = data.replace(b"</w:body>", b"</w:bodx>", 1)
+        z.writestr(it.filename, data)
+PYEOF
+check "a return whose XML is malformed is refused" 1 "$BIN" validate "$T/badxml.docx"
+expect "... saying what is wrong in Chinese" "XML 格式错误（开始标签和结束标签不匹配）" "$T/out"
+check "... without libxml2's English" 1 grep -q "mismatch" "$T/out"
+
 # --- ingest and status: usage
 for c in ingest status; do
     check "$c --help" 0 "$BIN" $c --help
