@@ -29,6 +29,8 @@ BINDIR   ?= $(PREFIX)/bin
 DATADIR  ?= $(PREFIX)/share/duty25
 SYSCONFDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/etc,$(PREFIX)/etc)
 MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/duty25
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 # cron and logrotate read only /etc/cron.d and /etc/logrotate.d (SYSCONFDIR=/etc with PREFIX=/usr)
 CRONDIR  ?= $(SYSCONFDIR)/cron.d
@@ -178,6 +180,10 @@ test-fresh:
 # @WORKDIR@ @DUTY25_USER@ become the values of those variables.
 SUBST_VARS := BINDIR DATADIR SYSCONFDIR UNITDIR CRONDIR LOGROTATEDIR WORKDIR DUTY25_USER
 SUBST = sed $(foreach v,$(SUBST_VARS),-e 's|@$v@|$($v)|g')
+# The man page reads well in the source tree too: it defines the paths of a default install as
+# strings (.ds NAME value, used as \*[NAME]); install writes the installed paths in their place.
+MAN_VARS := $(SUBST_VARS) DOCDIR
+MAN_SUBST = sed -e '/^\.ds [A-Z_0-9]* /d' $(foreach v,$(MAN_VARS),-e 's|\\\*\[$v\]|$($v)|g')
 # $(call install_subst,SOURCE,DEST): SOURCE with the paths substituted, mode 0644.
 install_subst = $(SUBST) $1 >$2.tmp && chmod 0644 $2.tmp && mv -f $2.tmp $2
 # $(call install_conf,NAME,DEST): a file that the administrator edits (the cron job is enabled by
@@ -187,18 +193,28 @@ install_conf = if [ ! -e $2 ]; then install -m 0644 $(DESTDIR)$(DATADIR)/dist/$1
 	elif ! cmp -s $(DESTDIR)$(DATADIR)/dist/$1 $2; then echo "保留已有的 $2（新版本见 $(DESTDIR)$(DATADIR)/dist/$1）"; fi
 
 install: build/duty25
-	$(if $(Q),@echo "  INSTALL $(DESTDIR)$(PREFIX) (bin, share, man, systemd, cron.d, logrotate.d)")
+	$(if $(Q),@echo "  INSTALL $(DESTDIR)$(PREFIX) (bin, share, man, doc, bash completion, systemd, cron.d, logrotate.d)")
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/config \
 	  $(DESTDIR)$(DATADIR)/dist/systemd $(DESTDIR)$(DATADIR)/dist/cron.d $(DESTDIR)$(DATADIR)/dist/logrotate.d \
-	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CRONDIR) $(DESTDIR)$(LOGROTATEDIR)
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CRONDIR) $(DESTDIR)$(LOGROTATEDIR) \
+	  $(DESTDIR)$(DOCDIR) $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DATADIR)/dist/bash-completion
 	$(Q)install -m 0755 build/duty25 $(DESTDIR)$(BINDIR)/duty25
-	$(Q)sed 's|/usr/local/etc/duty25/duty25.ini (PREFIX/etc when installed elsewhere)|$(SYSCONFDIR)/duty25/duty25.ini|' \
+	$(Q)sed 's|/usr/local/etc/duty25/duty25.ini（本机的配置；安装到别处时在 PREFIX/etc 下）|$(SYSCONFDIR)/duty25/duty25.ini（本机的配置）|' \
 	  config/duty25.ini >$(DESTDIR)$(DATADIR)/config/duty25.ini.tmp
 	$(Q)chmod 0644 $(DESTDIR)$(DATADIR)/config/duty25.ini.tmp
 	$(Q)mv -f $(DESTDIR)$(DATADIR)/config/duty25.ini.tmp $(DESTDIR)$(DATADIR)/config/duty25.ini
 	$(Q)install -m 0644 config/rules-education.ini config/units.csv $(DESTDIR)$(DATADIR)/config/
 	$(Q)install -m 0644 templates/*.docx templates/README.md $(DESTDIR)$(DATADIR)/templates/
-	$(Q)$(call install_subst,docs/duty25.1,$(DESTDIR)$(MANDIR)/man1/duty25.1)
+	$(Q)$(MAN_SUBST) docs/duty25.1 >$(DESTDIR)$(MANDIR)/man1/duty25.1.tmp && chmod 0644 $(DESTDIR)$(MANDIR)/man1/duty25.1.tmp && \
+	  mv -f $(DESTDIR)$(MANDIR)/man1/duty25.1.tmp $(DESTDIR)$(MANDIR)/man1/duty25.1
+	$(Q)install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	$(Q)install -m 0644 templates/README.md $(DESTDIR)$(DOCDIR)/templates-README.md
+	$(Q)install -d $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/samples
+	$(Q)install -m 0644 docs/img/*.png $(DESTDIR)$(DOCDIR)/img/
+	$(Q)install -m 0644 samples/preview-*.png $(DESTDIR)$(DOCDIR)/samples/
+	$(Q)sed 's|](\.\./samples/|](samples/|g' docs/使用说明.md >$(DESTDIR)$(DOCDIR)/使用说明.md
+	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(DATADIR)/dist/bash-completion/duty25
+	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(COMPLETIONDIR)/duty25
 	$(Q)for f in systemd/duty25.service systemd/duty25.timer cron.d/duty25 logrotate.d/duty25; do \
 	  $(call install_subst,dist/$$f,$(DESTDIR)$(DATADIR)/dist/$$f) || exit 1; done
 	$(Q)install -m 0644 $(DESTDIR)$(DATADIR)/dist/systemd/duty25.service $(DESTDIR)$(DATADIR)/dist/systemd/duty25.timer \
@@ -210,7 +226,8 @@ install: build/duty25
 
 # Leaves the cron.d and logrotate.d files when the administrator changed them.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/duty25 $(DESTDIR)$(MANDIR)/man1/duty25.1
+	rm -f $(DESTDIR)$(BINDIR)/duty25 $(DESTDIR)$(MANDIR)/man1/duty25.1 $(DESTDIR)$(COMPLETIONDIR)/duty25
+	rm -rf $(DESTDIR)$(DOCDIR)
 	rm -f $(DESTDIR)$(UNITDIR)/duty25.service $(DESTDIR)$(UNITDIR)/duty25.timer
 	for f in $(DESTDIR)$(CRONDIR)/duty25:cron.d $(DESTDIR)$(LOGROTATEDIR)/duty25:logrotate.d; do \
 	  if cmp -s $(DESTDIR)$(DATADIR)/dist/$${f#*:}/duty25 $${f%:*}; then rm -f $${f%:*}; \

@@ -75,6 +75,15 @@ int d25_cmd_period(const char *cmd, const char *arg, bool default_now, int *out)
  * NULL with err set, saying to run ingest first when there is none. */
 struct d25_store *d25_cmd_open_existing(const char *db, d25_error *err);
 
+/* Every path must exist: else a usage error naming it (and the nearest
+ * name in its folder), D25_EXIT_USAGE; 0 when all exist. */
+int d25_cmd_check_paths(char *const *paths, size_t n);
+
+/* The database a writing command (ingest, run) opens: --db, else the
+ * configuration's, but only inside a working folder (a configuration file
+ * was found): else a usage error, D25_EXIT_USAGE.  0 with *out set. */
+int d25_cmd_db_for_writing(const d25_config *cfg, const char *db_arg, const char **out);
+
 /* Take returns from paths into the open (writable) store as one run of
  * this kind ("ingest", "run"): sync the registry, ingest, refresh the
  * quality warnings.  cb sees each file.  Returns D25_EXIT_OK, _REJECTED

@@ -1,9 +1,18 @@
 /* common: helpers shared by the commands (see commands.h). */
 #include "commands.h"
+#include "cli.h"
+#include "../util/fold.h"
+#include "../util/paths.h"
+#include "../util/suggest.h"
+#include "../util/syserr.h"
 #include "../store/store.h"
 #include "../validate/validate.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,8 +60,8 @@ int d25_cmd_period(const char *cmd, const char *arg, bool default_now, int *out)
 {
     if (arg) {
         if ((*out = d25_parse_period_arg(arg)) < 0) {
-            fprintf(stderr, "duty25 %s：--period 应写作 YYYY-MM（如 2026-11），不是“%s”\n", cmd, arg);
-            return D25_EXIT_USAGE;
+            (void)cmd; /* the command named is the current one (cli.h) */
+            return d25_cli_usage_error("--period 应写作 YYYY-MM（如 2026-11），不是“%s”", arg);
         }
         return 0;
     }
@@ -88,21 +97,121 @@ int d25_cmd_getopt(d25_optstate *st, int argc, char **argv, const char *shortopt
     char spec[32];
     bool plus = shortopts[0] == '+';
     snprintf(spec, sizeof spec, "%s:%s", plus ? "+" : "", shortopts + plus);
+    d25_cli_set_current(cmd, opts, shortopts);
     int c = getopt_long(argc, argv, spec, opts, NULL);
     if (c == 'h') {
-        fputs(usage, stdout);
+        d25_cli_usage_line(stdout, cmd, opts, shortopts);
+        /* the text's own first line, when it is a usage line, is replaced
+         * by the generated one */
+        if (strncmp(usage, "用法：", strlen("用法：")) == 0) {
+            const char *nl = strchr(usage, '\n');
+            usage = nl ? nl + 1 : "";
+        }
+        d25_cli_print_help_text(stdout, usage);
         st->exit = D25_EXIT_OK;
         return 0;
     }
     if (c == ':') {
-        fprintf(stderr, "duty25 %s：选项“%s”后面要写一个值\n\n%s", cmd, argv[optind - 1], usage);
-        st->exit = D25_EXIT_USAGE;
+        st->exit = d25_cli_usage_error("选项“%s”后面要写一个值", argv[optind - 1]);
         return 0;
     }
     if (c == '?') {
-        fprintf(stderr, "duty25 %s：无法识别的选项“%s”\n\n%s", cmd, argv[optind - 1], usage);
-        st->exit = D25_EXIT_USAGE;
+        const char *arg = argv[optind - 1];
+        char typed[64] = "";
+        if (strncmp(arg, "--", 2) == 0)
+            snprintf(typed, sizeof typed, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+        else if (optopt)
+            snprintf(typed, sizeof typed, "%c", optopt);
+        const char *names[64];
+        size_t n = 0;
+        for (const struct option *p = opts; p->name && n < 64; p++)
+            names[n++] = p->name;
+        const char *near = typed[0] && typed[1] ? d25_suggest(typed, names, n) : NULL;
+        if (near)
+            st->exit = d25_cli_usage_error("无法识别的选项“%s”。是不是 --%s？", arg, near);
+        else
+            st->exit = d25_cli_usage_error("无法识别的选项“%s”", arg);
         return 0;
     }
     return c;
+}
+
+/* The entry of path's folder nearest to its last component, as "dir/name",
+ * or NULL. */
+static char *nearest_entry(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return NULL;
+    size_t len = strlen(copy);
+    bool slash = len > 1 && copy[len - 1] == '/';
+    while (len > 1 && copy[len - 1] == '/')
+        copy[--len] = 0;
+    char *cut = strrchr(copy, '/');
+    const char *dir = cut ? (cut == copy ? "/" : copy) : ".";
+    const char *base = cut ? cut + 1 : copy;
+    if (cut)
+        *cut = 0;
+    char *found = NULL;
+    DIR *d = opendir(dir);
+    if (d) {
+        const char *names[256];
+        char *owned[256];
+        size_t n = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) && n < 256) {
+            if (e->d_name[0] == '.')
+                continue;
+            if (!(owned[n] = strdup(e->d_name)))
+                break;
+            names[n] = owned[n];
+            n++;
+        }
+        closedir(d);
+        const char *near = d25_suggest(base, names, n);
+        /* file names are long and alike: only a near miss (a quarter) */
+        size_t max = d25_utf8_len(base) / 4 ? d25_utf8_len(base) / 4 : 1;
+        if (near && d25_text_distance(base, near, max) > max)
+            near = NULL;
+        if (near && asprintf(&found, "%s%s%s%s", cut ? dir : "", cut && strcmp(dir, "/") ? "/" : "", near,
+                             slash ? "/" : "") < 0)
+            found = NULL;
+        for (size_t i = 0; i < n; i++)
+            free(owned[i]);
+    }
+    free(copy);
+    return found;
+}
+
+int d25_cmd_check_paths(char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0)
+            continue;
+        int e = errno;
+        char *near = e == ENOENT ? nearest_entry(paths[i]) : NULL;
+        if (near)
+            d25_cli_usage_error("找不到“%s”（%s）。是不是 %s？", paths[i], d25_strerror(e), near);
+        else
+            d25_cli_usage_error("找不到“%s”（%s）", paths[i], d25_strerror(e));
+        free(near);
+        return D25_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int d25_cmd_db_for_writing(const d25_config *cfg, const char *db_arg, const char **out)
+{
+    if (db_arg) {
+        *out = db_arg;
+        return 0;
+    }
+    if (!cfg->path) {
+        d25_cli_usage_error("这里不是 duty25 的工作文件夹（当前文件夹及其上级都没有 config/duty25.ini），"
+                            "不会在这里新建数据库。请先进入 duty25 init 建的文件夹，或用 --db 指定数据库");
+        return D25_EXIT_USAGE;
+    }
+    *out = cfg->db_path;
+    return 0;
 }

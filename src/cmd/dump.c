@@ -4,6 +4,7 @@
  * The JSON shape is a contract (README, "duty25 dump --format json").
  */
 #include "commands.h"
+#include "cli.h"
 #include "jsonout.h"
 #include "../ooxml/ooxml.h"
 
@@ -12,7 +13,6 @@
 #include <string.h>
 
 static const char usage[] =
-    "用法：duty25 dump [--format text|json] 文件...\n"
     "\n"
     "显示 duty25 从每个 .docx / .xlsx 文件中读到的内容：Excel 的每个工作表和单元格\n"
     "（位置、类型、值），Word 的每个表格（行、列、合并情况、复选框）和表格外的段落。\n"
@@ -292,8 +292,7 @@ int cmd_dump(int argc, char **argv, const d25_global *g)
             else if (strcmp(optarg, "text") == 0)
                 json = false;
             else {
-                fprintf(stderr, "duty25 dump：--format 只能是 text 或 json，而不是“%s”\n", optarg);
-                return D25_EXIT_USAGE;
+                return d25_cli_usage_error("--format 只能是 text 或 json，而不是“%s”", optarg);
             }
             break;
         }
@@ -301,9 +300,10 @@ int cmd_dump(int argc, char **argv, const d25_global *g)
     if (ch == 0)
         return os.exit;
     if (optind >= argc) {
-        fprintf(stderr, "duty25 dump：请给出要查看的文件\n\n%s", usage);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("请给出要查看的文件");
     }
+    if (d25_cmd_check_paths(argv + optind, (size_t)(argc - optind)))
+        return D25_EXIT_USAGE;
     d25_config cfg;
     int rc = d25_cmd_load_config(g, &cfg);
     if (rc)

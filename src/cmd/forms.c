@@ -4,6 +4,7 @@
  * (from the templates 表样-清单.docx and 表样-推进情况.docx) and as one XLSX.
  */
 #include "commands.h"
+#include "cli.h"
 #include "../blankform/blankform.h"
 #include "../report/template.h"
 #include "../util/file.h"
@@ -15,8 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* -q: only the closing line */
+static bool quiet;
+
 static const char usage[] =
-    "用法：duty25 forms [--period YYYY-MM] [--unit 单位代码]... [--format docx|xlsx|both] [--out 文件夹]\n"
     "\n"
     "为每个单位写出该月要填报的空白表：附件1“六大责任25条内容清单”和附件3“推进情况统计表”，\n"
     "已预填单位名称、所属板块和月份，本单位不适用的子项预填“不适用”。\n"
@@ -29,6 +32,7 @@ static const char usage[] =
     "  --format 格式      docx、xlsx 或 both（默认 both）\n"
     "  --out 文件夹       写到哪里（默认为配置 [report] out 下的“表样-YYYY-MM”）\n"
     "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
+    "  -q, --quiet        不逐个列出写出的文件，只输出最后一行\n"
     "  -h, --help         显示本帮助\n"
     "\n"
     "所用模板取自配置 [report] templates（表样-清单.docx、表样-推进情况.docx），可用 Word 修改版式。\n"
@@ -89,7 +93,8 @@ static int write_unit(const d25_setup *su, const d25_unit *u, int period, const 
             asprintf(&out, "%s/%s-%s-%s.docx", dir, name, pcn, docs[i].suffix) < 0) {
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
         } else if ((rc = d25_template_fill(tpl, data, out, err)) == 0) {
-            printf("已写出 %s\n", out);
+            if (!quiet)
+                printf("已写出 %s\n", out);
         }
         free(tpl);
         free(out);
@@ -98,7 +103,7 @@ static int write_unit(const d25_setup *su, const d25_unit *u, int period, const 
         char *out = NULL;
         if (asprintf(&out, "%s/%s-%s.xlsx", dir, name, pcn) < 0)
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
-        else if ((rc = d25_blankform_xlsx(data, out, err)) == 0)
+        else if ((rc = d25_blankform_xlsx(data, out, err)) == 0 && !quiet)
             printf("已写出 %s\n", out);
         free(out);
     }
@@ -112,9 +117,10 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     static const struct option opts[] = {
         {"period", required_argument, NULL, 'p'}, {"unit", required_argument, NULL, 'U'},
         {"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
-        {"units", required_argument, NULL, 'u'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"units", required_argument, NULL, 'u'},  {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
+    quiet = false;
     const char *period_arg = NULL, *format = "both", *out_arg = NULL, *units_path = NULL;
     const char **codes = calloc((size_t)argc + 1, sizeof *codes);
     size_t ncodes = 0;
@@ -122,13 +128,14 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
         return D25_EXIT_IO;
     d25_optstate os = {0};
     int c, rc = 0;
-    while ((c = d25_cmd_getopt(&os, argc, argv, "h", opts, "forms", usage)) > 0) {
+    while ((c = d25_cmd_getopt(&os, argc, argv, "hq", opts, "forms", usage)) > 0) {
         switch (c) {
         case 'p': period_arg = optarg; break;
         case 'U': codes[ncodes++] = optarg; break;
         case 'f': format = optarg; break;
         case 'o': out_arg = optarg; break;
         case 'u': units_path = optarg; break;
+        case 'q': quiet = true; break;
         }
     }
     if (c == 0) {
@@ -139,11 +146,9 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     bool xlsx = strcmp(format, "xlsx") == 0 || strcmp(format, "both") == 0;
     int period;
     if (!docx && !xlsx) {
-        fprintf(stderr, "duty25 forms：--format 只能是 docx、xlsx 或 both，不是“%s”\n", format);
-        rc = D25_EXIT_USAGE;
+        rc = d25_cli_usage_error("--format 只能是 docx、xlsx 或 both，不是“%s”", format);
     } else if (optind < argc) {
-        fprintf(stderr, "duty25 forms：多余的参数“%s”\n\n%s", argv[optind], usage);
-        rc = D25_EXIT_USAGE;
+        rc = d25_cli_usage_error("多余的参数“%s”", argv[optind]);
     } else if (d25_cmd_period("forms", period_arg, true, &period)) {
         rc = D25_EXIT_USAGE;
     }

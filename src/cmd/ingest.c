@@ -3,6 +3,7 @@
  * per file; then refresh the data-quality warnings of the periods touched.
  */
 #include "commands.h"
+#include "cli.h"
 #include "../registry/receipts.h"
 #include "../ingest/ingest.h"
 #include "../quality/quality.h"
@@ -19,7 +20,6 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 ingest [--period YYYY-MM] [--db 数据库] [-q] 文件或文件夹...\n"
     "\n"
     "逐个检查报表（与 duty25 validate 相同），并把结果存入数据库：每份报表单独提交，\n"
     "中途断电或被终止，最多丢失正在处理的那一份，重新运行即可接着收取。\n"
@@ -239,8 +239,7 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
             char *end;
             long n = strtol(optarg, &end, 10);
             if (*end || n < 1 || n > 64) {
-                fprintf(stderr, "duty25 ingest：--threads 应为 1 到 64 的整数，不是“%s”\n", optarg);
-                return D25_EXIT_USAGE;
+                return d25_cli_usage_error("--threads 应为 1 到 64 的整数，不是“%s”", optarg);
             }
             threads = (int)n;
             break;
@@ -253,15 +252,21 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
     if (d25_cmd_period("ingest", period_arg, false, &want))
         return D25_EXIT_USAGE;
     if (optind >= argc) {
-        fprintf(stderr, "duty25 ingest：请给出要收取的文件或文件夹\n\n%s", usage);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("请给出要收取的文件或文件夹");
     }
+    if (d25_cmd_check_paths(argv + optind, (size_t)(argc - optind)))
+        return D25_EXIT_USAGE;
     d25_setup su;
     int rc = d25_cmd_setup(g, rules_path, units_path, &su);
     if (rc)
         return rc;
+    const char *db;
+    if ((rc = d25_cmd_db_for_writing(&su.cfg, db_arg, &db))) {
+        d25_cmd_teardown(&su);
+        return rc;
+    }
     d25_error err = {0};
-    d25_store *s = d25_store_open(db_arg ? db_arg : su.cfg.db_path, su.cfg.lock_wait, &err);
+    d25_store *s = d25_store_open(db, su.cfg.lock_wait, &err);
     d25_run_counts counts = {0};
     if (!s) {
         rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;

@@ -5,6 +5,8 @@
  * The files come from the data folder d25_data_dir() finds (util/paths.h).
  */
 #include "commands.h"
+#include "../util/syserr.h"
+#include "cli.h"
 #include "../util/file.h"
 #include "../util/paths.h"
 
@@ -19,7 +21,6 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 init [--district 区名] 文件夹\n"
     "\n"
     "建一个工作文件夹，之后在其中运行 duty25 即可（它会读取其中的 config/duty25.ini）：\n"
     "  config/duty25.ini          配置，每项设置都有中文说明\n"
@@ -46,7 +47,7 @@ static int copy_to(const char *from, const char *to, const char *district, d25_e
 {
     FILE *f = fopen(from, "rb");
     if (!f)
-        return d25_fail(err, D25_E_IO, "无法读取 %s（%s）：duty25 的安装可能不完整", from, strerror(errno));
+        return d25_fail(err, D25_E_IO, "无法读取 %s（%s）：duty25 的安装可能不完整", from, d25_strerror(errno));
     char *data = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&data, &len);
@@ -87,12 +88,10 @@ int cmd_init(int argc, char **argv, const d25_global *g)
     if (c == 0)
         return os.exit;
     if (optind + 1 != argc) {
-        fprintf(stderr, "duty25 init：请给出一个文件夹\n\n%s", usage);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("请给出一个文件夹");
     }
     if (district && (!*district || strpbrk(district, "\n\r;#"))) {
-        fprintf(stderr, "duty25 init：--district 的值“%s”不能为空，也不能含换行、“;”或“#”\n", district);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("--district 的值“%s”不能为空，也不能含换行、“;”或“#”", district);
     }
     const char *dir = argv[optind];
     d25_error err = {0};

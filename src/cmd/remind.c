@@ -4,6 +4,7 @@
  * `run` writes them by itself on the configured days before the deadline.
  */
 #include "commands.h"
+#include "cli.h"
 #include "../feedback/remind.h"
 #include "../status/status.h"
 #include "../store/store.h"
@@ -15,7 +16,6 @@
 #include <string.h>
 
 static const char usage[] =
-    "用法：duty25 remind [--period YYYY-MM] [--out 文件夹] [--db 数据库] [--units 文件]\n"
     "\n"
     "为该月还没有报齐的单位（两张表都未收到、只收到一张、或报表被退回后还没有改好的）各写一份\n"
     "《催报通知》（Word，写明缺什么、截止日和还剩几天），并为办公室写一份《催报清单》（单位、\n"
@@ -57,7 +57,7 @@ int cmd_remind(int argc, char **argv, const d25_global *g)
     if (c == 0)
         return os.exit;
     if (optind < argc) {
-        fprintf(stderr, "duty25 remind：多余的参数“%s”\n\n%s", argv[optind], usage);
+        d25_cli_usage_error("多余的参数“%s”", argv[optind]);
         return D25_EXIT_USAGE;
     }
     int period;

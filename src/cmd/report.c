@@ -3,6 +3,8 @@
  * (--dump-data), or one template filled with them (--template).
  */
 #include "commands.h"
+#include "../util/syserr.h"
+#include "cli.h"
 #include "../report/data.h"
 #include "../report/template.h"
 #include "../report/xlsx_out.h"
@@ -22,10 +24,9 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 report [--period YYYY-MM] [--out 文件夹] [--db 数据库]\n"
-    "      duty25 report --period YYYY-MM --dump-data [--db 数据库]\n"
-    "      duty25 report --period YYYY-MM --template 模板.docx --out 输出.docx [--db 数据库]\n"
-    "      duty25 report --period YYYY-MM --xlsx 统计表.xlsx [--db 数据库]\n"
+    "      duty25 report --period YYYY-MM --dump-data\n"
+    "      duty25 report --period YYYY-MM --template 模板.docx --out 输出.docx\n"
+    "      duty25 report --period YYYY-MM --xlsx 统计表.xlsx\n"
     "\n"
     "不带 --dump-data、--template、--xlsx 时，在输出文件夹（默认取配置 [report] out）中写出该月的\n"
     "“书面风险报告.docx”“统计表.docx”和“统计表.xlsx”，所用模板取自配置 [report] templates。\n"
@@ -149,7 +150,7 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
     for (size_t k = 0; k < NFILES && rc == 0; k++) {
         job *j = &jobs[order[k]];
         if (rename(j->staged, j->out) != 0) {
-            d25_fail(err, D25_E_IO, "无法写入 %s（%s）", j->out, strerror(errno));
+            d25_fail(err, D25_E_IO, "无法写入 %s（%s）", j->out, d25_strerror(errno));
             rc = D25_EXIT_IO;
         } else if (!quiet) {
             printf("已写出 %s\n", j->out);
@@ -193,8 +194,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     if (c == 0)
         return os.exit;
     if (optind < argc || (tpl && !out)) {
-        fprintf(stderr, "duty25 report：%s\n\n%s", optind < argc ? "多余的参数" : "--template 需要 --out 输出文件", usage);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("%s", optind < argc ? "多余的参数" : "--template 需要 --out 输出文件");
     }
     bool standard = !dump && !tpl && !xlsx;
     int period;

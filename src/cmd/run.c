@@ -6,6 +6,8 @@
  * on success unless -v; one log line per file and per run.
  */
 #include "commands.h"
+#include "../util/paths.h"
+#include "../util/syserr.h"
 #include "../feedback/feedback.h"
 #include "../feedback/remind.h"
 #include "../report/data.h"
@@ -25,7 +27,6 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 run [--period YYYY-MM] [-v] [--db 数据库] [--out 文件夹] [--units 文件] [文件或文件夹...]\n"
     "\n"
     "每天定时运行（cron / systemd 定时器）或截止日前手工运行的一条命令：\n"
     "  1. 收取收件箱（配置 [run] inbox，或命令行给出的文件和文件夹）中新的报表，存入数据库；\n"
@@ -51,7 +52,8 @@ static const char usage[] =
     "示例：\n"
     "  duty25 run\n"
     "  duty25 run --period 2026-11 -v\n"
-    "  crontab：30 7 * * *  cd /srv/duty25 && /usr/local/bin/duty25 run\n";
+    "  crontab（写本程序的完整路径，cron 的 PATH 里没有它）：\n"
+    "  30 7 * * *  cd /srv/duty25 && {duty25} run\n";
 
 typedef struct {
     FILE *log;
@@ -385,10 +387,17 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     int period;
     if (d25_cmd_period("run", period_arg, true, &period))
         return D25_EXIT_USAGE;
+    if (d25_cmd_check_paths(argv + optind, (size_t)(argc - optind)))
+        return D25_EXIT_USAGE;
     d25_setup su;
     int rc = d25_cmd_setup(g, NULL, units_path, &su);
     if (rc)
         return rc;
+    const char *db;
+    if ((rc = d25_cmd_db_for_writing(&su.cfg, db_arg, &db))) {
+        d25_cmd_teardown(&su);
+        return rc;
+    }
     const d25_config *cfg = &su.cfg;
     d25_error err = {0};
     char p[16];
@@ -405,7 +414,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
             d25_mkdirs(dir, &err);
         free(dir);
         if (!(log = fopen(cfg->log_path, "a"))) {
-            d25_fail(&err, D25_E_IO, "无法写入日志 %s（%s）", cfg->log_path, strerror(errno));
+            d25_fail(&err, D25_E_IO, "无法写入日志 %s（%s）", cfg->log_path, d25_strerror(errno));
             rc = D25_EXIT_IO;
             goto out;
         }
@@ -422,8 +431,11 @@ int cmd_run(int argc, char **argv, const d25_global *g)
         paths = inbox;
         npaths = 1;
     }
-    log_line(log, "开始　duty25 run %s（进程 %ld）\n", p, (long)getpid());
-    if (!(s = d25_store_open(db_arg ? db_arg : cfg->db_path, cfg->lock_wait, &err))) {
+    /* the log leaves the program: the folder the relative paths below start from */
+    char *cwd = getcwd(NULL, 0);
+    log_line(log, "开始　duty25 run %s（进程 %ld，工作文件夹 %s）\n", p, (long)getpid(), cwd ? cwd : "?");
+    free(cwd);
+    if (!(s = d25_store_open(db, cfg->lock_wait, &err))) {
         rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;
         goto out;
     }
@@ -462,11 +474,16 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     if (!verbose && (counts.rejected || counts.failed)) {
         printf("duty25 run：本次收到 %d 个文件，%d 份报表被退回、%d 个文件无法读取", counts.files - counts.ignored,
                counts.rejected, counts.failed);
-        if (fb_on)
-            printf("；退回通知在 %s", fb.dir);
-        if (cfg->log_path)
-            printf("；逐个文件的结果见 %s", cfg->log_path);
+        /* absolute: the line leaves the program (cron mails it) */
+        char *where = fb_on ? d25_path_clean(fb.dir, 1) : NULL;
+        char *logp = cfg->log_path ? d25_path_clean(cfg->log_path, 1) : NULL;
+        if (where)
+            printf("；退回通知在 %s", where);
+        if (logp)
+            printf("；逐个文件的结果见 %s", logp);
         printf("。\n");
+        free(where);
+        free(logp);
     }
     if (fb_on && d25_feedback_finish(&fb, &list, &err) < 0) {
         rc = err.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;

@@ -4,6 +4,7 @@
  * people, JSON for scripts (a contract: README, "duty25 status").
  */
 #include "commands.h"
+#include "cli.h"
 #include "jsonout.h"
 #include "../registry/units.h"
 #include "../rules/rules.h"
@@ -19,7 +20,6 @@
 #include <string.h>
 
 static const char usage[] =
-    "用法：duty25 status [--period YYYY-MM] [--format text|json] [--db 数据库]\n"
     "\n"
     "某月的报送情况：应报多少家，按时、逾期、缺表、退回、未报各多少家，按单位类型和板块分列；\n"
     "并列出未报、退回和缺表的单位及其联系人、电话，便于在截止日前逐一催报。\n"
@@ -46,11 +46,92 @@ static const char usage[] =
     "  duty25 status\n"
     "  duty25 status --period 2026-11 --format json\n";
 
-static void print_counts_row(FILE *o, const char *label, int expected, const int *n)
+/* Text for an 80-column terminal, CJK characters counted 2 columns:
+ * a row of fields is wrapped between fields (a name goes to the next line,
+ * indented), a field longer than the line between characters. */
+enum { COLS = 80 };
+
+static void emit_text(FILE *o, int *col, int cont, const char *t)
 {
-    int pad = 16 - d25_display_width(label);
-    fprintf(o, "  %s%*s 应报 %4d　按时 %4d　逾期 %4d　缺表 %4d　退回 %4d　未报 %4d\n", label, pad > 0 ? pad : 0, "", expected, n[D25_UNIT_ON_TIME],
-           n[D25_UNIT_LATE], n[D25_UNIT_INCOMPLETE], n[D25_UNIT_REJECTED], n[D25_UNIT_MISSING]);
+    while (*t) {
+        const char *start = t;
+        d25_utf8_next(&t);
+        char one[8];
+        size_t n = (size_t)(t - start) < sizeof one - 1 ? (size_t)(t - start) : sizeof one - 1;
+        memcpy(one, start, n);
+        one[n] = 0;
+        int w = d25_display_width(one);
+        if (*col + w > COLS && *col > cont) {
+            fprintf(o, "\n%*s", cont, "");
+            *col = cont;
+        }
+        fwrite(start, 1, (size_t)(t - start), o);
+        *col += w;
+    }
+}
+
+static void print_fields(FILE *o, int indent, int cont, const char *const *f, size_t n)
+{
+    int col = indent;
+    fprintf(o, "%*s", indent, "");
+    for (size_t i = 0, printed = 0; i < n; i++) {
+        if (!f[i] || !*f[i])
+            continue;
+        int w = d25_display_width(f[i]);
+        if (printed && col + 2 + w > COLS) {
+            fprintf(o, "\n%*s", cont, "");
+            col = cont;
+        } else if (printed) {
+            fputs("　", o);
+            col += 2;
+        }
+        emit_text(o, &col, cont, f[i]);
+        printed++;
+    }
+    fputc('\n', o);
+}
+
+/* The counts' layout for one table: the label column (as wide as the
+ * widest label, at most 16) and the digits of the largest count. */
+typedef struct {
+    int label, digits;
+} counts_layout;
+
+static void print_counts_row(FILE *o, const counts_layout *L, const char *label, int expected, const int *n)
+{
+    int w = d25_display_width(label);
+    if (w > L->label) { /* a long name on its own line, the counts under it */
+        fprintf(o, "  %s\n", label);
+        fprintf(o, "  %*s", L->label, "");
+    } else {
+        fprintf(o, "  %s%*s", label, L->label - w, "");
+    }
+    const char *sep = L->digits <= 3 ? "　" : " ";
+    fprintf(o, " 应报 %*d%s按时 %*d%s逾期 %*d%s缺表 %*d%s退回 %*d%s未报 %*d\n", L->digits, expected, sep, L->digits,
+            n[D25_UNIT_ON_TIME], sep, L->digits, n[D25_UNIT_LATE], sep, L->digits, n[D25_UNIT_INCOMPLETE], sep, L->digits,
+            n[D25_UNIT_REJECTED], sep, L->digits, n[D25_UNIT_MISSING]);
+}
+
+static counts_layout layout_for(const d25_status_report *r)
+{
+    counts_layout L = {4, 2};
+    for (int e = r->expected; e >= 100; e /= 10)
+        L.digits++;
+    for (size_t i = 0; i < r->ntypes; i++) {
+        int w = d25_display_width(d25_unit_type_label(r->by_type[i].key));
+        if (w > L.label)
+            L.label = w;
+    }
+    for (size_t i = 0; i < r->nareas; i++) {
+        int w = d25_display_width(r->by_area[i].key);
+        if (w > L.label)
+            L.label = w;
+    }
+    /* 2 + label + 6 fields of "应报 " and the digits, 5 separators */
+    int room = COLS - 2 - 6 * (5 + L.digits) - 5 * (L.digits <= 3 ? 2 : 1);
+    if (L.label > room)
+        L.label = room;
+    return L;
 }
 
 static const char *form_word(d25_form_state f)
@@ -76,18 +157,19 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
     char period[32];
     d25_format_period_cn(r->period, period, sizeof period);
     fprintf(o, "%s%s报送情况（截止日 %s，统计时间 %s）\n\n", district ? district : "", period, r->deadline, r->as_of);
-    print_counts_row(o, "合计", r->expected, r->n);
+    counts_layout L = layout_for(r);
+    print_counts_row(o, &L, "合计", r->expected, r->n);
     d25_status_print_doubts(o, r);
     fprintf(o, "\n按单位类型：\n");
     for (size_t i = 0; i < r->ntypes; i++)
-        print_counts_row(o, d25_unit_type_label(r->by_type[i].key), r->by_type[i].expected, r->by_type[i].n);
+        print_counts_row(o, &L, d25_unit_type_label(r->by_type[i].key), r->by_type[i].expected, r->by_type[i].n);
     fprintf(o, "\n按板块：\n");
     for (size_t i = 0; i < r->nareas; i++)
-        print_counts_row(o, r->by_area[i].key, r->by_area[i].expected, r->by_area[i].n);
+        print_counts_row(o, &L, r->by_area[i].key, r->by_area[i].expected, r->by_area[i].n);
     if (r->ndistricts) {
         fprintf(o, "\n按区县：\n");
         for (size_t i = 0; i < r->ndistricts; i++)
-            print_counts_row(o, r->by_district[i].key, r->by_district[i].expected, r->by_district[i].n);
+            print_counts_row(o, &L, r->by_district[i].key, r->by_district[i].expected, r->by_district[i].n);
     }
     if (r->nmissing) {
         fprintf(o, "\n本月数据包尚未汇总的区县（%zu 个）：", r->nmissing);
@@ -104,15 +186,24 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
                 const d25_unit_status *u = &r->units[i];
                 if (u->state != order[k])
                     continue;
-                fprintf(o, "  %s　%s%s%s　%s　%s　联系人：%s　电话：%s\n", d25_unit_state_label(u->state),
-                       u->district ? u->district : "", u->district ? "　" : "", u->unit->code, u->unit->name,
-                       u->unit->area, u->unit->contact && *u->unit->contact ? u->unit->contact : "（名册未填）",
-                       u->unit->phone && *u->unit->phone ? u->unit->phone : "（名册未填）");
+                char contact[192], phone[96];
+                snprintf(contact, sizeof contact, "联系人：%s", u->unit->contact && *u->unit->contact ? u->unit->contact : "（名册未填）");
+                snprintf(phone, sizeof phone, "电话：%s", u->unit->phone && *u->unit->phone ? u->unit->phone : "（名册未填）");
+                char code[160];
+                snprintf(code, sizeof code, "%s%s%s", u->district ? u->district : "", u->district ? "　" : "", u->unit->code);
+                const char *f[] = {d25_unit_state_label(u->state), code, u->unit->name, u->unit->area, contact, phone};
+                print_fields(o, 2, 8, f, 6);
                 if (u->state == D25_UNIT_INCOMPLETE)
                     fprintf(o, "        清单%s，推进情况统计表%s\n", form_word(u->checklist), form_word(u->progress));
-                if (u->last_codes)
-                    fprintf(o, "        最近一份 %s 被退回（%d 个错误：%s）\n", u->last_file ? u->last_file : "", u->last_errors,
-                           u->last_codes);
+                if (u->last_codes) {
+                    char line[1024];
+                    snprintf(line, sizeof line, "最近一份 %s 被退回（%d 个错误：%s）", u->last_file ? u->last_file : "",
+                             u->last_errors, u->last_codes);
+                    int col = 8;
+                    fprintf(o, "%*s", col, "");
+                    emit_text(o, &col, 8, line);
+                    fputc('\n', o);
+                }
             }
     } else if (r->expected) {
         fprintf(o, "\n应报单位均已报送。\n");
@@ -121,21 +212,39 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
         fprintf(o, "\n逾期报送的单位（%d 家）：\n", r->n[D25_UNIT_LATE]);
         for (size_t i = 0; i < r->nunits; i++)
             if (r->units[i].state == D25_UNIT_LATE)
-                fprintf(o, "  %s　%s　%s　收到 %s（%s）\n", r->units[i].unit->code, r->units[i].unit->name,
-                        r->units[i].unit->area, r->units[i].received, d25_recv_source_label(r->units[i].received_source));
+            {
+                char when[128];
+                snprintf(when, sizeof when, "收到 %s（%s）", r->units[i].received,
+                         d25_recv_source_label(r->units[i].received_source));
+                const char *f[] = {r->units[i].unit->code, r->units[i].unit->name, r->units[i].unit->area, when};
+                print_fields(o, 2, 8, f, 4);
+            }
     }
     if (r->nunidentified) {
         fprintf(o, "\n无法确定单位的退回报表（%zu 份，请按文件名联系报送单位）：\n", r->nunidentified);
         for (size_t i = 0; i < r->nunidentified; i++)
-            fprintf(o, "  %s　收到 %s　%d 个错误：%s\n", r->unidentified[i].file, r->unidentified[i].received,
-                   r->unidentified[i].errors, r->unidentified[i].codes ? r->unidentified[i].codes : "");
+        {
+            char when[64], errs[512];
+            snprintf(when, sizeof when, "收到 %s", r->unidentified[i].received);
+            snprintf(errs, sizeof errs, "%d 个错误：%s", r->unidentified[i].errors,
+                     r->unidentified[i].codes ? r->unidentified[i].codes : "");
+            const char *f[] = {r->unidentified[i].file, when, errs};
+            print_fields(o, 2, 8, f, 3);
+        }
     }
     if (r->nquality) {
         fprintf(o, "\n数据质量提醒（%zu 条，数字明显异常，请与单位核实，系统不做修改）：\n", r->nquality);
         for (size_t i = 0; i < r->nquality; i++) {
             const d25_quality_note *q = &r->quality[i];
-            fprintf(o, "  %s　%s　%s%s%s\n        %s\n", q->unit_code ? q->unit_code : "", q->unit_name ? q->unit_name : "",
-                   q->code, q->place && *q->place ? "　位置：" : "", q->place ? q->place : "", q->message);
+            char place[256] = "";
+            if (q->place && *q->place)
+                snprintf(place, sizeof place, "位置：%s", q->place);
+            const char *f[] = {q->unit_code, q->unit_name, q->code, place};
+            print_fields(o, 2, 8, f, 4);
+            int col = 8;
+            fprintf(o, "%*s", col, "");
+            emit_text(o, &col, 8, q->message);
+            fputc('\n', o);
         }
     }
 }
@@ -341,12 +450,10 @@ int cmd_status(int argc, char **argv, const d25_global *g)
         return os.exit;
     bool json = strcmp(format, "json") == 0;
     if (!json && strcmp(format, "text") != 0) {
-        fprintf(stderr, "duty25 status：--format 只能是 text 或 json，不是“%s”\n", format);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("--format 只能是 text 或 json，不是“%s”", format);
     }
     if (optind < argc) {
-        fprintf(stderr, "duty25 status：多余的参数“%s”\n\n%s", argv[optind], usage);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("多余的参数“%s”", argv[optind]);
     }
     int period;
     if (d25_cmd_period("status", period_arg, true, &period))

@@ -4,6 +4,8 @@
  * shape is a contract: README, "duty25 validate --format json").
  */
 #include "commands.h"
+#include "../ingest/mail.h"
+#include "cli.h"
 #include "jsonout.h"
 #include "../registry/units.h"
 #include "../rules/rules.h"
@@ -16,7 +18,6 @@
 #include <string.h>
 
 static const char usage[] =
-    "用法：duty25 validate [--period YYYY-MM] [--format text|json] 文件...\n"
     "\n"
     "按“六大责任25条”规则检查各单位报送的清单（附件1）和推进情况统计表（附件3），\n"
     "逐个文件给出结论：接收，或退回并写明哪里要改、应该怎么填。\n"
@@ -144,6 +145,23 @@ static void print_json(FILE *o, const d25_result *r, bool first, bool answers)
     fputc('}', o);
 }
 
+/* One file of the list: a file read from its path, or an attachment of a
+ * saved mail (.eml) validated from the mail's bytes. */
+static int validate_one(const d25_vctx *ctx, const d25_ingest_file *f, d25_result *res)
+{
+    if (!f->mail)
+        return d25_validate_file(ctx, f->path, res);
+    d25_error e = {0};
+    d25_mail *m = d25_mail_read(f->mail, NULL, &e);
+    int rc;
+    if (m && f->part < m->nparts && m->parts[f->part].data)
+        rc = d25_validate_data(ctx, f->path, m->parts[f->part].data, m->parts[f->part].len, res);
+    else /* the reader's own refusal: an empty buffer is refused as unreadable */
+        rc = d25_validate_data(ctx, f->path, "", 0, res);
+    d25_mail_free(m);
+    return rc;
+}
+
 int cmd_validate(int argc, char **argv, const d25_global *g)
 {
     static const struct option opts[] = {
@@ -180,20 +198,28 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
     }
     bool json = strcmp(format, "json") == 0;
     if (!json && strcmp(format, "text") != 0) {
-        fprintf(stderr, "duty25 validate：--format 只能是 text 或 json，不是“%s”\n", format);
-        return D25_EXIT_USAGE;
+        return d25_cli_usage_error("--format 只能是 text 或 json，不是“%s”", format);
     }
     int want;
     if (d25_cmd_period("validate", period_arg, false, &want))
         return D25_EXIT_USAGE;
     if (optind >= argc) {
-        fprintf(stderr, "duty25 validate：请给出要检查的文件\n\n%s", usage);
+        return d25_cli_usage_error("请给出要检查的文件或文件夹");
+    }
+    if (d25_cmd_check_paths(argv + optind, (size_t)(argc - optind)))
         return D25_EXIT_USAGE;
+    /* folders as ingest takes them: recursively, the same files skipped */
+    d25_ingest_list files;
+    if (d25_ingest_collect(argv + optind, (size_t)(argc - optind), &files) < 0) {
+        fputs("duty25 validate：内存不足\n", stderr);
+        return D25_EXIT_IO;
     }
     d25_setup su;
     int rc = d25_cmd_setup(g, rules_path, units_path, &su);
-    if (rc)
+    if (rc) {
+        d25_ingest_list_free(&files);
         return rc;
+    }
     d25_vctx ctx = {.rules = su.rules, .registry = su.reg, .limits = &su.cfg.limits, .want_period = want};
     int accepted = 0, rejected = 0;
     d25_feedback fb;
@@ -204,6 +230,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
                                want, &err) < 0) {
             fprintf(stderr, "duty25 validate：%s\n", err.message);
             d25_cmd_teardown(&su);
+            d25_ingest_list_free(&files);
             return D25_EXIT_IO;
         }
         fb_on = true;
@@ -211,10 +238,22 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
     if (json)
         fputs("{\"files\":[", stdout);
     rc = D25_EXIT_OK;
-    for (int i = optind; i < argc; i++) {
+    bool first = true;
+    for (size_t i = 0; i < files.n; i++) {
+        const d25_ingest_file *f = &files.v[i];
+        /* a file named on the command line is checked whatever it is (a
+         * FIFO is refused as a return, as before); in a folder, skipped */
+        bool named = false;
+        for (int a = optind; a < argc && f->note && !f->receipts && !named; a++)
+            named = strcmp(argv[a], f->path) == 0;
+        if ((f->note && !named) || f->receipts) {
+            if (!json)
+                printf("== %s\n   跳过：%s\n\n", f->path, f->receipts ? "收件登记（ingest 和 run 用它记收到时间）" : f->note);
+            continue;
+        }
         d25_result res;
-        if (d25_validate_file(&ctx, argv[i], &res) < 0) {
-            fprintf(stderr, "duty25：检查 %s 时内存不足\n", argv[i]);
+        if (validate_one(&ctx, f, &res) < 0) {
+            fprintf(stderr, "duty25：检查 %s 时内存不足\n", f->path);
             rc = D25_EXIT_IO;
         }
         if (d25_result_accepted(&res) && rc != D25_EXIT_IO)
@@ -222,11 +261,12 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
         else
             rejected++;
         if (json)
-            print_json(stdout, &res, i == optind, answers);
+            print_json(stdout, &res, first, answers);
         else
             print_text(&res);
+        first = false;
         char *notice = NULL;
-        if (fb_on && rc != D25_EXIT_IO && d25_feedback_add(&fb, &res, argv[i], 0, &notice, &err) < 0) {
+        if (fb_on && rc != D25_EXIT_IO && d25_feedback_add(&fb, &res, f->path, 0, &notice, &err) < 0) {
             fprintf(stderr, "duty25 validate：%s\n", err.message);
             rc = err.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
             fb_on = false;
@@ -252,6 +292,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
     else
         printf("\n共检查 %d 个文件：接收 %d 个，退回 %d 个。\n", accepted + rejected, accepted, rejected);
     d25_cmd_teardown(&su);
+    d25_ingest_list_free(&files);
     if (rc == D25_EXIT_OK && rejected)
         rc = D25_EXIT_REJECTED;
     return rc;

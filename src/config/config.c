@@ -2,6 +2,7 @@
 #include "config.h"
 #include "ini.h"
 #include "../util/paths.h"
+#include "../util/suggest.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -170,10 +171,18 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
         size_t si = 0;
         while (si < sizeof sections / sizeof sections[0] && strcasecmp(sec, sections[si].name) != 0)
             si++;
-        if (si == sizeof sections / sizeof sections[0])
+        if (si == sizeof sections / sizeof sections[0]) {
+            const char *names[sizeof sections / sizeof sections[0]];
+            for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++)
+                names[k] = sections[k].name;
+            const char *near = d25_suggest(sec, names, sizeof names / sizeof names[0]);
+            if (near)
+                return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：没有 [%s] 这一节。是不是 [%s]？", path,
+                                d25_ini_line(path, sec, NULL), sec, near);
             return d25_fail(err, D25_E_CONFIG,
                             "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]、[run]、[organisation]）", path,
                             d25_ini_line(path, sec, NULL), sec);
+        }
         const char *reader_names[sizeof reader_keys / sizeof reader_keys[0] + 1];
         for (size_t r = 0; r < sizeof reader_keys / sizeof reader_keys[0]; r++)
             reader_names[r] = reader_keys[r].key;
@@ -182,9 +191,18 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
         int r = d25_ini_unknown_key(d, sec, sections[si].keys ? sections[si].keys : reader_names, key, sizeof key);
         if (r < 0)
             return d25_fail(err, D25_E_NOMEM, "内存不足");
-        if (r)
+        if (r) {
+            const char *const *known = sections[si].keys ? sections[si].keys : reader_names;
+            size_t nk = 0;
+            while (known[nk])
+                nk++;
+            const char *near = d25_suggest(key, (const char *const *)known, nk);
+            if (near)
+                return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[%s] 中没有设置项“%s”。是不是 %s？", path,
+                                d25_ini_line(path, sec, key), sec, key, near);
             return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[%s] 中没有设置项“%s”", path,
                             d25_ini_line(path, sec, key), sec, key);
+        }
     }
     return 0;
 }
@@ -293,17 +311,18 @@ static int get_choice(dictionary *d, const char *path, const char *sec, const ch
                     d25_ini_line(path, sec, key), sec, key, v, words[0], words[1]);
 }
 
-/* value relative to the folder of the configuration file. */
+/* value relative to the folder of the configuration file, tidied
+ * ("config/../out" is "out") for the messages that show it. */
 static char *resolve(const char *cfg_path, const char *value)
 {
-    if (value[0] == '/' || !cfg_path)
-        return strdup(value);
-    const char *slash = strrchr(cfg_path, '/');
-    if (!slash)
-        return strdup(value);
-    char *out = NULL;
-    if (asprintf(&out, "%.*s/%s", (int)(slash - cfg_path), cfg_path, value) < 0)
+    const char *slash = cfg_path ? strrchr(cfg_path, '/') : NULL;
+    if (value[0] == '/' || !slash)
+        return d25_path_clean(value, 0);
+    char *joined = NULL;
+    if (asprintf(&joined, "%.*s/%s", (int)(slash - cfg_path), cfg_path, value) < 0)
         return NULL;
+    char *out = d25_path_clean(joined, 0);
+    free(joined);
     return out;
 }
 
@@ -494,6 +513,13 @@ static int find_and_load(d25_config *cfg, const char *explicit_path, d25_error *
         return load_file(cfg, env, err);
     if (access("config/duty25.ini", R_OK) == 0)
         return load_file(cfg, "config/duty25.ini", err);
+    /* inside a working folder (its inbox/, out/...): the nearest one above */
+    char *up = d25_find_config_upward();
+    if (up) {
+        int rc = load_file(cfg, up, err);
+        free(up);
+        return rc;
+    }
     const char *sys = d25_system_config();
     if (access(sys, R_OK) == 0)
         return load_file(cfg, sys, err);

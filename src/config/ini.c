@@ -1,5 +1,6 @@
 /* ini: iniparser helpers (see ini.h). */
 #include "ini.h"
+#include "../util/syserr.h"
 #include "../util/text.h"
 
 #include <ctype.h>
@@ -23,21 +24,74 @@ static int ini_error(const char *fmt, ...)
     return 0;
 }
 
+/* Our own reading of the file's syntax, before iniparser (which only prints
+ * English): 0 when every line is blank, a comment, a [section] or
+ * "key = value"; else -1 with err naming the line and what to write. */
+static int check_syntax(const char *path, const char *what, d25_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return d25_fail(err, D25_E_CONFIG, "%s %s 无法打开：%s", what, path, d25_strerror(errno));
+    char line[4096];
+    int n = 0, rc = 0;
+    bool continued = false;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        n++;
+        size_t len = strlen(line);
+        while (len && isspace((unsigned char)line[len - 1]))
+            line[--len] = '\0';
+        char *p = line;
+        if (n == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0) {
+            rc = d25_fail(err, D25_E_CONFIG,
+                          "%s %s 第 1 行：文件开头有 BOM 标记（记事本“UTF-8 带 BOM”保存的）。请另存为“UTF-8”（不带 BOM）", what,
+                          path);
+            break;
+        }
+        while (isspace((unsigned char)*p))
+            p++;
+        bool was_continued = continued;
+        continued = len && line[len - 1] == '\\';
+        if (was_continued || !*p || *p == ';' || *p == '#')
+            continue;
+        if (*p == '[') {
+            size_t pl = strlen(p);
+            if (p[pl - 1] != ']' || pl < 3)
+                rc = d25_fail(err, D25_E_CONFIG, "%s %s 第 %d 行“%s”：节名应写作 [名称]，%s", what, path, n, p,
+                              p[pl - 1] != ']' ? "缺少右方括号“]”" : "方括号中没有名称");
+            continue;
+        }
+        char *eq = strchr(p, '=');
+        if (!eq)
+            rc = d25_fail(err, D25_E_CONFIG, "%s %s 第 %d 行“%s”：应写作“设置项 = 值”（注释行以 ; 或 # 开头）", what, path, n, p);
+        else if (eq == p)
+            rc = d25_fail(err, D25_E_CONFIG, "%s %s 第 %d 行“%s”：等号前缺少设置项的名称", what, path, n, p);
+    }
+    fclose(f);
+    return rc;
+}
+
 dictionary *d25_ini_load(const char *path, const char *what, d25_error *err)
 {
+    if (check_syntax(path, what, err) < 0)
+        return NULL;
     parse_msg[0] = '\0';
     iniparser_set_error_callback(ini_error);
     dictionary *d = iniparser_load(path);
     iniparser_set_error_callback(NULL);
     if (!d) {
-        d25_fail(err, D25_E_CONFIG, "%s %s 无法读取：%s", what, path, parse_msg[0] ? parse_msg : strerror(errno));
+        d25_fail(err, D25_E_CONFIG, "%s %s 无法读取：%s", what, path, d25_strerror(errno ? errno : EIO));
         return NULL;
     }
     if (parse_msg[0]) {
-        size_t n = strlen(parse_msg);
-        while (n && (parse_msg[n - 1] == '\n' || parse_msg[n - 1] == ' '))
-            parse_msg[--n] = '\0';
-        d25_fail(err, D25_E_CONFIG, "%s %s 有语法错误：%s", what, path, parse_msg);
+        /* what our check let through: iniparser's "syntax error in F (N):" */
+        int line = 0;
+        const char *lp = strrchr(parse_msg, '(');
+        if (lp)
+            line = atoi(lp + 1);
+        if (line > 0)
+            d25_fail(err, D25_E_CONFIG, "%s %s 第 %d 行有语法错误：应写作“设置项 = 值”或“[节名]”", what, path, line);
+        else
+            d25_fail(err, D25_E_CONFIG, "%s %s 有语法错误，无法读取", what, path);
         iniparser_freedict(d);
         return NULL;
     }

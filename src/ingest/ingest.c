@@ -1,5 +1,6 @@
 /* ingest: files and folders into the store (see ingest.h). */
 #include "ingest.h"
+#include "../util/syserr.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -112,7 +113,7 @@ static int walk(const char *dir, d25_ingest_list *out, int depth)
     DIR *d = opendir(dir);
     if (!d) {
         char note[256];
-        snprintf(note, sizeof note, "无法打开文件夹（%s）", strerror(errno));
+        snprintf(note, sizeof note, "无法打开文件夹（%s）", d25_strerror(errno));
         return add(out, dir, note);
     }
     char **names = NULL;
@@ -182,7 +183,7 @@ int d25_ingest_collect(char *const *paths, size_t n, d25_ingest_list *out)
         int rc;
         if (stat(paths[i], &st) != 0) {
             char note[256];
-            snprintf(note, sizeof note, "找不到这个文件或文件夹（%s）", strerror(errno));
+            snprintf(note, sizeof note, "找不到这个文件或文件夹（%s）", d25_strerror(errno));
             rc = add(out, paths[i], note);
         } else if (S_ISDIR(st.st_mode)) {
             rc = walk(paths[i], out, 0);
@@ -307,7 +308,7 @@ static void process(pipeline *pl, size_t k, slot *sl)
         if (errno == EINVAL)
             snprintf(sl->io_msg, sizeof sl->io_msg, "不是普通文件（是管道、设备或套接字），未入库");
         else
-            snprintf(sl->io_msg, sizeof sl->io_msg, "无法打开（%s），未入库", strerror(errno));
+            snprintf(sl->io_msg, sizeof sl->io_msg, "无法打开（%s），未入库", d25_strerror(errno));
         sl->io_failed = true;
         return;
     }
@@ -354,7 +355,7 @@ static void process(pipeline *pl, size_t k, slot *sl)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            snprintf(sl->io_msg, sizeof sl->io_msg, "读取失败（%s），未入库", strerror(errno));
+            snprintf(sl->io_msg, sizeof sl->io_msg, "读取失败（%s），未入库", d25_strerror(errno));
             sl->io_failed = true;
             break;
         }

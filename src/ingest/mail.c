@@ -1,5 +1,6 @@
 /* mail: a saved mail's receipt time and attachments, through GMime (see mail.h). */
 #include "mail.h"
+#include "../util/syserr.h"
 #include "../util/text.h"
 
 #include <gmime/gmime.h>
@@ -510,7 +511,7 @@ d25_mail *d25_mail_read(const char *path, const d25_mail_limits *lim, d25_error 
     d25_mail *m = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        d25_fail(err, D25_E_IO, "邮件「%s」：无法打开（%s）", shown, strerror(errno));
+        d25_fail(err, D25_E_IO, "邮件「%s」：无法打开（%s）", shown, d25_strerror(errno));
         goto out;
     }
     struct stat st;

@@ -1,5 +1,6 @@
 /* package: OPC packages over libzip, with inflate limits (see package.h). */
 #include "package.h"
+#include "../util/syserr.h"
 #include "../util/file.h"
 #include "xml.h"
 #include "../util/buf.h"
@@ -779,7 +780,7 @@ d25_pkg *d25_pkg_open_buffer(const void *data, size_t len, const char *name, con
         else if (ze == ZIP_ER_INCONS)
             d25_fail(err, D25_E_ZIP_CORRUPT, "压缩包结构前后不一致，文件已损坏，请用 Word/Excel/WPS 重新保存后报送");
         else
-            d25_fail(err, D25_E_ZIP_CORRUPT, "压缩包无法打开（%s），文件已损坏", zip_error_strerror(&zerr));
+            d25_fail(err, D25_E_ZIP_CORRUPT, "压缩包无法打开（%s），文件已损坏", d25_zip_strerror(&zerr));
         goto fail;
     }
     zip_error_fini(&zerr);
@@ -807,7 +808,7 @@ d25_pkg *d25_pkg_open_path(const char *path, const d25_limits *lim, d25_error *e
         if (errno == EINVAL)
             d25_fail(err, D25_E_IO, "不是普通文件（是文件夹、管道或设备），无法读取");
         else
-            d25_fail(err, D25_E_IO, "无法打开（%s）", strerror(errno));
+            d25_fail(err, D25_E_IO, "无法打开（%s）", d25_strerror(errno));
         return NULL;
     }
     FILE *f = fdopen(fd, "rb");
@@ -925,7 +926,7 @@ d25_part *d25_part_open(d25_pkg *pkg, const char *name, d25_error *err)
         if (zip_error_code_zip(ze) == ZIP_ER_COMPNOTSUPP)
             d25_fail(err, D25_E_ZIP_CORRUPT, "部件 %s 使用了不支持的压缩方式，请用 Word/Excel/WPS 重新保存后报送", name);
         else
-            d25_fail(err, D25_E_ZIP_CORRUPT, "部件 %s 无法解压（%s），文件已损坏", name, zip_error_strerror(ze));
+            d25_fail(err, D25_E_ZIP_CORRUPT, "部件 %s 无法解压（%s），文件已损坏", name, d25_zip_strerror(ze));
         return NULL;
     }
     d25_part *p = calloc(1, sizeof *p);
@@ -969,7 +970,7 @@ long d25_part_read(d25_part *p, char *buf, size_t len)
             d25_fail(p->err, D25_E_ZIP_CORRUPT, "部件 %s 校验失败（CRC 错误），文件已损坏", p->name);
         else
             d25_fail(p->err, D25_E_ZIP_CORRUPT, "部件 %s 解压失败（%s），文件已损坏或不完整", p->name,
-                     zip_error_strerror(ze));
+                     d25_zip_strerror(ze));
         return -1;
     }
     p->inflated += (size_t)r;

@@ -227,6 +227,35 @@ static int io_read(void *ctx, char *buf, int len)
     return (int)r;
 }
 
+/* libxml2's error in Chinese (its messages are English): what the common
+ * codes mean, else the code for the log. */
+static const char *xml_error_text(int code, char *buf, size_t n)
+{
+    switch (code) {
+    case XML_ERR_DOCUMENT_EMPTY: return "部件是空的";
+    case XML_ERR_DOCUMENT_END: return "XML 结束后还有多余内容";
+    case XML_ERR_INVALID_CHAR:
+    case XML_ERR_INVALID_CHARREF: return "含有 XML 不允许的字符";
+    case XML_ERR_INVALID_ENCODING:
+    case XML_ERR_UNKNOWN_ENCODING:
+    case XML_ERR_UNSUPPORTED_ENCODING: return "编码无效或不支持";
+    case XML_ERR_TAG_NAME_MISMATCH: return "开始标签和结束标签不匹配";
+    case XML_ERR_TAG_NOT_FINISHED: return "标签没有结束，部件可能被截断";
+    case XML_ERR_GT_REQUIRED:
+    case XML_ERR_LTSLASH_REQUIRED: return "标签没有正确结束";
+    case XML_ERR_LT_IN_ATTRIBUTE:
+    case XML_ERR_ATTRIBUTE_NOT_STARTED:
+    case XML_ERR_ATTRIBUTE_NOT_FINISHED:
+    case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+    case XML_ERR_ATTRIBUTE_REDEFINED: return "属性写法错误";
+    case XML_ERR_UNDECLARED_ENTITY:
+    case XML_WAR_UNDECLARED_ENTITY: return "引用了未声明的实体";
+    case XML_ERR_ENTITY_LOOP: return "实体循环引用";
+    case XML_ERR_NS_DECL_ERROR: return "命名空间声明错误";
+    default: snprintf(buf, n, "libxml2 错误代码 %d", code); return buf;
+    }
+}
+
 static void on_error(void *ctx, xmlErrorPtr e)
 {
     d25_xml *x = ctx;
@@ -235,11 +264,8 @@ static void on_error(void *ctx, xmlErrorPtr e)
     x->failed = true;
     if (x->err->code != D25_OK)
         return;
-    char msg[200];
-    d25_copy(msg, sizeof msg, e->message ? e->message : "");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
+    char buf[48];
+    const char *msg = xml_error_text(e->code, buf, sizeof buf);
     if (e->code == XML_ERR_ENTITY_LOOP || e->code == XML_ERR_UNDECLARED_ENTITY ||
         e->code == XML_WAR_UNDECLARED_ENTITY)
         d25_fail(x->err, D25_E_XML_DTD, "部件 %s 第 %d 行引用了实体，已拒绝读取（%s）", x->partname,

@@ -1,5 +1,6 @@
 /* receipts: the office's receipt register (see receipts.h). */
 #include "receipts.h"
+#include "../util/syserr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -214,7 +215,7 @@ static int read_file(const char *path, char **data, size_t *len, d25_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return d25_fail(err, D25_E_CONFIG, "收件登记 %s 无法打开（%s）", path, strerror(errno));
+        return d25_fail(err, D25_E_CONFIG, "收件登记 %s 无法打开（%s）", path, d25_strerror(errno));
     d25_buf b = {0};
     char chunk[65536];
     size_t got;
@@ -230,7 +231,7 @@ static int read_file(const char *path, char **data, size_t *len, d25_error *err)
         }
     }
     if (rc == 0 && ferror(f))
-        rc = d25_fail(err, D25_E_CONFIG, "收件登记 %s 读取失败（%s）", path, strerror(errno));
+        rc = d25_fail(err, D25_E_CONFIG, "收件登记 %s 读取失败（%s）", path, d25_strerror(errno));
     fclose(f);
     if (rc < 0) {
         d25_buf_free(&b);

@@ -1,5 +1,6 @@
 /* units: the unit registry: its columns, its checks and its index (see units.h). */
 #include "units.h"
+#include "../util/syserr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -558,7 +559,7 @@ d25_registry *d25_registry_load(const char *path, d25_error *err)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        d25_fail(err, D25_E_CONFIG, "单位名册 %s 无法打开：%s", path, strerror(errno));
+        d25_fail(err, D25_E_CONFIG, "单位名册 %s 无法打开：%s", path, d25_strerror(errno));
         return NULL;
     }
     d25_buf data = {0};

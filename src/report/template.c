@@ -1,5 +1,6 @@
 /* template: DOCX templates filled from JSON (see template.h). */
 #include "template.h"
+#include "../util/syserr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1355,7 +1356,7 @@ static int fill_package(const char *template_path, const json_t *data, const d25
     if (!in && (zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ)) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        d25_fail(err, D25_E_TEMPLATE, "模板 %s 无法读取（%s）", template_path, zip_error_strerror(&ze));
+        d25_fail(err, D25_E_TEMPLATE, "模板 %s 无法读取（%s）", template_path, d25_zip_strerror(&ze));
         zip_error_fini(&ze);
         return -1;
     }
@@ -1438,14 +1439,14 @@ static int fill_package(const char *template_path, const json_t *data, const d25
         /* A part's rows may have failed (a bad tag in one item): that
          * message says more than libzip's. */
         if (err->code != D25_E_TEMPLATE && err->code != D25_E_NOMEM)
-            d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", tmp, zip_strerror(out));
+            d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", tmp, d25_zip_strerror(zip_get_error(out)));
         rc = -1;
         zip_discard(out);
     } else if (rc != 0 && out) {
         zip_discard(out);
     }
     if (rc == 0 && rename(tmp, out_path) != 0)
-        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", out_path, strerror(errno));
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", out_path, d25_strerror(errno));
     if (rc != 0)
         unlink(tmp);
     free(tmp);

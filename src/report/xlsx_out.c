@@ -1,5 +1,6 @@
 /* xlsx_out: the statistical tables as XLSX (see xlsx_out.h). */
 #include "xlsx_out.h"
+#include "../util/syserr.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -224,9 +225,9 @@ int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *er
     lxw_error e = workbook_close(wb);
     int rc = 0;
     if (e != LXW_NO_ERROR)
-        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, lxw_strerror(e));
+        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, d25_lxw_strerror(e));
     else if (rename(tmp, path) != 0)
-        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, d25_strerror(errno));
     if (rc)
         unlink(tmp);
     free(tmp);

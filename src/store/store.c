@@ -1,5 +1,6 @@
 /* store: the handle: opening, the writers' lock, runs, statements (see store.h, docs/store.md). */
 #include "storeint.h"
+#include "../util/syserr.h"
 #include "../util/file.h"
 
 #include <errno.h>
@@ -53,14 +54,14 @@ sqlite3_stmt *store_stmt(d25_store *s, int which)
 
 int d25_store_fail(d25_store *s, d25_error *err, const char *what)
 {
-    return d25_fail(err, D25_E_DB, "数据库 %s：%s失败（%s）", s->path, what, sqlite3_errmsg(s->db));
+    return d25_fail(err, D25_E_DB, "数据库 %s：%s失败（%s）", s->path, what, d25_sqlite_strerror(sqlite3_extended_errcode(s->db)));
 }
 
 int d25_store_exec(d25_store *s, const char *sql, d25_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        d25_fail(err, D25_E_DB, "数据库 %s：执行失败（%s）", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        d25_fail(err, D25_E_DB, "数据库 %s：执行失败（%s）", s->path, d25_sqlite_strerror(sqlite3_extended_errcode(s->db)));
         sqlite3_free(msg);
         return -1;
     }
@@ -90,7 +91,7 @@ static d25_store *open_reader(d25_store *s, d25_error *err)
         int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
         int rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
         if (rc != SQLITE_OK) {
-            d25_fail(err, D25_E_DB, "数据库 %s 无法打开（%s）", s->path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+            d25_fail(err, D25_E_DB, "数据库 %s 无法打开（%s）", s->path, d25_sqlite_strerror(s->db ? sqlite3_extended_errcode(s->db) : rc));
             break;
         }
         sqlite3_extended_result_codes(s->db, 1);
@@ -150,7 +151,7 @@ d25_store *d25_store_open(const char *path, double lock_wait, d25_error *err)
     }
     int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        d25_fail(err, D25_E_DB, "数据库 %s 无法打开（%s）", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        d25_fail(err, D25_E_DB, "数据库 %s 无法打开（%s）", path, d25_sqlite_strerror(s->db ? sqlite3_extended_errcode(s->db) : rc));
         d25_store_close(s);
         return NULL;
     }
@@ -200,14 +201,14 @@ static int take_lock(d25_store *s, double wait_s, d25_error *err)
     snprintf(lp, n, "%s.lock", s->path);
     int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
     if (fd < 0) {
-        d25_fail(err, D25_E_DB, "无法创建锁文件 %s（%s）", lp, strerror(errno));
+        d25_fail(err, D25_E_DB, "无法创建锁文件 %s（%s）", lp, d25_strerror(errno));
         free(lp);
         return -1;
     }
     double waited = 0;
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK && errno != EINTR) {
-            d25_fail(err, D25_E_DB, "无法锁定 %s（%s）", lp, strerror(errno));
+            d25_fail(err, D25_E_DB, "无法锁定 %s（%s）", lp, d25_strerror(errno));
             close(fd);
             free(lp);
             return -1;

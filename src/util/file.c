@@ -1,5 +1,6 @@
 /* file: atomic writes and safe moves (see file.h). */
 #include "file.h"
+#include "syserr.h"
 #include "text.h"
 #include "fold.h"
 #include "buf.h"
@@ -73,12 +74,12 @@ int d25_write_atomic(const char *path, const void *data, size_t len, d25_error *
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int rc = 0;
     if (fd < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, d25_strerror(errno));
     }
     if (fd >= 0 && close(fd) < 0 && rc == 0)
-        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, d25_strerror(errno));
     if (rc == 0 && rename(tmp, path) < 0)
-        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, strerror(errno));
+        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, d25_strerror(errno));
     if (rc)
         unlink(tmp);
     free(tmp);
@@ -94,7 +95,7 @@ int d25_dir_writable(const char *path, d25_error *err)
     int rc = 0;
     if (stat(dir, &st) < 0)
         rc = errno == ENOENT ? d25_fail(err, D25_E_IO, "无法写入 %s：文件夹 %s 不存在", path, dir)
-                             : d25_fail(err, D25_E_IO, "无法写入 %s：文件夹 %s 无法访问（%s）", path, dir, strerror(errno));
+                             : d25_fail(err, D25_E_IO, "无法写入 %s：文件夹 %s 无法访问（%s）", path, dir, d25_strerror(errno));
     else if (!S_ISDIR(st.st_mode))
         rc = d25_fail(err, D25_E_IO, "无法写入 %s：%s 不是文件夹", path, dir);
     else if (access(dir, W_OK) < 0)
@@ -115,7 +116,7 @@ int d25_mkdirs(const char *dir, d25_error *err)
             if (mkdir(p, 0775) < 0 && errno != EEXIST) {
                 int e = errno;
                 free(p);
-                return d25_fail(err, D25_E_IO, "无法创建文件夹 %s（%s）", dir, strerror(e));
+                return d25_fail(err, D25_E_IO, "无法创建文件夹 %s（%s）", dir, d25_strerror(e));
             }
             *s = c;
             if (!c)
@@ -172,7 +173,7 @@ int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error 
                 int e = errno;
                 unlink(to);
                 free(to);
-                return d25_fail(err, D25_E_IO, "无法移动 %s（%s）", path, strerror(e));
+                return d25_fail(err, D25_E_IO, "无法移动 %s（%s）", path, d25_strerror(e));
             }
             *moved_to = to;
             return 0;
@@ -183,7 +184,7 @@ int d25_move_into(const char *path, const char *dir, char **moved_to, d25_error 
         }
         int e = errno;
         free(to);
-        return d25_fail(err, D25_E_IO, "无法把 %s 移到 %s（%s）", path, dir, strerror(e));
+        return d25_fail(err, D25_E_IO, "无法把 %s 移到 %s（%s）", path, dir, d25_strerror(e));
     }
     return d25_fail(err, D25_E_IO, "无法把 %s 移到 %s：同名文件过多", path, dir);
 }

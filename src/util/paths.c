@@ -63,3 +63,100 @@ const char *d25_system_config(void)
 {
     return D25_SYSCONFDIR "/duty25/duty25.ini";
 }
+
+char *d25_self_exe(void)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = 0;
+    return strdup(buf);
+}
+
+char *d25_path_clean(const char *path, int absolute)
+{
+    char *full = NULL;
+    if (absolute && path[0] != '/') {
+        char *cwd = getcwd(NULL, 0);
+        if (cwd) {
+            size_t n = strlen(cwd) + strlen(path) + 2;
+            full = malloc(n);
+            if (full)
+                snprintf(full, n, "%s/%s", cwd, path);
+            free(cwd);
+            if (!full)
+                return NULL;
+        }
+    }
+    const char *src = full ? full : path;
+    size_t len = strlen(src);
+    char *out = malloc(len + 2);
+    if (!out) {
+        free(full);
+        return NULL;
+    }
+    bool abs = src[0] == '/';
+    size_t o = 0;
+    /* components kept so far; leading ".." of a relative path are kept */
+    size_t keep_floor = 0;
+    if (abs)
+        out[o++] = '/';
+    keep_floor = o;
+    const char *p = src;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == 1 && p[0] == '.') {
+            /* skip */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.' && o > keep_floor) {
+            /* drop the last component */
+            while (o > keep_floor && out[o - 1] != '/')
+                o--;
+            if (o > keep_floor)
+                o--; /* its slash */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.' && abs) {
+            /* "/.." is "/" */
+        } else {
+            if (o > 0 && out[o - 1] != '/')
+                out[o++] = '/';
+            memcpy(out + o, p, n);
+            o += n;
+            if (n == 2 && p[0] == '.' && p[1] == '.')
+                keep_floor = o; /* a leading ".." stays */
+        }
+        p += n;
+    }
+    if (o == 0)
+        out[o++] = '.';
+    out[o] = 0;
+    free(full);
+    return out;
+}
+
+char *d25_find_config_upward(void)
+{
+    char *dir = getcwd(NULL, 0);
+    if (!dir)
+        return NULL;
+    for (;;) {
+        size_t n = strlen(dir) + sizeof "/config/duty25.ini";
+        char *p = malloc(n);
+        if (!p)
+            break;
+        snprintf(p, n, "%s/config/duty25.ini", strcmp(dir, "/") == 0 ? "" : dir);
+        if (access(p, F_OK) == 0) {
+            free(dir);
+            return p;
+        }
+        free(p);
+        if (!up(dir))
+            break;
+    }
+    free(dir);
+    return NULL;
+}

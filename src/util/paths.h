@@ -27,4 +27,19 @@ char *d25_data_dir(void);
  * --config, $DUTY25_CONFIG nor ./config/duty25.ini is there. */
 const char *d25_system_config(void);
 
+/* The running binary's real path (/proc/self/exe), malloc'd; NULL when it
+ * cannot be read. */
+char *d25_self_exe(void);
+
+/* path made tidy for a person to read: "." and empty components dropped,
+ * "dir/../" folded (textually, as a shell user reads it), no trailing
+ * slash.  absolute: relative to the current folder made absolute first.
+ * Malloc'd; NULL when out of memory. */
+char *d25_path_clean(const char *path, int absolute);
+
+/* The working folder's configuration: config/duty25.ini in the current
+ * folder or the nearest folder above it that has one (as git finds .git).
+ * Malloc'd path, or NULL when there is none. */
+char *d25_find_config_upward(void);
+
 #endif

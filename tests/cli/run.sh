@@ -2,7 +2,8 @@
 # Command-line tests: run duty25 and check exit code and output together.
 # usage: tests/cli/run.sh path/to/duty25 fixtures-dir     (prints TAP)
 set -u
-BIN=$1
+BIN=$(readlink -f "$1")
+REPO=$PWD
 FX=$2
 PY=/usr/bin/python3
 T=$(mktemp -d)
@@ -45,6 +46,144 @@ check "dump without files" 2 "$BIN" dump
 check "dump --format xml is refused" 2 "$BIN" dump --format xml "$FX/types.xlsx"
 expect "bad --format named" "xml" "$T/err"
 
+# --- issue 16: git-style habits (a suggestion, a short usage error, help and version as commands)
+check "a mistyped command is a usage error" 2 "$BIN" stauts
+expect "... suggesting the command" "是不是 status？" "$T/err"
+check "... in at most 3 lines (no help dump)" 0 test "$(wc -l <"$T/err")" -le 3
+check "a mistyped option is a usage error" 2 "$BIN" status --perod 2026-11
+expect "... suggesting the option" "是不是 --period？" "$T/err"
+expect "... with the command's usage line" "^用法：duty25 status " "$T/err"
+expect "... and where the help is" "duty25 help status" "$T/err"
+check "... in at most 6 lines, fitting a 24-line terminal" 0 test "$(wc -l <"$T/err")" -le 6
+check "a mistyped global option" 2 "$BIN" --cofig x status
+expect "... suggests --config" "是不是 --config？" "$T/err"
+check "a missing argument: short usage, no help dump" 2 "$BIN" ingest
+check "... at most 6 lines" 0 test "$(wc -l <"$T/err")" -le 6
+check "duty25 help" 0 "$BIN" help
+expect "... lists the commands" "^  status " "$T/out"
+expect "... and describes report as writing the report and tables" "^  report .*书面风险报告" "$T/out"
+check "... and its examples use inbox/, as init makes it" 1 grep -q "收件箱/" "$T/out"
+check "duty25 help status" 0 "$BIN" help status
+expect "... is the status help" "某月的报送情况" "$T/out"
+check "duty25 help with an unknown command" 2 "$BIN" help stauts
+expect "... suggests" "是不是 status？" "$T/err"
+check "duty25 version" 0 "$BIN" version
+expect "... prints the version" "^duty25 [0-9]" "$T/out"
+check "ingest --help" 0 "$BIN" ingest --help
+for o in --threads --rules --units --period --db "-q|--quiet"; do
+    expect "ingest's usage line shows $o" "$o" "$T/out"
+done
+check "validate --help" 0 "$BIN" validate --help
+for o in --answers --feedback --codes --rules --units --format; do
+    expect "validate's usage line shows $o" "$o" "$T/out"
+done
+for c in init forms run validate ingest status report dump; do "$BIN" help $c | sed -n '1,/^$/p'; done >"$T/usage"
+check "no generated usage line is wider than 80 columns" 0 $PY -c '
+import sys, unicodedata as u
+w = max(sum(2 if u.east_asian_width(ch) in "WF" else 1 for ch in l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8"))
+sys.exit(w > 80)' "$T/usage"
+check "run --help" 0 "$BIN" run --help
+expect "... the crontab example names the real binary" "&& $(readlink -f "$BIN") run" "$T/out"
+
+# --- issue 16: system and library errors in Chinese, whatever the locale
+check "a missing registry (LANG=C): a configuration error" 2 env LANG=C LC_ALL=C "$BIN" forms --units "$T/none.csv" --period 2026-12 --out "$T/f0"
+expect "... the system error in Chinese" "无法打开：没有这个文件或文件夹" "$T/err"
+check "... and no English" 1 grep -q "No such file" "$T/err"
+head -c 3000 /dev/zero | tr '\0' x >"$T/notdb.db"
+check "a file that is not a database: exit 3" 3 "$BIN" status --db "$T/notdb.db" --period 2026-11
+expect "... SQLite's error in Chinese, its code for the log" "不是 duty25 的数据库文件.*SQLITE_NOTADB" "$T/err"
+check "... and no English" 1 grep -q "file is not a database" "$T/err"
+
+# --- issue 16: the configuration: our own Chinese errors, suggestions, found from below
+printf '[run]\ninbx = x\n' >"$T/typo.ini"
+check "a mistyped key in the config" 2 "$BIN" --config "$T/typo.ini" status
+expect "... is named with its line and a suggestion" "第 2 行.*inbx.*是不是 inbox？" "$T/err"
+printf '[rn]\ninbox = x\n' >"$T/typo2.ini"
+check "a mistyped section" 2 "$BIN" --config "$T/typo2.ini" status
+expect "... suggests the section" "是不是 \[run\]？" "$T/err"
+printf '[run\ninbox = x\n' >"$T/broken.ini"
+check "a broken section header" 2 "$BIN" --config "$T/broken.ini" status
+expect "... is reported in Chinese with its line" "第 1 行.*缺少右方括号" "$T/err"
+check "... without iniparser's English" 1 grep -q "iniparser\|syntax error" "$T/err"
+printf '[run]\ninbox x\n' >"$T/noeq.ini"
+check "a line without =" 2 "$BIN" --config "$T/noeq.ini" status
+expect "... says how to write it" "第 2 行.*设置项 = 值" "$T/err"
+check "a missing config file" 2 "$BIN" --config "$T/none.ini" status
+expect "... in Chinese" "无法打开：没有这个文件或文件夹" "$T/err"
+check "... without iniparser's English" 1 grep -q "iniparser\|cannot open" "$T/err"
+check "init a working folder" 0 "$BIN" init "$T/wf"
+check "ingest inside its inbox/ finds the configuration above" 0 sh -c "cd '$T/wf/inbox' && '$BIN' ingest . >'$T/out' 2>'$T/err'"
+expect "... and its database" "数据库：$T/wf/data/duty25.db" "$T/out"
+check "status from inbox/ too" 0 sh -c "cd '$T/wf/inbox' && '$BIN' status --period 2026-11 >'$T/out'"
+mkdir -p "$T/outside"
+check "ingest outside a working folder, without --db: a usage error" 2 sh -c "cd '$T/outside' && '$BIN' ingest '$REPO/samples/2026-11' 2>'$T/err'"
+expect "... saying why and what to do" "不是 duty25 的工作文件夹.*--db" "$T/err"
+check "... no database created there" 1 test -e "$T/outside/data"
+
+# --- issue 16: paths that do not exist are usage errors (exit 2) in every command; folders for validate
+check "validate of a missing file: exit 2, not a rejected return" 2 "$BIN" validate "$T/no-such.docx"
+expect "... naming it" "找不到“$T/no-such.docx”" "$T/err"
+check "ingest inbx/ in a working folder: exit 2" 2 sh -c "cd '$T/wf' && '$BIN' ingest inbx/ 2>'$T/err'"
+expect "... suggesting inbox/" "是不是 inbox/？" "$T/err"
+check "run with a missing PATH: exit 2" 2 sh -c "cd '$T/wf' && '$BIN' run --period 2026-11 inbx/ 2>'$T/err'"
+expect "... suggesting inbox/" "是不是 inbox/？" "$T/err"
+check "dump of a missing file: exit 2" 2 "$BIN" dump "$T/no-such.xlsx"
+mkdir -p "$T/vin/sub"
+cp samples/2026-11/示范区实验小学-2026年11月-清单及推进情况.docx "$T/vin/sub/"
+cp samples/flawed/城西小学-2026年11月-自查为空.docx "$T/vin/"
+echo x >"$T/vin/readme.txt"
+check "validate of a folder: recursive, like ingest" 1 "$BIN" validate --format json "$T/vin"
+cp "$T/out" "$T/vin.json"
+check "... both returns checked, none with an empty file name, the .txt skipped" 0 $PY -c "
+import json, sys
+d = json.load(open(sys.argv[1], encoding='utf-8'))
+names = sorted(f['file'] for f in d['files'])
+assert len(names) == 2 and all(names), names
+assert any(n.endswith('/sub/示范区实验小学-2026年11月-清单及推进情况.docx') for n in names), names
+assert d['accepted'] == 1 and d['rejected'] == 1, d
+" "$T/vin.json"
+check "validate of a folder as text" 1 "$BIN" validate "$T/vin"
+expect "... names the skipped file" "readme.txt" "$T/out"
+
+# --- issue 16: paths in messages tidied, absolute in run's cron line
+cp samples/flawed/城西小学-2026年11月-自查为空.docx "$T/wf/inbox/"
+check "run with a rejected return: exit 1" 1 sh -c "cd '$T/wf' && '$BIN' run --period 2026-11 >'$T/out' 2>'$T/err'"
+expect "... the cron line names the notices' folder absolute and tidied" "退回通知在 $T/wf/out/退回通知/2026-11；" "$T/out"
+expect "... and the log absolute" "结果见 $T/wf/data/duty25.log" "$T/out"
+check "... no config/../ in it" 1 grep -q "/\.\./" "$T/out"
+rm -f "$T/wf/inbox/城西小学-2026年11月-自查为空.docx"
+check "a bad --format: the usage line and the help hint too" 2 "$BIN" status --format xml
+expect "... with the help hint" "duty25 help status" "$T/err"
+
+# --- issue 16: status fits an 80-column terminal (CJK counted 2), forms -q
+cp samples/2026-11/* "$T/wf/inbox/"
+check "the month's returns into a working folder" 0 sh -c "cd '$T/wf' && '$BIN' ingest -q inbox >/dev/null"
+check "status of the samples' November" 0 sh -c "cd '$T/wf' && '$BIN' status --period 2026-11 >'$T/status.txt'"
+check "... every line at most 80 columns" 0 $PY -c '
+import sys, unicodedata as u
+w = max(sum(2 if u.east_asian_width(ch) in "WF" else 1 for ch in l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8"))
+sys.exit(w > 80)' "$T/status.txt"
+expect "... the counts still on one line" "^  合计 *应报 39　按时 *[0-9]*　逾期 *[0-9]*　缺表 *[0-9]*　退回 *[0-9]*　未报 *[0-9]*$" "$T/status.txt"
+expect "... a long name wraps its phone onto the next line" "^        电话：13612340304" "$T/status.txt"
+check "forms -q" 0 sh -c "cd '$T/wf' && '$BIN' forms -q --period 2026-12 --format xlsx >'$T/forms.txt'"
+check "... prints one line" 0 test "$(wc -l <"$T/forms.txt")" -eq 1
+expect "... the closing count" "共为 .* 个单位写出" "$T/forms.txt"
+
+# --- issue 16: libxml2's English stays out of a unit's message
+$PY - "$T/badxml.docx" <<'PYEOF'
+import sys, zipfile
+src = zipfile.ZipFile("samples/flawed/城西小学-2026年11月-自查为空.docx")
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for it in src.infolist():
+        data = src.read(it.filename)
+        if it.filename == "word/document.xml":
+            data = data.replace(b"</w:body>", b"</w:bodx>", 1)
+        z.writestr(it.filename, data)
+PYEOF
+check "a return whose XML is malformed is refused" 1 "$BIN" validate "$T/badxml.docx"
+expect "... saying what is wrong in Chinese" "XML 格式错误（开始标签和结束标签不匹配）" "$T/out"
+check "... without libxml2's English" 1 grep -q "mismatch" "$T/out"
+
 # --- ingest and status: usage
 for c in ingest status; do
     check "$c --help" 0 "$BIN" $c --help
@@ -61,8 +200,8 @@ check "an option missing its value is a usage error" 2 "$BIN" status --period
 expect "... that says the value is missing" "“--period”后面要写一个值" "$T/err"
 check "status before any ingest: exit 3" 3 "$BIN" status --db "$T/none/u.db"
 expect "status says to ingest first" "duty25 ingest" "$T/err"
-check "ingest of a missing path: exit 0, noted" 0 "$BIN" ingest --db "$T/u.db" "$T/no-such-folder"
-expect "the missing path is named" "no-such-folder" "$T/out"
+check "ingest of a missing path: a usage error (exit 2)" 2 "$BIN" ingest --db "$T/u.db" "$T/no-such-folder"
+expect "the missing path is named" "no-such-folder" "$T/err"
 check "ingest where the database cannot be created: exit 3" 3 "$BIN" ingest --db /proc/duty25/x.db "$T"
 
 # --- reading
@@ -215,11 +354,71 @@ n=$((n + 1))
 if [ -z "$missing" ]; then echo "ok $n - README documents every setting of config/duty25.ini"; else
     echo "not ok $n - README does not document: $missing"; fails=$((fails + 1)); fi
 
+# --- issue 16: what users read is Chinese: the configuration's comments, docs/errors.md
+n=$((n + 1))
+if $PY - <<'PYEOF'
+import re, sys
+lines = [l for l in open("config/duty25.ini", encoding="utf-8") if l.lstrip().startswith(";")]
+cn = [l for l in lines if re.search("[\u4e00-\u9fff]", l)]
+sys.exit(0 if len(cn) >= 0.8 * len(lines) else 1)
+PYEOF
+then echo "ok $n - at least 80 % of config/duty25.ini's comment lines are Chinese"; else
+    echo "not ok $n - at least 80 % of config/duty25.ini's comment lines are Chinese"; fails=$((fails + 1)); fi
+n=$((n + 1))
+if $PY - <<'PYEOF'
+import re, sys
+prose = [l for l in open("docs/errors.md", encoding="utf-8") if l.strip() and not l.startswith("|---")]
+cn = [l for l in prose if re.search("[\u4e00-\u9fff]", l)]
+sys.exit(0 if len(cn) >= 0.9 * len(prose) else 1)
+PYEOF
+then echo "ok $n - docs/errors.md is in Chinese"; else echo "not ok $n - docs/errors.md is in Chinese"; fails=$((fails + 1)); fi
+
+# --- issue 16: the office's guide, first in the README, with its pictures
+check "docs/使用说明.md exists" 0 test -f docs/使用说明.md
+n=$((n + 1))
+if $PY - <<'PYEOF'
+import os, re, sys
+readme = open("README.md", encoding="utf-8").read()
+first = readme.split("\n## ")[0]
+assert "docs/使用说明.md" in first, "README's opening does not link the guide"
+assert readme.index("docs/使用说明.md") < readme.index("For developers"), "the guide comes after the developers' part"
+guide = open("docs/使用说明.md", encoding="utf-8").read()
+for step in ("单位名册", "duty25 forms", "收件登记", ".eml", "duty25 validate", "duty25 run", "duty25 status", "duty25 report", "退回通知"):
+    assert step in guide, step
+pics = re.findall(r"!\[[^]]*\]\(([^)]+)\)", guide)
+assert sum(p.startswith("img/终端-") for p in pics) >= 5 and any("samples/preview-" in p for p in pics), pics
+for p in pics:
+    assert os.path.isfile(os.path.join("docs", p)), p
+PYEOF
+then echo "ok $n - README opens with the guide; the guide covers the month and its pictures exist"; else
+    echo "not ok $n - README opens with the guide; the guide covers the month and its pictures exist"; fails=$((fails + 1)); fi
+check "make install installs the guide with its pictures (links rewritten)" 0 sh -c "test -f '$T/inst/usr/local/share/doc/duty25/img/终端-5-status.png' && test -f '$T/inst/usr/local/share/doc/duty25/samples/preview-form-1.png' && grep -q '](samples/preview-form-1.png)' '$T/inst/usr/local/share/doc/duty25/使用说明.md'"
+
 # --- the manual page
 if command -v man >/dev/null 2>&1; then
     check "the man page renders" 0 sh -c "MANWIDTH=100 man -l docs/duty25.1 >'$T/man' 2>/dev/null"
     expect "the man page documents exit code 4" "另一个 duty25 正在写入" "$T/man"
     expect "the man page shows a crontab line" "duty25 run" "$T/man"
+    # issue 16: read in the source tree it shows real paths, not placeholders; no groff warning at 80 columns
+    check "... in the source tree shows no @PLACEHOLDER@, SYSCONFDIR/ or PREFIX/" 1 grep -qE "@[A-Z_]+@|SYSCONFDIR/|PREFIX/" "$T/man"
+    expect "... but the default paths" "/usr/local/etc/duty25/duty25.ini" "$T/man"
+    check "groff gives no warning at 80 columns (source)" 0 test "$(MANWIDTH=80 man -l docs/duty25.1 2>&1 >/dev/null | grep -c warning)" = 0
+    check "groff gives no warning at 80 columns (installed)" 0 test "$(MANWIDTH=80 man -l "$T/inst/usr/local/share/man/man1/duty25.1" 2>&1 >/dev/null | grep -c warning)" = 0
+    check "the installed page names the installed documents, which are installed" 0 sh -c "MANWIDTH=100 man -l '$T/inst/usr/local/share/man/man1/duty25.1' 2>/dev/null | grep -q '/usr/local/share/doc/duty25/' && test -f '$T/inst/usr/local/share/doc/duty25/errors.md' -a -f '$T/inst/usr/local/share/doc/duty25/README.md'"
+    expect "the man page documents help and version" "duty25 help" "$T/man"
+fi
+
+# --- issue 16: bash completion, installed, from duty25's own tables
+check "make install installs the bash completion" 0 test -f "$T/inst/usr/local/share/bash-completion/completions/duty25"
+if command -v bash >/dev/null 2>&1; then
+    comp() { # words... : the completions of the last word
+        bash -c 'PATH=$1:$PATH; . "$2"; shift 2; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _duty25; echo "${COMPREPLY[*]}"' \
+            sh "$(dirname "$BIN")" "$T/inst/usr/local/share/bash-completion/completions/duty25" "$@"
+    }
+    check "completion of a command" 0 test "$(comp duty25 sta)" = status
+    check "completion of an option from the usage line" 0 test "$(comp duty25 ingest --th)" = --threads
+    check "completion of --format's values" 0 test "$(comp duty25 forms --format "")" = "docx xlsx both"
+    check "completion after help" 0 test "$(comp duty25 help vers)" = version
 fi
 
 echo "1..$n"

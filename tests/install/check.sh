@@ -55,8 +55,9 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 # A copy of what make needs (mtimes kept, so copied objects stay up to date).
 copy_tree() { # dest [with-build]
     mkdir -p "$1"
-    cp -Rp Makefile src config templates docs dist "$1/"
-    mkdir -p "$1/tests"
+    cp -Rp Makefile README.md src config templates docs dist "$1/"
+    mkdir -p "$1/tests" "$1/samples"
+    cp -p samples/preview-*.png "$1/samples/"
     cp -Rp tests/unit "$1/tests/"
     if [ $# -gt 1 ] && [ -d "$BUILD/obj" ]; then
         mkdir -p "$1/build"

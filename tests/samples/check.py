@@ -123,16 +123,11 @@ r = run(["validate", "--period", "2026-11", "samples/flawed/城西小学-2026年
 tap(r.returncode == 1 and "结论：接收" in r.stdout and "结论：退回（1 个错误）" in r.stdout
     and "共检查 2 个文件：接收 1 个，退回 1 个。" in r.stdout, "text output: verdicts and closing count", r.stdout + r.stderr)
 
-# A file that does not exist is a rejected return, and the next file is still checked.
+# A path that does not exist is a usage error (issue 16): exit 2 naming it, nothing checked.
 r = run(["validate", "--format", "json", "--period", "2026-11", "samples/flawed/没有这个文件.docx",
          "samples/flawed/城西小学-2026年11月-无误.docx"])
-try:
-    d = json.loads(r.stdout)
-    ok = r.returncode == 1 and d["rejected"] == 1 and d["accepted"] == 1 and \
-        d["files"][0]["findings"][0]["code"] == "FILE_UNREADABLE"
-except Exception as e:  # noqa: BLE001 - any failure to parse is the test failing
-    ok, d = False, e
-tap(ok, "missing file: rejected, the run goes on", r.stdout[:500] + r.stderr)
+tap(r.returncode == 2 and "没有这个文件.docx" in r.stderr and r.stdout == "",
+    "missing file: a usage error naming it (exit 2)", r.stdout[:500] + r.stderr)
 
 # Usage errors exit 2.
 for args, why in ((["validate", "--period", "2026-13", "x.docx"], "bad --period"),

@@ -24,6 +24,7 @@ int run_xlsx_tests(void);
 int run_docx_tests(void);
 int run_package_tests(void);
 int run_config_tests(void);
+int run_cli_tests(void);
 int run_rules_tests(void);
 int run_quality_tests(void);
 int run_template_tests(void);

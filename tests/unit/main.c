@@ -57,5 +57,6 @@ int main(void)
     failed += run_store_tests();
     failed += run_registry_tests();
     failed += run_mail_tests();
+    failed += run_cli_tests();
     return failed ? 1 : 0;
 }
