@@ -506,6 +506,22 @@ static int add_row(d25_checklist *cl, const d25_rules *rules, const d25_grid *g,
     return 0;
 }
 
+/* Is row r the status sub-columns' header again (a table split over pages)? */
+static bool repeats_header(const d25_grid *g, uint32_t r, const layout *L)
+{
+    int same = 0;
+    for (uint32_t c = 0; c < L->n; c++)
+        if (L->pos[c] != D25_ST_NONE) {
+            char a[4 * HEADER_MAX_CP + 1], b[4 * HEADER_MAX_CP + 1];
+            const d25_gcell *x = d25_grid_at(g, r, c);
+            if (x->orow >= 0 || !d25_fold_short(x->text, a, sizeof a, HEADER_MAX_CP) ||
+                !d25_fold_short(L->word[c], b, sizeof b, HEADER_MAX_CP) || strcmp(a, b) != 0)
+                return false;
+            same++;
+        }
+    return same >= 2;
+}
+
 /* Read the data rows of one checklist table from row `from`. */
 static int read_rows(d25_checklist *cl, const d25_rules *rules, const d25_grid *g, uint32_t from, const layout *L,
                      int *cur_item)
@@ -515,6 +531,8 @@ static int read_rows(d25_checklist *cl, const d25_rules *rules, const d25_grid *
         /* A repeated header row (a table split over pages) is skipped. */
         int tmp[256];
         if (g->ncols <= 256 && header_row(rules, g, r, tmp))
+            continue;
+        if (L->positional && repeats_header(g, r, L))
             continue;
         line_parse best = {0};
         char best_place[96] = "";
@@ -574,6 +592,53 @@ static const char *own_text(const d25_grid *g, uint32_t r, uint32_t c)
     return x->orow < 0 ? x->text : x->orow == (int)r ? d25_grid_shown(g, r, c) : "";
 }
 
+/* The status a short header cell names with nothing else (已落实, 是), or
+ * D25_ST_NONE ("落实情况" names none). */
+static d25_status header_status(const d25_rules *rules, const char *t)
+{
+    char f[4 * HEADER_MAX_CP + 1];
+    if (!t[0] || !d25_fold_short(t, f, sizeof f, HEADER_MAX_CP))
+        return D25_ST_NONE;
+    char *rem = NULL;
+    d25_status st = d25_rules_status(rules, t, &rem);
+    if (!rem || rem[0])
+        st = D25_ST_NONE;
+    free(rem);
+    return st;
+}
+
+/* A header row without 单位自查情况 whose status columns are headed by the
+ * status words themselves: 类别 | 内容 | 已落实 | 部分落实 | 未落实. */
+static bool header_row_positional(const d25_rules *rules, const d25_grid *g, uint32_t r, layout *L)
+{
+    if (!header_row(rules, g, r, L->roles)) {
+        bool content = false, self = false;
+        for (uint32_t c = 0; c < L->n; c++) {
+            content |= L->roles[c] == D25_H_CONTENT || L->roles[c] == D25_H_CATEGORY;
+            self |= L->roles[c] == D25_H_SELF;
+        }
+        if (!content || self)
+            return false;
+    } else {
+        return false; /* an ordinary header row */
+    }
+    int nstatus = 0;
+    for (uint32_t c = 0; c < L->n; c++)
+        nstatus += L->roles[c] == ROLE_NONE && header_status(rules, own_text(g, r, c)) != D25_ST_NONE;
+    if (nstatus < 2)
+        return false;
+    for (uint32_t c = 0; c < L->n; c++) {
+        d25_status st = L->roles[c] == ROLE_NONE ? header_status(rules, own_text(g, r, c)) : D25_ST_NONE;
+        if (st != D25_ST_NONE) {
+            L->roles[c] = D25_H_SELF;
+            L->pos[c] = st;
+            L->word[c] = own_text(g, r, c);
+        }
+    }
+    L->positional = true;
+    return true;
+}
+
 /* The row under a header row may split the self-check column: into
  * 落实情况 / 整改措施 / 整改时限, or into status sub-columns headed by the
  * rule set's status words (已落实 | 部分落实 | 未落实 | 不适用, 是 | 否) in which
@@ -591,16 +656,13 @@ static bool sub_header(const d25_rules *rules, const d25_grid *g, uint32_t hr, u
         goto out;
     bool other = false;
     for (uint32_t c = 0; c < n; c++) {
+        /* a row with a sub-item's text is the first answer, not a header */
+        if ((L->roles[c] == D25_H_CONTENT || L->roles[c] == D25_H_CATEGORY) && own_text(g, sr, c)[0] &&
+            cell_role(rules, own_text(g, sr, c)) == ROLE_NONE)
+            goto out;
         sub_roles[c] = cell_role(rules, d25_grid_shown(g, sr, c));
         other |= sub_roles[c] == D25_H_MEASURE || sub_roles[c] == D25_H_DEADLINE || sub_roles[c] == D25_H_REMARK;
-        const char *t = own_text(g, sr, c);
-        char f[4 * HEADER_MAX_CP + 1];
-        if (t[0] && d25_fold_short(t, f, sizeof f, HEADER_MAX_CP)) {
-            char *rem = NULL;
-            d25_status s1 = d25_rules_status(rules, t, &rem);
-            st[c] = rem && !rem[0] ? s1 : D25_ST_NONE;
-            free(rem);
-        }
+        st[c] = header_status(rules, own_text(g, sr, c));
         group[c] = L->roles[c] == D25_H_SELF;
     }
     /* Widen the self-check group over empty header cells holding a status word. */
@@ -659,14 +721,20 @@ int d25_checklist_read(const d25_grids *gs, const d25_rules *rules, d25_checklis
             return -1;
         }
         uint32_t hr;
-        bool found = false;
+        bool found = false, single = false;
         for (hr = 0; hr < g->nrows && hr < 30; hr++)
             if (header_row(rules, g, hr, L.roles)) {
                 found = true;
                 break;
             }
+        if (!found)
+            for (hr = 0; hr < g->nrows && hr < 30; hr++)
+                if (header_row_positional(rules, g, hr, &L)) {
+                    found = single = true;
+                    break;
+                }
         uint32_t from = hr + 1;
-        if (found && from < g->nrows) {
+        if (found && !single && from < g->nrows) {
             if (sub_header(rules, g, hr, from, &L))
                 from++;
         } else if (!found && prev.roles && g->ncols == prev.n && !g->sheet) {

@@ -136,19 +136,6 @@ size_t d25_words_prefix(const d25_words *w, const char *folded)
     return best;
 }
 
-int d25_rules_mark(const d25_rules *r, const char *folded, size_t *len)
-{
-    int kind = -1;
-    *len = 0;
-    for (int k = 0; k < D25_MARK_COUNT_; k++) {
-        size_t l = d25_words_prefix(&r->marks[k], folded);
-        if (l > *len) {
-            *len = l;
-            kind = k;
-        }
-    }
-    return kind;
-}
 
 static int parse_int(loader *L, const char *sec, const char *key, int lo, int hi, int *out, bool required)
 {
@@ -725,6 +712,29 @@ static bool is_sep(uint32_t cp)
 static bool is_word_cp(uint32_t cp)
 {
     return d25_is_cjk(cp) || (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9');
+}
+
+int d25_rules_mark(const d25_rules *r, const char *folded, size_t *len)
+{
+    int kind = -1;
+    *len = 0;
+    for (int k = 0; k < D25_MARK_COUNT_; k++)
+        for (size_t i = 0; i < r->marks[k].n; i++) {
+            const char *w = r->marks[k].v[i];
+            size_t wl = strlen(w);
+            if (wl <= *len || strncmp(folded, w, wl) != 0)
+                continue;
+            /* A mark that is a letter or a character (是, v, x) stands alone:
+             * "是否…" and "very" hold none. */
+            const char *q = w;
+            uint32_t first = d25_utf8_next(&q);
+            const char *after = folded + wl;
+            if (!*q && is_word_cp(first) && !is_sep(d25_utf8_next(&after)))
+                continue;
+            *len = wl;
+            kind = k;
+        }
+    return kind;
 }
 
 /* Longest term matching at s; returns its status, *len its byte length. */

@@ -161,7 +161,8 @@ bool d25_words_in(const d25_words *w, const char *folded);
  * length, 0 when none. */
 size_t d25_words_prefix(const d25_words *w, const char *folded);
 /* Which kind of mark (D25_MARK_*) folded text starts with, -1 for none;
- * *len its byte length. */
+ * *len its byte length.  A mark of one letter or character (是, v, x)
+ * counts only with nothing but punctuation after it. */
 int d25_rules_mark(const d25_rules *r, const char *folded, size_t *len);
 
 #endif

@@ -132,17 +132,17 @@ for c in cases:
 # What was written is what is stored: 、 in a blank, the remark after a tick.
 with tempfile.TemporaryDirectory() as tmp:
     db = os.path.join(tmp, "t.db")
-    picks = [os.path.join(OUT, c["file"]) for c in cases if c["case"] in ("d18", "d26")]
-    r = subprocess.run([BIN, "ingest", "-q", "--db", db, "--period", manifest["period"]] + picks,
+    picks = [os.path.join(OUT, c["file"]) for c in cases if c["case"] in ("d18", "d32")]
+    r = subprocess.run([BIN, "ingest", "-q", "--db", db, "--period", manifest["period"]] + EXTRA + picks,
                        capture_output=True, text=True, cwd=ROOT)
-    tap(r.returncode == 0, "ingest d18 and d26 (exit %d)" % r.returncode, r.stdout + r.stderr)
+    tap(r.returncode == 0, "ingest d18 and d32 (exit %d)" % r.returncode, r.stdout + r.stderr)
     if r.returncode == 0:
         con = sqlite3.connect(db)
         means = [x[0] for x in con.execute("SELECT raw FROM progress_values WHERE field = 'deploy_means'")]
         tap(means == ["行政会、教职工大会"], "the deployment blank is stored as written: %s" % means)
         remarks = dict(con.execute("SELECT sub_item, remark FROM answers WHERE sub_item IN ('1.1', '2.2') "
                                    "AND remark <> ''"))
-        tap(remarks == {"1.1": "见台账", "2.2": "已公示"}, "remarks after a tick are stored as written: %s" % remarks)
+        tap(remarks == {"1.1": "见台账", "2.2": "已公示、已存档"}, "remarks after a tick are stored as written: %s" % remarks)
         con.close()
 
 done()

@@ -246,18 +246,22 @@ class Checklist:
                 else:
                     top.append(label)
                     subrow.append("")
-            t.add(top)
-            t.add(subrow)
-            t.merge(0, 0, 1, 1)  # 类别 over the duty and item columns, as Attachment 1 prints it
-            c = 2
-            for label, sub in cols[2:]:
-                if sub:
-                    if not self.unmerged_header:
-                        t.merge(0, c, 0, c + len(sub) - 1)
-                    c += len(sub)
-                else:
-                    t.merge(0, c, 1, c)
-                    c += 1
+            if self.single_row_header:  # the status words head their columns, no 单位自查情况
+                t.add([x or y for x, y in zip(subrow, top)])
+                t.merge(0, 0, 0, 1)
+            else:
+                t.add(top)
+                t.add(subrow)
+                t.merge(0, 0, 1, 1)  # 类别 over the duty and item columns, as Attachment 1 prints it
+                c = 2
+                for label, sub in cols[2:]:
+                    if sub:
+                        if not self.unmerged_header:
+                            t.merge(0, c, 0, c + len(sub) - 1)
+                        c += len(sub)
+                    else:
+                        t.merge(0, c, 1, c)
+                        c += 1
             first_data = len(t.rows)
             for k, row in enumerate(part):
                 if self.blank_every and k and k % self.blank_every == 0:
@@ -667,10 +671,14 @@ def cases():
     A(Case("d17", "Word: the table split in two, header repeated", "docx", "python-docx",
            checklist=CL(subcols=FOUR, mark="√", split_at=40)))
     A(Case("d18", "Word: √ followed by a remark (√ 见台账)", "docx", "python-docx",
-           checklist=CL(mark="√", remark={"1.1": " 见台账", "2.2": "，已公示"})))
+           checklist=CL(mark="√", remark={"1.1": " 见台账", "2.2": "，已公示、已存档"})))
     A(Case("d19", "Word: rows in reverse order, no numbers", "docx", "python-docx",
            checklist=CL(mark="√", order="reversed", numbering="none")))
     A(Case("d20", "Word: V typed for a tick", "docx", "python-docx", checklist=CL(mark="V")))
+    A(Case("d30", "Word: no 单位自查情况, the status words head their columns in one header row", "docx",
+           "python-docx", checklist=CL(subcols=FOUR, mark="√", single_row_header=True)))
+    A(Case("d31", "Word: one header row of status words, the table split in two with it repeated", "docx",
+           "python-docx", checklist=CL(mark="●", other="○", single_row_header=True, split_at=30)))
     # -- Word: Attachment 3 --
     A(Case("d21", "Word: Attachment 3 with （√是／否） and （√有／无）", "docx", "python-docx",
            progress=PG(choice="tick")))
@@ -684,6 +692,8 @@ def cases():
                                                "checklist_posted": "cross_only"})))
     A(Case("d26", "Word: both forms, 、 in the deployment blank, ticks in Attachment 3", "docx", "python-docx",
            checklist=CL(mark="√"), progress=PG(choice="tick", means="行政会、教职工大会")))
+    A(Case("d32", "Word: Attachment 3 filled the ordinary way, 、 in the deployment blank", "docx", "python-docx",
+           progress=PG(choice="word", means="行政会、教职工大会")))
     A(Case("d27", "Word: the unit named only in the titles, no signature, no month anywhere", "docx", "python-docx",
            checklist=CL(mark="√"), progress=PG(choice="word"), title="unit", sig="none"))
     A(Case("d28", "Word: the bureau's signature block with its phone left empty", "docx", "python-docx",
@@ -708,6 +718,8 @@ def cases():
            checklist=CL(mark="√"), progress=PG(choice="tick"), title="unit", sig="none"))
     A(Case("x11", "Excel: 是 in the chosen column, × in the others, with 整改措施", "xlsx", "openpyxl",
            checklist=CL(mark="是", other="×", measure=True)))
+    A(Case("x12", "Excel: one header row 类别 | 内容 | 是 | 否, ✓", "xlsx", "openpyxl",
+           checklist=CL(mark="✓", single_row_header=True, **YESNO)))
     # -- LibreOffice from flat ODF --
     A(Case("o01", "LibreOffice Writer: merged 单位自查情况 over three sub-columns, √", "fodt", "libreoffice",
            checklist=CL(mark="√")))
