@@ -55,7 +55,7 @@ D25_CPPFLAGS := -D_GNU_SOURCE -Isrc
 BASEFLAGS = -std=c17 $(WARN) $(PKG_CFLAGS) -MMD -MP $(D25_CPPFLAGS) $(CPPFLAGS)
 SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # Compiled into src/util/paths.c only; build/paths.stamp changes when they do.
-PATH_DEFS = -DD25_DATADIR='"$(DATADIR)"' -DD25_SYSCONFDIR='"$(SYSCONFDIR)"'
+PATH_DEFS = -DD25_DATADIR='"$(DATADIR)"' -DD25_SYSCONFDIR='"$(SYSCONFDIR)"' -DD25_DOCDIR='"$(DOCDIR)"'
 
 Q := $(if $(V),,@)
 
@@ -117,7 +117,7 @@ build/obj/src/util/paths.o build/asan/obj/src/util/paths.o: D25_CPPFLAGS += $(PA
 FORCE:
 build/paths.stamp: FORCE
 	@mkdir -p build
-	@printf '%s\n' 'DATADIR=$(DATADIR)' 'SYSCONFDIR=$(SYSCONFDIR)' >$@.new
+	@printf '%s\n' 'DATADIR=$(DATADIR)' 'SYSCONFDIR=$(SYSCONFDIR)' 'DOCDIR=$(DOCDIR)' >$@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
 build/duty25: $(OBJ) build/obj/src/main.o

@@ -32,7 +32,7 @@ static const struct {
     {"report", cmd_report, "", "写出某月的书面风险报告和统计表（Word、Excel），或用数据填写一份模板"},
     {"dump", cmd_dump, "文件...", "显示从 .docx/.xlsx 文件中读到的表格和单元格"},
     {"export", cmd_export, "", "把本区县某月的报表导出为数据包，交市教育局汇总"},
-    {"merge", cmd_merge, "数据包或数据库...", "市（省）教育局汇总各区县的数据包或数据库"},
+    {"merge", cmd_merge, "数据包或区县数据库...", "市（省）教育局汇总各区县的数据包或数据库"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -43,6 +43,9 @@ static const struct {
     const char *meta;
 } metas[] = {
     {"forms", "format", "docx|xlsx|both"},
+    {"export", "out", "文件"},
+    {"merge", "db", "汇总数据库"},
+    {"merge", "district", "区县"},
     {NULL, "format", "text|json"},
     {NULL, "period", "YYYY-MM"},
     {NULL, "db", "数据库"},
@@ -187,10 +190,11 @@ static void usage(FILE *o)
           "  duty25 run                      （每天定时运行：收取收件箱，写出报送情况和报告）\n"
           "  duty25 validate inbox/\n"
           "  duty25 status --period 2026-11\n"
-          "  duty25 report --period 2026-11\n"
-          "\n"
-          "使用说明：docs/使用说明.md；手册：man duty25\n",
+          "  duty25 report --period 2026-11\n",
           o);
+    char *guide = d25_guide_path();
+    fprintf(o, "\n使用说明：%s；手册：man duty25\n", guide ? guide : "使用说明.md");
+    free(guide);
 }
 
 static const char *const global_opts[] = {"--config", "--help", "--version"};

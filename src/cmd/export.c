@@ -3,6 +3,7 @@
  * city bureau (a package: store.h d25_store_export, docs/city.md).
  */
 #include "commands.h"
+#include "cli.h"
 #include "../store/store.h"
 
 #include <getopt.h>
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "用法：duty25 export --period YYYY-MM --out 文件 [--db 数据库]\n"
     "\n"
     "把本区县某月的报表（报表、答案、推进情况、问题）和单位名册导出为一个数据包（SQLite 文件），\n"
     "可用邮件或 U 盘交给市教育局，由 duty25 merge 汇总。数据包写明规则版本、区县（配置\n"
@@ -50,11 +50,11 @@ int cmd_export(int argc, char **argv, const d25_global *g)
     if (c == 0)
         return os.exit;
     if (optind < argc) {
-        fprintf(stderr, "duty25 export：多余的参数“%s”\n\n%s", argv[optind], usage);
+        d25_cli_usage_error("多余的参数“%s”", argv[optind]);
         return D25_EXIT_USAGE;
     }
     if (!period_arg || !out) {
-        fprintf(stderr, "duty25 export：必须给出 --period 和 --out\n\n%s", usage);
+        d25_cli_usage_error("必须给出 --period 和 --out");
         return D25_EXIT_USAGE;
     }
     int period;

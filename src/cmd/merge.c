@@ -6,6 +6,7 @@
  * are still merged.
  */
 #include "commands.h"
+#include "cli.h"
 #include "../store/store.h"
 
 #include <getopt.h>
@@ -14,7 +15,6 @@
 #include <string.h>
 
 static const char usage[] =
-    "用法：duty25 merge [--db 汇总数据库] [--district 区县] 数据包或区县数据库...\n"
     "\n"
     "市（或省）教育局汇总各区县报来的数据包（duty25 export 导出）或区县的整个数据库（含各月）。\n"
     "单位和报表按“区县 + 单位代码”区分，各区县的单位代码可以相同。\n"
@@ -64,7 +64,7 @@ int cmd_merge(int argc, char **argv, const d25_global *g)
     if (c == 0)
         return os.exit;
     if (optind >= argc) {
-        fprintf(stderr, "duty25 merge：请给出要汇总的数据包或区县数据库\n\n%s", usage);
+        d25_cli_usage_error("请给出要汇总的数据包或区县数据库");
         return D25_EXIT_USAGE;
     }
     d25_setup su;

@@ -127,6 +127,11 @@ static counts_layout layout_for(const d25_status_report *r)
         if (w > L.label)
             L.label = w;
     }
+    for (size_t i = 0; i < r->ndistricts; i++) {
+        int w = d25_display_width(r->by_district[i].key);
+        if (w > L.label)
+            L.label = w;
+    }
     /* 2 + label + 6 fields of "应报 " and the digits, 5 separators */
     int room = COLS - 2 - 6 * (5 + L.digits) - 5 * (L.digits <= 3 ? 2 : 1);
     if (L.label > room)
@@ -172,9 +177,16 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
             print_counts_row(o, &L, r->by_district[i].key, r->by_district[i].expected, r->by_district[i].n);
     }
     if (r->nmissing) {
-        fprintf(o, "\n本月数据包尚未汇总的区县（%zu 个）：", r->nmissing);
-        for (size_t i = 0; i < r->nmissing; i++)
-            fprintf(o, "%s%s", i ? "、" : "", r->districts_missing[i]);
+        char head[96];
+        snprintf(head, sizeof head, "本月数据包尚未汇总的区县（%zu 个）：", r->nmissing);
+        fputc('\n', o);
+        int col = 0;
+        emit_text(o, &col, 2, head);
+        for (size_t i = 0; i < r->nmissing; i++) {
+            if (i)
+                emit_text(o, &col, 2, "、");
+            emit_text(o, &col, 2, r->districts_missing[i]);
+        }
         fputc('\n', o);
     }
     int problems = r->n[D25_UNIT_MISSING] + r->n[D25_UNIT_REJECTED] + r->n[D25_UNIT_INCOMPLETE];
@@ -189,10 +201,9 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
                 char contact[192], phone[96];
                 snprintf(contact, sizeof contact, "联系人：%s", u->unit->contact && *u->unit->contact ? u->unit->contact : "（名册未填）");
                 snprintf(phone, sizeof phone, "电话：%s", u->unit->phone && *u->unit->phone ? u->unit->phone : "（名册未填）");
-                char code[160];
-                snprintf(code, sizeof code, "%s%s%s", u->district ? u->district : "", u->district ? "　" : "", u->unit->code);
-                const char *f[] = {d25_unit_state_label(u->state), code, u->unit->name, u->unit->area, contact, phone};
-                print_fields(o, 2, 8, f, 6);
+                const char *f[] = {d25_unit_state_label(u->state), u->district, u->unit->code, u->unit->name, u->unit->area,
+                                   contact, phone};
+                print_fields(o, 2, 8, f, 7);
                 if (u->state == D25_UNIT_INCOMPLETE)
                     fprintf(o, "        清单%s，推进情况统计表%s\n", form_word(u->checklist), form_word(u->progress));
                 if (u->last_codes) {

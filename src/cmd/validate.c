@@ -22,6 +22,8 @@ static const char usage[] =
     "按“六大责任25条”规则检查各单位报送的清单（附件1）和推进情况统计表（附件3），\n"
     "逐个文件给出结论：接收，或退回并写明哪里要改、应该怎么填。\n"
     "错误会导致退回；提醒不影响接收，但请单位注意。各检查项代码见 docs/findings.md。\n"
+    "可以给文件夹：其中的报表（含子文件夹中的）都会检查，与 duty25 ingest 取的文件相同；\n"
+    "不是报表的文件列为“跳过”。只检查，不存入数据库。\n"
     "\n"
     "选项：\n"
     "  --period YYYY-MM   本次收取的月份；报表月份不同即退回\n"
@@ -35,12 +37,12 @@ static const char usage[] =
     "  --codes            列出全部检查项代码及说明\n"
     "  -h, --help         显示本帮助\n"
     "\n"
-    "退出码：0 全部接收；1 有退回；2 用法或配置错误。\n"
+    "退出码：0 全部接收；1 有退回；2 用法或配置错误，或给出的文件或文件夹不存在。\n"
     "\n"
     "示例：\n"
-    "  duty25 validate --period 2026-11 收件箱/*.docx 收件箱/*.xlsx\n"
+    "  duty25 validate --period 2026-11 inbox/\n"
     "  duty25 validate --format json 某校-2026年11月-清单.docx\n"
-    "  duty25 validate --period 2026-11 --feedback 退回通知/ 收件箱/*.docx\n";
+    "  duty25 validate --period 2026-11 --feedback out/退回通知/ inbox/\n";
 
 static void print_text(const d25_result *r)
 {

@@ -530,7 +530,8 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         d25_store_fail(s, err, "数据质量复核");
         goto done;
     }
-    qsort(v, n, sizeof *v, cval_cmp);
+    if (n) /* a month with no accepted progress table has no values (v NULL) */
+        qsort(v, n, sizeof *v, cval_cmp);
     if (check_peers(&w, v, n, o) < 0 || check_cross_files(&w, rules, p) < 0)
         goto done;
     sqlite3_bind_text(cnt, 1, p, -1, SQLITE_STATIC);

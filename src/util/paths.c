@@ -11,6 +11,9 @@
 #ifndef D25_SYSCONFDIR
 #define D25_SYSCONFDIR "/usr/local/etc"
 #endif
+#ifndef D25_DOCDIR
+#define D25_DOCDIR "/usr/local/share/doc/duty25"
+#endif
 #ifndef D25_DATADIR
 #define D25_DATADIR "/usr/local/share/duty25"
 #endif
@@ -159,4 +162,19 @@ char *d25_find_config_upward(void)
     }
     free(dir);
     return NULL;
+}
+
+char *d25_guide_path(void)
+{
+    char *share = d25_data_dir();
+    if (!share)
+        return NULL;
+    char *p = NULL;
+    if (asprintf(&p, "%s/docs/使用说明.md", share) < 0)
+        p = NULL;
+    free(share);
+    if (p && access(p, R_OK) == 0)
+        return p;
+    free(p);
+    return strdup(D25_DOCDIR "/使用说明.md");
 }

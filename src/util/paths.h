@@ -27,6 +27,11 @@ char *d25_data_dir(void);
  * --config, $DUTY25_CONFIG nor ./config/duty25.ini is there. */
 const char *d25_system_config(void);
 
+/* The office's guide (使用说明.md): docs/ of the source tree the binary runs
+ * from, else DOCDIR as compiled in (make install puts it there).  Malloc'd;
+ * NULL only when out of memory. */
+char *d25_guide_path(void);
+
 /* The running binary's real path (/proc/self/exe), malloc'd; NULL when it
  * cannot be read. */
 char *d25_self_exe(void);

@@ -7,7 +7,7 @@ REPO=$PWD
 FX=$2
 PY=/usr/bin/python3
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 n=0
 fails=0
 
@@ -70,14 +70,16 @@ expect "... suggests" "是不是 status？" "$T/err"
 check "duty25 version" 0 "$BIN" version
 expect "... prints the version" "^duty25 [0-9]" "$T/out"
 check "ingest --help" 0 "$BIN" ingest --help
+sed -n '1,/^$/p' "$T/out" >"$T/usage-ingest"   # the usage line, not the options listed below it
 for o in --threads --rules --units --period --db "-q|--quiet"; do
-    expect "ingest's usage line shows $o" "$o" "$T/out"
+    expect "ingest's usage line shows $o" "$o" "$T/usage-ingest"
 done
 check "validate --help" 0 "$BIN" validate --help
+sed -n '1,/^$/p' "$T/out" >"$T/usage-validate"
 for o in --answers --feedback --codes --rules --units --format; do
-    expect "validate's usage line shows $o" "$o" "$T/out"
+    expect "validate's usage line shows $o" "$o" "$T/usage-validate"
 done
-for c in init forms run validate ingest status report dump; do "$BIN" help $c | sed -n '1,/^$/p'; done >"$T/usage"
+for c in init forms run validate ingest status remind report dump export merge; do "$BIN" help $c | sed -n '1,/^$/p'; done >"$T/usage"
 check "no generated usage line is wider than 80 columns" 0 $PY -c '
 import sys, unicodedata as u
 w = max(sum(2 if u.east_asian_width(ch) in "WF" else 1 for ch in l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8"))
@@ -392,6 +394,7 @@ for p in pics:
 PYEOF
 then echo "ok $n - README opens with the guide; the guide covers the month and its pictures exist"; else
     echo "not ok $n - README opens with the guide; the guide covers the month and its pictures exist"; fails=$((fails + 1)); fi
+check "the installed duty25's help names the installed guide" 0 sh -c "'$T/inst/usr/local/bin/duty25' help | grep -q '使用说明：/usr/local/share/doc/duty25/使用说明.md'"
 check "make install installs the guide with its pictures (links rewritten)" 0 sh -c "test -f '$T/inst/usr/local/share/doc/duty25/img/终端-5-status.png' && test -f '$T/inst/usr/local/share/doc/duty25/samples/preview-form-1.png' && grep -q '](samples/preview-form-1.png)' '$T/inst/usr/local/share/doc/duty25/使用说明.md'"
 
 # --- the manual page
