@@ -64,6 +64,11 @@ int cmd_export(int argc, char **argv, const d25_global *g)
     int rc = d25_cmd_setup(g, NULL, NULL, &su);
     if (rc)
         return rc;
+    if (su.cfg.level != D25_LEVEL_DISTRICT) {
+        fprintf(stderr, "duty25 export：只有区县一级（[campaign] level = district）导出数据包；市一级的汇总库还不能再向上导出\n");
+        d25_cmd_teardown(&su);
+        return D25_EXIT_USAGE;
+    }
     if (!su.cfg.district || !*su.cfg.district) {
         fprintf(stderr, "duty25 export：配置文件没有写明本区县的名称（[campaign] district），市里无法区分各区县的数据包\n");
         d25_cmd_teardown(&su);

@@ -71,6 +71,12 @@ int cmd_merge(int argc, char **argv, const d25_global *g)
     int rc = d25_cmd_setup(g, NULL, NULL, &su);
     if (rc)
         return rc;
+    if (su.cfg.level == D25_LEVEL_DISTRICT) {
+        fprintf(stderr, "duty25 merge：本配置是区县一级（[campaign] level = district）。汇总各区县的数据包要在市（省）教育局的"
+                        "工作文件夹中进行，其配置写 level = city，数据库与区县的分开\n");
+        d25_cmd_teardown(&su);
+        return D25_EXIT_USAGE;
+    }
     d25_error err = {0};
     const char *db = db_arg ? db_arg : su.cfg.db_path;
     d25_store *s = d25_store_open(db, su.cfg.lock_wait, &err);

@@ -352,19 +352,24 @@ int d25_store_merge(d25_store *s, const char *path, const d25_merge_opts *o, d25
         d25_store_fail(s, err, "汇总单位名册");
         goto done;
     }
-    size_t cap = *n;
+    size_t cap = *n, n0 = *n;
     for (size_t i = 0; i < nsl; i++) {
         d25_merged_slice res;
-        if (apply(s, path, kind == 1, &sl[i], o, &res, err) < 0)
+        if (apply(s, path, kind == 1, &sl[i], o, &res, err) < 0) {
+            *n = n0; /* rolled back: nothing of this file was merged */
             goto done;
+        }
         if (d25_grow((void **)out, &cap, *n + 1, sizeof **out) < 0) {
+            *n = n0;
             d25_fail(err, D25_E_NOMEM, "内存不足");
             goto done;
         }
         (*out)[(*n)++] = res;
     }
-    if (d25_store_exec(s, "COMMIT", err) < 0)
+    if (d25_store_exec(s, "COMMIT", err) < 0) {
+        *n = n0;
         goto done;
+    }
     began = false;
     rc = 0;
 done:

@@ -364,6 +364,12 @@ r = duty25(city_cfg, "merge", east_pkg, tampered)
 tap(r.returncode == 1 and "未变" in r.stdout and "拒收" in r.stdout,
     "one refused file does not stop the others", r.stdout)
 
+r1 = duty25(east_cfg, "merge", west_pkg)
+r2 = duty25(city_cfg, "export", "--period", PERIOD, "--out", os.path.join(TMP, "city.duty25"))
+tap(r1.returncode == 2 and "level" in r1.stderr and r2.returncode == 2 and "level" in r2.stderr
+    and not os.path.exists(os.path.join(TMP, "city.duty25")),
+    "a district does not merge, a city does not export (yet)", [r1.stderr, r2.stderr])
+
 # ---- a district's whole database ----
 
 city3_cfg, city3_db = write_config("city3", "示范市", "city")
