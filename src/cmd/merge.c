@@ -67,6 +67,9 @@ int cmd_merge(int argc, char **argv, const d25_global *g)
         d25_cli_usage_error("请给出要汇总的数据包或区县数据库");
         return D25_EXIT_USAGE;
     }
+    /* A mistyped package name is a usage error before anything is opened. */
+    if (d25_cmd_check_paths(argv + optind, (size_t)(argc - optind)))
+        return D25_EXIT_USAGE;
     d25_setup su;
     int rc = d25_cmd_setup(g, NULL, NULL, &su);
     if (rc)

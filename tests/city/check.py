@@ -394,5 +394,10 @@ c4 = status(city4_cfg)
 tap(c4.get("districts_missing") == ["西区", "北区"] and c4.get("expected") == east.get("expected"),
     "districts whose month is not merged are named (districts_missing)", [c4.get("districts_missing"), c4.get("expected")])
 
+before = dump(city4_db)
+r = duty25(city4_cfg, "merge", east_pkg + ".typo")
+tap(r.returncode == 2 and ".typo" in r.stderr and dump(city4_db) == before,
+    "a package that is not there is a usage error (exit 2) naming it, and nothing is merged", r.stderr)
+
 shutil.rmtree(TMP, ignore_errors=True)
 done()
