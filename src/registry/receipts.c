@@ -1,6 +1,5 @@
 /* receipts: the office's receipt register (see receipts.h). */
 #include "receipts.h"
-#include "../util/syserr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -8,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../util/buf.h"
 #include "../util/text.h"
@@ -211,39 +209,6 @@ static char *cell(const d25_regrow *row, int col, char *type)
 
 /* ---- loading ---- */
 
-static int read_file(const char *path, char **data, size_t *len, d25_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return d25_fail(err, D25_E_CONFIG, "收件登记 %s 无法打开（%s）", path, d25_strerror(errno));
-    d25_buf b = {0};
-    char chunk[65536];
-    size_t got;
-    int rc = 0;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + got > MAX_REGISTER_BYTES) {
-            rc = d25_fail(err, D25_E_CONFIG, "收件登记 %s 超过 %d MB，不像收件登记，未读取", path, MAX_REGISTER_BYTES >> 20);
-            break;
-        }
-        if (d25_buf_append(&b, chunk, got) < 0) {
-            rc = d25_fail(err, D25_E_NOMEM, "内存不足");
-            break;
-        }
-    }
-    if (rc == 0 && ferror(f))
-        rc = d25_fail(err, D25_E_CONFIG, "收件登记 %s 读取失败（%s）", path, d25_strerror(errno));
-    fclose(f);
-    if (rc < 0) {
-        d25_buf_free(&b);
-        return -1;
-    }
-    *len = b.len;
-    *data = b.len ? d25_buf_steal(&b) : calloc(1, 1);
-    return *data ? 0 : d25_fail(err, D25_E_NOMEM, "内存不足");
-}
-
-static bool zip_magic(const char *d, size_t n) { return n >= 4 && memcmp(d, "PK\x03\x04", 4) == 0; }
-
 /* An entry that says the same as one before it for another time: refused. */
 static const entry *conflict(const d25_receipts *r, size_t from, const entry *e)
 {
@@ -259,15 +224,8 @@ static const entry *conflict(const d25_receipts *r, size_t from, const entry *e)
 
 int d25_receipts_load(d25_receipts *r, const char *path, const d25_registry *reg, d25_error *err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    if (read_file(path, &data, &len, err) < 0)
-        return -1;
     d25_regtable t = {.what = "收件登记"};
-    int rc = zip_magic(data, len) ? d25_regtable_from_xlsx(path, data, len, &t, err)
-                                  : d25_regtable_from_text(path, data, len, &t, err);
-    free(data);
-    if (rc < 0) {
+    if (d25_regtable_read(path, MAX_REGISTER_BYTES, &t, err) < 0) {
         d25_regtable_free(&t);
         return -1;
     }

@@ -1,7 +1,11 @@
 /* table: rows of text cells, the registry before its columns mean anything
  * (see table.h). */
 #include "table.h"
+#include "../util/syserr.h"
 
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,4 +80,44 @@ void d25_regtable_free(d25_regtable *t)
     free(t->where);
     free(t->sheet_name);
     memset(t, 0, sizeof *t);
+}
+
+/* Does the file begin like an Office container or another binary document
+ * format (which the workbook reader recognises and names), not like text? */
+static bool container(const unsigned char *d, size_t n)
+{
+    static const unsigned char cfb[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+    return (n >= 4 && memcmp(d, "PK", 2) == 0 && ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6))) ||
+           (n >= 8 && memcmp(d, cfb, 8) == 0) || (n >= 5 && memcmp(d, "%PDF-", 5) == 0) ||
+           (n >= 5 && memcmp(d, "{\\rtf", 5) == 0);
+}
+
+int d25_regtable_read(const char *path, size_t max_bytes, d25_regtable *t, d25_error *err)
+{
+    const char *what = D25_REGTABLE_WHAT(t);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return d25_fail(err, D25_E_CONFIG, "%s %s 无法打开：%s", what, path, d25_strerror(errno));
+    d25_buf data = {0};
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        if (data.len + got > max_bytes || d25_buf_append(&data, chunk, got) < 0) {
+            fclose(fp);
+            d25_buf_free(&data);
+            return d25_fail(err, D25_E_CONFIG, "%s %s 过大或内存不足", what, path);
+        }
+    }
+    bool read_error = ferror(fp);
+    fclose(fp);
+    if (read_error) {
+        d25_buf_free(&data);
+        return d25_fail(err, D25_E_CONFIG, "%s %s 读取出错", what, path);
+    }
+    if (data.len == 0)
+        return d25_fail(err, D25_E_CONFIG, "%s %s 是空文件（0 字节）", what, path);
+    int rc = container((const unsigned char *)data.data, data.len) ? d25_regtable_from_xlsx(path, data.data, data.len, t, err)
+                                                                    : d25_regtable_from_text(path, data.data, data.len, t, err);
+    d25_buf_free(&data);
+    return rc;
 }

@@ -50,6 +50,12 @@ int d25_regtable_from_text(const char *path, const char *data, size_t len, d25_r
 /* Workbook (or a file whose first bytes say it is an Office container)
  * into t: the sheet named 单位名册, else the first visible worksheet. */
 int d25_regtable_from_xlsx(const char *path, const char *data, size_t len, d25_regtable *t, d25_error *err);
+/* The file at path (at most max_bytes) into t, as a workbook when it begins
+ * like an Office container or another binary document (which the workbook
+ * reader names and refuses), else as text; t->what names it in messages.
+ * -1 with err set (CONFIG: missing, unreadable, too big, empty, or as the
+ * two readers above refuse it). */
+int d25_regtable_read(const char *path, size_t max_bytes, d25_regtable *t, d25_error *err);
 /* Append an empty row for line; NULL when out of memory. */
 d25_regrow *d25_regtable_add(d25_regtable *t, int line);
 /* Set cell col of row to a copy of s[0..n) of the given type; -1 out of memory. */

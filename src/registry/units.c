@@ -1,9 +1,7 @@
 /* units: the unit registry: its columns, its checks and its index (see units.h). */
 #include "units.h"
-#include "../util/syserr.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -545,51 +543,10 @@ d25_registry *d25_registry_adopt(const char *path, d25_unit *units, size_t n, d2
     return reg;
 }
 
-/* Does the file begin like an Office container or another binary document
- * format (which the workbook reader recognises and names), not like text? */
-static bool container(const unsigned char *d, size_t n)
-{
-    static const unsigned char cfb[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
-    return (n >= 4 && memcmp(d, "PK", 2) == 0 && ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6))) ||
-           (n >= 8 && memcmp(d, cfb, 8) == 0) || (n >= 5 && memcmp(d, "%PDF-", 5) == 0) ||
-           (n >= 5 && memcmp(d, "{\\rtf", 5) == 0);
-}
-
 d25_registry *d25_registry_load(const char *path, d25_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        d25_fail(err, D25_E_CONFIG, "单位名册 %s 无法打开：%s", path, d25_strerror(errno));
-        return NULL;
-    }
-    d25_buf data = {0};
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        if (data.len + got > (64u << 20) || d25_buf_append(&data, chunk, got) < 0) {
-            fclose(fp);
-            d25_buf_free(&data);
-            d25_fail(err, D25_E_CONFIG, "单位名册 %s 过大或内存不足", path);
-            return NULL;
-        }
-    }
-    bool read_error = ferror(fp);
-    fclose(fp);
-    if (read_error) {
-        d25_buf_free(&data);
-        d25_fail(err, D25_E_CONFIG, "单位名册 %s 读取出错", path);
-        return NULL;
-    }
-    if (data.len == 0) {
-        d25_fail(err, D25_E_CONFIG, "单位名册 %s 是空文件（0 字节）", path);
-        return NULL;
-    }
     d25_regtable t = {0};
-    int rc = container((const unsigned char *)data.data, data.len)
-                 ? d25_regtable_from_xlsx(path, data.data, data.len, &t, err)
-                 : d25_regtable_from_text(path, data.data, data.len, &t, err);
-    d25_buf_free(&data);
-    d25_registry *reg = rc < 0 ? NULL : from_table(path, &t, err);
+    d25_registry *reg = d25_regtable_read(path, 64u << 20, &t, err) < 0 ? NULL : from_table(path, &t, err);
     d25_regtable_free(&t);
     return reg;
 }
