@@ -19,24 +19,33 @@
 #include "../util/buf.h"
 #include "../util/text.h"
 
-/* Prepare sql, bind the arguments (fmt: 't' text or NULL, 'i' int64) and
- * step once.  Returns the step's result (SQLITE_ROW leaves *out open for
- * the caller to read and finalize; otherwise *out is finalized), or -1
- * when it does not prepare. */
-static int step_sql(d25_store *s, sqlite3_stmt **out, const char *sql, const char *fmt, ...)
+/* Prepare sql and bind the arguments (fmt: 't' text or NULL, 'i' int64);
+ * NULL when it does not prepare. */
+static sqlite3_stmt *prepare_bound(d25_store *s, const char *sql, const char *fmt, va_list ap)
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    va_list ap;
-    va_start(ap, fmt);
+        return NULL;
     for (int i = 0; fmt[i]; i++) {
         if (fmt[i] == 't')
             store_bind_text(q, i + 1, va_arg(ap, const char *));
         else
             sqlite3_bind_int64(q, i + 1, (sqlite3_int64)va_arg(ap, int64_t));
     }
+    return q;
+}
+
+/* Prepare, bind as prepare_bound and step once.  Returns the step's result
+ * (SQLITE_ROW leaves *out open for the caller to read and finalize;
+ * otherwise *out is finalized), or -1 when it does not prepare. */
+static int step_sql(d25_store *s, sqlite3_stmt **out, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sqlite3_stmt *q = prepare_bound(s, sql, fmt, ap);
     va_end(ap);
+    if (!q)
+        return -1;
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW && out) {
         *out = q;
@@ -48,20 +57,15 @@ static int step_sql(d25_store *s, sqlite3_stmt **out, const char *sql, const cha
     return rc;
 }
 
+/* The same for a statement whose rows are not wanted: 0 when it ran. */
 static int exec_ok(d25_store *s, const char *sql, const char *fmt, ...)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return -1;
     va_list ap;
     va_start(ap, fmt);
-    for (int i = 0; fmt[i]; i++) {
-        if (fmt[i] == 't')
-            store_bind_text(q, i + 1, va_arg(ap, const char *));
-        else
-            sqlite3_bind_int64(q, i + 1, (sqlite3_int64)va_arg(ap, int64_t));
-    }
+    sqlite3_stmt *q = prepare_bound(s, sql, fmt, ap);
     va_end(ap);
+    if (!q)
+        return -1;
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
