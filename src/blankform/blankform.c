@@ -27,8 +27,7 @@ static void cn_numeral(int n, char *out, size_t len)
 
 void d25_deadline_cn(int period, int deadline_day, char *out, size_t n)
 {
-    int y = period / 12, m = period % 12 + 1, dim = d25_days_in_month(y, m);
-    snprintf(out, n, "%d年%d月%d日", y, m, deadline_day > dim ? dim : deadline_day < 1 ? dim : deadline_day);
+    snprintf(out, n, "%d年%d月%d日", period / 12, period % 12 + 1, d25_deadline_of(period, deadline_day));
 }
 
 static void set_str(json_t *o, const char *k, const char *v)

@@ -194,9 +194,7 @@ typedef struct {
 static bool closed(int period, int deadline_day, const struct tm *today)
 {
     int y = period / 12, m = period % 12 + 1;
-    int dim = d25_days_in_month(y, m);
-    int day = deadline_day < 1 || deadline_day > dim ? dim : deadline_day;
-    long due = (long)y * 10000 + m * 100 + day;
+    long due = (long)y * 10000 + m * 100 + d25_deadline_of(period, deadline_day);
     long now = (long)(today->tm_year + 1900) * 10000 + (today->tm_mon + 1) * 100 + today->tm_mday;
     return now > due;
 }
@@ -277,8 +275,7 @@ static int plan_months(d25_store *s, run_ctx *rcx, bool explicit_period, int per
         }
         if (current != last_closed) {
             char due[16];
-            int y = current / 12, mo = current % 12 + 1, dim = d25_days_in_month(y, mo);
-            snprintf(due, sizeof due, "%d月%d日", mo, deadline_day < 1 || deadline_day > dim ? dim : deadline_day);
+            snprintf(due, sizeof due, "%d月%d日", current % 12 + 1, d25_deadline_of(current, deadline_day));
             d25_format_period(current, p, sizeof p);
             bool remind = rcx->cfg->remind_dir && d25_remind_due(rcx->cfg, current, deadline_day);
             say(rcx, "%s 截止日（%s）未到，只写报送情况%s", p, due, remind ? "和催报通知" : "");

@@ -32,10 +32,8 @@ static void today_cn(char *out, size_t n)
  * negative after it. */
 static int days_left(int period, int deadline_day)
 {
-    int y = period / 12, m = period % 12 + 1;
-    int dim = d25_days_in_month(y, m);
-    int day = deadline_day < 1 || deadline_day > dim ? dim : deadline_day;
-    struct tm due = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = day, .tm_hour = 12, .tm_isdst = -1};
+    struct tm due = {.tm_year = period / 12 - 1900, .tm_mon = period % 12, .tm_mday = d25_deadline_of(period, deadline_day),
+                     .tm_hour = 12, .tm_isdst = -1};
     time_t now = time(NULL);
     struct tm t;
     localtime_r(&now, &t);

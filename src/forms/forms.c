@@ -29,6 +29,12 @@ int d25_days_in_month(int y, int m)
     return m >= 1 && m <= 12 ? d[m - 1] : 0;
 }
 
+int d25_deadline_of(int period, int deadline_day)
+{
+    int dim = d25_days_in_month(period / 12, period % 12 + 1);
+    return deadline_day < 1 || deadline_day > dim ? dim : deadline_day;
+}
+
 /* Parse digits at p (at most maxd), advancing; -1 if none. */
 static int digits(const char **p, int maxd)
 {

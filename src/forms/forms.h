@@ -130,5 +130,9 @@ int d25_find_period(const char *s, bool allow_day);
 int d25_find_date(const char *s, int *y, int *m, int *d);
 /* Days in month m (1-12) of year y, leap years counted; 0 for a bad month. */
 int d25_days_in_month(int y, int m);
+/* The day of the period's month (year*12 + month-1) its returns are due:
+ * deadline_day, or the month's last day when it is past the month's end
+ * or not set (< 1). */
+int d25_deadline_of(int period, int deadline_day);
 
 #endif

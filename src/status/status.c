@@ -234,10 +234,8 @@ static int status_build(d25_store *s, const d25_registry *reg, const char *distr
 {
     memset(out, 0, sizeof *out);
     out->period = period;
-    int y = period / 12, m = period % 12 + 1;
-    int dim = d25_days_in_month(y, m);
-    int day = deadline_day < 1 ? dim : deadline_day > dim ? dim : deadline_day;
-    snprintf(out->deadline, sizeof out->deadline, "%04d-%02d-%02d", y, m, day);
+    snprintf(out->deadline, sizeof out->deadline, "%04d-%02d-%02d", period / 12, period % 12 + 1,
+             d25_deadline_of(period, deadline_day));
     char limit[48];
     snprintf(limit, sizeof limit, "%s 23:59:59", out->deadline);
     d25_format_time(time(NULL), out->as_of, sizeof out->as_of);
