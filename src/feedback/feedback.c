@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static void date_cn(time_t t, char *out, size_t n)
+void d25_date_cn(time_t t, char *out, size_t n)
 {
     struct tm tm;
     localtime_r(&t, &tm);
@@ -44,10 +44,7 @@ void d25_feedback_free(d25_feedback *fb)
     memset(fb, 0, sizeof *fb);
 }
 
-/* Text as the notices show it: a file name saved by another system may not
- * be UTF-8 (jansson refuses such text, and the notice would lose the key):
- * its stray bytes become U+FFFD. */
-static void set_str(json_t *o, const char *k, const char *v)
+void d25_notice_set(json_t *o, const char *k, const char *v)
 {
     char *clean = d25_utf8_sanitize(v ? v : "", v ? strlen(v) : 0);
     json_object_set_new(o, k, json_string(clean ? clean : ""));
@@ -65,14 +62,14 @@ static void split_message(const char *m, json_t *o)
         skip = strlen("，");
     }
     if (!cut) {
-        set_str(o, "problem", m);
-        set_str(o, "fix", "");
+        d25_notice_set(o, "problem", m);
+        d25_notice_set(o, "fix", "");
         return;
     }
     char *problem = d25_utf8_sanitize(m, (size_t)(cut - m));
     json_object_set_new(o, "problem", json_string(problem ? problem : ""));
     free(problem);
-    set_str(o, "fix", cut + skip);
+    d25_notice_set(o, "fix", cut + skip);
 }
 
 static char *place_of(const d25_finding *f)
@@ -96,8 +93,8 @@ json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const cha
     if (!received)
         received = stat(path, &st) == 0 ? st.st_mtime : now;
     char today[48], rec[48], dl[48], pcn[48];
-    date_cn(now, today, sizeof today);
-    date_cn(received, rec, sizeof rec);
+    d25_date_cn(now, today, sizeof today);
+    d25_date_cn(received, rec, sizeof rec);
     int period = fb->period >= 0 ? fb->period : r->period;
     if (period < 0) {
         struct tm tm;
@@ -115,18 +112,18 @@ json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const cha
     char *dtext = NULL;
     if (asprintf(&dtext, past ? "尽快（截止日%s已过）" : "于%s前", dl) < 0)
         dtext = NULL;
-    set_str(root, "district", fb->cfg->district);
-    set_str(root, "period_cn", pcn);
-    set_str(root, "deadline_cn", dl);
-    set_str(root, "deadline_text", dtext);
+    d25_notice_set(root, "district", fb->cfg->district);
+    d25_notice_set(root, "period_cn", pcn);
+    d25_notice_set(root, "deadline_cn", dl);
+    d25_notice_set(root, "deadline_text", dtext);
     free(dtext);
-    set_str(root, "today_cn", today);
-    set_str(root, "received_cn", rec);
-    set_str(root, "file", d25_basename(path));
-    set_str(root, "unit_name", r->unit ? r->unit->name : "报送单位");
-    set_str(root, "unit_code", r->unit ? r->unit->code : "");
-    set_str(root, "contact", r->unit ? r->unit->contact : "");
-    set_str(root, "phone", r->unit ? r->unit->phone : "");
+    d25_notice_set(root, "today_cn", today);
+    d25_notice_set(root, "received_cn", rec);
+    d25_notice_set(root, "file", d25_basename(path));
+    d25_notice_set(root, "unit_name", r->unit ? r->unit->name : "报送单位");
+    d25_notice_set(root, "unit_code", r->unit ? r->unit->code : "");
+    d25_notice_set(root, "contact", r->unit ? r->unit->contact : "");
+    d25_notice_set(root, "phone", r->unit ? r->unit->phone : "");
     json_t *errors = json_array(), *warnings = json_array();
     for (size_t i = 0; i < r->n; i++) {
         const d25_finding *f = &r->f[i];
@@ -134,11 +131,11 @@ json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const cha
         json_t *a = err ? errors : warnings;
         json_t *o = json_object();
         json_object_set_new(o, "n", json_integer((json_int_t)json_array_size(a) + 1));
-        set_str(o, "code", f->code);
+        d25_notice_set(o, "code", f->code);
         char *pl = place_of(f);
-        set_str(o, "place", pl && *pl ? pl : "整个文件");
+        d25_notice_set(o, "place", pl && *pl ? pl : "整个文件");
         free(pl);
-        set_str(o, "message", f->message);
+        d25_notice_set(o, "message", f->message);
         if (err)
             split_message(f->message ? f->message : "", o);
         json_array_append_new(a, o);
@@ -163,10 +160,10 @@ static char *out_path(const char *dir, const char *file, const char *suffix)
     return p;
 }
 
-static int fill(const d25_feedback *fb, const char *template, const json_t *data, const char *out, d25_error *err)
+int d25_notice_fill(const char *templates_dir, const char *template, const json_t *data, const char *out, d25_error *err)
 {
     char *tpl = NULL;
-    if (asprintf(&tpl, "%s/%s", fb->templates, template) < 0)
+    if (asprintf(&tpl, "%s/%s", templates_dir, template) < 0)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     int rc = d25_template_fill(tpl, data, out, err);
     free(tpl);
@@ -189,7 +186,7 @@ int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, ti
         free(out);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
-    int rc = fill(fb, "退回通知.docx", data, out, err);
+    int rc = d25_notice_fill(fb->templates, "退回通知.docx", data, out, err);
     if (rc == 0) {
         /* The office's row: the first two problems are enough to call. */
         json_t *row = json_object();
@@ -210,9 +207,9 @@ int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, ti
             size_t len = strlen(summary);
             snprintf(summary + len, sizeof summary - len, "等");
         }
-        set_str(row, "summary", summary);
+        d25_notice_set(row, "summary", summary);
         if (!r->unit)
-            set_str(row, "unit_name", "（未能确定）");
+            d25_notice_set(row, "unit_name", "（未能确定）");
         json_array_append_new(fb->list, row);
         if (written)
             *written = out;
@@ -233,12 +230,12 @@ int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err)
         return 0;
     json_t *data = json_object();
     char today[48], pcn[48] = "";
-    date_cn(time(NULL), today, sizeof today);
+    d25_date_cn(time(NULL), today, sizeof today);
     if (fb->period >= 0)
         d25_format_period_cn(fb->period, pcn, sizeof pcn);
-    set_str(data, "district", fb->cfg->district);
-    set_str(data, "period_cn", *pcn ? pcn : "各月");
-    set_str(data, "today_cn", today);
+    d25_notice_set(data, "district", fb->cfg->district);
+    d25_notice_set(data, "period_cn", *pcn ? pcn : "各月");
+    d25_notice_set(data, "today_cn", today);
     json_object_set_new(data, "count", json_integer((json_int_t)fb->count));
     json_object_set(data, "returns", fb->list);
     char *out = NULL;
@@ -247,7 +244,7 @@ int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err)
         out = NULL;
         rc = d25_fail(err, D25_E_NOMEM, "内存不足");
     } else {
-        rc = fill(fb, "退回清单.docx", data, out, err);
+        rc = d25_notice_fill(fb->templates, "退回清单.docx", data, out, err);
     }
     json_decref(data);
     if (rc == 0 && written)

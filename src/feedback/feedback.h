@@ -49,6 +49,15 @@ int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, ti
 int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err);
 void d25_feedback_free(d25_feedback *fb);
 
+/* Shared by the notices and the reminders (remind.c). */
+/* o[k] = v (NULL: ""), with bytes that are not UTF-8 made U+FFFD (jansson
+ * refuses such text, and the notice would lose the key). */
+void d25_notice_set(json_t *o, const char *k, const char *v);
+/* "2026年12月1日" of t, local time. */
+void d25_date_cn(time_t t, char *out, size_t n);
+/* Fill templates_dir/template with data into out (report/template). */
+int d25_notice_fill(const char *templates_dir, const char *template, const json_t *data, const char *out, d25_error *err);
+
 /* The data tree of one notice (for tests and --dump); NULL when out of memory. */
 json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const char *path, time_t received);
 

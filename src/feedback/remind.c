@@ -7,26 +7,10 @@
 #include <time.h>
 
 #include "../blankform/blankform.h"
+#include "feedback.h"
 #include "../forms/forms.h"
-#include "../report/template.h"
 #include "../util/file.h"
-#include "../util/text.h"
 #include "../validate/validate.h"
-
-static void set_str(json_t *o, const char *k, const char *v)
-{
-    char *clean = d25_utf8_sanitize(v ? v : "", v ? strlen(v) : 0);
-    json_object_set_new(o, k, json_string(clean ? clean : ""));
-    free(clean);
-}
-
-static void today_cn(char *out, size_t n)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    snprintf(out, n, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
 
 /* Days from today (local) to the period's deadline day: 0 on the day,
  * negative after it. */
@@ -69,7 +53,7 @@ json_t *d25_remind_data(const d25_config *cfg, const d25_status_report *st, cons
     char pcn[48], dl[48], today[48];
     d25_format_period_cn(st->period, pcn, sizeof pcn);
     d25_deadline_cn(st->period, deadline_day, dl, sizeof dl);
-    today_cn(today, sizeof today);
+    d25_date_cn(time(NULL), today, sizeof today);
     int left = days_left(st->period, deadline_day);
     char when[96];
     if (left > 0)
@@ -78,37 +62,28 @@ json_t *d25_remind_data(const d25_config *cfg, const d25_status_report *st, cons
         snprintf(when, sizeof when, "今天（%s）是截止日", dl);
     else
         snprintf(when, sizeof when, "截止日%s已过%d天", dl, -left);
-    set_str(root, "district", cfg->district);
-    set_str(root, "period_cn", pcn);
-    set_str(root, "deadline_cn", dl);
-    set_str(root, "when_text", when);
+    d25_notice_set(root, "district", cfg->district);
+    d25_notice_set(root, "period_cn", pcn);
+    d25_notice_set(root, "deadline_cn", dl);
+    d25_notice_set(root, "when_text", when);
     json_object_set_new(root, "days_left", json_integer(left));
-    set_str(root, "today_cn", today);
-    set_str(root, "unit_name", u->unit->name);
-    set_str(root, "unit_code", u->unit->code);
-    set_str(root, "contact", u->unit->contact);
-    set_str(root, "phone", u->unit->phone);
-    set_str(root, "state", d25_unit_state_label(u->state));
-    set_str(root, "missing", missing_words(u));
-    set_str(root, "last_file", u->last_file);
-    set_str(root, "last_codes", u->last_codes);
+    d25_notice_set(root, "today_cn", today);
+    d25_notice_set(root, "unit_name", u->unit->name);
+    d25_notice_set(root, "unit_code", u->unit->code);
+    d25_notice_set(root, "contact", u->unit->contact);
+    d25_notice_set(root, "phone", u->unit->phone);
+    d25_notice_set(root, "state", d25_unit_state_label(u->state));
+    d25_notice_set(root, "missing", missing_words(u));
+    d25_notice_set(root, "last_file", u->last_file);
+    d25_notice_set(root, "last_codes", u->last_codes);
     return root;
-}
-
-static int fill(const d25_config *cfg, const char *template, const json_t *data, const char *out, d25_error *err)
-{
-    char *tpl = NULL;
-    if (asprintf(&tpl, "%s/%s", cfg->templates_dir ? cfg->templates_dir : "templates", template) < 0)
-        return d25_fail(err, D25_E_NOMEM, "内存不足");
-    int rc = d25_template_fill(tpl, data, out, err);
-    free(tpl);
-    return rc;
 }
 
 int d25_remind_write(const d25_config *cfg, const d25_status_report *st, int deadline_day, const char *dir,
                      d25_remind_result *out, d25_error *err)
 {
     memset(out, 0, sizeof *out);
+    const char *tdir = cfg->templates_dir ? cfg->templates_dir : "templates";
     json_t *rows = json_array();
     if (!rows)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
@@ -126,7 +101,7 @@ int d25_remind_write(const d25_config *cfg, const d25_status_report *st, int dea
         if (!data || !name || asprintf(&path, "%s/%s-催报通知.docx", dir, name) < 0) {
             path = NULL;
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
-        } else if ((rc = fill(cfg, "催报通知.docx", data, path, err)) == 0) {
+        } else if ((rc = d25_notice_fill(tdir, "催报通知.docx", data, path, err)) == 0) {
             out->notices++;
             json_t *row = json_object();
             json_object_set_new(row, "n", json_integer(out->notices));
@@ -144,17 +119,17 @@ int d25_remind_write(const d25_config *cfg, const d25_status_report *st, int dea
         char pcn[48], dl[48], today[48];
         d25_format_period_cn(st->period, pcn, sizeof pcn);
         d25_deadline_cn(st->period, deadline_day, dl, sizeof dl);
-        today_cn(today, sizeof today);
-        set_str(data, "district", cfg->district);
-        set_str(data, "period_cn", pcn);
-        set_str(data, "deadline_cn", dl);
-        set_str(data, "today_cn", today);
+        d25_date_cn(time(NULL), today, sizeof today);
+        d25_notice_set(data, "district", cfg->district);
+        d25_notice_set(data, "period_cn", pcn);
+        d25_notice_set(data, "deadline_cn", dl);
+        d25_notice_set(data, "today_cn", today);
         json_object_set_new(data, "count", json_integer(out->notices));
         json_object_set(data, "units", rows);
         if (asprintf(&out->list, "%s/催报清单.docx", dir) < 0) {
             out->list = NULL;
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
-        } else if ((rc = fill(cfg, "催报清单.docx", data, out->list, err)) < 0) {
+        } else if ((rc = d25_notice_fill(tdir, "催报清单.docx", data, out->list, err)) < 0) {
             free(out->list);
             out->list = NULL;
         }
