@@ -72,8 +72,14 @@ void d25_cmd_teardown(d25_setup *s);
 int d25_cmd_period(const char *cmd, const char *arg, bool default_now, int *out);
 
 /* A database that must exist already (for the commands that only read):
- * NULL with err set, saying to run ingest first when there is none. */
+ * NULL with err set, saying to run ingest first when there is none (a
+ * D25_E_USAGE error: a path that does not exist). */
 struct d25_store *d25_cmd_open_existing(const char *db, d25_error *err);
+
+/* The exit code for a command that failed with err: usage, configuration
+ * and template errors D25_EXIT_USAGE, the lock D25_EXIT_LOCKED, the rest
+ * D25_EXIT_IO. */
+int d25_cmd_exit_for(const d25_error *err);
 
 /* Every path must exist: else a usage error naming it (and the nearest
  * name in its folder), D25_EXIT_USAGE; 0 when all exist. */

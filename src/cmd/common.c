@@ -78,10 +78,24 @@ int d25_cmd_period(const char *cmd, const char *arg, bool default_now, int *out)
 d25_store *d25_cmd_open_existing(const char *db, d25_error *err)
 {
     if (access(db, F_OK) != 0) {
-        d25_fail(err, D25_E_DB, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
+        d25_fail(err, D25_E_USAGE, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
         return NULL;
     }
     return d25_store_open(db, -1, err);
+}
+
+int d25_cmd_exit_for(const d25_error *err)
+{
+    switch (err->code) {
+    case D25_E_USAGE:
+    case D25_E_CONFIG:
+    case D25_E_TEMPLATE:
+        return D25_EXIT_USAGE;
+    case D25_E_LOCKED:
+        return D25_EXIT_LOCKED;
+    default:
+        return D25_EXIT_IO;
+    }
 }
 
 int d25_cmd_getopt(d25_optstate *st, int argc, char **argv, const char *shortopts, const struct option *opts,

@@ -79,10 +79,10 @@ int cmd_export(int argc, char **argv, const d25_global *g)
     d25_store *s = NULL;
     d25_package_info pi;
     if (access(db, F_OK) != 0) {
-        d25_fail(&err, D25_E_DB, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
-        rc = D25_EXIT_IO;
+        d25_fail(&err, D25_E_USAGE, "还没有数据库 %s：请先用 duty25 ingest 收取报表（或用 --db 指定数据库）", db);
+        rc = D25_EXIT_USAGE;
     } else if (!(s = d25_store_open(db, su.cfg.lock_wait, &err))) {
-        rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;
+        rc = d25_cmd_exit_for(&err);
     } else if (d25_store_export(s, su.rules->name, su.cfg.district, period, out, &pi, &err) < 0) {
         rc = D25_EXIT_IO;
     } else {

@@ -196,6 +196,8 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     if (optind < argc || (tpl && !out)) {
         return d25_cli_usage_error("%s", optind < argc ? "多余的参数" : "--template 需要 --out 输出文件");
     }
+    if (tpl && d25_cmd_check_paths((char *const *)&tpl, 1))
+        return D25_EXIT_USAGE;
     bool standard = !dump && !tpl && !xlsx;
     int period;
     if (d25_cmd_period("report", period_arg, true, &period))
@@ -210,7 +212,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     d25_tree *data = NULL;
     if (!(s = d25_cmd_open_existing(db, &err)) ||
                !(data = d25_report_data(s, su.reg, su.rules, &su.cfg, period, NULL, &err))) {
-        rc = D25_EXIT_IO;
+        rc = d25_cmd_exit_for(&err);
     } else if (dump) {
         json_t *all = d25_tree_json(data);
         if (!all || json_dumpf(all, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {

@@ -99,16 +99,24 @@ static bool under(const char *path, const char *dir)
 static void on_item(void *ud, const d25_ingest_item *it)
 {
     run_ctx *rc = ud;
-    char *line = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&line, &len);
-    if (m) {
-        d25_ingest_print_item(m, it);
-        fclose(m);
-        log_line(rc->log, "%s", line);
-        if (rc->verbose)
-            fputs(line, stdout);
-        free(line);
+    if (rc->verbose)
+        d25_ingest_print_item(stdout, it);
+    if (rc->log) {
+        /* the log leaves the program: its paths are absolute */
+        d25_ingest_item abs = *it;
+        char *full = d25_path_clean(it->path, 1);
+        if (full)
+            abs.path = full;
+        char *line = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&line, &len);
+        if (m) {
+            d25_ingest_print_item(m, &abs);
+            fclose(m);
+            log_line(rc->log, "%s", line);
+            free(line);
+        }
+        free(full);
     }
     if (it->kind != D25_ITEM_STORED)
         return;
@@ -125,7 +133,9 @@ static void on_item(void *ud, const d25_ingest_item *it)
             rc->rc = e.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
             rc->fb = NULL; /* one message is enough */
         } else if (notice) {
-            log_line(rc->log, "退回通知　%s\n", notice);
+            char *abs = d25_path_clean(notice, 1);
+            log_line(rc->log, "退回通知　%s\n", abs ? abs : notice);
+            free(abs);
             if (rc->verbose)
                 printf("退回通知　%s\n", notice);
         }
@@ -139,14 +149,18 @@ static void on_item(void *ud, const d25_ingest_item *it)
         char p[16], *dir = NULL, *to = NULL;
         d25_format_period(it->res && it->res->period >= 0 ? it->res->period : rc->period, p, sizeof p);
         d25_error e = {0};
+        char *from = d25_path_clean(it->path, 1);
         if (asprintf(&dir, "%s/%s", rc->cfg->archive_dir, p) < 0 || d25_move_into(it->path, dir, &to, &e) < 0) {
-            log_line(rc->log, "未能归档　%s　%s\n", it->path, e.message);
+            log_line(rc->log, "未能归档　%s　%s\n", from ? from : it->path, e.message);
             fprintf(stderr, "duty25 run：%s\n", e.message);
             if (rc->rc < D25_EXIT_IO)
                 rc->rc = D25_EXIT_IO;
         } else {
-            log_line(rc->log, "归档　%s　→ %s\n", it->path, to);
+            char *abs_to = d25_path_clean(to, 1);
+            log_line(rc->log, "归档　%s　→ %s\n", from ? from : it->path, abs_to ? abs_to : to);
+            free(abs_to);
         }
+        free(from);
         free(dir);
         free(to);
     }
@@ -305,7 +319,9 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
         rc = D25_EXIT_IO;
         goto done;
     }
-    log_line(rcx->log, "写出　%s\n", status_path);
+    char *abs_status = d25_path_clean(status_path, 1);
+    log_line(rcx->log, "写出　%s\n", abs_status ? abs_status : status_path);
+    free(abs_status);
     if (rcx->verbose)
         printf("已写出 %s\n", status_path);
     if (job->remind) {
@@ -421,14 +437,17 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     char *inbox[1] = {cfg->inbox_dir};
     if (!npaths) {
         if (access(cfg->inbox_dir, F_OK) != 0) {
-            d25_fail(&err, D25_E_IO, "收件箱 %s 不存在（见配置 [run] inbox；duty25 init 会建好）", cfg->inbox_dir);
-            rc = D25_EXIT_IO;
+            char *abs = d25_path_clean(cfg->inbox_dir, 1);
+            d25_fail(&err, D25_E_USAGE, "收件箱 %s 不存在（见配置 [run] inbox；duty25 init 会建好）",
+                     abs ? abs : cfg->inbox_dir);
+            free(abs);
+            rc = D25_EXIT_USAGE;
             goto out;
         }
         paths = inbox;
         npaths = 1;
     }
-    /* the log leaves the program: the folder the relative paths below start from */
+    /* the log leaves the program: the working folder, and absolute paths below */
     char *cwd = getcwd(NULL, 0);
     log_line(log, "开始　duty25 run %s（进程 %ld，工作文件夹 %s）\n", p, (long)getpid(), cwd ? cwd : "?");
     free(cwd);
@@ -487,7 +506,9 @@ int cmd_run(int argc, char **argv, const d25_global *g)
         goto out;
     }
     if (list) {
-        log_line(log, "退回清单　%s\n", list);
+        char *abs_list = d25_path_clean(list, 1);
+        log_line(log, "退回清单　%s\n", abs_list ? abs_list : list);
+        free(abs_list);
         if (verbose)
             printf("退回清单　%s\n", list);
     }

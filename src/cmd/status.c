@@ -484,7 +484,7 @@ int cmd_status(int argc, char **argv, const d25_global *g)
                                           : d25_status_build(s, su.reg, period,
                                                              cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day,
                                                              cfg->same_time_min, &rep, &err)) < 0) {
-        rc = D25_EXIT_IO;
+        rc = d25_cmd_exit_for(&err);
     } else if (json) {
         d25_status_print_json(stdout, &rep, cfg->district);
     } else {

@@ -1,5 +1,6 @@
 /* rules: load a rule-set INI (see rules.h and config/rules-education.ini). */
 #include "rules.h"
+#include "../util/suggest.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -73,7 +74,17 @@ static int check_keys(loader *L, const char *sec, const char *const *allowed)
     int r = d25_ini_unknown_key(L->d, sec, allowed, key, sizeof key);
     if (r < 0)
         return nomem(L);
-    return r ? bad(L, sec, key, "没有这个设置项（拼写错误？）") : 0;
+    if (!r)
+        return 0;
+    size_t n = 0;
+    while (allowed[n])
+        n++;
+    const char *near = d25_suggest(key, allowed, n);
+    if (!near)
+        return bad(L, sec, key, "没有这个设置项（拼写错误？）");
+    char what[200];
+    snprintf(what, sizeof what, "没有这个设置项。是不是 %s？", near);
+    return bad(L, sec, key, what);
 }
 
 static int parse_words(loader *L, const char *sec, const char *key, d25_words *w, bool required)

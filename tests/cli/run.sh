@@ -153,7 +153,23 @@ check "run with a rejected return: exit 1" 1 sh -c "cd '$T/wf' && '$BIN' run --p
 expect "... the cron line names the notices' folder absolute and tidied" "退回通知在 $T/wf/out/退回通知/2026-11；" "$T/out"
 expect "... and the log absolute" "结果见 $T/wf/data/duty25.log" "$T/out"
 check "... no config/../ in it" 1 grep -q "/\.\./" "$T/out"
+expect "... the log names each file by its absolute path" "$T/wf/inbox/城西小学-2026年11月-自查为空.docx" "$T/wf/data/duty25.log"
+check "... and no per-file line relative" 1 grep -q "　inbox/" "$T/wf/data/duty25.log"
+expect "... the notice in the log absolute" "退回通知　$T/wf/out/退回通知/2026-11/" "$T/wf/data/duty25.log"
 rm -f "$T/wf/inbox/城西小学-2026年11月-自查为空.docx"
+check "status --db of a missing database: a usage error" 2 "$BIN" --config "$T/wf/config/duty25.ini" status --db "$T/no.db"
+expect "... naming it and what to do" "还没有数据库 $T/no.db.*duty25 ingest" "$T/err"
+check "report --db of a missing database: a usage error" 2 "$BIN" --config "$T/wf/config/duty25.ini" report --db "$T/no.db" --period 2026-11
+check "export --db of a missing database: a usage error" 2 "$BIN" --config "$T/wf/config/duty25.ini" export --db "$T/no.db" --period 2026-11 --out "$T/p.d25"
+check "report --template of a mistyped file: a usage error" 2 sh -c "cd '$T/wf' && '$BIN' report --period 2026-11 --template templates/书面风险报告.dox --out '$T/x.docx' 2>'$T/err'"
+expect "... suggesting the template" "是不是 templates/书面风险报告.docx？" "$T/err"
+mv "$T/wf/inbox" "$T/wf/inbox.away"
+check "run when the configured inbox is missing: a usage error" 2 sh -c "cd '$T/wf' && '$BIN' run --period 2026-11 2>'$T/err'"
+expect "... naming it absolute and how to make it" "收件箱 $T/wf/inbox 不存在.*duty25 init" "$T/err"
+mv "$T/wf/inbox.away" "$T/wf/inbox"
+sed 's/^penalty = 《中华人民共和国安全生产法》第九十一条/penalti = 第九十一条/' config/rules-education.ini >"$T/rules-typo.ini"
+check "a mistyped key in a rules file" 2 "$BIN" validate --rules "$T/rules-typo.ini" samples/2026-11/示范区实验小学-2026年11月-清单及推进情况.docx
+expect "... is named with its line and a suggestion" "第 [0-9]* 行.*penalti.*是不是 penalty？" "$T/err"
 check "a bad --format: the usage line and the help hint too" 2 "$BIN" status --format xml
 expect "... with the help hint" "duty25 help status" "$T/err"
 
@@ -200,7 +216,7 @@ check "status --format xml is refused" 2 "$BIN" status --format xml --db "$T/u.d
 check "status with a stray argument" 2 "$BIN" status --db "$T/u.db" extra
 check "an option missing its value is a usage error" 2 "$BIN" status --period
 expect "... that says the value is missing" "“--period”后面要写一个值" "$T/err"
-check "status before any ingest: exit 3" 3 "$BIN" status --db "$T/none/u.db"
+check "status before any ingest: exit 2 (a path that does not exist)" 2 "$BIN" status --db "$T/none/u.db"
 expect "status says to ingest first" "duty25 ingest" "$T/err"
 check "ingest of a missing path: a usage error (exit 2)" 2 "$BIN" ingest --db "$T/u.db" "$T/no-such-folder"
 expect "the missing path is named" "no-such-folder" "$T/err"
@@ -270,7 +286,7 @@ printf 'code,name,type,area\nT1,城东小学/分校:一,school,东区\nT2,.隐�
 check "forms for units whose names are not file names" 0 "$BIN" forms --period 2026-12 --units "$T/odd.csv" --format xlsx --out "$T/odd"
 check "... are written with those characters replaced" 0 test -f "$T/odd/城东小学_分校_一-2026年12月.xlsx" -a -f "$T/odd/_隐藏-2026年12月.xlsx"
 printf '[campaign]\nrules = %s/config/rules-education.ini\nunits = %s/config/units.csv\n[run]\ninbox = %s/nowhere\nlog =\n' "$PWD" "$PWD" "$T" >"$T/run.ini"
-check "run with a missing inbox: exit 3" 3 "$BIN" --config "$T/run.ini" run --db "$T/r.db" --out "$T/o"
+check "run with a missing inbox: exit 2 (a path that does not exist)" 2 "$BIN" --config "$T/run.ini" run --db "$T/r.db" --out "$T/o"
 expect "the missing inbox is named" "nowhere" "$T/err"
 printf '[run]\narchive_dir = x\n' >"$T/run2.ini"
 check "an unknown [run] key is a configuration error" 2 "$BIN" --config "$T/run2.ini" run
