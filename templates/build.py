@@ -430,6 +430,7 @@ notice = [
           {"text": "{{message}}{{/warnings}}", "align": "left"}], "body"),
     ], area=11906 - 1587 - 1474, size=21),
     bpara("{{/warnings}}", indent=False),
+    bpara("{{?office_contact}}如有疑问，请与{{office_contact}}联系{{?office_phone}}（电话：{{office_phone}}）{{/office_phone}}。{{/office_contact}}"),
     bpara(""),
     bpara("{{district}}教育局", FS, BODY, "right", indent=False),
     bpara("{{today_cn}}", FS, BODY, "right", indent=False),
@@ -458,6 +459,7 @@ reminder = [
           "《六大责任25条内容清单》和《推进情况统计表》。截至{{today_cn}}，你单位{{missing}}，{{when_text}}。"),
     bpara("请抓紧填报，尽快报送。已经报送的，请核对是否发送成功；报表被退回的，请按退回通知逐项改正后"
           "重新报送。"),
+    bpara("{{?office_contact}}如有疑问，请与{{office_contact}}联系{{?office_phone}}（电话：{{office_phone}}）{{/office_phone}}。{{/office_contact}}"),
     bpara(""),
     bpara("{{district}}教育局", FS, BODY, "right", indent=False),
     bpara("{{today_cn}}", FS, BODY, "right", indent=False),

@@ -461,7 +461,8 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     }
     if (cfg->feedback_dir) {
         if (asprintf(&fb_dir, "%s/%s", cfg->feedback_dir, p) < 0 ||
-            d25_feedback_begin(&fb, fb_dir, cfg, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day, period,
+            d25_feedback_begin(&fb, fb_dir, cfg, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day,
+                               period_arg ? period : -1 /* without --period: each return's own month */,
                                &err) < 0) {
             rc = D25_EXIT_IO;
             goto out;

@@ -23,6 +23,7 @@ void d25_config_defaults(d25_config *cfg)
     d25_limits_default(&cfg->limits);
     cfg->received_from = D25_RECEIVED_SEEN;
     cfg->same_time_min = 5;
+    cfg->resubmit_days = 5;
     cfg->weak_min_base = 10;
     cfg->remind_days[0] = 5;
     cfg->remind_days[1] = 2;
@@ -40,6 +41,8 @@ void d25_config_free(d25_config *cfg)
 {
     free(cfg->path);
     free(cfg->district);
+    free(cfg->office_contact);
+    free(cfg->office_phone);
     free(cfg->rules_path);
     free(cfg->units_path);
     free(cfg->db_path);
@@ -143,8 +146,8 @@ static const struct {
     {"max_xml_depth", offsetof(d25_limits, max_xml_depth)},
 };
 
-static const char *const campaign_keys[] = {"district", "rules", "units", "deadline_day", "level", NULL};
-static const char *const organisation_keys[] = {"districts", NULL};
+static const char *const campaign_keys[] = {"district", "rules", "units", "deadline_day", "resubmit_days", "level", NULL};
+static const char *const organisation_keys[] = {"districts", "contact", "phone", NULL};
 static const char *const store_keys[] = {"database", "received_time", "same_time_min", "lock_wait", NULL};
 static const char *const quality_keys[] = {"counts", "outlier_z", "outlier_min_diff", "min_peers", "history_months", NULL};
 const char *const d25_stage_names[D25_STAGES_] = {"mobilise", "rectify", "enforce", "consolidate"};
@@ -366,6 +369,14 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
         free(cfg->district);
         rc |= (cfg->district = strdup(v)) ? 0 : -1;
     }
+    if ((v = iniparser_getstring(d, "organisation:contact", NULL)) && *v) {
+        free(cfg->office_contact);
+        rc |= (cfg->office_contact = strdup(v)) ? 0 : -1;
+    }
+    if ((v = iniparser_getstring(d, "organisation:phone", NULL)) && *v) {
+        free(cfg->office_phone);
+        rc |= (cfg->office_phone = strdup(v)) ? 0 : -1;
+    }
     const char *rules = iniparser_getstring(d, "campaign:rules", NULL);
     const char *units = iniparser_getstring(d, "campaign:units", NULL);
     rc |= set_path(&cfg->rules_path, path, rules && *rules ? rules : "rules-education.ini");
@@ -447,10 +458,11 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
     static const char *const received_words[] = {"seen", "mtime", "ingest", NULL};
     static const char *const counts_words[] = {"cumulative", "monthly", NULL};
     int received = (int)cfg->received_from, counts = (int)cfg->counts;
-    double same = cfg->same_time_min, weak = cfg->weak_min_base;
+    double same = cfg->same_time_min, weak = cfg->weak_min_base, resubmit = cfg->resubmit_days;
     double wait = cfg->lock_wait, z = cfg->outlier_z, md = cfg->outlier_min_diff, peers = cfg->min_peers, months = cfg->history_months;
     if (get_choice(d, path, "store", "received_time", received_words, &received, err) < 0 ||
         get_number(d, path, "store", "same_time_min", 2, 1e6, true, &same, err) < 0 ||
+        get_number(d, path, "campaign", "resubmit_days", 1, 60, true, &resubmit, err) < 0 ||
         get_number(d, path, "report", "weak_min_base", 0, 1e9, true, &weak, err) < 0 ||
         get_number(d, path, "store", "lock_wait", 0, 3600, false, &wait, err) < 0 ||
         get_choice(d, path, "quality", "counts", counts_words, &counts, err) < 0 ||
@@ -463,6 +475,7 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
     }
     cfg->received_from = received == 2 ? D25_RECEIVED_SEEN : (d25_received_from)received;
     cfg->same_time_min = (int)same;
+    cfg->resubmit_days = (int)resubmit;
     cfg->weak_min_base = (int)weak;
     cfg->counts = (d25_counts)counts;
     cfg->lock_wait = wait;

@@ -53,9 +53,12 @@ typedef struct {
     char *rules_path;    /* [campaign] rules, resolved against the file's folder */
     char *units_path;    /* [campaign] units, likewise */
     int deadline_day;    /* [campaign] deadline_day, 0 = the rule set's */
+    int resubmit_days;   /* [campaign] resubmit_days: past the deadline, a rejected return is due again this many days after its notice */
     d25_level level;     /* [campaign] level: whose returns this office holds */
     char **districts;    /* [organisation] districts, in order (a city's, "东区|西区"), or NULL */
     size_t ndistricts;
+    char *office_contact; /* [organisation] contact: whom units ask about a notice, or NULL */
+    char *office_phone;   /* [organisation] phone, or NULL */
     char *db_path;       /* [store] database, resolved like rules */
     d25_received_from received_from; /* [store] received_time */
     int same_time_min;   /* [store] same_time_min: this many late returns sharing one received minute are doubted */

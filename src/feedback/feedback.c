@@ -55,21 +55,40 @@ void d25_notice_set(json_t *o, const char *k, const char *v)
  * the messages say "…：请…" (or "…，请…"). */
 static void split_message(const char *m, json_t *o)
 {
-    const char *cut = strstr(m, "：请");
-    size_t skip = strlen("：");
-    if (!cut) {
-        cut = strstr(m, "，请");
-        skip = strlen("，");
-    }
+    static const char *const seps[] = {"：请", "，请", "。请"};
+    const char *cut = NULL;
+    size_t skip = 0;
+    for (size_t i = 0; i < sizeof seps / sizeof seps[0] && !cut; i++)
+        if ((cut = strstr(m, seps[i])))
+            skip = strlen(seps[i]) - strlen("请");
     if (!cut) {
         d25_notice_set(o, "problem", m);
         d25_notice_set(o, "fix", "");
         return;
     }
-    char *problem = d25_utf8_sanitize(m, (size_t)(cut - m));
+    /* "…重新报送。" keeps its stop in the problem column ("无法读取。") */
+    char *problem = d25_utf8_sanitize(m, (size_t)(cut - m) + (strncmp(cut, "。", skip) == 0 ? skip : 0));
     json_object_set_new(o, "problem", json_string(problem ? problem : ""));
     free(problem);
     d25_notice_set(o, "fix", cut + skip);
+}
+
+/* The message without a trailing "（READ_OLE）": the codes are for the
+ * office's log (docs/errors.md), not for a unit's notice. */
+static char *without_code(const char *m)
+{
+    size_t n = strlen(m);
+    const char *close = "）", *open = "（";
+    size_t lc = strlen(close), lo = strlen(open);
+    if (n < lc + lo + 1 || strcmp(m + n - lc, close) != 0)
+        return strdup(m);
+    size_t end = n - lc, start = end;
+    while (start > 0 && ((m[start - 1] >= 'A' && m[start - 1] <= 'Z') || m[start - 1] == '_' ||
+                         (m[start - 1] >= '0' && m[start - 1] <= '9')))
+        start--;
+    if (start == end || start < lo || strncmp(m + start - lo, open, lo) != 0)
+        return strdup(m);
+    return strndup(m, start - lo);
 }
 
 static char *place_of(const d25_finding *f)
@@ -95,24 +114,32 @@ json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const cha
     char today[48], rec[48], dl[48], pcn[48];
     d25_date_cn(now, today, sizeof today);
     d25_date_cn(received, rec, sizeof rec);
-    int period = fb->period >= 0 ? fb->period : r->period;
-    if (period < 0) {
+    /* The month: the run's, else the return's own, else the one its file
+     * name gives (a file that could not be read); else none is named
+     * rather than guessed. */
+    int period = fb->period >= 0 ? fb->period : r->period >= 0 ? r->period : d25_period_in_name(d25_basename(path));
+    pcn[0] = dl[0] = 0;
+    char *dtext = NULL;
+    if (period >= 0) {
+        d25_format_period_cn(period, pcn, sizeof pcn);
+        d25_deadline_cn(period, fb->deadline_day, dl, sizeof dl);
+        /* Past the deadline: "as soon as possible", saying which day it was. */
         struct tm tm;
         localtime_r(&now, &tm);
-        period = (tm.tm_year + 1900) * 12 + tm.tm_mon;
+        int y, m, d;
+        bool past = sscanf(dl, "%d年%d月%d日", &y, &m, &d) == 3 &&
+                    (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday > y * 10000 + m * 100 + d;
+        char again[48] = "";
+        if (past)
+            d25_date_cn(now + (time_t)fb->cfg->resubmit_days * 86400, again, sizeof again);
+        if ((past ? asprintf(&dtext, "于%s前（截止日%s已过）", again, dl) : asprintf(&dtext, "于%s前", dl)) < 0)
+            dtext = NULL;
+    } else {
+        dtext = strdup("尽快");
     }
-    d25_format_period_cn(period, pcn, sizeof pcn);
-    d25_deadline_cn(period, fb->deadline_day, dl, sizeof dl);
-    /* Past the deadline: "as soon as possible", saying which day it was. */
-    struct tm tm;
-    localtime_r(&now, &tm);
-    int y, m, d;
-    bool past = sscanf(dl, "%d年%d月%d日", &y, &m, &d) == 3 &&
-                (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday > y * 10000 + m * 100 + d;
-    char *dtext = NULL;
-    if (asprintf(&dtext, past ? "尽快（截止日%s已过）" : "于%s前", dl) < 0)
-        dtext = NULL;
     d25_notice_set(root, "district", fb->cfg->district);
+    d25_notice_set(root, "office_contact", fb->cfg->office_contact);
+    d25_notice_set(root, "office_phone", fb->cfg->office_phone);
     d25_notice_set(root, "period_cn", pcn);
     d25_notice_set(root, "deadline_cn", dl);
     d25_notice_set(root, "deadline_text", dtext);
@@ -135,9 +162,11 @@ json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const cha
         char *pl = place_of(f);
         d25_notice_set(o, "place", pl && *pl ? pl : "整个文件");
         free(pl);
-        d25_notice_set(o, "message", f->message);
+        char *msg = without_code(f->message ? f->message : "");
+        d25_notice_set(o, "message", msg ? msg : f->message);
         if (err)
-            split_message(f->message ? f->message : "", o);
+            split_message(msg ? msg : f->message ? f->message : "", o);
+        free(msg);
         json_array_append_new(a, o);
     }
     json_object_set_new(root, "n_errors", json_integer((json_int_t)json_array_size(errors)));

@@ -63,6 +63,8 @@ json_t *d25_remind_data(const d25_config *cfg, const d25_status_report *st, cons
     else
         snprintf(when, sizeof when, "截止日%s已过%d天", dl, -left);
     d25_notice_set(root, "district", cfg->district);
+    d25_notice_set(root, "office_contact", cfg->office_contact);
+    d25_notice_set(root, "office_phone", cfg->office_phone);
     d25_notice_set(root, "period_cn", pcn);
     d25_notice_set(root, "deadline_cn", dl);
     d25_notice_set(root, "when_text", when);

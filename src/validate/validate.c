@@ -67,6 +67,50 @@ int d25_parse_period_arg(const char *s)
     return y * 12 + m - 1;
 }
 
+/* Digits at s, exactly n of them (no digit right after): their value, or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return s[n] >= '0' && s[n] <= '9' ? -1 : v;
+}
+
+int d25_period_in_name(const char *name)
+{
+    int found = -1;
+    for (const char *p = name; *p; p++) {
+        if (p > name && p[-1] >= '0' && p[-1] <= '9')
+            continue;
+        int y = digits(p, 4), m = -1, len = 0;
+        if (y < 2000 || y > 2099)
+            continue;
+        const char *q = p + 4;
+        if (strncmp(q, "年", strlen("年")) == 0) {
+            q += strlen("年");
+            int one = digits(q, 1), two = digits(q, 2);
+            m = two >= 0 ? two : one;
+            len = two >= 0 ? 2 : 1;
+            if (m < 0 || strncmp(q + len, "月", strlen("月")) != 0)
+                continue;
+        } else if (*q == '-' || *q == '.' || *q == '_') {
+            m = digits(q + 1, 2);
+        } else {
+            continue;
+        }
+        if (m < 1 || m > 12)
+            continue;
+        int period = y * 12 + m - 1;
+        if (found >= 0 && found != period)
+            return -1; /* two months named: which one is not ours to guess */
+        found = period;
+    }
+    return found;
+}
+
 void d25_format_period(int period, char *out, size_t n)
 {
     if (period < 0)

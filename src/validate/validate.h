@@ -71,6 +71,9 @@ const d25_finding_kind *d25_finding_kinds(size_t *n);
 
 /* "YYYY-MM" -> year*12 + month-1; -1 when malformed. */
 int d25_parse_period_arg(const char *s);
+/* The one month a file's name gives ("…2026年11月…", "…2026-11…",
+ * "2026.11", "2026_11"), or -1 when it names none or two different ones. */
+int d25_period_in_name(const char *name);
 void d25_format_period(int period, char *out, size_t n);   /* "2026-11" ("未知" when < 0) */
 void d25_format_period_cn(int period, char *out, size_t n); /* "2026年11月" */
 

@@ -383,6 +383,42 @@ try:
         text = "\n".join(p.text for p in docx.Document(notice).paragraphs) if os.path.exists(notice) else ""
         tap(r.returncode == 1 and "（2026年11月19日收到）" in text,
             "the notice for a rejected return gives the day the register says it arrived", (r.stdout, text[:300]))
+        # The cron run on 4 December (no --period): a November return that is
+        # rejected and a November file that cannot be read get November's
+        # notices (not December's), a new date [campaign] resubmit_days after
+        # the notice, the office's contact, and no internal code.
+        W4 = os.path.join(TMP, "notice-calendar")
+        duty25(["init", W4])
+        cfgp = os.path.join(W4, "config", "duty25.ini")
+        text = open(cfgp, encoding="utf-8").read()
+        text = re.sub(r"(?m)^resubmit_days = .*$", "resubmit_days = 3", text)
+        text = re.sub(r"(?m)^contact =\s*$", "contact = 安全科　张老师", text)
+        text = re.sub(r"(?m)^phone =\s*$", "phone = 0519-12345678", text)
+        open(cfgp, "w", encoding="utf-8").write(text)
+        shutil.copyfile(os.path.join(SAMPLES, "flawed", flawed), os.path.join(W4, "inbox", flawed))
+        wps = "城东小学-2026年11月-清单.wps"
+        with open(os.path.join(W4, "inbox", wps), "wb") as f:
+            f.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+        r = duty25(["run"], W4, "2026-12-04 07:30:00")
+        fbdir = os.path.join(W4, "out", "退回通知")
+        texts = {}
+        for root, _, files in os.walk(fbdir):
+            for fn in files:
+                if fn.endswith("-退回通知.docx"):
+                    d = docx.Document(os.path.join(root, fn))
+                    texts[fn] = "\n".join([p.text for p in d.paragraphs] +
+                                          [c.text for t in d.tables for row in t.rows for c in row.cells])
+        tw = texts.get(wps.replace(".wps", "-退回通知.docx"), "")
+        tf = texts.get(flawed.replace(".docx", "-退回通知.docx"), "")
+        tap(r.returncode == 1 and len(texts) == 2 and
+            all(t.startswith("关于2026年11月安全生产报表") for t in (tw, tf)),
+            "a cron run in December gives November's returns November's notices, the unreadable file's from its name",
+            (r.stdout, r.stderr, sorted(texts), tw[:80], tf[:80]))
+        tap(all("于2026年12月7日前（截止日2026年11月%d日已过）" % DEADLINE_DAY in t for t in (tw, tf)),
+            "past the deadline the notice gives a new date, resubmit_days after it", (tw[:300], tf[:300]))
+        tap(all("请与安全科　张老师联系（电话：0519-12345678）" in t for t in (tw, tf)) and
+            not re.search(r"READ_|FILE_[A-Z]", tw + tf),
+            "the notices give the office's contact and no internal code", tw)
         # A month that closed with nothing at all is named, not skipped silently.
         W2 = os.path.join(TMP, "empty-office")
         duty25(["init", W2])

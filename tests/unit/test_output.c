@@ -180,6 +180,24 @@ static void test_deadline(void **state)
     assert_string_equal(s, "2028年2月29日");
 }
 
+static void test_period_in_name(void **state)
+{
+    (void)state;
+    assert_int_equal(d25_period_in_name("城西小学-2026年11月-清单.docx"), 2026 * 12 + 10);
+    assert_int_equal(d25_period_in_name("城西小学2026年3月.xlsx"), 2026 * 12 + 2);
+    assert_int_equal(d25_period_in_name("2026-09 城西小学.docx"), 2026 * 12 + 8);
+    assert_int_equal(d25_period_in_name("城西小学_2026.12.docx"), 2026 * 12 + 11);
+    /* the same month twice is one month; two months are none */
+    assert_int_equal(d25_period_in_name("2026年11月-2026-11.docx"), 2026 * 12 + 10);
+    assert_int_equal(d25_period_in_name("2026年10月和2026年11月.docx"), -1);
+    /* not a month: a phone number, a year alone, month 13, a longer number */
+    assert_int_equal(d25_period_in_name("城西小学.docx"), -1);
+    assert_int_equal(d25_period_in_name("2026年.docx"), -1);
+    assert_int_equal(d25_period_in_name("2026-13.docx"), -1);
+    assert_int_equal(d25_period_in_name("12026-11.docx"), -1);
+    assert_int_equal(d25_period_in_name("2026-111.docx"), -1);
+}
+
 static void test_feedback_data(void **state)
 {
     (void)state;
@@ -214,10 +232,40 @@ static void test_feedback_data(void **state)
     const json_t *w0 = json_array_get(json_object_get(d, "warnings"), 0);
     assert_string_equal(json_string_value(json_object_get(w0, "message")), "表下方的联系电话未填写：请补全。");
     json_decref(d);
-    /* a month long past: as soon as possible */
+    /* a month long past: a new date, [campaign] resubmit_days from today */
     fb.period = 2001 * 12;
+    cfg.resubmit_days = 3;
     d = d25_feedback_data(&fb, &r, "x.docx", 0);
-    assert_string_equal(json_string_value(json_object_get(d, "deadline_text")), "尽快（截止日2001年1月25日已过）");
+    char want[128], day[48];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    tm.tm_mday += 3;
+    tm.tm_isdst = -1;
+    mktime(&tm);
+    snprintf(day, sizeof day, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    snprintf(want, sizeof want, "于%s前（截止日2001年1月25日已过）", day);
+    assert_string_equal(json_string_value(json_object_get(d, "deadline_text")), want);
+    json_decref(d);
+    /* an unreadable file (no month of its own, none given): its name's
+     * month; the code stays out of the unit's notice */
+    fb.period = -1;
+    d25_finding ole = {.code = "FILE_UNREADABLE", .severity = D25_SEV_ERROR, .place = (char *)"", .item = "",
+                       .message = (char *)"文件「a.wps」：是旧版 Office/WPS 复合文档格式，无法读取。请另存为 .docx 后重新报送（READ_OLE）"};
+    d25_result u = {.file = (char *)"a.wps", .period = -1, .f = &ole, .n = 1, .errors = 1};
+    d = d25_feedback_data(&fb, &u, "/x/城西小学-2040年11月-清单.wps", 0);
+    assert_string_equal(json_string_value(json_object_get(d, "period_cn")), "2040年11月");
+    const json_t *o0 = json_array_get(json_object_get(d, "errors"), 0);
+    assert_string_equal(json_string_value(json_object_get(o0, "problem")),
+                        "文件「a.wps」：是旧版 Office/WPS 复合文档格式，无法读取。");
+    assert_string_equal(json_string_value(json_object_get(o0, "fix")), "请另存为 .docx 后重新报送");
+    assert_string_equal(json_string_value(json_object_get(o0, "message")),
+                        "文件「a.wps」：是旧版 Office/WPS 复合文档格式，无法读取。请另存为 .docx 后重新报送");
+    json_decref(d);
+    /* no month anywhere: none is named, and the date is "as soon as possible" */
+    d = d25_feedback_data(&fb, &u, "/x/城西小学-清单.wps", 0);
+    assert_string_equal(json_string_value(json_object_get(d, "period_cn")), "");
+    assert_string_equal(json_string_value(json_object_get(d, "deadline_text")), "尽快");
     json_decref(d);
     d25_feedback_free(&fb);
     d25_config_free(&cfg);
@@ -233,6 +281,7 @@ int run_output_tests(void)
         cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_into, setup, teardown),
         cmocka_unit_test(test_deadline),
+        cmocka_unit_test(test_period_in_name),
         cmocka_unit_test_setup_teardown(test_feedback_data, setup, teardown),
     };
     return cmocka_run_group_tests_name("output", tests, NULL, NULL);
