@@ -64,7 +64,12 @@ typedef struct {
     d25_feedback *fb;    /* NULL: no notices */
     int rc;              /* worst exit code from the callback */
     d25_error err;
+    char *failed;        /* the first files that could not be taken, a line each, for the screen */
+    size_t failed_len;
+    int nfailed;
 } run_ctx;
+
+enum { FAILED_SHOWN = 5 };
 
 static void log_line(FILE *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void log_line(FILE *log, const char *fmt, ...)
@@ -101,6 +106,17 @@ static void on_item(void *ud, const d25_ingest_item *it)
     run_ctx *rc = ud;
     if (rc->verbose)
         d25_ingest_print_item(stdout, it);
+    else if (it->kind == D25_ITEM_FAILED && rc->nfailed++ < FAILED_SHOWN) {
+        /* why a file was not taken belongs on the screen (cron mails it),
+         * not only in the log */
+        char *line = NULL, *full = d25_path_clean(it->path, 1);
+        if (asprintf(&line, "%s  %s：%s\n", rc->failed ? rc->failed : "", full ? full : it->path,
+                     it->message ? it->message : "无法读取") >= 0) {
+            free(rc->failed);
+            rc->failed = line;
+        }
+        free(full);
+    }
     if (rc->log) {
         /* the log leaves the program: its paths are absolute */
         d25_ingest_item abs = *it;
@@ -460,13 +476,17 @@ int cmd_run(int argc, char **argv, const d25_global *g)
         goto out;
     }
     if (cfg->feedback_dir) {
-        if (asprintf(&fb_dir, "%s/%s", cfg->feedback_dir, p) < 0 ||
+        /* With --period, that month's folder; else each return's own month's
+         * (a cron run in December files November's late returns' notices
+         * under 2026-11). */
+        if ((period_arg ? asprintf(&fb_dir, "%s/%s", cfg->feedback_dir, p)
+                        : asprintf(&fb_dir, "%s", cfg->feedback_dir)) < 0 ||
             d25_feedback_begin(&fb, fb_dir, cfg, cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day,
-                               period_arg ? period : -1 /* without --period: each return's own month */,
-                               &err) < 0) {
+                               period_arg ? period : -1, &err) < 0) {
             rc = D25_EXIT_IO;
             goto out;
         }
+        fb.by_month = !period_arg;
         fb_on = true;
     }
     run_ctx rcx = {.log = log, .verbose = verbose, .cfg = cfg, .period = period, .fb = fb_on ? &fb : NULL};
@@ -476,8 +496,10 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     /* Returns for any month are taken (a late one counts, late, for its
      * own month); the status and the report are for this period. */
     rc = d25_cmd_ingest_core(s, &su, "run", paths, npaths, -1, 0, on_item, &rcx, &counts, &err);
-    if (rc == D25_EXIT_IO)
+    if (rc == D25_EXIT_IO) {
+        free(rcx.failed);
         goto out;
+    }
     if (rcx.rc > rc) {
         rc = rcx.rc;
         err = rcx.err;
@@ -492,16 +514,22 @@ int cmd_run(int argc, char **argv, const d25_global *g)
         printf("duty25 run：本次收到 %d 个文件，%d 份报表被退回、%d 个文件无法读取", counts.files - counts.ignored,
                counts.rejected, counts.failed);
         /* absolute: the line leaves the program (cron mails it) */
-        char *where = fb_on ? d25_path_clean(fb.dir, 1) : NULL;
+        char *where = fb_on && counts.rejected ? d25_path_clean(fb.dir, 1) : NULL;
         char *logp = cfg->log_path ? d25_path_clean(cfg->log_path, 1) : NULL;
         if (where)
             printf("；退回通知在 %s", where);
         if (logp)
             printf("；逐个文件的结果见 %s", logp);
         printf("。\n");
+        if (rcx.failed)
+            printf("未能收取的文件：\n%s", rcx.failed);
+        if (rcx.nfailed > FAILED_SHOWN)
+            printf("  等 %d 个（全部见日志）\n", rcx.nfailed);
         free(where);
         free(logp);
     }
+    free(rcx.failed);
+    rcx.failed = NULL;
     if (fb_on && d25_feedback_finish(&fb, &list, &err) < 0) {
         rc = err.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
         goto out;

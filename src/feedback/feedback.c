@@ -102,6 +102,27 @@ static char *place_of(const d25_finding *f)
     return s;
 }
 
+/* The month of a notice: the run's, else the return's own, else the one
+ * its file name gives (a file that could not be read); else -1: none is
+ * named rather than guessed. */
+static int notice_period(const d25_feedback *fb, const d25_result *r, const char *path)
+{
+    return fb->period >= 0 ? fb->period : r->period >= 0 ? r->period : d25_period_in_name(d25_basename(path));
+}
+
+/* Where a notice goes: DIR, or DIR/YYYY-MM ("月份不明") by month. */
+static char *notice_dir(const d25_feedback *fb, int period)
+{
+    char p[16], *dir = NULL;
+    if (!fb->by_month)
+        return strdup(fb->dir);
+    if (period >= 0)
+        d25_format_period(period, p, sizeof p);
+    else
+        snprintf(p, sizeof p, "月份不明");
+    return asprintf(&dir, "%s/%s", fb->dir, p) < 0 ? NULL : dir;
+}
+
 json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const char *path, time_t received)
 {
     json_t *root = json_object();
@@ -114,10 +135,7 @@ json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const cha
     char today[48], rec[48], dl[48], pcn[48];
     d25_date_cn(now, today, sizeof today);
     d25_date_cn(received, rec, sizeof rec);
-    /* The month: the run's, else the return's own, else the one its file
-     * name gives (a file that could not be read); else none is named
-     * rather than guessed. */
-    int period = fb->period >= 0 ? fb->period : r->period >= 0 ? r->period : d25_period_in_name(d25_basename(path));
+    int period = notice_period(fb, r, path);
     pcn[0] = dl[0] = 0;
     char *dtext = NULL;
     if (period >= 0) {
@@ -206,13 +224,19 @@ int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, ti
         *written = NULL;
     if (d25_result_accepted(r))
         return 0;
-    if (!fb->count && d25_mkdirs(fb->dir, err) < 0)
+    char *dir = notice_dir(fb, notice_period(fb, r, path));
+    if (!dir)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (d25_mkdirs(dir, err) < 0) {
+        free(dir);
         return -1;
+    }
     json_t *data = d25_feedback_data(fb, r, path, received);
-    char *out = out_path(fb->dir, path, "-退回通知");
+    char *out = out_path(dir, path, "-退回通知");
     if (!data || !out) {
         json_decref(data);
         free(out);
+        free(dir);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
     int rc = d25_notice_fill(fb->templates, "退回通知.docx", data, out, err);
@@ -239,6 +263,9 @@ int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, ti
         d25_notice_set(row, "summary", summary);
         if (!r->unit)
             d25_notice_set(row, "unit_name", "（未能确定）");
+        /* for the list: which folder, and the month it names */
+        d25_notice_set(row, "_dir", dir);
+        json_object_set(row, "_period_cn", json_object_get(data, "period_cn"));
         json_array_append_new(fb->list, row);
         if (written)
             *written = out;
@@ -247,29 +274,36 @@ int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, ti
         out = NULL;
     }
     free(out);
+    free(dir);
     json_decref(data);
     return rc;
 }
 
-int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err)
+/* One office list: the rows of fb->list in folder dir (all when NULL). */
+static int write_list(const d25_feedback *fb, const char *dir, const char *period_cn, char **written, d25_error *err)
 {
-    if (written)
-        *written = NULL;
-    if (!fb->count)
-        return 0;
-    json_t *data = json_object();
-    char today[48], pcn[48] = "";
+    json_t *data = json_object(), *rows = json_array();
+    char today[48];
     d25_date_cn(time(NULL), today, sizeof today);
-    if (fb->period >= 0)
-        d25_format_period_cn(fb->period, pcn, sizeof pcn);
+    size_t n = 0, i;
+    json_t *row;
+    json_array_foreach(fb->list, i, row) {
+        if (dir && strcmp(json_string_value(json_object_get(row, "_dir")), dir) != 0)
+            continue;
+        json_t *copy = json_deep_copy(row);
+        json_object_del(copy, "_dir");
+        json_object_del(copy, "_period_cn");
+        json_object_set_new(copy, "n", json_integer((json_int_t)++n));
+        json_array_append_new(rows, copy);
+    }
     d25_notice_set(data, "district", fb->cfg->district);
-    d25_notice_set(data, "period_cn", *pcn ? pcn : "各月");
+    d25_notice_set(data, "period_cn", period_cn && *period_cn ? period_cn : "各月");
     d25_notice_set(data, "today_cn", today);
-    json_object_set_new(data, "count", json_integer((json_int_t)fb->count));
-    json_object_set(data, "returns", fb->list);
+    json_object_set_new(data, "count", json_integer((json_int_t)n));
+    json_object_set_new(data, "returns", rows);
     char *out = NULL;
     int rc;
-    if (asprintf(&out, "%s/退回清单.docx", fb->dir) < 0) {
+    if (asprintf(&out, "%s/退回清单.docx", dir ? dir : fb->dir) < 0) {
         out = NULL;
         rc = d25_fail(err, D25_E_NOMEM, "内存不足");
     } else {
@@ -281,4 +315,32 @@ int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err)
     else
         free(out);
     return rc;
+}
+
+int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err)
+{
+    if (written)
+        *written = NULL;
+    if (!fb->count)
+        return 0;
+    if (!fb->by_month) {
+        char pcn[48] = "";
+        if (fb->period >= 0)
+            d25_format_period_cn(fb->period, pcn, sizeof pcn);
+        return write_list(fb, NULL, pcn, written, err);
+    }
+    /* a list in each month's folder, in the order the folders first came */
+    size_t i;
+    json_t *row;
+    json_array_foreach(fb->list, i, row) {
+        const char *dir = json_string_value(json_object_get(row, "_dir"));
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(json_string_value(json_object_get(json_array_get(fb->list, j), "_dir")), dir) == 0;
+        if (!seen && write_list(fb, dir, json_string_value(json_object_get(row, "_period_cn")), NULL, err) < 0)
+            return -1;
+    }
+    if (written && !(*written = strdup(fb->dir)))
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    return 0;
 }

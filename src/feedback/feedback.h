@@ -18,6 +18,7 @@
 #define D25_FEEDBACK_FEEDBACK_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -30,6 +31,7 @@ typedef struct {
     const d25_config *cfg;
     int deadline_day;
     int period;          /* the run's period, or -1: each return's own */
+    bool by_month;       /* notices and lists into DIR/YYYY-MM by each return's month (set after begin) */
     json_t *list;        /* the office list's rows */
     size_t count;
 } d25_feedback;
@@ -45,7 +47,8 @@ int d25_feedback_begin(d25_feedback *fb, const char *dir, const d25_config *cfg,
  * gets its path, malloc'd.  Accepted results are ignored (0). */
 int d25_feedback_add(d25_feedback *fb, const d25_result *r, const char *path, time_t received, char **written,
                      d25_error *err);
-/* DIR/退回清单.docx when any notice was written; *written as above. */
+/* DIR/退回清单.docx when any notice was written (by_month: one in each
+ * month's folder); *written as above (by_month: DIR). */
 int d25_feedback_finish(d25_feedback *fb, char **written, d25_error *err);
 void d25_feedback_free(d25_feedback *fb);
 

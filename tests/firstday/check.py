@@ -408,6 +408,9 @@ try:
                     d = docx.Document(os.path.join(root, fn))
                     texts[fn] = "\n".join([p.text for p in d.paragraphs] +
                                           [c.text for t in d.tables for row in t.rows for c in row.cells])
+        tap(sorted(os.listdir(fbdir)) == ["2026-11"] and
+            os.path.exists(os.path.join(fbdir, "2026-11", "退回清单.docx")),
+            "... filed under the returns' month, 2026-11, with that month's list", sorted(os.listdir(fbdir)))
         tw = texts.get(wps.replace(".wps", "-退回通知.docx"), "")
         tf = texts.get(flawed.replace(".docx", "-退回通知.docx"), "")
         tap(r.returncode == 1 and len(texts) == 2 and
