@@ -69,6 +69,22 @@ static const char *meta_of(const char *cmd, const char *opt)
     return "值";
 }
 
+/* Options a command cannot do without: shown without [ ]. */
+static const struct {
+    const char *cmd, *opt;
+} required_opts[] = {
+    {"export", "period"},
+    {"export", "out"},
+};
+
+static bool is_required(const char *cmd, const char *opt)
+{
+    for (size_t i = 0; i < sizeof required_opts / sizeof required_opts[0]; i++)
+        if (strcmp(required_opts[i].cmd, cmd) == 0 && strcmp(required_opts[i].opt, opt) == 0)
+            return true;
+    return false;
+}
+
 static int find_command(const char *name)
 {
     for (int k = 0; k < NCOMMANDS; k++)
@@ -111,9 +127,10 @@ void d25_cli_usage_line(FILE *o, const char *cmd, const struct option *opts, con
         char shortform[8] = "";
         if (letter)
             snprintf(shortform, sizeof shortform, "-%c|", p->val);
+        bool must = is_required(cmd, p->name);
         if (p->has_arg == required_argument)
-            snprintf(word, sizeof word, "[%s--%s %s]%s", shortform, p->name, meta_of(cmd, p->name),
-                     strcmp(p->name, "unit") == 0 ? "..." : "");
+            snprintf(word, sizeof word, "%s%s--%s %s%s%s", must ? "" : "[", shortform, p->name, meta_of(cmd, p->name),
+                     must ? "" : "]", strcmp(p->name, "unit") == 0 ? "..." : "");
         else
             snprintf(word, sizeof word, "[%s--%s]", shortform, p->name);
         put_word(&w, word);
@@ -228,7 +245,11 @@ static int help_command(int argc, char **argv, const d25_global *g)
     }
     int k = find_command(argv[1]);
     if (k < 0) {
-        if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "version") == 0) {
+        if (strcmp(argv[1], "version") == 0) {
+            puts("用法：duty25 version\n\n显示本程序的版本号（同 duty25 --version）。");
+            return D25_EXIT_OK;
+        }
+        if (strcmp(argv[1], "help") == 0) {
             usage(stdout);
             return D25_EXIT_OK;
         }

@@ -202,6 +202,13 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     char p[16], pcn[48];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, pcn, sizeof pcn);
+    if (rc == 0 && !out_arg && !su.cfg.path) {
+        /* as ingest does not make a database, forms does not fill a folder
+         * that is not a working folder with a sample registry's forms */
+        d25_cli_usage_error("这里不是 duty25 的工作文件夹（当前文件夹及其上级都没有 config/duty25.ini），"
+                            "不会在这里写空白表。请先进入 duty25 init 建的文件夹，或用 --out 指定文件夹");
+        rc = D25_EXIT_USAGE;
+    }
     if (rc == 0 && !out_arg && asprintf(&dir, "%s/表样-%s", su.cfg.out_dir, p) < 0)
         rc = D25_EXIT_IO;
     const char *out = out_arg ? out_arg : dir;

@@ -222,14 +222,38 @@ int cmd_report(int argc, char **argv, const d25_global *g)
         json_decref(all);
         fputc('\n', stdout);
     }
-    if (rc == 0 && tpl && d25_template_fill_tree(tpl, data, out, &err) < 0)
-        rc = err.code == D25_E_IO ? D25_EXIT_IO : D25_EXIT_USAGE;
+    if (rc == 0 && tpl) {
+        /* --out a folder: the filled template goes into it under the template's name */
+        struct stat st;
+        char *into = NULL;
+        size_t ol = strlen(out);
+        if ((stat(out, &st) == 0 && S_ISDIR(st.st_mode)) || (ol && out[ol - 1] == '/')) {
+            char *base = d25_safe_filename(d25_basename(tpl));
+            if (!base || asprintf(&into, "%.*s%s%s", (int)(ol && out[ol - 1] == '/' ? ol - 1 : ol), out, "/", base) < 0)
+                into = NULL;
+            free(base);
+            if (!into) {
+                d25_fail(&err, D25_E_NOMEM, "内存不足");
+                rc = D25_EXIT_IO;
+            }
+        }
+        if (rc == 0 && d25_template_fill_tree(tpl, data, into ? into : out, &err) < 0)
+            rc = err.code == D25_E_IO ? D25_EXIT_IO : D25_EXIT_USAGE;
+        else if (rc == 0)
+            printf("已写出 %s\n", into ? into : out);
+        free(into);
+    }
     if (rc == 0 && xlsx && d25_report_xlsx(data, xlsx, &err) < 0)
         rc = D25_EXIT_IO;
     if (rc == 0 && standard)
         rc = d25_report_write_standard(&su.cfg, data, out ? out : su.cfg.out_dir, false, &err);
     if (rc)
         fprintf(stderr, "duty25 report：%s\n", err.message);
+    if (rc == D25_EXIT_REJECTED && !period_arg) {
+        char prev[16];
+        d25_format_period(period - 1, prev, sizeof prev);
+        fprintf(stderr, "（不写 --period 时为本月。要写上月的报告：duty25 report --period %s）\n", prev);
+    }
     d25_tree_free(data);
     d25_store_close(s);
     d25_cmd_teardown(&su);

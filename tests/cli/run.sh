@@ -167,6 +167,18 @@ check "report --db of a missing database: a usage error" 2 "$BIN" --config "$T/w
 check "export --db of a missing database: a usage error" 2 "$BIN" --config "$T/wf/config/duty25.ini" export --db "$T/no.db" --period 2026-11 --out "$T/p.d25"
 check "report --template of a mistyped file: a usage error" 2 sh -c "cd '$T/wf' && '$BIN' report --period 2026-11 --template templates/书面风险报告.dox --out '$T/x.docx' 2>'$T/err'"
 expect "... suggesting the template" "是不是 templates/书面风险报告.docx？" "$T/err"
+check "help version" 0 "$BIN" help version
+expect "... is the version's own help, not the whole list" "^用法：duty25 version" "$T/out"
+check "help export: required options without [ ]" 0 "$BIN" help export
+expect "... --period and --out required" "^用法：duty25 export --period YYYY-MM --out 文件 \[--db" "$T/out"
+check "forms outside a working folder, without --out: a usage error" 2 sh -c "cd '$T/outside' && '$BIN' forms -q 2>'$T/err'"
+expect "... saying why" "不是 duty25 的工作文件夹.*--out" "$T/err"
+check "... and no forms written there" 1 test -e "$T/outside/out"
+mkdir -p "$T/wf/tout"
+check "report --template with --out a folder" 0 sh -c "cd '$T/wf' && '$BIN' report --period 2026-11 --template templates/统计表.docx --out tout/ >'$T/out'"
+check "... writes the template's name into it" 0 test -s "$T/wf/tout/统计表.docx"
+check "report without --period in a month with nothing yet" 1 sh -c "cd '$T/wf' && ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" faketime '2027-03-04 10:00' '$BIN' report 2>'$T/err'"
+expect "... says how to write last month's" "duty25 report --period 2027-02" "$T/err"
 mv "$T/wf/inbox" "$T/wf/inbox.away"
 check "run when the configured inbox is missing: a usage error" 2 sh -c "cd '$T/wf' && '$BIN' run --period 2026-11 2>'$T/err'"
 expect "... naming it absolute and how to make it" "收件箱 $T/wf/inbox 不存在.*duty25 init" "$T/err"
