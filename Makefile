@@ -59,7 +59,7 @@ PATH_DEFS = -DD25_DATADIR='"$(DATADIR)"' -DD25_SYSCONFDIR='"$(SYSCONFDIR)"' -DD2
 
 Q := $(if $(V),,@)
 
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/store/*.c src/quality/*.c src/status/*.c src/ingest/*.c src/xlsxout/*.c src/report/*.c src/blankform/*.c src/feedback/*.c src/cmd/*.c))
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/store/*.c src/quality/*.c src/status/*.c src/ingest/*.c src/docxfill/*.c src/xlsxout/*.c src/report/*.c src/blankform/*.c src/feedback/*.c src/cmd/*.c))
 MAIN_SRC := src/main.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_CPPFLAGS := -Isrc -Itests/unit

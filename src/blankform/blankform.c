@@ -1,7 +1,7 @@
 /* blankform: the blank forms sent to units (see blankform.h). */
 #include "blankform.h"
 #include "../forms/forms.h"
-#include "../report/xlsx_out.h"
+#include "../xlsxout/book.h"
 #include "../validate/validate.h"
 #include "../util/text.h"
 #include "../xlsxout/cell.h"

@@ -5,7 +5,7 @@
  * laid out the way duty25 reads returns best.
  *
  * d25_blankform_data() builds the data tree the DOCX form templates
- * (templates/表样-清单.docx, 表样-推进情况.docx, filled by report/template)
+ * (templates/表样-清单.docx, 表样-推进情况.docx, filled by docxfill/fill.h)
  * are written against; docs/forms.md lists its fields.  Sub-items that do
  * not apply to the unit (the rule set's "applies" against its type and
  * flags) are pre-filled 不适用.  d25_blankform_xlsx() writes both forms as

@@ -16,7 +16,7 @@
 #include "../rules/rules.h"
 #include "../ingest/ingest.h"
 #include "../status/status.h"
-#include "../report/tree.h"
+#include "../docxfill/tree.h"
 
 /* Exit codes shared by all commands (documented in README). */
 enum { D25_EXIT_OK = 0, D25_EXIT_REJECTED = 1, D25_EXIT_USAGE = 2, D25_EXIT_IO = 3, D25_EXIT_LOCKED = 4 };

@@ -6,7 +6,7 @@
 #include "commands.h"
 #include "cli.h"
 #include "../blankform/blankform.h"
-#include "../report/template.h"
+#include "../docxfill/fill.h"
 #include "../util/file.h"
 #include "../validate/validate.h"
 

@@ -1,7 +1,7 @@
 /* feedback: notices for rejected returns (see feedback.h). */
 #include "feedback.h"
 #include "../blankform/blankform.h"
-#include "../report/template.h"
+#include "../docxfill/fill.h"
 #include "../util/file.h"
 #include "../util/text.h"
 

@@ -4,7 +4,7 @@
  * error with its place, what is wrong and what to write instead, the
  * warnings, and by when to send it again; and, for the office, one list of
  * the rejected returns with the units' contacts (templates/退回清单.docx).
- * The templates are filled by report/template; their data are described in
+ * The templates are filled by docxfill (fill.h); their data are described in
  * docs/feedback.md.
  *
  * Use: d25_feedback_begin(), d25_feedback_add() per rejected return, then
@@ -58,7 +58,7 @@ void d25_feedback_free(d25_feedback *fb);
 void d25_notice_set(json_t *o, const char *k, const char *v);
 /* "2026年12月1日" of t, local time. */
 void d25_date_cn(time_t t, char *out, size_t n);
-/* Fill templates_dir/template with data into out (report/template). */
+/* Fill templates_dir/template with data into out (docxfill/fill.h). */
 int d25_notice_fill(const char *templates_dir, const char *template, const json_t *data, const char *out, d25_error *err);
 
 /* The data tree of one notice (for tests and --dump); NULL when out of memory. */

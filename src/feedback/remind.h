@@ -5,7 +5,7 @@
  * addressed to the unit (templates/催报通知.docx: what is missing, by when,
  * how to send it), and for the office one list of them with contacts and
  * phone numbers to call (templates/催报清单.docx).  Filled by
- * report/template like the return notices (feedback.h); data described in
+ * docxfill like the return notices (feedback.h); data described in
  * docs/feedback.md.
  *
  * Ownership: nothing is kept; *list and the paths written are malloc'd for

@@ -25,7 +25,7 @@
 #include "../rules/rules.h"
 #include "../status/status.h"
 #include "../store/store.h"
-#include "tree.h"
+#include "../docxfill/tree.h"
 
 /* NULL with err set.  status: the period's status already built by the
  * caller (the same registry and deadline), or NULL to build it here. */

@@ -2,11 +2,11 @@
  * escaping, tag-like text in values, errors.  Templates come from
  * tests/fixtures/make_fixtures.py (python-docx); the filled files are read
  * back with the DOCX reader.  Each test runs twice: on the data as JSON,
- * and as a tree whose arrays of objects are lists of rows (report/tree.h),
+ * and as a tree whose arrays of objects are lists of rows (docxfill/tree.h),
  * the way the report hands a district's long lists to its templates. */
 #include "helpers.h"
-#include "report/template.h"
-#include "report/tree.h"
+#include "docxfill/fill.h"
+#include "docxfill/tree.h"
 
 #include <stdio.h>
 #include <string.h>

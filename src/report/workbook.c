@@ -1,5 +1,5 @@
-/* xlsx_out: the statistical tables as XLSX (see xlsx_out.h). */
-#include "xlsx_out.h"
+/* report/workbook: the statistical tables as XLSX (see workbook.h). */
+#include "workbook.h"
 #include "../util/syserr.h"
 
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <xlsxwriter.h>
 
 #include "../util/file.h"
+#include "../xlsxout/book.h"
 #include "../xlsxout/cell.h"
 
 typedef struct {
@@ -196,42 +197,6 @@ static void enforcement(lxw_workbook *wb, const formats *f, const d25_tree *d)
     for (size_t i = 0; v && i < v->n; i++)
         for (int c = 0; c < 4; c++)
             row_cell(ws, (lxw_row_t)i + 1, (lxw_col_t)c, v, i, k[c], NULL);
-}
-
-lxw_workbook *d25_xlsx_begin(const char *path, bool constant_memory, char **tmp, d25_error *err)
-{
-    *tmp = NULL;
-    /* libxlsxwriter only opens the file when the workbook is closed, and
-     * then says what went wrong in English on stderr: say it first. */
-    if (d25_dir_writable(path, err) < 0)
-        return NULL;
-    if (asprintf(tmp, "%s.tmp%ld.xlsx", path, (long)getpid()) < 0) {
-        *tmp = NULL;
-        d25_fail(err, D25_E_NOMEM, "内存不足");
-        return NULL;
-    }
-    lxw_workbook_options opts = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE};
-    lxw_workbook *wb = workbook_new_opt(*tmp, &opts);
-    if (!wb) {
-        free(*tmp);
-        *tmp = NULL;
-        d25_fail(err, D25_E_IO, "无法创建 %s", path);
-    }
-    return wb;
-}
-
-int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *err)
-{
-    lxw_error e = workbook_close(wb);
-    int rc = 0;
-    if (e != LXW_NO_ERROR)
-        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, d25_lxw_strerror(e));
-    else if (rename(tmp, path) != 0)
-        rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, d25_strerror(errno));
-    if (rc)
-        unlink(tmp);
-    free(tmp);
-    return rc;
 }
 
 int d25_report_xlsx(const d25_tree *data, const char *path, d25_error *err)

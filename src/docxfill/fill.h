@@ -1,5 +1,5 @@
 /*
- * template: fills a DOCX template, written by the office in Word or WPS,
+ * docxfill: fills a DOCX template, written by the office in Word or WPS,
  * with a data tree (JSON, jansson).
  *
  * Tags, written in the document's text:
@@ -35,8 +35,8 @@
  *
  * Ownership: the caller keeps data and the paths; nothing is returned.
  */
-#ifndef D25_REPORT_TEMPLATE_H
-#define D25_REPORT_TEMPLATE_H
+#ifndef D25_DOCXFILL_FILL_H
+#define D25_DOCXFILL_FILL_H
 
 #include <jansson.h>
 

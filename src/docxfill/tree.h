@@ -16,8 +16,8 @@
  * must outlive the tree.  Column names are copied.  Cells stay at their
  * address only until the next d25_rows_add on the same list.
  */
-#ifndef D25_REPORT_TREE_H
-#define D25_REPORT_TREE_H
+#ifndef D25_DOCXFILL_TREE_H
+#define D25_DOCXFILL_TREE_H
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -1,0 +1,24 @@
+/*
+ * xlsxout/book: a libxlsxwriter workbook written atomically, for every
+ * workbook duty25 writes (the statistical workbook, the blank forms).
+ *
+ * Ownership: begin() returns the workbook and a malloc'd temporary path;
+ * finish() closes the workbook, renames or removes the file and frees the
+ * path, whatever happens.
+ */
+#ifndef D25_XLSXOUT_BOOK_H
+#define D25_XLSXOUT_BOOK_H
+
+#include <stdbool.h>
+#include <xlsxwriter.h>
+
+#include "../util/error.h"
+
+/* Any workbook written atomically: begin() opens one on a temporary file
+ * beside path (*tmp, malloc'd; constant_memory when rows are written in
+ * order), finish() closes it and renames it into place, or removes it on
+ * failure, and frees *tmp.  NULL / -1 with err set. */
+lxw_workbook *d25_xlsx_begin(const char *path, bool constant_memory, char **tmp, d25_error *err);
+int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *err);
+
+#endif
