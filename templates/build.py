@@ -179,7 +179,11 @@ MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
-def package(name, title, doc, style, footer=None, chart=None):
+def package(name, title, doc, style, footer=None, chart=None, settings=None, footers=None, embed=None):
+    """footer: one footer part (rId3) for every page; footers: [(rId, part,
+    xml)] for a document with odd and even footers (settings then says
+    evenAndOddHeaders); chart: chart1.xml (rId4), with embed, the bytes of
+    the workbook its data come from (chart1.xml's rId1, Word's 编辑数据)."""
     overrides = [("/word/document.xml", MAIN + "document.main+xml"), ("/word/styles.xml", MAIN + "styles+xml"),
                  ("/word/settings.xml", MAIN + "settings+xml"),
                  ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml")]
@@ -187,14 +191,18 @@ def package(name, title, doc, style, footer=None, chart=None):
     if footer:
         overrides.append(("/word/footer1.xml", MAIN + "footer+xml"))
         doc_rels.append(("rId3", "footer", "footer1.xml"))
+    for rid, part, _ in footers or []:
+        overrides.append(("/word/%s" % part, MAIN + "footer+xml"))
+        doc_rels.append((rid, "footer", part))
     if chart:
         overrides.append(("/word/charts/chart1.xml", "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"))
         doc_rels.append(("rId4", "chart", "charts/chart1.xml"))
     ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-          '<Default Extension="xml" ContentType="application/xml"/>%s</Types>'
-          % "".join('<Override PartName="%s" ContentType="%s"/>' % o for o in overrides))
+          '<Default Extension="xml" ContentType="application/xml"/>%s%s</Types>'
+          % ('<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>'
+             if embed else "", "".join('<Override PartName="%s" ContentType="%s"/>' % o for o in overrides)))
     rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="%sofficeDocument" Target="word/document.xml"/>'
@@ -208,12 +216,21 @@ def package(name, title, doc, style, footer=None, chart=None):
             ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>%s</dc:title>'
             '<dc:creator>duty25</dc:creator></cp:coreProperties>' % title)
     parts = [("[Content_Types].xml", ct), ("_rels/.rels", rels), ("word/document.xml", doc),
-             ("word/_rels/document.xml.rels", drels), ("word/styles.xml", style), ("word/settings.xml", SETTINGS),
+             ("word/_rels/document.xml.rels", drels), ("word/styles.xml", style), ("word/settings.xml", settings or SETTINGS),
              ("docProps/core.xml", core)]
     if footer:
         parts.append(("word/footer1.xml", footer))
+    for _, part, xml in footers or []:
+        parts.append(("word/" + part, xml))
     if chart:
         parts.append(("word/charts/chart1.xml", chart))
+    if embed:
+        parts.append(("word/charts/_rels/chart1.xml.rels",
+                      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                      '<Relationship Id="rId1" Type="%spackage" Target="../embeddings/Microsoft_Excel_Worksheet1.xlsx"/>'
+                      '</Relationships>' % REL))
+        parts.append(("word/embeddings/Microsoft_Excel_Worksheet1.xlsx", embed))
     path = os.path.join(OUT, name)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for part, data in parts:
@@ -235,8 +252,9 @@ SONG = "宋体"
 BODY = 32  # 三号, half-points
 
 
-def bpara(text, font=FS, size=BODY, align=None, indent=True, before=0, after=0):
-    ppr = '<w:spacing w:before="%d" w:after="%d" w:line="579" w:lineRule="exact"/>' % (before, after)
+def bpara(text, font=FS, size=BODY, align=None, indent=True, before=0, after=0, keep=False):
+    ppr = "<w:keepNext/>" if keep else ""
+    ppr += '<w:spacing w:before="%d" w:after="%d" w:line="579" w:lineRule="exact"/>' % (before, after)
     if indent:
         ppr += '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
     if align:
@@ -254,22 +272,25 @@ def font_rpr(tag, size, face):
             % (tag, size, face, face, tag))
 
 
-# A native bar chart of the six duties' rates.  The data are literals
-# (c:strLit, c:numLit) whose single point holds a loop: duty25 repeats the
-# point for each duty and numbers them, so Word shows and edits a chart whose
-# values are this month's.
+# A native bar chart of the six duties' rates.  The series refer to cells of
+# an embedded workbook (c:externalData, Word's 编辑数据) and cache their
+# values; each cache's single point holds a loop: duty25 repeats the point
+# for each duty, numbers the points, sets the references' ranges to match and
+# writes the embedded workbook from the caches, so Word shows and edits a
+# chart whose values are this month's.
 CHART = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<c:chartSpace %s %s %s>'
          '<c:roundedCorners val="0"/><c:chart>'
-         '<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr>%s</a:pPr><a:r>%s<a:t>六大责任落实率</a:t></a:r></a:p>'
-         '</c:rich></c:tx><c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>'
+         '<c:autoTitleDeleted val="1"/>'
          '<c:plotArea><c:layout/><c:barChart><c:barDir val="bar"/><c:grouping val="clustered"/>'
-         '<c:varyColors val="0"/><c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:v>落实率</c:v></c:tx>'
+         '<c:varyColors val="0"/><c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:strRef><c:f>Sheet1!$B$1</c:f>'
+         '<c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>落实率</c:v></c:pt></c:strCache></c:strRef></c:tx>'
          '<c:spPr><a:solidFill><a:srgbClr val="4472C4"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>'
          '<c:dLbls><c:numFmt formatCode="0.0%%" sourceLinked="0"/><c:showLegendKey val="0"/><c:showVal val="1"/>'
          '<c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>'
-         '</c:dLbls><c:cat><c:strLit><c:ptCount val="1"/><c:pt idx="0"><c:v>{{#duties}}{{name}}{{/duties}}</c:v>'
-         '</c:pt></c:strLit></c:cat><c:val><c:numLit><c:formatCode>0.0%%</c:formatCode><c:ptCount val="1"/>'
-         '<c:pt idx="0"><c:v>{{#duties}}{{rate}}{{/duties}}</c:v></c:pt></c:numLit></c:val></c:ser>'
+         '</c:dLbls><c:cat><c:strRef><c:f>Sheet1!$A$2:$A$2</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0">'
+         '<c:v>{{#duties}}{{name}}{{/duties}}</c:v></c:pt></c:strCache></c:strRef></c:cat><c:val><c:numRef>'
+         '<c:f>Sheet1!$B$2:$B$2</c:f><c:numCache><c:formatCode>0.0%%</c:formatCode><c:ptCount val="1"/>'
+         '<c:pt idx="0"><c:v>{{#duties}}{{rate}}{{/duties}}</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser>'
          '<c:gapWidth val="60"/><c:axId val="101"/><c:axId val="102"/></c:barChart>'
          '<c:catAx><c:axId val="101"/><c:scaling><c:orientation val="maxMin"/></c:scaling><c:delete val="0"/>'
          '<c:axPos val="l"/><c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="none"/>'
@@ -281,49 +302,139 @@ CHART = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<c:chartSpace
          '<c:crossAx val="101"/><c:crosses val="max"/><c:crossBetween val="between"/></c:valAx></c:plotArea>'
          '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
          '<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>%s</a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr>'
-         '</c:chartSpace>'
-         % (C, A, R, font_rpr("defRPr", 1400, HT), font_rpr("rPr", 1400, HT), font_rpr("defRPr", 1050, FS)))
+         '<c:externalData r:id="rId1"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>'
+         % (C, A, R, font_rpr("defRPr", 1050, FS)))
 
-DRAWING = ('<w:p><w:pPr><w:spacing w:before="120" w:after="120"/><w:jc w:val="center"/></w:pPr><w:r><w:drawing>'
-           '<wp:inline %s distT="0" distB="0" distL="0" distR="0"><wp:extent cx="5400000" cy="3060000"/>'
+DRAWING = ('<w:p><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="0"/><w:jc w:val="center"/></w:pPr><w:r>'
+           '<w:drawing><wp:inline %s distT="0" distB="0" distL="0" distR="0"><wp:extent cx="5400000" cy="3060000"/>'
            '<wp:docPr id="1" name="图表 1" descr="六大责任落实率"/><a:graphic %s><a:graphicData'
            ' uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart %s %s r:id="rId4"/>'
-           '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>' % (WP, A, C, R))
+           '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>'
+           # its caption, below it (a figure's caption goes under the figure)
+           '<w:p><w:pPr><w:spacing w:before="60" w:after="120" w:line="400" w:lineRule="exact"/><w:jc w:val="center"/>'
+           '</w:pPr>%s</w:p>' % (WP, A, C, R, run("图1　六大责任落实率（{{period_cn}}）", HT, 28)))
 
-report = [
-    bpara("{{district}}教育系统落实安全生产主体责任", XBS, 44, "center", indent=False),
+# ---- GB/T 9704-2012 §7: the header (版头), the signature and date, the end
+# matter (版记).  Sizes in twips; the type area is 8,845 twips (156 mm) wide,
+# one character of 三号 on the 28-character grid 316 twips. ----
+TYPE_W = 11906 - 1587 - 1474
+CH = 316
+RED = "FF0000"
+
+
+def raw_para(ppr, runs):
+    return "<w:p><w:pPr>%s</w:pPr>%s</w:p>" % (ppr, runs)
+
+
+def red_run(text, font, size, color=RED):
+    return ('<w:r><w:rPr><w:rFonts w:ascii="%s" w:hAnsi="%s" w:eastAsia="%s"/><w:color w:val="%s"/>'
+            '<w:sz w:val="%d"/><w:szCs w:val="%d"/></w:rPr><w:t xml:space="preserve">%s</w:t></w:r>'
+            % (font, font, font, color, size, size, escape(text)))
+
+
+TAB = "<w:r><w:tab/></w:r>"
+# 发文机关标志: red 小标宋 centred, its top 35 mm below the type area's top
+# (⚠ DOMAIN.md: the distance differs by kind of document); the number two
+# lines below it: at the left one character in with 签发人 at the right one
+# character in (a report upward), or centred when no signer is configured;
+# the red line 4 mm below the number, the width of the type area.
+HEADER = [
+    raw_para('<w:spacing w:before="1984" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
+             red_run("{{doc.issuer_mark}}", XBS, 72)),
+    bpara("{{?doc.number}}"),
+    bpara("{{?doc.signer}}"),
+    raw_para('<w:tabs><w:tab w:val="right" w:pos="%d"/></w:tabs><w:spacing w:before="1158" w:after="0" w:line="579"'
+             ' w:lineRule="exact"/><w:ind w:left="%d"/>' % (TYPE_W - CH, CH),
+             run("{{doc.number}}", FS, BODY) + TAB + run("签发人：", FS, BODY) + run("{{doc.signer}}", KT, BODY)),
+    bpara("{{/doc.signer}}"),
+    bpara("{{^doc.signer}}"),
+    raw_para('<w:spacing w:before="1158" w:after="0" w:line="579" w:lineRule="exact"/><w:jc w:val="center"/>',
+             run("{{doc.number}}", FS, BODY)),
+    bpara("{{/doc.signer}}"),
+    bpara("{{/doc.number}}"),
+    raw_para('<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="0" w:color="%s"/></w:pBdr>'
+             '<w:spacing w:before="0" w:after="0" w:line="227" w:lineRule="exact"/>' % RED, ""),
+]
+# 署名 centred over the 成文日期, which stands four characters in from the
+# right: the date right-aligned with a right indent of four characters, the
+# signature on a centre tab at the date's middle (a date such as
+# "2026年12月4日" is about 2,100 twips wide).  附注 below, two characters in.
+DATE_W = 2100
+SIGNATURE = [
+    bpara(""),
+    bpara(""),
+    raw_para('<w:keepNext/><w:tabs><w:tab w:val="center" w:pos="%d"/></w:tabs><w:spacing w:before="0" w:after="0"'
+             ' w:line="579" w:lineRule="exact"/>' % (TYPE_W - 4 * CH - DATE_W // 2), TAB + run("{{doc.signature}}", FS, BODY)),
+    raw_para('<w:spacing w:before="0" w:after="0" w:line="579" w:lineRule="exact"/><w:ind w:right="%d"/><w:jc w:val="right"/>'
+             % (4 * CH), run("{{as_of_cn}}", FS, BODY)),
+    bpara("{{?doc.note}}{{doc.note}}{{/doc.note}}"),
+]
+
+
+def end_matter(cc):
+    """版记 after the date (a line below it): a table the width of the type
+    area, its first and last lines thick (0.35 mm), the one between thin
+    (0.25 mm); 抄送 (when cc) and 印发机关 / 印发日期 in 四号 仿宋, each one
+    character in.  (Floating it to the foot of the page, w:tblpPr
+    tblpYSpec="bottom", works in Word, but LibreOffice 7.4 then either keeps
+    it in the flow or moves the paragraph after it onto a page of its own.)"""
+    def line(runs, tabs="", keep=False):
+        return ('<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr><w:p><w:pPr>%s%s<w:spacing w:before="0" w:after="0"'
+                ' w:line="579" w:lineRule="exact"/><w:ind w:left="280" w:right="280"/></w:pPr>%s</w:p></w:tc>'
+                % (TYPE_W, "<w:keepNext/>" if keep else "", tabs, runs))
+    rows = []
+    if cc:
+        rows.append(line(run("抄送：{{doc.cc}}。", FS, 28), keep=True))
+    rows.append(line(run("{{doc.printer}}", FS, 28) + TAB + run("{{as_of_cn}}印发", FS, 28),
+                     '<w:tabs><w:tab w:val="right" w:pos="%d"/></w:tabs>' % (TYPE_W - 280)))
+    return ('<w:tbl><w:tblPr><w:tblW w:w="%d" w:type="dxa"/><w:tblBorders>'
+            '<w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+            '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+            '<w:insideH w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:tblBorders>'
+            '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
+            '</w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w="%d"/></w:tblGrid>%s</w:tbl>'
+            % (TYPE_W, TYPE_W, "".join("<w:tr><w:trPr><w:cantSplit/></w:trPr>%s</w:tr>" % r for r in rows)))
+
+
+END_MATTER = [bpara(""), bpara("{{?doc.cc}}"), end_matter(True), bpara("{{/doc.cc}}"),
+              bpara("{{^doc.cc}}"), end_matter(False), bpara("{{/doc.cc}}")]
+
+report = HEADER + [
+    bpara("{{district}}教育系统落实安全生产主体责任", XBS, 44, "center", indent=False, before=1158),
     bpara("书面风险报告", XBS, 44, "center", indent=False),
-    bpara("（{{period_cn}}）", KT, BODY, "center", indent=False, after=290),
+    bpara("（{{period_cn}}）", KT, BODY, "center", indent=False),
+    # 主送机关: one line below the title, at the left margin, with a colon
+    bpara("{{?doc.recipient}}{{doc.recipient}}：{{/doc.recipient}}", indent=False, before=579),
     bpara("按照“六大责任25条”百日攻坚行动的要求，现将{{period_cn}}全区教育系统各单位落实安全生产主体责任、"
           "排查整治隐患的情况报告如下。"),
-    bpara("一、基本情况", HT),
+    bpara("一、基本情况", HT, keep=True),
     bpara("截至{{as_of_cn}}，全区教育系统应报送单位{{units.expected}}家，已报送{{units.returned}}家，"
           "其中按时{{units.on_time}}家、逾期{{units.late}}家；报表被退回尚未改正{{units.rejected}}家，"
           "只报一张表{{units.incomplete}}家，未报送{{units.missing}}家。"),
     bpara("{{#received_doubts}}需要说明的是，逾期单位中有{{units}}家的收到时间同为{{time}}（{{source_label}}），"
           "可能是截止日后集中复制或保存报表文件所致，并非实际收到时间，逾期数待核实收件时间后更正。{{/received_doubts}}"),
     bpara("{{#units_by_type}}{{label}}应报{{expected}}家，已报{{returned}}家，未报{{missing}}家。{{/units_by_type}}"),
-    bpara("二、“六大责任25条”落实情况", HT),
+    bpara("二、“六大责任25条”落实情况", HT, keep=True),
     bpara("全区适用子项共{{compliance.applicable}}项次，已落实{{compliance.done}}项次，部分落实"
           "{{compliance.partial}}项次，未落实{{compliance.not_done}}项次，落实率{{compliance.rate_text}}，"
           "较上月{{compliance.change_text}}。"),
-    bpara("（一）六大责任落实情况", KT),
+    bpara("（一）六大责任落实情况", KT, keep=True),
     bpara("{{#duties}}{{name}}：落实率{{rate_text}}，较上月{{change_text}}。{{/duties}}"),
     DRAWING,
-    bpara("（二）薄弱环节", KT),
+    bpara("（二）薄弱环节", KT, keep=True),
     bpara("{{?weakest_items}}落实率最低的条目依次为（适用子项不足{{weak_min_base}}项次的条目不参与排序）：{{/weakest_items}}"),
     bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家单位有子项未落实。"
           "{{/weakest_items}}"),
-    bpara("三、隐患排查整改情况", HT),
+    bpara("三、隐患排查整改情况", HT, keep=True),
     bpara("全区共发现隐患{{hazards.found}}条，已完成整改{{hazards.rectified}}条，整改率{{hazards.rate_text}}。"),
     bpara("{{#hazards.by_type}}{{label}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
           "{{/hazards.by_type}}"),
     bpara("{{#hazards.by_area}}{{area}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
           "{{/hazards.by_area}}"),
-    bpara("四、重点监管单位情况", HT),
+    bpara("四、重点监管单位情况", HT, keep=True),
     bpara("全区重点监管单位{{key_units_count}}家（寄宿制学校、老旧学校、提升园、新市民小学等），本月报送情况如下："),
     bpara("{{#key_units}}{{name}}（{{area}}）：{{state_label}}。{{/key_units}}"),
-    bpara("五、存在的主要问题", HT),
+    bpara("五、存在的主要问题", HT, keep=True),
     bpara("{{?units.missing}}仍有{{units.missing}}家单位未报送本月报表。{{/units.missing}}"
           "{{?units.rejected}}{{units.rejected}}家单位的报表被退回后尚未改正。{{/units.rejected}}"
           "部分单位在薄弱环节上落实不到位，落实率最低的条目见上文。"
@@ -333,7 +444,7 @@ report = [
           "{{/risk_more}}："),
     bpara("{{#risk_units}}{{n}}．{{name}}（{{area}}）：{{reasons}}。{{/risk_units}}"),
     bpara("{{/risk_units}}"),
-    bpara("六、下一步工作", HT),
+    bpara("六、下一步工作", HT, keep=True),
     bpara("{{?units.missing}}对未报送的{{units.missing}}家单位逐一电话催报，督促限期补报。{{/units.missing}}"
           "{{?units.rejected}}对报表被退回的{{units.rejected}}家单位，督促按退回通知逐项改正后重新报送。"
           "{{/units.rejected}}"),
@@ -342,15 +453,64 @@ report = [
     bpara("{{?enforcement_count}}对拟列入专项执法计划名单的{{enforcement_count}}家单位，会同有关部门开展联合执法检查，"
           "依法依规处理。{{/enforcement_count}}"),
     bpara("督促各单位对已发现的隐患按照责任、措施、资金、时限和预案“五落实”要求抓紧整改，实行闭环管理。"),
-    bpara("", after=0),
-    bpara("{{district}}教育局", FS, BODY, "right", indent=False),
-    bpara("{{as_of_cn}}", FS, BODY, "right", indent=False),
-]
-FOOTER = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr %s %s><w:p><w:pPr><w:jc w:val="center"/>'
-          '</w:pPr>%s<w:fldSimple w:instr=" PAGE ">%s</w:fldSimple>%s</w:p></w:ftr>'
-          % (W, R, run("— ", SONG, 28), run("1", SONG, 28), run(" —", SONG, 28)))
-package("书面风险报告.docx", "书面风险报告模板",
-        document(report, section(11906, 16838, 2098, 1474, 1984, 1587, footer=True)), styles(FS, BODY), FOOTER, CHART)
+] + SIGNATURE + END_MATTER
+
+
+def page_footer(align, side):
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr %s %s><w:p><w:pPr><w:ind w:%s="280"/>'
+            '<w:jc w:val="%s"/></w:pPr>%s<w:fldSimple w:instr=" PAGE ">%s</w:fldSimple>%s</w:p></w:ftr>'
+            % (W, R, side, align, run("— ", SONG, 28), run("1", SONG, 28), run(" —", SONG, 28)))
+
+
+FOOTER = page_footer("center", "left").replace('<w:ind w:left="280"/>', "")
+REPORT_SETTINGS = SETTINGS.replace('<w:compat>', '<w:evenAndOddHeaders/><w:compat>')
+
+
+def embedded_workbook():
+    """The workbook behind the chart, as Word's 编辑数据 opens it: duty25
+    rewrites it from the chart's values; this one holds the header row."""
+    X = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    parts = [("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+              '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+              '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml"'
+              ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+              '<Override PartName="/xl/worksheets/sheet1.xml"'
+              ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+             ("_rels/.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+              '<Relationship Id="rId1" Type="%sofficeDocument" Target="xl/workbook.xml"/></Relationships>' % REL),
+             ("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook %s %s><sheets>'
+              '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>' % (X, R)),
+             ("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+              '<Relationship Id="rId1" Type="%sworksheet" Target="worksheets/sheet1.xml"/></Relationships>' % REL),
+             ("xl/worksheets/sheet1.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet %s>'
+              '<sheetData><row r="1"><c r="B1" t="inlineStr"><is><t>落实率</t></is></c></row></sheetData></worksheet>' % X)]
+    import io
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, data in parts:
+            info = zipfile.ZipInfo(part, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+# A4, GB/T 9704 margins, 22 lines of 28 characters: a line grid of 28.95 pt,
+# and characters 0.25 pt closer (styles: 28 x 15.75 pt fits the 442 pt type
+# area).  A character grid (linesAndChars) would do the same in Word, but
+# LibreOffice then gives each 16 pt character two 15.79 pt cells.  Page
+# numbers outside: odd pages' footer (default) at the right, even pages' at
+# the left, each one character in, 7 mm below the type area.
+GB_SECT = ('<w:sectPr><w:footerReference w:type="default" r:id="rId3"/><w:footerReference w:type="even" r:id="rId5"/>'
+           '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587"'
+           ' w:header="851" w:footer="1304" w:gutter="0"/>'
+           '<w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>')
+GB_STYLES = styles(FS, BODY).replace('<w:sz w:val="%d"/>' % BODY, '<w:spacing w:val="-5"/><w:sz w:val="%d"/>' % BODY, 1)
+package("书面风险报告.docx", "书面风险报告模板", document(report, GB_SECT), GB_STYLES, chart=CHART,
+        settings=REPORT_SETTINGS, embed=embedded_workbook(),
+        footers=[("rId3", "footer1.xml", page_footer("right", "right")), ("rId5", "footer2.xml", page_footer("left", "left"))])
 
 # ---- the blank forms sent to units (duty25 forms), after seed 000's
 # Attachment 1 (the checklist) and Attachment 3 (the progress table) ----

@@ -25,6 +25,7 @@ void d25_config_defaults(d25_config *cfg)
     cfg->same_time_min = 5;
     cfg->resubmit_days = 5;
     cfg->weak_min_base = 10;
+    cfg->tables_detail_max = 500;
     cfg->remind_days[0] = 5;
     cfg->remind_days[1] = 2;
     cfg->remind_ndays = 2;
@@ -57,6 +58,8 @@ void d25_config_free(d25_config *cfg)
     for (size_t i = 0; i < cfg->ndistricts; i++)
         free(cfg->districts[i]);
     free(cfg->districts);
+    for (size_t i = 0; i < D25_DOC_KEYS; i++)
+        free(cfg->doc[i]);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -154,7 +157,10 @@ const char *const d25_stage_names[D25_STAGES_] = {"mobilise", "rectify", "enforc
 const char *const d25_stage_labels[D25_STAGES_] = {"动员部署", "排查整治", "集中攻坚", "巩固提升"};
 static const char *const stage_keys[] = {"mobilise", "rectify", "enforce", "consolidate", NULL};
 static const char *const enforcement_keys[] = {"after_stage", "key_items", "not_done_min", "missing", "rejected", NULL};
-static const char *const report_keys[] = {"templates", "out", "weak_min_base", NULL};
+static const char *const report_keys[] = {"templates", "out", "weak_min_base", "tables_detail_max", NULL};
+/* Keep in step with D25_DOC_KEYS and config/duty25.ini's comments. */
+const char *const d25_doc_keys[D25_DOC_KEYS + 1] = {"issuer_mark", "doc_code", "doc_number_first", "signer", "recipient",
+                                                    "signature", "cc", "printer", "note", NULL};
 static const char *const run_keys[] = {"inbox", "log", "archive", "feedback", "remind", "remind_days", NULL};
 static const struct {
     const char *name;
@@ -163,6 +169,7 @@ static const struct {
     {"reader", NULL},        {"campaign", campaign_keys},         {"store", store_keys},
     {"quality", quality_keys}, {"stages", stage_keys}, {"enforcement", enforcement_keys},
     {"report", report_keys}, {"run", run_keys}, {"organisation", organisation_keys},
+    {"document", d25_doc_keys},
 };
 
 /* Every key must be one duty25 knows: a typo must not silently fall back. */
@@ -183,7 +190,7 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
                 return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：没有 [%s] 这一节。是不是 [%s]？", path,
                                 d25_ini_line(path, sec, NULL), sec, near);
             return d25_fail(err, D25_E_CONFIG,
-                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]、[run]、[organisation]）", path,
+                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]、[run]、[organisation]、[document]）", path,
                             d25_ini_line(path, sec, NULL), sec);
         }
         const char *reader_names[sizeof reader_keys / sizeof reader_keys[0] + 1];
@@ -458,12 +465,14 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
     static const char *const received_words[] = {"seen", "mtime", "ingest", NULL};
     static const char *const counts_words[] = {"cumulative", "monthly", NULL};
     int received = (int)cfg->received_from, counts = (int)cfg->counts;
-    double same = cfg->same_time_min, weak = cfg->weak_min_base, resubmit = cfg->resubmit_days;
+    double same = cfg->same_time_min, weak = cfg->weak_min_base, resubmit = cfg->resubmit_days,
+           tdm = cfg->tables_detail_max;
     double wait = cfg->lock_wait, z = cfg->outlier_z, md = cfg->outlier_min_diff, peers = cfg->min_peers, months = cfg->history_months;
     if (get_choice(d, path, "store", "received_time", received_words, &received, err) < 0 ||
         get_number(d, path, "store", "same_time_min", 2, 1e6, true, &same, err) < 0 ||
         get_number(d, path, "campaign", "resubmit_days", 1, 60, true, &resubmit, err) < 0 ||
         get_number(d, path, "report", "weak_min_base", 0, 1e9, true, &weak, err) < 0 ||
+        get_number(d, path, "report", "tables_detail_max", 0, 1e7, true, &tdm, err) < 0 ||
         get_number(d, path, "store", "lock_wait", 0, 3600, false, &wait, err) < 0 ||
         get_choice(d, path, "quality", "counts", counts_words, &counts, err) < 0 ||
         get_number(d, path, "quality", "outlier_z", 1, 100, false, &z, err) < 0 ||
@@ -477,6 +486,7 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
     cfg->same_time_min = (int)same;
     cfg->resubmit_days = (int)resubmit;
     cfg->weak_min_base = (int)weak;
+    cfg->tables_detail_max = (int)tdm;
     cfg->counts = (d25_counts)counts;
     cfg->lock_wait = wait;
     cfg->outlier_z = z;
@@ -510,6 +520,15 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
     if (ki && *ki) {
         free(cfg->enforcement.key_items);
         rc |= (cfg->enforcement.key_items = strdup(ki)) ? 0 : -1;
+    }
+    for (size_t i = 0; i < D25_DOC_KEYS; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "document:%s", d25_doc_keys[i]);
+        const char *dv = iniparser_getstring(d, key, NULL);
+        if (dv && *dv) {
+            free(cfg->doc[i]);
+            rc |= (cfg->doc[i] = strdup(dv)) ? 0 : -1;
+        }
     }
     iniparser_freedict(d);
     free(cfg->path);

@@ -46,6 +46,12 @@ typedef struct {
  * (or province) merges its districts' packages (duty25 merge). */
 typedef enum { D25_LEVEL_DISTRICT, D25_LEVEL_CITY, D25_LEVEL_PROVINCE } d25_level;
 
+/* [document]: the written risk report as an official document (GB/T 9704
+ * 版头, 主送机关, 署名, 版记).  Each key is a string, or NULL when not set;
+ * the report's data carries them as doc.<key>. */
+enum { D25_DOC_KEYS = 9 };
+extern const char *const d25_doc_keys[D25_DOC_KEYS + 1];
+
 typedef struct {
     char *path;          /* file read, or NULL when only defaults apply */
     d25_limits limits;   /* [reader] */
@@ -73,6 +79,7 @@ typedef struct {
     char *templates_dir; /* [report] templates, resolved like rules */
     int weak_min_base;   /* [report] weak_min_base: fewest applicable answers for an item to rank as weak */
     char *out_dir;       /* [report] out */
+    int tables_detail_max; /* [report] tables_detail_max: the tables DOCX lists units one by one up to this many */
     char *inbox_dir;     /* [run] inbox: where `duty25 run` takes returns from */
     char *log_path;      /* [run] log, or NULL: no log */
     char *archive_dir;   /* [run] archive, or NULL: leave returns where they are */
@@ -80,6 +87,7 @@ typedef struct {
     char *remind_dir;    /* [run] remind, or NULL: the cron run writes no reminders */
     int remind_days[8];  /* [run] remind_days: days before the deadline the cron run reminds on */
     size_t remind_ndays;
+    char *doc[D25_DOC_KEYS]; /* [document], in the order of d25_doc_keys */
 } d25_config;
 
 void d25_config_defaults(d25_config *cfg);

@@ -7,6 +7,8 @@
  *   tags.c     tags in text, values looked up in the data and formatted
  *   expand.c   loops and conditions expanded in the tree; long loops kept
  *              as streams of rows
+ *   chartbook.c a chart's cell references fitted to its points, and the
+ *              embedded workbook its data come from (Word's 编辑数据)
  *   package.c  a part filled and serialized, streams written as libzip
  *              deflates it; the DOCX package copied with its parts filled
  *
@@ -130,5 +132,13 @@ size_t dx_tag_opens(const char *s);
 xmlNodePtr dx_new_mark(ctx *cx);
 int dx_render_string(ctx *cx, xmlNodePtr at, const char *s, size_t from, size_t to, scope *sc, d25_buf *out);
 int dx_expand_between(ctx *cx, xmlNodePtr m1, xmlNodePtr m2, scope *sc);
+
+/* chartbook.c */
+/* Each category and value reference (c:f, such as Sheet1!$B$2:$B$2) set to
+ * span its cache's points. */
+void dx_chart_refs(xmlNodePtr root);
+/* The workbook a chart's references point into, with its cached values:
+ * *bytes (malloc'd) an XLSX package.  0, or -1 with err set. */
+int dx_chart_workbook(xmlDocPtr doc, char **bytes, size_t *len, d25_error *err);
 
 #endif

@@ -80,6 +80,7 @@ static filled *fill_part(const char *xml, size_t len, const char *part, const js
         rc = dx_expand_between(cx, m1, m2, &sc);
         dx_drop_marks(root);
         dx_renumber_points(root);
+        dx_chart_refs(root);
     }
     if (rc == 0) {
         xmlChar *mem = NULL;
@@ -224,6 +225,86 @@ static zip_int64_t filled_source(void *ud, void *data, zip_uint64_t len, zip_sou
 
 /* ---- the package ---- */
 
+/* A chart whose data come from an embedded workbook (its relationship of
+ * type .../package): the workbook is written anew from the filled chart. */
+typedef struct {
+    char chart[128];  /* word/charts/chartN.xml */
+    char book[256];   /* the embedded part, e.g. word/embeddings/X.xlsx */
+} embed;
+
+/* The embedded workbook of each chart in the package (at most max). */
+static size_t find_embeds(zip_t *in, embed *out, size_t max)
+{
+    size_t n = 0;
+    zip_int64_t ne = zip_get_num_entries(in, 0);
+    for (zip_int64_t i = 0; i < ne && n < max; i++) {
+        const char *name = zip_get_name(in, (zip_uint64_t)i, 0);
+        if (!name || strncmp(name, "word/charts/_rels/", 18) != 0 || strlen(name) > 100)
+            continue;
+        const char *base = name + 18;
+        size_t bl = strlen(base);
+        if (bl < 10 || strcmp(base + bl - 5, ".rels") != 0)
+            continue;
+        zip_stat_t st;
+        if (zip_stat_index(in, (zip_uint64_t)i, 0, &st) != 0 || st.size > (1u << 20))
+            continue;
+        char *buf = malloc(st.size + 1);
+        zip_file_t *zf = buf ? zip_fopen_index(in, (zip_uint64_t)i, 0) : NULL;
+        zip_int64_t got = zf ? zip_fread(zf, buf, st.size) : -1;
+        if (zf)
+            zip_fclose(zf);
+        xmlDocPtr doc = got == (zip_int64_t)st.size
+                            ? xmlReadMemory(buf, (int)st.size, name, NULL,
+                                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+                            : NULL;
+        free(buf);
+        xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+        for (xmlNodePtr r = root ? root->children : NULL; r && n < max; r = r->next) {
+            if (r->type != XML_ELEMENT_NODE)
+                continue;
+            xmlChar *type = xmlGetProp(r, (const xmlChar *)"Type");
+            xmlChar *target = xmlGetProp(r, (const xmlChar *)"Target");
+            size_t tl = type ? strlen((const char *)type) : 0;
+            if (tl > 8 && strcmp((const char *)type + tl - 8, "/package") == 0 && target &&
+                strncmp((const char *)target, "../", 3) == 0 && !strstr((const char *)target + 3, "..")) {
+                snprintf(out[n].chart, sizeof out[n].chart, "word/charts/%.*s", (int)(bl - 5), base);
+                snprintf(out[n].book, sizeof out[n].book, "word/%s", (const char *)target + 3);
+                n++;
+            }
+            xmlFree(type);
+            xmlFree(target);
+        }
+        if (doc)
+            xmlFreeDoc(doc);
+    }
+    return n;
+}
+
+static const embed *embed_of(const embed *e, size_t n, const char *name, bool chart)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(chart ? e[i].chart : e[i].book, name) == 0)
+            return &e[i];
+    return NULL;
+}
+
+/* Add a part of bytes (taken over) to the package at deflate level 1. */
+static int add_bytes(zip_t *out, const char *name, char *bytes, size_t len)
+{
+    zip_source_t *src = zip_source_buffer(out, bytes, len, 1);
+    if (!src) {
+        free(bytes);
+        return -1;
+    }
+    zip_int64_t idx = zip_file_add(out, name, src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+    if (idx < 0) {
+        zip_source_free(src);
+        return -1;
+    }
+    zip_set_file_compression(out, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 1);
+    return 0;
+}
+
 static bool fills(const char *name)
 {
     return strcmp(name, "word/document.xml") == 0 ||
@@ -271,6 +352,8 @@ static int fill_package(const char *template_path, const json_t *data, const d25
     zip_t *out = zip_open(tmp, ZIP_CREATE | ZIP_EXCL, &zerr);
     d25_zip_open_unlock();
     rc = out ? 0 : d25_fail(err, D25_E_IO, "无法创建 %s", tmp);
+    embed embeds[16];
+    size_t nembeds = find_embeds(in, embeds, sizeof embeds / sizeof embeds[0]);
     zip_int64_t n = zip_get_num_entries(in, 0);
     for (zip_int64_t i = 0; i < n && rc == 0; i++) {
         const char *name = zip_get_name(in, (zip_uint64_t)i, 0);
@@ -281,6 +364,8 @@ static int fill_package(const char *template_path, const json_t *data, const d25
         }
         if (name[0] && name[strlen(name) - 1] == '/' && st.size == 0)
             continue; /* a folder's entry (zip -r writes them), not a part */
+        if (embed_of(embeds, nembeds, name, false))
+            continue; /* written from its chart, below */
         char *buf = malloc(st.size + 1);
         zip_file_t *zf = buf ? zip_fopen_index(in, (zip_uint64_t)i, 0) : NULL;
         zip_int64_t got = zf ? zip_fread(zf, buf, st.size) : -1;
@@ -298,6 +383,21 @@ static int fill_package(const char *template_path, const json_t *data, const d25
             if (!f) {
                 rc = -1;
                 break;
+            }
+            const embed *e = embed_of(embeds, nembeds, name, true);
+            if (e) {
+                char *book;
+                size_t blen;
+                if (dx_chart_workbook(f->cx.doc, &book, &blen, err) < 0) {
+                    filled_free(f);
+                    rc = -1;
+                    break;
+                }
+                if (add_bytes(out, e->book, book, blen) < 0) {
+                    filled_free(f);
+                    rc = d25_fail(err, D25_E_IO, "写入 %s 失败", tmp);
+                    break;
+                }
             }
             if (!(src = zip_source_function(out, filled_source, f)))
                 filled_free(f);

@@ -1,5 +1,6 @@
 /* data: the figures of a period's report (see data.h, docs/report-data.md). */
 #include "data.h"
+#include "document.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -876,6 +877,10 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
     if (d25_store_read_begin(s, &upto, err) < 0)
         return NULL;
     d25_tree *t = report_data(s, upto, reg, rules, cfg, period, status, err);
+    if (t && d25_report_document(s, cfg, period, t, err) < 0) {
+        d25_tree_free(t);
+        t = NULL;
+    }
     d25_store_read_end(s);
     return t;
 }

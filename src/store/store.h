@@ -186,6 +186,11 @@ typedef struct {
 int d25_store_months(d25_store *s, d25_month_mark **out, size_t *n, d25_error *err);
 /* Record that the period's report was written at version (and where). */
 int d25_store_month_written(d25_store *s, int period, int64_t version, const char *out_dir, d25_error *err);
+/* The period's place in its year's series of reports, for the report's
+ * 发文字号: 1 + the earlier months of the same year that have returns or a
+ * report written.  The same month keeps its number however often its
+ * report is written again. */
+int d25_store_report_seq(d25_store *s, int period, int *seq, d25_error *err);
 
 /* ---- upward: a district's month to the city (package.c, merge.c; docs/city.md) ---- */
 

@@ -755,6 +755,25 @@ int d25_store_month_written(d25_store *s, int period, int64_t version, const cha
     return rc;
 }
 
+int d25_store_report_seq(d25_store *s, int period, int *seq, d25_error *err)
+{
+    char p[16], y0[16];
+    store_period_text(period, p, sizeof p);
+    snprintf(y0, sizeof y0, "%.4s-01", p);
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT count(*) FROM (SELECT period FROM period_versions UNION SELECT period FROM reports_written)"
+                           " WHERE period >= ? AND period < ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取各月报告记录");
+    store_bind_text(q, 1, y0);
+    store_bind_text(q, 2, p);
+    int rc = sqlite3_step(q) == SQLITE_ROW ? 0 : d25_store_fail(s, err, "读取各月报告记录");
+    *seq = 1 + (rc == 0 ? sqlite3_column_int(q, 0) : 0);
+    sqlite3_finalize(q);
+    return rc;
+}
+
 /* ---- the quality pass's queue ---- */
 
 int d25_store_dirty_periods(d25_store *s, int **out, size_t *n, d25_error *err)
