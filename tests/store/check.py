@@ -12,6 +12,7 @@ Python's sqlite3.  Prints TAP.
 import csv
 import datetime
 import fcntl
+import io
 import json
 import os
 import re
@@ -555,6 +556,90 @@ if ok_rr:
     ok_chart = cats == duty_names and count == "6" and all(abs(a - b) < 1e-5 for a, b in zip(vals, hand_rates))
     diag = (cats, vals, hand_rates, count)
 tap(ok_chart, "the report's native chart holds one point per duty, valued at the duty's rate counted by hand", diag)
+# The report as an official document (GB/T 9704-2012 §7), every element from
+# [document] of the configuration.  The 发文字号's number: doc_number_first
+# plus the earlier months of 2026 that have returns, counted in the database.
+cfg_gb = os.path.join(TMP, "gb.ini")
+with open(cfg, encoding="utf-8") as f_:
+    gb_text = f_.read()
+with open(cfg_gb, "w", encoding="utf-8") as f_:
+    f_.write(gb_text + "[document]\nissuer_mark = 测试区教育局文件\ndoc_code = 测教安\ndoc_number_first = 5\n"
+             "signer = 王某某\nrecipient = 区安委办\nsignature = 测试区教育局\ncc = 市教育局、区应急管理局\n"
+             "printer = 测试区教育局办公室\nnote = （联系人：张三，电话：12345678）\n")
+earlier = sqlite3.connect(db).execute("SELECT count(DISTINCT period) FROM returns WHERE period >= '2026-01'"
+                                      " AND period < '2026-11'").fetchone()[0]
+gb_out = os.path.join(TMP, "gb-report.docx")
+r = duty25(cfg_gb, "report", "--period", "2026-11", "--template", os.path.join(ROOT, "templates", "书面风险报告.docx"),
+           "--out", gb_out)
+gb = {}
+if r.returncode == 0:
+    W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(gb_out) as z:
+        names_ = z.namelist()
+        body = ET.fromstring(z.read("word/document.xml")).find(W_NS + "body")
+        settings = z.read("word/settings.xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+        ctrels = z.read("word/charts/_rels/chart1.xml.rels").decode()
+        chart_x = z.read("word/charts/chart1.xml").decode()
+        book = z.read("word/embeddings/Microsoft_Excel_Worksheet1.xlsx") \
+            if "word/embeddings/Microsoft_Excel_Worksheet1.xlsx" in names_ else b""
+        rel_target = {m.group(1): m.group(2) for m in re.finditer(r'Id="(rId\d+)"[^>]*?Target="([^"]+)"', rels)}
+        sect = body.find(W_NS + "sectPr")
+        refs = {fr.get(W_NS + "type"): fr.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+                for fr in sect.findall(W_NS + "footerReference")}
+        footers = {k: z.read("word/" + rel_target[v]).decode() for k, v in refs.items() if v in rel_target}
+    paras = list(body.iter(W_NS + "p"))
+    ptext = ["".join(t.text or "" for t in p_.iter(W_NS + "t")) for p_ in paras]
+
+    def ppr(i, path):
+        return paras[i].find(W_NS + "pPr/" + path) if i is not None else None
+
+    def find(pred):
+        return next((i for i, t in enumerate(ptext) if pred(t)), None)
+    i_mark, i_num = find(lambda t: t == "测试区教育局文件"), find(lambda t: "测教安〔2026〕" in t)
+    i_title = find(lambda t: t.endswith("落实安全生产主体责任"))
+    i_to = find(lambda t: t == "区安委办：")
+    i_sig, i_date = find(lambda t: t == "测试区教育局"), None
+    i_date = i_sig + 1 if i_sig is not None else None
+    mark_run = paras[i_mark].find(W_NS + "r/" + W_NS + "rPr/" + W_NS + "color") if i_mark is not None else None
+    heads = [i for i, t in enumerate(ptext) if re.match(r"^[一二三四五六]、", t)]
+    date_ind = ppr(i_date, W_NS + "ind")
+    gb = {
+        "mark red": mark_run is not None and mark_run.get(W_NS + "val") == "FF0000",
+        "number": i_num is not None and ("测教安〔2026〕%d号" % (5 + earlier)) in ptext[i_num]
+        and "签发人：王某某" in ptext[i_num],
+        "red line": i_num is not None and 'w:color="FF0000"' in ET.tostring(paras[i_num + 1]).decode().replace(
+            "ns0:", "w:") if i_num is not None else False,
+        "recipient after title": i_to is not None and i_title is not None and 1 <= i_to - i_title <= 3,
+        "headings keep with next": len(heads) == 6 and all(ppr(i, W_NS + "keepNext") is not None for i in heads),
+        "date 4 chars in from the right": date_ind is not None and date_ind.get(W_NS + "right") == "1264"
+        and ppr(i_date, W_NS + "jc").get(W_NS + "val") == "right",
+        "signature on a centre tab over the date": i_sig is not None and
+        ppr(i_sig, W_NS + "tabs/" + W_NS + "tab").get(W_NS + "val") == "center",
+        "note": any(t == "（联系人：张三，电话：12345678）" for t in ptext),
+        "cc": any(t == "抄送：市教育局、区应急管理局。" for t in ptext),
+        "printer and date": any(t.startswith("测试区教育局办公室") and t.endswith("日印发") for t in ptext),
+        "odd/even footers outside": "evenAndOddHeaders" in settings and 'w:jc w:val="right"' in footers.get("default", "")
+        and 'w:jc w:val="left"' in footers.get("even", "") and 'w:right="280"' in footers.get("default", "")
+        and 'w:left="280"' in footers.get("even", "") and "PAGE" in footers.get("even", ""),
+        "line grid": sect.find(W_NS + "docGrid").get(W_NS + "linePitch") == "579",
+        "caption": any(t.startswith("图1") for t in ptext),
+        "chart data embedded": "externalData" in chart_x and "Microsoft_Excel_Worksheet1.xlsx" in ctrels and bool(book),
+    }
+    if book:
+        wb_ = openpyxl.load_workbook(io.BytesIO(book))
+        rows_ = list(wb_.active.iter_rows(values_only=True))
+        gb["embedded workbook holds the chart's points"] = [r_[0] for r_ in rows_[1:]] == duty_names and all(
+            abs(r_[1] - by_duty[d + 1][0] / by_duty[d + 1][1]) < 1e-5 for d, r_ in enumerate(rows_[1:]))
+tap(r.returncode == 0 and gb and all(gb.values()),
+    "the written risk report has every GB/T 9704 element from [document]: red issuing-body mark, 发文字号 with its"
+    " sequence and 签发人, red line, 主送机关, headings kept with the next paragraph, 署名 over the date four characters"
+    " in, 附注, 抄送 and 印发 lines, odd/even page numbers outside, the line grid, a captioned chart with its workbook",
+    (r.stderr, [k for k, v in gb.items() if not v]))
+if os.path.exists(os.path.join(ROOT, "..", "shared", "tools", "ooxml-validate")) and r.returncode == 0:
+    v_ = subprocess.run([os.path.join(ROOT, "..", "shared", "tools", "ooxml-validate"), gb_out], capture_output=True,
+                        text=True)
+    tap(v_.returncode == 0, "the GB/T report with its embedded workbook passes ooxml-validate", v_.stdout[-400:])
 validator = os.path.join(ROOT, "..", "shared", "tools", "ooxml-validate")
 for label, f_, good in (("statistical tables", st_out, ok), ("written risk report", rr_out, ok_rr)):
     if os.path.exists(validator) and good:
