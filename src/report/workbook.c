@@ -8,14 +8,57 @@
 #include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include <xlsxwriter/utility.h>
 
 #include "../util/file.h"
 #include "../xlsxout/book.h"
 #include "../xlsxout/cell.h"
 
 typedef struct {
-    lxw_format *head, *pct, *bold;
+    lxw_format *head, *pct, *bold, *date, *bold_pct;
+    char title[160];   /* the district and the month, for the printed pages' header */
 } formats;
+
+/* Printed: A4 landscape, one page wide, the header row (and the name
+ * column, when name_col >= 0) repeated on every page, the sheet's title in
+ * the page header and "第 N 页，共 M 页" in the footer. */
+static void print_setup(lxw_worksheet *ws, const formats *f, const char *sheet, int name_col)
+{
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 0, 0);
+    if (name_col >= 0)
+        worksheet_repeat_columns(ws, (lxw_col_t)name_col, (lxw_col_t)name_col);
+    worksheet_set_margins(ws, 0.5, 0.5, 0.8, 0.7);
+    char head[240];
+    snprintf(head, sizeof head, "&C&\"黑体,常规\"&14 %s%s", f->title, sheet);
+    worksheet_set_header(ws, head);
+    worksheet_set_footer(ws, "&C第 &P 页，共 &N 页");
+}
+
+/* A date and time "YYYY-MM-DD HH:MM[:SS]" as an Excel date; other text as
+ * text. */
+static void write_when(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_cell *x, lxw_format *date)
+{
+    int y, mo, d, h = 0, mi = 0;
+    double sec = 0;
+    if (x->kind == D25_CELL_STR && sscanf(x->v.s, "%d-%d-%d %d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) >= 3 && y > 1900 &&
+        mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
+        lxw_datetime dt = {y, mo, d, h, mi, sec};
+        worksheet_write_datetime(ws, r, c, &dt, date);
+    } else if (x->kind == D25_CELL_STR) {
+        d25_xlsx_string(ws, r, c, x->v.s, NULL);
+    }
+}
+
+/* "=SUM(D2:D41)" over rows [first, last] (0-based) of column c. */
+static void sum_formula(char *out, size_t n, lxw_col_t c, lxw_row_t first, lxw_row_t last)
+{
+    char name[8];
+    lxw_col_to_name(name, c, 0);
+    snprintf(out, n, "=SUM(%s%u:%s%u)", name, (unsigned)first + 1, name, (unsigned)last + 1);
+}
 
 static void header(lxw_worksheet *ws, const formats *f, const char *const *cols, const double *widths)
 {
@@ -86,10 +129,14 @@ static void submissions(lxw_workbook *wb, const formats *f, const d25_tree *d)
         lxw_row_t r = (lxw_row_t)i + 1;
         worksheet_write_number(ws, r, 0, (double)(i + 1), NULL);
         for (int c = 0; c < 8; c++)
-            row_cell(ws, r, (lxw_col_t)(c + 1), v, i, k[c], NULL);
+            if (c == 5 && k[c] >= 0)
+                write_when(ws, r, 6, d25_rows_row(v, i) + k[c], f->date);
+            else
+                row_cell(ws, r, (lxw_col_t)(c + 1), v, i, k[c], NULL);
     }
     if (n)
         worksheet_autofilter(ws, 0, 0, (lxw_row_t)n, 8);
+    print_setup(ws, f, "报送情况", 2);
 }
 
 static const char *const tally_keys[5] = {"applicable", "done", "partial", "not_done", "not_applicable"};
@@ -110,11 +157,24 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
             cell(ws, r, (lxw_col_t)(2 + k), json_object_get(s, tally_keys[k]), NULL);
         cell(ws, r, 7, json_object_get(s, "rate"), f->pct);
     }
+    /* The total row: formulas over the rows above, with this month's
+     * values cached (a reader that does not calculate still shows them). */
     const json_t *all = json_object_get(d, "compliance");
     d25_xlsx_string(ws, r, 0, "合计", f->bold);
-    for (int k = 0; k < 5; k++)
-        cell(ws, r, (lxw_col_t)(2 + k), json_object_get(all, tally_keys[k]), f->bold);
-    cell(ws, r, 7, json_object_get(all, "rate"), f->pct);
+    for (int k = 0; k < 5; k++) {
+        char fm[64];
+        sum_formula(fm, sizeof fm, (lxw_col_t)(2 + k), 1, r > 1 ? r - 1 : 1);
+        worksheet_write_formula_num(ws, r, (lxw_col_t)(2 + k), fm, f->bold,
+                                    (double)json_integer_value(json_object_get(all, tally_keys[k])));
+    }
+    char fm[96];
+    snprintf(fm, sizeof fm, "=IF(C%u=0,\"\",D%u/C%u)", (unsigned)r + 1, (unsigned)r + 1, (unsigned)r + 1);
+    const json_t *rate = json_object_get(all, "rate");
+    if (json_is_number(rate))
+        worksheet_write_formula_num(ws, r, 7, fm, f->bold_pct, json_number_value(rate));
+    else
+        worksheet_write_formula_str(ws, r, 7, fm, f->bold_pct, "");
+    print_setup(ws, f, "落实情况", 1);
 }
 
 static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
@@ -151,8 +211,17 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
     free(ks);
     const json_t *tot = json_object_get(d, "progress_total");
     d25_xlsx_string(ws, r, 1, "全区合计", f->bold);
-    for (size_t k = 0; k < nf; k++)
-        cell(ws, r, (lxw_col_t)(3 + k), json_object_get(tot, str(json_array_get(fields, k), "name")), f->bold);
+    for (size_t k = 0; k < nf; k++) {
+        const json_t *v = json_object_get(tot, str(json_array_get(fields, k), "name"));
+        if (n && json_is_integer(v)) {
+            char fm[64];
+            sum_formula(fm, sizeof fm, (lxw_col_t)(3 + k), 1, r - 1);
+            worksheet_write_formula_num(ws, r, (lxw_col_t)(3 + k), fm, f->bold, (double)json_integer_value(v));
+        } else {
+            cell(ws, r, (lxw_col_t)(3 + k), v, f->bold);
+        }
+    }
+    print_setup(ws, f, "推进情况汇总", 1);
     return 0;
 }
 
@@ -181,6 +250,7 @@ static void hazards(lxw_workbook *wb, const formats *f, const json_t *d)
     cell(ws, r, 2, json_object_get(hz, "found"), f->bold);
     cell(ws, r, 3, json_object_get(hz, "rectified"), f->bold);
     cell(ws, r, 4, json_object_get(hz, "rate"), f->pct);
+    print_setup(ws, f, "隐患整改", -1);
 }
 
 static void enforcement(lxw_workbook *wb, const formats *f, const d25_tree *d)
@@ -197,6 +267,7 @@ static void enforcement(lxw_workbook *wb, const formats *f, const d25_tree *d)
     for (size_t i = 0; v && i < v->n; i++)
         for (int c = 0; c < 4; c++)
             row_cell(ws, (lxw_row_t)i + 1, (lxw_col_t)c, v, i, k[c], NULL);
+    print_setup(ws, f, "拟列入专项执法计划名单", 1);
 }
 
 int d25_report_xlsx(const d25_tree *data, const char *path, d25_error *err)
@@ -216,6 +287,14 @@ int d25_report_xlsx(const d25_tree *data, const char *path, d25_error *err)
     format_set_bold(f.bold);
     f.pct = workbook_add_format(wb);
     format_set_num_format(f.pct, "0.0%");
+    f.bold_pct = workbook_add_format(wb);
+    format_set_bold(f.bold_pct);
+    format_set_num_format(f.bold_pct, "0.0%");
+    f.date = workbook_add_format(wb);
+    format_set_num_format(f.date, "yyyy-mm-dd hh:mm");
+    const char *district = json_string_value(json_object_get(data->root, "district"));
+    const char *pcn = json_string_value(json_object_get(data->root, "period_cn"));
+    snprintf(f.title, sizeof f.title, "%s%s", district ? district : "", pcn ? pcn : "");
     submissions(wb, &f, data);
     compliance(wb, &f, data->root);
     if (progress(wb, &f, data) < 0) {

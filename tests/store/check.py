@@ -302,7 +302,7 @@ r = duty25(cfg, "report", "--period", "2026-11", "--xlsx", xl)
 ok = r.returncode == 0 and os.path.exists(xl)
 diag = r.stderr
 if ok:
-    wb = openpyxl.load_workbook(xl)
+    wb = openpyxl.load_workbook(xl, data_only=True)  # the totals are formulas with their values cached
     labels = {"on_time": "按时", "late": "逾期", "incomplete": "缺表", "rejected": "退回", "missing": "未报"}
     subm = {row[1]: row[5] for row in wb["报送情况"].iter_rows(min_row=2, values_only=True)}
     want_sub = {c: labels[v] for c, v in hand_status("2026-11", LATE).items()}
@@ -317,6 +317,27 @@ if ok:
             comp_tot)
 tap(ok, "report --xlsx writes the tables (submissions, compliance, progress with a total row, enforcement list); "
     "openpyxl reads back the hand-counted figures", diag)
+# The workbook prints: landscape A4 one page wide, header row (and name
+# column) repeated, a title and page numbers on every page; totals are
+# formulas over the rows above; received times are dates.
+ok_print, diag = False, None
+if os.path.exists(xl):
+    wbf = openpyxl.load_workbook(xl)
+    sheets = [wbf[n_] for n_ in ("报送情况", "落实情况", "推进情况汇总")]
+    tot_f = list(wbf["推进情况汇总"].iter_rows(values_only=True))[-1]
+    comp_f = list(wbf["落实情况"].iter_rows(values_only=True))[-1]
+    recv = [row[6] for row in wbf["报送情况"].iter_rows(min_row=2, values_only=True) if row[6] is not None]
+    ok_print = all(ws_.page_setup.orientation == "landscape" and ws_.print_title_rows == "$1:$1" and
+                   ws_.sheet_properties.pageSetUpPr.fitToPage and ws_.page_setup.fitToWidth in (1, None) and
+                   "&P" in (ws_.oddFooter.center.text or "") and "2026年11月" in (ws_.oddHeader.center.text or "")
+                   for ws_ in sheets) and \
+        wbf["推进情况汇总"].print_title_cols == "$B:$B" and \
+        str(tot_f[col]).startswith("=SUM(") and str(comp_f[3]).startswith("=SUM(") and \
+        recv and all(isinstance(v_, datetime.datetime) for v_ in recv)
+    diag = [(ws_.title, ws_.page_setup.orientation, ws_.print_title_rows, ws_.print_title_cols,
+             ws_.oddHeader.center.text) for ws_ in sheets] + [tot_f[col], comp_f[3], recv[:2]]
+tap(ok_print, "the workbook is set up for printing (landscape, one page wide, repeated header row and name column,"
+    " title and page numbers), its totals are formulas and its received times dates", diag)
 # The shipped statistical-tables template, filled.
 built = os.path.join(TMP, "built")
 os.makedirs(built)
