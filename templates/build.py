@@ -99,9 +99,9 @@ def table(widths, header, row, total=None):
 
 
 def loop(name, cells):
-    cells = list(cells)
-    cells[0] = "{{#%s}}" % name + cells[0]
-    cells[-1] = cells[-1] + "{{/%s}}" % name
+    cells = [dict(c) if isinstance(c, dict) else {"text": c} for c in cells]
+    cells[0]["text"] = "{{#%s}}" % name + cells[0]["text"]
+    cells[-1]["text"] = cells[-1]["text"] + "{{/%s}}" % name
     return cells
 
 
@@ -109,46 +109,90 @@ def caption(text):
     return para(text, HT, 24, before=240, after=120, keep=True)
 
 
+L = "left"
+
+
+def left(text):
+    return {"text": text, "align": L}
+
+
 body = [
     para("{{district}}教育系统落实安全生产主体责任“六大责任25条”统计表", XBS, 36, "center", after=120),
-    para("（{{period_cn}}，截至{{as_of_cn}}）", FS, 24, "center", after=240),
+    para("（{{period_cn}}，截至{{as_of_cn}}）", FS, 24, "center", after=60),
+    para("制表单位：{{doc.signature}}　　制表日期：{{as_of_cn}}", FS, 21, "right", after=180),
     para("应报{{units.expected}}家，已报{{units.returned}}家（按时{{units.on_time}}家、逾期{{units.late}}家），"
          "缺表{{units.incomplete}}家，退回{{units.rejected}}家，未报{{units.missing}}家。"
          "25条子项落实率{{compliance.rate_text}}；隐患整改率{{hazards.rate_text}}。", FS, 24),
+    # Up to [report] tables_detail_max units every unit has a row; beyond,
+    # the tables are by type and area and the rows per unit are in the
+    # workbook (a document of 20,000 rows takes minutes to open).
+    para("{{^tables_detail}}应报单位多于{{tables_detail_max}}家，本表按单位类型和板块汇总，"
+         "逐单位的报送和推进情况见同名的统计表.xlsx。{{/tables_detail}}", FS, 24),
+    para("{{?tables_detail}}"),
     caption("表1  各单位报送情况"),
     table([7, 30, 14, 12, 10, 22, 10, 17],
           ["序号", "单位名称", "类型", "板块", "报送情况", "收到时间", "联系人", "电话"],
-          loop("submissions", ["{{n}}", "{{name}}", "{{type_label}}", "{{area}}", "{{state_label}}",
+          loop("submissions", ["{{n}}", left("{{name}}"), "{{type_label}}", "{{area}}", "{{state_label}}",
                                "{{received}}", "{{contact}}", "{{phone}}"])),
-    caption("表2  “六大责任25条”子项落实情况"),
-    table([7, 55, 8, 8, 9, 8, 8, 20],
-          ["子项", "内容", "适用", "已落实", "部分落实", "未落实", "不适用", "落实率"],
-          loop("sub_items", ["{{code}}", "{{text}}", "{{applicable}}", "{{done}}", "{{partial}}", "{{not_done}}",
-                             "{{not_applicable}}", "{{rate_text}}"]),
-          ["合计", "", "{{compliance.applicable}}", "{{compliance.done}}", "{{compliance.partial}}",
-           "{{compliance.not_done}}", "{{compliance.not_applicable}}", "{{compliance.rate_text}}"]),
+    para("{{/tables_detail}}"),
+    para("{{^tables_detail}}"),
+    caption("表1  报送情况（按单位类型、板块汇总）"),
+    grid_table([16, 20, 11, 11, 11, 11, 11, 11], [
+        (["分组", "类型或板块", "应报", "按时", "逾期", "缺表", "退回", "未报"], "head"),
+        (loop("units_by_type", ["按类型", left("{{label}}"), "{{expected}}", "{{on_time}}", "{{late}}",
+                                "{{incomplete}}", "{{rejected}}", "{{missing}}"]), "body"),
+        (loop("units_by_area", ["按板块", left("{{area}}"), "{{expected}}", "{{on_time}}", "{{late}}",
+                                "{{incomplete}}", "{{rejected}}", "{{missing}}"]), "body"),
+        (["合计", "", "{{units.expected}}", "{{units.on_time}}", "{{units.late}}", "{{units.incomplete}}",
+          "{{units.rejected}}", "{{units.missing}}"], "total")], base=21),
+    para("{{/tables_detail}}"),
+    caption("表2  “六大责任25条”落实情况（责任、条目、子项）"),
+    grid_table([10, 46, 8, 9, 10, 9, 9, 23], [
+        (["序号", "内容", "适用", "已落实", "部分落实", "未落实", "不适用", "落实率"], "head"),
+        (loop("duties", ["责任{{n}}", left("{{name}}"), "{{applicable}}", "{{done}}", "{{partial}}", "{{not_done}}",
+                         "{{not_applicable}}", "{{rate_text}}"]), "body"),
+        (loop("items", ["第{{n}}条", left("{{name}}"), "{{applicable}}", "{{done}}", "{{partial}}", "{{not_done}}",
+                        "{{not_applicable}}", "{{rate_text}}"]), "body"),
+        (loop("sub_items", ["{{code}}", left("{{text}}"), "{{applicable}}", "{{done}}", "{{partial}}",
+                            "{{not_done}}", "{{not_applicable}}", "{{rate_text}}"]), "body"),
+        (["合计", "", "{{compliance.applicable}}", "{{compliance.done}}", "{{compliance.partial}}",
+          "{{compliance.not_done}}", "{{compliance.not_applicable}}", "{{compliance.rate_text}}"], "total")], base=21),
+    para("{{?tables_detail}}"),
     caption("表3  推进情况统计汇总"),
-    table([7, 30, 12, 10, 10, 10, 10, 10, 18],
+    table([7, 27, 12, 10, 10, 9, 9, 9, 24],
           ["序号", "单位名称", "板块", "已检查次数", "针对性检查", "问题条数", "发现隐患", "已整改", "整改率"],
-          loop("progress", ["{{n}}", "{{name}}", "{{area}}", "{{inspections}}", "{{targeted_checks}}", "{{problems}}",
-                            "{{hazards_found}}", "{{hazards_rectified}}", "{{rectify_rate_text}}"]),
+          loop("progress", ["{{n}}", left("{{name}}"), "{{area}}", "{{inspections}}", "{{targeted_checks}}",
+                            "{{problems}}", "{{hazards_found}}", "{{hazards_rectified}}", "{{rectify_rate_text}}"]),
           ["", "全区合计", "", "{{progress_total.inspections}}", "{{progress_total.targeted_checks}}",
            "{{progress_total.problems}}", "{{progress_total.hazards_found}}",
            "{{progress_total.hazards_rectified}}", "{{hazards.rate_text}}"]),
+    para("{{/tables_detail}}"),
+    para("{{^tables_detail}}"),
+    caption("表3  隐患排查整改情况（按单位类型、板块汇总）"),
+    grid_table([16, 30, 16, 16, 26], [
+        (["分组", "类型或板块", "发现隐患", "已整改", "整改率"], "head"),
+        (loop("hazards.by_type", ["按类型", left("{{label}}"), "{{found}}", "{{rectified}}", "{{rate_text}}"]), "body"),
+        (loop("hazards.by_area", ["按板块", left("{{area}}"), "{{found}}", "{{rectified}}", "{{rate_text}}"]), "body"),
+        (["合计", "全区合计", "{{hazards.found}}", "{{hazards.rectified}}", "{{hazards.rate_text}}"], "total")],
+        base=21),
+    para("{{/tables_detail}}"),
+    para("{{?flagged}}注：下列数值经数据质量检查明显异常，未计入合计（待核实）：{{#flagged}}{{name}}的“{{label}}”"
+         "（{{message}}）；{{/flagged}}{{/flagged}}", FS, 21, before=60),
     caption("表4  拟列入专项执法计划名单"),
     para("{{?enforcement_active}}"),
     table([7, 34, 14, 46], ["序号", "单位名称", "所属板块", "备注"],
-          loop("enforcement", ["{{n}}", "{{name}}", "{{area}}", "{{remark}}"])),
+          loop("enforcement", ["{{n}}", left("{{name}}"), "{{area}}", left("{{remark}}")])),
     para("{{/enforcement_active}}"),
     para("{{^enforcement_active}}本月尚未到排查整治阶段结束之后，不提出执法名单。{{/enforcement_active}}", FS, 24),
 ]
 
-def section(w, h, top, right, bottom, left, landscape=False, footer=False):
+def section(w, h, top, right, bottom, left_, landscape=False, footer=False, grid=None):
     ref = '<w:footerReference w:type="default" r:id="rId3"/>' if footer else ""
+    grid = footer if grid is None else grid
     return ('<w:sectPr>%s<w:pgSz w:w="%d" w:h="%d"%s/>'
             '<w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="851" w:footer="992" w:gutter="0"/>'
-            '%s</w:sectPr>' % (ref, w, h, ' w:orient="landscape"' if landscape else "", top, right, bottom, left,
-                               '<w:docGrid w:type="lines" w:linePitch="579"/>' if footer else ""))
+            '%s</w:sectPr>' % (ref, w, h, ' w:orient="landscape"' if landscape else "", top, right, bottom, left_,
+                               '<w:docGrid w:type="lines" w:linePitch="579"/>' if grid else ""))
 
 
 R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
@@ -240,8 +284,6 @@ def package(name, title, doc, style, footer=None, chart=None, settings=None, foo
     print(path)
 
 
-package("统计表.docx", "统计表模板",
-        document(body, section(PAGE_W, PAGE_H, MARGIN, MARGIN, MARGIN, MARGIN, landscape=True)), styles(FS, 21))
 
 # ---- the written risk report (书面风险报告): GB/T 9704 ----
 # A4 portrait; top 3.7 cm, bottom 3.5 cm, left 2.8 cm, right 2.6 cm; body 三号
@@ -426,7 +468,9 @@ report = HEADER + [
     bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家单位有子项未落实。"
           "{{/weakest_items}}"),
     bpara("三、隐患排查整改情况", HT, keep=True),
-    bpara("全区共发现隐患{{hazards.found}}条，已完成整改{{hazards.rectified}}条，整改率{{hazards.rate_text}}。"),
+    bpara("全区共发现隐患{{hazards.found}}条，已完成整改{{hazards.rectified}}条，整改率{{hazards.rate_text}}。"
+          "{{?flagged}}另有{{flagged_count}}个数值经数据质量检查明显异常，未计入本报告的合计，待核实："
+          "{{#flagged}}{{name}}的“{{label}}”；{{/flagged}}{{/flagged}}"),
     bpara("{{#hazards.by_type}}{{label}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
           "{{/hazards.by_type}}"),
     bpara("{{#hazards.by_area}}{{area}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
@@ -463,6 +507,9 @@ def page_footer(align, side):
 
 
 FOOTER = page_footer("center", "left").replace('<w:ind w:left="280"/>', "")
+package("统计表.docx", "统计表模板",
+        document(body, section(PAGE_W, PAGE_H, MARGIN, MARGIN, MARGIN, MARGIN, landscape=True, footer=True, grid=False)),
+        styles(FS, 21), FOOTER)
 REPORT_SETTINGS = SETTINGS.replace('<w:compat>', '<w:evenAndOddHeaders/><w:compat>')
 
 

@@ -368,6 +368,7 @@ typedef struct {
     size_t nfields;
     d25_blanks blanks;
     long *sum;           /* the total row: each count field's sum, by field */
+    const json_t *flagged; /* values the quality pass flagged: left out of the sums */
     long found, fixed;
     json_t *total, *by_type, *by_area;
     bool nomem;
@@ -376,6 +377,18 @@ typedef struct {
     pthread_t thread;
     bool started;
 } side_pass;
+
+/* Whether the quality pass flagged this unit's value of field. */
+static bool is_flagged(const json_t *flagged, const char *unit, const char *field)
+{
+    size_t i;
+    const json_t *o;
+    json_array_foreach (flagged, i, o)
+        if (strcmp(json_string_value(json_object_get(o, "code")), unit) == 0 &&
+            strcmp(json_string_value(json_object_get(o, "field")), field) == 0)
+            return true;
+    return false;
+}
 
 /* One unit's row, its hazards and its part of the total.  -1 out of
  * memory. */
@@ -422,7 +435,7 @@ static int add_progress_row(side_pass *p, const d25_current *cur)
                 return -1;
         } else
             d25_cell_int(c, v);
-        if (pv->ok && f->type == D25_F_COUNT) {
+        if (pv->ok && f->type == D25_F_COUNT && !(json_array_size(p->flagged) && is_flagged(p->flagged, code, f->name))) {
             p->sum[fi] += v;
             if (strcmp(f->name, "hazards_found") == 0) {
                 u_found += v;
@@ -491,9 +504,9 @@ static void *side_run(void *arg)
  * checklists (on its own thread when one can be had, else here and now).
  * -1 out of memory, with err set. */
 static int side_start(side_pass *p, const d25_registry *reg, const d25_rules *rules, const char *db,
-                          int period, int64_t upto, d25_error *err)
+                          int period, int64_t upto, const json_t *flagged, d25_error *err)
 {
-    *p = (side_pass){.reg = reg, .rules = rules, .db = db, .upto = upto};
+    *p = (side_pass){.reg = reg, .rules = rules, .db = db, .upto = upto, .flagged = flagged};
     d25_format_period(period, p->period, sizeof p->period);
     d25_format_period(period - 1, p->prev, sizeof p->prev);
     p->order = fields_in_order(rules, &p->nfields);
@@ -760,14 +773,43 @@ static int submissions(d25_tree *tree, const d25_status_report *st)
     return 0;
 }
 
-static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
-                             const d25_config *cfg, int period, const d25_status_report *status, d25_error *err)
+typedef struct {
+    const d25_registry *reg;
+    const d25_rules *rules;
+    json_t *list;
+} flag_ctx;
+
+/* One flagged value: the unit (code, name, area), the field (name, label)
+ * and what the quality pass said. */
+static int add_flagged(void *ud, const char *unit, const char *field, const char *message)
+{
+    flag_ctx *fc = ud;
+    const d25_unit *u = d25_registry_by_code(fc->reg, unit);
+    const char *label = field;
+    for (size_t r = 0; r < fc->rules->nprows; r++)
+        for (size_t k = 0; k < fc->rules->prows[r].nfields; k++)
+            if (strcmp(fc->rules->prows[r].fields[k].name, field) == 0)
+                label = fc->rules->prows[r].fields[k].label;
+    /* Fields of one row share its place: the message names its own field
+     * (「已检查次数」…). */
+    const char *open = message ? strstr(message, "「") : NULL, *close = open ? strstr(open, "」") : NULL;
+    if (open && close && (strlen(label) != (size_t)(close - open) - strlen("「") ||
+                          strncmp(open + strlen("「"), label, strlen(label)) != 0))
+        return 0;
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code", unit, "name", u ? u->name : unit, "area",
+                          u ? u->area : "", "field", field, "label", label, "message", message ? message : "");
+    return o && json_array_append_new(fc->list, o) == 0 ? 0 : -1;
+}
+
+static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
+                                     const d25_config *cfg, int period, const d25_status_report *status,
+                                     json_t *flagged, d25_error *err)
 {
     char p[16], cn[32];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
     side_pass pp;
-    if (side_start(&pp, reg, rules, d25_store_path(s), period, upto, err) < 0)
+    if (side_start(&pp, reg, rules, d25_store_path(s), period, upto, flagged, err) < 0)
         return NULL;
     d25_status_report own = {0};
     if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, cfg->same_time_min, &own, err) < 0) {
@@ -792,6 +834,8 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
     json_t *root = tree->root;
     json_object_set_new(root, "district", json_string(cfg->district ? cfg->district : ""));
     json_object_set_new(root, "edition", json_string(rules->name ? rules->name : ""));
+    json_object_set(root, "flagged", flagged);
+    json_object_set_new(root, "flagged_count", json_integer((json_int_t)json_array_size(flagged)));
     json_object_set_new(root, "period", json_string(p));
     json_object_set_new(root, "period_cn", json_string(cn));
     json_object_set_new(root, "deadline", json_string(st->deadline));
@@ -865,6 +909,25 @@ fail:
     month_free(&mo);
     d25_status_report_free(&own);
     return NULL;
+}
+
+/* The values the quality pass flagged, read before the side pass starts
+ * (it leaves them out of the totals), then the figures. */
+static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
+                             const d25_config *cfg, int period, const d25_status_report *status, d25_error *err)
+{
+    char p[16];
+    d25_format_period(period, p, sizeof p);
+    flag_ctx fc = {.reg = reg, .rules = rules, .list = json_array()};
+    if (!fc.list) {
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        return NULL;
+    }
+    d25_tree *t = d25_store_flagged_each(s, p, add_flagged, &fc, err) < 0
+                      ? NULL
+                      : report_data_flagged(s, upto, reg, rules, cfg, period, status, fc.list, err);
+    json_decref(fc.list);
+    return t;
 }
 
 d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,

@@ -10,12 +10,13 @@
 #include <xlsxwriter.h>
 #include <xlsxwriter/utility.h>
 
+#include "../util/buf.h"
 #include "../util/file.h"
 #include "../xlsxout/book.h"
 #include "../xlsxout/cell.h"
 
 typedef struct {
-    lxw_format *head, *pct, *bold, *date, *bold_pct;
+    lxw_format *head, *pct, *bold, *date, *bold_pct, *flagged;
     char title[160];   /* the district and the month, for the printed pages' header */
 } formats;
 
@@ -204,10 +205,36 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
     ks[2] = col(rows, "area");
     for (size_t c = 0; c < nf; c++)
         ks[3 + c] = col(rows, str(json_array_get(fields, c), "name"));
+    /* A value the quality pass flagged is shaded and left out of its total's
+     * formula (as the figures leave it out of the total). */
+    const json_t *flagged = json_object_get(d, "flagged");
+    d25_buf *minus = calloc(nf + 1, sizeof *minus);
+    if (!minus) {
+        free(ks);
+        return -1;
+    }
+    int kc = col(rows, "code");
     lxw_row_t r = 1;
     for (size_t i = 0; i < n; i++, r++)
-        for (size_t c = 0; c < nf + 3; c++)
-            row_cell(ws, r, (lxw_col_t)c, rows, i, ks[c], NULL);
+        for (size_t c = 0; c < nf + 3; c++) {
+            bool flag = false;
+            if (c >= 3 && json_array_size(flagged) && kc >= 0) {
+                const char *code = d25_rows_row(rows, i)[kc].kind == D25_CELL_STR ? d25_rows_row(rows, i)[kc].v.s : "";
+                const char *field = str(json_array_get(fields, c - 3), "name");
+                size_t fi;
+                const json_t *o;
+                json_array_foreach (flagged, fi, o)
+                    flag = flag || (strcmp(str(o, "code"), code) == 0 && strcmp(str(o, "field"), field) == 0);
+            }
+            row_cell(ws, r, (lxw_col_t)c, rows, i, ks[c], flag ? f->flagged : NULL);
+            if (flag) {
+                char ref[16];
+                lxw_col_to_name(ref, (lxw_col_t)c, 0);
+                char part[32];
+                snprintf(part, sizeof part, "-%s%u", ref, (unsigned)r + 1);
+                d25_buf_puts(&minus[c - 3], part);
+            }
+        }
     free(ks);
     const json_t *tot = json_object_get(d, "progress_total");
     d25_xlsx_string(ws, r, 1, "全区合计", f->bold);
@@ -216,11 +243,22 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
         if (n && json_is_integer(v)) {
             char fm[64];
             sum_formula(fm, sizeof fm, (lxw_col_t)(3 + k), 1, r - 1);
-            worksheet_write_formula_num(ws, r, (lxw_col_t)(3 + k), fm, f->bold, (double)json_integer_value(v));
+            d25_buf whole = {0};
+            d25_buf_puts(&whole, fm);
+            if (minus[k].len)
+                d25_buf_append(&whole, minus[k].data, minus[k].len);
+            worksheet_write_formula_num(ws, r, (lxw_col_t)(3 + k), d25_buf_cstr(&whole), f->bold,
+                                        (double)json_integer_value(v));
+            d25_buf_free(&whole);
         } else {
             cell(ws, r, (lxw_col_t)(3 + k), v, f->bold);
         }
     }
+    for (size_t k = 0; k < nf; k++)
+        d25_buf_free(&minus[k]);
+    free(minus);
+    if (json_array_size(flagged))
+        d25_xlsx_string(ws, r + 1, 1, "注：底色标出的数值经数据质量检查明显异常，未计入合计（待核实）。", NULL);
     print_setup(ws, f, "推进情况汇总", 1);
     return 0;
 }
@@ -290,6 +328,8 @@ int d25_report_xlsx(const d25_tree *data, const char *path, d25_error *err)
     f.bold_pct = workbook_add_format(wb);
     format_set_bold(f.bold_pct);
     format_set_num_format(f.bold_pct, "0.0%");
+    f.flagged = workbook_add_format(wb);
+    format_set_bg_color(f.flagged, 0xFFE699);
     f.date = workbook_add_format(wb);
     format_set_num_format(f.date, "yyyy-mm-dd hh:mm");
     const char *district = json_string_value(json_object_get(data->root, "district"));

@@ -150,3 +150,27 @@ void d25_blanks_free(d25_blanks *b)
     memset(b, 0, sizeof *b);
 }
 
+int d25_store_flagged_each(d25_store *s, const char *period,
+                           int (*fn)(void *ud, const char *unit, const char *field, const char *message), void *ud,
+                           d25_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT DISTINCT c.unit_code, pv.field, f.message FROM current_returns c"
+                           " JOIN findings f ON f.return_id = c.return_id AND f.source = 'quality'"
+                           "  AND f.code IN ('OUTLIER_PEERS', 'OUTLIER_HISTORY')"
+                           " JOIN progress_values pv ON pv.return_id = c.return_id AND pv.place = f.place"
+                           " WHERE c.period = ? AND c.form = 'progress' ORDER BY c.unit_code, pv.field",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(s, err, "读取数据质量警告");
+    sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
+    int step, rc = 0;
+    while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW)
+        if (fn(ud, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+               (const char *)sqlite3_column_text(q, 2)) < 0)
+            rc = -1;
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = d25_store_fail(s, err, "读取数据质量警告");
+    sqlite3_finalize(q);
+    return rc;
+}

@@ -79,6 +79,15 @@ enum { D25_CURRENT_STATUSES = 1, D25_CURRENT_PROGRESS = 2 };
 int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int64_t upto,
                            int (*fn)(void *ud, const d25_current *c), void *ud, d25_error *err);
 
+/* The progress values of a period's current returns that the quality pass
+ * flagged as implausible (OUTLIER_PEERS, OUTLIER_HISTORY): fn(ud, unit,
+ * field, message) for each, in order of unit and field.  The report leaves
+ * them out of its totals and says so.  fn returns < 0 to stop: then -1 with
+ * err as fn left it. */
+int d25_store_flagged_each(d25_store *s, const char *period,
+                           int (*fn)(void *ud, const char *unit, const char *field, const char *message), void *ud,
+                           d25_error *err);
+
 /* Several reads that must agree while another process may be storing
  * returns (a report): a read transaction on this connection (unless one is
  * open already), and in *upto the last return it sees, for a second
