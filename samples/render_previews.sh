@@ -24,6 +24,15 @@ not_done_min = 8
 [report]
 templates = $PWD/templates
 out = $t/out
+[document]
+issuer_mark = 示范区教育局
+doc_code = 示教安
+signer = 王某某
+recipient = 区安委办
+signature = 示范区教育局
+cc = 市教育局、区应急管理局
+printer = 示范区教育局办公室
+note = （联系人：张三，电话：12345678）
 INI
 # Receipt times as the bureau would see them: all before the deadline.
 mkdir -p "$t/in/2026-10" "$t/in/2026-11"
@@ -32,12 +41,12 @@ for f in samples/2026-11/*; do cp "$f" "$t/in/2026-11/"; touch -d "2026-11-20 10
 build/duty25 --config "$t/duty25.ini" ingest -q "$t/in"
 build/duty25 --config "$t/duty25.ini" report --period 2026-11
 soffice --headless "-env:UserInstallation=file://$t/lo" --convert-to pdf --outdir "$t/pdf" "$t"/out/*.docx >/dev/null
-pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf/示范区2026年11月书面风险报告.pdf" samples/preview-risk-report
-pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf/示范区2026年11月统计表.pdf" samples/preview-tables
+pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$t/pdf/示范区2026年11月书面风险报告.pdf" samples/preview-risk-report-1
+pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$t/pdf/示范区2026年11月统计表.pdf" samples/preview-tables-1
 # A unit's blank checklist for December, and the notice for a flawed return.
 build/duty25 --config "$t/duty25.ini" forms --period 2026-12 --unit SF-X001 --format docx --out "$t/forms" >/dev/null
 build/duty25 --config "$t/duty25.ini" validate --period 2026-11 --feedback "$t/fb" "samples/flawed/城西小学-2026年11月-缺子项.docx" >/dev/null || true
 soffice --headless "-env:UserInstallation=file://$t/lo" --convert-to pdf --outdir "$t/pdf2" "$t/forms/示范区实验小学-2026年12月-清单.docx" "$t/fb/城西小学-2026年11月-缺子项-退回通知.docx" >/dev/null
-pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf2/示范区实验小学-2026年12月-清单.pdf" samples/preview-form
-pdftoppm -r 60 -png -f 1 -l 1 "$t/pdf2/城西小学-2026年11月-缺子项-退回通知.pdf" samples/preview-notice
+pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$t/pdf2/示范区实验小学-2026年12月-清单.pdf" samples/preview-form-1
+pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$t/pdf2/城西小学-2026年11月-缺子项-退回通知.pdf" samples/preview-notice-1
 ls samples/preview-*.png
