@@ -84,7 +84,7 @@ int cmd_remind(int argc, char **argv, const d25_global *g)
         rc = D25_EXIT_IO;
     } else if (!(s = d25_cmd_open_existing(db_arg ? db_arg : cfg->db_path, &err)) ||
                d25_status_build(s, su.reg, period, deadline, cfg->same_time_min, &rep, &err) < 0 ||
-               d25_remind_write(cfg, &rep, deadline, dir, &res, &err) < 0) {
+               d25_remind_write(cfg, su.rules, &rep, deadline, dir, &res, &err) < 0) {
         rc = d25_cmd_exit_for(&err);
     } else if (res.notices) {
         char pcn[32];

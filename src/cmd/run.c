@@ -346,7 +346,7 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
         if (asprintf(&dir, "%s/%s", cfg->remind_dir, p) < 0) {
             d25_fail(err, D25_E_NOMEM, "内存不足");
             rc = D25_EXIT_IO;
-        } else if (d25_remind_write(cfg, &rep, deadline_day, dir, &rr, err) < 0) {
+        } else if (d25_remind_write(cfg, su->rules, &rep, deadline_day, dir, &rr, err) < 0) {
             rc = err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
         } else if (rr.notices) {
             char *abs = realpath(dir, NULL);
@@ -487,6 +487,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
             goto out;
         }
         fb.by_month = !period_arg;
+        fb.rules = su.rules;
         fb_on = true;
     }
     run_ctx rcx = {.log = log, .verbose = verbose, .cfg = cfg, .period = period, .fb = fb_on ? &fb : NULL};

@@ -235,6 +235,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
             d25_ingest_list_free(&files);
             return D25_EXIT_IO;
         }
+        fb.rules = su.rules;
         fb_on = true;
     }
     if (json)

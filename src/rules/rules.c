@@ -380,7 +380,7 @@ static int load_all(loader *L, d25_rules *r)
     static const char *const k_duty[] = {"name", NULL};
     static const char *const k_item[] = {"duty", "name", "applies", NULL};
     static const char *const k_sub[] = {"text", "basis", "penalty", "source", "applies", NULL};
-    static const char *const k_progress[] = {"title", "min_rows", "checks", "hazards", NULL};
+    static const char *const k_progress[] = {"title", "min_rows", "checks", "hazards", "summary", NULL};
     static const char *const k_prow[] = {"text", NULL};
     static const char *const k_cross[] = {"field", "item", NULL};
 
@@ -534,6 +534,21 @@ static int load_all(loader *L, d25_rules *r)
         const d25_pfield *A = d25_rules_field(r, r->hazards_found, &row), *B = d25_rules_field(r, r->hazards_fixed, &row);
         if (!A || !B || A->type != D25_F_COUNT || B->type != D25_F_COUNT)
             return bad(L, "progress", "hazards", "两项都应是推进情况表中的 count 空格");
+    }
+    /* [progress] summary: field:heading|... of count fields. */
+    const char *sum = get(L, "progress", "summary");
+    for (const char *p = sum ? sum : ""; *p;) {
+        size_t n = strcspn(p, "|");
+        const char *colon = memchr(p, ':', n);
+        char f[128];
+        snprintf(f, sizeof f, "%.*s", (int)(colon && colon - p < 127 ? colon - p : 0), p);
+        const d25_prow *row;
+        const d25_pfield *F = f[0] ? d25_rules_field(r, f, &row) : NULL;
+        if (!colon || colon + 1 == p + n || !F || F->type != D25_F_COUNT)
+            return bad(L, "progress", "summary", "应写作 空格:列名|空格:列名……，空格是推进情况表中的 count 空格");
+        p += n;
+        if (*p == '|')
+            p++;
     }
     /* Types and flags named by applies exist in [types] and [flags] (when
      * the file has them). */
