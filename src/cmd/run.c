@@ -183,14 +183,15 @@ static void on_item(void *ud, const d25_ingest_item *it)
 }
 
 /* The status as text into DIR/<district><period>报送情况.txt. */
-static int write_status(const d25_config *cfg, const d25_status_report *rep, const char *dir, char **written, d25_error *err)
+static int write_status(const d25_config *cfg, const char *unit_word, const d25_status_report *rep, const char *dir,
+                        char **written, d25_error *err)
 {
     char *text = NULL, *path = NULL, pcn[48];
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
     if (!m)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    d25_status_print_text(m, rep, cfg->district);
+    d25_status_print_text(m, rep, cfg->district, unit_word);
     fclose(m);
     d25_format_period_cn(rep->period, pcn, sizeof pcn);
     int rc;
@@ -331,7 +332,7 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
     int rc = 0;
     d25_format_period(job->period, p, sizeof p);
     if (d25_status_build(s, su->reg, job->period, deadline_day, cfg->same_time_min, &rep, err) < 0 ||
-        write_status(cfg, &rep, out, &status_path, err) < 0) {
+        write_status(cfg, su->rules->unit_word, &rep, out, &status_path, err) < 0) {
         rc = D25_EXIT_IO;
         goto done;
     }
