@@ -6,6 +6,7 @@
  * on success unless -v; one log line per file and per run.
  */
 #include "commands.h"
+#include "../report/tcheck.h"
 #include "../util/paths.h"
 #include "../util/syserr.h"
 #include "../feedback/feedback.h"
@@ -423,6 +424,14 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     int rc = d25_cmd_setup(g, NULL, units_path, &su);
     if (rc)
         return rc;
+    /* Templates made for another edition's rules: said before anything is
+     * taken in, not when the month's report is written. */
+    d25_error terr = {0};
+    if (d25_templates_check(su.cfg.templates_dir, su.rules, &terr) < 0) {
+        fprintf(stderr, "duty25 run：%s\n", terr.message);
+        d25_cmd_teardown(&su);
+        return D25_EXIT_USAGE;
+    }
     const char *db;
     if ((rc = d25_cmd_db_for_writing(&su.cfg, db_arg, &db))) {
         d25_cmd_teardown(&su);
