@@ -215,7 +215,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     if ((standard && d25_templates_check(su.cfg.templates_dir, su.rules, &err) < 0) ||
         (tpl && d25_template_check(tpl, su.rules, &err) < 0)) {
         rc = D25_EXIT_USAGE;
-    } else if (!(s = d25_cmd_open_existing(db, &err)) ||
+    } else if (!(s = d25_cmd_open_existing(db, &err)) || d25_store_set_edition(s, su.rules->id) < 0 ||
                !(data = d25_report_data(s, su.reg, su.rules, &su.cfg, period, NULL, &err))) {
         rc = d25_cmd_exit_for(&err);
     } else if (dump) {

@@ -477,7 +477,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     char *cwd = getcwd(NULL, 0);
     log_line(log, "开始　duty25 run %s（进程 %ld，工作文件夹 %s）\n", p, (long)getpid(), cwd ? cwd : "?");
     free(cwd);
-    if (!(s = d25_store_open(db, cfg->lock_wait, &err))) {
+    if (!(s = d25_store_open(db, cfg->lock_wait, &err)) || d25_store_set_edition(s, su.rules->id) < 0) {
         rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;
         goto out;
     }

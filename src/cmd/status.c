@@ -479,7 +479,7 @@ int cmd_status(int argc, char **argv, const d25_global *g)
     d25_store *s = NULL;
     d25_status_report rep = {0};
     city_ctx cc = {0};
-    if (!(s = d25_cmd_open_existing(db, &err)) ||
+    if (!(s = d25_cmd_open_existing(db, &err)) || d25_store_set_edition(s, su.rules->id) < 0 ||
         (cfg->level != D25_LEVEL_DISTRICT ? city_status(s, &su, period, &cc, &rep, &err)
                                           : d25_status_build(s, su.reg, period,
                                                              cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day,

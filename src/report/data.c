@@ -471,6 +471,11 @@ static void *side_run(void *arg)
 {
     side_pass *p = arg;
     d25_store *s = d25_store_open(p->db, -1, &p->err);
+    if (s && d25_store_set_edition(s, p->rules->id) < 0) {
+        d25_store_close(s);
+        s = NULL;
+        d25_fail(&p->err, D25_E_NOMEM, "内存不足");
+    }
     /* One pass over the tables: a small page cache will do. */
     if (s && d25_store_exec(s, "PRAGMA cache_size = -256", &p->err) < 0) {
         d25_store_close(s);
