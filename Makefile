@@ -203,8 +203,12 @@ install: build/duty25
 	  config/duty25.ini >$(DESTDIR)$(DATADIR)/config/duty25.ini.tmp
 	$(Q)chmod 0644 $(DESTDIR)$(DATADIR)/config/duty25.ini.tmp
 	$(Q)mv -f $(DESTDIR)$(DATADIR)/config/duty25.ini.tmp $(DESTDIR)$(DATADIR)/config/duty25.ini
-	$(Q)install -m 0644 config/rules-education.ini config/units.csv $(DESTDIR)$(DATADIR)/config/
+	$(Q)install -m 0644 config/rules-*.ini config/units.csv $(DESTDIR)$(DATADIR)/config/
 	$(Q)install -m 0644 templates/*.docx templates/README.md $(DESTDIR)$(DATADIR)/templates/
+	$(Q)for e in config/editions/*/; do n=$$(basename $$e); \
+	  install -d $(DESTDIR)$(DATADIR)/config/editions/$$n $(DESTDIR)$(DATADIR)/templates/editions/$$n && \
+	  install -m 0644 $$e/duty25.ini $$e/units.csv $(DESTDIR)$(DATADIR)/config/editions/$$n/ && \
+	  install -m 0644 templates/editions/$$n/*.docx $(DESTDIR)$(DATADIR)/templates/editions/$$n/ || exit 1; done
 	$(Q)$(MAN_SUBST) docs/duty25.1 >$(DESTDIR)$(MANDIR)/man1/duty25.1.tmp && chmod 0644 $(DESTDIR)$(MANDIR)/man1/duty25.1.tmp && \
 	  mv -f $(DESTDIR)$(MANDIR)/man1/duty25.1.tmp $(DESTDIR)$(MANDIR)/man1/duty25.1
 	$(Q)install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/

@@ -1,7 +1,14 @@
 #!/usr/bin/python3
 """Build the default report templates from this readable source.
 
-    templates/build.py [OUTDIR]      (default: templates/)
+    templates/build.py [--rules RULES.ini] [OUTDIR]
+        (default: config/rules-education.ini into templates/;
+         templates/build.py --rules config/rules-enterprise.ini templates/enterprise
+         builds the enterprise edition's)
+
+The templates say nothing of one edition: its words are the data's
+{{words.*}} (the rule set's [edition]), and the statistical tables' progress
+columns are the rule set's [progress] summary (field:heading|...).
 
 Writes 统计表.docx: the statistical tables of a period (landscape A4), with
 template tags (templates/README.md) filled by `duty25 report`.  Every table
@@ -10,12 +17,26 @@ from gridCol), every run names its East Asian font, and the package is
 checked by ../shared/tools/ooxml-validate in the tests.  The office may edit
 the .docx in Word or WPS instead; this script is how the shipped one is made.
 """
+import configparser
 import os
 import sys
 import zipfile
 from xml.sax.saxutils import escape
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ARGS = sys.argv[1:]
+RULES = os.path.join(HERE, "..", "config", "rules-education.ini")
+if ARGS[:1] == ["--rules"]:
+    RULES, ARGS = ARGS[1], ARGS[2:]
+OUT = ARGS[0] if ARGS else HERE
+os.makedirs(OUT, exist_ok=True)
+
+_ini = configparser.ConfigParser(interpolation=None, comment_prefixes=(";", "#"), inline_comment_prefixes=None)
+_ini.optionxform = str
+with open(RULES, encoding="utf-8") as _f:
+    _ini.read_file(_f)
+# The statistical tables' progress columns: [progress] summary = field:heading|...
+SUMMARY = [tuple(x.split(":", 1)) for x in _ini["progress"]["summary"].split("|")]
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 # A4 landscape, 2.5 cm margins: a type area 14,004 twips wide.
@@ -117,7 +138,7 @@ def left(text):
 
 
 body = [
-    para("{{district}}教育系统落实安全生产主体责任“六大责任25条”统计表", XBS, 36, "center", after=120),
+    para("{{district}}{{words.system}}落实安全生产主体责任“六大责任25条”统计表", XBS, 36, "center", after=120),
     para("（{{period_cn}}，截至{{as_of_cn}}）", FS, 24, "center", after=60),
     para("制表单位：{{doc.signature}}　　制表日期：{{as_of_cn}}", FS, 21, "right", after=180),
     para("应报{{units.expected}}家，已报{{units.returned}}家（按时{{units.on_time}}家、逾期{{units.late}}家），"
@@ -126,17 +147,17 @@ body = [
     # Up to [report] tables_detail_max units every unit has a row; beyond,
     # the tables are by type and area and the rows per unit are in the
     # workbook (a document of 20,000 rows takes minutes to open).
-    para("{{^tables_detail}}应报单位多于{{tables_detail_max}}家，本表按单位类型和板块汇总，"
+    para("{{^tables_detail}}应报{{words.unit_word}}多于{{tables_detail_max}}家，本表按单位类型和板块汇总，"
          "逐单位的报送和推进情况见同名的统计表.xlsx。{{/tables_detail}}", FS, 24),
     para("{{?tables_detail}}"),
-    caption("表1  各单位报送情况"),
+    caption("表1  各{{words.unit_word}}报送情况"),
     table([7, 30, 14, 12, 10, 22, 10, 17],
-          ["序号", "单位名称", "类型", "板块", "报送情况", "收到时间", "联系人", "电话"],
+          ["序号", "{{words.unit_word}}名称", "类型", "板块", "报送情况", "收到时间", "联系人", "电话"],
           loop("submissions", ["{{n}}", left("{{name}}"), "{{type_label}}", "{{area}}", "{{state_label}}",
                                "{{received}}", "{{contact}}", "{{phone}}"])),
     para("{{/tables_detail}}"),
     para("{{^tables_detail}}"),
-    caption("表1  报送情况（按单位类型、板块汇总）"),
+    caption("表1  报送情况（按{{words.unit_word}}类型、板块汇总）"),
     grid_table([16, 20, 11, 11, 11, 11, 11, 11], [
         (["分组", "类型或板块", "应报", "按时", "逾期", "缺表", "退回", "未报"], "head"),
         (loop("units_by_type", ["按类型", left("{{label}}"), "{{expected}}", "{{on_time}}", "{{late}}",
@@ -159,16 +180,14 @@ body = [
           "{{compliance.not_done}}", "{{compliance.not_applicable}}", "{{compliance.rate_text}}"], "total")], base=21),
     para("{{?tables_detail}}"),
     caption("表3  推进情况统计汇总"),
-    table([7, 27, 12, 10, 10, 9, 9, 9, 24],
-          ["序号", "单位名称", "板块", "已检查次数", "针对性检查", "问题条数", "发现隐患", "已整改", "整改率"],
-          loop("progress", ["{{n}}", left("{{name}}"), "{{area}}", "{{inspections}}", "{{targeted_checks}}",
-                            "{{problems}}", "{{hazards_found}}", "{{hazards_rectified}}", "{{rectify_rate_text}}"]),
-          ["", "全区合计", "", "{{progress_total.inspections}}", "{{progress_total.targeted_checks}}",
-           "{{progress_total.problems}}", "{{progress_total.hazards_found}}",
-           "{{progress_total.hazards_rectified}}", "{{hazards.rate_text}}"]),
+    table([7, 27, 12] + [10] * len(SUMMARY) + [18],
+          ["序号", "{{words.unit_word}}名称", "板块"] + [h for _, h in SUMMARY] + ["整改率"],
+          loop("progress", ["{{n}}", left("{{name}}"), "{{area}}"] + ["{{%s}}" % f for f, _ in SUMMARY]
+               + ["{{rectify_rate_text}}"]),
+          ["", "全区合计", ""] + ["{{progress_total.%s}}" % f for f, _ in SUMMARY] + ["{{hazards.rate_text}}"]),
     para("{{/tables_detail}}"),
     para("{{^tables_detail}}"),
-    caption("表3  隐患排查整改情况（按单位类型、板块汇总）"),
+    caption("表3  隐患排查整改情况（按{{words.unit_word}}类型、板块汇总）"),
     grid_table([16, 30, 16, 16, 26], [
         (["分组", "类型或板块", "发现隐患", "已整改", "整改率"], "head"),
         (loop("hazards.by_type", ["按类型", left("{{label}}"), "{{found}}", "{{rectified}}", "{{rate_text}}"]), "body"),
@@ -180,7 +199,7 @@ body = [
          "（{{message}}）；{{/flagged}}{{/flagged}}", FS, 21, before=60),
     caption("表4  拟列入专项执法计划名单"),
     para("{{?enforcement_active}}"),
-    table([7, 34, 14, 46], ["序号", "单位名称", "所属板块", "备注"],
+    table([7, 34, 14, 46], ["序号", "{{words.unit_word}}名称", "所属板块", "备注"],
           loop("enforcement", ["{{n}}", left("{{name}}"), "{{area}}", left("{{remark}}")])),
     para("{{/enforcement_active}}"),
     para("{{^enforcement_active}}本月尚未到排查整治阶段结束之后，不提出执法名单。{{/enforcement_active}}", FS, 24),
@@ -442,18 +461,18 @@ END_MATTER = [bpara(""), bpara("{{?doc.cc}}"), end_matter(True), bpara("{{/doc.c
               bpara("{{^doc.cc}}"), end_matter(False), bpara("{{/doc.cc}}")]
 
 report = HEADER + [
-    bpara("{{district}}教育系统落实安全生产主体责任", XBS, 44, "center", indent=False, before=1158),
+    bpara("{{district}}{{words.system}}落实安全生产主体责任", XBS, 44, "center", indent=False, before=1158),
     bpara("书面风险报告", XBS, 44, "center", indent=False),
     bpara("（{{period_cn}}）", KT, BODY, "center", indent=False),
     # 主送机关: one line below the title, at the left margin, with a colon
     bpara("{{?doc.recipient}}{{doc.recipient}}：{{/doc.recipient}}", indent=False, before=579),
-    bpara("按照“六大责任25条”百日攻坚行动的要求，现将{{period_cn}}全区教育系统各单位落实安全生产主体责任、"
+    bpara("按照“六大责任25条”百日攻坚行动的要求，现将{{period_cn}}{{words.scope}}各{{words.unit_word}}落实安全生产主体责任、"
           "排查整治隐患的情况报告如下。"),
     bpara("一、基本情况", HT, keep=True),
-    bpara("截至{{as_of_cn}}，全区教育系统应报送单位{{units.expected}}家，已报送{{units.returned}}家，"
+    bpara("截至{{as_of_cn}}，{{words.scope}}应报送{{words.unit_word}}{{units.expected}}家，已报送{{units.returned}}家，"
           "其中按时{{units.on_time}}家、逾期{{units.late}}家；报表被退回尚未改正{{units.rejected}}家，"
           "只报一张表{{units.incomplete}}家，未报送{{units.missing}}家。"),
-    bpara("{{#received_doubts}}需要说明的是，逾期单位中有{{units}}家的收到时间同为{{time}}（{{source_label}}），"
+    bpara("{{#received_doubts}}需要说明的是，逾期{{words.unit_word}}中有{{units}}家的收到时间同为{{time}}（{{source_label}}），"
           "可能是截止日后集中复制或保存报表文件所致，并非实际收到时间，逾期数待核实收件时间后更正。{{/received_doubts}}"),
     bpara("{{#units_by_type}}{{label}}应报{{expected}}家，已报{{returned}}家，未报{{missing}}家。{{/units_by_type}}"),
     bpara("二、“六大责任25条”落实情况", HT, keep=True),
@@ -465,7 +484,7 @@ report = HEADER + [
     DRAWING,
     bpara("（二）薄弱环节", KT, keep=True),
     bpara("{{?weakest_items}}落实率最低的条目依次为（适用子项不足{{weak_min_base}}项次的条目不参与排序）：{{/weakest_items}}"),
-    bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家单位有子项未落实。"
+    bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家{{words.unit_word}}有子项未落实。"
           "{{/weakest_items}}"),
     bpara("三、隐患排查整改情况", HT, keep=True),
     bpara("全区共发现隐患{{hazards.found}}条，已完成整改{{hazards.rectified}}条，整改率{{hazards.rate_text}}。"
@@ -475,28 +494,28 @@ report = HEADER + [
           "{{/hazards.by_type}}"),
     bpara("{{#hazards.by_area}}{{area}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
           "{{/hazards.by_area}}"),
-    bpara("四、重点监管单位情况", HT, keep=True),
-    bpara("全区重点监管单位{{key_units_count}}家（寄宿制学校、老旧学校、提升园、新市民小学等），本月报送情况如下："),
+    bpara("四、{{words.key_units}}情况", HT, keep=True),
+    bpara("全区{{words.key_units}}{{key_units_count}}家{{words.key_note}}，本月报送情况如下："),
     bpara("{{#key_units}}{{name}}（{{area}}）：{{state_label}}。{{/key_units}}"),
     bpara("五、存在的主要问题", HT, keep=True),
-    bpara("{{?units.missing}}仍有{{units.missing}}家单位未报送本月报表。{{/units.missing}}"
-          "{{?units.rejected}}{{units.rejected}}家单位的报表被退回后尚未改正。{{/units.rejected}}"
-          "部分单位在薄弱环节上落实不到位，落实率最低的条目见上文。"
-          "{{?enforcement_active}}经梳理，拟将{{enforcement_count}}家单位列入专项执法计划名单（见统计表）。"
+    bpara("{{?units.missing}}仍有{{units.missing}}家{{words.unit_word}}未报送本月报表。{{/units.missing}}"
+          "{{?units.rejected}}{{units.rejected}}家{{words.unit_word}}的报表被退回后尚未改正。{{/units.rejected}}"
+          "部分{{words.unit_word}}在薄弱环节上落实不到位，落实率最低的条目见上文。"
+          "{{?enforcement_active}}经梳理，拟将{{enforcement_count}}家{{words.unit_word}}列入专项执法计划名单（见统计表）。"
           "{{/enforcement_active}}"),
-    bpara("{{?risk_units}}风险较大的单位{{?risk_more}}（共{{risk_count}}家，以下列出问题最多的几家，其余见统计表）"
+    bpara("{{?risk_units}}风险较大的{{words.unit_word}}{{?risk_more}}（共{{risk_count}}家，以下列出问题最多的几家，其余见统计表）"
           "{{/risk_more}}："),
     bpara("{{#risk_units}}{{n}}．{{name}}（{{area}}）：{{reasons}}。{{/risk_units}}"),
     bpara("{{/risk_units}}"),
     bpara("六、下一步工作", HT, keep=True),
-    bpara("{{?units.missing}}对未报送的{{units.missing}}家单位逐一电话催报，督促限期补报。{{/units.missing}}"
-          "{{?units.rejected}}对报表被退回的{{units.rejected}}家单位，督促按退回通知逐项改正后重新报送。"
+    bpara("{{?units.missing}}对未报送的{{units.missing}}家{{words.unit_word}}逐一电话催报，督促限期补报。{{/units.missing}}"
+          "{{?units.rejected}}对报表被退回的{{units.rejected}}家{{words.unit_word}}，督促按退回通知逐项改正后重新报送。"
           "{{/units.rejected}}"),
-    bpara("{{?weakest_items}}针对落实率最低的条目开展专项督导，对有关子项未落实的单位约谈主要负责人，"
+    bpara("{{?weakest_items}}针对落实率最低的条目开展专项督导，对有关子项未落实的{{words.unit_word}}约谈主要负责人，"
           "限期整改到位。{{/weakest_items}}"),
-    bpara("{{?enforcement_count}}对拟列入专项执法计划名单的{{enforcement_count}}家单位，会同有关部门开展联合执法检查，"
+    bpara("{{?enforcement_count}}对拟列入专项执法计划名单的{{enforcement_count}}家{{words.unit_word}}，会同有关部门开展联合执法检查，"
           "依法依规处理。{{/enforcement_count}}"),
-    bpara("督促各单位对已发现的隐患按照责任、措施、资金、时限和预案“五落实”要求抓紧整改，实行闭环管理。"),
+    bpara("督促各{{words.unit_word}}对已发现的隐患按照责任、措施、资金、时限和预案“五落实”要求抓紧整改，实行闭环管理。"),
 ] + SIGNATURE + END_MATTER
 
 
@@ -577,11 +596,11 @@ def cl_row(duty, item, text, last):
 CL_W = [9, 13, 38, 20, 20, 12, 10]
 checklist_form = [
     para("附件1", HT, 32, after=120),
-    para("{{district}}教育系统落实企业主体责任百日攻坚六大责任25条内容清单", XBS, 36, "center", after=120),
-    para("填报月份：{{period_cn}}　　所属板块：{{unit.area}}　　单位类型：{{unit.type_label}}", FS, 24, "center",
+    para("{{district}}{{words.checklist_heading}}", XBS, 36, "center", after=120),
+    para("填报月份：{{period_cn}}　　所属板块：{{unit.area}}　　{{words.unit_word}}类型：{{unit.type_label}}", FS, 24, "center",
          after=120),
     grid_table(CL_W, [
-        (["类别", "条目", "内容", "依据", "罚则", "单位自查情况", "监督检查情况"], "head"),
+        (["类别", "条目", "内容", "依据", "罚则", "{{words.self_check_header}}", "监督检查情况"], "head"),
         (cl_row({"text": "{{#duties}}{{label}}", "vmerge": "restart"}, {"text": "{{item_label}}", "vmerge": "restart"},
                 "{{text}}", ""), "body"),
         (cl_row({"vmerge": "continue"}, {"vmerge": "continue"}, "{{#subs}}{{text}}", "{{/subs}}"), "body"),
@@ -589,8 +608,8 @@ checklist_form = [
         (cl_row({"vmerge": "continue"}, {"vmerge": "continue"}, "{{#subs}}{{text}}",
                 "{{/subs}}{{/items}}{{/duties}}"), "body"),
     ], size=18),
-    para("填写说明：“单位自查情况”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”，部分落实、未落实的请写明原因和整改措施；"
-         "本单位不适用的子项已预填“不适用”，情况有变的请改写。“监督检查情况”一栏由教育局填写。"
+    para("填写说明：“{{words.self_check_header}}”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”，部分落实、未落实的请写明原因和整改措施；"
+         "本{{words.unit_word}}不适用的子项已预填“不适用”，情况有变的请改写。“监督检查情况”一栏由{{words.issuer}}填写。"
          "请于{{deadline_cn}}前报送。", FS, 21, before=120),
     para(""),
     para("填报单位（盖章）：{{unit.name}}　　填报人：＿＿＿＿　　联系电话：＿＿＿＿＿＿　　填报时间：{{period_cn}}＿＿日",
@@ -602,7 +621,7 @@ package("表样-清单.docx", "六大责任25条内容清单（表样）",
 P_AREA = 11906 - 2 * 1588
 progress_form = [
     para("附件3", HT, 32, after=120),
-    para("{{district}}教育系统落实企业安全生产主体责任百日攻坚行动推进情况统计表", XBS, 36, "center", after=120),
+    para("{{district}}{{words.progress_heading}}", XBS, 36, "center", after=120),
     para("填报月份：{{period_cn}}　　所属板块：{{unit.area}}", FS, 24, "center", after=120),
     grid_table([8, 72, 12], [
         (["序号", "推进情况", "备注"], "head"),
@@ -622,7 +641,7 @@ package("表样-推进情况.docx", "推进情况统计表（表样）",
 notice = [
     bpara("关于{{period_cn}}安全生产报表需修改后重新报送的通知", XBS, 36, "center", indent=False, after=290),
     bpara("{{unit_name}}：", FS, BODY, indent=False),
-    bpara("你单位报送的《{{file}}》（{{received_cn}}收到）经检查未能通过，共有{{n_errors}}处需要修改。"
+    bpara("你{{words.unit_word}}报送的《{{file}}》（{{received_cn}}收到）经检查未能通过，共有{{n_errors}}处需要修改。"
           "请按下表逐项改正后，{{deadline_text}}重新报送；改正后的报表直接替换原表，不必另行说明。"),
     grid_table([6, 18, 40, 36], [
         (["序号", "位置", "问题", "请这样改"], "head"),
@@ -639,17 +658,17 @@ notice = [
     bpara("{{/warnings}}", indent=False),
     bpara("{{?office_contact}}如有疑问，请与{{office_contact}}联系{{?office_phone}}（电话：{{office_phone}}）{{/office_phone}}。{{/office_contact}}"),
     bpara(""),
-    bpara("{{district}}教育局", FS, BODY, "right", indent=False),
+    bpara("{{district}}{{words.issuer}}", FS, BODY, "right", indent=False),
     bpara("{{today_cn}}", FS, BODY, "right", indent=False),
 ]
 package("退回通知.docx", "报表退回通知",
         document(notice, section(11906, 16838, 2098, 1474, 1984, 1587, footer=True)), styles(FS, BODY), FOOTER)
 
 office_list = [
-    para("{{district}}教育系统安全生产报表退回清单", XBS, 36, "center", after=120),
+    para("{{district}}{{words.system}}安全生产报表退回清单", XBS, 36, "center", after=120),
     para("（{{period_cn}}，{{today_cn}}，共{{count}}份）", FS, 24, "center", after=240),
     table([6, 30, 22, 10, 18, 8, 50],
-          ["序号", "文件", "单位", "联系人", "电话", "错误数", "主要问题"],
+          ["序号", "文件", "{{words.unit_word}}", "联系人", "电话", "错误数", "主要问题"],
           loop("returns", ["{{n}}", "{{file}}", "{{unit_name}}", "{{contact}}", "{{phone}}", "{{n_errors}}",
                            "{{summary}}"])),
 ]
@@ -662,23 +681,23 @@ package("退回清单.docx", "报表退回清单",
 reminder = [
     bpara("关于报送{{period_cn}}安全生产报表的催报通知", XBS, 36, "center", indent=False, after=290),
     bpara("{{unit_name}}：", FS, BODY, indent=False),
-    bpara("按照“六大责任25条”百日攻坚行动的要求，各单位应于{{deadline_cn}}前报送{{period_cn}}的"
-          "《六大责任25条内容清单》和《推进情况统计表》。截至{{today_cn}}，你单位{{missing}}，{{when_text}}。"),
+    bpara("按照“六大责任25条”百日攻坚行动的要求，各{{words.unit_word}}应于{{deadline_cn}}前报送{{period_cn}}的"
+          "《六大责任25条内容清单》和《推进情况统计表》。截至{{today_cn}}，你{{words.unit_word}}{{missing}}，{{when_text}}。"),
     bpara("请抓紧填报，尽快报送。已经报送的，请核对是否发送成功；报表被退回的，请按退回通知逐项改正后"
           "重新报送。"),
     bpara("{{?office_contact}}如有疑问，请与{{office_contact}}联系{{?office_phone}}（电话：{{office_phone}}）{{/office_phone}}。{{/office_contact}}"),
     bpara(""),
-    bpara("{{district}}教育局", FS, BODY, "right", indent=False),
+    bpara("{{district}}{{words.issuer}}", FS, BODY, "right", indent=False),
     bpara("{{today_cn}}", FS, BODY, "right", indent=False),
 ]
 package("催报通知.docx", "报表催报通知",
         document(reminder, section(11906, 16838, 2098, 1474, 1984, 1587, footer=True)), styles(FS, BODY), FOOTER)
 
 remind_list = [
-    para("{{district}}教育系统安全生产报表催报清单", XBS, 36, "center", after=120),
+    para("{{district}}{{words.system}}安全生产报表催报清单", XBS, 36, "center", after=120),
     para("（{{period_cn}}，截止日{{deadline_cn}}，{{today_cn}}，共{{count}}家）", FS, 24, "center", after=240),
     table([6, 14, 36, 12, 20, 10, 52],
-          ["序号", "单位代码", "单位", "联系人", "电话", "情况", "还缺什么"],
+          ["序号", "{{words.unit_word}}代码", "{{words.unit_word}}", "联系人", "电话", "情况", "还缺什么"],
           loop("units", ["{{n}}", "{{unit_code}}", "{{unit_name}}", "{{contact}}", "{{phone}}", "{{state}}",
                          "{{missing}}"])),
 ]

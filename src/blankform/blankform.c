@@ -88,6 +88,12 @@ json_t *d25_blankform_data(const d25_rules *r, const d25_unit *u, const d25_conf
     d25_deadline_cn(period, cfg->deadline_day ? cfg->deadline_day : r->deadline_day, dl, sizeof dl);
     set_str(root, "district", cfg->district);
     set_str(root, "edition", r->name);
+    /* The edition's words ([edition] of the rule set): {{words.issuer}}... */
+    json_t *words = json_object();
+    const char *wk, *wv;
+    for (size_t i = 0; (wv = d25_rules_word(r, i, &wk)); i++)
+        set_str(words, wk, wv);
+    json_object_set_new(root, "words", words);
     set_str(root, "period", p);
     set_str(root, "period_cn", pcn);
     set_str(root, "deadline_cn", dl);
@@ -201,7 +207,8 @@ static void heading(lxw_worksheet *ws, const formats *f, const json_t *d, const 
     if (asprintf(&t, "%s%s", str(d, "district"), title) >= 0)
         worksheet_merge_range(ws, 0, 0, 0, last, t, f->title);
     free(t);
-    if (asprintf(&t, "填报月份：%s　　所属板块：%s%s%s", str(d, "period_cn"), str(u, "area"), with_type ? "　　单位类型：" : "",
+    if (asprintf(&t, "填报月份：%s　　所属板块：%s%s%s%s%s", str(d, "period_cn"), str(u, "area"), with_type ? "　　" : "",
+                 with_type ? str(json_object_get(d, "words"), "unit_word") : "", with_type ? "类型：" : "",
                  with_type ? str(u, "type_label") : "") >= 0)
         worksheet_merge_range(ws, 1, 0, 1, last, t, f->sub);
     free(t);
@@ -226,8 +233,9 @@ static void footer(lxw_worksheet *ws, const formats *f, const json_t *d, const c
 static void checklist_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "清单");
-    heading(ws, f, d, "教育系统落实企业主体责任百日攻坚六大责任25条内容清单", true, 6);
-    static const char *const cols[] = {"类别", "条目", "内容", "依据", "罚则", "单位自查情况", "监督检查情况"};
+    const json_t *ew = json_object_get(d, "words");
+    heading(ws, f, d, str(ew, "checklist_heading"), true, 6);
+    const char *const cols[] = {"类别", "条目", "内容", "依据", "罚则", str(ew, "self_check_header"), "监督检查情况"};
     static const double w[] = {12, 16, 50, 28, 28, 16, 14};
     for (lxw_col_t c = 0; c < 7; c++) {
         d25_xlsx_string(ws, 2, c, cols[c], f->head);
@@ -257,19 +265,25 @@ static void checklist_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
     dv.validate = LXW_VALIDATION_TYPE_LIST;
     dv.value_list = words;
     dv.error_type = LXW_VALIDATION_ERROR_TYPE_INFORMATION;
-    dv.error_title = "单位自查情况";
+    dv.error_title = (char *)str(ew, "self_check_header");
     dv.error_message = "请以“已落实”“部分落实”“未落实”或“不适用”开头，可在后面写原因和整改措施。";
     if (r > 3)
         worksheet_data_validation_range(ws, 3, 5, r - 1, 5, &dv);
-    footer(ws, f, d, "填写说明：“单位自查情况”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”；本单位不适用的子项已预填“不适用”，"
-                     "情况有变的请改写。“监督检查情况”一栏由教育局填写。", r, 6, 2);
+    char *note = NULL;
+    if (asprintf(&note,
+                 "填写说明：“%s”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”；本%s不适用的子项已预填“不适用”，"
+                 "情况有变的请改写。“监督检查情况”一栏由%s填写。",
+                 str(ew, "self_check_header"), str(ew, "unit_word"), str(ew, "issuer")) < 0)
+        note = NULL;
+    footer(ws, f, d, note ? note : "", r, 6, 2);
+    free(note);
     worksheet_set_landscape(ws);
 }
 
 static void progress_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "推进情况");
-    heading(ws, f, d, "教育系统落实企业安全生产主体责任百日攻坚行动推进情况统计表", false, 2);
+    heading(ws, f, d, str(json_object_get(d, "words"), "progress_heading"), false, 2);
     static const char *const cols[] = {"序号", "推进情况", "备注"};
     static const double w[] = {8, 90, 14};
     for (lxw_col_t c = 0; c < 3; c++) {

@@ -57,6 +57,7 @@ static const struct {
     {NULL, "unit", "单位代码"},
     {NULL, "feedback", "文件夹"},
     {NULL, "district", "区名"},
+    {NULL, "edition", "版本"},
     {NULL, "template", "模板.docx"},
     {NULL, "xlsx", "文件.xlsx"},
 };

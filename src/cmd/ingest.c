@@ -268,6 +268,11 @@ int cmd_ingest(int argc, char **argv, const d25_global *g)
     }
     d25_error err = {0};
     d25_store *s = d25_store_open(db, su.cfg.lock_wait, &err);
+    if (s && d25_store_set_edition(s, su.rules->id) < 0) {
+        d25_store_close(s);
+        s = NULL;
+        d25_fail(&err, D25_E_NOMEM, "内存不足");
+    }
     d25_run_counts counts = {0};
     if (!s) {
         rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;

@@ -2,13 +2,22 @@
  * init: creates a working folder for an office: the configuration (every
  * setting commented), the rule set, the sample unit registry to replace,
  * the default templates, and the empty inbox, output and data folders.
- * The files come from the data folder d25_data_dir() finds (util/paths.h).
+ * The files come from the data folder d25_data_dir() finds (util/paths.h):
+ * config/ and templates/ for the default edition; with --edition NAME,
+ * config/editions/NAME/ (its duty25.ini and units.csv; the rule set its
+ * duty25.ini names, from config/) and templates/editions/NAME/.  After
+ * copying, the templates are checked against the rule set's progress
+ * fields (report/tcheck.h), so a template that names a field the rule set
+ * lacks is told now, not in the middle of a month's run.
  */
 #include "commands.h"
 #include "../util/syserr.h"
 #include "cli.h"
 #include "../util/file.h"
 #include "../util/paths.h"
+#include "../config/ini.h"
+#include "../report/tcheck.h"
+#include "../rules/rules.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,12 +44,16 @@ static const char usage[] =
     "\n"
     "选项：\n"
     "  --district 区名    写入配置 [campaign] district（如 武进区）\n"
+    "  --edition 版本     建哪一个版本的工作文件夹（配置、规则、名册样例和模板），如\n"
+    "                     enterprise（企业版）；不写则为默认版本。可用的版本见安装的\n"
+    "                     config/editions/ 文件夹\n"
     "  -h, --help         显示本帮助\n"
     "\n"
     "退出码：0 成功；2 用法错误或文件夹已初始化；3 无法写入。\n"
     "\n"
     "示例：\n"
     "  duty25 init --district 示范区 /srv/duty25\n"
+    "  duty25 init --edition enterprise /srv/duty25-qy\n"
     "  cd /srv/duty25 && duty25 forms --period 2026-12\n";
 
 static int copy_to(const char *from, const char *to, const char *district, d25_error *err)
@@ -76,13 +89,15 @@ int cmd_init(int argc, char **argv, const d25_global *g)
 {
     (void)g;
     static const struct option opts[] = {
-        {"district", required_argument, NULL, 'D'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *district = NULL;
+        {"district", required_argument, NULL, 'D'}, {"edition", required_argument, NULL, 'E'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *district = NULL, *edition = NULL;
     d25_optstate os = {0};
     int c;
     while ((c = d25_cmd_getopt(&os, argc, argv, "h", opts, "init", usage)) > 0) {
         switch (c) {
         case 'D': district = optarg; break;
+        case 'E': edition = optarg; break;
         }
     }
     if (c == 0)
@@ -100,10 +115,47 @@ int cmd_init(int argc, char **argv, const d25_global *g)
         free(share);
         return D25_EXIT_IO;
     }
+    /* Where the edition's files are: its config folder (duty25.ini,
+     * units.csv) and templates folder. */
+    char *cfgdir = NULL, *tdir = NULL;
+    if (edition && (!*edition || strpbrk(edition, "/.\n"))) {
+        free(probe);
+        free(share);
+        return d25_cli_usage_error("--edition 的值“%s”应为版本名，如 enterprise", edition);
+    }
+    if ((edition ? asprintf(&cfgdir, "%s/config/editions/%s", share, edition)
+                 : asprintf(&cfgdir, "%s/config", share)) < 0 ||
+        (edition ? asprintf(&tdir, "%s/templates/editions/%s", share, edition)
+                 : asprintf(&tdir, "%s/templates", share)) < 0) {
+        free(probe);
+        free(share);
+        return D25_EXIT_IO;
+    }
+    if (edition && access(cfgdir, F_OK) != 0) {
+        char list[512] = "";
+        char *eds = NULL;
+        DIR *ed = asprintf(&eds, "%s/config/editions", share) < 0 ? NULL : opendir(eds);
+        for (struct dirent *e; ed && (e = readdir(ed));)
+            if (e->d_name[0] != '.') {
+                size_t l = strlen(list);
+                snprintf(list + l, sizeof list - l, "%s%s", l ? "、" : "", e->d_name);
+            }
+        if (ed)
+            closedir(ed);
+        free(eds);
+        free(probe);
+        free(share);
+        free(cfgdir);
+        free(tdir);
+        return d25_cli_usage_error("没有“%s”这个版本（可用：%s；不写 --edition 为默认版本）", edition,
+                                   list[0] ? list : "无");
+    }
     if (access(probe, F_OK) == 0) {
         fprintf(stderr, "duty25 init：%s 已有配置文件 %s，未作任何改动\n", dir, probe);
         free(probe);
         free(share);
+        free(cfgdir);
+        free(tdir);
         return D25_EXIT_USAGE;
     }
     free(probe);
@@ -115,10 +167,29 @@ int cmd_init(int argc, char **argv, const d25_global *g)
             rc = -1;
         free(p);
     }
-    static const char *const config_files[] = {"rules-education.ini", "units.csv", "duty25.ini"};
+    /* The rule set: the one the edition's duty25.ini names ([campaign]
+     * rules), from the shared config folder. */
+    char *rules_name = NULL;
+    if (rc == 0) {
+        char *ini = NULL;
+        dictionary *dd = asprintf(&ini, "%s/duty25.ini", cfgdir) < 0 ? NULL : d25_ini_load(ini, "配置文件", &err);
+        const char *rn = dd ? iniparser_getstring(dd, "campaign:rules", NULL) : NULL;
+        if (dd && (!rn || !*rn || strchr(rn, '/')))
+            rc = d25_fail(&err, D25_E_CONFIG, "%s 的 [campaign] rules 应为 config/ 中的规则文件名", ini);
+        else if (!dd)
+            rc = -1;
+        else if (!(rules_name = strdup(rn)))
+            rc = d25_fail(&err, D25_E_NOMEM, "内存不足");
+        if (dd)
+            iniparser_freedict(dd);
+        free(ini);
+    }
+    const char *config_files[] = {rules_name, "units.csv", "duty25.ini"};
     for (size_t i = 0; rc == 0 && i < sizeof config_files / sizeof config_files[0]; i++) {
         char *from = NULL, *to = NULL;
-        if (asprintf(&from, "%s/config/%s", share, config_files[i]) < 0 ||
+        const char *src = i == 0 ? NULL : cfgdir; /* the rule set: the shared config folder */
+        if ((src ? asprintf(&from, "%s/%s", src, config_files[i])
+                 : asprintf(&from, "%s/config/%s", share, config_files[i])) < 0 ||
             asprintf(&to, "%s/config/%s", dir, config_files[i]) < 0)
             rc = d25_fail(&err, D25_E_NOMEM, "内存不足");
         else
@@ -126,10 +197,9 @@ int cmd_init(int argc, char **argv, const d25_global *g)
         free(from);
         free(to);
     }
-    char *tdir = NULL;
     DIR *d = NULL;
-    if (rc == 0 && (asprintf(&tdir, "%s/templates", share) < 0 || !(d = opendir(tdir))))
-        rc = d25_fail(&err, D25_E_IO, "找不到模板文件夹 %s/templates：duty25 的安装可能不完整", share);
+    if (rc == 0 && !(d = opendir(tdir)))
+        rc = d25_fail(&err, D25_E_IO, "找不到模板文件夹 %s：duty25 的安装可能不完整", tdir);
     for (struct dirent *e; rc == 0 && d && (e = readdir(d));) {
         size_t l = strlen(e->d_name);
         if (e->d_name[0] == '.' || !((l > 5 && strcmp(e->d_name + l - 5, ".docx") == 0) || strcmp(e->d_name, "README.md") == 0))
@@ -144,12 +214,35 @@ int cmd_init(int argc, char **argv, const d25_global *g)
     }
     if (d)
         closedir(d);
+    /* An edition's template folder holds the .docx files; the README is shared. */
+    if (rc == 0 && edition) {
+        char *from = NULL, *to = NULL;
+        if (asprintf(&from, "%s/templates/README.md", share) < 0 || asprintf(&to, "%s/templates/README.md", dir) < 0)
+            rc = d25_fail(&err, D25_E_NOMEM, "内存不足");
+        else if (access(from, F_OK) == 0)
+            rc = copy_to(from, to, NULL, &err);
+        free(from);
+        free(to);
+    }
     free(tdir);
+    free(cfgdir);
     free(share);
     if (rc) {
+        free(rules_name);
         fprintf(stderr, "duty25 init：%s\n", err.message);
         return D25_EXIT_IO;
     }
+    /* The templates against the rule set: a field it lacks is said now. */
+    char *rp = NULL, *tp = NULL;
+    if (asprintf(&rp, "%s/config/%s", dir, rules_name) >= 0 && asprintf(&tp, "%s/templates", dir) >= 0) {
+        d25_rules *r = d25_rules_load(rp, &err);
+        if (!r || d25_templates_check(tp, r, &err) < 0)
+            fprintf(stderr, "duty25 init：注意：%s\n", err.message);
+        d25_rules_free(r);
+    }
+    free(rp);
+    free(tp);
+    free(rules_name);
     printf("已建好工作文件夹 %s：\n"
            "  config/duty25.ini    配置（每项设置都有说明，请先核对区名、截止日和各阶段日期）\n"
            "  config/units.csv     单位名册样例：请换成本区的单位。可用 Excel/WPS 编辑后直接保存为 .xlsx\n"

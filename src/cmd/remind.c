@@ -83,8 +83,9 @@ int cmd_remind(int argc, char **argv, const d25_global *g)
         d25_fail(&err, D25_E_NOMEM, "内存不足");
         rc = D25_EXIT_IO;
     } else if (!(s = d25_cmd_open_existing(db_arg ? db_arg : cfg->db_path, &err)) ||
+               d25_store_set_edition(s, su.rules->id) < 0 ||
                d25_status_build(s, su.reg, period, deadline, cfg->same_time_min, &rep, &err) < 0 ||
-               d25_remind_write(cfg, &rep, deadline, dir, &res, &err) < 0) {
+               d25_remind_write(cfg, su.rules, &rep, deadline, dir, &res, &err) < 0) {
         rc = d25_cmd_exit_for(&err);
     } else if (res.notices) {
         char pcn[32];

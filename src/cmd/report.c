@@ -3,6 +3,7 @@
  * (--dump-data), or one template filled with them (--template).
  */
 #include "commands.h"
+#include "../report/tcheck.h"
 #include "../util/syserr.h"
 #include "cli.h"
 #include "../report/data.h"
@@ -210,7 +211,11 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     const char *db = db_arg ? db_arg : su.cfg.db_path;
     d25_store *s = NULL;
     d25_tree *data = NULL;
-    if (!(s = d25_cmd_open_existing(db, &err)) ||
+    /* Templates for another edition's rules are told before any work. */
+    if ((standard && d25_templates_check(su.cfg.templates_dir, su.rules, &err) < 0) ||
+        (tpl && d25_template_check(tpl, su.rules, &err) < 0)) {
+        rc = D25_EXIT_USAGE;
+    } else if (!(s = d25_cmd_open_existing(db, &err)) || d25_store_set_edition(s, su.rules->id) < 0 ||
                !(data = d25_report_data(s, su.reg, su.rules, &su.cfg, period, NULL, &err))) {
         rc = d25_cmd_exit_for(&err);
     } else if (dump) {

@@ -6,6 +6,7 @@
  * on success unless -v; one log line per file and per run.
  */
 #include "commands.h"
+#include "../report/tcheck.h"
 #include "../util/paths.h"
 #include "../util/syserr.h"
 #include "../feedback/feedback.h"
@@ -183,14 +184,15 @@ static void on_item(void *ud, const d25_ingest_item *it)
 }
 
 /* The status as text into DIR/<district><period>报送情况.txt. */
-static int write_status(const d25_config *cfg, const d25_status_report *rep, const char *dir, char **written, d25_error *err)
+static int write_status(const d25_config *cfg, const char *unit_word, const d25_status_report *rep, const char *dir,
+                        char **written, d25_error *err)
 {
     char *text = NULL, *path = NULL, pcn[48];
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
     if (!m)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    d25_status_print_text(m, rep, cfg->district);
+    d25_status_print_text(m, rep, cfg->district, unit_word);
     fclose(m);
     d25_format_period_cn(rep->period, pcn, sizeof pcn);
     int rc;
@@ -331,7 +333,7 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
     int rc = 0;
     d25_format_period(job->period, p, sizeof p);
     if (d25_status_build(s, su->reg, job->period, deadline_day, cfg->same_time_min, &rep, err) < 0 ||
-        write_status(cfg, &rep, out, &status_path, err) < 0) {
+        write_status(cfg, su->rules->unit_word, &rep, out, &status_path, err) < 0) {
         rc = D25_EXIT_IO;
         goto done;
     }
@@ -346,7 +348,7 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
         if (asprintf(&dir, "%s/%s", cfg->remind_dir, p) < 0) {
             d25_fail(err, D25_E_NOMEM, "内存不足");
             rc = D25_EXIT_IO;
-        } else if (d25_remind_write(cfg, &rep, deadline_day, dir, &rr, err) < 0) {
+        } else if (d25_remind_write(cfg, su->rules, &rep, deadline_day, dir, &rr, err) < 0) {
             rc = err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
         } else if (rr.notices) {
             char *abs = realpath(dir, NULL);
@@ -422,6 +424,14 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     int rc = d25_cmd_setup(g, NULL, units_path, &su);
     if (rc)
         return rc;
+    /* Templates made for another edition's rules: said before anything is
+     * taken in, not when the month's report is written. */
+    d25_error terr = {0};
+    if (d25_templates_check(su.cfg.templates_dir, su.rules, &terr) < 0) {
+        fprintf(stderr, "duty25 run：%s\n", terr.message);
+        d25_cmd_teardown(&su);
+        return D25_EXIT_USAGE;
+    }
     const char *db;
     if ((rc = d25_cmd_db_for_writing(&su.cfg, db_arg, &db))) {
         d25_cmd_teardown(&su);
@@ -467,7 +477,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
     char *cwd = getcwd(NULL, 0);
     log_line(log, "开始　duty25 run %s（进程 %ld，工作文件夹 %s）\n", p, (long)getpid(), cwd ? cwd : "?");
     free(cwd);
-    if (!(s = d25_store_open(db, cfg->lock_wait, &err))) {
+    if (!(s = d25_store_open(db, cfg->lock_wait, &err)) || d25_store_set_edition(s, su.rules->id) < 0) {
         rc = err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;
         goto out;
     }
@@ -487,6 +497,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
             goto out;
         }
         fb.by_month = !period_arg;
+        fb.rules = su.rules;
         fb_on = true;
     }
     run_ctx rcx = {.log = log, .verbose = verbose, .cfg = cfg, .period = period, .fb = fb_on ? &fb : NULL};

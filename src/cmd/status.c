@@ -157,7 +157,7 @@ void d25_status_print_doubts(FILE *o, const d25_status_report *r)
     }
 }
 
-void d25_status_print_text(FILE *o, const d25_status_report *r, const char *district)
+void d25_status_print_text(FILE *o, const d25_status_report *r, const char *district, const char *uw)
 {
     char period[32];
     d25_format_period_cn(r->period, period, sizeof period);
@@ -165,7 +165,7 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
     counts_layout L = layout_for(r);
     print_counts_row(o, &L, "合计", r->expected, r->n);
     d25_status_print_doubts(o, r);
-    fprintf(o, "\n按单位类型：\n");
+    fprintf(o, "\n按%s类型：\n", uw);
     for (size_t i = 0; i < r->ntypes; i++)
         print_counts_row(o, &L, d25_unit_type_label(r->by_type[i].key), r->by_type[i].expected, r->by_type[i].n);
     fprintf(o, "\n按板块：\n");
@@ -191,7 +191,7 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
     }
     int problems = r->n[D25_UNIT_MISSING] + r->n[D25_UNIT_REJECTED] + r->n[D25_UNIT_INCOMPLETE];
     if (problems) {
-        fprintf(o, "\n需催报的单位（%d 家）：\n", problems);
+        fprintf(o, "\n需催报的%s（%d 家）：\n", uw, problems);
         static const d25_unit_state order[] = {D25_UNIT_MISSING, D25_UNIT_REJECTED, D25_UNIT_INCOMPLETE};
         for (size_t k = 0; k < 3; k++)
             for (size_t i = 0; i < r->nunits; i++) {
@@ -217,10 +217,10 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
                 }
             }
     } else if (r->expected) {
-        fprintf(o, "\n应报单位均已报送。\n");
+        fprintf(o, "\n应报%s均已报送。\n", uw);
     }
     if (r->n[D25_UNIT_LATE]) {
-        fprintf(o, "\n逾期报送的单位（%d 家）：\n", r->n[D25_UNIT_LATE]);
+        fprintf(o, "\n逾期报送的%s（%d 家）：\n", uw, r->n[D25_UNIT_LATE]);
         for (size_t i = 0; i < r->nunits; i++)
             if (r->units[i].state == D25_UNIT_LATE)
             {
@@ -244,7 +244,7 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
         }
     }
     if (r->nquality) {
-        fprintf(o, "\n数据质量提醒（%zu 条，数字明显异常，请与单位核实，系统不做修改）：\n", r->nquality);
+        fprintf(o, "\n数据质量提醒（%zu 条，数字明显异常，请与%s核实，系统不做修改）：\n", r->nquality, uw);
         for (size_t i = 0; i < r->nquality; i++) {
             const d25_quality_note *q = &r->quality[i];
             char place[256] = "";
@@ -479,7 +479,7 @@ int cmd_status(int argc, char **argv, const d25_global *g)
     d25_store *s = NULL;
     d25_status_report rep = {0};
     city_ctx cc = {0};
-    if (!(s = d25_cmd_open_existing(db, &err)) ||
+    if (!(s = d25_cmd_open_existing(db, &err)) || d25_store_set_edition(s, su.rules->id) < 0 ||
         (cfg->level != D25_LEVEL_DISTRICT ? city_status(s, &su, period, &cc, &rep, &err)
                                           : d25_status_build(s, su.reg, period,
                                                              cfg->deadline_day ? cfg->deadline_day : su.rules->deadline_day,
@@ -488,7 +488,7 @@ int cmd_status(int argc, char **argv, const d25_global *g)
     } else if (json) {
         d25_status_print_json(stdout, &rep, cfg->district);
     } else {
-        d25_status_print_text(stdout, &rep, cfg->district);
+        d25_status_print_text(stdout, &rep, cfg->district, su.rules->unit_word);
     }
     if (rc)
         fprintf(stderr, "duty25 status：%s\n", err.message);

@@ -235,6 +235,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
             d25_ingest_list_free(&files);
             return D25_EXIT_IO;
         }
+        fb.rules = su.rules;
         fb_on = true;
     }
     if (json)
@@ -287,7 +288,7 @@ int cmd_validate(int argc, char **argv, const d25_global *g)
     if (feedback_dir)
         d25_feedback_free(&fb);
     if (list && !json)
-        printf("\n退回清单（给教育局）：%s\n", list);
+        printf("\n退回清单（给%s）：%s\n", su.rules->words[D25_EW_ISSUER], list);
     free(list);
     if (json)
         printf("],\"accepted\":%d,\"rejected\":%d}\n", accepted, rejected);

@@ -44,6 +44,15 @@ void d25_feedback_free(d25_feedback *fb)
     memset(fb, 0, sizeof *fb);
 }
 
+void d25_notice_words(json_t *o, const d25_rules *r)
+{
+    json_t *w = json_object();
+    const char *k, *v;
+    for (size_t i = 0; r && (v = d25_rules_word(r, i, &k)); i++)
+        d25_notice_set(w, k, v);
+    json_object_set_new(o, "words", w);
+}
+
 void d25_notice_set(json_t *o, const char *k, const char *v)
 {
     char *clean = d25_utf8_sanitize(v ? v : "", v ? strlen(v) : 0);
@@ -158,6 +167,7 @@ json_t *d25_feedback_data(const d25_feedback *fb, const d25_result *r, const cha
     d25_notice_set(root, "district", fb->cfg->district);
     d25_notice_set(root, "office_contact", fb->cfg->office_contact);
     d25_notice_set(root, "office_phone", fb->cfg->office_phone);
+    d25_notice_words(root, fb->rules);
     d25_notice_set(root, "period_cn", pcn);
     d25_notice_set(root, "deadline_cn", dl);
     d25_notice_set(root, "deadline_text", dtext);
@@ -297,6 +307,7 @@ static int write_list(const d25_feedback *fb, const char *dir, const char *perio
         json_array_append_new(rows, copy);
     }
     d25_notice_set(data, "district", fb->cfg->district);
+    d25_notice_words(data, fb->rules);
     d25_notice_set(data, "period_cn", period_cn && *period_cn ? period_cn : "各月");
     d25_notice_set(data, "today_cn", today);
     json_object_set_new(data, "count", json_integer((json_int_t)n));

@@ -29,6 +29,7 @@ typedef struct {
     char *dir;           /* where the notices go */
     char *templates;     /* folder of 退回通知.docx and 退回清单.docx */
     const d25_config *cfg;
+    const d25_rules *rules; /* the edition's words for the notices; NULL: none */
     int deadline_day;
     int period;          /* the run's period, or -1: each return's own */
     bool by_month;       /* notices and lists into DIR/YYYY-MM by each return's month (set after begin) */
@@ -56,6 +57,9 @@ void d25_feedback_free(d25_feedback *fb);
 /* o[k] = v (NULL: ""), with bytes that are not UTF-8 made U+FFFD (jansson
  * refuses such text, and the notice would lose the key). */
 void d25_notice_set(json_t *o, const char *k, const char *v);
+/* o["words"]: the edition's words ([edition] of the rule set; the
+ * templates' {{words.issuer}}...), none when r is NULL. */
+void d25_notice_words(json_t *o, const d25_rules *r);
 /* "2026年12月1日" of t, local time. */
 void d25_date_cn(time_t t, char *out, size_t n);
 /* Fill templates_dir/template with data into out (docxfill/fill.h). */

@@ -45,7 +45,8 @@ static bool needs_reminder(const d25_unit_status *u)
     return u->state == D25_UNIT_MISSING || u->state == D25_UNIT_REJECTED || u->state == D25_UNIT_INCOMPLETE;
 }
 
-json_t *d25_remind_data(const d25_config *cfg, const d25_status_report *st, const d25_unit_status *u, int deadline_day)
+json_t *d25_remind_data(const d25_config *cfg, const d25_rules *rules, const d25_status_report *st, const d25_unit_status *u,
+                        int deadline_day)
 {
     json_t *root = json_object();
     if (!root)
@@ -65,6 +66,7 @@ json_t *d25_remind_data(const d25_config *cfg, const d25_status_report *st, cons
     d25_notice_set(root, "district", cfg->district);
     d25_notice_set(root, "office_contact", cfg->office_contact);
     d25_notice_set(root, "office_phone", cfg->office_phone);
+    d25_notice_words(root, rules);
     d25_notice_set(root, "period_cn", pcn);
     d25_notice_set(root, "deadline_cn", dl);
     d25_notice_set(root, "when_text", when);
@@ -81,7 +83,7 @@ json_t *d25_remind_data(const d25_config *cfg, const d25_status_report *st, cons
     return root;
 }
 
-int d25_remind_write(const d25_config *cfg, const d25_status_report *st, int deadline_day, const char *dir,
+int d25_remind_write(const d25_config *cfg, const d25_rules *rules, const d25_status_report *st, int deadline_day, const char *dir,
                      d25_remind_result *out, d25_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -98,7 +100,7 @@ int d25_remind_write(const d25_config *cfg, const d25_status_report *st, int dea
             rc = -1;
             break;
         }
-        json_t *data = d25_remind_data(cfg, st, u, deadline_day);
+        json_t *data = d25_remind_data(cfg, rules, st, u, deadline_day);
         char *name = d25_safe_filename(u->unit->name), *path = NULL;
         if (!data || !name || asprintf(&path, "%s/%s-催报通知.docx", dir, name) < 0) {
             path = NULL;
@@ -123,6 +125,7 @@ int d25_remind_write(const d25_config *cfg, const d25_status_report *st, int dea
         d25_deadline_cn(st->period, deadline_day, dl, sizeof dl);
         d25_date_cn(time(NULL), today, sizeof today);
         d25_notice_set(data, "district", cfg->district);
+        d25_notice_words(data, rules);
         d25_notice_set(data, "period_cn", pcn);
         d25_notice_set(data, "deadline_cn", dl);
         d25_notice_set(data, "today_cn", today);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "../config/config.h"
+#include "../rules/rules.h"
 #include "../status/status.h"
 
 typedef struct {
@@ -28,13 +29,14 @@ typedef struct {
 /* The reminders of st's period into dir (made when missing; one notice per
  * unit, DIR/<unit name>-催报通知.docx, and DIR/催报清单.docx).  0, or -1 with
  * err set (D25_E_TEMPLATE for a bad template). */
-int d25_remind_write(const d25_config *cfg, const d25_status_report *st, int deadline_day, const char *dir,
+int d25_remind_write(const d25_config *cfg, const d25_rules *rules, const d25_status_report *st, int deadline_day, const char *dir,
                      d25_remind_result *out, d25_error *err);
 void d25_remind_result_free(d25_remind_result *r);
 
 /* The data tree of one unit's reminder (for tests and the template's
  * author); NULL when out of memory. */
-json_t *d25_remind_data(const d25_config *cfg, const d25_status_report *st, const d25_unit_status *u, int deadline_day);
+json_t *d25_remind_data(const d25_config *cfg, const d25_rules *rules, const d25_status_report *st, const d25_unit_status *u,
+                        int deadline_day);
 
 /* Is today (local time) one of the days before the deadline on which the
  * cron run reminds ([remind] days, e.g. "5|2|1")?  For period's deadline. */

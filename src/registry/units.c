@@ -14,20 +14,22 @@
 #include "../util/fold.h"
 #include "../util/text.h"
 
-static const struct {
-    const char *type, *label;
-} types[] = {
-    {"school", "学校"},
-    {"kindergarten", "幼儿园"},
-    {"training", "校外培训机构"},
-    {"school_bus", "校车服务提供者"},
-};
+/* The unit types of the edition in use (d25_unit_types_use); borrowed. */
+static const char *const *type_keys, *const *type_labels;
+static size_t ntypes;
+
+void d25_unit_types_use(const char *const *keys, const char *const *labels, size_t n)
+{
+    type_keys = keys;
+    type_labels = labels;
+    ntypes = keys && labels ? n : 0;
+}
 
 const char *d25_unit_type_label(const char *type)
 {
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(types[i].type, type) == 0)
-            return types[i].label;
+    for (size_t i = 0; type && i < ntypes; i++)
+        if (strcmp(type_keys[i], type) == 0)
+            return type_labels[i];
     return type;
 }
 
@@ -390,17 +392,31 @@ static int make_unit(const d25_regtable *t, const d25_regrow *row, const int col
     char *type = d25_trim_dup(raw[C_TYPE]);
     if (!type)
         return -2;
-    for (size_t k = 0; k < sizeof types / sizeof types[0] && !u->type; k++)
-        if (strcmp(type, types[k].type) == 0 || strcmp(type, types[k].label) == 0)
-            if (!(u->type = strdup(types[k].type))) {
+    for (size_t k = 0; k < ntypes && !u->type; k++)
+        if (strcmp(type, type_keys[k]) == 0 || strcmp(type, type_labels[k]) == 0)
+            if (!(u->type = strdup(type_keys[k]))) {
                 free(type);
                 return -2;
             }
+    /* No [types] in the rule set: any type is taken as written. */
+    if (!ntypes && type[0] && !(u->type = strdup(type))) {
+        free(type);
+        return -2;
+    }
     free(type);
-    if (!u->type)
-        return row_fail(err, t, row, colidx[C_TYPE], who,
-                        "单位类型应为 school / kindergarten / training / school_bus（或 学校 / 幼儿园 / 校外培训机构 / "
-                        "校车服务提供者）");
+    if (!u->type) {
+        d25_buf b = {0};
+        int oom = d25_buf_puts(&b, "单位类型应为 ");
+        for (size_t k = 0; k < ntypes; k++)
+            oom |= (k ? d25_buf_puts(&b, " / ") : 0) | d25_buf_puts(&b, type_keys[k]);
+        oom |= d25_buf_puts(&b, "（或 ");
+        for (size_t k = 0; k < ntypes; k++)
+            oom |= (k ? d25_buf_puts(&b, " / ") : 0) | d25_buf_puts(&b, type_labels[k]);
+        oom |= d25_buf_puts(&b, "；见规则文件 [types]）");
+        int rc = oom < 0 ? -2 : row_fail(err, t, row, colidx[C_TYPE], who, d25_buf_cstr(&b));
+        d25_buf_free(&b);
+        return rc;
+    }
     if (!u->area[0])
         return row_fail(err, t, row, colidx[C_AREA], who, "所属板块为空");
     static const struct {

@@ -95,5 +95,10 @@ bool d25_unit_active(const d25_unit *u, int period);
 
 /* Chinese name of a unit type ("学校"...), or the type itself. */
 const char *d25_unit_type_label(const char *type);
+/* The unit types of the edition in use (the rule set's [types]: codes and
+ * their labels, in order), which the registry accepts and
+ * d25_unit_type_label names; borrowed until the next call (NULL, NULL, 0
+ * forgets them, and then any type is accepted). */
+void d25_unit_types_use(const char *const *keys, const char *const *labels, size_t n);
 
 #endif

@@ -437,10 +437,10 @@ static int add_progress_row(side_pass *p, const d25_current *cur)
             d25_cell_int(c, v);
         if (pv->ok && f->type == D25_F_COUNT && !(json_array_size(p->flagged) && is_flagged(p->flagged, code, f->name))) {
             p->sum[fi] += v;
-            if (strcmp(f->name, "hazards_found") == 0) {
+            if (strcmp(f->name, p->rules->hazards_found) == 0) {
                 u_found += v;
                 has_found = true;
-            } else if (strcmp(f->name, "hazards_rectified") == 0) {
+            } else if (strcmp(f->name, p->rules->hazards_fixed) == 0) {
                 u_fixed += v;
                 has_fixed = true;
             }
@@ -485,6 +485,11 @@ static void *side_run(void *arg)
 {
     side_pass *p = arg;
     d25_store *s = d25_store_open(p->db, -1, &p->err);
+    if (s && d25_store_set_edition(s, p->rules->id) < 0) {
+        d25_store_close(s);
+        s = NULL;
+        d25_fail(&p->err, D25_E_NOMEM, "内存不足");
+    }
     /* One pass over the tables: a small page cache will do. */
     if (s && d25_store_exec(s, "PRAGMA cache_size = -256", &p->err) < 0) {
         d25_store_close(s);
@@ -836,6 +841,13 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     json_object_set_new(root, "edition", json_string(rules->name ? rules->name : ""));
     json_object_set(root, "flagged", flagged);
     json_object_set_new(root, "flagged_count", json_integer((json_int_t)json_array_size(flagged)));
+    json_object_set_new(root, "edition_id", json_string(rules->id ? rules->id : ""));
+    /* The edition's words ([edition] of the rule set): {{words.issuer}}... */
+    json_t *words = json_object();
+    const char *wk, *wv;
+    for (size_t i = 0; (wv = d25_rules_word(rules, i, &wk)); i++)
+        json_object_set_new(words, wk, json_string(wv));
+    json_object_set_new(root, "words", words);
     json_object_set_new(root, "period", json_string(p));
     json_object_set_new(root, "period_cn", json_string(cn));
     json_object_set_new(root, "deadline", json_string(st->deadline));
@@ -878,11 +890,12 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     int erc = enforcement(cfg, period, &mo, st, tree, err);
     const d25_rows *enf = d25_tree_find(tree, "enforcement");
     json_object_set_new(root, "enforcement_count", json_integer(enf ? (json_int_t)enf->n : 0));
-    /* Key-supervision units (item 23): the registry's flag key_supervision. */
+    /* Key-supervision units: the registry's flags the rule set names
+     * ([edition] key_flags). */
     json_t *keys = json_array();
     for (size_t i = 0; i < st->nunits; i++) {
         const d25_unit *u = st->units[i].unit;
-        if (!u->flags || !strstr(u->flags, "key_supervision"))
+        if (!d25_rules_key_unit(rules, u->flags))
             continue;
         json_t *o = json_object();
         json_object_set_new(o, "code", json_string(u->code));

@@ -16,8 +16,15 @@ int d25_report_document(d25_store *s, const d25_config *cfg, int period, d25_tre
     /* The signature is the issuing body; by default the district's name as
      * configured.  The header's mark and the printing body default to it. */
     enum { MARK, CODE, FIRST, SIGNER, RECIPIENT, SIGNATURE, CC, PRINTER, NOTE };
-    if (!*v[SIGNATURE])
-        v[SIGNATURE] = cfg->district ? cfg->district : "";
+    /* the district and the edition's issuing body ([edition] issuer of the
+     * rule set: 示范区 + 教育局) */
+    char *deflt = NULL;
+    if (!*v[SIGNATURE]) {
+        const char *issuer = json_string_value(json_object_get(json_object_get(tree->root, "words"), "issuer"));
+        if (asprintf(&deflt, "%s%s", cfg->district ? cfg->district : "", issuer ? issuer : "") < 0)
+            deflt = NULL;
+        v[SIGNATURE] = deflt ? deflt : cfg->district ? cfg->district : "";
+    }
     if (!*v[MARK])
         v[MARK] = v[SIGNATURE];
     if (!*v[PRINTER])
@@ -25,6 +32,7 @@ int d25_report_document(d25_store *s, const d25_config *cfg, int period, d25_tre
     for (size_t i = 0; i < D25_DOC_KEYS; i++)
         if (i != FIRST)
             json_object_set_new(doc, d25_doc_keys[i], json_string(v[i]));
+    free(deflt);
     /* 发文字号: 机关代字〔年份〕序号号, the number counted through the year's
      * monthly reports from doc_number_first (GB/T 9704 7.2.4: no leading
      * zeros, no 第). */

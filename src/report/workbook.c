@@ -114,10 +114,20 @@ static void cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const json_t *v, l
     write_cell(ws, r, c, &x, fmt);
 }
 
+/* "单位代码" / "企业名称": the edition's word for a unit (data words.unit_word) and what. */
+static const char *unit_head(const json_t *root, const char *what, char *out, size_t n)
+{
+    const char *uw = json_string_value(json_object_get(json_object_get(root, "words"), "unit_word"));
+    snprintf(out, n, "%s%s", uw ? uw : "单位", what);
+    return out;
+}
+
 static void submissions(lxw_workbook *wb, const formats *f, const d25_tree *d)
 {
+    char hc[64], hn[64];
     lxw_worksheet *ws = workbook_add_worksheet(wb, "报送情况");
-    static const char *const cols[] = {"序号", "单位代码", "单位名称", "类型", "板块", "报送情况", "收到时间", "联系人", "电话", NULL};
+    const char *const cols[] = {"序号", unit_head(d->root, "代码", hc, sizeof hc), unit_head(d->root, "名称", hn, sizeof hn),
+                                "类型", "板块", "报送情况", "收到时间", "联系人", "电话", NULL};
     static const char *const keys[] = {"code", "name", "type_label", "area", "state_label", "received", "contact", "phone"};
     static const double w[] = {6, 10, 30, 14, 12, 10, 20, 10, 14};
     header(ws, f, cols, w);
@@ -184,8 +194,9 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
     lxw_worksheet *ws = workbook_add_worksheet(wb, "推进情况汇总");
     const json_t *fields = json_object_get(d, "progress_fields");
     size_t nf = json_array_size(fields);
-    d25_xlsx_string(ws, 0, 0, "单位代码", f->head);
-    d25_xlsx_string(ws, 0, 1, "单位名称", f->head);
+    char hc[64], hn[64];
+    d25_xlsx_string(ws, 0, 0, unit_head(d, "代码", hc, sizeof hc), f->head);
+    d25_xlsx_string(ws, 0, 1, unit_head(d, "名称", hn, sizeof hn), f->head);
     d25_xlsx_string(ws, 0, 2, "板块", f->head);
     worksheet_set_column(ws, 0, 0, 10, NULL);
     worksheet_set_column(ws, 1, 1, 30, NULL);
@@ -294,7 +305,8 @@ static void hazards(lxw_workbook *wb, const formats *f, const json_t *d)
 static void enforcement(lxw_workbook *wb, const formats *f, const d25_tree *d)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "拟列入专项执法计划名单");
-    static const char *const cols[] = {"序号", "单位名称", "所属板块", "备注", NULL};
+    char hn[64];
+    const char *const cols[] = {"序号", unit_head(d->root, "名称", hn, sizeof hn), "所属板块", "备注", NULL};
     static const char *const keys[] = {"n", "name", "area", "remark"};
     static const double w[] = {6, 30, 12, 60};
     header(ws, f, cols, w);

@@ -1,6 +1,7 @@
 /* rules: load a rule-set INI (see rules.h and config/rules-education.ini). */
 #include "rules.h"
 #include "../util/suggest.h"
+#include "edition.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -365,7 +366,10 @@ static int parse_sig_fields(loader *L, d25_rules *r)
 
 static int load_all(loader *L, d25_rules *r)
 {
-    static const char *const k_edition[] = {"id", "name", "unit_word", "deadline_day", NULL};
+    static const char *const k_edition[] = {"id", "name", "unit_word", "deadline_day", "issuer", "issuer_short",
+                                            "system", "scope", "checklist_heading", "progress_heading",
+                                            "self_check_header", "key_units", "key_note", "key_flags",
+                                            "enforcement_due", NULL};
     static const char *const k_status[] = {"done", "partial", "not_done", "not_applicable",
                                            "mark_yes", "mark_no", "mark_blank", NULL};
     static const char *const k_signature[] = {"fields", NULL};
@@ -376,13 +380,16 @@ static int load_all(loader *L, d25_rules *r)
     static const char *const k_duty[] = {"name", NULL};
     static const char *const k_item[] = {"duty", "name", "applies", NULL};
     static const char *const k_sub[] = {"text", "basis", "penalty", "source", "applies", NULL};
-    static const char *const k_progress[] = {"title", "min_rows", "checks", NULL};
+    static const char *const k_progress[] = {"title", "min_rows", "checks", "hazards", "summary", NULL};
     static const char *const k_prow[] = {"text", NULL};
     static const char *const k_cross[] = {"field", "item", NULL};
 
     if (check_keys(L, "edition", k_edition) < 0 || dup_req(L, "edition", "id", &r->id) < 0 ||
         dup_req(L, "edition", "name", &r->name) < 0 || dup_req(L, "edition", "unit_word", &r->unit_word) < 0 ||
         parse_int(L, "edition", "deadline_day", 1, 31, &r->deadline_day, true) < 0)
+        return -1;
+    r->words[D25_EW_UNIT_WORD] = r->unit_word;
+    if (d25_edition_load(L->d, L->path, r, L->err) < 0)
         return -1;
     if (check_keys(L, "status", k_status) < 0)
         return -1;
@@ -485,8 +492,9 @@ static int load_all(loader *L, d25_rules *r)
                 return bad(L, sec, "item", "缺少此项或为空");
             d25_copy(c->code, sizeof c->code, code);
         } else if (strcmp(sec, "edition") && strcmp(sec, "status") && strcmp(sec, "checklist") &&
-                   strcmp(sec, "progress") && strcmp(sec, "fields") && strcmp(sec, "signature")) {
-            return bad(L, sec, NULL, "未知的节（应为 edition、status、checklist、duty.N、item.N、N.M、progress、progress.N、fields、cross.N、signature）");
+                   strcmp(sec, "progress") && strcmp(sec, "fields") && strcmp(sec, "signature") &&
+                   strcmp(sec, "types") && strcmp(sec, "flags")) {
+            return bad(L, sec, NULL, "未知的节（应为 edition、types、flags、status、checklist、duty.N、item.N、N.M、progress、progress.N、fields、cross.N、signature）");
         }
     }
     /* Consistency: every sub-item's item exists, items' duties exist, no duplicates. */
@@ -520,6 +528,54 @@ static int load_all(loader *L, d25_rules *r)
             return bad(L, sec, "field", "推进情况表中没有这个空格");
         if (!d25_rules_sub(r, r->cross[i].code))
             return bad(L, sec, "item", "清单中没有这个子项");
+    }
+    if (get(L, "progress", "hazards")) {
+        const d25_prow *row;
+        const d25_pfield *A = d25_rules_field(r, r->hazards_found, &row), *B = d25_rules_field(r, r->hazards_fixed, &row);
+        if (!A || !B || A->type != D25_F_COUNT || B->type != D25_F_COUNT)
+            return bad(L, "progress", "hazards", "两项都应是推进情况表中的 count 空格");
+    }
+    /* [progress] summary: field:heading|... of count fields. */
+    const char *sum = get(L, "progress", "summary");
+    for (const char *p = sum ? sum : ""; *p;) {
+        size_t n = strcspn(p, "|");
+        const char *colon = memchr(p, ':', n);
+        char f[128];
+        snprintf(f, sizeof f, "%.*s", (int)(colon && colon - p < 127 ? colon - p : 0), p);
+        const d25_prow *row;
+        const d25_pfield *F = f[0] ? d25_rules_field(r, f, &row) : NULL;
+        if (!colon || colon + 1 == p + n || !F || F->type != D25_F_COUNT)
+            return bad(L, "progress", "summary", "应写作 空格:列名|空格:列名……，空格是推进情况表中的 count 空格");
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    /* Types and flags named by applies exist in [types] and [flags] (when
+     * the file has them). */
+    for (size_t i = 0; i < r->nitems + r->nsubs; i++) {
+        const char *ap = i < r->nitems ? r->items[i].applies : r->subs[i - r->nitems].applies;
+        char sec[32];
+        if (i < r->nitems)
+            snprintf(sec, sizeof sec, "item.%d", r->items[i].n);
+        else
+            snprintf(sec, sizeof sec, "%s", r->subs[i - r->nitems].code);
+        for (const char *p = strcmp(ap, "all") ? ap : ""; *p;) {
+            size_t n = strcspn(p, "|");
+            bool is_type = strncmp(p, "type:", 5) == 0;
+            const d25_label *v = is_type ? r->types : r->flags;
+            size_t nv = is_type ? r->ntypes : r->nflags;
+            bool known = nv == 0;
+            for (size_t k = 0; k < nv && !known; k++)
+                known = strlen(v[k].key) == n - 5 && strncmp(v[k].key, p + 5, n - 5) == 0;
+            if (!known) {
+                char what[200];
+                snprintf(what, sizeof what, "“%.*s”不在 [%s] 中", (int)(n < 80 ? n : 80), p, is_type ? "types" : "flags");
+                return bad(L, sec, "applies", what);
+            }
+            p += n;
+            if (*p == '|')
+                p++;
+        }
     }
     const char *checks = get(L, "progress", "checks");
     for (const char *p = checks ? checks : ""; *p;) {
@@ -598,6 +654,7 @@ void d25_rules_free(d25_rules *r)
     free(r->path);
     free(r->id);
     free(r->name);
+    d25_edition_free(r);
     free(r->unit_word);
     for (size_t i = 0; i < r->nduties; i++)
         free(r->duties[i].name);

@@ -99,10 +99,38 @@ enum { D25_MARK_YES, D25_MARK_NO, D25_MARK_BLANK, D25_MARK_COUNT_ };
 /* The fields of a signature block, in the order of forms.h's D25_SIG_*. */
 enum { D25_SIGF_UNIT, D25_SIGF_REPORTER, D25_SIGF_PHONE, D25_SIGF_DATE, D25_SIGF_COUNT_ };
 
+/* A key and its Chinese label ([types], [flags]). */
+typedef struct {
+    char *key, *label;
+} d25_label;
+
+/* The words of an edition that documents and messages use
+ * ([edition]; d25_rules_word lists them for the templates). */
+enum {
+    D25_EW_UNIT_WORD,     /* 单位 / 企业 */
+    D25_EW_ISSUER,        /* 教育局: signs as district + issuer */
+    D25_EW_ISSUER_SHORT,  /* 区教育局: how messages to units name it */
+    D25_EW_SYSTEM,        /* 教育系统: titles, district + system */
+    D25_EW_SCOPE,         /* 全区教育系统: report sentences */
+    D25_EW_CHECKLIST,     /* the checklist's heading after the district */
+    D25_EW_PROGRESS,      /* the progress table's heading after the district */
+    D25_EW_SELF_CHECK,    /* the self-check column's heading: 单位自查情况 */
+    D25_EW_KEY_UNITS,     /* what the key-supervision units are: 重点监管单位 */
+    D25_EW_KEY_NOTE,      /* after their count in the report: （寄宿制学校…等） */
+    D25_EW_ENFORCE_DUE,   /* when the enforcement list is due: 8月10日 ("" none) */
+    D25_EW_COUNT_
+};
+
 typedef struct {
     char *path;
     char *id, *name, *unit_word;
     int deadline_day;
+    char *words[D25_EW_COUNT_];   /* [D25_EW_UNIT_WORD] is unit_word */
+    d25_label *types, *flags;     /* [types] and [flags] in file order */
+    size_t ntypes, nflags;
+    const char **type_keys, **type_labels; /* the same types, for d25_unit_types_use */
+    char *key_flags;              /* [edition] key_flags: "a|b" */
+    char *hazards_found, *hazards_fixed; /* [progress] hazards = found|fixed */
     d25_duty *duties;
     size_t nduties;
     d25_item *items;
@@ -145,6 +173,16 @@ const d25_subitem *d25_rules_sub_prefix(const d25_rules *r, const char *s, const
 const d25_subitem *d25_rules_sub_at(const d25_rules *r, int item, int sub);
 const d25_item *d25_rules_item(const d25_rules *r, int n);
 const d25_pfield *d25_rules_field(const d25_rules *r, const char *name, const d25_prow **row);
+
+/* The label of a unit type or a flag ([types], [flags]); the key itself
+ * when the rule set has none. */
+const char *d25_rules_type_label(const d25_rules *r, const char *type);
+const char *d25_rules_flag_label(const d25_rules *r, const char *flag);
+/* Is a unit with these flags a key-supervision unit ([edition] key_flags)? */
+bool d25_rules_key_unit(const d25_rules *r, const char *flags);
+/* The i-th edition word for templates ("unit_word", "issuer", ...), NULL
+ * past the last; *key gets its name. */
+const char *d25_rules_word(const d25_rules *r, size_t i, const char **key);
 
 /* Does an "applies" expression match a unit of this type with these flags
  * ("|"- or ";"-separated)? */

@@ -92,11 +92,14 @@ static int load_seen(d25_store *s, const d25_registry *reg, const char *p, const
     if (sqlite3_prepare_v2(db,
                            "SELECT id, unit_code, verdict, has_checklist, has_progress, received, file_name, errors, received_source"
                            " FROM returns WHERE (period = ?1 OR (period IS NULL AND substr(received, 1, 7) = ?1))"
-                           " AND district IS ?2 AND withdrawn = 0 ORDER BY received, id",
+                           " AND district IS ?2 AND withdrawn = 0 AND (?3 IS NULL OR edition IN (?3, ''))"
+                           " ORDER BY received, id",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取报送情况");
     sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
     store_bind_district(q, 2, district);
+    if (d25_store_edition(s))
+        sqlite3_bind_text(q, 3, d25_store_edition(s), -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(q, 0);
@@ -162,12 +165,15 @@ static int load_quality(d25_store *s, const d25_registry *reg, const char *p, co
                            "SELECT DISTINCT r.unit_code, r.file_name, f.code, f.place, f.message, f.return_id, f.seq"
                            " FROM findings f JOIN returns r ON r.id = f.return_id"
                            " WHERE f.source = 'quality' AND r.period = ?1 AND r.district IS ?2 AND r.withdrawn = 0"
+                           " AND (?3 IS NULL OR r.edition IN (?3, ''))"
                            " AND EXISTS (SELECT 1 FROM current_returns c WHERE c.return_id = f.return_id)"
                            " ORDER BY r.unit_code, f.return_id, f.seq",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取数据质量提醒");
     sqlite3_bind_text(q, 1, p, -1, SQLITE_STATIC);
     store_bind_district(q, 2, district);
+    if (d25_store_edition(s))
+        sqlite3_bind_text(q, 3, d25_store_edition(s), -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         if (d25_grow((void **)&out->quality, &out->quality_cap, out->nquality + 1, sizeof *out->quality) < 0) {

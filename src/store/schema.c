@@ -330,6 +330,13 @@ static const char *const migrations[] = {
     "  AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = r.period AND n.verdict = 'accepted'"
     "   AND n.unit_code = r.unit_code AND n.district IS r.district AND n.withdrawn = 0 AND n.has_progress = 1"
     "   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)));",
+    /* N -> N+1 (issue 18): the campaign edition each return was taken
+     * under (the rule set's [edition] id, e.g. enterprise-2025), so one
+     * database can hold two campaigns, or a second year, and status and
+     * report count one (d25_store_set_edition).  Returns stored before
+     * have '' and count for every edition. */
+    "ALTER TABLE returns ADD COLUMN edition TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX returns_edition_period ON returns(edition, period);",
 };
 
 int store_schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

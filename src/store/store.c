@@ -22,8 +22,8 @@ static const char *const st_sql[ST_COUNT_] = {
                      " WHERE sha256 = ?",
     [ST_RETURN] = "INSERT INTO returns(sha256, file_name, path, size, has_checklist, has_progress, unit_code,"
                   " unit_written, period, period_from, report_date_written, reporter_written, phone_written,"
-                  " seal, received, verdict, errors, warnings, run_id, stored, received_source, file_mtime)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  " seal, received, verdict, errors, warnings, run_id, stored, received_source, file_mtime, edition)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_SIBLINGS] = "SELECT id, has_checklist, has_progress, superseded_by, file_name FROM returns"
                     " WHERE unit_code = ? AND period = ? AND verdict = 'accepted'"
                     " ORDER BY received DESC, id DESC",
@@ -182,7 +182,23 @@ void d25_store_close(d25_store *s)
     if (s->lock_fd >= 0)
         close(s->lock_fd); /* releases the flock */
     free(s->path);
+    free(s->edition);
     free(s);
+}
+
+int d25_store_set_edition(d25_store *s, const char *edition)
+{
+    char *e = edition && *edition ? strdup(edition) : NULL;
+    if (edition && *edition && !e)
+        return -1;
+    free(s->edition);
+    s->edition = e;
+    return 0;
+}
+
+const char *d25_store_edition(const d25_store *s)
+{
+    return s->edition;
 }
 
 sqlite3 *d25_store_db(d25_store *s) { return s->db; }

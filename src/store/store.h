@@ -47,6 +47,12 @@ enum { D25_STORE_VERSION = 1 };
 d25_store *d25_store_open(const char *path, double lock_wait, d25_error *err);
 void d25_store_close(d25_store *s);
 sqlite3 *d25_store_db(d25_store *s);
+/* The campaign edition (the rule set's [edition] id) this handle writes
+ * with each return it stores and reads: the month's figures (status,
+ * report) count only the returns of that edition, and those stored before
+ * editions were recorded.  NULL or "": every edition.  -1 out of memory. */
+int d25_store_set_edition(d25_store *s, const char *edition);
+const char *d25_store_edition(const d25_store *s);
 const char *d25_store_path(const d25_store *s);
 
 /* Bring the units table in line with the registry: add new units, update

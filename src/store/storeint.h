@@ -23,6 +23,7 @@ struct d25_store {
     int reading;             /* d25_store_read_begin calls not yet ended */
     bool read_began;         /* ... and the outermost began the transaction */
     sqlite3_stmt *st[ST_COUNT_];
+    char *edition;           /* d25_store_set_edition: written with each return, and the one read; NULL: all */
 };
 
 /* The progress summary's separators: between blanks, and between a

@@ -668,6 +668,7 @@ int d25_store_put(d25_store *s, const d25_incoming *in, int64_t run_id, d25_stor
     store_bind_text(st, 20, now);
     store_bind_text(st, 21, d25_recv_source_name(src));
     store_bind_text(st, 22, mtime);
+    sqlite3_bind_text(st, 23, s->edition ? s->edition : "", -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         goto fail;
     out->id = (int64_t)sqlite3_last_insert_rowid(s->db);

@@ -170,24 +170,8 @@ static void quote(const char *s, char *out, size_t n)
     snprintf(out, n, "%.*s……", (int)(p - s), s);
 }
 
-static const char *flag_label(const char *flag, size_t n)
-{
-    static const struct {
-        const char *flag, *label;
-    } labels[] = {
-        {"night_work", "有夜间工作的单位"},     {"boarding", "寄宿制学校"},
-        {"key_supervision", "重点监管单位"},   {"hazchem_lab", "实验室使用危险化学品的单位"},
-        {"env_facility", "有污水处理等环保设施的单位"}, {"construction", "有新建、改建、扩建项目的单位"},
-        {"outsourcing", "有外包业务的单位"},
-    };
-    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-        if (strlen(labels[i].flag) == n && strncmp(labels[i].flag, flag, n) == 0)
-            return labels[i].label;
-    return NULL;
-}
-
 /* Why an item applies to this unit, in words: "本单位为寄宿制学校". */
-static void applies_reason(const char *expr, const d25_unit *u, char *out, size_t n)
+static void applies_reason(const d25_rules *r, const char *expr, const d25_unit *u, char *out, size_t n)
 {
     if (!expr || strcmp(expr, "all") == 0) {
         snprintf(out, n, "本条适用于所有单位");
@@ -199,10 +183,9 @@ static void applies_reason(const char *expr, const d25_unit *u, char *out, size_
         snprintf(one, sizeof one, "%.*s", (int)(l < 63 ? l : 63), p);
         if (d25_applies(one, u->type, u->flags)) {
             if (strncmp(one, "type:", 5) == 0) {
-                snprintf(out, n, "单位名册中本单位为%s，本条适用于本单位", d25_unit_type_label(one + 5));
+                snprintf(out, n, "单位名册中本单位为%s，本条适用于本单位", d25_rules_type_label(r, one + 5));
             } else {
-                const char *lab = flag_label(one + 5, strlen(one + 5));
-                snprintf(out, n, "单位名册中本单位为%s，本条适用于本单位", lab ? lab : one + 5);
+                snprintf(out, n, "单位名册中本单位为%s，本条适用于本单位", d25_rules_flag_label(r, one + 5));
             }
             return;
         }
@@ -258,7 +241,7 @@ static int check_unit(const d25_vctx *ctx, d25_result *res)
             return add(res, "UNIT_UNKNOWN", fm->sig.place[D25_SIG_UNIT], NULL,
                        "填报单位“%s”不在单位名册中。是否应为 %s？请按单位全称填写。", q, list);
         return add(res, "UNIT_UNKNOWN", fm->sig.place[D25_SIG_UNIT], NULL,
-                   "填报单位“%s”不在单位名册中，也没有相近的名称：请按单位全称填写；新设单位请先联系区教育局登记。", q);
+                   "填报单位“%s”不在单位名册中，也没有相近的名称：请按单位全称填写；新设单位请先联系%s登记。", q, ctx->rules->words[D25_EW_ISSUER_SHORT]);
     }
     /* No signature line: a unit named in the title ("…清单（示范区城西小学）"),
      * else in the file name. */
@@ -294,14 +277,14 @@ static int check_period(const d25_vctx *ctx, d25_result *res)
     if (res->unit && !d25_unit_active(res->unit, res->period)) {
         d25_format_period_cn(res->period, got, sizeof got);
         return add(res, "UNIT_INACTIVE", "", NULL,
-                   "单位“%s”在%s不在册（单位名册中的启用或停用时间）：请核对月份；如单位情况有变，请联系区教育局更新名册。",
-                   res->unit->name, got);
+                   "单位“%s”在%s不在册（单位名册中的启用或停用时间）：请核对月份；如单位情况有变，请联系%s更新名册。",
+                   res->unit->name, got, ctx->rules->words[D25_EW_ISSUER_SHORT]);
     }
     return 0;
 }
 
 /* A row of status sub-columns not marked once (see d25_marks_issue). */
-static int marks_finding(d25_result *res, const d25_checklist *cl, const d25_crow *row, const char *place,
+static int marks_finding(const d25_rules *r, d25_result *res, const d25_checklist *cl, const d25_crow *row, const char *place,
                          const char *q)
 {
     const char *code = row->sub->code;
@@ -310,21 +293,21 @@ static int marks_finding(d25_result *res, const d25_checklist *cl, const d25_cro
     switch (row->marks) {
     case D25_MARKS_EMPTY:
         return add(res, "STATUS_EMPTY", place, code,
-                   "子项 %s“%s”的单位自查情况没有打勾%s%s%s：请在%s中相应的一栏打“√”，其他栏留空。", code, q,
+                   "子项 %s“%s”的%s没有打勾%s%s%s：请在%s中相应的一栏打“√”，其他栏留空。", code, q, r->words[D25_EW_SELF_CHECK],
                    row->self_raw[0] ? "（" : "", row->self_raw[0] ? raw : "", row->self_raw[0] ? "）" : "",
                    cl->marks_words);
     case D25_MARKS_MANY:
         return add(res, "STATUS_UNRECOGNISED", place, code,
-                   "子项 %s“%s”的单位自查情况在%s几栏都打了勾（%s），看不出是哪一种：只在一栏打“√”，其他栏留空。", code, q,
+                   "子项 %s“%s”的%s在%s几栏都打了勾（%s），看不出是哪一种：只在一栏打“√”，其他栏留空。", code, q, r->words[D25_EW_SELF_CHECK],
                    row->marks_cols, raw);
     case D25_MARKS_NO_ONLY:
         return add(res, "STATUS_UNRECOGNISED", place, code,
-                   "子项 %s“%s”的单位自查情况只在%s栏打了“×”之类的记号（%s），“×”既可能表示“不是这一栏”，也可能表示“选这一栏”：请在相应的一栏打“√”，其他栏留空。",
-                   code, q, row->marks_cols, raw);
+                   "子项 %s“%s”的%s只在%s栏打了“×”之类的记号（%s），“×”既可能表示“不是这一栏”，也可能表示“选这一栏”：请在相应的一栏打“√”，其他栏留空。",
+                   code, q, r->words[D25_EW_SELF_CHECK], row->marks_cols, raw);
     case D25_MARKS_TEXT:
         return add(res, "STATUS_UNRECOGNISED", place, code,
-                   "子项 %s“%s”的单位自查情况在%s栏写的不是打勾记号（%s），无法判断选的是哪一栏：请在%s中相应的一栏打“√”，说明写在“整改措施”或“备注”栏。",
-                   code, q, row->marks_cols, raw, cl->marks_words);
+                   "子项 %s“%s”的%s在%s栏写的不是打勾记号（%s），无法判断选的是哪一栏：请在%s中相应的一栏打“√”，说明写在“整改措施”或“备注”栏。",
+                   code, q, r->words[D25_EW_SELF_CHECK], row->marks_cols, raw, cl->marks_words);
     default:
         return 0;
     }
@@ -352,7 +335,7 @@ static int check_checklist(const d25_vctx *ctx, d25_result *res)
             if (row->hint_item && row->hint_sub)
                 snprintf(num, sizeof num, "%d.%d ", row->hint_item, row->hint_sub);
             rc = add(res, "SUBITEM_UNKNOWN", row->place, NULL,
-                     "第 %s“%s”不是本次清单（%s）中的子项：请使用区教育局下发的清单，不要增删改子项。", num, q, r->name);
+                     "第 %s“%s”不是本次清单（%s）中的子项：请使用%s下发的清单，不要增删改子项。", num, q, r->name, r->words[D25_EW_ISSUER_SHORT]);
             continue;
         }
         const d25_subitem *s = row->sub;
@@ -366,8 +349,8 @@ static int check_checklist(const d25_vctx *ctx, d25_result *res)
             char orig[160];
             quote(s->text, orig, sizeof orig);
             rc = add(res, "SUBITEM_TEXT_CHANGED", row->place, s->code,
-                     "子项 %s 的内容“%s”与清单原文“%s”差别较大：请勿改动清单原文，自查说明请写在“单位自查情况”栏。",
-                     s->code, q, orig);
+                     "子项 %s 的内容“%s”与清单原文“%s”差别较大：请勿改动清单原文，自查说明请写在“%s”栏。",
+                     s->code, q, orig, r->words[D25_EW_SELF_CHECK]);
             if (rc)
                 break;
         }
@@ -378,25 +361,25 @@ static int check_checklist(const d25_vctx *ctx, d25_result *res)
         }
         const char *self_place = row->self_place[0] ? row->self_place : row->place;
         if (row->positional && row->marks != D25_MARKS_OK) {
-            rc = marks_finding(res, cl, row, self_place, q);
+            rc = marks_finding(r, res, cl, row, self_place, q);
             continue;
         }
         if (!row->self_raw[0]) {
             rc = add(res, "STATUS_EMPTY", self_place, s->code,
-                     "子项 %s“%s”的单位自查情况为空：请填写“已落实”“部分落实”“未落实”或“不适用”。", s->code, q);
+                     "子项 %s“%s”的%s为空：请填写“已落实”“部分落实”“未落实”或“不适用”。", s->code, q, r->words[D25_EW_SELF_CHECK]);
             continue;
         }
         char raw[160];
         quote(row->self_raw, raw, sizeof raw);
         if (row->status == D25_ST_NONE) {
             rc = add(res, "STATUS_UNRECOGNISED", self_place, s->code,
-                     "子项 %s 的单位自查情况“%s”无法识别：请以“已落实”“部分落实”“未落实”或“不适用”开头，说明可写在后面，如“已落实，见台账”。",
-                     s->code, raw);
+                     "子项 %s 的%s“%s”无法识别：请以“已落实”“部分落实”“未落实”或“不适用”开头，说明可写在后面，如“已落实，见台账”。",
+                     s->code, r->words[D25_EW_SELF_CHECK], raw);
             continue;
         }
         if (row->status == D25_ST_NA && res->unit && d25_applies(s->applies, res->unit->type, res->unit->flags)) {
             char why[256];
-            applies_reason(s->applies, res->unit, why, sizeof why);
+            applies_reason(r, s->applies, res->unit, why, sizeof why);
             rc = add(res, "STATUS_NA_NOT_ALLOWED", self_place, s->code,
                      "子项 %s“%s”填了“%s”，但%s：请如实填写“已落实”“部分落实”或“未落实”。", s->code, q, raw, why);
             continue;
@@ -422,7 +405,8 @@ static int check_checklist(const d25_vctx *ctx, d25_result *res)
     }
     if (rc == 0 && sup_count)
         rc = add(res, "SUPERVISION_FILLED", sup_first, NULL,
-                 "“监督检查情况”栏由区教育局检查人员填写，本表有 %zu 处已被填写：请单位留空，自查说明写在“单位自查情况”栏。", sup_count);
+                 "“监督检查情况”栏由%s检查人员填写，本表有 %zu 处已被填写：请%s留空，自查说明写在“%s”栏。", r->words[D25_EW_ISSUER_SHORT],
+                 sup_count, r->unit_word, r->words[D25_EW_SELF_CHECK]);
     /* Missing sub-items: one finding for a whole missing item. */
     for (size_t i = 0; i < r->nsubs && rc == 0; i++) {
         if (seen[i])
@@ -441,8 +425,8 @@ static int check_checklist(const d25_vctx *ctx, d25_result *res)
                 char code[16];
                 snprintf(code, sizeof code, "%d", s->item);
                 rc = add(res, "SUBITEM_MISSING", cl->where, code,
-                         "清单缺少第 %d 条“%s”（共 %zu 个子项）：请使用区教育局下发的完整清单，逐项填写自查情况。", s->item,
-                         it ? it->name : "", count);
+                         "清单缺少第 %d 条“%s”（共 %zu 个子项）：请使用%s下发的完整清单，逐项填写自查情况。", s->item,
+                         it ? it->name : "", count, r->words[D25_EW_ISSUER_SHORT]);
             }
             continue;
         }
@@ -477,7 +461,8 @@ static int check_progress(const d25_vctx *ctx, d25_result *res)
             char item[16];
             snprintf(item, sizeof item, "%d", r->prows[k].n);
             rc = add(res, "PROGRESS_ROW_MISSING", pg->where, NULL,
-                     "推进情况统计表缺少第 %d 行“%s”：请使用区教育局下发的表格，不要删除或改写行。", r->prows[k].n, q);
+                     "推进情况统计表缺少第 %d 行“%s”：请使用%s下发的表格，不要删除或改写行。", r->prows[k].n, q,
+                     r->words[D25_EW_ISSUER_SHORT]);
         }
     }
     int year = res->period >= 0 ? res->period / 12 : 2000;
@@ -671,8 +656,8 @@ static int validate_read(const d25_vctx *ctx, d25_ooxml *f, d25_result *res)
     res->progress = res->form.progress.found;
     if (rc == 0 && !res->checklist && !res->progress)
         return add(res, "FORM_NOT_FOUND", "", NULL,
-                   "文件中没有找到“%s”的 25 条内容清单（附件1，需有“内容”和“单位自查情况”列）或推进情况统计表（附件3）：请用区教育局下发的表格填写后报送。",
-                   ctx->rules->name);
+                   "文件中没有找到“%s”的 25 条内容清单（附件1，需有“内容”和“%s”列）或推进情况统计表（附件3）：请用%s下发的表格填写后报送。",
+                   ctx->rules->name, ctx->rules->words[D25_EW_SELF_CHECK], ctx->rules->words[D25_EW_ISSUER_SHORT]);
     if (rc == 0)
         rc = check_unit(ctx, res);
     if (rc == 0)

@@ -1,6 +1,9 @@
 /* Unit tests (cmocka): each group in its own file; all run here. */
 #include "helpers.h"
 
+#include "../../src/registry/units.h"
+#include "../../src/rules/rules.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +47,15 @@ const d25_xcell *cell_at(const d25_sheet *s, const char *ref)
 int main(void)
 {
     d25_xml_init();
+    /* The registry takes the unit types of the edition in use, as the
+     * commands set them from the rule set (cmd/common.c). */
+    d25_error err = {0};
+    d25_rules *edu = d25_rules_load("config/rules-education.ini", &err);
+    if (!edu) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    d25_unit_types_use(edu->type_keys, edu->type_labels, edu->ntypes);
     int failed = 0;
     failed += run_numfmt_tests();
     failed += run_xlsx_tests();
@@ -58,5 +70,7 @@ int main(void)
     failed += run_registry_tests();
     failed += run_mail_tests();
     failed += run_cli_tests();
+    d25_unit_types_use(NULL, NULL, 0);
+    d25_rules_free(edu);
     return failed ? 1 : 0;
 }
