@@ -43,7 +43,7 @@ DESTDIR  ?=
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WERROR   ?=
-PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter libdeflate gmime-3.0
+PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter libdeflate gmime-3.0 libmicrohttpd
 # $(call pkg,--cflags): pkg-config's answer, or stop with a message saying what to install.
 PKG_MISSING = pkg-config 找不到编译所需的库（$(PKGS)）。请先运行 make deps-build 安装 Debian 软件包（make run 和 make check 会自动安装）
 pkg = $(shell pkg-config $1 $(PKGS) 2>/dev/null)$(if $(filter 0,$(.SHELLSTATUS)),,$(error $(PKG_MISSING)))
@@ -59,7 +59,7 @@ PATH_DEFS = -DD25_DATADIR='"$(DATADIR)"' -DD25_SYSCONFDIR='"$(SYSCONFDIR)"' -DD2
 
 Q := $(if $(V),,@)
 
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/store/*.c src/quality/*.c src/status/*.c src/ingest/*.c src/xlsxout/*.c src/report/*.c src/blankform/*.c src/feedback/*.c src/cmd/*.c))
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/store/*.c src/quality/*.c src/status/*.c src/ingest/*.c src/xlsxout/*.c src/report/*.c src/blankform/*.c src/feedback/*.c src/serve/*.c src/cmd/*.c))
 MAIN_SRC := src/main.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_CPPFLAGS := -Isrc -Itests/unit
@@ -69,11 +69,13 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 
 # Debian packages: what building and running need (make, make run) ...
 BUILD_PKGS := build-essential pkg-config libxml2-dev libzip-dev libsqlite3-dev libiniparser-dev \
-              libjansson-dev nettle-dev libxlsxwriter-dev libdeflate-dev libgmime-3.0-dev
+              libjansson-dev nettle-dev libxlsxwriter-dev libdeflate-dev libgmime-3.0-dev \
+              libmicrohttpd-dev
 # ... and what the tests (independent writers/readers), fuzzing and benchmarks add (make check).
 TEST_PKGS  := libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
               xsltproc libxml2-utils clang libclang-rt-dev valgrind logrotate \
-              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils faketime util-linux
+              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils faketime util-linux \
+              curl chromium nodejs npm
 
 # $(call install_pkgs,PACKAGES): apt-get install those not installed yet (sudo when not root).
 # DEPS_CMD replaces it (tests/install/check.sh: a fake that records what would be installed).

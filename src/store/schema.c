@@ -330,6 +330,15 @@ static const char *const migrations[] = {
     "  AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = r.period AND n.verdict = 'accepted'"
     "   AND n.unit_code = r.unit_code AND n.district IS r.district AND n.withdrawn = 0 AND n.has_progress = 1"
     "   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)));",
+    /* 6 -> 7: each unit's personal link for duty25 serve (a random token,
+     * tokens.c), listed by duty25 links.  Kept apart from the registry's
+     * units so that a re-synchronised registry keeps its links. */
+    "CREATE TABLE unit_tokens ("
+    "  unit_code TEXT NOT NULL,"
+    "  district TEXT,"
+    "  token TEXT NOT NULL UNIQUE,"
+    "  created TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX unit_tokens_unit ON unit_tokens(unit_code, ifnull(district, ''));",
 };
 
 int store_schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

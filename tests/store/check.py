@@ -152,8 +152,8 @@ tap(q(db, "SELECT count(*) FROM returns") == [(nfiles,)], "the database holds %d
     q(db, "SELECT count(*) FROM returns"))
 tap(q(db, "PRAGMA integrity_check") == [("ok",)] and q(db, "PRAGMA foreign_key_check") == [],
     "integrity_check ok, no foreign key violations")
-tap(q(db, "PRAGMA user_version") == [(6,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
-    "schema version 6, WAL journal")
+tap(q(db, "PRAGMA user_version") == [(7,)] and q(db, "PRAGMA journal_mode") == [("wal",)],
+    "schema version 7, WAL journal")
 
 
 def hand_status(period, late=(), extra=None):
@@ -852,7 +852,7 @@ def v5_view(d):
 st6 = duty25(cfg, "status", "--period", "2026-11", "--format", "json")
 r = duty25(cfg, "status", "--period", "2026-11", "--format", "json", "--db", v5)
 strip = lambda t: re.sub(r'"as_of":"[^"]*"', "", t)  # noqa: E731
-tap(r.returncode == 0 and q(v5, "PRAGMA user_version") == [(6,)] and v5_view(dump(v5)) == v5_before and
+tap(r.returncode == 0 and q(v5, "PRAGMA user_version") == [(7,)] and v5_view(dump(v5)) == v5_before and
     strip(r.stdout) == strip(st6.stdout) and
     q(v5, "SELECT count(*) FROM units WHERE district IS NOT NULL") == [(0,)] and
     q(v5, "PRAGMA foreign_key_check") == [] and q(v5, "PRAGMA integrity_check") == [("ok",)],
@@ -875,7 +875,7 @@ c.commit()
 c.close()
 r = duty25(cfg, "status", "--period", "2026-11", "--db", v4)
 per_period = "SELECT period, count(*) FROM returns WHERE period IS NOT NULL GROUP BY period ORDER BY period"
-tap(r.returncode == 0 and q(v4, "PRAGMA user_version") == [(6,)] and
+tap(r.returncode == 0 and q(v4, "PRAGMA user_version") == [(7,)] and
     q(v4, "SELECT period, version FROM period_versions ORDER BY period") == q(v4, per_period) and
     q(v4, "SELECT DISTINCT received_source FROM returns") == [("mtime",)] and
     q(v4, "SELECT count(*) FROM reports_written") == [(0,)],
@@ -911,7 +911,7 @@ c.close()
 r = duty25(cfg, "status", "--period", "2026-11", "--db", v3)
 planted = q(v3, "SELECT progress FROM return_summaries WHERE return_id = %d" % planted_id)
 summaries = "SELECT return_id, statuses, progress FROM return_summaries WHERE return_id != %d ORDER BY return_id" % planted_id
-tap(r.returncode == 0 and q(v3, "PRAGMA user_version") == [(6,)] and v3_json[0][0] > 10 and
+tap(r.returncode == 0 and q(v3, "PRAGMA user_version") == [(7,)] and v3_json[0][0] > 10 and
     q(v3, summaries) == q(db, summaries) and
     planted == [("talks\x1fo\x1f3\x1f\x1edeploy_means\x1fo\x1f\x1f行政会议 全体 会\x1einspections\x1fi\x1f\x1f\x1e"
                  "posters\x1fm\x1f\x1f\x1ehazards_found\x1fu\x1f\x1f",)],
@@ -951,7 +951,7 @@ v2_rows = q(v2, "SELECT count(*) FROM answers") + q(v2, "SELECT count(*) FROM pr
 c.close()
 r = duty25(cfg, "status", "--period", "2026-11", "--db", v2)
 before, after = dump(db), dump(v2)
-tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(6,)] and v2_rows[0][0] > 100 and
+tap(r.returncode == 0 and q(v2, "PRAGMA user_version") == [(7,)] and v2_rows[0][0] > 100 and
     all(before[t] == after[t] and before[t] for t in ("answers", "progress_values")) and
     q(v2, "SELECT count(*) FROM answers WHERE typeof(seq) != 'integer'") == [(0,)] and
     q(v2, "SELECT typeof(value), count(*) FROM progress_values GROUP BY 1") ==
@@ -991,7 +991,7 @@ old_data = json.loads(r.stdout or "{}")
 for d_ in (new_data, old_data):
     d_.pop("as_of", None)
     d_.pop("as_of_cn", None)
-tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(6,)] and old_data == new_data and new_data.get("progress"),
+tap(r.returncode == 0 and q(old, "PRAGMA user_version") == [(7,)] and old_data == new_data and new_data.get("progress"),
     "a version-1 database is migrated on open and its month reads the same", r.stderr[-300:])
 
 # ---- received time: the file's mtime, or the time of ingestion ----
