@@ -145,7 +145,7 @@ static void status_page(d25_server *sv, d25_store *s, int period, const char *se
     d25_buf_puts(b, "<section id=\"latest\"><h2>最近收到的报表</h2>");
     d25_buf rows = {0};
     void *ud[2] = {&rows, (void *)reg};
-    if (d25_store_returns_each(s, period, NULL, 50, latest_row, ud, &err) < 0) {
+    if (d25_store_returns_each(s, period, NULL, 200, latest_row, ud, &err) < 0) {
         d25_buf_puts(b, "<p class=\"bad\">");
         h_esc(b, err.message);
         d25_buf_puts(b, "</p>");
