@@ -217,9 +217,10 @@ install: build/duty25
 	$(Q)sed 's|](\.\./samples/|](samples/|g' docs/使用说明.md >$(DESTDIR)$(DOCDIR)/使用说明.md
 	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(DATADIR)/dist/bash-completion/duty25
 	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(COMPLETIONDIR)/duty25
-	$(Q)for f in systemd/duty25.service systemd/duty25.timer cron.d/duty25 logrotate.d/duty25; do \
+	$(Q)for f in systemd/duty25.service systemd/duty25.timer systemd/duty25-serve.service cron.d/duty25 logrotate.d/duty25; do \
 	  $(call install_subst,dist/$$f,$(DESTDIR)$(DATADIR)/dist/$$f) || exit 1; done
 	$(Q)install -m 0644 $(DESTDIR)$(DATADIR)/dist/systemd/duty25.service $(DESTDIR)$(DATADIR)/dist/systemd/duty25.timer \
+	  $(DESTDIR)$(DATADIR)/dist/systemd/duty25-serve.service \
 	  $(DESTDIR)$(UNITDIR)/
 	@$(call install_conf,cron.d/duty25,$(DESTDIR)$(CRONDIR)/duty25)
 	@$(call install_conf,logrotate.d/duty25,$(DESTDIR)$(LOGROTATEDIR)/duty25)
@@ -230,7 +231,7 @@ install: build/duty25
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/duty25 $(DESTDIR)$(MANDIR)/man1/duty25.1 $(DESTDIR)$(COMPLETIONDIR)/duty25
 	rm -rf $(DESTDIR)$(DOCDIR)
-	rm -f $(DESTDIR)$(UNITDIR)/duty25.service $(DESTDIR)$(UNITDIR)/duty25.timer
+	rm -f $(DESTDIR)$(UNITDIR)/duty25.service $(DESTDIR)$(UNITDIR)/duty25.timer $(DESTDIR)$(UNITDIR)/duty25-serve.service
 	for f in $(DESTDIR)$(CRONDIR)/duty25:cron.d $(DESTDIR)$(LOGROTATEDIR)/duty25:logrotate.d; do \
 	  if cmp -s $(DESTDIR)$(DATADIR)/dist/$${f#*:}/duty25 $${f%:*}; then rm -f $${f%:*}; \
 	  elif [ -e $${f%:*} ]; then echo "保留已修改的 $${f%:*}"; fi; \
