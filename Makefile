@@ -71,11 +71,15 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 BUILD_PKGS := build-essential pkg-config libxml2-dev libzip-dev libsqlite3-dev libiniparser-dev \
               libjansson-dev nettle-dev libxlsxwriter-dev libdeflate-dev libgmime-3.0-dev \
               libmicrohttpd-dev
-# ... and what the tests (independent writers/readers), fuzzing and benchmarks add (make check).
+# ... and what the tests (independent writers/readers, curl and a headless chromium for duty25
+# serve), fuzzing and benchmarks add (make check).
 TEST_PKGS  := libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
               xsltproc libxml2-utils clang libclang-rt-dev valgrind logrotate \
               libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils faketime util-linux \
-              curl chromium nodejs npm
+              curl chromium fonts-wqy-zenhei nodejs $(NPM_PKG)
+# npm for the browser test's puppeteer-core (tests/serve/package-lock.json): Debian's package,
+# unless an npm is there already (NodeSource's nodejs carries its own and conflicts with it).
+NPM_PKG = $(if $(shell command -v npm 2>/dev/null),,npm)
 
 # $(call install_pkgs,PACKAGES): apt-get install those not installed yet (sudo when not root).
 # DEPS_CMD replaces it (tests/install/check.sh: a fake that records what would be installed).
@@ -100,6 +104,8 @@ deps-build:
 
 deps:
 	$(Q)$(call install_pkgs,$(BUILD_PKGS) $(TEST_PKGS))
+	$(Q)$(if $(DEPS_CMD),:,[ -d tests/serve/node_modules/puppeteer-core ] || \
+	  (cd tests/serve && npm ci --no-audit --no-fund >/dev/null) || echo "make deps: npm ci failed in tests/serve (the browser test will retry)" >&2)
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
