@@ -219,7 +219,7 @@ install: build/duty25
 	$(Q)install -m 0644 templates/README.md $(DESTDIR)$(DOCDIR)/templates-README.md
 	$(Q)install -d $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/samples
 	$(Q)install -m 0644 docs/img/*.png $(DESTDIR)$(DOCDIR)/img/
-	$(Q)install -m 0644 samples/preview-*.png $(DESTDIR)$(DOCDIR)/samples/
+	$(Q)install -m 0644 samples/preview-*.png samples/serve-*.png $(DESTDIR)$(DOCDIR)/samples/
 	$(Q)sed 's|](\.\./samples/|](samples/|g' docs/使用说明.md >$(DESTDIR)$(DOCDIR)/使用说明.md
 	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(DATADIR)/dist/bash-completion/duty25
 	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(COMPLETIONDIR)/duty25
