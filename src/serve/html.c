@@ -70,3 +70,16 @@ void srv_error_page(srv_resp *r, int status, const char *title, const char *text
     d25_buf_puts(&r->body, "</p></section>");
     h_end(&r->body);
 }
+
+char *srv_attachment(const char *name)
+{
+    d25_buf b = {0};
+    d25_buf_puts(&b, "attachment; filename*=UTF-8''");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+            d25_buf_putc(&b, (char)*p);
+        else
+            h_printf(&b, "%%%02X", *p);
+    }
+    return d25_buf_steal(&b);
+}

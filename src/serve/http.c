@@ -101,18 +101,19 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
                                   const char *content_type, const char *transfer_encoding, const char *data,
                                   uint64_t off, size_t size)
 {
-    (void)kind, (void)content_type, (void)transfer_encoding, (void)off;
+    (void)kind, (void)content_type, (void)transfer_encoding;
     srv_req *rq = cls;
-    d25_server *sv = NULL;
-    (void)sv;
     if (strcmp(key, "file") == 0) {
+        /* One file per form; its size is bounded by the body's, which the
+         * handler counts against the cap. */
         if (!rq->form.has_file) {
             rq->form.has_file = true;
             if (filename && !(rq->form.filename = strndup(filename, 255)))
                 return MHD_NO;
-        }
-        if (rq->form.file.len + size > rq->form.file.cap && rq->form.file.len + size > (size_t)-1 / 2)
+        } else if (off == 0) {
+            rq->bad = true;
             return MHD_NO;
+        }
         if (size && d25_buf_append(&rq->form.file, data, size) < 0)
             return MHD_NO;
         return MHD_YES;

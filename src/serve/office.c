@@ -238,8 +238,11 @@ static void file_download(d25_server *sv, d25_store *s, int period, const char *
     d25_format_period_cn(period, pcn, sizeof pcn);
     char *district = d25_safe_filename(sv->cfg->district ? sv->cfg->district : "");
     char *path = NULL, *name = NULL;
-    if (district && asprintf(&name, "%s%s%s.%s", district, pcn, kinds[k].name, kinds[k].ext) >= 0 &&
-        asprintf(&path, "%s/%s", sv->cfg->out_dir, name) >= 0) {
+    if (district && asprintf(&name, "%s%s%s.%s", district, pcn, kinds[k].name, kinds[k].ext) < 0)
+        name = NULL;
+    if (name && asprintf(&path, "%s/%s", sv->cfg->out_dir, name) < 0)
+        path = NULL;
+    if (path) {
         FILE *f = fopen(path, "rb");
         d25_buf bytes = {0};
         if (f) {
@@ -253,14 +256,7 @@ static void file_download(d25_server *sv, d25_store *s, int period, const char *
             r->len = bytes.len;
             r->data = d25_buf_steal(&bytes);
             r->type = kinds[k].type;
-            d25_buf b = {0};
-            d25_buf_puts(&b, "attachment; filename*=UTF-8''");
-            for (const unsigned char *q = (const unsigned char *)name; *q; q++)
-                if ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || strchr("-._~", *q))
-                    d25_buf_putc(&b, (char)*q);
-                else
-                    h_printf(&b, "%%%02X", *q);
-            r->disposition = d25_buf_steal(&b);
+            r->disposition = srv_attachment(name);
             srv_log(sv, client, "办公室：下载 %s", path);
         } else {
             srv_error_page(r, 500, "未能读取报告", path);
@@ -268,7 +264,6 @@ static void file_download(d25_server *sv, d25_store *s, int period, const char *
         d25_buf_free(&bytes);
     } else {
         srv_error_page(r, 500, "服务器内部错误", "内存不足");
-        name = name ? name : NULL;
     }
     free(district);
     free(path);

@@ -96,6 +96,8 @@ void h_printf(d25_buf *b, const char *fmt, ...) __attribute__((format(printf, 2,
 void h_begin(d25_buf *b, const char *title);
 void h_end(d25_buf *b);
 void srv_error_page(srv_resp *r, int status, const char *title, const char *text);
+/* A Content-Disposition offering name (RFC 6266/5987, UTF-8 percent-encoded); caller frees. */
+char *srv_attachment(const char *name);
 
 /* unit.c: /u/TOKEN[/...] (token already checked to be hex of the right
  * length); method "GET" or "POST", form filled for POST. */

@@ -457,20 +457,6 @@ out:
     free(name);
 }
 
-/* "attachment; filename*=UTF-8''…" with the name percent-encoded. */
-static char *disposition(const char *name)
-{
-    d25_buf b = {0};
-    d25_buf_puts(&b, "attachment; filename*=UTF-8''");
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
-            d25_buf_putc(&b, (char)*p);
-        else
-            h_printf(&b, "%%%02X", *p);
-    }
-    return d25_buf_steal(&b);
-}
-
 static void notice_download(d25_server *sv, const d25_unit *u, const char *id, srv_resp *r)
 {
     bool found = false;
@@ -482,7 +468,7 @@ static void notice_download(d25_server *sv, const d25_unit *u, const char *id, s
             if ((r->data = malloc(n->len ? n->len : 1))) {
                 memcpy(r->data, n->data, n->len);
                 r->len = n->len;
-                r->disposition = disposition(n->name);
+                r->disposition = srv_attachment(n->name);
             }
         }
     }

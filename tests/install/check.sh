@@ -57,7 +57,7 @@ copy_tree() { # dest [with-build]
     mkdir -p "$1"
     cp -Rp Makefile README.md src config templates docs dist "$1/"
     mkdir -p "$1/tests" "$1/samples"
-    cp -p samples/preview-*.png "$1/samples/"
+    cp -p samples/preview-*.png samples/serve-*.png "$1/samples/"
     cp -Rp tests/unit "$1/tests/"
     if [ $# -gt 1 ] && [ -d "$BUILD/obj" ]; then
         mkdir -p "$1/build"
