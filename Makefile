@@ -43,7 +43,7 @@ DESTDIR  ?=
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WERROR   ?=
-PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter libdeflate gmime-3.0
+PKGS     := libxml-2.0 libzip jansson sqlite3 nettle xlsxwriter libdeflate gmime-3.0 libmicrohttpd
 # $(call pkg,--cflags): pkg-config's answer, or stop with a message saying what to install.
 PKG_MISSING = pkg-config 找不到编译所需的库（$(PKGS)）。请先运行 make deps-build 安装 Debian 软件包（make run 和 make check 会自动安装）
 pkg = $(shell pkg-config $1 $(PKGS) 2>/dev/null)$(if $(filter 0,$(.SHELLSTATUS)),,$(error $(PKG_MISSING)))
@@ -59,7 +59,7 @@ PATH_DEFS = -DD25_DATADIR='"$(DATADIR)"' -DD25_SYSCONFDIR='"$(SYSCONFDIR)"' -DD2
 
 Q := $(if $(V),,@)
 
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/store/*.c src/quality/*.c src/status/*.c src/ingest/*.c src/docxfill/*.c src/xlsxout/*.c src/report/*.c src/blankform/*.c src/feedback/*.c src/cmd/*.c))
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/ooxml/*.c src/config/*.c src/rules/*.c src/registry/*.c src/forms/*.c src/validate/*.c src/store/*.c src/quality/*.c src/status/*.c src/ingest/*.c src/docxfill/*.c src/xlsxout/*.c src/serve/*.c src/report/*.c src/blankform/*.c src/feedback/*.c src/cmd/*.c))
 MAIN_SRC := src/main.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_CPPFLAGS := -Isrc -Itests/unit
@@ -69,11 +69,17 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 
 # Debian packages: what building and running need (make, make run) ...
 BUILD_PKGS := build-essential pkg-config libxml2-dev libzip-dev libsqlite3-dev libiniparser-dev \
-              libjansson-dev nettle-dev libxlsxwriter-dev libdeflate-dev libgmime-3.0-dev
-# ... and what the tests (independent writers/readers), fuzzing and benchmarks add (make check).
+              libjansson-dev nettle-dev libxlsxwriter-dev libdeflate-dev libgmime-3.0-dev \
+              libmicrohttpd-dev
+# ... and what the tests (independent writers/readers, curl and a headless chromium for duty25
+# serve), fuzzing and benchmarks add (make check).
 TEST_PKGS  := libcmocka-dev sqlite3 python3 python3-docx python3-openpyxl zip unzip \
               xsltproc libxml2-utils clang libclang-rt-dev valgrind logrotate \
-              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils faketime util-linux
+              libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils faketime util-linux \
+              curl chromium fonts-wqy-zenhei nodejs $(NPM_PKG)
+# npm for the browser test's puppeteer-core (tests/serve/package-lock.json): Debian's package,
+# unless an npm is there already (NodeSource's nodejs carries its own and conflicts with it).
+NPM_PKG = $(if $(shell command -v npm 2>/dev/null),,npm)
 
 # $(call install_pkgs,PACKAGES): apt-get install those not installed yet (sudo when not root).
 # DEPS_CMD replaces it (tests/install/check.sh: a fake that records what would be installed).
@@ -98,6 +104,8 @@ deps-build:
 
 deps:
 	$(Q)$(call install_pkgs,$(BUILD_PKGS) $(TEST_PKGS))
+	$(Q)$(if $(DEPS_CMD),:,[ -d tests/serve/node_modules/puppeteer-core ] || \
+	  (cd tests/serve && npm ci --no-audit --no-fund >/dev/null) || echo "make deps: npm ci failed in tests/serve (the browser test will retry)" >&2)
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -215,13 +223,14 @@ install: build/duty25
 	$(Q)install -m 0644 templates/README.md $(DESTDIR)$(DOCDIR)/templates-README.md
 	$(Q)install -d $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)/samples
 	$(Q)install -m 0644 docs/img/*.png $(DESTDIR)$(DOCDIR)/img/
-	$(Q)install -m 0644 samples/preview-*.png $(DESTDIR)$(DOCDIR)/samples/
+	$(Q)install -m 0644 samples/preview-*.png samples/serve-*.png $(DESTDIR)$(DOCDIR)/samples/
 	$(Q)sed 's|](\.\./samples/|](samples/|g' docs/使用说明.md >$(DESTDIR)$(DOCDIR)/使用说明.md
 	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(DATADIR)/dist/bash-completion/duty25
 	$(Q)install -m 0644 dist/bash-completion/duty25 $(DESTDIR)$(COMPLETIONDIR)/duty25
-	$(Q)for f in systemd/duty25.service systemd/duty25.timer cron.d/duty25 logrotate.d/duty25; do \
+	$(Q)for f in systemd/duty25.service systemd/duty25.timer systemd/duty25-serve.service cron.d/duty25 logrotate.d/duty25; do \
 	  $(call install_subst,dist/$$f,$(DESTDIR)$(DATADIR)/dist/$$f) || exit 1; done
 	$(Q)install -m 0644 $(DESTDIR)$(DATADIR)/dist/systemd/duty25.service $(DESTDIR)$(DATADIR)/dist/systemd/duty25.timer \
+	  $(DESTDIR)$(DATADIR)/dist/systemd/duty25-serve.service \
 	  $(DESTDIR)$(UNITDIR)/
 	@$(call install_conf,cron.d/duty25,$(DESTDIR)$(CRONDIR)/duty25)
 	@$(call install_conf,logrotate.d/duty25,$(DESTDIR)$(LOGROTATEDIR)/duty25)
@@ -232,7 +241,7 @@ install: build/duty25
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/duty25 $(DESTDIR)$(MANDIR)/man1/duty25.1 $(DESTDIR)$(COMPLETIONDIR)/duty25
 	rm -rf $(DESTDIR)$(DOCDIR)
-	rm -f $(DESTDIR)$(UNITDIR)/duty25.service $(DESTDIR)$(UNITDIR)/duty25.timer
+	rm -f $(DESTDIR)$(UNITDIR)/duty25.service $(DESTDIR)$(UNITDIR)/duty25.timer $(DESTDIR)$(UNITDIR)/duty25-serve.service
 	for f in $(DESTDIR)$(CRONDIR)/duty25:cron.d $(DESTDIR)$(LOGROTATEDIR)/duty25:logrotate.d; do \
 	  if cmp -s $(DESTDIR)$(DATADIR)/dist/$${f#*:}/duty25 $${f%:*}; then rm -f $${f%:*}; \
 	  elif [ -e $${f%:*} ]; then echo "保留已修改的 $${f%:*}"; fi; \

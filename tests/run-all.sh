@@ -55,6 +55,9 @@ for variant in "" asan; do
     suite "registry ($tag)" $PY tests/registry/check.py "$b/duty25"
     suite "install ($tag)" tests/install/check.sh "$b/duty25"
     suite "layouts ($tag)" $PY tests/layouts/check.py "$b/duty25"
+    suite "serve ($tag)" $PY tests/serve/check.py "$b/duty25"
+    # a real browser is slow under the sanitizers: the plain build only
+    [ -z "$variant" ] && suite "serve browser" $PY tests/serve/browser.py "$b/duty25"
 done
 
 echo "$passed passed, $failed failed"

@@ -33,6 +33,8 @@ static const struct {
     {"dump", cmd_dump, "文件...", "显示从 .docx/.xlsx 文件中读到的表格和单元格"},
     {"export", cmd_export, "", "把本区县某月的报表导出为数据包，交市教育局汇总"},
     {"merge", cmd_merge, "数据包或区县数据库...", "市（省）教育局汇总各区县的数据包或数据库"},
+    {"serve", cmd_serve, "", "在局域网内提供报送网页：单位上传、检查报表，办公室查看本月情况"},
+    {"links", cmd_links, "", "列出各单位报送网页的专用链接"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -43,6 +45,7 @@ static const struct {
     const char *meta;
 } metas[] = {
     {"forms", "format", "docx|xlsx|both"},
+    {"serve", "listen", "地址:端口"},
     {"export", "out", "文件"},
     {"merge", "db", "汇总数据库"},
     {"merge", "district", "区县"},

@@ -36,6 +36,8 @@ int cmd_run(int argc, char **argv, const d25_global *g);
 int cmd_init(int argc, char **argv, const d25_global *g);
 int cmd_export(int argc, char **argv, const d25_global *g);
 int cmd_merge(int argc, char **argv, const d25_global *g);
+int cmd_serve(int argc, char **argv, const d25_global *g);
+int cmd_links(int argc, char **argv, const d25_global *g);
 
 /* A command's options, read the same way everywhere: getopt_long over
  * opts and shortopts (a leading "+" stops at the first argument), with

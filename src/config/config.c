@@ -36,6 +36,9 @@ void d25_config_defaults(d25_config *cfg)
     cfg->min_peers = 5;
     cfg->history_months = 4;
     cfg->enforcement.after_stage = -1;
+    cfg->serve.max_upload = 20u << 20;
+    cfg->serve.max_connections = 64;
+    cfg->serve.max_uploads = 8;
 }
 
 void d25_config_free(d25_config *cfg)
@@ -55,6 +58,9 @@ void d25_config_free(d25_config *cfg)
     free(cfg->archive_dir);
     free(cfg->feedback_dir);
     free(cfg->remind_dir);
+    free(cfg->serve.listen);
+    free(cfg->serve.base_url);
+    free(cfg->serve.password);
     for (size_t i = 0; i < cfg->ndistricts; i++)
         free(cfg->districts[i]);
     free(cfg->districts);
@@ -162,6 +168,7 @@ static const char *const report_keys[] = {"templates", "out", "weak_min_base", "
 const char *const d25_doc_keys[D25_DOC_KEYS + 1] = {"issuer_mark", "doc_code", "doc_number_first", "signer", "recipient",
                                                     "signature", "cc", "printer", "note", NULL};
 static const char *const run_keys[] = {"inbox", "log", "archive", "feedback", "remind", "remind_days", NULL};
+static const char *const serve_keys[] = {"listen", "base_url", "password", "max_upload", "max_connections", "max_uploads", NULL};
 static const struct {
     const char *name;
     const char *const *keys; /* NULL: reader_keys */
@@ -170,6 +177,7 @@ static const struct {
     {"quality", quality_keys}, {"stages", stage_keys}, {"enforcement", enforcement_keys},
     {"report", report_keys}, {"run", run_keys}, {"organisation", organisation_keys},
     {"document", d25_doc_keys},
+    {"serve", serve_keys},
 };
 
 /* Every key must be one duty25 knows: a typo must not silently fall back. */
@@ -190,7 +198,7 @@ static int check_known(dictionary *d, const char *path, d25_error *err)
                 return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：没有 [%s] 这一节。是不是 [%s]？", path,
                                 d25_ini_line(path, sec, NULL), sec, near);
             return d25_fail(err, D25_E_CONFIG,
-                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]、[run]、[organisation]、[document]）", path,
+                            "配置文件 %s 第 %d 行：没有 [%s] 这一节（可用：[reader]、[campaign]、[store]、[quality]、[stages]、[enforcement]、[report]、[run]、[organisation]、[document]、[serve]）", path,
                             d25_ini_line(path, sec, NULL), sec);
         }
         const char *reader_names[sizeof reader_keys / sizeof reader_keys[0] + 1];
@@ -345,6 +353,8 @@ static int set_path(char **slot, const char *cfg_path, const char *value)
     *slot = v;
     return 0;
 }
+
+static int get_serve(dictionary *d, const char *path, d25_config *cfg, d25_error *err);
 
 static int load_file(d25_config *cfg, const char *path, d25_error *err)
 {
@@ -512,6 +522,10 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
         iniparser_freedict(d);
         return -1;
     }
+    if (get_serve(d, path, cfg, err) < 0) {
+        iniparser_freedict(d);
+        return -1;
+    }
     if (iniparser_getstring(d, "enforcement:after_stage", NULL))
         cfg->enforcement.after_stage = after;
     cfg->enforcement.not_done_min = (int)nd;
@@ -534,6 +548,32 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
     free(cfg->path);
     cfg->path = strdup(path);
     return cfg->path && rc == 0 ? 0 : d25_fail(err, D25_E_NOMEM, "内存不足");
+}
+
+/* [serve]: the page server's address, the office's password hash and its limits. */
+static int get_serve(dictionary *d, const char *path, d25_config *cfg, d25_error *err)
+{
+    static const char *const strs[] = {"serve:listen", "serve:base_url", "serve:password"};
+    char **slot[] = {&cfg->serve.listen, &cfg->serve.base_url, &cfg->serve.password};
+    for (int i = 0; i < 3; i++) {
+        const char *v = iniparser_getstring(d, strs[i], NULL);
+        if (v && *v) {
+            free(*slot[i]);
+            if (!(*slot[i] = strdup(v)))
+                return d25_fail(err, D25_E_NOMEM, "内存不足");
+        }
+    }
+    const char *v = iniparser_getstring(d, "serve:max_upload", NULL);
+    if (v && *v && !d25_parse_size(v, &cfg->serve.max_upload))
+        return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[serve] max_upload 的值“%s”无效，应为大小，如 20M", path,
+                        d25_ini_line(path, "serve", "max_upload"), v);
+    double conns = cfg->serve.max_connections, ups = cfg->serve.max_uploads;
+    if (get_number(d, path, "serve", "max_connections", 2, 10000, true, &conns, err) < 0 ||
+        get_number(d, path, "serve", "max_uploads", 1, 1000, true, &ups, err) < 0)
+        return -1;
+    cfg->serve.max_connections = (int)conns;
+    cfg->serve.max_uploads = (int)ups;
+    return 0;
 }
 
 static int find_and_load(d25_config *cfg, const char *explicit_path, d25_error *err)

@@ -88,6 +88,14 @@ typedef struct {
     int remind_days[8];  /* [run] remind_days: days before the deadline the cron run reminds on */
     size_t remind_ndays;
     char *doc[D25_DOC_KEYS]; /* [document], in the order of d25_doc_keys */
+    struct {             /* [serve]: duty25 serve, the intranet page */
+        char *listen;        /* listen: "ADDR:PORT", NULL: 127.0.0.1:8025 */
+        char *base_url;      /* base_url: the address units open (links, forms), or NULL */
+        char *password;      /* password: the office's, as a salted hash (duty25 serve --hash-password), or NULL */
+        size_t max_upload;   /* max_upload: bytes of one upload */
+        int max_connections; /* max_connections: open at once */
+        int max_uploads;     /* max_uploads: uploads received and checked at once (others wait) */
+    } serve;
 } d25_config;
 
 void d25_config_defaults(d25_config *cfg);

@@ -337,6 +337,15 @@ static const char *const migrations[] = {
      * have '' and count for every edition. */
     "ALTER TABLE returns ADD COLUMN edition TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX returns_edition_period ON returns(edition, period);",
+    /* 7 -> 8: each unit's personal link for duty25 serve (a random token,
+     * tokens.c), listed by duty25 links.  Kept apart from the registry's
+     * units so that a re-synchronised registry keeps its links. */
+    "CREATE TABLE unit_tokens ("
+    "  unit_code TEXT NOT NULL,"
+    "  district TEXT,"
+    "  token TEXT NOT NULL UNIQUE,"
+    "  created TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX unit_tokens_unit ON unit_tokens(unit_code, ifnull(district, ''));",
 };
 
 int store_schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

@@ -264,6 +264,42 @@ int d25_store_district_units(d25_store *s, const char *district, d25_registry **
 int d25_store_districts(d25_store *s, char ***out, size_t *n, d25_error *err);
 int d25_store_district_merged(d25_store *s, const char *district, const char *period);
 
+/* ---- the page server (tokens.c; src/serve) ---- */
+
+/* Each unit's personal link is a random token of this many bytes, kept in
+ * hex.  d25_store_unit_tokens calls fn(ud, u, token) for every unit of the
+ * registry in its order, token NULL when the unit has none; with make (a
+ * writer's handle) a unit without one first gets one, in one transaction.
+ * fn returns < 0 to stop (then -1, err as fn left it).  0, or -1 with err. */
+enum { D25_TOKEN_BYTES = 20 };
+int d25_store_unit_tokens(d25_store *s, const d25_registry *reg, bool make,
+                          int (*fn)(void *ud, const d25_unit *u, const char *token), void *ud, d25_error *err);
+/* The unit whose token this is: 1 with its code in code, 0 when none,
+ * -1 with err set. */
+int d25_store_token_unit(d25_store *s, const char *token, char *code, size_t n, d25_error *err);
+
+/* A period's returns, newest stored first (a district's own: no merged
+ * rows), of one unit (unit_code) or all (NULL), at most limit (<= 0: all);
+ * the strings are valid during fn only.  fn returns < 0 to stop. */
+typedef struct {
+    int64_t id;
+    const char *unit_code;    /* "" when the unit was not identified */
+    const char *file_name, *received, *stored;
+    d25_recv_source source;
+    bool accepted, superseded, checklist, progress;
+    int errors, warnings;
+} d25_return_row;
+int d25_store_returns_each(d25_store *s, int period, const char *unit_code, int limit,
+                           int (*fn)(void *ud, const d25_return_row *r), void *ud, d25_error *err);
+/* A return's findings in their order, validation's and quality's. */
+typedef struct {
+    const char *code, *place, *item, *message;  /* place, item: "" when none */
+    bool error;               /* else a warning */
+    bool quality;             /* from the quality pass, not validation */
+} d25_finding_row;
+int d25_store_findings_each(d25_store *s, int64_t return_id, int (*fn)(void *ud, const d25_finding_row *f), void *ud,
+                            d25_error *err);
+
 /* Statement helpers for the modules that query the store. */
 int d25_store_exec(d25_store *s, const char *sql, d25_error *err);
 int d25_store_fail(d25_store *s, d25_error *err, const char *what);

@@ -57,7 +57,7 @@ copy_tree() { # dest [with-build]
     mkdir -p "$1"
     cp -Rp Makefile README.md src config templates docs dist "$1/"
     mkdir -p "$1/tests" "$1/samples"
-    cp -p samples/preview-*.png "$1/samples/"
+    cp -p samples/preview-*.png samples/serve-*.png "$1/samples/"
     cp -Rp tests/unit "$1/tests/"
     if [ $# -gt 1 ] && [ -d "$BUILD/obj" ]; then
         mkdir -p "$1/build"
@@ -241,6 +241,23 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
     skip "systemd-analyze verify accepts the service and the timer" "no systemd-analyze"
     skip "the timer fires every day at 07:30" "no systemd-analyze"
+fi
+# the page server's unit (issue 21): duty25 serve as the unprivileged user, writing only there
+srv=$P/lib/systemd/system/duty25-serve.service
+missing=""
+for l in "ExecStart=$P/bin/duty25 serve" "WorkingDirectory=$W" "ReadWritePaths=$W" "User=duty25" "Group=duty25" \
+    "ProtectSystem=strict" "NoNewPrivileges=yes" "CapabilityBoundingSet=" "Type=simple" "WantedBy=multi-user.target"; do
+    grep -qxF "$l" "$srv" 2>/dev/null || missing="$missing [$l]"
+done
+if [ -z "$missing" ]; then ok "duty25-serve.service runs $P/bin/duty25 serve in $W as duty25, unprivileged, writing only there"
+else notok "duty25-serve.service runs $P/bin/duty25 serve in $W as duty25 (missing:$missing)" "$srv"; fi
+if command -v systemd-analyze >/dev/null 2>&1; then
+    systemd-analyze verify --man=no "$srv" >"$T/verify-serve" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && ! grep -q duty25 "$T/verify-serve"; then ok "systemd-analyze verify accepts duty25-serve.service"
+    else notok "systemd-analyze verify accepts duty25-serve.service (exit $rc)" "$T/verify-serve"; fi
+else
+    skip "systemd-analyze verify accepts duty25-serve.service" "no systemd-analyze"
 fi
 grep -qx 'WantedBy=timers.target' "$tim" && grep -qx 'Persistent=true' "$tim"
 t "the timer can be enabled (WantedBy=timers.target) and makes up a missed run (Persistent=true)" test $? -eq 0

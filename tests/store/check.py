@@ -92,7 +92,7 @@ def q(db, sql, *args):
 
 
 # The schema version this build writes (docs/store.md).
-LATEST = 7
+LATEST = 8
 
 
 def dump(db):
@@ -902,9 +902,27 @@ tap(r.returncode == 3 and "更新版本" in r.stderr, "a database from a newer d
 r = duty25(cfgn, "status", "--db", os.path.join(TMP, "nonexistent.db"))
 tap(r.returncode == 2 and "ingest" in r.stderr, "status without a database says to ingest first (exit 2: a path that does not exist)", r.stderr)
 
+# Version 7 had no unit_tokens (the links of duty25 serve): a version-7
+# database gains the table on open, its content unchanged.
+V6_SCHEMA = """
+DROP TABLE unit_tokens;
+PRAGMA user_version = 7;
+"""
+v6 = os.path.join(TMP, "v6.db")
+shutil.copyfile(db, v6)
+c = sqlite3.connect(v6)
+c.executescript(V6_SCHEMA)
+c.commit()
+c.close()
+v6_before = dump(v6)
+r = duty25(cfg, "status", "--period", "2026-11", "--format", "json", "--db", v6)
+tap(r.returncode == 0 and q(v6, "PRAGMA user_version") == [(LATEST,)] and dump(v6) == v6_before and
+    q(v6, "SELECT count(*) FROM unit_tokens") == [(0,)] and q(v6, "PRAGMA integrity_check") == [("ok",)],
+    "a version-7 database is migrated on open: unit_tokens added (empty), nothing else changed", r.stderr[-300:])
+
 # Version 5 keyed units by code alone and returns by their bytes alone (no
 # district, package or withdrawn mark), and had no packages.
-V5_SCHEMA = """
+V5_SCHEMA = V6_SCHEMA.replace("PRAGMA user_version = 7;", "") + """
 DROP VIEW current_returns;
 CREATE TABLE units_5 (code TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, area TEXT NOT NULL,
   flags TEXT NOT NULL DEFAULT '', aliases TEXT NOT NULL DEFAULT '', contact TEXT NOT NULL DEFAULT '',
