@@ -614,6 +614,7 @@ checklist_form = [
     para(""),
     para("填报单位（盖章）：{{unit.name}}　　填报人：＿＿＿＿　　联系电话：＿＿＿＿＿＿　　填报时间：{{period_cn}}＿＿日",
          FS, 24),
+    para("{{?unit_link}}网上报送、查看本{{words.unit_word}}的检查结果：{{unit_link}}{{/unit_link}}", FS, 21, before=120),
 ]
 package("表样-清单.docx", "六大责任25条内容清单（表样）",
         document(checklist_form, section(PAGE_W, PAGE_H, 1134, 1134, 1134, 1134, landscape=True)), styles(FS, 21))
@@ -632,6 +633,7 @@ progress_form = [
     para(""),
     para("填报单位（盖章）：{{unit.name}}", FS, 24),
     para("填报人：＿＿＿＿　联系电话：＿＿＿＿＿＿　填报时间：{{period_cn}}＿＿日", FS, 24),
+    para("{{?unit_link}}网上报送、查看本{{words.unit_word}}的检查结果：{{unit_link}}{{/unit_link}}", FS, 21, before=120),
 ]
 package("表样-推进情况.docx", "推进情况统计表（表样）",
         document(progress_form, section(11906, 16838, 1440, 1588, 1440, 1588)), styles(FS, 24))

@@ -88,6 +88,7 @@ json_t *d25_blankform_data(const d25_rules *r, const d25_unit *u, const d25_conf
     d25_deadline_cn(period, cfg->deadline_day ? cfg->deadline_day : r->deadline_day, dl, sizeof dl);
     set_str(root, "district", cfg->district);
     set_str(root, "edition", r->name);
+    set_str(root, "unit_link", ""); /* duty25 forms: the unit's page on duty25 serve, when configured */
     /* The edition's words ([edition] of the rule set): {{words.issuer}}... */
     json_t *words = json_object();
     const char *wk, *wv;
@@ -226,6 +227,14 @@ static void footer(lxw_worksheet *ws, const formats *f, const json_t *d, const c
     free(t);
     worksheet_set_row(ws, r + 1, 32, NULL);
     signature(ws, f, json_object_get(d, "unit"), r + 3, sig_col);
+    /* duty25 serve's page for this unit ([serve] base_url), below it all */
+    const char *link = json_string_value(json_object_get(d, "unit_link"));
+    if (link && *link) {
+        char *l = NULL;
+        if (asprintf(&l, "网上报送、查看本%s的检查结果：%s", str(json_object_get(d, "words"), "unit_word"), link) >= 0)
+            worksheet_merge_range(ws, r + 8, 0, r + 8, last, l, f->note);
+        free(l);
+    }
     worksheet_set_paper(ws, 9); /* A4 */
     worksheet_fit_to_pages(ws, 1, 0);
 }

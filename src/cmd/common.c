@@ -38,8 +38,10 @@ int d25_cmd_setup(const d25_global *g, const char *rules_path, const char *units
         return rc;
     d25_error err = {0};
     out->rules = d25_rules_load(rules_path ? rules_path : out->cfg.rules_path, &err);
-    if (out->rules)
+    if (out->rules) {
         d25_unit_types_use(out->rules->type_keys, out->rules->type_labels, out->rules->ntypes);
+        d25_unit_flags_use(out->rules->flag_keys, out->rules->flag_labels, out->rules->nflags);
+    }
     out->reg = out->rules ? d25_registry_load(units_path ? units_path : out->cfg.units_path, &err) : NULL;
     if (!out->rules || !out->reg) {
         fprintf(stderr, "duty25：%s\n", err.message);
@@ -52,8 +54,10 @@ int d25_cmd_setup(const d25_global *g, const char *rules_path, const char *units
 void d25_cmd_teardown(d25_setup *s)
 {
     d25_registry_free(s->reg);
-    if (s->rules)
+    if (s->rules) {
         d25_unit_types_use(NULL, NULL, 0);
+        d25_unit_flags_use(NULL, NULL, 0);
+    }
     d25_rules_free(s->rules);
     d25_config_free(&s->cfg);
     s->reg = NULL;

@@ -4,6 +4,7 @@
  * (from the templates 表样-清单.docx and 表样-推进情况.docx) and as one XLSX.
  */
 #include "commands.h"
+#include "../store/store.h"
 #include "cli.h"
 #include "../blankform/blankform.h"
 #include "../docxfill/fill.h"
@@ -71,10 +72,52 @@ static const d25_unit *unit_named(const d25_registry *reg, const char *s)
 }
 
 /* The unit's files in dir. */
+/* Each unit's link to duty25 serve's page, by registry index. */
+typedef struct {
+    const d25_registry *reg;
+    const char *base;
+    char **links;
+} links_ctx;
+
+static int keep_link(void *ud, const d25_unit *u, const char *token)
+{
+    links_ctx *l = ud;
+    if (token && asprintf(&l->links[u - l->reg->units], "%s/u/%s", l->base, token) < 0)
+        return -1;
+    return 0;
+}
+
+/* With [serve] base_url set in a working folder, each unit's personal link
+ * (made now when it has none, as duty25 links does) for its forms. */
+static char **unit_links(const d25_setup *su, d25_error *err)
+{
+    if (!su->cfg.serve.base_url || !su->cfg.path)
+        return NULL;
+    links_ctx l = {su->reg, su->cfg.serve.base_url, calloc(su->reg->n + 1, sizeof(char *))};
+    if (!l.links)
+        return NULL;
+    size_t bl = strlen(l.base);
+    char *base = strndup(l.base, bl && l.base[bl - 1] == '/' ? bl - 1 : bl);
+    l.base = base;
+    d25_store *s = base ? d25_store_open(su->cfg.db_path, su->cfg.lock_wait, err) : NULL;
+    if (!s || d25_store_unit_tokens(s, su->reg, true, keep_link, &l, err) < 0) {
+        fprintf(stderr, "duty25 forms：各单位的报送网页链接未能写上（%s）\n", err->message);
+        for (size_t i = 0; i < su->reg->n; i++)
+            free(l.links[i]);
+        free(l.links);
+        l.links = NULL;
+    }
+    d25_store_close(s);
+    free(base);
+    return l.links;
+}
+
 static int write_unit(const d25_setup *su, const d25_unit *u, int period, const char *dir, bool docx, bool xlsx,
-                      d25_error *err)
+                      const char *link, d25_error *err)
 {
     json_t *data = d25_blankform_data(su->rules, u, &su->cfg, period);
+    if (data && link)
+        json_object_set_new(data, "unit_link", json_string(link));
     char *name = d25_safe_filename(u->name);
     if (!data || !name) {
         json_decref(data);
@@ -216,12 +259,13 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
         fprintf(stderr, "duty25 forms：%s\n", err.message);
         rc = D25_EXIT_IO;
     }
+    char **links = rc == 0 ? unit_links(&su, &err) : NULL;
     size_t written = 0;
     for (size_t i = 0; rc == 0 && i < reg->n; i++) {
         const d25_unit *u = &reg->units[i];
         if (!pick[i])
             continue;
-        if (write_unit(&su, u, period, out, docx, xlsx, &err) < 0) {
+        if (write_unit(&su, u, period, out, docx, xlsx, links ? links[i] : NULL, &err) < 0) {
             fprintf(stderr, "duty25 forms：%s\n", err.message);
             rc = err.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
         }
@@ -229,6 +273,9 @@ int cmd_forms(int argc, char **argv, const d25_global *g)
     }
     if (rc == 0)
         printf("共为 %zu 个单位写出%s的空白表，在 %s\n", written, pcn, out);
+    for (size_t i = 0; links && i < reg->n; i++)
+        free(links[i]);
+    free(links);
     free(dir);
     free(pick);
     free(codes);

@@ -18,6 +18,16 @@
 static const char *const *type_keys, *const *type_labels;
 static size_t ntypes;
 
+static const char *const *flag_keys, *const *flag_labels;
+static size_t nflags_known;
+
+void d25_unit_flags_use(const char *const *keys, const char *const *labels, size_t n)
+{
+    flag_keys = keys;
+    flag_labels = labels;
+    nflags_known = keys && labels ? n : 0;
+}
+
 void d25_unit_types_use(const char *const *keys, const char *const *labels, size_t n)
 {
     type_keys = keys;
@@ -443,6 +453,36 @@ static int make_unit(const d25_regtable *t, const d25_regrow *row, const int col
     int rc = 0;
     if (split_list(raw[C_ALIASES], &u->aliases, &u->naliases) < 0 || split_list(raw[C_FLAGS], &flags, &nflags) < 0)
         rc = -2;
+    /* each flag by its code or label (the code is kept); no [flags]: as written */
+    for (size_t i = 0; i < nflags && rc == 0 && nflags_known; i++) {
+        size_t k = 0;
+        while (k < nflags_known && strcmp(flags[i], flag_keys[k]) != 0 && strcmp(flags[i], flag_labels[k]) != 0)
+            k++;
+        if (k < nflags_known) {
+            char *code = strdup(flag_keys[k]);
+            if (!code) {
+                rc = -2;
+                break;
+            }
+            free(flags[i]);
+            flags[i] = code;
+            continue;
+        }
+        d25_buf b = {0};
+        int oom = d25_buf_puts(&b, "标志“") | d25_buf_puts(&b, flags[i]) | d25_buf_puts(&b, "”不认识，应为 ");
+        for (size_t j = 0; j < nflags_known; j++)
+            oom |= (j ? d25_buf_puts(&b, "、") : 0) | d25_buf_puts(&b, flag_keys[j]) | d25_buf_puts(&b, "（") |
+                   d25_buf_puts(&b, flag_labels[j]) | d25_buf_puts(&b, "）");
+        oom |= d25_buf_puts(&b, "，多个用分号隔开；见规则文件 [flags]");
+        rc = oom < 0 ? -2 : row_fail(err, t, row, colidx[C_FLAGS], who, d25_buf_cstr(&b));
+        d25_buf_free(&b);
+    }
+    if (rc == -1) {
+        for (size_t i = 0; i < nflags; i++)
+            free(flags[i]);
+        free(flags);
+        return -1;
+    }
     d25_buf fb = {0};
     for (size_t i = 0; i < nflags && rc == 0; i++)
         if ((i && d25_buf_putc(&fb, '|') < 0) || d25_buf_puts(&fb, flags[i]) < 0)

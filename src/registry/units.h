@@ -100,5 +100,9 @@ const char *d25_unit_type_label(const char *type);
  * d25_unit_type_label names; borrowed until the next call (NULL, NULL, 0
  * forgets them, and then any type is accepted). */
 void d25_unit_types_use(const char *const *keys, const char *const *labels, size_t n);
+/* The flags of the edition in use (the rule set's [flags]), likewise: the
+ * registry takes a flag's code or its label and refuses any other word
+ * (a flag nobody reads would silently change which sub-items apply). */
+void d25_unit_flags_use(const char *const *keys, const char *const *labels, size_t n);
 
 #endif

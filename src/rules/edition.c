@@ -89,6 +89,14 @@ int d25_edition_load(dictionary *d, const char *path, d25_rules *r, d25_error *e
         r->type_keys[i] = r->types[i].key;
         r->type_labels[i] = r->types[i].label;
     }
+    r->flag_keys = calloc(r->nflags + 1, sizeof *r->flag_keys);
+    r->flag_labels = calloc(r->nflags + 1, sizeof *r->flag_labels);
+    if (!r->flag_keys || !r->flag_labels)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    for (size_t i = 0; i < r->nflags; i++) {
+        r->flag_keys[i] = r->flags[i].key;
+        r->flag_labels[i] = r->flags[i].label;
+    }
     for (const char *p = r->key_flags; *p;) {
         size_t n = strcspn(p, "|");
         bool known = r->nflags == 0;
@@ -129,6 +137,8 @@ void d25_edition_free(d25_rules *r)
     free(r->flags);
     free(r->type_keys);
     free(r->type_labels);
+    free(r->flag_keys);
+    free(r->flag_labels);
     free(r->key_flags);
     free(r->hazards_found);
     free(r->hazards_fixed);

@@ -129,6 +129,7 @@ typedef struct {
     d25_label *types, *flags;     /* [types] and [flags] in file order */
     size_t ntypes, nflags;
     const char **type_keys, **type_labels; /* the same types, for d25_unit_types_use */
+    const char **flag_keys, **flag_labels; /* the same flags, for d25_unit_flags_use */
     char *key_flags;              /* [edition] key_flags: "a|b" */
     char *hazards_found, *hazards_fixed; /* [progress] hazards = found|fixed */
     d25_duty *duties;

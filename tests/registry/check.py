@@ -147,6 +147,35 @@ tap(r.returncode == 2 and broken in r.stderr and "第 10 行" in r.stderr and no
     "undecodable bytes on line 10: exit 2, the file and the line named", "exit %d: %s" % (r.returncode, r.stderr))
 
 
+# Flags (标志): by code or by the Chinese label of the rule set's [flags]
+# (read here from the rule set); any other word is refused by row and cell,
+# never dropped (it decides which sub-items a unit's form pre-fills 不适用).
+import configparser  # noqa: E402
+_ini = configparser.ConfigParser(interpolation=None, comment_prefixes=(";", "#"), inline_comment_prefixes=None)
+_ini.read(os.path.join(ROOT, "config/rules-education.ini"), encoding="utf-8")
+FLAG_LABELS = dict(_ini["flags"])
+fi = HEADER.index("flags")
+by_label = [list(r) for r in ROWS]
+for r in by_label[1:]:
+    r[fi] = ";".join(FLAG_LABELS.get(f, f) for f in r[fi].split(";") if f)
+out = io.StringIO()
+csv.writer(out, lineterminator="\r\n").writerows(by_label)
+labelled = write("units-flag-labels.csv", out.getvalue().encode("utf-8"))
+got, err = verdicts(labelled)
+tap(got == original and any(FLAG_LABELS[k] in out.getvalue() for k in FLAG_LABELS),
+    "flags written as their Chinese labels ([flags] of the rule set): the same verdicts as by code", err)
+unknown = [list(r) for r in ROWS]
+line = next(i for i, r in enumerate(unknown) if i and r[fi])
+unknown[line][fi] = unknown[line][fi] + ";外包"
+out = io.StringIO()
+csv.writer(out, lineterminator="\r\n").writerows(unknown)
+bad_flag = write("units-flag-unknown.csv", out.getvalue().encode("utf-8"))
+r = run(["validate", "--units", bad_flag, "--format", "json", SAMPLES[0]])
+tap(r.returncode == 2 and ("第 %d 行" % (line + 1)) in r.stderr and "标志“外包”不认识" in r.stderr and
+    "outsourcing（" in r.stderr,
+    "an unknown flag (外包) is refused naming the row and the flags the rule set knows", r.stderr)
+
+
 def forms(label, units, period, fmt):
     """duty25 forms from a registry: one workbook (and two documents with
     fmt both) for every unit active in the period, counted here from the

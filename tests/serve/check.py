@@ -101,6 +101,24 @@ tap(r.returncode == 0 and r.stdout.count("\n") == 1 and TOKENS["SF-X003"] in r.s
 DB = os.path.join(WORK, "data/duty25.db")
 tap(sqlite3.connect(DB).execute("PRAGMA user_version").fetchone()[0] >= 8, "the database holds the links (schema 8)")
 
+# The blank forms carry the unit's own link (the same as links lists).
+fdir = os.path.join(TMP, "forms")
+r = run(["forms", "-q", "--unit", "SF-X003", "--period", "2026-11", "--out", fdir])
+import docx  # noqa: E402
+import openpyxl  # noqa: E402
+want = "http://intranet.example:8025/u/" + TOKENS["SF-X003"]
+found = {}
+for fn in sorted(os.listdir(fdir)) if os.path.isdir(fdir) else []:
+    path = os.path.join(fdir, fn)
+    if fn.endswith(".docx"):
+        text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    else:
+        wb = openpyxl.load_workbook(path)
+        text = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    found[fn] = ("网上报送" in text and want in text)
+tap(r.returncode == 0 and len(found) == 3 and all(found.values()),
+    "the unit's blank forms (two DOCX, one XLSX) print its personal link", (r.stdout, r.stderr, found))
+
 
 # ---- the server ----
 def start_server(extra_env=None):
