@@ -31,8 +31,8 @@ static const struct {
     {"remind", cmd_remind, "", "截止日前为未报齐的单位写出催报通知，并写出办公室的催报清单"},
     {"report", cmd_report, "", "写出某月的书面风险报告和统计表（Word、Excel），或用数据填写一份模板"},
     {"dump", cmd_dump, "文件...", "显示从 .docx/.xlsx 文件中读到的表格和单元格"},
-    {"export", cmd_export, "", "把本区县某月的报表导出为数据包，交市教育局汇总"},
-    {"merge", cmd_merge, "数据包或区县数据库...", "市（省）教育局汇总各区县的数据包或数据库"},
+    {"export", cmd_export, "", "把本区县某月的报表导出为数据包，交上级（市）主管部门汇总"},
+    {"merge", cmd_merge, "数据包或区县数据库...", "市（省）一级汇总各区县的数据包或数据库"},
     {"serve", cmd_serve, "", "在局域网内提供报送网页：单位上传、检查报表，办公室查看本月情况"},
     {"links", cmd_links, "", "列出各单位报送网页的专用链接"},
 };
@@ -188,7 +188,7 @@ void d25_cli_print_help_text(FILE *o, const char *text)
 
 static void usage(FILE *o)
 {
-    fputs("duty25 —— 教育系统落实安全生产主体责任“六大责任25条”报表汇总工具\n"
+    fputs("duty25 —— 落实安全生产主体责任“六大责任25条”报表汇总工具\n"
           "\n"
           "用法：duty25 [--config 配置文件] 命令 [选项] [参数...]\n"
           "\n"

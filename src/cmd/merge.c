@@ -16,7 +16,7 @@
 
 static const char usage[] =
     "\n"
-    "市（或省）教育局汇总各区县报来的数据包（duty25 export 导出）或区县的整个数据库（含各月）。\n"
+    "市（或省）一级汇总各区县报来的数据包（duty25 export 导出）或区县的整个数据库（含各月）。\n"
     "单位和报表按“区县 + 单位代码”区分，各区县的单位代码可以相同。\n"
     "  同一个数据包汇总两次，不会有任何变化；\n"
     "  同一区县同一月份较新的数据包替换较旧的（旧的保留并标记为已替换）；\n"
@@ -75,7 +75,7 @@ int cmd_merge(int argc, char **argv, const d25_global *g)
     if (rc)
         return rc;
     if (su.cfg.level == D25_LEVEL_DISTRICT) {
-        fprintf(stderr, "duty25 merge：本配置是区县一级（[campaign] level = district）。汇总各区县的数据包要在市（省）教育局的"
+        fprintf(stderr, "duty25 merge：本配置是区县一级（[campaign] level = district）。汇总各区县的数据包要在市（省）一级的"
                         "工作文件夹中进行，其配置写 level = city，数据库与区县的分开\n");
         d25_cmd_teardown(&su);
         return D25_EXIT_USAGE;

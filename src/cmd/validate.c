@@ -33,7 +33,7 @@ static const char usage[] =
     "  --rules 文件       使用另一套规则（默认取配置 [campaign] rules）\n"
     "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
     "  --feedback 文件夹  为每份退回的报表写一份给单位的《退回通知》（.docx：错在哪里、应怎样填、\n"
-    "                     何时前重新报送），并写一份汇总的《退回清单》给教育局\n"
+    "                     何时前重新报送），并写一份汇总的《退回清单》给办公室\n"
     "  --codes            列出全部检查项代码及说明\n"
     "  -h, --help         显示本帮助\n"
     "\n"

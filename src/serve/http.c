@@ -225,8 +225,8 @@ static bool is_token(const char *s, size_t len)
 
 static const char landing[] =
     "<section><h1>六大责任25条报送</h1>"
-    "<p>各单位请打开教育局发给本单位的专用链接，查看本月报送情况、检查和报送报表。</p>"
-    "<p>教育局办公室：<a href=\"/office\">登录查看本月报送情况</a></p></section>";
+    "<p>各单位请打开主管部门发给本单位的专用链接，查看本月报送情况、检查和报送报表。</p>"
+    "<p>办公室：<a href=\"/office\">登录查看本月报送情况</a></p></section>";
 
 static enum MHD_Result route(d25_server *sv, struct MHD_Connection *c, const char *url, const char *method, srv_req *rq)
 {
@@ -242,7 +242,7 @@ static enum MHD_Result route(d25_server *sv, struct MHD_Connection *c, const cha
         size_t len = strcspn(tok, "/");
         if (!is_token(tok, len)) {
             srv_log(sv, client, "拒绝：无效的单位链接");
-            srv_error_page(&r, 404, "链接无效", "这个链接不是有效的单位专用链接。请核对教育局发来的链接。");
+            srv_error_page(&r, 404, "链接无效", "这个链接不是有效的单位专用链接。请核对主管部门发来的链接。");
         } else {
             char token[2 * D25_TOKEN_BYTES + 1];
             memcpy(token, tok, len);

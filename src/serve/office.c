@@ -18,8 +18,8 @@ static void login_page(d25_server *sv, srv_resp *r, const char *message)
 {
     char csrf[SRV_CSRF_LEN + 1];
     srv_csrf(sv, "login", "", csrf);
-    h_begin(&r->body, "教育局办公室登录");
-    d25_buf_puts(&r->body, "<section id=\"login\"><h1>教育局办公室登录</h1>");
+    h_begin(&r->body, "办公室登录");
+    d25_buf_puts(&r->body, "<section id=\"login\"><h1>办公室登录</h1>");
     if (message) {
         d25_buf_puts(&r->body, "<p class=\"bad\">");
         h_esc(&r->body, message);

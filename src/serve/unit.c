@@ -142,7 +142,7 @@ static void month_sections(d25_server *sv, d25_store *s, const d25_unit *u, cons
              "<p><input type=\"file\" name=\"file\" accept=\".docx,.xlsx,.docm,.xlsm\" required></p>"
              "<p><button type=\"submit\" name=\"action\" value=\"check\">只检查，不报送</button>"
              "<button type=\"submit\" name=\"action\" value=\"submit\">正式报送</button></p>"
-             "<p class=\"muted\">“只检查”立即给出检查意见，不保存文件；“正式报送”检查后存入教育局的数据库，"
+             "<p class=\"muted\">“只检查”立即给出检查意见，不保存文件；“正式报送”检查后存入主管部门的数据库，"
              "按现在的时间记为收到时间。可以上传 Word（.docx）或 Excel（.xlsx），清单和统计表可以在一个文件中，"
              "也可以分两次上传；一次最多 %zu MB。</p></form></section>\n",
              token, csrf, sv->cfg->serve.max_upload >> 20 ? sv->cfg->serve.max_upload >> 20 : 1);
@@ -298,7 +298,7 @@ static void hand_in(d25_server *sv, const d25_unit *u, const d25_result *res, co
     }
     if (d25_mkdirs(dir, &err) < 0) {
         srv_log(sv, u->code, "无法建立收件箱文件夹：%s", err.message);
-        snprintf(h->message, sizeof h->message, "服务器无法保存文件，未存入，请联系教育局");
+        snprintf(h->message, sizeof h->message, "服务器无法保存文件，未存入，请联系主管部门");
         goto out;
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
@@ -317,7 +317,7 @@ static void hand_in(d25_server *sv, const d25_unit *u, const d25_result *res, co
     if (!ok) {
         srv_log(sv, u->code, "无法写入 %s：%s", path, d25_strerror(errno));
         unlink(path);
-        snprintf(h->message, sizeof h->message, "服务器无法保存文件，未存入，请联系教育局");
+        snprintf(h->message, sizeof h->message, "服务器无法保存文件，未存入，请联系主管部门");
         goto out;
     }
     pthread_mutex_lock(&sv->write_lock);
@@ -330,7 +330,7 @@ static void hand_in(d25_server *sv, const d25_unit *u, const d25_result *res, co
         pthread_mutex_unlock(&sv->write_lock);
         srv_log(sv, u->code, "数据库暂不能写入（%s），文件留在收件箱：%s", err.message, path);
         snprintf(h->message, sizeof h->message,
-                 "数据库正忙，文件已保存在教育局的收件箱中，下次收取时计入，收到时间按那时记。也可以稍后再报送一次");
+                 "数据库正忙，文件已保存在主管部门的收件箱中，下次收取时计入，收到时间按那时记。也可以稍后再报送一次");
         goto out;
     }
     d25_run_counts counts = {0};
@@ -341,7 +341,7 @@ static void hand_in(d25_server *sv, const d25_unit *u, const d25_result *res, co
     if (rc == D25_EXIT_IO) {
         srv_log(sv, u->code, "存入数据库失败：%s（%s）", err.message, path);
         h->stored = false;
-        snprintf(h->message, sizeof h->message, "存入数据库失败，文件已保存在收件箱中，请联系教育局");
+        snprintf(h->message, sizeof h->message, "存入数据库失败，文件已保存在收件箱中，请联系主管部门");
     }
 out:
     free(uname);
@@ -509,7 +509,7 @@ void srv_unit(d25_server *sv, const char *token, const char *rest, const char *m
             srv_log(sv, client, "读取单位链接失败：%s", err.message);
         else
             srv_log(sv, client, "拒绝：未知的单位链接");
-        srv_error_page(r, 404, "链接无效", "这个链接不是有效的单位专用链接。请核对教育局发来的链接。");
+        srv_error_page(r, 404, "链接无效", "这个链接不是有效的单位专用链接。请核对主管部门发来的链接。");
     } else if (strcmp(rest, "") == 0 && strcmp(method, "POST") != 0) {
         unit_page(sv, s, u, token, NULL, r);
     } else if (strcmp(rest, "/upload") == 0 && strcmp(method, "POST") == 0 && form) {
