@@ -277,6 +277,13 @@ tap(q(city_db, "SELECT count(*) FROM units WHERE code = 'SF-X001'")[0][0] == 2
     "the city's units are keyed by (district, code)")
 tap(len(city.get("unidentified", [])) == len(west.get("unidentified", [])) == 1,
     "西区's unidentified return is the city's", city.get("unidentified"))
+# Corrections travel: each district's (return, the return that replaced it) pairs, named by
+# SHA-256, read from its own database, are the city's for that district.
+SUP = ("SELECT r.sha256, s.sha256 FROM returns r JOIN returns s ON s.id = r.superseded_by"
+       " WHERE ifnull(r.period, substr(r.received, 1, 7)) = ?{} ORDER BY 1")
+own = sorted(q(east_db, SUP.format(""), PERIOD) + q(west_db, SUP.format(""), PERIOD))
+got = sorted(q(city_db, SUP.format(" AND r.withdrawn = 0"), PERIOD))
+tap(len(own) > 0 and got == own, "corrected returns keep their replacement in the city (by SHA-256)", [len(own), len(got)])
 txt = duty25(city_cfg, "status", "--period", PERIOD).stdout
 tap("按区县" in txt and "东区" in txt and "西区" in txt, "the status text has a 按区县 block", txt[:800])
 
