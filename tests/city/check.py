@@ -51,11 +51,12 @@ def edition_name(rules):
     return re.search(r"^\[edition\][^\[]*?^name\s*=\s*(.+?)\s*$", text, re.M | re.S).group(1)
 
 
-def write_config(name, district, level="district", rules=RULES, districts=None):
+def write_config(name, district, level="district", rules=RULES, districts=None, units=True, db=None):
     path = os.path.join(TMP, name + ".ini")
-    lines = ["[campaign]", "district = %s" % district, "rules = %s" % rules,
-             "units = %s" % os.path.join(ROOT, "config", "units.csv"), "level = %s" % level,
-             "[store]", "database = %s" % os.path.join(TMP, name + ".db"), "received_time = mtime"]
+    lines = ["[campaign]", "district = %s" % district, "rules = %s" % rules, "level = %s" % level,
+             "[store]", "database = %s" % (db or os.path.join(TMP, name + ".db")), "received_time = mtime"]
+    if units:
+        lines.insert(3, "units = %s" % os.path.join(ROOT, "config", "units.csv"))
     if districts:
         lines += ["[organisation]", "districts = %s" % "|".join(districts)]
     with open(path, "w", encoding="utf-8") as f:
@@ -284,6 +285,11 @@ SUP = ("SELECT r.sha256, s.sha256 FROM returns r JOIN returns s ON s.id = r.supe
 own = sorted(q(east_db, SUP.format(""), PERIOD) + q(west_db, SUP.format(""), PERIOD))
 got = sorted(q(city_db, SUP.format(" AND r.withdrawn = 0"), PERIOD))
 tap(len(own) > 0 and got == own, "corrected returns keep their replacement in the city (by SHA-256)", [len(own), len(got)])
+# A city needs no registry of its own: its units come from the packages.
+bare_cfg, _ = write_config("city-bare", "示范市", "city", districts=["东区", "西区"], units=False, db=city_db)
+bare = status(bare_cfg)
+tap(bare == city, "a city's configuration without [campaign] units gives the same status",
+    [k for k in city if bare.get(k) != city.get(k)])
 txt = duty25(city_cfg, "status", "--period", PERIOD).stdout
 tap("按区县" in txt and "东区" in txt and "西区" in txt, "the status text has a 按区县 block", txt[:800])
 
