@@ -478,3 +478,16 @@ int d25_store_district_merged(d25_store *s, const char *district, const char *pe
     sqlite3_finalize(q);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
+
+int d25_store_district_sent(d25_store *s, const char *district, const char *period, char *out, size_t n)
+{
+    sqlite3_stmt *q;
+    int rc = step_sql(s, &q, "SELECT min(created) FROM packages WHERE district = ?1 AND period = ?2 HAVING count(*) > 0", "tt",
+                      district, period);
+    if (rc == SQLITE_ROW) {
+        col_copy(q, 0, out, n);
+        sqlite3_finalize(q);
+        return 1;
+    }
+    return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -290,6 +290,25 @@ bare_cfg, _ = write_config("city-bare", "示范市", "city", districts=["东区"
 bare = status(bare_cfg)
 tap(bare == city, "a city's configuration without [campaign] units gives the same status",
     [k for k in city if bare.get(k) != city.get(k)])
+# Late packages: 东区 exported (faketime) before the city's own deadline, 西区 now; a fresh city
+# with [organisation] deadline_day = 28 names the districts whose package came after it.
+early_pkg = os.path.join(TMP, "东区-早.duty25")
+subprocess.run(["faketime", "2026-11-27 10:00:00", BIN, "--config", east_cfg, "export", "--period", PERIOD,
+                "--out", early_pkg], capture_output=True, check=True,
+               env=dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"))
+late_cfg, late_db = write_config("city-late", "示范市", "city", districts=["东区", "西区"])
+with open(late_cfg, "a", encoding="utf-8") as f:
+    f.write("deadline_day = 28\n")
+duty25(late_cfg, "merge", early_pkg, west_pkg)
+sent = dict(q(late_db, "SELECT district, min(created) FROM packages WHERE period = ? GROUP BY district", PERIOD))
+want = [d for d in ("东区", "西区") if sent.get(d, "") > "2026-11-28 23:59:59"]
+late = status(late_cfg)
+tap(sent.get("东区", "").startswith("2026-11-27") and late.get("district_deadline") == "2026-11-28"
+    and late.get("districts_late") == want and "东区" not in want,
+    "districts whose package came after the city's deadline ([organisation] deadline_day) are named", [sent, late.get("districts_late")])
+ltxt = duty25(late_cfg, "status", "--period", PERIOD).stdout
+tap(("逾期" in ltxt) == bool(want) and all(d in ltxt.split("逾期", 1)[-1] for d in want),
+    "the status text names the late districts", ltxt[-400:])
 txt = duty25(city_cfg, "status", "--period", PERIOD).stdout
 tap("按区县" in txt and "东区" in txt and "西区" in txt, "the status text has a 按区县 block", txt[:800])
 
