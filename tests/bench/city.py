@@ -66,5 +66,6 @@ print("status of the city (%d units in %d districts): %.2f s, peak RSS %.1f MB (
       % (N_DISTRICTS * N_UNITS, N_DISTRICTS, dt, rss, rc))
 dt, rss, rc = run("--config", cini, "report", "--period", "2026-11", "--out", os.path.join(WORK, "out"))
 print("report of the city (%d units in %d districts; risk report, tables DOCX and XLSX): %.2f s, peak RSS %.1f MB"
-      " (exit %d)" % (N_DISTRICTS * N_UNITS, N_DISTRICTS, dt, rss, rc))
+      " (exit %d%s)" % (N_DISTRICTS * N_UNITS, N_DISTRICTS, dt, rss, rc,
+                          ": refused, a city's report is not built yet (docs/city.md)" if rc == 2 else ""))
 print("city database: %.1f MB" % (os.path.getsize(os.path.join(WORK, "city.db")) / 1e6))
