@@ -42,7 +42,12 @@ int d25_cmd_setup(const d25_global *g, const char *rules_path, const char *units
         d25_unit_types_use(out->rules->type_keys, out->rules->type_labels, out->rules->ntypes);
         d25_unit_flags_use(out->rules->flag_keys, out->rules->flag_labels, out->rules->nflags);
     }
-    out->reg = out->rules ? d25_registry_load(units_path ? units_path : out->cfg.units_path, &err) : NULL;
+    /* A city or province needs no registry of its own: its units come from
+     * its districts' packages (the store).  One named is still read. */
+    if (out->rules && !units_path && out->cfg.level != D25_LEVEL_DISTRICT && access(out->cfg.units_path, F_OK) != 0)
+        out->reg = d25_registry_adopt("（各区县数据包中的单位名册）", NULL, 0, &err);
+    else
+        out->reg = out->rules ? d25_registry_load(units_path ? units_path : out->cfg.units_path, &err) : NULL;
     if (!out->rules || !out->reg) {
         fprintf(stderr, "duty25：%s\n", err.message);
         d25_cmd_teardown(out);

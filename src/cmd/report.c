@@ -207,6 +207,17 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     int rc = d25_cmd_setup(g, NULL, units_path, &su);
     if (rc)
         return rc;
+    /* The report's figures are read return by return against one registry
+     * (report/data.c): a merged store would mix two districts' units of one
+     * code.  Until they are read district by district, a city is told so
+     * rather than given wrong figures. */
+    if (su.cfg.level != D25_LEVEL_DISTRICT) {
+        fprintf(stderr, "duty25 report：市（省）一级（[campaign] level = %s）的报告和统计表尚未提供：各区县的汇总数字请用"
+                        " duty25 status --period P（--format json 含 by_district）查看\n",
+                su.cfg.level == D25_LEVEL_CITY ? "city" : "province");
+        d25_cmd_teardown(&su);
+        return D25_EXIT_USAGE;
+    }
     d25_error err = {0};
     const char *db = db_arg ? db_arg : su.cfg.db_path;
     d25_store *s = NULL;

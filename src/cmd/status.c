@@ -9,6 +9,7 @@
 #include "../registry/units.h"
 #include "../rules/rules.h"
 #include "../status/status.h"
+#include "../forms/forms.h"
 #include "../store/store.h"
 #include "../util/fold.h"
 #include "../validate/validate.h"
@@ -189,6 +190,19 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
         }
         fputc('\n', o);
     }
+    if (r->nlate) {
+        char head[128];
+        snprintf(head, sizeof head, "本月数据包逾期（晚于 %s）报送的区县（%zu 个）：", r->district_deadline, r->nlate);
+        fputc('\n', o);
+        int col = 0;
+        emit_text(o, &col, 2, head);
+        for (size_t i = 0; i < r->nlate; i++) {
+            if (i)
+                emit_text(o, &col, 2, "、");
+            emit_text(o, &col, 2, r->districts_late[i]);
+        }
+        fputc('\n', o);
+    }
     int problems = r->n[D25_UNIT_MISSING] + r->n[D25_UNIT_REJECTED] + r->n[D25_UNIT_INCOMPLETE];
     if (problems) {
         fprintf(o, "\n需催报的%s（%d 家）：\n", uw, problems);
@@ -315,6 +329,14 @@ void d25_status_print_json(FILE *o, const d25_status_report *r, const char *dist
                 fputc(',', o);
             d25_json_str(o, r->districts_missing[i]);
         }
+        fputs("],\"district_deadline\":", o);
+        d25_json_str(o, r->district_deadline[0] ? r->district_deadline : NULL);
+        fputs(",\"districts_late\":[", o);
+        for (size_t i = 0; i < r->nlate; i++) {
+            if (i)
+                fputc(',', o);
+            d25_json_str(o, r->districts_late[i]);
+        }
         fputc(']', o);
     }
     fputs(",\"units\":[", o);
@@ -433,6 +455,32 @@ static int city_status(d25_store *s, const d25_setup *su, int period, city_ctx *
             return -1;
         c->nregs = 1;
         rc = d25_status_build_in(s, c->regs[0], "", period, deadline, cfg->same_time_min, city, err);
+    }
+    /* Districts whose package came late: first sent (exported) after the
+     * city's own deadline, [organisation] deadline_day of the month. */
+    if (rc == 0 && cfg->district_deadline_day > 0) {
+        snprintf(city->district_deadline, sizeof city->district_deadline, "%.7s-%02d", p,
+                 d25_deadline_of(period, cfg->district_deadline_day));
+        char due[32], sent[32];
+        snprintf(due, sizeof due, "%s 23:59:59", city->district_deadline);
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            int got = d25_store_district_sent(s, list[i], p, sent, sizeof sent);
+            if (got < 0) {
+                rc = d25_fail(err, D25_E_DB, "读取数据包记录失败");
+                break;
+            }
+            if (got == 0 || strcmp(sent, due) <= 0)
+                continue;
+            char *d = strdup(list[i]);
+            char **v = d ? realloc(city->districts_late, (city->nlate + 1) * sizeof *v) : NULL;
+            if (!v) {
+                free(d);
+                rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+                break;
+            }
+            city->districts_late = v;
+            v[city->nlate++] = d;
+        }
     }
     if (rc < 0)
         d25_status_report_free(city);

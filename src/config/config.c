@@ -156,7 +156,7 @@ static const struct {
 };
 
 static const char *const campaign_keys[] = {"district", "rules", "units", "deadline_day", "resubmit_days", "level", NULL};
-static const char *const organisation_keys[] = {"districts", "contact", "phone", NULL};
+static const char *const organisation_keys[] = {"districts", "contact", "phone", "deadline_day", NULL};
 static const char *const store_keys[] = {"database", "received_time", "same_time_min", "lock_wait", NULL};
 static const char *const quality_keys[] = {"counts", "outlier_z", "outlier_min_diff", "min_peers", "history_months", NULL};
 const char *const d25_stage_names[D25_STAGES_] = {"mobilise", "rectify", "enforce", "consolidate"};
@@ -408,6 +408,17 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
             return -1;
         }
         cfg->deadline_day = (int)n;
+    }
+    if ((v = iniparser_getstring(d, "organisation:deadline_day", NULL)) && *v) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > 31) {
+            d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[organisation] deadline_day 的值“%s”无效，应为 1 到 31 的整数",
+                     path, d25_ini_line(path, "organisation", "deadline_day"), v);
+            iniparser_freedict(d);
+            return -1;
+        }
+        cfg->district_deadline_day = (int)n;
     }
     if ((v = iniparser_getstring(d, "campaign:level", NULL)) && *v) {
         static const char *const levels[] = {"district", "city", "province"};

@@ -62,6 +62,8 @@ typedef struct {
     int resubmit_days;   /* [campaign] resubmit_days: past the deadline, a rejected return is due again this many days after its notice */
     d25_level level;     /* [campaign] level: whose returns this office holds */
     char **districts;    /* [organisation] districts, in order (a city's, "东区|西区"), or NULL */
+    int district_deadline_day; /* [organisation] deadline_day: a district's package for a month is due (exported)
+                                  by this day of that month (clamped to its last day); 0 = not checked */
     size_t ndistricts;
     char *office_contact; /* [organisation] contact: whom units ask about a notice, or NULL */
     char *office_phone;   /* [organisation] phone, or NULL */

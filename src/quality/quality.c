@@ -81,27 +81,18 @@ double d25_robust_z(double x, double *v, size_t n)
     return n ? robust_z_median(x, v, n, &m) : 0;
 }
 
+/* One count of a return of the month: read in the scan (where its history
+ * is checked), then kept in the temporary table quality_values (not in
+ * memory) until the peer check reads it back grouped by (field, type). */
 typedef struct {
     int64_t return_id;
     const d25_pfield *field;
-    char *unit, *type;
     long value;
     double month;     /* this month's figure: the increment over the unit's
                          previous month when counts are cumulative */
     bool incremental; /* month is an increment */
     bool decreased;   /* cumulative and lower than before: no peer check */
 } cval;
-
-static int cval_cmp(const void *a, const void *b)
-{
-    const cval *x = a, *y = b;
-    int c = strcmp(x->field->name, y->field->name);
-    if (!c)
-        c = strcmp(x->type, y->type);
-    if (!c)
-        c = strcmp(x->unit, y->unit);
-    return c;
-}
 
 typedef struct {
     d25_store *s;
@@ -148,55 +139,107 @@ static bool far(double x, double median, const d25_quality_opts *o)
     return d >= o->min_diff && d >= fabs(median);
 }
 
-/* Same type, same period: one group per (field, type). */
-static int check_peers(writer *w, cval *v, size_t n, const d25_quality_opts *o)
+/* One group (same field, same type, same period): each member scored against
+ * the group's spread.  tmp holds n doubles. */
+static int check_group(writer *w, const cval *v, size_t n, const char *type, double *tmp, const d25_quality_opts *o)
 {
-    double *tmp = malloc((n + 1) * sizeof *tmp);
-    if (!tmp)
+    size_t m = 0;
+    for (size_t t = 0; t < n; t++)
+        if (!v[t].decreased)
+            tmp[m++] = v[t].month;
+    if (m < (size_t)o->min_peers || m == 0)
+        return 0;
+    spread sp;
+    if (measure(tmp, m, &sp) < 0)
         return d25_fail(w->err, D25_E_NOMEM, "内存不足");
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0;) {
-        size_t j = i;
-        while (j < n && v[j].field == v[i].field && strcmp(v[j].type, v[i].type) == 0)
-            j++;
-        size_t g = 0;
-        for (size_t t = i; t < j; t++)
-            g += !v[t].decreased;
-        if (g >= (size_t)o->min_peers) {
-            /* One spread per group: every member is scored against it. */
-            size_t m = 0;
-            for (size_t t = i; t < j; t++)
-                if (!v[t].decreased)
-                    tmp[m++] = v[t].month;
-            spread sp;
-            if (measure(tmp, m, &sp) < 0) {
+    for (size_t k = 0; k < n; k++) {
+        if (v[k].decreased)
+            continue;
+        double z = z_of(v[k].month, &sp), med = sp.median;
+        if (fabs(z) <= o->z || !far(v[k].month, med, o))
+            continue;
+        char msg[640], ms[32], fs[32], what[96];
+        fmt_num(med, ms, sizeof ms);
+        fmt_num(v[k].month, fs, sizeof fs);
+        if (v[k].incremental)
+            snprintf(what, sizeof what, "本月新增 %s（累计 %ld）", fs, v[k].value);
+        else
+            snprintf(what, sizeof what, "填 %ld", v[k].value);
+        snprintf(msg, sizeof msg,
+                 "「%s」%s，明显%s于同类单位（%s，共 %zu 家，%s中位数 %s）。请核实是否填错，"
+                 "例如多写或少写了位数；若确实如此，可在备注中说明",
+                 v[k].field->label, what, z > 0 ? "高" : "低", d25_unit_type_label(type), m,
+                 v[k].incremental ? "本月新增的" : "", ms);
+        if (add_finding(w, v[k].return_id, "OUTLIER_PEERS", NULL, v[k].field->name, msg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Same type, same period: one group per (field, type), read back from
+ * quality_values in (field, type, unit) order, one group in memory at a
+ * time. */
+static int check_peers(writer *w, const d25_rules *rules, const d25_quality_opts *o)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(d25_store_db(w->s),
+                           "SELECT field, type, return_id, value, month, incremental, decreased"
+                           " FROM temp.quality_values ORDER BY field, type, unit",
+                           -1, &q, NULL) != SQLITE_OK)
+        return d25_store_fail(w->s, w->err, "数据质量复核");
+    cval *g = NULL;
+    double *tmp = NULL;
+    size_t n = 0, cap = 0, tcap = 0;
+    char *gfield = NULL, *gtype = NULL;
+    int rc = 0, step;
+    for (;;) {
+        step = sqlite3_step(q);
+        const char *field = step == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+        const char *type = step == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 1) : NULL;
+        if (!field)
+            field = "";
+        if (!type)
+            type = "";
+        bool same = gfield && step == SQLITE_ROW && strcmp(field, gfield) == 0 && strcmp(type, gtype) == 0;
+        if (n && !same) {
+            if (d25_grow((void **)&tmp, &tcap, n, sizeof *tmp) < 0) {
                 rc = d25_fail(w->err, D25_E_NOMEM, "内存不足");
                 break;
             }
-            for (size_t k = i; k < j && rc == 0; k++) {
-                if (v[k].decreased)
-                    continue;
-                double z = z_of(v[k].month, &sp), med = sp.median;
-                if (fabs(z) <= o->z || !far(v[k].month, med, o))
-                    continue;
-                char msg[640], ms[32], fs[32], what[96];
-                fmt_num(med, ms, sizeof ms);
-                fmt_num(v[k].month, fs, sizeof fs);
-                if (v[k].incremental)
-                    snprintf(what, sizeof what, "本月新增 %s（累计 %ld）", fs, v[k].value);
-                else
-                    snprintf(what, sizeof what, "填 %ld", v[k].value);
-                snprintf(msg, sizeof msg,
-                         "「%s」%s，明显%s于同类单位（%s，共 %zu 家，%s中位数 %s）。请核实是否填错，"
-                         "例如多写或少写了位数；若确实如此，可在备注中说明",
-                         v[k].field->label, what, z > 0 ? "高" : "低", d25_unit_type_label(v[k].type), m,
-                         v[k].incremental ? "本月新增的" : "", ms);
-                rc = add_finding(w, v[k].return_id, "OUTLIER_PEERS", NULL, v[k].field->name, msg);
+            if ((rc = check_group(w, g, n, gtype, tmp, o)) < 0)
+                break;
+            n = 0;
+        }
+        if (step != SQLITE_ROW)
+            break;
+        if (!same) {
+            free(gfield);
+            free(gtype);
+            gfield = strdup(field);
+            gtype = strdup(type);
+            if (!gfield || !gtype) {
+                rc = d25_fail(w->err, D25_E_NOMEM, "内存不足");
+                break;
             }
         }
-        i = j;
+        const d25_pfield *f = n ? g[0].field : d25_rules_field(rules, field, NULL);
+        if (!f)
+            continue; /* cannot happen: the names came from the rules */
+        if (d25_grow((void **)&g, &cap, n + 1, sizeof *g) < 0) {
+            rc = d25_fail(w->err, D25_E_NOMEM, "内存不足");
+            break;
+        }
+        g[n++] = (cval){.return_id = sqlite3_column_int64(q, 2), .field = f, .value = (long)sqlite3_column_int64(q, 3),
+                        .month = sqlite3_column_double(q, 4), .incremental = sqlite3_column_int(q, 5) != 0,
+                        .decreased = sqlite3_column_int(q, 6) != 0};
     }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = d25_store_fail(w->s, w->err, "数据质量复核");
+    sqlite3_finalize(q);
+    free(g);
     free(tmp);
+    free(gfield);
+    free(gtype);
     return rc;
 }
 
@@ -313,21 +356,6 @@ static int check_cross_files(writer *w, const d25_rules *rules, const char *peri
     return rc;
 }
 
-static void free_cvals(cval *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].unit);
-        free(v[i].type);
-    }
-    free(v);
-}
-
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-    const char *t = (const char *)sqlite3_column_text(st, i);
-    return strdup(t ? t : "");
-}
-
 /* A count read from a stored progress table. */
 typedef struct {
     const d25_pfield *field;
@@ -422,14 +450,24 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
     sqlite3 *db = d25_store_db(s);
     char p[16];
     d25_format_period(period, p, sizeof p);
-    sqlite3_stmt *cur = NULL, *del = NULL, *cnt = NULL;
+    sqlite3_stmt *cur = NULL, *del = NULL, *cnt = NULL, *keep = NULL;
     writer w = {s, NULL, err};
-    cval *v = NULL;
-    size_t n = 0, cap = 0;
     int rc = -1;
     if (d25_store_exec(s, "BEGIN IMMEDIATE", err) < 0)
         return -1;
+    /* The month's counts wait for the peer check on disk (SQLite's
+     * temporary store, sorted there), so memory does not grow with the
+     * number of returns. */
+    if (d25_store_exec(s,
+                       "CREATE TEMP TABLE IF NOT EXISTS quality_values(field TEXT, type TEXT, unit TEXT,"
+                       " return_id INTEGER, value INTEGER, month REAL, incremental INTEGER, decreased INTEGER);"
+                       "DELETE FROM temp.quality_values",
+                       err) < 0)
+        goto done;
     if (sqlite3_prepare_v2(db,
+                           "INSERT INTO temp.quality_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &keep, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db,
                            "DELETE FROM findings WHERE source = 'quality' AND return_id IN"
                            " (SELECT id FROM returns WHERE period = ?)",
                            -1, &del, NULL) != SQLITE_OK ||
@@ -498,24 +536,24 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         }
         qsort(cs, nc, sizeof *cs, counted_cmp);
         for (size_t i = 0; i < nc; i++) {
-            if (d25_grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
-                d25_fail(err, D25_E_NOMEM, "内存不足");
-                break;
-            }
-            cval *c = &v[n++];
-            memset(c, 0, sizeof *c);
-            c->return_id = sqlite3_column_int64(cur, 0);
-            c->field = cs[i].field;
-            c->unit = dup_col(cur, 1);
-            c->type = dup_col(cur, 2);
-            c->value = cs[i].value;
-            if (!c->unit || !c->type) {
-                d25_fail(err, D25_E_NOMEM, "内存不足");
-                break;
-            }
+            cval c = {.return_id = sqlite3_column_int64(cur, 0), .field = cs[i].field, .value = cs[i].value};
             const field_history *fh = history_of(&hist, cs[i].field);
-            if (check_history(&w, c, fh ? fh->period : NULL, fh ? fh->value : NULL, fh ? fh->n : 0, o) < 0)
+            if (check_history(&w, &c, fh ? fh->period : NULL, fh ? fh->value : NULL, fh ? fh->n : 0, o) < 0)
                 break;
+            const char *type = (const char *)sqlite3_column_text(cur, 2);
+            sqlite3_reset(keep);
+            sqlite3_bind_text(keep, 1, c.field->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(keep, 2, type ? type : "", -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(keep, 3, gunit, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(keep, 4, c.return_id);
+            sqlite3_bind_int64(keep, 5, c.value);
+            sqlite3_bind_double(keep, 6, c.month);
+            sqlite3_bind_int(keep, 7, c.incremental);
+            sqlite3_bind_int(keep, 8, c.decreased);
+            if (sqlite3_step(keep) != SQLITE_DONE) {
+                d25_store_fail(s, err, "数据质量复核");
+                break;
+            }
         }
         if (err->code != D25_OK)
             break;
@@ -530,9 +568,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         d25_store_fail(s, err, "数据质量复核");
         goto done;
     }
-    if (n) /* a month with no accepted progress table has no values (v NULL) */
-        qsort(v, n, sizeof *v, cval_cmp);
-    if (check_peers(&w, v, n, o) < 0 || check_cross_files(&w, rules, p) < 0)
+    if (check_peers(&w, rules, o) < 0 || check_cross_files(&w, rules, p) < 0)
         goto done;
     sqlite3_bind_text(cnt, 1, p, -1, SQLITE_STATIC);
     if (sqlite3_step(cnt) != SQLITE_DONE || d25_store_clear_dirty(s, period, err) < 0) {
@@ -545,7 +581,8 @@ done:
     sqlite3_finalize(cur);
     sqlite3_finalize(w.ins);
     sqlite3_finalize(cnt);
-    free_cvals(v, n);
+    sqlite3_finalize(keep);
+    d25_store_exec(s, "DELETE FROM temp.quality_values", NULL);
     if (rc == 0 && d25_store_exec(s, "COMMIT", err) < 0)
         rc = -1;
     if (rc < 0)

@@ -327,6 +327,9 @@ void d25_status_report_free(d25_status_report *r)
     for (size_t i = 0; i < r->nmissing; i++)
         free(r->districts_missing[i]);
     free(r->districts_missing);
+    for (size_t i = 0; i < r->nlate; i++)
+        free(r->districts_late[i]);
+    free(r->districts_late);
     for (size_t i = 0; i < r->nunidentified; i++) {
         free(r->unidentified[i].file);
         free(r->unidentified[i].codes);

@@ -88,6 +88,9 @@ typedef struct {
     size_t ndistricts, district_cap;
     char **districts_missing; /* districts whose package for the month is not merged */
     size_t nmissing;
+    char **districts_late;    /* districts whose package came after district_deadline (first sent) */
+    size_t nlate;
+    char district_deadline[16]; /* YYYY-MM-DD: [organisation] deadline_day of the month; "" when not set */
     d25_unidentified *unidentified;
     size_t nunidentified, unidentified_cap;
     d25_quality_note *quality;

@@ -282,10 +282,11 @@ static int apply(d25_store *s, const char *path, bool package, const slice *sl, 
                 " ON n.sha256 = r.sha256 AND ifnull(n.district, '') = ?1 AND ifnull(n.package_id, 0) = ?2 WHERE " SL,
                 "tit", pi->district, id, pi->period) < 0 ||
         exec_ok(s,
-                "UPDATE main.returns SET superseded_by = (SELECT m2.new FROM temp.merge_map m"
-                " JOIN src.returns o ON o.id = m.old JOIN temp.merge_map m2 ON m2.old = o.superseded_by"
-                " WHERE m.new = main.returns.id) WHERE package_id = ?1",
-                "i", id) < 0 ||
+                /* only the few returns that were corrected: no subquery per return */
+                "UPDATE main.returns SET superseded_by = x.sup FROM (SELECT m.new AS rid, m2.new AS sup"
+                " FROM src.returns o JOIN temp.merge_map m ON m.old = o.id JOIN temp.merge_map m2 ON m2.old = o.superseded_by"
+                " WHERE o.superseded_by IS NOT NULL) x WHERE main.returns.id = x.rid",
+                "") < 0 ||
         exec_ok(s,
                 "INSERT INTO main.return_summaries(return_id, statuses, progress) SELECT m.new, x.statuses, x.progress"
                 " FROM src.return_summaries x JOIN temp.merge_map m ON m.old = x.return_id",
@@ -476,4 +477,17 @@ int d25_store_district_merged(d25_store *s, const char *district, const char *pe
                       period);
     sqlite3_finalize(q);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int d25_store_district_sent(d25_store *s, const char *district, const char *period, char *out, size_t n)
+{
+    sqlite3_stmt *q;
+    int rc = step_sql(s, &q, "SELECT min(created) FROM packages WHERE district = ?1 AND period = ?2 HAVING count(*) > 0", "tt",
+                      district, period);
+    if (rc == SQLITE_ROW) {
+        col_copy(q, 0, out, n);
+        sqlite3_finalize(q);
+        return 1;
+    }
+    return rc == SQLITE_DONE ? 0 : -1;
 }

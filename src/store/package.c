@@ -197,7 +197,14 @@ int d25_store_export(d25_store *s, const char *edition, const char *district, in
         "CREATE TABLE pkg.return_details AS SELECT * FROM main.return_details"
         " WHERE return_id IN (SELECT id FROM pkg.returns) ORDER BY return_id;"
         "CREATE TABLE pkg.findings AS SELECT * FROM main.findings"
-        " WHERE return_id IN (SELECT id FROM pkg.returns) ORDER BY return_id, seq;",
+        " WHERE return_id IN (SELECT id FROM pkg.returns) ORDER BY return_id, seq;"
+        /* Indexes for the reader (the hash's canonical order and joins, the
+         * merge's copies): not part of the content, not hashed. */
+        "CREATE INDEX pkg.returns_id ON returns(id);"
+        "CREATE INDEX pkg.returns_sha256 ON returns(sha256);"
+        "CREATE INDEX pkg.return_summaries_id ON return_summaries(return_id);"
+        "CREATE INDEX pkg.return_details_id ON return_details(return_id);"
+        "CREATE INDEX pkg.findings_id ON findings(return_id, seq);",
         pi.schema_version, pi.period);
     if (!sql) {
         d25_fail(err, D25_E_NOMEM, "内存不足");

@@ -263,6 +263,10 @@ int d25_store_merge(d25_store *s, const char *path, const d25_merge_opts *o, d25
 int d25_store_district_units(d25_store *s, const char *district, d25_registry **out, d25_error *err);
 int d25_store_districts(d25_store *s, char ***out, size_t *n, d25_error *err);
 int d25_store_district_merged(d25_store *s, const char *district, const char *period);
+/* When the district first sent its package for period: the earliest
+ * `created` (YYYY-MM-DD HH:MM:SS) of its packages of the month, replaced
+ * ones included, into out[n].  1 found, 0 none, -1 on a database error. */
+int d25_store_district_sent(d25_store *s, const char *district, const char *period, char *out, size_t n);
 
 /* ---- the page server (tokens.c; src/serve) ---- */
 

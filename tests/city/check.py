@@ -51,11 +51,12 @@ def edition_name(rules):
     return re.search(r"^\[edition\][^\[]*?^name\s*=\s*(.+?)\s*$", text, re.M | re.S).group(1)
 
 
-def write_config(name, district, level="district", rules=RULES, districts=None):
+def write_config(name, district, level="district", rules=RULES, districts=None, units=True, db=None):
     path = os.path.join(TMP, name + ".ini")
-    lines = ["[campaign]", "district = %s" % district, "rules = %s" % rules,
-             "units = %s" % os.path.join(ROOT, "config", "units.csv"), "level = %s" % level,
-             "[store]", "database = %s" % os.path.join(TMP, name + ".db"), "received_time = mtime"]
+    lines = ["[campaign]", "district = %s" % district, "rules = %s" % rules, "level = %s" % level,
+             "[store]", "database = %s" % (db or os.path.join(TMP, name + ".db")), "received_time = mtime"]
+    if units:
+        lines.insert(3, "units = %s" % os.path.join(ROOT, "config", "units.csv"))
     if districts:
         lines += ["[organisation]", "districts = %s" % "|".join(districts)]
     with open(path, "w", encoding="utf-8") as f:
@@ -277,6 +278,37 @@ tap(q(city_db, "SELECT count(*) FROM units WHERE code = 'SF-X001'")[0][0] == 2
     "the city's units are keyed by (district, code)")
 tap(len(city.get("unidentified", [])) == len(west.get("unidentified", [])) == 1,
     "西区's unidentified return is the city's", city.get("unidentified"))
+# Corrections travel: each district's (return, the return that replaced it) pairs, named by
+# SHA-256, read from its own database, are the city's for that district.
+SUP = ("SELECT r.sha256, s.sha256 FROM returns r JOIN returns s ON s.id = r.superseded_by"
+       " WHERE ifnull(r.period, substr(r.received, 1, 7)) = ?{} ORDER BY 1")
+own = sorted(q(east_db, SUP.format(""), PERIOD) + q(west_db, SUP.format(""), PERIOD))
+got = sorted(q(city_db, SUP.format(" AND r.withdrawn = 0"), PERIOD))
+tap(len(own) > 0 and got == own, "corrected returns keep their replacement in the city (by SHA-256)", [len(own), len(got)])
+# A city needs no registry of its own: its units come from the packages.
+bare_cfg, _ = write_config("city-bare", "示范市", "city", districts=["东区", "西区"], units=False, db=city_db)
+bare = status(bare_cfg)
+tap(bare == city, "a city's configuration without [campaign] units gives the same status",
+    [k for k in city if bare.get(k) != city.get(k)])
+# Late packages: 东区 exported (faketime) before the city's own deadline, 西区 now; a fresh city
+# with [organisation] deadline_day = 28 names the districts whose package came after it.
+early_pkg = os.path.join(TMP, "东区-早.duty25")
+subprocess.run(["faketime", "2026-11-27 10:00:00", BIN, "--config", east_cfg, "export", "--period", PERIOD,
+                "--out", early_pkg], capture_output=True, check=True,
+               env=dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"))
+late_cfg, late_db = write_config("city-late", "示范市", "city", districts=["东区", "西区"])
+with open(late_cfg, "a", encoding="utf-8") as f:
+    f.write("deadline_day = 28\n")
+duty25(late_cfg, "merge", early_pkg, west_pkg)
+sent = dict(q(late_db, "SELECT district, min(created) FROM packages WHERE period = ? GROUP BY district", PERIOD))
+want = [d for d in ("东区", "西区") if sent.get(d, "") > "2026-11-28 23:59:59"]
+late = status(late_cfg)
+tap(sent.get("东区", "").startswith("2026-11-27") and late.get("district_deadline") == "2026-11-28"
+    and late.get("districts_late") == want and "东区" not in want,
+    "districts whose package came after the city's deadline ([organisation] deadline_day) are named", [sent, late.get("districts_late")])
+ltxt = duty25(late_cfg, "status", "--period", PERIOD).stdout
+tap(("逾期" in ltxt) == bool(want) and all(d in ltxt.split("逾期", 1)[-1] for d in want),
+    "the status text names the late districts", ltxt[-400:])
 txt = duty25(city_cfg, "status", "--period", PERIOD).stdout
 tap("按区县" in txt and "东区" in txt and "西区" in txt, "the status text has a 按区县 block", txt[:800])
 
@@ -369,6 +401,10 @@ r2 = duty25(city_cfg, "export", "--period", PERIOD, "--out", os.path.join(TMP, "
 tap(r1.returncode == 2 and "level" in r1.stderr and r2.returncode == 2 and "level" in r2.stderr
     and not os.path.exists(os.path.join(TMP, "city.duty25")),
     "a district does not merge, a city does not export (yet)", [r1.stderr, r2.stderr])
+r = duty25(city_cfg, "report", "--period", PERIOD, "--out", os.path.join(TMP, "city-out"))
+tap(r.returncode == 2 and "尚未提供" in r.stderr and "duty25 status" in r.stderr
+    and not os.path.exists(os.path.join(TMP, "city-out")),
+    "a city's report is refused by name (not yet district by district), nothing written", r.stderr)
 
 # ---- a district's whole database ----
 
