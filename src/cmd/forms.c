@@ -4,6 +4,7 @@
  * (from the templates 表样-清单.docx and 表样-推进情况.docx) and as one XLSX.
  */
 #include "commands.h"
+#include "../serve/serve.h"
 #include "../store/store.h"
 #include "cli.h"
 #include "../blankform/blankform.h"
@@ -77,13 +78,14 @@ typedef struct {
     const d25_registry *reg;
     const char *base;
     char **links;
+    d25_error *err;
 } links_ctx;
 
 static int keep_link(void *ud, const d25_unit *u, const char *token)
 {
     links_ctx *l = ud;
-    if (token && asprintf(&l->links[u - l->reg->units], "%s/u/%s", l->base, token) < 0)
-        return -1;
+    if (token && !(l->links[u - l->reg->units] = d25_serve_unit_link(l->base, token)))
+        return d25_fail(l->err, D25_E_NOMEM, "内存不足");
     return 0;
 }
 
@@ -93,13 +95,10 @@ static char **unit_links(const d25_setup *su, d25_error *err)
 {
     if (!su->cfg.serve.base_url || !su->cfg.path)
         return NULL;
-    links_ctx l = {su->reg, su->cfg.serve.base_url, calloc(su->reg->n + 1, sizeof(char *))};
+    links_ctx l = {su->reg, su->cfg.serve.base_url, calloc(su->reg->n + 1, sizeof(char *)), err};
     if (!l.links)
         return NULL;
-    size_t bl = strlen(l.base);
-    char *base = strndup(l.base, bl && l.base[bl - 1] == '/' ? bl - 1 : bl);
-    l.base = base;
-    d25_store *s = base ? d25_store_open(su->cfg.db_path, su->cfg.lock_wait, err) : NULL;
+    d25_store *s = d25_store_open(su->cfg.db_path, su->cfg.lock_wait, err);
     if (!s || d25_store_unit_tokens(s, su->reg, true, keep_link, &l, err) < 0) {
         fprintf(stderr, "duty25 forms：各单位的报送网页链接未能写上（%s）\n", err->message);
         for (size_t i = 0; i < su->reg->n; i++)
@@ -108,7 +107,6 @@ static char **unit_links(const d25_setup *su, d25_error *err)
         l.links = NULL;
     }
     d25_store_close(s);
-    free(base);
     return l.links;
 }
 

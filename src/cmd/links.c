@@ -34,6 +34,7 @@ typedef struct {
     char **codes;
     size_t ncodes;
     size_t shown;
+    d25_error *err;
 } lister;
 
 static int print_link(void *ud, const d25_unit *u, const char *token)
@@ -44,11 +45,11 @@ static int print_link(void *ud, const d25_unit *u, const char *token)
         want = strcmp(l->codes[i], u->code) == 0;
     if (!want || !token)
         return 0;
-    char path[128];
-    d25_serve_unit_path(token, path, sizeof path);
-    size_t blen = strlen(l->base);
-    printf("%s\t%s\t%s\t%s\t%.*s%s\n", u->code, u->name, u->contact ? u->contact : "", u->phone ? u->phone : "",
-           (int)(blen && l->base[blen - 1] == '/' ? blen - 1 : blen), l->base, path);
+    char *link = d25_serve_unit_link(l->base, token);
+    if (!link)
+        return d25_fail(l->err, D25_E_NOMEM, "内存不足");
+    printf("%s\t%s\t%s\t%s\t%s\n", u->code, u->name, u->contact ? u->contact : "", u->phone ? u->phone : "", link);
+    free(link);
     l->shown++;
     return 0;
 }
@@ -102,6 +103,7 @@ int cmd_links(int argc, char **argv, const d25_global *g)
     if (rc == 0) {
         l.base = su.cfg.serve.base_url ? su.cfg.serve.base_url : "";
         d25_error err = {0};
+        l.err = &err;
         d25_store *s = d25_store_open(db, su.cfg.lock_wait, &err);
         if (!s || d25_store_unit_tokens(s, su.reg, true, print_link, &l, &err) < 0) {
             fprintf(stderr, "duty25 links：%s\n", err.message);

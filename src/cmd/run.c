@@ -90,6 +90,14 @@ static void log_line(FILE *log, const char *fmt, ...)
     fflush(log);
 }
 
+/* "WHAT　PATH" into the log, the path absolute: the log leaves the program. */
+static void log_path(FILE *log, const char *what, const char *path)
+{
+    char *abs = d25_path_clean(path, 1);
+    log_line(log, "%s　%s\n", what, abs ? abs : path);
+    free(abs);
+}
+
 /* Is path inside folder dir (a real path, or NULL)? */
 static bool under(const char *path, const char *dir)
 {
@@ -150,9 +158,7 @@ static void on_item(void *ud, const d25_ingest_item *it)
             rc->rc = e.code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
             rc->fb = NULL; /* one message is enough */
         } else if (notice) {
-            char *abs = d25_path_clean(notice, 1);
-            log_line(rc->log, "退回通知　%s\n", abs ? abs : notice);
-            free(abs);
+            log_path(rc->log, "退回通知", notice);
             if (rc->verbose)
                 printf("退回通知　%s\n", notice);
         }
@@ -337,9 +343,7 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
         rc = D25_EXIT_IO;
         goto done;
     }
-    char *abs_status = d25_path_clean(status_path, 1);
-    log_line(rcx->log, "写出　%s\n", abs_status ? abs_status : status_path);
-    free(abs_status);
+    log_path(rcx->log, "写出", status_path);
     if (rcx->verbose)
         printf("已写出 %s\n", status_path);
     if (job->remind) {
@@ -546,9 +550,7 @@ int cmd_run(int argc, char **argv, const d25_global *g)
         goto out;
     }
     if (list) {
-        char *abs_list = d25_path_clean(list, 1);
-        log_line(log, "退回清单　%s\n", abs_list ? abs_list : list);
-        free(abs_list);
+        log_path(log, "退回清单", list);
         if (verbose)
             printf("退回清单　%s\n", list);
     }

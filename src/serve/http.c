@@ -48,6 +48,17 @@ void srv_log(d25_server *sv, const char *who, const char *fmt, ...)
     va_end(ap);
 }
 
+d25_store *srv_store_open(const d25_server *sv, double lock_wait, d25_error *err)
+{
+    d25_store *s = d25_store_open(sv->o->db, lock_wait, err);
+    if (s && d25_store_set_edition(s, sv->o->su->rules->id) < 0) {
+        d25_store_close(s);
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        return NULL;
+    }
+    return s;
+}
+
 int srv_period(const d25_server *sv)
 {
     if (sv->o->period >= 0)
@@ -441,4 +452,11 @@ out:
     return rc;
 }
 
-void d25_serve_unit_path(const char *token, char *out, size_t n) { snprintf(out, n, "/u/%s", token); }
+char *d25_serve_unit_link(const char *base, const char *token)
+{
+    size_t bl = strlen(base);
+    char *link = NULL;
+    if (asprintf(&link, "%.*s/u/%s", (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl), base, token) < 0)
+        return NULL;
+    return link;
+}

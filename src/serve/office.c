@@ -333,11 +333,7 @@ void srv_office(d25_server *sv, const char *rest, const char *method, const srv_
         return;
     }
     d25_error err = {0};
-    d25_store *s = d25_store_open(sv->o->db, -1, &err);
-    if (s && d25_store_set_edition(s, sv->o->su->rules->id) < 0) {
-        d25_store_close(s);
-        s = NULL;
-    }
+    d25_store *s = srv_store_open(sv, -1, &err);
     if (!s) {
         srv_error_page(r, 500, "无法打开数据库", err.message);
         return;

@@ -53,7 +53,9 @@ char *d25_serve_hash_password(const char *password);
  * not such a hash. */
 int d25_serve_check_password(const char *stored, const char *password);
 
-/* The path of a unit's page, "/u/TOKEN" (for links and forms). */
-void d25_serve_unit_path(const char *token, char *out, size_t n);
+/* A unit's page, BASE/u/TOKEN (base: [serve] base_url, a trailing "/"
+ * dropped; "" gives the path alone), malloc'd, or NULL (out of memory):
+ * what duty25 links lists and duty25 forms prints. */
+char *d25_serve_unit_link(const char *base, const char *token);
 
 #endif

@@ -89,6 +89,9 @@ void srv_session_end(d25_server *sv, const char *id);
 /* http.c */
 void srv_log(d25_server *sv, const char *who, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int srv_period(const d25_server *sv);
+/* The store as the commands open it (d25_store_open: lock_wait -1 for a
+ * reader), counting the configuration's edition; NULL with err set. */
+d25_store *srv_store_open(const d25_server *sv, double lock_wait, d25_error *err);
 
 /* html.c */
 void h_esc(d25_buf *b, const char *s);

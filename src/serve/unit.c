@@ -321,11 +321,7 @@ static void hand_in(d25_server *sv, const d25_unit *u, const d25_result *res, co
         goto out;
     }
     pthread_mutex_lock(&sv->write_lock);
-    d25_store *w = d25_store_open(sv->o->db, sv->cfg->lock_wait, &err);
-    if (w && d25_store_set_edition(w, sv->o->su->rules->id) < 0) {
-        d25_store_close(w);
-        w = NULL;
-    }
+    d25_store *w = srv_store_open(sv, sv->cfg->lock_wait, &err);
     if (!w) {
         pthread_mutex_unlock(&sv->write_lock);
         srv_log(sv, u->code, "数据库暂不能写入（%s），文件留在收件箱：%s", err.message, path);
@@ -491,11 +487,7 @@ void srv_unit(d25_server *sv, const char *token, const char *rest, const char *m
               const char *client, srv_resp *r)
 {
     d25_error err = {0};
-    d25_store *s = d25_store_open(sv->o->db, -1, &err);
-    if (s && d25_store_set_edition(s, sv->o->su->rules->id) < 0) {
-        d25_store_close(s);
-        s = NULL;
-    }
+    d25_store *s = srv_store_open(sv, -1, &err);
     if (!s) {
         srv_log(sv, client, "无法打开数据库：%s", err.message);
         srv_error_page(r, 500, "服务器内部错误", "暂时无法读取数据库，请稍后再试。");
