@@ -74,13 +74,15 @@ def para(text, font=FS, size=21, align=None, bold=False, before=0, after=0, keep
     return "<w:p><w:pPr>%s</w:pPr>%s</w:p>" % (ppr, run(text, font, size, bold) if text else "")
 
 
-def grid_table(widths, rows, area=None, size=21, base=None):
+def grid_table(widths, rows, area=None, size=21, base=None, nosnap=False):
     """A bordered table of fixed layout whose w:tblGrid equals its cells'
     widths.  rows: (cells, kind) with kind "head" (repeated on each page),
     "body" or "total"; a cell is its text, or a dict with text, vmerge
     ("restart" / "continue": a cell merged with the ones below / above it)
     and align.  base: the document's default size, for cells that say only
-    what differs from the defaults (run)."""
+    what differs from the defaults (run).  nosnap: cells' lines not on the
+    document's line grid (a GB/T 9704 report's 28.95 pt lines would make
+    each row two of them)."""
     area = area or AREA
     scale = area / sum(widths)
     tw = [int(w * scale) for w in widths]
@@ -99,6 +101,8 @@ def grid_table(widths, rows, area=None, size=21, base=None):
             vm = '<w:vMerge w:val="restart"/>' if cell.get("vmerge") == "restart" else (
                 "<w:vMerge/>" if cell.get("vmerge") == "continue" else "")
             spacing = "" if base else '<w:spacing w:before="0" w:after="0"/>'  # the defaults' spacing is 0
+            if nosnap:
+                spacing = '<w:snapToGrid w:val="0"/><w:spacing w:before="40" w:after="40" w:line="300" w:lineRule="exact"/>'
             tcs += ('<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/>%s<w:vAlign w:val="center"/></w:tcPr>'
                     '<w:p><w:pPr>%s<w:jc w:val="%s"/></w:pPr>%s</w:p></w:tc>'
                     % (w, vm, spacing, cell.get("align", "center"),
@@ -333,47 +337,59 @@ def font_rpr(tag, size, face):
             % (tag, size, face, face, tag))
 
 
-# A native bar chart of the six duties' rates.  The series refer to cells of
+# A native line chart of the campaign's months: the compliance rate and the
+# rectification rate month by month (the month's own figures are in the
+# text; the chart shows where they are going).  The series refer to cells of
 # an embedded workbook (c:externalData, Word's 编辑数据) and cache their
 # values; each cache's single point holds a loop: duty25 repeats the point
-# for each duty, numbers the points, sets the references' ranges to match and
-# writes the embedded workbook from the caches, so Word shows and edits a
-# chart whose values are this month's.
-CHART = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<c:chartSpace %s %s %s>'
+# for each month, numbers the points, sets the references' ranges to match
+# and writes the embedded workbook from the caches, so Word shows and edits
+# a chart whose values are the report's.
+def line_series(idx, col, name, field, color):
+    return ('<c:ser><c:idx val="%d"/><c:order val="%d"/><c:tx><c:strRef><c:f>Sheet1!$%s$1</c:f><c:strCache>'
+            '<c:ptCount val="1"/><c:pt idx="0"><c:v>%s</c:v></c:pt></c:strCache></c:strRef></c:tx>'
+            '<c:spPr><a:ln w="28575" cap="rnd"><a:solidFill><a:srgbClr val="%s"/></a:solidFill></a:ln></c:spPr>'
+            '<c:marker><c:symbol val="%s"/><c:size val="6"/><c:spPr><a:solidFill><a:srgbClr val="%s"/></a:solidFill>'
+            '</c:spPr></c:marker>'
+            '<c:dLbls><c:numFmt formatCode="0.0%%" sourceLinked="0"/><c:dLblPos val="%s"/><c:showLegendKey val="0"/>'
+            '<c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/>'
+            '<c:showBubbleSize val="0"/></c:dLbls><c:cat><c:strRef><c:f>Sheet1!$A$2:$A$2</c:f><c:strCache>'
+            '<c:ptCount val="1"/><c:pt idx="0"><c:v>{{#trend}}{{label}}{{/trend}}</c:v></c:pt></c:strCache></c:strRef>'
+            '</c:cat><c:val><c:numRef><c:f>Sheet1!$%s$2:$%s$2</c:f><c:numCache><c:formatCode>0.0%%</c:formatCode>'
+            '<c:ptCount val="1"/><c:pt idx="0"><c:v>{{#trend}}{{%s}}{{/trend}}</c:v></c:pt></c:numCache></c:numRef>'
+            '</c:val><c:smooth val="0"/></c:ser>'
+            % (idx, idx, col, name, color, "circle" if idx == 0 else "square", color, "t" if idx == 0 else "b",
+               col, col, field))
+
+
+CHART = (('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<c:chartSpace %s %s %s>'
          '<c:roundedCorners val="0"/><c:chart>'
          '<c:autoTitleDeleted val="1"/>'
-         '<c:plotArea><c:layout/><c:barChart><c:barDir val="bar"/><c:grouping val="clustered"/>'
-         '<c:varyColors val="0"/><c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:strRef><c:f>Sheet1!$B$1</c:f>'
-         '<c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>落实率</c:v></c:pt></c:strCache></c:strRef></c:tx>'
-         '<c:spPr><a:solidFill><a:srgbClr val="4472C4"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>'
-         '<c:dLbls><c:numFmt formatCode="0.0%%" sourceLinked="0"/><c:showLegendKey val="0"/><c:showVal val="1"/>'
-         '<c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>'
-         '</c:dLbls><c:cat><c:strRef><c:f>Sheet1!$A$2:$A$2</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0">'
-         '<c:v>{{#duties}}{{name}}{{/duties}}</c:v></c:pt></c:strCache></c:strRef></c:cat><c:val><c:numRef>'
-         '<c:f>Sheet1!$B$2:$B$2</c:f><c:numCache><c:formatCode>0.0%%</c:formatCode><c:ptCount val="1"/>'
-         '<c:pt idx="0"><c:v>{{#duties}}{{rate}}{{/duties}}</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser>'
-         '<c:gapWidth val="60"/><c:axId val="101"/><c:axId val="102"/></c:barChart>'
-         '<c:catAx><c:axId val="101"/><c:scaling><c:orientation val="maxMin"/></c:scaling><c:delete val="0"/>'
-         '<c:axPos val="l"/><c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="none"/>'
+         '<c:plotArea><c:layout/><c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>'
+         '%s%s<c:marker val="1"/><c:axId val="101"/><c:axId val="102"/></c:lineChart>'
+         '<c:catAx><c:axId val="101"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+         '<c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="none"/>'
          '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="102"/><c:crosses val="autoZero"/>'
          '<c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
          '<c:valAx><c:axId val="102"/><c:scaling><c:orientation val="minMax"/><c:max val="1"/><c:min val="0"/>'
-         '</c:scaling><c:delete val="0"/><c:axPos val="b"/><c:majorGridlines/><c:numFmt formatCode="0%%"'
+         '</c:scaling><c:delete val="0"/><c:axPos val="l"/><c:majorGridlines/><c:numFmt formatCode="0%%"'
          ' sourceLinked="0"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
-         '<c:crossAx val="101"/><c:crosses val="max"/><c:crossBetween val="between"/></c:valAx></c:plotArea>'
+         '<c:crossAx val="101"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx></c:plotArea>'
+         '<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>'
          '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
          '<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>%s</a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr>'
-         '<c:externalData r:id="rId1"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>'
-         % (C, A, R, font_rpr("defRPr", 1050, FS)))
+         '<c:externalData r:id="rId1"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>')
+         % (C, A, R, line_series(0, "B", "子项落实率", "compliance_rate", "4472C4"),
+            line_series(1, "C", "隐患整改率", "rectify_rate", "C00000"), font_rpr("defRPr", 1050, FS)))
 
 DRAWING = ('<w:p><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="0"/><w:jc w:val="center"/></w:pPr><w:r>'
            '<w:drawing><wp:inline %s distT="0" distB="0" distL="0" distR="0"><wp:extent cx="5400000" cy="3060000"/>'
-           '<wp:docPr id="1" name="图表 1" descr="六大责任落实率"/><a:graphic %s><a:graphicData'
+           '<wp:docPr id="1" name="图表 1" descr="子项落实率和隐患整改率逐月变化"/><a:graphic %s><a:graphicData'
            ' uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart %s %s r:id="rId4"/>'
            '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>'
            # its caption, below it (a figure's caption goes under the figure)
            '<w:p><w:pPr><w:spacing w:before="60" w:after="120" w:line="400" w:lineRule="exact"/><w:jc w:val="center"/>'
-           '</w:pPr>%s</w:p>' % (WP, A, C, R, run("图1　六大责任落实率（{{period_cn}}）", HT, 28)))
+           '</w:pPr>%s</w:p>' % (WP, A, C, R, run("图1　子项落实率和隐患整改率逐月变化", HT, 28)))
 
 # ---- GB/T 9704-2012 §7: the header (版头), the signature and date, the end
 # matter (版记).  Sizes in twips; the type area is 8,845 twips (156 mm) wide,
@@ -481,41 +497,66 @@ report = HEADER + [
           "较上月{{compliance.change_text}}。"),
     bpara("（一）六大责任落实情况", KT, keep=True),
     bpara("{{#duties}}{{name}}：落实率{{rate_text}}，较上月{{change_text}}。{{/duties}}"),
-    DRAWING,
     bpara("（二）薄弱环节", KT, keep=True),
     bpara("{{?weakest_items}}落实率最低的条目依次为（适用子项不足{{weak_min_base}}项次的条目不参与排序）：{{/weakest_items}}"),
     bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家{{words.unit_word}}有子项未落实。"
           "{{/weakest_items}}"),
     bpara("三、隐患排查整改情况", HT, keep=True),
-    bpara("全区共发现隐患{{hazards.found}}条，已完成整改{{hazards.rectified}}条，整改率{{hazards.rate_text}}。"
+    bpara("截至{{as_of_cn}}，各{{words.unit_word}}推进情况统计表填报的{{?hazards.cumulative}}累计{{/hazards.cumulative}}"
+          "{{^hazards.cumulative}}本月{{/hazards.cumulative}}数字显示，全区共发现隐患{{hazards.found}}条，已完成整改"
+          "{{hazards.rectified}}条，尚有{{hazards.unrectified}}条未整改，整改率{{hazards.rate_text}}"
+          "{{?hazards.has_prev}}，较上月{{hazards.change_text}}{{?hazards.cumulative}}；本月新发现隐患{{hazards.new_found}}条，"
+          "新完成整改{{hazards.new_rectified}}条{{/hazards.cumulative}}{{/hazards.has_prev}}。"
           "{{?flagged}}另有{{flagged_count}}个数值经数据质量检查明显异常，未计入本报告的合计，待核实："
-          "{{#flagged}}{{name}}的“{{label}}”；{{/flagged}}{{/flagged}}"),
-    bpara("{{#hazards.by_type}}{{label}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
-          "{{/hazards.by_type}}"),
-    bpara("{{#hazards.by_area}}{{area}}发现隐患{{found}}条，已整改{{rectified}}条，整改率{{rate_text}}。"
-          "{{/hazards.by_area}}"),
+          "{{flagged_text}}。{{/flagged}}"),
+    raw_para('<w:keepNext/><w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/><w:jc w:val="center"/>',
+             run("表1　隐患排查整改情况（按{{words.unit_word}}类型）", HT, 28)),
+    grid_table([30, 12, 15, 15, 42, 42], [
+        (["类型", "发现", "已整改", "未整改", "整改率", "较上月"], "head"),
+        (loop("hazards.by_type", [{"text": "{{label}}", "align": "left"}, "{{found}}", "{{rectified}}", "{{unrectified}}",
+                                  "{{rate_text}}", "{{change_text}}"]), "body"),
+        (["合计", "{{hazards.found}}", "{{hazards.rectified}}", "{{hazards.unrectified}}", "{{hazards.rate_text}}",
+          "{{hazards.change_text}}"], "total")], area=TYPE_W, size=21, nosnap=True),
+    bpara("{{?hazards.worst_type}}分类型看，{{hazards.worst_type.label}}整改率最低，为{{hazards.worst_type.rate_text}}，"
+          "尚有{{hazards.worst_type.unrectified}}条未整改{{/hazards.worst_type}}{{?hazards.worst_area}}"
+          "{{?hazards.worst_type}}；{{/hazards.worst_type}}分板块看，{{hazards.worst_area.area}}整改率最低，为"
+          "{{hazards.worst_area.rate_text}}，尚有{{hazards.worst_area.unrectified}}条未整改{{/hazards.worst_area}}"
+          "{{?hazards.worst_type}}。{{/hazards.worst_type}}{{^hazards.worst_type}}{{?hazards.worst_area}}。{{/hazards.worst_area}}"
+          "{{/hazards.worst_type}}", before=120),
+    bpara("{{?trend_multi}}近{{trend_months}}个月全区子项落实率和隐患整改率的变化见图1。{{/trend_multi}}"
+          "{{^trend_multi}}本月全区子项落实率和隐患整改率见图1；下月起图中逐月比较。{{/trend_multi}}", keep=True),
+    DRAWING,
     bpara("四、{{words.key_units}}情况", HT, keep=True),
-    bpara("全区{{words.key_units}}{{key_units_count}}家{{words.key_note}}，本月报送情况如下："),
-    bpara("{{#key_units}}{{name}}（{{area}}）：{{state_label}}。{{/key_units}}"),
+    bpara("全区{{words.key_units}}{{key.count}}家{{words.key_note}}，本月已报送{{key.returned}}家，其中按时{{key.on_time}}家。"
+          "{{?key.applicable}}{{key.items_text}}适用子项{{key.applicable}}项次，已落实{{key.done}}项次，落实率{{key.rate_text}}；"
+          "{{/key.applicable}}共发现隐患{{key.found}}条，已整改{{key.rectified}}条，整改率{{key.rectify_rate_text}}。"),
+    bpara("{{?key.problems}}需要关注的{{words.key_units}}{{key.problem_count}}家{{?key.problem_more}}（以下为问题最多的10家）"
+          "{{/key.problem_more}}：{{/key.problems}}"),
+    bpara("{{#key.problems}}{{n}}．{{name}}（{{area}}）：{{text}}。{{/key.problems}}"),
+    bpara("{{?key.fine}}其余{{key.fine}}家按时报送，{{words.key_units}}适用子项均已落实，未整改隐患在{{risk_unrectified_min}}条以下。"
+          "{{/key.fine}}"),
     bpara("五、存在的主要问题", HT, keep=True),
-    bpara("{{?units.missing}}仍有{{units.missing}}家{{words.unit_word}}未报送本月报表。{{/units.missing}}"
-          "{{?units.rejected}}{{units.rejected}}家{{words.unit_word}}的报表被退回后尚未改正。{{/units.rejected}}"
-          "部分{{words.unit_word}}在薄弱环节上落实不到位，落实率最低的条目见上文。"
-          "{{?enforcement_active}}经梳理，拟将{{enforcement_count}}家{{words.unit_word}}列入专项执法计划名单（见统计表）。"
-          "{{/enforcement_active}}"),
-    bpara("{{?risk_units}}风险较大的{{words.unit_word}}{{?risk_more}}（共{{risk_count}}家，以下列出问题最多的几家，其余见统计表）"
+    bpara("综合研判，{{period_cn}}{{words.scope}}安全生产风险等级为“{{grade.label}}”"
+          "{{?grade.by_rate}}，主要是子项落实率偏低{{/grade.by_rate}}{{?grade.by_rectify}}{{?grade.by_rate}}、{{/grade.by_rate}}"
+          "{{^grade.by_rate}}，主要是{{/grade.by_rate}}隐患整改率偏低{{/grade.by_rectify}}（分级标准：{{grade.basis}}）。"),
+    bpara("{{?units.missing}}一是报送不到位。仍有{{units.missing}}家{{words.unit_word}}未报送本月报表"
+          "{{?units.rejected}}，{{units.rejected}}家的报表被退回后尚未改正{{/units.rejected}}"
+          "{{?units.incomplete}}，{{units.incomplete}}家只报送了一张表{{/units.incomplete}}。{{/units.missing}}"
+          "{{^units.missing}}一是报送总体及时。应报{{words.unit_word}}均已报送{{?units.late}}，其中逾期{{units.late}}家{{/units.late}}。"
+          "{{/units.missing}}"),
+    bpara("{{?weakest}}二是部分条目落实不到位。第{{weakest.n}}条“{{weakest.name}}”落实率最低，为{{weakest.rate_text}}，"
+          "{{weakest.units_not_done}}家{{words.unit_word}}有子项未落实；全区共有未落实子项{{compliance.not_done}}项次。{{/weakest}}"
+          "{{^weakest}}二是全区共有未落实子项{{compliance.not_done}}项次。{{/weakest}}"),
+    bpara("三是隐患整改不及时。尚有{{hazards.unrectified}}条隐患未整改，整改率{{hazards.rate_text}}"
+          "{{?hazards.worst_type}}，{{hazards.worst_type.label}}最低，为{{hazards.worst_type.rate_text}}{{/hazards.worst_type}}。"),
+    bpara("{{?risk_units}}风险较大的{{words.unit_word}}共{{risk_count}}家{{?risk_more}}，以下列出问题最多的5家"
           "{{/risk_more}}："),
-    bpara("{{#risk_units}}{{n}}．{{name}}（{{area}}）：{{reasons}}。{{/risk_units}}"),
+    bpara("{{#risk_units}}{{n}}．{{name}}（{{area}}）：{{reasons}}。拟：{{measures}}。{{/risk_units}}"),
     bpara("{{/risk_units}}"),
     bpara("六、下一步工作", HT, keep=True),
-    bpara("{{?units.missing}}对未报送的{{units.missing}}家{{words.unit_word}}逐一电话催报，督促限期补报。{{/units.missing}}"
-          "{{?units.rejected}}对报表被退回的{{units.rejected}}家{{words.unit_word}}，督促按退回通知逐项改正后重新报送。"
-          "{{/units.rejected}}"),
-    bpara("{{?weakest_items}}针对落实率最低的条目开展专项督导，对有关子项未落实的{{words.unit_word}}约谈主要负责人，"
-          "限期整改到位。{{/weakest_items}}"),
-    bpara("{{?enforcement_count}}对拟列入专项执法计划名单的{{enforcement_count}}家{{words.unit_word}}，会同有关部门开展联合执法检查，"
-          "依法依规处理。{{/enforcement_count}}"),
-    bpara("督促各{{words.unit_word}}对已发现的隐患按照责任、措施、资金、时限和预案“五落实”要求抓紧整改，实行闭环管理。"),
+    bpara("{{#measures}}（{{n}}）对{{names}}{{?more}}等{{count}}家{{words.unit_word}}{{/more}}，{{action}}。{{/measures}}"),
+    bpara("督促各{{words.unit_word}}对已发现的{{hazards.unrectified}}条未整改隐患按照责任、措施、资金、时限和预案“五落实”要求"
+          "抓紧整改，实行闭环管理，下月报告整改进展。"),
 ] + SIGNATURE + END_MATTER
 
 

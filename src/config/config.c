@@ -26,6 +26,12 @@ void d25_config_defaults(d25_config *cfg)
     cfg->resubmit_days = 5;
     cfg->weak_min_base = 10;
     cfg->tables_detail_max = 500;
+    cfg->risk_unrectified_min = 10;
+    cfg->trend_months = 6;
+    cfg->grade_rate[0] = 90;
+    cfg->grade_rate[1] = 80;
+    cfg->grade_rectify[0] = 80;
+    cfg->grade_rectify[1] = 60;
     cfg->remind_days[0] = 5;
     cfg->remind_days[1] = 2;
     cfg->remind_ndays = 2;
@@ -51,6 +57,10 @@ void d25_config_free(d25_config *cfg)
     free(cfg->units_path);
     free(cfg->db_path);
     free(cfg->enforcement.key_items);
+    for (size_t i = 0; i < 3; i++)
+        free(cfg->grade_labels[i]);
+    for (size_t i = 0; i < cfg->nmeasures; i++)
+        free(cfg->measures[i].action);
     free(cfg->templates_dir);
     free(cfg->out_dir);
     free(cfg->inbox_dir);
@@ -163,7 +173,9 @@ const char *const d25_stage_names[D25_STAGES_] = {"mobilise", "rectify", "enforc
 const char *const d25_stage_labels[D25_STAGES_] = {"动员部署", "排查整治", "集中攻坚", "巩固提升"};
 static const char *const stage_keys[] = {"mobilise", "rectify", "enforce", "consolidate", NULL};
 static const char *const enforcement_keys[] = {"after_stage", "key_items", "not_done_min", "missing", "rejected", NULL};
-static const char *const report_keys[] = {"templates", "out", "weak_min_base", "tables_detail_max", NULL};
+static const char *const report_keys[] = {"templates", "out", "weak_min_base", "tables_detail_max", "trend_months", "risk_unrectified_min",
+                                          "grade_rate", "grade_rectify", "grade_labels", "measure1", "measure2", "measure3",
+                                          "measure4", "measure5", "measure6", "measure7", "measure8", "measure9", NULL};
 /* Keep in step with D25_DOC_KEYS and config/duty25.ini's comments. */
 const char *const d25_doc_keys[D25_DOC_KEYS + 1] = {"issuer_mark", "doc_code", "doc_number_first", "signer", "recipient",
                                                     "signature", "cc", "printer", "note", NULL};
@@ -354,6 +366,170 @@ static int set_path(char **slot, const char *cfg_path, const char *value)
     return 0;
 }
 
+int d25_measure_parse(const char *text, d25_measure *m, char *bad, size_t nbad)
+{
+    static const struct {
+        const char *word;
+        d25_measure_kind kind;
+        int min; /* -1: takes ">=N"; -2: ">=N" optional, default 1; 0: none */
+    } words[] = {{"missing", D25_MC_MISSING, 0},         {"rejected", D25_MC_REJECTED, 0},
+                 {"late", D25_MC_LATE, 0},               {"not_done", D25_MC_NOT_DONE, -1},
+                 {"key", D25_MC_KEY, 0},                 {"unrectified", D25_MC_UNRECTIFIED, -1},
+                 {"repeated", D25_MC_REPEATED, -2},      {"enforcement", D25_MC_ENFORCEMENT, 0}};
+    m->ncond = 0;
+    for (const char *p = text; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == '|')
+            p++;
+        size_t n = strcspn(p, "|");
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        if (!n)
+            break;
+        size_t w = 0;
+        while (w < n && (isalpha((unsigned char)p[w]) || p[w] == '_'))
+            w++;
+        size_t k = 0;
+        while (k < sizeof words / sizeof words[0] && !(strlen(words[k].word) == w && strncmp(words[k].word, p, w) == 0))
+            k++;
+        long min = 0;
+        bool ok = k < sizeof words / sizeof words[0] && m->ncond < D25_MEASURE_CONDS;
+        if (ok && w < n) {
+            const char *q = p + w;
+            while (*q == ' ')
+                q++;
+            char *end;
+            min = q[0] == '>' && q[1] == '=' ? strtol(q + 2, &end, 10) : -1;
+            ok = words[k].min != 0 && min >= 1 && min <= 100000 && end <= p + n;
+            if (ok)
+                for (const char *e = end; e < p + n; e++)
+                    ok = ok && (*e == ' ' || *e == '\t');
+        } else if (ok) {
+            ok = words[k].min != -1;
+            min = 1;
+        }
+        if (!ok) {
+            snprintf(bad, nbad, "%.*s", (int)n, p);
+            return -1;
+        }
+        m->cond[m->ncond++] = (d25_measure_cond){words[k].kind, (int)min};
+        p += strcspn(p, "|");
+    }
+    if (!m->ncond) {
+        snprintf(bad, nbad, "%s", text);
+        return -1;
+    }
+    return 0;
+}
+
+/* [report] measure1..9 ("conditions : action", the colon ASCII or full
+ * width); when none is set, the shipped ones. */
+static int get_measures(dictionary *d, const char *path, d25_config *cfg, d25_error *err)
+{
+    static const char *const shipped[] = {
+        "missing : 逐一电话催报，督促限期补报",
+        "rejected : 督促按退回通知逐项改正后重新报送",
+        "not_done>=5|repeated>=3 : 约谈主要负责人，限期整改到位",
+        "key|unrectified>=10 : 挂牌督办，整改一项、销号一项",
+        "enforcement : 会同有关部门开展联合执法检查，依法依规处理",
+    };
+    const char *vals[D25_MEASURES_MAX] = {0};
+    int lines[D25_MEASURES_MAX] = {0};
+    size_t n = 0;
+    for (int i = 1; i <= D25_MEASURES_MAX; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "report:measure%d", i);
+        const char *v = iniparser_getstring(d, key, NULL);
+        if (v && *v) {
+            lines[n] = d25_ini_line(path, "report", key + strlen("report:"));
+            vals[n++] = v;
+        }
+    }
+    bool own = n > 0;
+    if (!own)
+        for (n = 0; n < sizeof shipped / sizeof shipped[0]; n++)
+            vals[n] = shipped[n];
+    for (size_t i = 0; i < cfg->nmeasures; i++)
+        free(cfg->measures[i].action);
+    cfg->nmeasures = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = vals[i];
+        const char *colon = strstr(v, "：");
+        const char *ascii = strchr(v, ':');
+        size_t skip = strlen("：");
+        if (!colon || (ascii && ascii < colon)) {
+            colon = ascii;
+            skip = 1;
+        }
+        d25_measure *m = &cfg->measures[cfg->nmeasures];
+        char bad[128] = "";
+        char conds[256];
+        const char *action = colon ? colon + skip : "";
+        while (*action == ' ')
+            action++;
+        if (!colon || !*action || (size_t)(colon - v) >= sizeof conds)
+            return d25_fail(err, D25_E_CONFIG,
+                            "配置文件 %s 第 %d 行：[report] 的措施应写成“条件 : 措施”，如 not_done>=5|repeated : 约谈主要负责人",
+                            path, lines[i]);
+        snprintf(conds, sizeof conds, "%.*s", (int)(colon - v), v);
+        if (d25_measure_parse(conds, m, bad, sizeof bad) < 0)
+            return d25_fail(err, D25_E_CONFIG,
+                            "配置文件 %s 第 %d 行：[report] 措施的条件“%s”看不懂（可用：missing、rejected、late、not_done>=N、"
+                            "key、unrectified>=N、repeated、repeated>=N、enforcement，用 | 隔开）",
+                            path, lines[i], bad);
+        if (!(m->action = strdup(action)))
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
+        cfg->nmeasures++;
+    }
+    return 0;
+}
+
+/* "90|80": two whole numbers, the first above the second, in [0, 100]. */
+static int get_pair(dictionary *d, const char *path, const char *key, int out[2], d25_error *err)
+{
+    char full[64];
+    snprintf(full, sizeof full, "report:%s", key);
+    const char *v = iniparser_getstring(d, full, NULL);
+    if (!v || !*v)
+        return 0;
+    int a, b, n = 0;
+    if (sscanf(v, " %d | %d %n", &a, &b, &n) != 2 || v[n] || a > 100 || b < 0 || a <= b)
+        return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[report] %s = %s 应为两个百分数，大的在前，如 90|80", path,
+                        d25_ini_line(path, "report", key), key, v);
+    out[0] = a;
+    out[1] = b;
+    return 0;
+}
+
+/* [report] grade_labels: three words, lowest risk first. */
+static int get_grade_labels(dictionary *d, const char *path, d25_config *cfg, d25_error *err)
+{
+    const char *v = iniparser_getstring(d, "report:grade_labels", NULL);
+    if (!v || !*v)
+        v = "较低|一般|较高";
+    char *w[3] = {0};
+    const char *p = v;
+    size_t k = 0;
+    for (; k < 3 && *p; k++) {
+        size_t n = strcspn(p, "|");
+        if (!n || !(w[k] = strndup(p, n)))
+            break;
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    if (k != 3 || *p || !w[2]) {
+        for (size_t i = 0; i < 3; i++)
+            free(w[i]);
+        return d25_fail(err, D25_E_CONFIG, "配置文件 %s 第 %d 行：[report] grade_labels = %s 应为三个词，风险低的在前，如 较低|一般|较高",
+                        path, d25_ini_line(path, "report", "grade_labels"), v);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        free(cfg->grade_labels[i]);
+        cfg->grade_labels[i] = w[i];
+    }
+    return 0;
+}
+
 static int get_serve(dictionary *d, const char *path, d25_config *cfg, d25_error *err);
 
 static int load_file(d25_config *cfg, const char *path, d25_error *err)
@@ -533,10 +709,17 @@ static int load_file(d25_config *cfg, const char *path, d25_error *err)
         iniparser_freedict(d);
         return -1;
     }
-    if (get_serve(d, path, cfg, err) < 0) {
+    double unrect = cfg->risk_unrectified_min, trend = cfg->trend_months;
+    if (get_serve(d, path, cfg, err) < 0 || get_measures(d, path, cfg, err) < 0 ||
+        get_pair(d, path, "grade_rate", cfg->grade_rate, err) < 0 ||
+        get_pair(d, path, "grade_rectify", cfg->grade_rectify, err) < 0 || get_grade_labels(d, path, cfg, err) < 0 ||
+        get_number(d, path, "report", "risk_unrectified_min", 1, 1e9, true, &unrect, err) < 0 ||
+        get_number(d, path, "report", "trend_months", 1, 24, true, &trend, err) < 0) {
         iniparser_freedict(d);
         return -1;
     }
+    cfg->risk_unrectified_min = (int)unrect;
+    cfg->trend_months = (int)trend;
     if (iniparser_getstring(d, "enforcement:after_stage", NULL))
         cfg->enforcement.after_stage = after;
     cfg->enforcement.not_done_min = (int)nd;
@@ -612,6 +795,9 @@ static int find_and_load(d25_config *cfg, const char *explicit_path, d25_error *
 int d25_config_load(d25_config *cfg, const char *explicit_path, d25_error *err)
 {
     if (find_and_load(cfg, explicit_path, err) < 0)
+        return -1;
+    /* No configuration file: the shipped measures and grade words. */
+    if (!cfg->grade_labels[0] && (get_measures(NULL, "", cfg, err) < 0 || get_grade_labels(NULL, "", cfg, err) < 0))
         return -1;
     return default_paths(cfg, err);
 }

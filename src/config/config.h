@@ -42,6 +42,33 @@ typedef struct {
     bool rejected;       /* returns came, none accepted, or a form missing */
 } d25_enforcement;
 
+/* [report] measure1..measure9: an action the report's 下一步工作 proposes
+ * for the units of which any of its conditions holds ("not_done>=5|repeated
+ * : 约谈主要负责人，限期整改到位"). */
+enum { D25_MEASURES_MAX = 9, D25_MEASURE_CONDS = 8 };
+typedef enum {
+    D25_MC_MISSING,     /* missing: no return */
+    D25_MC_REJECTED,    /* rejected: rejected and not corrected, or one form only */
+    D25_MC_LATE,        /* late */
+    D25_MC_NOT_DONE,    /* not_done>=N: N or more sub-items not done */
+    D25_MC_KEY,         /* key: a sub-item of [enforcement] key_items not done */
+    D25_MC_UNRECTIFIED, /* unrectified>=N: N or more hazards not rectified */
+    D25_MC_REPEATED,    /* repeated[>=N]: N (1) or more sub-items not done this month and last */
+    D25_MC_ENFORCEMENT, /* enforcement: on the enforcement list */
+} d25_measure_kind;
+typedef struct {
+    d25_measure_kind kind;
+    int min;
+} d25_measure_cond;
+typedef struct {
+    char *action;
+    d25_measure_cond cond[D25_MEASURE_CONDS];
+    size_t ncond;
+} d25_measure;
+/* "missing|not_done>=5" into m's conditions: 0, or -1 naming the word
+ * not understood in bad (a static or m's own text). */
+int d25_measure_parse(const char *text, d25_measure *m, char *bad, size_t nbad);
+
 /* [campaign] level: a district bureau ingests its units' returns; a city
  * (or province) merges its districts' packages (duty25 merge). */
 typedef enum { D25_LEVEL_DISTRICT, D25_LEVEL_CITY, D25_LEVEL_PROVINCE } d25_level;
@@ -82,6 +109,13 @@ typedef struct {
     int weak_min_base;   /* [report] weak_min_base: fewest applicable answers for an item to rank as weak */
     char *out_dir;       /* [report] out */
     int tables_detail_max; /* [report] tables_detail_max: the tables DOCX lists units one by one up to this many */
+    int trend_months;    /* [report] trend_months: months the report's trend chart shows, this one included */
+    int risk_unrectified_min; /* [report] risk_unrectified_min: a unit with this many hazards not rectified is a risk */
+    int grade_rate[2];   /* [report] grade_rate: compliance rates (%) below which the grade is the second, third */
+    int grade_rectify[2]; /* [report] grade_rectify: rectification rates (%), likewise */
+    char *grade_labels[3]; /* [report] grade_labels: the grades' words, lowest risk first */
+    d25_measure measures[D25_MEASURES_MAX]; /* [report] measure1..9, in order */
+    size_t nmeasures;
     char *inbox_dir;     /* [run] inbox: where `duty25 run` takes returns from */
     char *log_path;      /* [run] log, or NULL: no log */
     char *archive_dir;   /* [run] archive, or NULL: leave returns where they are */

@@ -1,6 +1,7 @@
 /* data: the figures of a period's report (see data.h, docs/report-data.md). */
 #include "data.h"
 #include "document.h"
+#include "risk.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -103,6 +104,8 @@ typedef struct {
 typedef struct {
     d25_buf keys; /* sub-items not done, "|3.2|22.9|" */
     int n;        /* sub-items not done */
+    int key_app, key_done; /* a key-supervision unit's answers to the key-supervision sub-items */
+    d25_buf key_codes;     /* those not done or partial, "|23.2=n|" */
     bool nomem;
 } nd;
 
@@ -129,6 +132,8 @@ typedef struct {
     tallies t;
     nd *not_done;  /* by st->units index */
     int *units_nd; /* by rules->items index: units with a sub-item of it not done */
+    bool *key_sub; /* by rules->subs index: a key-supervision sub-item (d25_rules_key_sub) */
+    int *nd_reg;   /* without a status: by registry index, sub-items not done (-1: no checklist) */
     bool nomem;
 } month;
 
@@ -137,6 +142,8 @@ typedef struct {
 typedef struct {
     tally_ctx tc;
     nd *x; /* NULL: not expected this month */
+    const bool *key_sub; /* the unit is a key-supervision one: month.key_sub, else NULL */
+    int nn; /* sub-items not done */
     uint64_t nd_items; /* bit n: the unit has a sub-item of item n (< 64) not done */
 } row_ctx;
 
@@ -144,10 +151,20 @@ static void row_status(void *ud, const d25_subitem *sub, char st)
 {
     row_ctx *r = ud;
     count_status(&r->tc, sub, st);
+    r->nn += st == 'n';
     if (st == 'n' && sub->item >= 0 && sub->item < 64)
         r->nd_items |= UINT64_C(1) << sub->item;
     if (r->x)
         note_not_done(r->x, sub, st);
+    if (r->x && r->key_sub && r->key_sub[sub - r->tc.rules->subs] && st != 'a') {
+        r->x->key_app++;
+        r->x->key_done += st == 'd';
+        char t[24];
+        snprintf(t, sizeof t, "%s=%c|", sub->code, st);
+        if (st != 'd' && ((!r->x->key_codes.len && d25_buf_puts(&r->x->key_codes, "|") < 0) ||
+                          d25_buf_puts(&r->x->key_codes, t) < 0))
+            r->x->nomem = true;
+    }
 }
 
 static int month_row(void *ud, const d25_current *c)
@@ -155,9 +172,13 @@ static int month_row(void *ud, const d25_current *c)
     month *mo = ud;
     if (!c->statuses)
         return 0;
-    const d25_unit_status *us = mo->st ? d25_status_unit(mo->st, mo->reg, d25_registry_by_code(mo->reg, c->unit)) : NULL;
-    row_ctx r = {{mo->rules, mo->t.subs}, us ? &mo->not_done[us - mo->st->units] : NULL, 0};
+    const d25_unit *u = mo->reg ? d25_registry_by_code(mo->reg, c->unit) : NULL;
+    const d25_unit_status *us = mo->st ? d25_status_unit(mo->st, mo->reg, u) : NULL;
+    row_ctx r = {{mo->rules, mo->t.subs}, us ? &mo->not_done[us - mo->st->units] : NULL,
+                 us && d25_rules_key_unit(mo->rules, u->flags) ? mo->key_sub : NULL, 0, 0};
     each_status(mo->rules, c->statuses, row_status, &r);
+    if (mo->nd_reg && u)
+        mo->nd_reg[u - mo->reg->units] = r.nn;
     for (size_t k = 0; r.nd_items && k < mo->rules->nitems; k++)
         if (mo->rules->items[k].n >= 0 && mo->rules->items[k].n < 64 && (r.nd_items >> mo->rules->items[k].n & 1))
             mo->units_nd[k]++;
@@ -171,8 +192,12 @@ static void month_free(month *mo)
     free(mo->t.items);
     free(mo->t.duties);
     free(mo->units_nd);
-    for (size_t i = 0; mo->not_done && i < mo->st->nunits; i++)
+    free(mo->key_sub);
+    free(mo->nd_reg);
+    for (size_t i = 0; mo->not_done && i < mo->st->nunits; i++) {
         d25_buf_free(&mo->not_done[i].keys);
+        d25_buf_free(&mo->not_done[i].key_codes);
+    }
     free(mo->not_done);
     memset(mo, 0, sizeof *mo);
 }
@@ -190,7 +215,14 @@ static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *
     mo->units_nd = calloc(rules->nitems + 1, sizeof *mo->units_nd);
     if (st)
         mo->not_done = calloc(st->nunits + 1, sizeof *mo->not_done);
-    if (!t->subs || !t->items || !t->duties || !mo->units_nd || (st && !mo->not_done)) {
+    mo->key_sub = calloc(rules->nsubs + 1, sizeof *mo->key_sub);
+    for (size_t i = 0; mo->key_sub && i < rules->nsubs; i++)
+        mo->key_sub[i] = d25_rules_key_sub(rules, &rules->subs[i]);
+    if (reg && !st && (mo->nd_reg = malloc((reg->n + 1) * sizeof *mo->nd_reg)))
+        for (size_t i = 0; i < reg->n; i++)
+            mo->nd_reg[i] = -1;
+    if (!t->subs || !t->items || !t->duties || !mo->units_nd || (st && !mo->not_done) || !mo->key_sub ||
+        (reg && !st && !mo->nd_reg)) {
         month_free(mo);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
@@ -236,6 +268,23 @@ static void put_with_change(json_t *o, const tally *now, const tally *prev)
             snprintf(b, sizeof b, "持平");
     }
     json_object_set_new(o, "change_text", json_string(b));
+}
+
+/* The change of a rate from last month's in words: "上升1.2个百分点",
+ * "持平", or "—" when either has nothing to divide by (static). */
+static const char *change_words(long num, long den, long pnum, long pden)
+{
+    static _Thread_local char b[64];
+    if (den <= 0 || pden <= 0)
+        return "—";
+    double pts = ((double)num / (double)den - (double)pnum / (double)pden) * 100;
+    if (pts >= 0.05)
+        snprintf(b, sizeof b, "上升%.1f个百分点", pts);
+    else if (pts <= -0.05)
+        snprintf(b, sizeof b, "下降%.1f个百分点", -pts);
+    else
+        snprintf(b, sizeof b, "持平");
+    return b;
 }
 
 static int cmp_rate(const void *a, const void *b)
@@ -286,8 +335,11 @@ static void compliance(const d25_rules *rules, const month *mo, const month *las
             }
         for (size_t i = 0; i < nranked && i < 5; i++)
             json_array_append(weak, ranked[i]);
+        json_object_set(root, "weakest", nranked ? ranked[0] : json_null());
         free(ranked);
     }
+    if (!json_object_get(root, "weakest"))
+        json_object_set(root, "weakest", json_null());
     for (size_t d = 0; d < rules->nduties; d++) {
         json_t *o = json_object();
         json_object_set_new(o, "n", json_integer(rules->duties[d].n));
@@ -351,6 +403,17 @@ static int add_hazards(json_t *map, const char *key, bool by_area, long found, l
 
 enum { P_CODE, P_NAME, P_TYPE, P_TYPE_LABEL, P_AREA, P_FIELDS }; /* then the fields, n, rate, rate text */
 
+/* A month of the trend chart: its compliance tally and its hazards (the
+ * month's flagged values left out). */
+enum { D25_TREND_MAX = 24 };
+typedef struct {
+    int period;
+    const json_t *flagged;
+    tally all;
+    long found, fixed;
+    bool tables;  /* progress tables with hazard counts */
+} trend_month;
+
 /* The side pass: the progress part, built one unit at a time as the store
  * reads them, then last month's tallies (for the compliance part's
  * changes), on a thread of its own with a connection of its own while the
@@ -371,6 +434,14 @@ typedef struct {
     const json_t *flagged; /* values the quality pass flagged: left out of the sums */
     long found, fixed;
     json_t *total, *by_type, *by_area;
+    long *ufound, *ufixed;  /* by registry index: each unit's hazards (flagged values left out) */
+    unsigned char *uhas;    /* by registry index: its progress table gave hazard counts */
+    const json_t *prev_flagged; /* last month's flagged values */
+    long prev_found, prev_fixed; /* last month's hazards, in all */
+    bool prev_any;          /* last month had progress tables with hazard counts */
+    json_t *prev_by_type, *prev_by_area; /* and by group, as by_type and by_area */
+    trend_month trend[D25_TREND_MAX]; /* the trend's months before last month, oldest first */
+    int ntrend;
     bool nomem;
     int rc;              /* of the pass: 0, or -1 with err set */
     d25_error err;
@@ -447,6 +518,10 @@ static int add_progress_row(side_pass *p, const d25_current *cur)
         }
     }
     if (u && (has_found || has_fixed)) {
+        size_t ui = (size_t)(u - p->reg->units);
+        p->ufound[ui] += u_found;
+        p->ufixed[ui] += u_fixed;
+        p->uhas[ui] = 1;
         p->found += u_found;
         p->fixed += u_fixed;
         if (add_hazards(p->by_type, u->type, false, u_found, u_fixed) < 0 ||
@@ -468,6 +543,51 @@ static int progress_row(void *ud, const d25_current *cur)
     return p->nomem ? -1 : 0;
 }
 
+/* A month's hazards, summed one progress table at a time (its flagged
+ * values left out), and by group when the maps are given. */
+typedef struct {
+    side_pass *p;
+    const json_t *flagged;
+    long *found, *fixed;
+    bool *any;
+    json_t *by_type, *by_area;
+} hz_pass;
+
+static int month_progress_row(void *ud, const d25_current *cur)
+{
+    hz_pass *h = ud;
+    side_pass *p = h->p;
+    const d25_unit *u = cur->progress ? d25_registry_by_code(p->reg, cur->unit) : NULL;
+    if (!u)
+        return 0;
+    if (d25_blanks_read(&p->blanks, cur->progress) < 0) {
+        p->nomem = true;
+        return -1;
+    }
+    long found = 0, fixed = 0;
+    bool any = false;
+    for (size_t i = 0; i < p->blanks.n; i++) {
+        const d25_blank *b = &p->blanks.v[i];
+        bool is_found = strcmp(b->field, p->rules->hazards_found) == 0;
+        if (!b->ok || !(is_found || strcmp(b->field, p->rules->hazards_fixed) == 0) ||
+            (json_array_size(h->flagged) && is_flagged(h->flagged, u->code, b->field)))
+            continue;
+        *(is_found ? &found : &fixed) += b->value;
+        any = true;
+    }
+    if (!any)
+        return 0;
+    *h->any = true;
+    *h->found += found;
+    *h->fixed += fixed;
+    if ((h->by_type && add_hazards(h->by_type, u->type, false, found, fixed) < 0) ||
+        (h->by_area && add_hazards(h->by_area, u->area, true, found, fixed) < 0)) {
+        p->nomem = true;
+        return -1;
+    }
+    return 0;
+}
+
 static void side_free(side_pass *p)
 {
     d25_blanks_free(&p->blanks);
@@ -477,6 +597,11 @@ static void side_free(side_pass *p)
     json_decref(p->total);
     json_decref(p->by_type);
     json_decref(p->by_area);
+    json_decref(p->prev_by_type);
+    json_decref(p->prev_by_area);
+    free(p->ufound);
+    free(p->ufixed);
+    free(p->uhas);
     month_free(&p->last);
     memset(p, 0, sizeof *p);
 }
@@ -499,7 +624,27 @@ static void *side_run(void *arg)
     if (p->rc < 0 && p->nomem)
         d25_fail(&p->err, D25_E_NOMEM, "内存不足");
     if (p->rc == 0)
-        p->rc = read_month(s, p->rules, NULL, NULL, p->prev, p->upto, &p->last, &p->err);
+        p->rc = read_month(s, p->rules, p->reg, NULL, p->prev, p->upto, &p->last, &p->err);
+    if (p->rc == 0) {
+        hz_pass h = {p, p->prev_flagged, &p->prev_found, &p->prev_fixed, &p->prev_any, p->prev_by_type, p->prev_by_area};
+        p->rc = d25_store_current_each(s, p->prev, D25_CURRENT_PROGRESS, p->upto, month_progress_row, &h, &p->err);
+    }
+    /* The trend's earlier months: each one's compliance and hazards. */
+    for (int k = 0; k < p->ntrend && p->rc == 0; k++) {
+        trend_month *t = &p->trend[k];
+        char per[16];
+        d25_format_period(t->period, per, sizeof per);
+        month m;
+        p->rc = read_month(s, p->rules, NULL, NULL, per, p->upto, &m, &p->err);
+        if (p->rc < 0)
+            break;
+        t->all = m.t.all;
+        month_free(&m);
+        hz_pass h = {p, t->flagged, &t->found, &t->fixed, &t->tables, NULL, NULL};
+        p->rc = d25_store_current_each(s, per, D25_CURRENT_PROGRESS, p->upto, month_progress_row, &h, &p->err);
+    }
+    if (p->rc < 0 && p->nomem)
+        d25_fail(&p->err, D25_E_NOMEM, "内存不足");
     d25_store_close(s);
     d25_blanks_free(&p->blanks);
     return NULL;
@@ -509,9 +654,12 @@ static void *side_run(void *arg)
  * checklists (on its own thread when one can be had, else here and now).
  * -1 out of memory, with err set. */
 static int side_start(side_pass *p, const d25_registry *reg, const d25_rules *rules, const char *db,
-                          int period, int64_t upto, const json_t *flagged, d25_error *err)
+                          int period, int64_t upto, const json_t *flagged, const json_t *prev_flagged,
+                          const trend_month *trend, int ntrend, d25_error *err)
 {
-    *p = (side_pass){.reg = reg, .rules = rules, .db = db, .upto = upto, .flagged = flagged};
+    *p = (side_pass){.reg = reg, .rules = rules, .db = db, .upto = upto, .flagged = flagged, .prev_flagged = prev_flagged};
+    for (int k = 0; k < ntrend && k < D25_TREND_MAX; k++)
+        p->trend[p->ntrend++] = trend[k];
     d25_format_period(period, p->period, sizeof p->period);
     d25_format_period(period - 1, p->prev, sizeof p->prev);
     p->order = fields_in_order(rules, &p->nfields);
@@ -532,9 +680,14 @@ static int side_start(side_pass *p, const d25_registry *reg, const d25_rules *ru
     p->by_type = json_object();
     p->by_area = json_object();
     p->sum = calloc(nfields + 1, sizeof *p->sum);
+    p->prev_by_type = json_object();
+    p->prev_by_area = json_object();
+    p->ufound = calloc(reg->n + 1, sizeof *p->ufound);
+    p->ufixed = calloc(reg->n + 1, sizeof *p->ufixed);
+    p->uhas = calloc(reg->n + 1, 1);
     /* Room for every unit of the registry: most send the table. */
     if (!p->rows || d25_rows_reserve(p->rows, reg->n) < 0 || !p->sum || !p->total ||
-        !p->by_type || !p->by_area) {
+        !p->by_type || !p->by_area || !p->prev_by_type || !p->prev_by_area || !p->ufound || !p->ufixed || !p->uhas) {
         side_free(p);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
@@ -564,7 +717,8 @@ static int side_wait(side_pass *p, month *last, d25_error *err)
 /* Wait for the pass to end; with a tree, put what it found in its place in
  * the tree: hazards (in all, by type, by area), the fields, the
  * consolidated progress table and its total row.  Frees the pass. */
-static int side_finish(side_pass *p, const d25_rules *rules, d25_tree *tree, d25_error *err)
+static int side_finish(side_pass *p, const d25_rules *rules, const d25_status_report *st, int min_base, bool cumulative,
+                       d25_tree *tree, d25_error *err)
 {
     if (p->started)
         pthread_join(p->thread, NULL);
@@ -584,22 +738,61 @@ static int side_finish(side_pass *p, const d25_rules *rules, d25_tree *tree, d25
     json_t *hz = json_object();
     json_object_set_new(hz, "found", json_integer(p->found));
     json_object_set_new(hz, "rectified", json_integer(p->fixed));
+    json_object_set_new(hz, "unrectified", json_integer(p->found - p->fixed));
     json_object_set_new(hz, "rate", rate_of(p->fixed, p->found));
     json_object_set_new(hz, "rate_text", rate_text(p->fixed, p->found));
-    json_t *maps[2] = {p->by_type, p->by_area};
-    const char *names[2] = {"by_type", "by_area"};
+    json_object_set_new(hz, "cumulative", json_boolean(cumulative));
+    /* Last month: its totals, what was found and rectified since (the
+     * counts being cumulative) and the change of the rate. */
+    json_object_set_new(hz, "has_prev", json_boolean(p->prev_any));
+    json_object_set_new(hz, "prev_found", json_integer(p->prev_found));
+    json_object_set_new(hz, "prev_rectified", json_integer(p->prev_fixed));
+    json_object_set_new(hz, "prev_rate_text", rate_text(p->prev_fixed, p->prev_found));
+    json_object_set_new(hz, "new_found", json_integer(p->found - p->prev_found));
+    json_object_set_new(hz, "new_rectified", json_integer(p->fixed - p->prev_fixed));
+    json_object_set_new(hz, "change_text", json_string(p->prev_any ? change_words(p->fixed, p->found, p->prev_fixed, p->prev_found) : "—"));
+    json_t *maps[2] = {p->by_type, p->by_area}, *prevs[2] = {p->prev_by_type, p->prev_by_area};
+    const char *names[2] = {"by_type", "by_area"}, *worst_names[2] = {"worst_type", "worst_area"};
     for (int m = 0; m < 2; m++) {
-        json_t *arr = json_array();
-        const char *k;
+        /* The groups in the status's order (the configuration's), then
+         * any other. */
+        json_t *arr = json_array(), *worst = NULL;
+        const d25_status_group *sg = m ? st->by_area : st->by_type;
+        size_t ng = m ? st->nareas : st->ntypes;
+        for (size_t pass = 0; pass < 2; pass++) {
+            const char *k;
+            json_t *g;
+            for (size_t i = 0; pass == 0 && i < ng; i++)
+                if ((g = json_object_get(maps[m], sg[i].key)))
+                    json_array_append(arr, g);
+            json_object_foreach(maps[m], k, g) {
+                bool listed = false;
+                for (size_t i = 0; i < ng && !listed; i++)
+                    listed = strcmp(sg[i].key, k) == 0;
+                if (pass == 1 && !listed)
+                    json_array_append(arr, g);
+            }
+        }
+        size_t i;
         json_t *g;
-        json_object_foreach(maps[m], k, g) {
+        json_array_foreach (arr, i, g) {
             long gf = (long)json_integer_value(json_object_get(g, "found"));
             long gr = (long)json_integer_value(json_object_get(g, "rectified"));
+            json_object_set_new(g, "unrectified", json_integer(gf - gr));
             json_object_set_new(g, "rate", rate_of(gr, gf));
             json_object_set_new(g, "rate_text", rate_text(gr, gf));
-            json_array_append(arr, g);
+            const json_t *pg = json_object_get(prevs[m], json_string_value(json_object_get(g, m ? "area" : "type")));
+            long pf = pg ? (long)json_integer_value(json_object_get(pg, "found")) : 0;
+            long pr = pg ? (long)json_integer_value(json_object_get(pg, "rectified")) : 0;
+            json_object_set_new(g, "change_text", json_string(pg ? change_words(gr, gf, pr, pf) : "—"));
+            /* The worst group: the lowest rate among those with at least
+             * min_base hazards found (a rate of 1 of 2 says nothing). */
+            if (gf >= (min_base > 0 ? min_base : 1) &&
+                (!worst || (double)gr / (double)gf < json_real_value(json_object_get(worst, "rate"))))
+                worst = g;
         }
         json_object_set_new(hz, names[m], arr);
+        json_object_set(hz, worst_names[m], worst ? worst : json_null());
     }
     json_object_set_new(root, "hazards", hz);
     json_t *fields = json_array();
@@ -618,9 +811,10 @@ static int side_finish(side_pass *p, const d25_rules *rules, d25_tree *tree, d25
     return rc < 0 ? d25_fail(err, D25_E_NOMEM, "内存不足") : 0;
 }
 
-/* Attachment 2: the units that the configured rules put on the list. */
-static int enforcement(const d25_config *cfg, int period, const month *mo, const d25_status_report *st, d25_tree *tree,
-                       d25_error *err)
+/* Attachment 2: the units that the configured rules put on the list, with
+ * the reasons in words (d25_risk_enforcement_why); each marked in facts. */
+static int enforcement(const d25_config *cfg, const d25_rules *rules, int period, d25_unit_facts *facts,
+                       const d25_status_report *st, d25_tree *tree, d25_error *err)
 {
     json_t *root = tree->root;
     const d25_enforcement *en = &cfg->enforcement;
@@ -637,96 +831,27 @@ static int enforcement(const d25_config *cfg, int period, const month *mo, const
     d25_rows *list = d25_tree_list(tree, "enforcement", cols, sizeof cols / sizeof cols[0]);
     if (!list)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
-    const nd *v = mo->not_done; /* by unit, as st->units */
-    int rc = 0;
     int seq = 0;
-    /* The riskiest units, named in the report whether or not the list is
-     * due yet: by the same reasons, most sub-items not done first. */
-    enum { RISK_NAMED = 5 };
-    struct {
-        size_t i;
-        int score;
-        char *why;
-    } risk[RISK_NAMED] = {{0}};
-    int nrisk = 0, risk_count = 0;
-    for (size_t i = 0; i < st->nunits && rc == 0; i++) {
+    bool nomem = false;
+    for (size_t i = 0; active && i < st->nunits && !nomem; i++) {
         const d25_unit_status *us = &st->units[i];
         d25_buf why = {0};
-        if (en->missing && us->state == D25_UNIT_MISSING)
-            d25_buf_puts(&why, "未报送报表");
-        if (en->rejected && (us->state == D25_UNIT_REJECTED || us->state == D25_UNIT_INCOMPLETE)) {
-            d25_buf_puts(&why, why.len ? "；" : "");
-            d25_buf_puts(&why, us->state == D25_UNIT_REJECTED ? "报表被退回，未按要求改正" : "两张表未报齐");
-        }
-        /* The key sub-items not done, in the configuration's order. */
-        d25_buf keys = {0};
-        for (const char *k = en->key_items ? en->key_items : ""; *k && v[i].keys.len;) {
-            size_t w = strcspn(k, "|;, ");
-            char probe[40];
-            if (w && w < 30) {
-                snprintf(probe, sizeof probe, "|%.*s|", (int)w, k);
-                if (strstr(v[i].keys.data, probe)) { /* NUL-terminated: len > 0 */
-                    d25_buf_puts(&keys, keys.len ? "、" : "");
-                    d25_buf_append(&keys, k, w);
-                }
-            }
-            k += w;
-            while (*k == '|' || *k == ';' || *k == ',' || *k == ' ')
-                k++;
-        }
-        if (keys.len) {
-            d25_buf_puts(&why, why.len ? "；" : "");
-            d25_buf_puts(&why, "关键子项 ");
-            d25_buf_puts(&why, d25_buf_cstr(&keys));
-            d25_buf_puts(&why, " 未落实");
-        }
-        d25_buf_free(&keys);
-        if (en->not_done_min > 0 && v[i].n >= en->not_done_min) {
-            char t[64];
-            snprintf(t, sizeof t, "%s共 %d 个子项未落实", why.len ? "；" : "", v[i].n);
-            d25_buf_puts(&why, t);
-        }
-        if (why.len) {
-            risk_count++;
-            int score = v[i].n + (us->state == D25_UNIT_MISSING || us->state == D25_UNIT_REJECTED ? 1000 : 0);
-            int at = nrisk;
-            while (at > 0 && risk[at - 1].score < score)
-                at--;
-            if (at < RISK_NAMED) {
-                if (nrisk == RISK_NAMED)
-                    free(risk[--nrisk].why);
-                memmove(&risk[at + 1], &risk[at], (size_t)(nrisk - at) * sizeof risk[0]);
-                risk[at].i = i;
-                risk[at].score = score;
-                risk[at].why = strdup(d25_buf_cstr(&why));
-                nrisk++;
-            }
-        }
-        if (why.len && active) {
+        if (d25_risk_enforcement_why(cfg, rules, &facts[i], false, &why, &nomem) && !nomem) {
             d25_cell *c = d25_rows_add(list);
             if (!c || d25_cell_str(list, &c[5], d25_buf_cstr(&why)) < 0) {
-                rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+                nomem = true;
             } else {
+                facts[i].enforcement = true;
                 d25_cell_int(&c[0], ++seq);
                 d25_cell_borrow(&c[1], us->unit->code);
                 d25_cell_borrow(&c[2], us->unit->name);
                 d25_cell_borrow(&c[3], us->unit->area);
-                d25_cell_int(&c[4], v[i].n);
+                d25_cell_int(&c[4], facts[i].not_done);
             }
         }
         d25_buf_free(&why);
     }
-    json_t *named = json_array();
-    for (int k = 0; k < nrisk; k++) {
-        const d25_unit *u = st->units[risk[k].i].unit;
-        json_array_append_new(named, json_pack("{s:i,s:s,s:s,s:s,s:s}", "n", k + 1, "code", u->code, "name", u->name,
-                                               "area", u->area, "reasons", risk[k].why ? risk[k].why : ""));
-        free(risk[k].why);
-    }
-    json_object_set_new(root, "risk_units", named);
-    json_object_set_new(root, "risk_count", json_integer(risk_count));
-    json_object_set_new(root, "risk_more", json_integer(risk_count - nrisk));
-    return rc;
+    return nomem ? d25_fail(err, D25_E_NOMEM, "内存不足") : 0;
 }
 
 static json_t *counts_json(int expected, const int *n)
@@ -806,41 +931,111 @@ static int add_flagged(void *ud, const char *unit, const char *field, const char
     return o && json_array_append_new(fc->list, o) == 0 ? 0 : -1;
 }
 
+/* One month of the trend: its label ("7月", with the year in January and
+ * in the first month shown) and its rates (null with nothing to divide). */
+static json_t *trend_point(int period, bool first, const tally *all, long found, long fixed)
+{
+    char label[32];
+    int y = period / 12, m = period % 12 + 1;
+    if (first || m == 1)
+        snprintf(label, sizeof label, "%d年%d月", y, m);
+    else
+        snprintf(label, sizeof label, "%d月", m);
+    double r = rate_val(all);
+    json_t *o = json_pack("{s:s,s:o,s:o}", "label", label, "compliance_rate", r >= 0 ? json_real(r) : json_null(),
+                          "rectify_rate", rate_of(fixed, found));
+    if (o) {
+        json_object_set_new(o, "compliance_rate_text", rate_text(all->done, all->done + all->partial + all->not_done));
+        json_object_set_new(o, "rectify_rate_text", rate_text(fixed, found));
+    }
+    return o;
+}
+
+/* trend: the campaign's months up to this one, oldest first, those with
+ * no checklist and no hazard count left out (this month always shown). */
+static int put_trend(json_t *root, const side_pass *p, int period, const tally *now, const tally *last)
+{
+    json_t *arr = json_array();
+    if (!arr)
+        return -1;
+    bool first = true;
+    for (int k = 0; k < p->ntrend; k++) {
+        const trend_month *t = &p->trend[k];
+        if (!t->tables && t->all.done + t->all.partial + t->all.not_done + t->all.na == 0)
+            continue;
+        json_array_append_new(arr, trend_point(t->period, first, &t->all, t->found, t->fixed));
+        first = false;
+    }
+    if (p->prev_any || last->done + last->partial + last->not_done + last->na > 0) {
+        json_array_append_new(arr, trend_point(period - 1, first, last, p->prev_found, p->prev_fixed));
+        first = false;
+    }
+    json_array_append_new(arr, trend_point(period, first, now, p->found, p->fixed));
+    json_object_set_new(root, "trend_months", json_integer((json_int_t)json_array_size(arr)));
+    json_object_set_new(root, "trend_multi", json_boolean(json_array_size(arr) > 1));
+    return json_object_set_new(root, "trend", arr);
+}
+
 static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
                                      const d25_config *cfg, int period, const d25_status_report *status,
-                                     json_t *flagged, d25_error *err)
+                                     json_t *flagged, const json_t *prev_flagged, const trend_month *trend, int ntrend,
+                                     d25_error *err)
 {
     char p[16], cn[32];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
     side_pass pp;
-    if (side_start(&pp, reg, rules, d25_store_path(s), period, upto, flagged, err) < 0)
+    if (side_start(&pp, reg, rules, d25_store_path(s), period, upto, flagged, prev_flagged, trend, ntrend, err) < 0)
         return NULL;
     d25_status_report own = {0};
     if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, cfg->same_time_min, &own, err) < 0) {
-        side_finish(&pp, rules, NULL, err);
+        side_finish(&pp, rules, NULL, 0, false, NULL, err);
         return NULL;
     }
     const d25_status_report *st = status ? status : &own;
     month mo;
     if (read_month(s, rules, reg, st, p, -1, &mo, err) < 0) {
-        side_finish(&pp, rules, NULL, err);
+        side_finish(&pp, rules, NULL, 0, false, NULL, err);
         d25_status_report_free(&own);
         return NULL;
     }
     d25_tree *tree = d25_tree_new(json_object());
-    if (!tree) {
+    /* What the report's judgement (risk.h) needs of each unit expected. */
+    d25_unit_facts *facts = tree ? calloc(st->nunits + 1, sizeof *facts) : NULL;
+    if (!facts) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
-        side_finish(&pp, rules, NULL, err);
+        side_finish(&pp, rules, NULL, 0, false, NULL, err);
         d25_status_report_free(&own);
         month_free(&mo);
+        d25_tree_free(tree);
         return NULL;
+    }
+    for (size_t i = 0; i < st->nunits; i++) {
+        const nd *x = &mo.not_done[i];
+        facts[i] = (d25_unit_facts){.us = &st->units[i], .not_done = x->n, .nd_codes = x->keys.len ? x->keys.data : NULL,
+                                    .key_app = x->key_app, .key_done = x->key_done,
+                                    .key_codes = x->key_codes.len ? x->key_codes.data : NULL, .prev_not_done = -1};
     }
     json_t *root = tree->root;
     json_object_set_new(root, "district", json_string(cfg->district ? cfg->district : ""));
     json_object_set_new(root, "edition", json_string(rules->name ? rules->name : ""));
     json_object_set(root, "flagged", flagged);
     json_object_set_new(root, "flagged_count", json_integer((json_int_t)json_array_size(flagged)));
+    {
+        /* "甲的“已检查次数”、乙的“发现隐患”" for a sentence. */
+        d25_buf ft = {0};
+        size_t fi;
+        json_t *fo;
+        json_array_foreach (flagged, fi, fo) {
+            d25_buf_puts(&ft, fi ? "、" : "");
+            d25_buf_puts(&ft, json_string_value(json_object_get(fo, "name")));
+            d25_buf_puts(&ft, "的“");
+            d25_buf_puts(&ft, json_string_value(json_object_get(fo, "label")));
+            d25_buf_puts(&ft, "”");
+        }
+        json_object_set_new(root, "flagged_text", json_string(d25_buf_cstr(&ft) ? d25_buf_cstr(&ft) : ""));
+        d25_buf_free(&ft);
+    }
     json_object_set_new(root, "edition_id", json_string(rules->id ? rules->id : ""));
     /* The edition's words ([edition] of the rule set): {{words.issuer}}... */
     json_t *words = json_object();
@@ -887,37 +1082,54 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
         d25_fail(err, D25_E_NOMEM, "内存不足");
         goto fail;
     }
-    int erc = enforcement(cfg, period, &mo, st, tree, err);
-    const d25_rows *enf = d25_tree_find(tree, "enforcement");
-    json_object_set_new(root, "enforcement_count", json_integer(enf ? (json_int_t)enf->n : 0));
     /* Key-supervision units: the registry's flags the rule set names
-     * ([edition] key_flags). */
+     * ([edition] key_flags); the report speaks of them through "key"
+     * (risk.h), the list is for templates that list them all. */
     json_t *keys = json_array();
     for (size_t i = 0; i < st->nunits; i++) {
         const d25_unit *u = st->units[i].unit;
-        if (!d25_rules_key_unit(rules, u->flags))
-            continue;
-        json_t *o = json_object();
-        json_object_set_new(o, "code", json_string(u->code));
-        json_object_set_new(o, "name", json_string(u->name));
-        json_object_set_new(o, "area", json_string(u->area));
-        json_object_set_new(o, "state_label", json_string(d25_unit_state_label(st->units[i].state)));
-        json_array_append_new(keys, o);
+        if (d25_rules_key_unit(rules, u->flags))
+            json_array_append_new(keys, json_pack("{s:s,s:s,s:s,s:s}", "code", u->code, "name", u->name, "area", u->area,
+                                                  "state_label", d25_unit_state_label(st->units[i].state)));
     }
     json_object_set_new(root, "key_units", keys);
     json_object_set_new(root, "key_units_count", json_integer((json_int_t)json_array_size(keys)));
+    int erc = enforcement(cfg, rules, period, facts, st, tree, err);
+    const d25_rows *enf = d25_tree_find(tree, "enforcement");
+    json_object_set_new(root, "enforcement_count", json_integer(enf ? (json_int_t)enf->n : 0));
     month last = {0};
     if (erc < 0 || side_wait(&pp, &last, err) < 0)
         goto fail;
     compliance(rules, &mo, &last, cfg->weak_min_base, root);
-    month_free(&last);
-    if (side_finish(&pp, rules, tree, err) < 0)
+    if (put_trend(root, &pp, period, &mo.t.all, &last.t.all) < 0) {
+        month_free(&last);
+        d25_fail(err, D25_E_NOMEM, "内存不足");
         goto fail;
+    }
+    /* Each unit's hazards and last month's not-done count, from the side
+     * pass, then the judgement. */
+    for (size_t i = 0; i < st->nunits; i++) {
+        size_t ri = (size_t)(st->units[i].unit - reg->units);
+        if (ri >= reg->n)
+            continue;
+        facts[i].found = pp.ufound[ri];
+        facts[i].fixed = pp.ufixed[ri];
+        facts[i].progress = pp.uhas[ri];
+        facts[i].prev_not_done = last.nd_reg ? last.nd_reg[ri] : -1;
+    }
+    month_free(&last);
+    if (d25_risk_build(cfg, rules, facts, st->nunits, rate_val(&mo.t.all),
+                       pp.found > 0 ? (double)pp.fixed / (double)pp.found : -1, root, err) < 0)
+        goto fail;
+    if (side_finish(&pp, rules, st, cfg->weak_min_base, cfg->counts == D25_COUNTS_CUMULATIVE, tree, err) < 0)
+        goto fail;
+    free(facts);
     month_free(&mo);
     d25_status_report_free(&own);
     return tree;
 fail:
-    side_finish(&pp, rules, NULL, err); /* when not finished yet */
+    side_finish(&pp, rules, NULL, 0, false, NULL, err); /* when not finished yet */
+    free(facts);
     d25_tree_free(tree);
     month_free(&mo);
     d25_status_report_free(&own);
@@ -931,15 +1143,50 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
 {
     char p[16];
     d25_format_period(period, p, sizeof p);
+    char pp[16];
+    d25_format_period(period - 1, pp, sizeof pp);
     flag_ctx fc = {.reg = reg, .rules = rules, .list = json_array()};
-    if (!fc.list) {
-        d25_fail(err, D25_E_NOMEM, "内存不足");
-        return NULL;
+    flag_ctx prev = {.reg = reg, .rules = rules, .list = json_array()};
+    /* The trend's months before last month: from [report] trend_months
+     * back, not before the campaign's first stage. */
+    int first = period - (cfg->trend_months > 0 ? cfg->trend_months : 1) + 1;
+    for (int i = 0; i < D25_STAGES_; i++)
+        if (cfg->stages[i].from) {
+            int sy = cfg->stages[i].from / 10000, sm = cfg->stages[i].from / 100 % 100;
+            if (sy * 12 + sm - 1 > first)
+                first = sy * 12 + sm - 1;
+            break;
+        }
+    if (first < period - D25_TREND_MAX)
+        first = period - D25_TREND_MAX;
+    trend_month trend[D25_TREND_MAX];
+    int ntrend = 0;
+    bool ok = fc.list && prev.list;
+    for (int m = first; ok && m <= period - 2; m++) {
+        char mp[16];
+        d25_format_period(m, mp, sizeof mp);
+        flag_ctx tf = {.reg = reg, .rules = rules, .list = json_array()};
+        trend[ntrend] = (trend_month){.period = m, .flagged = tf.list};
+        ok = tf.list != NULL;
+        if (ok)
+            ntrend++;
+        if (ok && d25_store_flagged_each(s, mp, add_flagged, &tf, err) < 0)
+            goto out;
     }
-    d25_tree *t = d25_store_flagged_each(s, p, add_flagged, &fc, err) < 0
-                      ? NULL
-                      : report_data_flagged(s, upto, reg, rules, cfg, period, status, fc.list, err);
+    d25_tree *t = NULL;
+    if (!ok)
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+    else if (d25_store_flagged_each(s, p, add_flagged, &fc, err) == 0 &&
+             d25_store_flagged_each(s, pp, add_flagged, &prev, err) == 0)
+        t = report_data_flagged(s, upto, reg, rules, cfg, period, status, fc.list, prev.list, trend, ntrend, err);
+    goto done;
+out:
+    t = NULL;
+done:
+    for (int k = 0; k < ntrend; k++)
+        json_decref((json_t *)trend[k].flagged);
     json_decref(fc.list);
+    json_decref(prev.list);
     return t;
 }
 

@@ -191,3 +191,11 @@ const char *d25_rules_word(const d25_rules *r, size_t i, const char **key)
     *key = word_keys[i];
     return r->words[i];
 }
+
+bool d25_rules_key_sub(const d25_rules *r, const d25_subitem *sub)
+{
+    /* Applies by a key flag and only by flags: its key_flags, read as a
+     * unit's flags, make it apply while no type is given. */
+    return sub->applies && *sub->applies && strcmp(sub->applies, "all") != 0 && r->key_flags && r->key_flags[0] &&
+           d25_applies(sub->applies, NULL, r->key_flags);
+}

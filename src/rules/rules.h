@@ -181,6 +181,9 @@ const char *d25_rules_type_label(const d25_rules *r, const char *type);
 const char *d25_rules_flag_label(const d25_rules *r, const char *flag);
 /* Is a unit with these flags a key-supervision unit ([edition] key_flags)? */
 bool d25_rules_key_unit(const d25_rules *r, const char *flags);
+/* Is the sub-item one that applies to key-supervision units for being
+ * such (its applies names a key flag: item 23 of the education edition)? */
+bool d25_rules_key_sub(const d25_rules *r, const d25_subitem *sub);
 /* The i-th edition word for templates ("unit_word", "issuer", ...), NULL
  * past the last; *key gets its name. */
 const char *d25_rules_word(const d25_rules *r, size_t i, const char **key);

@@ -110,6 +110,16 @@ check "... without iniparser's English" 1 grep -q "iniparser\|syntax error" "$T/
 printf '[run]\ninbox x\n' >"$T/noeq.ini"
 check "a line without =" 2 "$BIN" --config "$T/noeq.ini" status
 expect "... says how to write it" "第 2 行.*设置项 = 值" "$T/err"
+# issue 19: the report's measures and grade lines are checked when read
+printf '[report]\nweak_min_base = 10\nmeasure1 = missed|not_done>=5 : 约谈\n' >"$T/measure.ini"
+check "a measure with a condition not known" 2 "$BIN" --config "$T/measure.ini" status
+expect "... names the line and the word, listing the conditions" "第 3 行.*“missed”看不懂.*not_done>=N" "$T/err"
+printf '[report]\nmeasure2 = not_done>=5 约谈\n' >"$T/measure2.ini"
+check "a measure without its colon" 2 "$BIN" --config "$T/measure2.ini" status
+expect "... says how to write it" "第 2 行.*条件 : 措施" "$T/err"
+printf '[report]\ngrade_rate = 80|90\n' >"$T/grade.ini"
+check "grade lines in the wrong order" 2 "$BIN" --config "$T/grade.ini" status
+expect "... says which comes first" "第 2 行.*大的在前" "$T/err"
 check "a missing config file" 2 "$BIN" --config "$T/none.ini" status
 expect "... in Chinese" "无法打开：没有这个文件或文件夹" "$T/err"
 check "... without iniparser's English" 1 grep -q "iniparser\|cannot open" "$T/err"

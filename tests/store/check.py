@@ -279,7 +279,12 @@ tap(got_nd == {n: len(units_nd.get(n, ())) for n in got_nd},
     "each item's count of units with a sub-item not done, by hand",
     [(n, got_nd[n], len(units_nd.get(n, ()))) for n in got_nd if got_nd[n] != len(units_nd.get(n, ()))][:5])
 # Attachment 2, by hand: registry order; missing units, key sub-items not
-# done, 8 or more sub-items not done.
+# done (named with their text, from the rule set as configparser reads it),
+# 8 or more sub-items not done.
+import configparser  # noqa: E402
+_sub_ini = configparser.ConfigParser(interpolation=None, strict=False)
+_sub_ini.read(os.path.join(ROOT, "config", "rules-education.ini"), encoding="utf-8")
+SUB_TEXT = {c: _sub_ini[c]["text"] for c in KEY_ITEMS}
 checklists = {e["unit"]: e["checklist"] for rel, e in MANIFEST["files"].items()
               if rel[:7] == "2026-11" and e["verdict"] == "accepted" and "checklist" in e}
 hand = []
@@ -291,9 +296,9 @@ for code, state in hand_status("2026-11", LATE).items():
     nd.sort(key=lambda c: tuple(int(x) for x in c.split(".")))
     keys = [c for c in nd if c in KEY_ITEMS]
     if keys:
-        why.append("关键子项 %s 未落实" % "、".join(keys))
+        why.append("关键子项未落实：" + "、".join("%s“%s”" % (c, SUB_TEXT[c]) for c in keys))
     if len(nd) >= 8:
-        why.append("共 %d 个子项未落实" % len(nd))
+        why.append("共%d个子项未落实" % len(nd))
     if why:
         hand.append((code, "；".join(why)))
 got = [(x["code"], x["remark"]) for x in rd.get("enforcement", [])]
@@ -381,8 +386,8 @@ if ok_rr:
     hs = hand_status("2026-11", LATE)
     want_lines = ["应报送单位%d家，已报送%d家" % (len(hs), sum(v in ("on_time", "late") for v in hs.values())),
                   "落实率%.1f%%（%d/%d）" % (100.0 * tot["done"] / app, tot["done"], app),
-                  "全区共发现隐患%d条，已完成整改%d条" % (found, fixed),
-                  "拟将%d家单位列入专项执法计划名单" % len(hand)]
+                  "全区共发现隐患%d条，已完成整改%d条，尚有%d条未整改" % (found, fixed, found - fixed),
+                  "等%d家单位，会同有关部门开展联合执法检查" % len(hand)]
     footer = back.sections[0].footer._element.xml
     ok_rr = all(w_ in text for w_ in want_lines) and "{{" not in text and 'w:instr=" PAGE "' in footer and \
         back.sections[0].page_height == 16838 * 635
@@ -394,12 +399,60 @@ if r.returncode == 0:
     # riskiest, the list is capped and says how many there are in all; no
     # placeholder is left for the office to fill.
     missing_names = [UNITS[c]["name"] for c, v in hs.items() if v == "missing"]
-    named = [p_.text for p_ in back.paragraphs if re.match(r"^\d．", p_.text)]
-    tap(len(named) == min(5, len(hand)) and all(any(n in l for l in named[:len(missing_names)]) for n in missing_names)
-        and "未报送报表" in named[0] and ("共%d家" % len(hand)) in text and "此处由" not in text and
+    paras = [p_.text for p_ in back.paragraphs]
+    sec5 = paras.index("五、存在的主要问题") if "五、存在的主要问题" in paras else len(paras)
+    named = [t_ for t_ in paras[sec5:] if re.match(r"^\d．", t_)]
+    # Risky by hand: a reason of the enforcement list, or 10 or more hazards
+    # not rectified ([report] risk_unrectified_min's default).
+    unrect = {}
+    for rel, e in MANIFEST["files"].items():
+        if rel[:7] == "2026-11" and e["verdict"] == "accepted" and e.get("progress"):
+            unrect[e["unit"]] = unrect.get(e["unit"], 0) + e["progress"]["hazards_found"] - \
+                e["progress"]["hazards_rectified"]
+    risky = {c for c, _ in hand} | {c for c, n in unrect.items() if n >= 10}
+    tap(len(named) == min(5, len(risky)) and all(any(n in l for l in named[:len(missing_names)]) for n in missing_names)
+        and "未报送报表" in named[0] and ("共%d家" % len(risky)) in text and "此处由" not in text and
         "约谈" in text and "联合执法" in text,
         "the report names the riskiest units with their reasons (the %d missing first, %d named of %d) and writes"
-        " the next steps from the data" % (len(missing_names), min(5, len(hand)), len(hand)), named)
+        " the next steps from the data" % (len(missing_names), min(5, len(risky)), len(risky)), named)
+    # A unit named for its hazards says them as the progress tables gave them.
+    hz_named = [l for l in named if "仅整改" in l]
+    ok_hz = bool(hz_named)
+    for l in hz_named:
+        m_ = re.search(r"^\d．(.+?)（.*发现隐患(\d+)条，仅整改(\d+)条", l)
+        code_ = next((c for c, u in UNITS.items() if m_ and u["name"] == m_.group(1)), None)
+        ok_hz = ok_hz and code_ is not None and unrect.get(code_) == int(m_.group(2)) - int(m_.group(3)) >= 10
+    tap(ok_hz, "a unit named for its hazards has 10 or more not rectified, as its progress table says", hz_named)
+    # The hazards' worst group by hand: the lowest rate among the types with
+    # at least weak_min_base (10) hazards found.
+    by_type = {}
+    for rel, e in MANIFEST["files"].items():
+        if rel[:7] == "2026-11" and e["verdict"] == "accepted" and e.get("progress"):
+            t_ = by_type.setdefault(UNITS[e["unit"]]["type"], [0, 0])
+            t_[0] += e["progress"]["hazards_found"]
+            t_[1] += e["progress"]["hazards_rectified"]
+    worst = min((t for t, v in by_type.items() if v[0] >= 10), key=lambda t: by_type[t][1] / by_type[t][0])
+    wf, wr = by_type[worst]
+    type_label = {"school": "学校", "kindergarten": "幼儿园", "training": "校外培训机构", "school_bus": "校车服务提供者"}
+    tap("分类型看，%s整改率最低，为%.1f%%（%d/%d），尚有%d条未整改" % (type_label[worst], 100.0 * wr / wf, wr, wf, wf - wr)
+        in text, "the report names the type with the lowest rectification rate (hand count: %s)" % worst,
+        [t_ for t_ in paras if "分类型看" in t_])
+    # Key-supervision units: their number from the registry's flags, the
+    # one not on time named among those to watch, the others summed up.
+    keys_ = [c for c, u in UNITS.items() if "key_supervision" in u["flags"] and c in hs]
+    late_keys = [UNITS[c]["name"] for c in keys_ if hs[c] != "on_time"]
+    tap(("全区重点监管单位%d家" % len(keys_)) in text and all(
+        any(t_.startswith(("%d．%s" % (i + 1, n))) for t_ in paras) for i, n in enumerate(late_keys)) and
+        "第23条“" in text, "the key-supervision section counts them (%d) and names those not on time %s"
+        % (len(keys_), late_keys), [t_ for t_ in paras if "重点监管" in t_])
+    # The overall grade by hand from the shipped lines (90|80 for the
+    # compliance rate, 80|60 for the rectification rate).
+    def level(r_, hi, lo):
+        return 0 if r_ * 100 >= hi else 1 if r_ * 100 >= lo else 2
+    g_ = max(level(tot["done"] / app, 90, 80), level(fixed / found, 80, 60))
+    tap(("风险等级为“%s”" % ["较低", "一般", "较高"][g_]) in text,
+        "the overall risk grade from the configured lines (hand: %s)" % ["较低", "一般", "较高"][g_],
+        [t_ for t_ in paras if "综合研判" in t_])
 outdir = os.path.join(TMP, "out")
 r = duty25(cfg, "report", "--period", "2026-11", "--out", outdir)
 names = sorted(os.listdir(outdir)) if os.path.isdir(outdir) else []
@@ -563,31 +616,47 @@ if soffice and shutil.which("pdftotext") and ok and ok_rr:
         (lo.stderr[-300:], texts[st_out][:200], texts[rr_out][:200]))
 else:
     skip("LibreOffice converts both filled documents to PDF", "soffice or pdftotext not installed (make deps)")
-# The native chart: one point per duty, its value the duty's rate by hand.
+# The native chart: the campaign's months (October, November), each with
+# its compliance rate and its rectification rate counted by hand from the
+# returns (the flagged value is an inspection count, not a hazard).
 import configparser  # noqa: E402
 import xml.etree.ElementTree as ET  # noqa: E402
 rules_ini = configparser.ConfigParser(interpolation=None, strict=False)
 rules_ini.read(os.path.join(ROOT, "config", "rules-education.ini"), encoding="utf-8")
-duty_of = {int(sec.split(".")[1]): int(rules_ini[sec]["duty"]) for sec in rules_ini.sections() if sec.startswith("item.")}
-duty_names = [rules_ini["duty.%d" % d]["name"] for d in range(1, 7)]
-by_duty = {}
-for code, c in want.items():
-    t_ = by_duty.setdefault(duty_of[int(code.split(".")[0])], [0, 0])
-    t_[0] += c["done"]
-    t_[1] += c["done"] + c["partial"] + c["not_done"]
+
+
+def month_rates(prefix):
+    t_ = {"done": 0, "partial": 0, "not_done": 0}
+    hz = [0, 0]
+    for rel, e in MANIFEST["files"].items():
+        if rel[:7] != prefix or e["verdict"] != "accepted":
+            continue
+        for st_ in e.get("checklist", {}).values():
+            if st_ in t_:
+                t_[st_] += 1
+        if e.get("progress"):
+            hz[0] += e["progress"]["hazards_found"]
+            hz[1] += e["progress"]["hazards_rectified"]
+    return t_["done"] / (t_["done"] + t_["partial"] + t_["not_done"]), hz[1] / hz[0]
+
+
+hand_trend = [month_rates("2026-10"), month_rates("2026-11")]
 ok_chart = False
 diag = None
 if ok_rr:
     with zipfile.ZipFile(rr_out) as z:
         chart = ET.fromstring(z.read("word/charts/chart1.xml"))
     ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
-    cats = [v.text for v in chart.findall(".//c:cat//c:pt/c:v", ns)]
-    vals = [float(v.text) for v in chart.findall(".//c:val//c:pt/c:v", ns)]
-    count = chart.find(".//c:val//c:ptCount", ns).get("val")
-    hand_rates = [by_duty[d][0] / by_duty[d][1] for d in range(1, 7)]
-    ok_chart = cats == duty_names and count == "6" and all(abs(a - b) < 1e-5 for a, b in zip(vals, hand_rates))
-    diag = (cats, vals, hand_rates, count)
-tap(ok_chart, "the report's native chart holds one point per duty, valued at the duty's rate counted by hand", diag)
+    sers = chart.findall(".//c:ser", ns)
+    cats = [[v.text for v in s_.findall("c:cat//c:pt/c:v", ns)] for s_ in sers]
+    vals = [[float(v.text) for v in s_.findall("c:val//c:pt/c:v", ns)] for s_ in sers]
+    names_ = [s_.find("c:tx//c:v", ns).text for s_ in sers]
+    ok_chart = len(sers) == 2 and names_ == ["子项落实率", "隐患整改率"] and \
+        all(c_ == ["2026年10月", "11月"] for c_ in cats) and \
+        all(abs(vals[k][m] - hand_trend[m][k]) < 1e-5 for k in range(2) for m in range(2))
+    diag = (names_, cats, vals, hand_trend)
+tap(ok_chart, "the report's native chart: the compliance and rectification rates of October and November, counted by"
+    " hand", diag)
 # The report as an official document (GB/T 9704-2012 §7), every element from
 # [document] of the configuration.  The 发文字号's number: doc_number_first
 # plus the earlier months of 2026 that have returns, counted in the database.
@@ -661,8 +730,9 @@ if r.returncode == 0:
     if book:
         wb_ = openpyxl.load_workbook(io.BytesIO(book))
         rows_ = list(wb_.active.iter_rows(values_only=True))
-        gb["embedded workbook holds the chart's points"] = [r_[0] for r_ in rows_[1:]] == duty_names and all(
-            abs(r_[1] - by_duty[d + 1][0] / by_duty[d + 1][1]) < 1e-5 for d, r_ in enumerate(rows_[1:]))
+        gb["embedded workbook holds the chart's points"] = [r_[0] for r_ in rows_[1:]] == ["2026年10月", "11月"] and \
+            list(rows_[0][1:3]) == ["子项落实率", "隐患整改率"] and all(
+            abs(r_[1 + k] - hand_trend[m][k]) < 1e-5 for m, r_ in enumerate(rows_[1:]) for k in range(2))
 tap(r.returncode == 0 and gb and all(gb.values()),
     "the written risk report has every GB/T 9704 element from [document]: red issuing-body mark, 发文字号 with its"
     " sequence and 签发人, red line, 主送机关, headings kept with the next paragraph, 署名 over the date four characters"
