@@ -493,10 +493,10 @@ report = HEADER + [
     bpara("{{#units_by_type}}{{label}}应报{{expected}}家，已报{{returned}}家，未报{{missing}}家。{{/units_by_type}}"),
     bpara("二、“六大责任25条”落实情况", HT, keep=True),
     bpara("全区适用子项共{{compliance.applicable}}项次，已落实{{compliance.done}}项次，部分落实"
-          "{{compliance.partial}}项次，未落实{{compliance.not_done}}项次，落实率{{compliance.rate_text}}，"
-          "较上月{{compliance.change_text}}。"),
+          "{{compliance.partial}}项次，未落实{{compliance.not_done}}项次，落实率{{compliance.rate_text}}"
+          "{{?compliance.has_prev}}，较上月{{compliance.change_text}}{{/compliance.has_prev}}。"),
     bpara("（一）六大责任落实情况", KT, keep=True),
-    bpara("{{#duties}}{{name}}：落实率{{rate_text}}，较上月{{change_text}}。{{/duties}}"),
+    bpara("{{#duties}}{{name}}：落实率{{rate_text}}{{?has_prev}}，较上月{{change_text}}{{/has_prev}}。{{/duties}}"),
     bpara("（二）薄弱环节", KT, keep=True),
     bpara("{{?weakest_items}}落实率最低的条目依次为（适用子项不足{{weak_min_base}}项次的条目不参与排序）：{{/weakest_items}}"),
     bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家{{words.unit_word}}有子项未落实。"
@@ -618,6 +618,142 @@ GB_STYLES = styles(FS, BODY).replace('<w:sz w:val="%d"/>' % BODY, '<w:spacing w:
 package("书面风险报告.docx", "书面风险报告模板", document(report, GB_SECT), GB_STYLES, chart=CHART,
         settings=REPORT_SETTINGS, embed=embedded_workbook(),
         footers=[("rId3", "footer1.xml", page_footer("right", "right")), ("rId5", "footer2.xml", page_footer("left", "left"))])
+
+# ---- a city's (or province's) report and tables (duty25 report at [campaign]
+# level = city / province; report/city.h): the same official document, its
+# figures by district where a district's report gives them by area. ----
+def ctable(widths, rows):
+    return grid_table(widths, rows, area=TYPE_W, size=21, nosnap=True)
+
+
+def ccaption(text):
+    return raw_para('<w:keepNext/><w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/>'
+                    '<w:jc w:val="center"/>', run(text, HT, 28))
+
+
+city_report = HEADER + [
+    bpara("{{district}}{{words.system}}落实安全生产主体责任", XBS, 44, "center", indent=False, before=1158),
+    bpara("书面风险报告", XBS, 44, "center", indent=False),
+    bpara("（{{period_cn}}）", KT, BODY, "center", indent=False),
+    bpara("{{?doc.recipient}}{{doc.recipient}}：{{/doc.recipient}}", indent=False, before=579),
+    bpara("按照“六大责任25条”百日攻坚行动的要求，根据各区（县）报送的{{period_cn}}数据，现将{{scope_word}}{{words.system}}"
+          "落实安全生产主体责任、排查整治隐患的情况汇总报告如下。"),
+    bpara("一、基本情况", HT, keep=True),
+    bpara("{{scope_word}}{{districts_count}}个区（县）中，{{districts_merged}}个已报送本月数据"
+          "{{?districts_missing}}，{{districts_missing_text}}尚未报送，其数字未计入本报告{{/districts_missing}}"
+          "{{?districts_late}}；{{districts_late_text}}逾期报送{{/districts_late}}。"
+          "已报送的区（县）应报送{{words.unit_word}}{{units.expected}}家，已报送{{units.returned}}家，其中按时{{units.on_time}}家、"
+          "逾期{{units.late}}家；报表被退回尚未改正{{units.rejected}}家，只报一张表{{units.incomplete}}家，未报送{{units.missing}}家。"),
+    ccaption("表1　各区（县）报送和落实情况"),
+    ctable([22, 12, 12, 12, 12, 30, 30, 14], [
+        (["区（县）", "应报", "已报", "按时", "未报", "子项落实率", "隐患整改率", "风险等级"], "head"),
+        (loop("by_district", [{"text": "{{district}}", "align": "left"}, "{{expected}}", "{{returned}}", "{{on_time}}",
+                              "{{missing}}", "{{compliance_rate_text}}", "{{rectify_rate_text}}", "{{grade}}"]), "body"),
+        (["合计", "{{units.expected}}", "{{units.returned}}", "{{units.on_time}}", "{{units.missing}}",
+          "{{compliance.rate_text}}", "{{hazards.rate_text}}", "{{grade.label}}"], "total")]),
+    bpara("二、“六大责任25条”落实情况", HT, keep=True, before=120),
+    bpara("{{scope_word}}适用子项共{{compliance.applicable}}项次，已落实{{compliance.done}}项次，部分落实"
+          "{{compliance.partial}}项次，未落实{{compliance.not_done}}项次，落实率{{compliance.rate_text}}"
+          "{{?compliance.has_prev}}，较上月{{compliance.change_text}}{{/compliance.has_prev}}。{{?worst_compliance_district}}分区（县）看，"
+          "{{worst_compliance_district.district}}落实率最低，为{{worst_compliance_district.compliance_rate_text}}。"
+          "{{/worst_compliance_district}}"),
+    bpara("{{#duties}}{{name}}：落实率{{rate_text}}{{?has_prev}}，较上月{{change_text}}{{/has_prev}}。{{/duties}}"),
+    bpara("{{?weakest_items}}落实率最低的条目依次为（适用子项不足{{weak_min_base}}项次的条目不参与排序）：{{/weakest_items}}"),
+    bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家{{words.unit_word}}有子项未落实。"
+          "{{/weakest_items}}"),
+    bpara("三、隐患排查整改情况", HT, keep=True),
+    bpara("各区（县）汇总的{{?hazards.cumulative}}累计{{/hazards.cumulative}}{{^hazards.cumulative}}本月{{/hazards.cumulative}}"
+          "数字显示，{{scope_word}}共发现隐患{{hazards.found}}条，已完成整改{{hazards.rectified}}条，尚有{{hazards.unrectified}}条"
+          "未整改，整改率{{hazards.rate_text}}{{?hazards.has_prev}}，较上月{{hazards.change_text}}{{/hazards.has_prev}}。"
+          "{{?worst_rectify_district}}分区（县）看，{{worst_rectify_district.district}}整改率最低，为"
+          "{{worst_rectify_district.rectify_rate_text}}，尚有{{worst_rectify_district.unrectified}}条未整改。"
+          "{{/worst_rectify_district}}{{?flagged}}另有{{flagged_count}}个数值经数据质量检查明显异常，未计入合计，待核实："
+          "{{flagged_text}}。{{/flagged}}"),
+    ccaption("表2　隐患排查整改情况（按{{words.unit_word}}类型）"),
+    ctable([30, 12, 15, 15, 42, 42], [
+        (["类型", "发现", "已整改", "未整改", "整改率", "较上月"], "head"),
+        (loop("hazards.by_type", [{"text": "{{label}}", "align": "left"}, "{{found}}", "{{rectified}}", "{{unrectified}}",
+                                  "{{rate_text}}", "{{change_text}}"]), "body"),
+        (["合计", "{{hazards.found}}", "{{hazards.rectified}}", "{{hazards.unrectified}}", "{{hazards.rate_text}}",
+          "{{hazards.change_text}}"], "total")]),
+    bpara("{{?trend_multi}}近{{trend_months}}个月{{scope_word}}子项落实率和隐患整改率的变化见图1。{{/trend_multi}}"
+          "{{^trend_multi}}本月{{scope_word}}子项落实率和隐患整改率见图1；下月起图中逐月比较。{{/trend_multi}}", keep=True,
+          before=120),
+    DRAWING,
+    bpara("四、{{words.key_units}}情况", HT, keep=True),
+    bpara("{{scope_word}}{{words.key_units}}{{key.count}}家，本月已报送{{key.returned}}家，其中按时{{key.on_time}}家；"
+          "适用子项{{key.applicable}}项次，落实率{{key.rate_text}}；发现隐患{{key.found}}条，已整改{{key.rectified}}条，"
+          "整改率{{key.rectify_rate_text}}。{{?key.problem_count}}需要关注的{{key.problem_count}}家，见各区（县）报告。"
+          "{{/key.problem_count}}"),
+    bpara("五、存在的主要问题", HT, keep=True),
+    bpara("综合研判，{{period_cn}}{{scope_word}}{{words.system}}安全生产风险等级为“{{grade.label}}”"
+          "{{?grade.by_rate}}，主要是子项落实率偏低{{/grade.by_rate}}{{?grade.by_rectify}}{{?grade.by_rate}}、{{/grade.by_rate}}"
+          "{{^grade.by_rate}}，主要是{{/grade.by_rate}}隐患整改率偏低{{/grade.by_rectify}}（分级标准：{{grade.basis}}）。"),
+    bpara("{{?districts_missing}}一是区（县）数据不全。{{districts_missing_text}}尚未报送本月数据。{{/districts_missing}}"
+          "{{^districts_missing}}一是各区（县）均已报送本月数据{{?districts_late}}，其中{{districts_late_text}}逾期{{/districts_late}}。"
+          "{{/districts_missing}}{{?units.missing}}仍有{{units.missing}}家{{words.unit_word}}未报送本月报表。{{/units.missing}}"),
+    bpara("{{?weakest}}二是部分条目落实不到位。第{{weakest.n}}条“{{weakest.name}}”落实率最低，为{{weakest.rate_text}}，"
+          "{{weakest.units_not_done}}家{{words.unit_word}}有子项未落实。{{/weakest}}"
+          "{{^weakest}}二是{{scope_word}}共有未落实子项{{compliance.not_done}}项次。{{/weakest}}"),
+    bpara("三是隐患整改不及时。尚有{{hazards.unrectified}}条隐患未整改，整改率{{hazards.rate_text}}。"),
+    bpara("{{?risk_units}}各区（县）报告的风险较大的{{words.unit_word}}共{{risk_count}}家{{?risk_more}}，以下列出问题最多的5家"
+          "{{/risk_more}}："),
+    bpara("{{#risk_units}}{{n}}．{{name}}（{{district}}{{area}}）：{{reasons}}。{{/risk_units}}"),
+    bpara("{{/risk_units}}"),
+    bpara("六、下一步工作", HT, keep=True),
+    bpara("{{#measures}}（{{n}}）对{{districts_text}}，共{{count}}家{{words.unit_word}}，督促所在区（县）{{action}}。{{/measures}}"),
+    bpara("{{?districts_missing}}督促{{districts_missing_text}}尽快报送本月数据。{{/districts_missing}}"
+          "督促各区（县）对已发现的{{hazards.unrectified}}条未整改隐患按照“五落实”要求抓紧整改，实行闭环管理，下月报告整改进展。"),
+] + SIGNATURE + END_MATTER
+package("汇总书面风险报告.docx", "市（省）汇总书面风险报告模板", document(city_report, GB_SECT), GB_STYLES, chart=CHART,
+        settings=REPORT_SETTINGS, embed=embedded_workbook(),
+        footers=[("rId3", "footer1.xml", page_footer("right", "right")), ("rId5", "footer2.xml", page_footer("left", "left"))])
+
+city_body = [
+    para("{{district}}{{words.system}}落实安全生产主体责任“六大责任25条”汇总统计表", XBS, 36, "center", after=120),
+    para("（{{period_cn}}，截至{{as_of_cn}}）", FS, 24, "center", after=60),
+    para("制表单位：{{doc.signature}}　　制表日期：{{as_of_cn}}", FS, 21, "right", after=180),
+    para("{{districts_count}}个区（县），已报送{{districts_merged}}个{{?districts_missing}}（未报送：{{districts_missing_text}}）"
+         "{{/districts_missing}}。应报{{units.expected}}家，已报{{units.returned}}家（按时{{units.on_time}}家、逾期{{units.late}}家），"
+         "缺表{{units.incomplete}}家，退回{{units.rejected}}家，未报{{units.missing}}家。", FS, 24),
+    caption("表1  各区（县）报送情况"),
+    grid_table([24, 12, 11, 11, 11, 11, 11, 11, 18], [
+        (["区（县）", "数据", "应报", "按时", "逾期", "缺表", "退回", "未报", "报送率"], "head"),
+        (loop("by_district", [{"text": "{{district}}", "align": "left"}, "{{state_label}}", "{{expected}}", "{{on_time}}",
+                              "{{late}}", "{{incomplete}}", "{{rejected}}", "{{missing}}", "{{returned_rate_text}}"]),
+         "body"),
+        (["合计", "", "{{units.expected}}", "{{units.on_time}}", "{{units.late}}", "{{units.incomplete}}",
+          "{{units.rejected}}", "{{units.missing}}", ""], "total")], base=21),
+    caption("表2  各区（县）落实和隐患整改情况"),
+    grid_table([24, 26, 12, 12, 12, 26, 12, 12, 12], [
+        (["区（县）", "子项落实率", "发现隐患", "已整改", "未整改", "整改率", "风险较大", "拟执法", "风险等级"], "head"),
+        (loop("by_district", [{"text": "{{district}}", "align": "left"}, "{{compliance_rate_text}}", "{{found}}",
+                              "{{rectified}}", "{{unrectified}}", "{{rectify_rate_text}}", "{{risk_count}}",
+                              "{{enforcement_count}}", "{{grade}}"]), "body"),
+        (["合计", "{{compliance.rate_text}}", "{{hazards.found}}", "{{hazards.rectified}}", "{{hazards.unrectified}}",
+          "{{hazards.rate_text}}", "{{risk_count}}", "{{enforcement_count}}", "{{grade.label}}"], "total")], base=21),
+    caption("表3  “六大责任25条”落实情况（责任、条目）"),
+    grid_table([10, 46, 8, 9, 10, 9, 9, 23], [
+        (["序号", "内容", "适用", "已落实", "部分落实", "未落实", "不适用", "落实率"], "head"),
+        (loop("duties", ["责任{{n}}", left("{{name}}"), "{{applicable}}", "{{done}}", "{{partial}}", "{{not_done}}",
+                         "{{not_applicable}}", "{{rate_text}}"]), "body"),
+        (loop("items", ["第{{n}}条", left("{{name}}"), "{{applicable}}", "{{done}}", "{{partial}}", "{{not_done}}",
+                        "{{not_applicable}}", "{{rate_text}}"]), "body"),
+        (["合计", "", "{{compliance.applicable}}", "{{compliance.done}}", "{{compliance.partial}}",
+          "{{compliance.not_done}}", "{{compliance.not_applicable}}", "{{compliance.rate_text}}"], "total")], base=21),
+    caption("表4  隐患排查整改情况（按{{words.unit_word}}类型）"),
+    grid_table([30, 16, 16, 16, 26], [
+        (["类型", "发现隐患", "已整改", "未整改", "整改率"], "head"),
+        (loop("hazards.by_type", [left("{{label}}"), "{{found}}", "{{rectified}}", "{{unrectified}}", "{{rate_text}}"]),
+         "body"),
+        (["合计", "{{hazards.found}}", "{{hazards.rectified}}", "{{hazards.unrectified}}", "{{hazards.rate_text}}"],
+         "total")], base=21),
+    para("{{?flagged}}注：下列数值经数据质量检查明显异常，未计入合计（待核实）：{{flagged_text}}。{{/flagged}}", FS, 21,
+         before=60),
+]
+package("汇总统计表.docx", "市（省）汇总统计表模板",
+        document(city_body, section(PAGE_W, PAGE_H, MARGIN, MARGIN, MARGIN, MARGIN, landscape=True, footer=True, grid=False)),
+        styles(FS, 21), FOOTER)
 
 # ---- the blank forms sent to units (duty25 forms), after seed 000's
 # Attachment 1 (the checklist) and Attachment 3 (the progress table) ----

@@ -6,6 +6,7 @@
 #include "../report/tcheck.h"
 #include "../util/syserr.h"
 #include "cli.h"
+#include "../report/city.h"
 #include "../report/data.h"
 #include "../docxfill/fill.h"
 #include "../report/workbook.h"
@@ -109,17 +110,25 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
      * d25_zip_open_lock, but zip_close draws its temporary name from
      * OpenSSL's generator unlocked, which helgrind reports); all of them
      * only read the data tree. */
-    static const struct {
-        const char *name;
+    typedef struct {
+        const char *tpl, *name; /* the template's name, the file's */
         bool docx;
-    } files[] = {{"统计表", false}, {"书面风险报告", true}, {"统计表", true}};
-    enum { NFILES = sizeof files / sizeof files[0] };
-    job jobs[NFILES] = {0};
+    } file;
+    static const file district_files[] = {{"", "统计表", false}, {"书面风险报告", "书面风险报告", true},
+                                          {"统计表", "统计表", true}};
+    /* A city's (or province's) data (report/city.h): its own templates,
+     * figures by district; no workbook yet. */
+    static const file city_files[] = {{"汇总书面风险报告", "书面风险报告", true}, {"汇总统计表", "统计表", true}};
+    bool city = json_object_get(data->root, "by_district") != NULL;
+    const file *files = city ? city_files : district_files;
+    enum { NMAX = 3 };
+    size_t NFILES = city ? sizeof city_files / sizeof city_files[0] : sizeof district_files / sizeof district_files[0];
+    job jobs[NMAX] = {0};
     int rc = 0;
     for (size_t i = 0; i < NFILES && rc == 0; i++) {
         jobs[i].data = data;
         jobs[i].docx = files[i].docx;
-        if ((files[i].docx && asprintf(&jobs[i].tpl, "%s/%s.docx", cfg->templates_dir, files[i].name) < 0) ||
+        if ((files[i].docx && asprintf(&jobs[i].tpl, "%s/%s.docx", cfg->templates_dir, files[i].tpl) < 0) ||
             asprintf(&jobs[i].out, "%s/%s%s%s.%s", dir, district, pcn ? pcn : "", files[i].name,
                      files[i].docx ? "docx" : "xlsx") < 0 ||
             !(jobs[i].staged = staged_name(jobs[i].out))) {
@@ -129,7 +138,8 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
     }
     if (rc == 0) {
         pthread_t th;
-        bool started = pthread_create(&th, NULL, run_job, &jobs[0]) == 0;
+        /* the workbook on its own thread; two documents one after the other */
+        bool started = !city && pthread_create(&th, NULL, run_job, &jobs[0]) == 0;
         if (!started)
             run_job(&jobs[0]);
         for (size_t i = 1; i < NFILES; i++)
@@ -140,7 +150,8 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
     /* The month's files are a set: all of them replace the old ones, or
      * none does (a full disk must not leave a new report beside last
      * run's tables).  Messages in the order the office reads them. */
-    static const size_t order[NFILES] = {1, 2, 0};
+    static const size_t district_order[NMAX] = {1, 2, 0}, city_order[NMAX] = {0, 1, 2};
+    const size_t *order = city ? city_order : district_order;
     for (size_t k = 0; k < NFILES && rc == 0; k++) {
         job *j = &jobs[order[k]];
         if (j->rc < 0) {
@@ -207,13 +218,13 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     int rc = d25_cmd_setup(g, NULL, units_path, &su);
     if (rc)
         return rc;
-    /* The report's figures are read return by return against one registry
-     * (report/data.c): a merged store would mix two districts' units of one
-     * code.  Until they are read district by district, a city is told so
-     * rather than given wrong figures. */
-    if (su.cfg.level != D25_LEVEL_DISTRICT) {
-        fprintf(stderr, "duty25 report：市（省）一级（[campaign] level = %s）的报告和统计表尚未提供：各区县的汇总数字请用"
-                        " duty25 status --period P（--format json 含 by_district）查看\n",
+    /* A city's (province's) figures are read district by district, each
+     * against its own units (report/city.h): its own templates, no
+     * workbook yet. */
+    bool city = su.cfg.level != D25_LEVEL_DISTRICT;
+    if (city && xlsx) {
+        fprintf(stderr, "duty25 report：市（省）一级（[campaign] level = %s）的统计工作簿（--xlsx）尚未提供：请用"
+                        " 汇总统计表.docx，或 --dump-data 取各区县的数字\n",
                 su.cfg.level == D25_LEVEL_CITY ? "city" : "province");
         d25_cmd_teardown(&su);
         return D25_EXIT_USAGE;
@@ -223,11 +234,12 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     d25_store *s = NULL;
     d25_tree *data = NULL;
     /* Templates for another edition's rules are told before any work. */
-    if ((standard && d25_templates_check(su.cfg.templates_dir, su.rules, &err) < 0) ||
-        (tpl && d25_template_check(tpl, su.rules, &err) < 0)) {
+    if ((standard && !city && d25_templates_check(su.cfg.templates_dir, su.rules, &err) < 0) ||
+        (tpl && !city && d25_template_check(tpl, su.rules, &err) < 0)) {
         rc = D25_EXIT_USAGE;
     } else if (!(s = d25_cmd_open_existing(db, &err)) || d25_store_set_edition(s, su.rules->id) < 0 ||
-               !(data = d25_report_data(s, su.reg, su.rules, &su.cfg, period, NULL, &err))) {
+               !(data = city ? d25_report_city_data(s, su.rules, &su.cfg, period, &err)
+                             : d25_report_data(s, su.reg, su.rules, &su.cfg, period, NULL, &err))) {
         rc = d25_cmd_exit_for(&err);
     } else if (dump) {
         json_t *all = d25_tree_json(data);

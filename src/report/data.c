@@ -21,6 +21,30 @@ typedef struct {
     long done, partial, not_done, na;
 } tally;
 
+/* The place of a unit type in the rule set's [types], unknown ones last. */
+static size_t type_rank(const d25_rules *r, const char *type)
+{
+    for (size_t i = 0; type && i < r->ntypes; i++)
+        if (strcmp(r->types[i].key, type) == 0)
+            return i;
+    return r->ntypes;
+}
+
+void d25_report_sort_types(const d25_rules *r, json_t *arr)
+{
+    size_t n = json_array_size(arr);
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0; b--) {
+            json_t *x = json_array_get(arr, b - 1), *y = json_array_get(arr, b);
+            if (type_rank(r, json_string_value(json_object_get(x, "type"))) <=
+                type_rank(r, json_string_value(json_object_get(y, "type"))))
+                break;
+            json_incref(x);
+            json_array_set(arr, b - 1, y);
+            json_array_set_new(arr, b, x);
+        }
+}
+
 static json_t *rate_of(long num, long den)
 {
     return den > 0 ? json_real((double)num / (double)den) : json_null();
@@ -255,6 +279,10 @@ static double rate_val(const tally *t)
 static void put_with_change(json_t *o, const tally *now, const tally *prev)
 {
     put_tally(o, now);
+    /* last month's counts too, so that a city can sum them (report/city) */
+    json_object_set_new(o, "prev_applicable", json_integer(prev ? prev->done + prev->partial + prev->not_done : 0));
+    json_object_set_new(o, "prev_done", json_integer(prev ? prev->done : 0));
+    json_object_set_new(o, "has_prev", json_boolean(prev && prev->done + prev->partial + prev->not_done > 0));
     double r = rate_val(now), rp = prev ? rate_val(prev) : -1;
     json_object_set_new(o, "rate_prev", rp >= 0 ? json_real(rp) : json_null());
     char b[64] = "—";
@@ -423,6 +451,7 @@ typedef struct {
     const d25_registry *reg;
     const d25_rules *rules;
     const char *db;      /* the store's file */
+    const char *district; /* the district its rows are of (d25_store_set_district), or NULL */
     char period[16], prev[16];
     month last;          /* last month's tallies */
     int64_t upto;        /* the last return the calling thread's snapshot sees */
@@ -610,7 +639,7 @@ static void *side_run(void *arg)
 {
     side_pass *p = arg;
     d25_store *s = d25_store_open(p->db, -1, &p->err);
-    if (s && d25_store_set_edition(s, p->rules->id) < 0) {
+    if (s && (d25_store_set_edition(s, p->rules->id) < 0 || d25_store_set_district(s, p->district) < 0)) {
         d25_store_close(s);
         s = NULL;
         d25_fail(&p->err, D25_E_NOMEM, "内存不足");
@@ -653,11 +682,12 @@ static void *side_run(void *arg)
 /* Start the pass over period's progress tables and period - 1's
  * checklists (on its own thread when one can be had, else here and now).
  * -1 out of memory, with err set. */
-static int side_start(side_pass *p, const d25_registry *reg, const d25_rules *rules, const char *db,
+static int side_start(side_pass *p, const d25_registry *reg, const d25_rules *rules, const char *db, const char *district,
                           int period, int64_t upto, const json_t *flagged, const json_t *prev_flagged,
                           const trend_month *trend, int ntrend, d25_error *err)
 {
-    *p = (side_pass){.reg = reg, .rules = rules, .db = db, .upto = upto, .flagged = flagged, .prev_flagged = prev_flagged};
+    *p = (side_pass){.reg = reg, .rules = rules, .db = db, .district = district, .upto = upto, .flagged = flagged,
+                     .prev_flagged = prev_flagged};
     for (int k = 0; k < ntrend && k < D25_TREND_MAX; k++)
         p->trend[p->ntrend++] = trend[k];
     d25_format_period(period, p->period, sizeof p->period);
@@ -785,12 +815,16 @@ static int side_finish(side_pass *p, const d25_rules *rules, const d25_status_re
             long pf = pg ? (long)json_integer_value(json_object_get(pg, "found")) : 0;
             long pr = pg ? (long)json_integer_value(json_object_get(pg, "rectified")) : 0;
             json_object_set_new(g, "change_text", json_string(pg ? change_words(gr, gf, pr, pf) : "—"));
+            json_object_set_new(g, "prev_found", json_integer(pf));
+            json_object_set_new(g, "prev_rectified", json_integer(pr));
             /* The worst group: the lowest rate among those with at least
              * min_base hazards found (a rate of 1 of 2 says nothing). */
             if (gf >= (min_base > 0 ? min_base : 1) &&
                 (!worst || (double)gr / (double)gf < json_real_value(json_object_get(worst, "rate"))))
                 worst = g;
         }
+        if (!m)
+            d25_report_sort_types(rules, arr);
         json_object_set_new(hz, names[m], arr);
         json_object_set(hz, worst_names[m], worst ? worst : json_null());
     }
@@ -945,6 +979,13 @@ static json_t *trend_point(int period, bool first, const tally *all, long found,
     json_t *o = json_pack("{s:s,s:o,s:o}", "label", label, "compliance_rate", r >= 0 ? json_real(r) : json_null(),
                           "rectify_rate", rate_of(fixed, found));
     if (o) {
+        char per[16];
+        d25_format_period(period, per, sizeof per);
+        json_object_set_new(o, "period", json_string(per));
+        json_object_set_new(o, "applicable", json_integer(all->done + all->partial + all->not_done));
+        json_object_set_new(o, "done", json_integer(all->done));
+        json_object_set_new(o, "found", json_integer(found));
+        json_object_set_new(o, "rectified", json_integer(fixed));
         json_object_set_new(o, "compliance_rate_text", rate_text(all->done, all->done + all->partial + all->not_done));
         json_object_set_new(o, "rectify_rate_text", rate_text(fixed, found));
     }
@@ -985,7 +1026,7 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
     side_pass pp;
-    if (side_start(&pp, reg, rules, d25_store_path(s), period, upto, flagged, prev_flagged, trend, ntrend, err) < 0)
+    if (side_start(&pp, reg, rules, d25_store_path(s), d25_store_district(s), period, upto, flagged, prev_flagged, trend, ntrend, err) < 0)
         return NULL;
     d25_status_report own = {0};
     if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, cfg->same_time_min, &own, err) < 0) {
@@ -1076,6 +1117,7 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
             json_array_append_new(groups[g], o);
         }
     }
+    d25_report_sort_types(rules, groups[0]);
     json_object_set_new(root, "units_by_type", groups[0]);
     json_object_set_new(root, "units_by_area", groups[1]);
     if (submissions(tree, st) < 0) {

@@ -32,4 +32,8 @@
 d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
                          const d25_status_report *status, d25_error *err);
 
+/* An array of groups by unit type ({"type": ...}) put in the rule set's
+ * [types] order, unknown types last (the order every table uses). */
+void d25_report_sort_types(const d25_rules *r, json_t *arr);
+
 #endif

@@ -162,14 +162,19 @@ static void put_short_action(d25_buf *b, const char *action)
 typedef struct {
     size_t i;
     long score;
+    const char *code;
 } ranked;
 
+/* Highest score first; ties by unit code, so that a district's ranking is
+ * the same whichever order its registry comes in (a city reads it back
+ * from its store). */
 static int by_score(const void *a, const void *b)
 {
     const ranked *x = a, *y = b;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
-    return x->i < y->i ? -1 : x->i > y->i;
+    int c = strcmp(x->code ? x->code : "", y->code ? y->code : "");
+    return c ? c : x->i < y->i ? -1 : x->i > y->i;
 }
 
 /* A risky unit's reasons in words (clipped sub-item texts); false when it
@@ -238,9 +243,9 @@ static int risk_units(const d25_config *cfg, const d25_rules *rules, const d25_u
                     put_short_action(&act, cfg->measures[m].action);
                 }
             const d25_unit *u = f->us->unit;
-            json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s}", "n", (json_int_t)count, "code", u->code, "name", u->name,
-                                  "area", u->area, "reasons", d25_buf_cstr(&why), "measures",
-                                  d25_buf_cstr(&act) ? d25_buf_cstr(&act) : "");
+            json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s,s:I}", "n", (json_int_t)count, "code", u->code, "name",
+                                  u->name, "area", u->area, "reasons", d25_buf_cstr(&why), "measures",
+                                  d25_buf_cstr(&act) ? d25_buf_cstr(&act) : "", "score", (json_int_t)order[k].score);
             nomem = !o || json_array_append_new(named, o) < 0;
             d25_buf_free(&act);
         }
@@ -412,7 +417,7 @@ static int level_of(double rate, const int line[2])
     return pct >= line[0] ? 0 : pct >= line[1] ? 1 : 2;
 }
 
-static int grade(const d25_config *cfg, double compliance_rate, double rectify_rate, json_t *root)
+int d25_risk_grade(const d25_config *cfg, double compliance_rate, double rectify_rate, json_t *root)
 {
     int a = level_of(compliance_rate, cfg->grade_rate), b = level_of(rectify_rate, cfg->grade_rectify);
     int g = a > b ? a : b;
@@ -436,11 +441,11 @@ int d25_risk_build(const d25_config *cfg, const d25_rules *rules, const d25_unit
     if (!order)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     for (size_t i = 0; i < n; i++)
-        order[i] = (ranked){i, score_of(cfg, &facts[i])};
+        order[i] = (ranked){i, score_of(cfg, &facts[i]), facts[i].us->unit->code};
     qsort(order, n, sizeof *order, by_score);
     json_object_set_new(root, "risk_unrectified_min", json_integer(cfg->risk_unrectified_min));
     int rc = risk_units(cfg, rules, facts, order, n, root) < 0 || measures(cfg, facts, order, n, root) < 0 ||
-                     key_units(cfg, rules, facts, order, n, root) < 0 || grade(cfg, compliance_rate, rectify_rate, root) < 0
+                     key_units(cfg, rules, facts, order, n, root) < 0 || d25_risk_grade(cfg, compliance_rate, rectify_rate, root) < 0
                  ? d25_fail(err, D25_E_NOMEM, "内存不足")
                  : 0;
     free(order);

@@ -48,4 +48,8 @@ bool d25_risk_enforcement_why(const d25_config *cfg, const d25_rules *rules, con
 int d25_risk_build(const d25_config *cfg, const d25_rules *rules, const d25_unit_facts *facts, size_t n,
                    double compliance_rate, double rectify_rate, json_t *root, d25_error *err);
 
+/* Adds grade (as d25_risk_build does) to root: for a city's summed rates.
+ * 0, or -1 out of memory. */
+int d25_risk_grade(const d25_config *cfg, double compliance_rate, double rectify_rate, json_t *root);
+
 #endif

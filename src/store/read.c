@@ -64,6 +64,7 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
                            " LEFT JOIN return_summaries m ON m.return_id = r.id"
                            " WHERE r.period = ?1 AND r.verdict = 'accepted' AND r.unit_code IS NOT NULL"
                            " AND (?4 < 0 OR r.id <= ?4) AND (?5 IS NULL OR r.edition IN (?5, ''))"
+                           " AND r.withdrawn = 0 AND (?6 IS NULL OR r.district = ?6)"
                            " ORDER BY r.unit_code, r.received DESC, r.id DESC",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取本月报表");
@@ -73,6 +74,8 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
     sqlite3_bind_int64(q, 4, upto);
     if (s->edition)
         sqlite3_bind_text(q, 5, s->edition, -1, SQLITE_STATIC);
+    if (s->district)
+        sqlite3_bind_text(q, 6, s->district, -1, SQLITE_STATIC);
     d25_current c = {0};
     int step, stopped = 0;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {

@@ -183,6 +183,7 @@ void d25_store_close(d25_store *s)
         close(s->lock_fd); /* releases the flock */
     free(s->path);
     free(s->edition);
+    free(s->district);
     free(s);
 }
 
@@ -194,6 +195,21 @@ int d25_store_set_edition(d25_store *s, const char *edition)
     free(s->edition);
     s->edition = e;
     return 0;
+}
+
+int d25_store_set_district(d25_store *s, const char *district)
+{
+    char *d = district ? strdup(district) : NULL;
+    if (district && !d)
+        return -1;
+    free(s->district);
+    s->district = d;
+    return 0;
+}
+
+const char *d25_store_district(const d25_store *s)
+{
+    return s->district;
 }
 
 const char *d25_store_edition(const d25_store *s)

@@ -53,6 +53,12 @@ sqlite3 *d25_store_db(d25_store *s);
  * editions were recorded.  NULL or "": every edition.  -1 out of memory. */
 int d25_store_set_edition(d25_store *s, const char *edition);
 const char *d25_store_edition(const d25_store *s);
+/* A city's store: the district whose rows the month's figures are read
+ * from (d25_store_current_each, d25_store_flagged_each), so that a report
+ * is built district by district (report/city.h).  NULL: every row (a
+ * district's own store, whose rows have none).  -1 out of memory. */
+int d25_store_set_district(d25_store *s, const char *district);
+const char *d25_store_district(const d25_store *s);
 const char *d25_store_path(const d25_store *s);
 
 /* Bring the units table in line with the registry: add new units, update

@@ -24,6 +24,7 @@ struct d25_store {
     bool read_began;         /* ... and the outermost began the transaction */
     sqlite3_stmt *st[ST_COUNT_];
     char *edition;           /* d25_store_set_edition: written with each return, and the one read; NULL: all */
+    char *district;          /* d25_store_set_district: the one district a city's reads are of; NULL: all */
 };
 
 /* The progress summary's separators: between blanks, and between a
