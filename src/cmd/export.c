@@ -1,6 +1,7 @@
 /*
- * export: one month of this district's returns as one SQLite file for the
- * city bureau (a package: store.h d25_store_export, docs/city.md).
+ * export: one month of this district's returns (or of a city's merged
+ * districts) as one SQLite file for the level above (a package: store.h
+ * d25_store_export, docs/city.md).
  */
 #include "commands.h"
 #include "cli.h"
@@ -15,9 +16,11 @@
 static const char usage[] =
     "\n"
     "把本区县某月的报表（报表、答案、推进情况、问题）和单位名册导出为一个数据包（SQLite 文件），\n"
-    "可用邮件或 U 盘交给上级（市）主管部门，由 duty25 merge 汇总。数据包写明规则版本、区县（配置\n"
-    "[campaign] district）、月份、数据库结构版本和导出时间，并带有内容的 SHA-256 校验值，\n"
-    "传输中损坏或被改动时市里会拒收。先写入临时文件，完成后再改名，不会留下半个文件。\n"
+    "可用邮件或 U 盘交给上级主管部门，由 duty25 merge 汇总。市一级（level = city）导出的是\n"
+    "已汇总的各区县该月的报表和名册，交给省里汇总。只导出本规则版本（[edition] id）的报表。\n"
+    "数据包写明规则版本、哪一级、名称（配置 [campaign] district）、月份、数据库结构版本和\n"
+    "导出时间，并带有内容的 SHA-256 校验值，传输中损坏或被改动时上级会拒收。先写入临时文件，\n"
+    "完成后再改名，不会留下半个文件。\n"
     "\n"
     "选项：\n"
     "  --period YYYY-MM   导出的月份（必填）\n"
@@ -64,13 +67,24 @@ int cmd_export(int argc, char **argv, const d25_global *g)
     int rc = d25_cmd_setup(g, NULL, NULL, &su);
     if (rc)
         return rc;
-    if (su.cfg.level != D25_LEVEL_DISTRICT) {
-        fprintf(stderr, "duty25 export：只有区县一级（[campaign] level = district）导出数据包；市一级的汇总库还不能再向上导出\n");
+    if (su.cfg.level == D25_LEVEL_PROVINCE) {
+        fprintf(stderr, "duty25 export：省一级（[campaign] level = province）是最高一级，不再向上导出数据包；"
+                        "区县（level = district）和市（level = city）导出\n");
         d25_cmd_teardown(&su);
         return D25_EXIT_USAGE;
     }
+    const char *level = su.cfg.level == D25_LEVEL_CITY ? "city" : "district";
+    const char *word = su.cfg.level == D25_LEVEL_CITY ? "市" : "区县";
     if (!su.cfg.district || !*su.cfg.district) {
-        fprintf(stderr, "duty25 export：配置文件没有写明本区县的名称（[campaign] district），市里无法区分各区县的数据包\n");
+        fprintf(stderr, "duty25 export：配置文件没有写明本%s的名称（[campaign] district），上级无法区分各%s的数据包\n", word,
+                word);
+        d25_cmd_teardown(&su);
+        return D25_EXIT_USAGE;
+    }
+    /* "/" joins a city and its district in the province's keys. */
+    if (strchr(su.cfg.district, '/')) {
+        fprintf(stderr, "duty25 export：本%s的名称（[campaign] district）“%s”中有“/”，上级用它分隔市和区县，请改用别的写法\n",
+                word, su.cfg.district);
         d25_cmd_teardown(&su);
         return D25_EXIT_USAGE;
     }
@@ -83,11 +97,11 @@ int cmd_export(int argc, char **argv, const d25_global *g)
         rc = D25_EXIT_USAGE;
     } else if (!(s = d25_store_open(db, su.cfg.lock_wait, &err))) {
         rc = d25_cmd_exit_for(&err);
-    } else if (d25_store_export(s, su.rules->name, su.cfg.district, period, out, &pi, &err) < 0) {
+    } else if (d25_store_export(s, su.rules->id, level, su.cfg.district, period, out, &pi, &err) < 0) {
         rc = D25_EXIT_IO;
     } else {
-        printf("已导出 %s%s：报表 %d 份，单位 %d 家，校验值 %s。数据包：%s\n", pi.district, pi.period, pi.returns, pi.units,
-               pi.sha256, out);
+        printf("已导出 %s%s（规则版本 %s）：报表 %d 份，单位 %d 家，校验值 %s。数据包：%s\n", pi.district, pi.period,
+               pi.edition, pi.returns, pi.units, pi.sha256, out);
     }
     if (rc)
         fprintf(stderr, "duty25 export：%s\n", err.message);

@@ -16,16 +16,18 @@
 
 static const char usage[] =
     "\n"
-    "市（或省）一级汇总各区县报来的数据包（duty25 export 导出）或区县的整个数据库（含各月）。\n"
-    "单位和报表按“区县 + 单位代码”区分，各区县的单位代码可以相同。\n"
+    "市一级汇总各区县报来的数据包（duty25 export 导出）或区县的整个数据库（含各月）；省一级\n"
+    "（level = province）同样汇总各市导出的数据包。单位和报表按“市/区县 + 单位代码”区分，\n"
+    "各区县的单位代码可以相同。每份报表保留其规则版本。\n"
     "  同一个数据包汇总两次，不会有任何变化；\n"
     "  同一区县同一月份较新的数据包替换较旧的（旧的保留并标记为已替换）；\n"
     "  较旧的数据包不会替换已汇总的较新数据包；\n"
-    "  规则版本不同、数据库结构版本更新、已损坏或校验值不符的文件一律拒收，且不写入任何内容。\n"
+    "  规则版本不同、旧版 duty25 导出、来自不该由本级汇总的一级、数据库结构版本更新、已损坏\n"
+    "  或校验值不符的文件一律拒收（说明后的括号中是错误代码，见 docs/errors.md），且不写入任何内容。\n"
     "\n"
     "选项：\n"
     "  --db 文件          汇总数据库（默认取配置 [store] database）\n"
-    "  --district 区县    给出的区县数据库属于哪个区县（数据包自带区县名，不需要）\n"
+    "  --district 名称    给出的数据库属于哪个区县（省一级：哪个市；数据包自带名称，不需要）\n"
     "  -h, --help         显示本帮助\n"
     "\n"
     "退出码：0 全部汇总（或无变化）；1 有文件被拒收；2 用法或配置错误；3 数据库错误；4 另一个 duty25 正在写汇总数据库。\n"
@@ -89,14 +91,15 @@ int cmd_merge(int argc, char **argv, const d25_global *g)
         return err.code == D25_E_LOCKED ? D25_EXIT_LOCKED : D25_EXIT_IO;
     }
     int64_t run = d25_store_run_begin(s, "merge", -1, &err);
-    d25_merge_opts mo = {su.rules->name, district, (const char *const *)su.cfg.districts, su.cfg.ndistricts, run};
+    d25_merge_opts mo = {su.rules->id, district, (const char *const *)su.cfg.districts, su.cfg.ndistricts, run,
+                         su.cfg.level == D25_LEVEL_PROVINCE ? "city" : "district"};
     int refused = 0, counts[4] = {0};
     for (int i = optind; i < argc && run > 0; i++) {
         d25_merged_slice *v = NULL;
         size_t n = 0;
         d25_error e = {0};
         if (d25_store_merge(s, argv[i], &mo, &v, &n, &e) < 0) {
-            printf("拒收　%s：%s\n", argv[i], e.message);
+            printf("拒收　%s：%s（%s）\n", argv[i], e.message, d25_code_name(e.code));
             refused++;
         }
         for (size_t k = 0; k < n; k++) {

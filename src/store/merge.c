@@ -139,11 +139,29 @@ static bool listed(const d25_merge_opts *o, const char *district)
     return false;
 }
 
+static const char *level_word(const char *level)
+{
+    return strcmp(level, "district") == 0 ? "区县" : strcmp(level, "city") == 0 ? "市" : level;
+}
+
 static int read_package(d25_store *s, const char *path, const d25_merge_opts *o, slice *sl, d25_error *err)
 {
     sqlite3_stmt *q;
-    int rc = step_sql(s, &q, "SELECT edition, district, period, schema_version, created, sha256, (SELECT count(*) FROM src.package)"
-                             " FROM src.package", "");
+    /* A package of format 1 has neither column: written by an older duty25,
+     * its edition is the rule set's display name and its hash leaves out
+     * each return's edition, so it cannot say which campaign its returns
+     * belong to.  Exporting again takes a minute; guessing could count one
+     * campaign's returns in another's figures. */
+    if (sqlite3_prepare_v2(s->db, "SELECT format, level FROM src.package", -1, &q, NULL) != SQLITE_OK)
+        return d25_fail(err, D25_E_PKG_FORMAT,
+                        "数据包 %s 由旧版 duty25 导出（没有写明规则版本编号和数据包格式），未汇总。请让报送方安装新版 duty25 后"
+                        "重新导出该月的数据包（duty25 export）",
+                        path);
+    sqlite3_finalize(q);
+    int rc = step_sql(s, &q,
+                      "SELECT edition, district, period, schema_version, created, sha256, (SELECT count(*) FROM src.package),"
+                      " level, format FROM src.package",
+                      "");
     if (rc != SQLITE_ROW || sqlite3_column_int(q, 6) != 1) {
         sqlite3_finalize(q);
         return d25_fail(err, D25_E_DB, "数据包 %s 的说明表（package）不是一行，未汇总", path);
@@ -156,23 +174,36 @@ static int read_package(d25_store *s, const char *path, const d25_merge_opts *o,
     col_copy(q, 4, pi->created, sizeof pi->created);
     char stated[65];
     col_copy(q, 5, stated, sizeof stated);
+    col_copy(q, 7, pi->level, sizeof pi->level);
+    int format = sqlite3_column_int(q, 8);
     sqlite3_finalize(q);
+    if (format > D25_PACKAGE_FORMAT)
+        return d25_fail(err, D25_E_PKG_FORMAT, "数据包 %s 的格式为 %d，由更新版本的 duty25 导出（本程序支持到 %d），未汇总。请升级 duty25",
+                        path, format, D25_PACKAGE_FORMAT);
+    if (format < D25_PACKAGE_FORMAT)
+        return d25_fail(err, D25_E_PKG_FORMAT, "数据包 %s 的格式为 %d（旧版 duty25 导出），未汇总。请让报送方用新版 duty25 重新导出",
+                        path, format);
     if (pi->schema_version != store_schema_latest())
         return d25_fail(err, D25_E_DB, "数据包 %s 的结构版本为 %d，本程序为 %d，未汇总。%s", path, pi->schema_version,
                         store_schema_latest(),
-                        pi->schema_version > store_schema_latest() ? "请升级 duty25" : "请让区县用新版 duty25 重新导出");
-    if (o->edition && strcmp(pi->edition, o->edition) != 0)
-        return d25_fail(err, D25_E_DB, "数据包 %s 属于“%s”，本库汇总的是“%s”，版本不同，未汇总", path, pi->edition, o->edition);
+                        pi->schema_version > store_schema_latest() ? "请升级 duty25" : "请让报送方用新版 duty25 重新导出");
+    if (o->from_level && strcmp(pi->level, o->from_level) != 0)
+        return d25_fail(err, D25_E_PKG_LEVEL, "数据包 %s 是%s一级（%s）导出的，本库只汇总%s一级的数据包，未汇总", path,
+                        level_word(pi->level), pi->district, level_word(o->from_level));
+    if (o->edition && *o->edition && strcmp(pi->edition, o->edition) != 0)
+        return d25_fail(err, D25_E_PKG_EDITION,
+                        "数据包 %s 属于规则版本“%s”，本库汇总的是“%s”，版本不同，未汇总。请让%s用本活动的配置导出", path,
+                        pi->edition[0] ? pi->edition : "（未写明）", o->edition, pi->district[0] ? pi->district : "报送方");
     if (!pi->district[0])
         return d25_fail(err, D25_E_DB, "数据包 %s 没有写明区县（区县的配置 [campaign] district 为空），未汇总", path);
     if (!listed(o, pi->district))
-        return d25_fail(err, D25_E_DB, "数据包 %s 来自“%s”，不在配置 [organisation] districts 所列的区县中，未汇总", path,
-                        pi->district);
+        return d25_fail(err, D25_E_DB, "数据包 %s 来自“%s”，不在配置 [organisation] districts 所列的%s中，未汇总", path,
+                        pi->district, level_word(pi->level));
     if (store_slice_hash(s, "src", pi, pi->sha256, err) < 0)
         return -1;
     if (strcmp(pi->sha256, stated) != 0)
-        return d25_fail(err, D25_E_DB, "数据包 %s 的内容与其校验值不符（导出后被改动或传输中损坏），未汇总。请让%s重新导出", path,
-                        pi->district);
+        return d25_fail(err, D25_E_PKG_HASH, "数据包 %s 的内容与其校验值不符（导出后被改动或传输中损坏），未汇总。请让%s重新导出",
+                        path, pi->district);
     return 0;
 }
 
@@ -183,17 +214,23 @@ static int read_database(d25_store *s, const char *path, const d25_merge_opts *o
     int rc = step_sql(s, &q, "SELECT count(*) FROM src.units WHERE district IS NOT NULL", "");
     int merged = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
     sqlite3_finalize(q);
-    if (merged)
-        return d25_fail(err, D25_E_DB, "%s 是汇总后的数据库，不是区县的数据库，未汇总", path);
+    /* A city takes a district's own database; a province a city's merged one. */
+    bool want_merged = o->from_level && strcmp(o->from_level, "district") != 0;
+    if (merged && !want_merged)
+        return d25_fail(err, D25_E_PKG_LEVEL, "%s 是汇总后的（市一级的）数据库，不是区县的数据库，未汇总", path);
+    if (!merged && want_merged)
+        return d25_fail(err, D25_E_PKG_LEVEL, "%s 不是市一级汇总后的数据库，省一级只汇总各市的数据，未汇总", path);
     if (!o->district || !*o->district)
-        return d25_fail(err, D25_E_DB, "%s 是区县的数据库，没有写明区县：请用 --district 指明它属于哪个区县", path);
+        return d25_fail(err, D25_E_DB, "%s 是%s的数据库，没有写明属于谁：请用 --district 指明它属于哪个%s", path,
+                        want_merged ? "市" : "区县", want_merged ? "市" : "区县");
     if (!listed(o, o->district))
         return d25_fail(err, D25_E_DB, "区县“%s”不在配置 [organisation] districts 所列的区县中，%s 未汇总", o->district, path);
     if (sqlite3_prepare_v2(s->db,
                            "SELECT ifnull(period, substr(received, 1, 7)) AS p, max(stored) FROM src.returns"
-                           " WHERE withdrawn = 0 GROUP BY p ORDER BY p",
+                           " WHERE withdrawn = 0 AND (?1 IS NULL OR edition IN (?1, '')) GROUP BY p ORDER BY p",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取区县数据库");
+    store_bind_text(q, 1, o->edition);
     size_t cap = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
         if (d25_grow((void **)out, &cap, *n + 1, sizeof **out) < 0) {
@@ -205,6 +242,10 @@ static int read_database(d25_store *s, const char *path, const d25_merge_opts *o
         col_copy(q, 0, sl->pi.period, sizeof sl->pi.period);
         col_copy(q, 1, sl->pi.created, sizeof sl->pi.created);
         d25_copy(sl->pi.district, sizeof sl->pi.district, o->district);
+        /* The database's returns of this store's edition (and those stored
+         * before editions were recorded, taken as of it). */
+        d25_copy(sl->pi.edition, sizeof sl->pi.edition, o->edition ? o->edition : "");
+        d25_copy(sl->pi.level, sizeof sl->pi.level, want_merged ? "city" : "district");
         sl->pi.schema_version = store_schema_latest();
     }
     sqlite3_finalize(q);
@@ -214,9 +255,13 @@ static int read_database(d25_store *s, const char *path, const d25_merge_opts *o
     return 0;
 }
 
+/* The whole path of a row of the sender below this store: a district's own
+ * rows take its name ?1, a city's rows "CITY/DISTRICT". */
+#define PATH(col) "CASE WHEN " col " IS NULL THEN ?1 ELSE ?1 || '/' || " col " END"
+
 static const char units_sql[] =
     "INSERT INTO main.units(district, code, name, type, area, flags, aliases, contact, phone, active_from, active_until,"
-    " in_registry, first_seen, changed) SELECT ?1, code, name, type, area, flags, aliases, contact, phone, active_from,"
+    " in_registry, first_seen, changed) SELECT " PATH("district") ", code, name, type, area, flags, aliases, contact, phone, active_from,"
     " active_until, in_registry, first_seen, changed FROM src.units WHERE true"
     " ON CONFLICT(district, code) DO UPDATE SET name = excluded.name, type = excluded.type, area = excluded.area,"
     " flags = excluded.flags, aliases = excluded.aliases, contact = excluded.contact, phone = excluded.phone,"
@@ -264,23 +309,26 @@ static int apply(d25_store *s, const char *path, bool package, const slice *sl, 
                     exec_ok(s, "UPDATE returns SET withdrawn = 1 WHERE package_id = ?1", "i", current) < 0))
         return d25_store_fail(s, err, "替换旧的数据包");
     res->outcome = current ? D25_SLICE_REPLACED : D25_SLICE_MERGED;
-#define SL "ifnull(r.period, substr(r.received, 1, 7)) = ?3 AND r.withdrawn = 0"
+#define SL "ifnull(r.period, substr(r.received, 1, 7)) = ?3 AND r.withdrawn = 0 AND (?5 IS NULL OR r.edition IN (?5, ''))"
     if (exec_ok(s,
                 "INSERT INTO main.returns(sha256, file_name, path, size, has_checklist, has_progress, unit_code, unit_written,"
                 " period, period_from, report_date_written, reporter_written, phone_written, seal, received, verdict, errors,"
-                " warnings, superseded_by, run_id, stored, received_source, file_mtime, district, package_id, withdrawn)"
+                " warnings, superseded_by, run_id, stored, received_source, file_mtime, district, package_id, withdrawn,"
+                " edition)"
                 " SELECT sha256, file_name, path, size, has_checklist, has_progress, unit_code, unit_written, period,"
                 " period_from, report_date_written, reporter_written, phone_written, seal, received, verdict, errors,"
-                " warnings, NULL, ?4, stored, received_source, file_mtime, ?1, ?2, 0 FROM src.returns r WHERE " SL
-                " ORDER BY id",
-                "titi", pi->district, id, pi->period, o->run_id > 0 ? o->run_id : (int64_t)0) < 0)
+                " warnings, NULL, ?4, stored, received_source, file_mtime, " PATH("r.district") ", ?2, 0,"
+                /* each return keeps its edition; one stored before editions
+                 * were recorded is of the slice's */
+                " coalesce(nullif(r.edition, ''), ?5, '') FROM src.returns r WHERE " SL " ORDER BY id",
+                "titit", pi->district, id, pi->period, o->run_id > 0 ? o->run_id : (int64_t)0, pi->edition) < 0)
         return d25_store_fail(s, err, "汇总报表");
     res->returns = sqlite3_changes(s->db);
     if (exec_ok(s, "DELETE FROM temp.merge_map", "") < 0 ||
         exec_ok(s,
                 "INSERT INTO temp.merge_map(old, new) SELECT r.id, n.id FROM src.returns r JOIN main.returns n"
-                " ON n.sha256 = r.sha256 AND ifnull(n.district, '') = ?1 AND ifnull(n.package_id, 0) = ?2 WHERE " SL,
-                "tit", pi->district, id, pi->period) < 0 ||
+                " ON n.sha256 = r.sha256 AND n.district = " PATH("r.district") " AND n.package_id = ?2 WHERE " SL,
+                "titit", pi->district, id, pi->period, (int64_t)0, pi->edition) < 0 ||
         exec_ok(s,
                 /* only the few returns that were corrected: no subquery per return */
                 "UPDATE main.returns SET superseded_by = x.sup FROM (SELECT m.new AS rid, m2.new AS sup"

@@ -213,12 +213,20 @@ int d25_store_month_written(d25_store *s, int period, int64_t version, const cha
  * report is written again. */
 int d25_store_report_seq(d25_store *s, int period, int *seq, d25_error *err);
 
-/* ---- upward: a district's month to the city (package.c, merge.c; docs/city.md) ---- */
+/* ---- upward: a district's month to the city, a city's to the province
+ * (package.c, merge.c; docs/city.md) ---- */
+
+/* The package format (the version line of the canonical hash, and
+ * package.format): 2 names the edition id, the sender's level and each
+ * row's district and edition.  A package of format 1 (no such column) is
+ * refused with D25_E_PKG_FORMAT: export it again. */
+enum { D25_PACKAGE_FORMAT = 2 };
 
 /* What a package says of itself (its table `package`). */
 typedef struct {
-    char edition[256];        /* the rule set's name ("" when unknown: a database) */
-    char district[256];
+    char edition[256];        /* the rule set's [edition] id (every return of the package is of it) */
+    char level[16];           /* who exported it: "district" or "city" */
+    char district[256];       /* its name: the district's, or the city's ([campaign] district) */
     char period[16];          /* "YYYY-MM" */
     int schema_version;
     char created[32];
@@ -226,25 +234,34 @@ typedef struct {
     int returns, units;       /* rows it holds */
 } d25_package_info;
 
-/* Write the period's returns (rows of returns, return_summaries,
- * return_details, findings), a snapshot of units and the table package
- * into a new SQLite file out_path (through a temporary file renamed into
- * place).  Only a district's own rows (district NULL) are exported.  info
+/* Write the period's returns of the edition (rows of returns,
+ * return_summaries, return_details, findings; a return stored before
+ * editions were recorded, edition '', is written as of this edition), a
+ * snapshot of units and the table package into a new SQLite file out_path
+ * (through a temporary file renamed into place).  level "district": the
+ * district's own rows (district NULL); "city": the rows merged from its
+ * districts, each keeping its district.  name: the sender's name.  info
  * (may be NULL) receives the header.  0, or -1 with err set. */
-int d25_store_export(d25_store *s, const char *edition, const char *district, int period, const char *out_path,
-                     d25_package_info *info, d25_error *err);
+int d25_store_export(d25_store *s, const char *edition, const char *level, const char *name, int period,
+                     const char *out_path, d25_package_info *info, d25_error *err);
 
-/* Merge a package, or a district's whole database (every month), into this
- * (city) store.  Each district month is a slice: merged when new, nothing
- * when the same content was merged before, replacing the district's older
- * slice of the month (its returns kept, marked withdrawn), or ignored when
- * older than the one merged.  Checked before anything is written, and
- * refused by name (D25_E_DB, nothing written): a file that is no duty25
- * package or database, fails PRAGMA integrity_check, whose hash does not
- * match its rows, of another edition than `edition`, of a newer schema, of
- * a district not in `districts` (when n_districts > 0).  district: the
- * district of a database file (NULL: its own name, when it holds one).
- * One transaction per file.  Outcomes are appended to *out (caller frees). */
+/* Merge a package, or a whole database (every month), from the level
+ * below into this (city or province) store.  Each sender's month is a
+ * slice: merged when new, nothing when the same content was merged before,
+ * replacing the sender's older slice of the month (its returns kept,
+ * marked withdrawn), or ignored when older than the one merged.  Checked
+ * before anything is written, and refused by name with nothing written: a
+ * file that is no duty25 package or database, fails PRAGMA
+ * integrity_check (D25_E_DB), is of an older package format
+ * (D25_E_PKG_FORMAT), comes from another level than from_level
+ * (D25_E_PKG_LEVEL), is of another edition than `edition`
+ * (D25_E_PKG_EDITION), whose hash does not match its rows
+ * (D25_E_PKG_HASH), of a newer schema, of a sender not in `districts`
+ * (when n_districts > 0).  Units and returns are keyed by the whole path
+ * below this store: a district's rows take its name, a city's rows
+ * "CITY/DISTRICT".  Each merged return keeps its edition.  district: the
+ * sender of a database file.  One transaction per file.  Outcomes are
+ * appended to *out (caller frees). */
 typedef enum { D25_SLICE_MERGED, D25_SLICE_REPLACED, D25_SLICE_UNCHANGED, D25_SLICE_OUTDATED } d25_slice_outcome;
 typedef struct {
     char district[256];
@@ -253,19 +270,22 @@ typedef struct {
     int returns;              /* returns merged (0 unless merged or replaced) */
 } d25_merged_slice;
 typedef struct {
-    const char *edition;      /* the city's rule set's name */
+    const char *edition;      /* this store's rule set's [edition] id */
     const char *district;     /* for a database file, or NULL */
-    const char *const *districts; /* the city's districts, or NULL */
+    const char *const *districts; /* the senders this store takes ([organisation] districts), or NULL */
     size_t n_districts;
     int64_t run_id;
+    const char *from_level;   /* "district" (a city merges) or "city" (a province merges) */
 } d25_merge_opts;
 int d25_store_merge(d25_store *s, const char *path, const d25_merge_opts *o, d25_merged_slice **out, size_t *n,
                     d25_error *err);
 
-/* A city's store: the units of one district as a registry (those still in
- * its registry, in its order; caller frees with d25_registry_free); the
- * districts it holds, in the order first merged (caller frees each and the
- * array); whether the district's month was merged (1, 0, -1 on error). */
+/* A city's (province's) store: the units of one district (its path,
+ * "东区" or "A市/东区") as a registry (those still in its registry, in its
+ * order; caller frees with d25_registry_free); the districts it holds
+ * (paths), in the order first merged (caller frees each and the array);
+ * whether the sender's month was merged (1, 0, -1 on error; district is
+ * the sender: a district at a city, a city at a province). */
 int d25_store_district_units(d25_store *s, const char *district, d25_registry **out, d25_error *err);
 int d25_store_districts(d25_store *s, char ***out, size_t *n, d25_error *err);
 int d25_store_district_merged(d25_store *s, const char *district, const char *period);

@@ -38,6 +38,10 @@ static const struct {
     [D25_E_DB] = {"DB", "数据库无法打开、读取或写入"},
     [D25_E_LOCKED] = {"LOCKED", "另一个 duty25 进程正在写入数据库"},
     [D25_E_TEMPLATE] = {"TEMPLATE", "报告模板无法读取或标签有误"},
+    [D25_E_PKG_EDITION] = {"PACKAGE_EDITION", "数据包属于另一个规则版本"},
+    [D25_E_PKG_FORMAT] = {"PACKAGE_FORMAT", "数据包由旧版 duty25 导出，需重新导出"},
+    [D25_E_PKG_LEVEL] = {"PACKAGE_LEVEL", "数据包来自不该由本级汇总的一级"},
+    [D25_E_PKG_HASH] = {"PACKAGE_HASH", "数据包内容与校验值不符"},
 };
 
 const char *d25_code_name(d25_code code)

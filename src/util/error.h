@@ -41,6 +41,10 @@ typedef enum {
     D25_E_DB,                /* DB: the database cannot be opened, read or written */
     D25_E_LOCKED,            /* LOCKED: another duty25 process holds the writers' lock */
     D25_E_TEMPLATE,          /* TEMPLATE: a report template cannot be read or has a bad tag */
+    D25_E_PKG_EDITION,       /* PACKAGE_EDITION: a package (or database) of another campaign edition */
+    D25_E_PKG_FORMAT,        /* PACKAGE_FORMAT: a package written by an older duty25 (no edition id, old hash) */
+    D25_E_PKG_LEVEL,         /* PACKAGE_LEVEL: a package from the wrong level (a city's to a city, a district's to a province) */
+    D25_E_PKG_HASH,          /* PACKAGE_HASH: a package's rows do not match its SHA-256 (changed or damaged) */
     D25_E_COUNT_
 } d25_code;
 

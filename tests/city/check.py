@@ -46,9 +46,9 @@ def active(code):
         (not u["active_until"] or PERIOD <= u["active_until"][:7])
 
 
-def edition_name(rules):
+def edition_id(rules):
     text = open(rules, encoding="utf-8").read()
-    return re.search(r"^\[edition\][^\[]*?^name\s*=\s*(.+?)\s*$", text, re.M | re.S).group(1)
+    return re.search(r"^\[edition\][^\[]*?^id\s*=\s*(.+?)\s*$", text, re.M | re.S).group(1)
 
 
 def write_config(name, district, level="district", rules=RULES, districts=None, units=True, db=None):
@@ -94,53 +94,10 @@ def dump(db):
     return out
 
 
-# ---- the canonical hash of docs/city.md, written again from the definition ----
+# ---- the canonical hash of docs/city.md, written again from the definition (pkghash.py) ----
 
-def enc(v):
-    if v is None:
-        return b"N"
-    if isinstance(v, int):
-        return b"I%d;" % v
-    if isinstance(v, float):
-        return ("R%.17g;" % v).encode()
-    if isinstance(v, str):
-        b = v.encode("utf-8")
-        return b"T%d:" % len(b) + b
-    return b"B%d:" % len(v) + bytes(v)
-
-
-SLICE = "ifnull(r.period, substr(r.received, 1, 7)) = :p AND r.withdrawn = 0"
-CANON = [
-    ("units", "SELECT code, name, type, area, flags, aliases, contact, phone, active_from, active_until, in_registry,"
-              " first_seen, changed FROM units ORDER BY code"),
-    ("returns", "SELECT r.sha256, r.file_name, r.path, r.size, r.has_checklist, r.has_progress, r.unit_code,"
-                " r.unit_written, r.period, r.period_from, r.report_date_written, r.reporter_written, r.phone_written,"
-                " r.seal, r.received, r.verdict, r.errors, r.warnings,"
-                " (SELECT s.sha256 FROM returns s WHERE s.id = r.superseded_by), r.stored, r.received_source,"
-                " r.file_mtime FROM returns r WHERE " + SLICE + " ORDER BY r.sha256"),
-    ("return_summaries", "SELECT r.sha256, x.statuses, x.progress FROM return_summaries x JOIN returns r"
-                         " ON r.id = x.return_id WHERE " + SLICE + " ORDER BY r.sha256"),
-    ("return_details", "SELECT r.sha256, x.answers, x.progress FROM return_details x JOIN returns r"
-                       " ON r.id = x.return_id WHERE " + SLICE + " ORDER BY r.sha256"),
-    ("findings", "SELECT r.sha256, x.seq, x.source, x.code, x.severity, x.place, x.sub_item, x.message"
-                 " FROM findings x JOIN returns r ON r.id = x.return_id WHERE " + SLICE + " ORDER BY r.sha256, x.seq"),
-]
-
-
-def package_hash(path):
-    import hashlib
-    c = sqlite3.connect(path)
-    ed, dist, period, ver, created = c.execute(
-        "SELECT edition, district, period, schema_version, created FROM package").fetchone()
-    h = hashlib.sha256()
-    h.update(b"duty25-package 1\n" + enc(ed or None) + enc(dist or None) + enc(period) + enc(int(ver)) +
-             enc(created) + b"\n")
-    for name, sql in CANON:
-        h.update(name.encode() + b"\n")
-        for row in c.execute(sql, {"p": period}):
-            h.update(b"".join(enc(v) for v in row) + b"\n")
-    c.close()
-    return h.hexdigest()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pkghash import package_hash  # noqa: E402
 
 
 def unit_of(rel):
@@ -223,8 +180,12 @@ def q(db, sql, *args):
 
 row = pkg_row(east_pkg)
 east_version = q(east_db, "PRAGMA user_version")[0][0]
-tap(len(row) == 1 and row[0][:4] == (edition_name(RULES), "东区", PERIOD, east_version),
-    "the package names the edition, the district, the month and the schema version", row)
+tap(len(row) == 1 and row[0][:4] == (edition_id(RULES), "东区", PERIOD, east_version)
+    and q(east_pkg, "SELECT level, format FROM package") == [("district", 2)],
+    "the package names the edition ([edition] id), the district, the month, the schema version, level and format",
+    row)
+tap(q(east_pkg, "SELECT DISTINCT edition FROM returns") == [(edition_id(RULES),)],
+    "each of its returns names the edition", q(east_pkg, "SELECT DISTINCT edition FROM returns"))
 n_nov = q(east_db, "SELECT count(*) FROM returns WHERE ifnull(period, substr(received, 1, 7)) = ?", PERIOD)[0][0]
 tap(q(east_pkg, "SELECT count(*) FROM returns")[0][0] == n_nov == len(nov)
     and q(east_pkg, "SELECT count(*) FROM units")[0][0] == len(UNITS),
@@ -276,6 +237,9 @@ tap(theirs.get(("西区", "SF-X001")) == "late" and theirs.get(("东区", "SF-X0
 tap(q(city_db, "SELECT count(*) FROM units WHERE code = 'SF-X001'")[0][0] == 2
     and q(city_db, "SELECT count(*) FROM units")[0][0] == 2 * len(UNITS),
     "the city's units are keyed by (district, code)")
+tap(q(city_db, "SELECT DISTINCT edition FROM returns") == [(edition_id(RULES),)],
+    "every merged return keeps its edition (not '', which would count for every edition)",
+    q(city_db, "SELECT edition, count(*) FROM returns GROUP BY edition"))
 tap(len(city.get("unidentified", [])) == len(west.get("unidentified", [])) == 1,
     "西区's unidentified return is the city's", city.get("unidentified"))
 # Corrections travel: each district's (return, the return that replaced it) pairs, named by
@@ -364,7 +328,7 @@ data[at + len(phone) - 1] ^= 1  # one digit of a phone number: still a sound SQL
 open(tampered, "wb").write(bytes(data))
 tap(at >= 0 and q(tampered, "PRAGMA integrity_check") == [("ok",)], "a package with one byte changed in a value",
     at)
-refused(tampered, ["校验值不符"], "a package whose rows do not match its hash is refused")
+refused(tampered, ["校验值不符", "PACKAGE_HASH"], "a package whose rows do not match its hash is refused")
 edited = os.path.join(TMP, "edited.duty25")
 shutil.copyfile(east_pkg, edited)
 c = sqlite3.connect(edited)
@@ -388,7 +352,18 @@ shutil.copyfile(east_db, ent_db)
 ent_pkg = os.path.join(TMP, "ent.duty25")
 r = duty25(ent_cfg, "export", "--period", PERIOD, "--out", ent_pkg)
 tap(r.returncode == 0, "a package of the enterprise edition is exported", r.stderr)
-refused(ent_pkg, [edition_name(ENTERPRISE), "版本不同"], "a package of another edition is refused by name")
+refused(ent_pkg, [edition_id(ENTERPRISE), "版本不同", "ent.duty25", "PACKAGE_EDITION"],
+        "a package of another edition is refused by name (PACKAGE_EDITION)")
+old_fmt = os.path.join(TMP, "old-format.duty25")
+shutil.copyfile(east_pkg, old_fmt)
+c = sqlite3.connect(old_fmt)  # what duty25 wrote before packages carried the edition id: no level, no format
+c.execute("ALTER TABLE package DROP COLUMN format")
+c.execute("ALTER TABLE package DROP COLUMN level")
+c.execute("UPDATE package SET edition = ?", ("教育系统落实企业安全生产主体责任百日攻坚行动",))
+c.commit()
+c.close()
+refused(old_fmt, ["old-format.duty25", "旧版", "重新导出", "PACKAGE_FORMAT"],
+        "a package written by an older duty25 (no edition id) is refused, asking to export again")
 south_cfg, south_db = write_config("south", "南区")
 shutil.copyfile(east_db, south_db)
 south_pkg = os.path.join(TMP, "south.duty25")
@@ -399,10 +374,14 @@ tap(r.returncode == 1 and "未变" in r.stdout and "拒收" in r.stdout,
     "one refused file does not stop the others", r.stdout)
 
 r1 = duty25(east_cfg, "merge", west_pkg)
-r2 = duty25(city_cfg, "export", "--period", PERIOD, "--out", os.path.join(TMP, "city.duty25"))
+prov_cfg, _ = write_config("prov", "示范省", "province")
+r2 = duty25(prov_cfg, "export", "--period", PERIOD, "--out", os.path.join(TMP, "prov.duty25"))
 tap(r1.returncode == 2 and "level" in r1.stderr and r2.returncode == 2 and "level" in r2.stderr
-    and not os.path.exists(os.path.join(TMP, "city.duty25")),
-    "a district does not merge, a city does not export (yet)", [r1.stderr, r2.stderr])
+    and not os.path.exists(os.path.join(TMP, "prov.duty25")),
+    "a district does not merge, a province does not export", [r1.stderr, r2.stderr])
+r = duty25(prov_cfg, "merge", east_pkg)
+tap(r.returncode == 1 and "PACKAGE_LEVEL" in r.stdout and "区县" in r.stdout,
+    "a province refuses a district's package by name (PACKAGE_LEVEL)", r.stdout + r.stderr)
 # (the city's report and tables: tests/city/report.py)
 
 # ---- a district's whole database ----
