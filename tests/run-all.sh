@@ -49,6 +49,7 @@ for variant in "" asan; do
     suite "store ($tag)" $PY tests/store/check.py "$b/duty25"
     suite "city ($tag)" $PY tests/city/check.py "$b/duty25"
     suite "city report ($tag)" $PY tests/city/report.py "$b/duty25"
+    suite "province ($tag)" $PY tests/province/check.py "$b/duty25"
     suite "month ($tag)" $PY tests/month/check.py "$b/duty25"
     suite "edition ($tag)" $PY tests/edition/check.py "$b/duty25"
     suite "firstday ($tag)" $PY tests/firstday/check.py "$b/duty25"

@@ -133,6 +133,11 @@ static counts_layout layout_for(const d25_status_report *r)
         if (w > L.label)
             L.label = w;
     }
+    for (size_t i = 0; i < r->ncities; i++) {
+        int w = d25_display_width(r->by_city[i].key);
+        if (w > L.label)
+            L.label = w;
+    }
     /* 2 + label + 6 fields of "应报 " and the digits, 5 separators */
     int room = COLS - 2 - 6 * (5 + L.digits) - 5 * (L.digits <= 3 ? 2 : 1);
     if (L.label > room)
@@ -172,6 +177,11 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
     fprintf(o, "\n按板块：\n");
     for (size_t i = 0; i < r->nareas; i++)
         print_counts_row(o, &L, r->by_area[i].key, r->by_area[i].expected, r->by_area[i].n);
+    if (r->ncities) {
+        fprintf(o, "\n按市：\n");
+        for (size_t i = 0; i < r->ncities; i++)
+            print_counts_row(o, &L, r->by_city[i].key, r->by_city[i].expected, r->by_city[i].n);
+    }
     if (r->ndistricts) {
         fprintf(o, "\n按区县：\n");
         for (size_t i = 0; i < r->ndistricts; i++)
@@ -179,7 +189,7 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
     }
     if (r->nmissing) {
         char head[96];
-        snprintf(head, sizeof head, "本月数据包尚未汇总的区县（%zu 个）：", r->nmissing);
+        snprintf(head, sizeof head, "本月数据包尚未汇总的%s（%zu 个）：", r->of_cities ? "市" : "区县", r->nmissing);
         fputc('\n', o);
         int col = 0;
         emit_text(o, &col, 2, head);
@@ -192,7 +202,8 @@ void d25_status_print_text(FILE *o, const d25_status_report *r, const char *dist
     }
     if (r->nlate) {
         char head[128];
-        snprintf(head, sizeof head, "本月数据包逾期（晚于 %s）报送的区县（%zu 个）：", r->district_deadline, r->nlate);
+        snprintf(head, sizeof head, "本月数据包逾期（晚于 %s）报送的%s（%zu 个）：", r->district_deadline,
+                 r->of_cities ? "市" : "区县", r->nlate);
         fputc('\n', o);
         int col = 0;
         emit_text(o, &col, 2, head);
@@ -304,6 +315,22 @@ static const char *form_name(d25_form_state f)
     return f == D25_FORM_ACCEPTED ? "accepted" : f == D25_FORM_REJECTED ? "rejected" : "none";
 }
 
+/* "district": D, or at a province (a path "CITY/DISTRICT") "city": C, "district": D. */
+static void json_path(FILE *o, const char *path)
+{
+    const char *slash = strchr(path, '/');
+    if (slash) {
+        fputs("\"city\":", o);
+        char city[256];
+        snprintf(city, sizeof city, "%.*s", (int)(slash - path), path);
+        d25_json_str(o, city);
+        fputc(',', o);
+        path = slash + 1;
+    }
+    fputs("\"district\":", o);
+    d25_json_str(o, path);
+}
+
 void d25_status_print_json(FILE *o, const d25_status_report *r, const char *district)
 {
     char period[16];
@@ -314,24 +341,37 @@ void d25_status_print_json(FILE *o, const d25_status_report *r, const char *dist
     json_counts(o, r->expected, r->n);
     json_groups(o, "by_type", r->by_type, r->ntypes, true);
     json_groups(o, "by_area", r->by_area, r->nareas, false);
-    if (r->ndistricts || r->nmissing) {
+    if (r->ndistricts || r->nmissing || r->of_cities) {
+        /* A province's members are cities: its keys say so. */
+        const char *m = r->of_cities ? "cities" : "districts", *m1 = r->of_cities ? "city" : "district";
+        if (r->of_cities) {
+            fputs(",\"by_city\":[", o);
+            for (size_t i = 0; i < r->ncities; i++) {
+                fputs(i ? ",{\"city\":" : "{\"city\":", o);
+                d25_json_str(o, r->by_city[i].key);
+                fputc(',', o);
+                json_counts(o, r->by_city[i].expected, r->by_city[i].n);
+                fputc('}', o);
+            }
+            fputc(']', o);
+        }
         fputs(",\"by_district\":[", o);
         for (size_t i = 0; i < r->ndistricts; i++) {
-            fputs(i ? ",{\"district\":" : "{\"district\":", o);
-            d25_json_str(o, r->by_district[i].key);
+            fputs(i ? ",{" : "{", o);
+            json_path(o, r->by_district[i].key);
             fputc(',', o);
             json_counts(o, r->by_district[i].expected, r->by_district[i].n);
             fputc('}', o);
         }
-        fputs("],\"districts_missing\":[", o);
+        fprintf(o, "],\"%s_missing\":[", m);
         for (size_t i = 0; i < r->nmissing; i++) {
             if (i)
                 fputc(',', o);
             d25_json_str(o, r->districts_missing[i]);
         }
-        fputs("],\"district_deadline\":", o);
+        fprintf(o, "],\"%s_deadline\":", m1);
         d25_json_str(o, r->district_deadline[0] ? r->district_deadline : NULL);
-        fputs(",\"districts_late\":[", o);
+        fprintf(o, ",\"%s_late\":[", m);
         for (size_t i = 0; i < r->nlate; i++) {
             if (i)
                 fputc(',', o);
@@ -344,8 +384,7 @@ void d25_status_print_json(FILE *o, const d25_status_report *r, const char *dist
         const d25_unit_status *u = &r->units[i];
         fputs(i ? ",{" : "{", o);
         if (u->district) {
-            fputs("\"district\":", o);
-            d25_json_str(o, u->district);
+            json_path(o, u->district);
             fputc(',', o);
         }
         fputs("\"code\":", o);
@@ -409,8 +448,10 @@ void d25_status_print_json(FILE *o, const d25_status_report *r, const char *dist
 typedef struct {
     d25_registry **regs;
     size_t nregs;
-    char **known;
+    char **known;           /* the districts (paths) the store holds */
     size_t nknown;
+    char **members;         /* a province's cities, when not configured */
+    size_t nmembers;
 } city_ctx;
 
 static void city_free(city_ctx *c)
@@ -421,40 +462,99 @@ static void city_free(city_ctx *c)
     for (size_t i = 0; i < c->nknown; i++)
         free(c->known[i]);
     free(c->known);
+    for (size_t i = 0; i < c->nmembers; i++)
+        free(c->members[i]);
+    free(c->members);
+}
+
+/* The members below a province: the cities of its districts' paths
+ * ("CITY/DISTRICT"), in the order first merged (each once, into out). */
+static int path_cities(char **paths, size_t n, char ***out, size_t *nout, d25_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *slash = strchr(paths[i], '/');
+        size_t len = slash ? (size_t)(slash - paths[i]) : strlen(paths[i]);
+        size_t k = 0;
+        while (k < *nout && !(strlen((*out)[k]) == len && strncmp((*out)[k], paths[i], len) == 0))
+            k++;
+        if (k < *nout)
+            continue;
+        char **v = realloc(*out, (*nout + 1) * sizeof *v);
+        if (!v)
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
+        *out = v;
+        if (!(v[*nout] = strndup(paths[i], len)))
+            return d25_fail(err, D25_E_NOMEM, "内存不足");
+        (*nout)++;
+    }
+    return 0;
 }
 
 static int city_status(d25_store *s, const d25_setup *su, int period, city_ctx *c, d25_status_report *city, d25_error *err)
 {
     const d25_config *cfg = &su->cfg;
+    bool province = cfg->level == D25_LEVEL_PROVINCE;
+    /* The members below: a city's districts, a province's cities
+     * ([organisation] districts, else those merged); a province reads each
+     * city's districts, the paths "CITY/DISTRICT" its store holds. */
     const char *const *list = (const char *const *)cfg->districts;
     size_t n = cfg->ndistricts;
     memset(city, 0, sizeof *city);
-    if (!n) {
-        if (d25_store_districts(s, &c->known, &c->nknown, err) < 0)
+    city->of_cities = province;
+    if (d25_store_districts(s, &c->known, &c->nknown, err) < 0)
+        return -1;
+    if (!n && province) {
+        if (path_cities(c->known, c->nknown, &c->members, &c->nmembers, err) < 0)
             return -1;
+        list = (const char *const *)c->members;
+        n = c->nmembers;
+    } else if (!n) {
         list = (const char *const *)c->known;
         n = c->nknown;
     }
     int deadline = cfg->deadline_day ? cfg->deadline_day : su->rules->deadline_day;
     char p[16];
     d25_format_period(period, p, sizeof p);
-    if (!(c->regs = calloc(n + 1, sizeof *c->regs)))
+    if (!(c->regs = calloc(c->nknown + n + 1, sizeof *c->regs)))
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        d25_status_report part;
-        c->nregs = i + 1;
-        rc = d25_store_district_units(s, list[i], &c->regs[i], err);
-        if (rc == 0)
-            rc = d25_status_build_in(s, c->regs[i], list[i], period, deadline, cfg->same_time_min, &part, err);
-        if (rc == 0)
-            rc = d25_status_add_district(city, &part, list[i], d25_store_district_merged(s, list[i], p) == 1, err);
+        bool merged = d25_store_district_merged(s, list[i], p) == 1;
+        size_t len = strlen(list[i]), added = 0;
+        for (size_t k = 0; k < (province ? c->nknown : 1) && rc == 0; k++) {
+            const char *path = province ? c->known[k] : list[i];
+            if (province && !(strncmp(path, list[i], len) == 0 && path[len] == '/'))
+                continue;
+            d25_status_report part;
+            size_t r = c->nregs++;
+            rc = d25_store_district_units(s, path, &c->regs[r], err);
+            if (rc == 0)
+                rc = d25_status_build_in(s, c->regs[r], path, period, deadline, cfg->same_time_min, &part, err);
+            if (rc == 0)
+                rc = d25_status_add_district(city, &part, path, province || merged, err);
+            added++;
+        }
+        /* A city of which nothing is merged, or whose month is not. */
+        if (rc == 0 && province && (!added || !merged))
+            rc = d25_status_city_missing(city, list[i], err);
     }
-    if (rc == 0 && n == 0) { /* no district merged yet: the month's frame, all zero */
-        if (!(c->regs[0] = d25_registry_adopt(d25_store_path(s), NULL, 0, err)))
+    if (rc == 0 && city->nunits == 0 && city->ndistricts == 0) { /* nothing merged yet: the month's frame, all zero */
+        d25_status_report frame;
+        size_t r = c->nregs++;
+        if (!(c->regs[r] = d25_registry_adopt(d25_store_path(s), NULL, 0, err)))
             return -1;
-        c->nregs = 1;
-        rc = d25_status_build_in(s, c->regs[0], "", period, deadline, cfg->same_time_min, city, err);
+        rc = d25_status_build_in(s, c->regs[r], "", period, deadline, cfg->same_time_min, &frame, err);
+        if (rc == 0) {
+            /* keep what the members gave (a province's missing cities) */
+            frame.by_city = city->by_city, frame.ncities = city->ncities, frame.city_cap = city->city_cap;
+            frame.districts_missing = city->districts_missing, frame.nmissing = city->nmissing;
+            frame.of_cities = province;
+            city->by_city = NULL, city->districts_missing = NULL, city->ncities = city->nmissing = 0;
+            d25_status_report_free(city);
+            *city = frame;
+        }
     }
     /* Districts whose package came late: first sent (exported) after the
      * city's own deadline, [organisation] deadline_day of the month. */

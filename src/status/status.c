@@ -324,6 +324,7 @@ void d25_status_report_free(d25_status_report *r)
     free(r->by_type);
     free(r->by_area);
     free(r->by_district);
+    free(r->by_city);
     for (size_t i = 0; i < r->nmissing; i++)
         free(r->districts_missing[i]);
     free(r->districts_missing);
@@ -408,6 +409,13 @@ int d25_status_add_district(d25_status_report *city, d25_status_report *part, co
         (part->nquality && d25_grow((void **)&city->quality, &qcap, city->nquality + part->nquality, sizeof *city->quality) < 0) ||
         (part->ndoubts && d25_grow((void **)&city->doubts, &dcap, city->ndoubts + part->ndoubts, sizeof *city->doubts) < 0))
         goto nomem;
+    const char *slash = strchr(district, '/');
+    if (slash) { /* a province: the district's city */
+        d25_status_group c = total;
+        snprintf(c.key, sizeof c.key, "%.*s", (int)(slash - district), district);
+        if (group_sum(&city->by_city, &city->ncities, &city->city_cap, &c) < 0)
+            goto nomem;
+    }
     for (size_t i = 0; i < part->ntypes; i++)
         if (group_sum(&city->by_type, &city->ntypes, &city->type_cap, &part->by_type[i]) < 0)
             goto nomem;
@@ -449,4 +457,21 @@ int d25_status_add_district(d25_status_report *city, d25_status_report *part, co
 nomem:
     d25_status_report_free(part);
     return d25_fail(err, D25_E_NOMEM, "内存不足");
+}
+
+int d25_status_city_missing(d25_status_report *prov, const char *city, d25_error *err)
+{
+    d25_status_group zero = {0};
+    d25_copy(zero.key, sizeof zero.key, city);
+    char *d = strdup(city);
+    char **v = d ? realloc(prov->districts_missing, (prov->nmissing + 1) * sizeof *v) : NULL;
+    if (!v) {
+        free(d);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    prov->districts_missing = v;
+    v[prov->nmissing++] = d;
+    if (group_sum(&prov->by_city, &prov->ncities, &prov->city_cap, &zero) < 0)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    return 0;
 }

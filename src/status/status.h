@@ -47,7 +47,7 @@ typedef struct {
 } d25_unit_status;
 
 typedef struct {
-    char key[64];           /* unit type or area */
+    char key[128];          /* unit type, area, district (a province's: "CITY/DISTRICT") or city */
     int n[D25_UNIT_STATES_];
     int expected;
 } d25_status_group;
@@ -84,9 +84,12 @@ typedef struct {
     size_t *row_of;         /* registry index -> index in units, SIZE_MAX when not expected */
     d25_status_group *by_type, *by_area;
     size_t ntypes, nareas, type_cap, area_cap;
-    d25_status_group *by_district; /* a city's status: one per district, in order */
+    d25_status_group *by_district; /* a city's status: one per district, in order (a province's: "CITY/DISTRICT") */
     size_t ndistricts, district_cap;
-    char **districts_missing; /* districts whose package for the month is not merged */
+    d25_status_group *by_city; /* a province's status: one per city, in order */
+    size_t ncities, city_cap;
+    bool of_cities;         /* a province: the members below (missing, late) are cities, not districts */
+    char **districts_missing; /* members (districts; a province's: cities) whose package for the month is not merged */
     size_t nmissing;
     char **districts_late;    /* districts whose package came after district_deadline (first sent) */
     size_t nlate;
@@ -118,6 +121,11 @@ int d25_status_build_in(d25_store *s, const d25_registry *reg, const char *distr
                         int same_time_min, d25_status_report *out, d25_error *err);
 int d25_status_add_district(d25_status_report *city, d25_status_report *part, const char *district, bool merged,
                             d25_error *err);
+/* A province's status: the district's path "CITY/DISTRICT" also adds to
+ * the city's by_city row (d25_status_add_district does it); a city none of
+ * whose packages is merged gets a zero by_city row and is named among the
+ * missing. */
+int d25_status_city_missing(d25_status_report *prov, const char *city, d25_error *err);
 
 /* The unit's row, or NULL when it is not expected in the period. */
 const d25_unit_status *d25_status_unit(const d25_status_report *r, const d25_registry *reg, const d25_unit *u);
