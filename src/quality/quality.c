@@ -296,7 +296,7 @@ static int check_history(writer *w, cval *x, const int *hp, const long *hv, size
 #define CROSS_PAIRS                                                                                                   \
     "SELECT unit_code AS unit, max(CASE WHEN form = 'progress' THEN return_id END) AS pid,"                           \
     " max(CASE WHEN form = 'checklist' THEN return_id END) AS cid"                                                    \
-    " FROM current_returns WHERE period = ?1 GROUP BY unit_code"                                                      \
+    " FROM temp.quality_current WHERE period = ?1 GROUP BY unit_code"                                                      \
     " HAVING pid IS NOT NULL AND cid IS NOT NULL AND pid != cid"
 
 static int check_cross_files(writer *w, const d25_rules *rules, const char *period)
@@ -469,7 +469,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
             SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "DELETE FROM findings WHERE source = 'quality' AND return_id IN"
-                           " (SELECT id FROM returns WHERE period = ?)",
+                           " (SELECT id FROM returns WHERE period = ?1 AND (?2 IS NULL OR edition IN (?2, '')))",
                            -1, &del, NULL) != SQLITE_OK ||
         /* The unit's progress tables up to this month, months ascending,
          * each as its summary's values (one short row per return: the
@@ -477,10 +477,10 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
          * and where a value stands is looked up only for a warning). */
         sqlite3_prepare_v2(db,
                            "SELECT c.return_id, c.unit_code, u.type, c.period, m.progress"
-                           " FROM current_returns c JOIN units u ON u.code = c.unit_code"
+                           " FROM temp.quality_current c JOIN units u ON u.code = c.unit_code"
                            " JOIN return_summaries m ON m.return_id = c.return_id"
                            " WHERE c.period <= ?1 AND c.form = 'progress'"
-                           " AND c.unit_code IN (SELECT unit_code FROM current_returns WHERE period = ?1)"
+                           " AND c.unit_code IN (SELECT unit_code FROM temp.quality_current WHERE period = ?1)"
                            " ORDER BY c.unit_code, c.period",
                            -1, &cur, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
@@ -497,6 +497,8 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
         goto done;
     }
     sqlite3_bind_text(del, 1, p, -1, SQLITE_STATIC);
+    if (d25_store_edition(s))
+        sqlite3_bind_text(del, 2, d25_store_edition(s), -1, SQLITE_STATIC);
     if (sqlite3_step(del) != SQLITE_DONE) {
         d25_store_fail(s, err, "数据质量复核");
         goto done;
@@ -590,6 +592,47 @@ done:
     return rc;
 }
 
+/* The returns that count (the view current_returns), of the store's
+ * edition only: a database holding two campaigns compares each campaign's
+ * counts with its own, and one campaign's pass leaves the other's warnings
+ * alone.  A temporary view on this connection, made again for each pass
+ * (the handle's edition may differ from the last). */
+static int current_view(d25_store *s, d25_error *err)
+{
+    const char *e = d25_store_edition(s);
+    char *er = e ? sqlite3_mprintf(" AND r.edition IN (%Q, '')", e) : sqlite3_mprintf("%s", "");
+    char *en = e ? sqlite3_mprintf(" AND n.edition IN (%Q, '')", e) : sqlite3_mprintf("%s", "");
+    if (!er || !en) {
+        sqlite3_free(er);
+        sqlite3_free(en);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
+    char *sql = sqlite3_mprintf(
+        "DROP VIEW IF EXISTS temp.quality_current;"
+        "CREATE TEMP VIEW quality_current AS"
+        " SELECT r.id AS return_id, r.unit_code, r.period, 'checklist' AS form, r.received, r.district FROM main.returns r"
+        "  WHERE r.verdict = 'accepted' AND r.has_checklist = 1 AND r.unit_code IS NOT NULL AND r.period IS NOT NULL"
+        "  AND r.withdrawn = 0%s"
+        "  AND NOT EXISTS (SELECT 1 FROM main.returns n WHERE n.period = r.period AND n.verdict = 'accepted'"
+        "   AND n.unit_code = r.unit_code AND n.district IS r.district AND n.withdrawn = 0 AND n.has_checklist = 1%s"
+        "   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)))"
+        " UNION ALL"
+        " SELECT r.id, r.unit_code, r.period, 'progress', r.received, r.district FROM main.returns r"
+        "  WHERE r.verdict = 'accepted' AND r.has_progress = 1 AND r.unit_code IS NOT NULL AND r.period IS NOT NULL"
+        "  AND r.withdrawn = 0%s"
+        "  AND NOT EXISTS (SELECT 1 FROM main.returns n WHERE n.period = r.period AND n.verdict = 'accepted'"
+        "   AND n.unit_code = r.unit_code AND n.district IS r.district AND n.withdrawn = 0 AND n.has_progress = 1%s"
+        "   AND (n.received > r.received OR (n.received = r.received AND n.id > r.id)));",
+        er, en, er, en);
+    sqlite3_free(er);
+    sqlite3_free(en);
+    if (!sql)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    int rc = d25_store_exec(s, sql, err);
+    sqlite3_free(sql);
+    return rc;
+}
+
 int d25_quality_refresh(d25_store *s, const d25_rules *rules, const d25_quality_opts *o, d25_error *err)
 {
     int *dirty;
@@ -617,7 +660,7 @@ int d25_quality_refresh(d25_store *s, const d25_rules *rules, const d25_quality_
         return d25_store_fail(s, err, "数据质量复核");
     if (d25_store_dirty_periods(s, &dirty, &nd, err) < 0)
         return -1;
-    int rc = 0;
+    int rc = current_view(s, err);
     for (size_t i = 0; i < nd && rc == 0; i++)
         rc = refresh_period(s, rules, o, dirty[i], err);
     free(dirty);

@@ -161,14 +161,26 @@ int d25_store_flagged_each(d25_store *s, const char *period,
 {
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT DISTINCT c.unit_code, pv.field, f.message FROM current_returns c"
-                           " JOIN findings f ON f.return_id = c.return_id AND f.source = 'quality'"
+                           /* The progress tables that count, of this handle's
+                            * edition (as d25_store_current_each chooses them):
+                            * the view current_returns knows no edition, and
+                            * would take another campaign's newer return. */
+                           "SELECT DISTINCT c.unit_code, pv.field, f.message FROM returns c"
+                           " JOIN findings f ON f.return_id = c.id AND f.source = 'quality'"
                            "  AND f.code IN ('OUTLIER_PEERS', 'OUTLIER_HISTORY')"
-                           " JOIN progress_values pv ON pv.return_id = c.return_id AND pv.place = f.place"
-                           " WHERE c.period = ? AND c.form = 'progress' ORDER BY c.unit_code, pv.field",
+                           " JOIN progress_values pv ON pv.return_id = c.id AND pv.place = f.place"
+                           " WHERE c.period = ?1 AND c.verdict = 'accepted' AND c.has_progress = 1"
+                           " AND c.unit_code IS NOT NULL AND c.withdrawn = 0 AND (?2 IS NULL OR c.edition IN (?2, ''))"
+                           " AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = c.period AND n.verdict = 'accepted'"
+                           "  AND n.unit_code = c.unit_code AND n.district IS c.district AND n.withdrawn = 0"
+                           "  AND n.has_progress = 1 AND (?2 IS NULL OR n.edition IN (?2, ''))"
+                           "  AND (n.received > c.received OR (n.received = c.received AND n.id > c.id)))"
+                           " ORDER BY c.unit_code, pv.field",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(s, err, "读取数据质量警告");
     sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
+    if (s->edition)
+        sqlite3_bind_text(q, 2, s->edition, -1, SQLITE_STATIC);
     int step, rc = 0;
     while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW)
         if (fn(ud, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),

@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tap import tap, skip, done  # noqa: E402
@@ -256,6 +257,50 @@ try:
     tap(r.returncode == 0 and "示范区教育系统落实安全生产主体责任" in t and "示范区教育局" in t
         and "全区重点监管单位" in t and "企业自查" not in t,
         "the education edition's report keeps its words", [r.returncode, r.stderr])
+
+    # ---- two campaigns in one database: each report sets aside its own implausible values ----
+    # The November samples plant one implausible count (SF-X001 已检查 3000 次): the report's
+    # `flagged`.  A second campaign (the same rule set under another [edition] id) then takes a
+    # newer return of SF-X001 whose count is plausible (已检查 21 次).  The first campaign's
+    # report must still set its own flagged value aside, and the second's flag nothing.
+    def flagged(*cfg):
+        r = run(list(cfg) + ["report", "--period", "2026-11", "--dump-data"], we)
+        try:
+            return sorted((f["code"], f["field"]) for f in json.loads(r.stdout)["flagged"])
+        except (ValueError, KeyError):
+            return ["error", r.returncode, r.stderr]
+
+    f1 = flagged()
+    tap(f1 == [("SF-X001", "inspections")], "the first campaign's report sets aside the planted count", f1)
+    with open(os.path.join(ROOT, "config/rules-education.ini"), encoding="utf-8") as f:
+        r27 = f.read().replace("id = education-2021", "id = education-2027")
+    with open(os.path.join(we, "config/rules-2027.ini"), "w", encoding="utf-8") as f:
+        f.write(r27)
+    with open(os.path.join(we, "config/duty25.ini"), encoding="utf-8") as f:
+        c27 = re.sub(r"^rules\s*=.*$", "rules = rules-2027.ini", f.read(), count=1, flags=re.M)
+    with open(os.path.join(we, "config/duty25-2027.ini"), "w", encoding="utf-8") as f:
+        f.write(c27)
+    src = os.path.join(ROOT, "samples/2026-11/示范区实验小学-2026年11月-清单及推进情况.docx")
+    dst = os.path.join(tmp, "示范区实验小学-2027.docx")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert b"\xe5\xb7\xb2\xe6\xa3\x80\xe6\x9f\xa5 3000 \xe6\xac\xa1" in data  # 已检查 3000 次
+                data = data.replace("已检查 3000 次".encode(), "已检查 21 次".encode())
+            zout.writestr(item, data)
+    r = run(["--config", "config/duty25-2027.ini", "ingest", dst], we)
+    db = sqlite3.connect(os.path.join(we, "data/duty25.db"))
+    rows = db.execute("SELECT edition, verdict, unit_code, period FROM returns WHERE file_name = ?",
+                      (os.path.basename(dst),)).fetchall()
+    db.close()
+    tap(r.returncode == 0 and rows == [("education-2027", "accepted", "SF-X001", "2026-11")],
+        "a second campaign's newer return of SF-X001 is stored in the same database", [r.stdout, r.stderr, rows])
+    f2 = flagged()
+    tap(f2 == f1, "the first campaign still sets aside its own flagged count, not reading the second's newer return",
+        f2)
+    f3 = flagged("--config", "config/duty25-2027.ini")
+    tap(f3 == [], "the second campaign flags nothing of the first's", f3)
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 done()
