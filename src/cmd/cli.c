@@ -48,7 +48,7 @@ static const struct {
     {"serve", "listen", "地址:端口"},
     {"export", "out", "文件"},
     {"merge", "db", "汇总数据库"},
-    {"merge", "district", "区县"},
+    {"merge", "district", "名称"},
     {NULL, "format", "text|json"},
     {NULL, "period", "YYYY-MM"},
     {NULL, "db", "数据库"},
