@@ -122,9 +122,9 @@ int cmd_merge(int argc, char **argv, const d25_global *g)
         rc_counts.outdated = counts[D25_SLICE_OUTDATED];
         rc_counts.failed = refused;
         d25_store_run_end(s, run, &rc_counts, refused ? "error" : "ok", NULL);
-        printf("共 %d 个文件：新汇总 %d，替换 %d，未变 %d，过时 %d（区县月份）；拒收 %d 个文件。数据库：%s\n", argc - optind,
+        printf("共 %d 个文件：新汇总 %d，替换 %d，未变 %d，过时 %d（%s月份）；拒收 %d 个文件。数据库：%s\n", argc - optind,
                counts[D25_SLICE_MERGED], counts[D25_SLICE_REPLACED], counts[D25_SLICE_UNCHANGED], counts[D25_SLICE_OUTDATED],
-               refused, db);
+               su.cfg.level == D25_LEVEL_PROVINCE ? "市" : "区县", refused, db);
         rc = refused ? D25_EXIT_REJECTED : D25_EXIT_OK;
     } else {
         fprintf(stderr, "duty25 merge：%s\n", err.message);

@@ -225,6 +225,21 @@ static int read_database(d25_store *s, const char *path, const d25_merge_opts *o
                         want_merged ? "市" : "区县", want_merged ? "市" : "区县");
     if (!listed(o, o->district))
         return d25_fail(err, D25_E_DB, "区县“%s”不在配置 [organisation] districts 所列的区县中，%s 未汇总", o->district, path);
+    /* A database of another campaign only: refused by name, as its package would be. */
+    if (o->edition && *o->edition) {
+        int rc2 = step_sql(s, &q,
+                           "SELECT sum(edition IN (?1, '')), (SELECT edition FROM src.returns WHERE edition NOT IN (?1, '')"
+                           " LIMIT 1) FROM src.returns WHERE withdrawn = 0",
+                           "t", o->edition);
+        bool none = rc2 == SQLITE_ROW && sqlite3_column_int(q, 0) == 0 && sqlite3_column_type(q, 1) != SQLITE_NULL;
+        char other[256] = "";
+        if (none)
+            col_copy(q, 1, other, sizeof other);
+        sqlite3_finalize(q);
+        if (none)
+            return d25_fail(err, D25_E_PKG_EDITION, "%s 中的报表属于规则版本“%s”，本库汇总的是“%s”，版本不同，未汇总", path, other,
+                            o->edition);
+    }
     if (sqlite3_prepare_v2(s->db,
                            "SELECT ifnull(period, substr(received, 1, 7)) AS p, max(stored) FROM src.returns"
                            " WHERE withdrawn = 0 AND (?1 IS NULL OR edition IN (?1, '')) GROUP BY p ORDER BY p",
