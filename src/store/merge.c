@@ -224,7 +224,8 @@ static int read_database(d25_store *s, const char *path, const d25_merge_opts *o
         return d25_fail(err, D25_E_DB, "%s 是%s的数据库，没有写明属于谁：请用 --district 指明它属于哪个%s", path,
                         want_merged ? "市" : "区县", want_merged ? "市" : "区县");
     if (!listed(o, o->district))
-        return d25_fail(err, D25_E_DB, "区县“%s”不在配置 [organisation] districts 所列的区县中，%s 未汇总", o->district, path);
+        return d25_fail(err, D25_E_DB, "%s“%s”不在配置 [organisation] districts 所列的%s中，%s 未汇总", want_merged ? "市" : "区县",
+                        o->district, want_merged ? "市" : "区县", path);
     /* A database of another campaign only: refused by name, as its package would be. */
     if (o->edition && *o->edition) {
         int rc2 = step_sql(s, &q,
