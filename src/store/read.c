@@ -171,6 +171,7 @@ int d25_store_flagged_each(d25_store *s, const char *period,
                            " JOIN progress_values pv ON pv.return_id = c.id AND pv.place = f.place"
                            " WHERE c.period = ?1 AND c.verdict = 'accepted' AND c.has_progress = 1"
                            " AND c.unit_code IS NOT NULL AND c.withdrawn = 0 AND (?2 IS NULL OR c.edition IN (?2, ''))"
+                           " AND (?3 IS NULL OR c.district = ?3)"
                            " AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = c.period AND n.verdict = 'accepted'"
                            "  AND n.unit_code = c.unit_code AND n.district IS c.district AND n.withdrawn = 0"
                            "  AND n.has_progress = 1 AND (?2 IS NULL OR n.edition IN (?2, ''))"
@@ -181,6 +182,8 @@ int d25_store_flagged_each(d25_store *s, const char *period,
     sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
     if (s->edition)
         sqlite3_bind_text(q, 2, s->edition, -1, SQLITE_STATIC);
+    if (s->district) /* a city's report, district by district */
+        sqlite3_bind_text(q, 3, s->district, -1, SQLITE_STATIC);
     int step, rc = 0;
     while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW)
         if (fn(ud, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
