@@ -230,10 +230,11 @@ typedef struct {
  * line is 14.3 pt high. */
 enum { LINE_PT_X10 = 143 };
 
-static double text_units(const char *s)
+/* Width units of s up to end (a '\n' or the NUL). */
+static double text_units(const char *s, const char *end)
 {
     double u = 0;
-    for (const char *p = s; *p;) {
+    for (const char *p = s; p < end && *p;) {
         uint32_t cp = d25_utf8_next(&p);
         u += cp >= 0x2E80 ? 2.1 : 1.1;
     }
@@ -247,9 +248,7 @@ static int text_lines(const char *s, double width)
     int lines = 0;
     for (;;) {
         const char *nl = strchr(s, '\n');
-        char *part = nl ? strndup(s, (size_t)(nl - s)) : NULL;
-        double u = text_units(part ? part : s);
-        free(part);
+        double u = text_units(s, nl ? nl : s + strlen(s));
         lines += u > 0 ? (int)ceil(u / usable) : 1;
         if (!nl)
             break;
