@@ -19,6 +19,7 @@ the .docx in Word or WPS instead; this script is how the shipped one is made.
 """
 import configparser
 import os
+import re
 import sys
 import zipfile
 from xml.sax.saxutils import escape
@@ -757,63 +758,86 @@ package("汇总统计表.docx", "市（省）汇总统计表模板",
 
 # ---- the blank forms sent to units (duty25 forms), after seed 000's
 # Attachment 1 (the checklist) and Attachment 3 (the progress table) ----
-# The checklist merges the category and item cells over their rows, as
-# Attachment 1 prints them: the duty loop's first row starts both merges,
-# the rows of the first item's other sub-items continue them, each further
-# item's first row starts a new item merge, and its other rows continue.
-def sub_cells(first_cells):
-    return first_cells + ["{{text}}", "{{basis}}", "{{penalty}}", {"text": "{{self}}"}, ""]
-
-
+# The checklist is a block of rows for each item (the data's blocks[]):
+# its category and item cells start a merge in the block's first row and
+# continue it in the others, and every row but the block's last is kept
+# with the next one (keepNext in its paragraphs; no row breaks across a
+# page: cantSplit).  A page thus always begins with a block's first row,
+# which names its category and item: a merged cell is never split over a
+# page break, and no fragment of its text tops a page.  The four rows of
+# the template are the block's first row when more follow (head), a block
+# of one row (one), the rows in between (mids) and the block's last row
+# (last); the table's final block has no "last" row, so its last row is
+# kept with the note and the signature block below the table.
 def cl_row(duty, item, text, last):
     return [duty, item, {"text": text, "align": "left"}, {"text": "{{basis}}", "align": "left"},
             {"text": "{{penalty}}", "align": "left"}, "{{self}}", last]
 
 
-CL_W = [9, 13, 38, 20, 20, 12, 10]
+def keep_rows(xml, *tags):
+    """Rows holding one of tags: their paragraphs kept with the next."""
+    def keep(m):
+        row = m.group(0)
+        return row.replace("<w:p><w:pPr>", "<w:p><w:pPr><w:keepNext/>") if any(t in row for t in tags) else row
+    return re.sub(r"<w:tr>.*?</w:tr>", keep, xml)
+
+
+def keep(p):
+    """A paragraph kept with the next one."""
+    return p.replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1)
+
+
+CL_W = [8, 12, 33, 17, 16, 22, 12]  # 单位自查情况 wide enough for a status and a short reason
 checklist_form = [
     para("附件1", HT, 32, after=120),
     para("{{district}}{{words.checklist_heading}}", XBS, 36, "center", after=120),
     para("填报月份：{{period_cn}}　　所属板块：{{unit.area}}　　{{words.unit_word}}类型：{{unit.type_label}}", FS, 24, "center",
          after=120),
-    grid_table(CL_W, [
+    keep_rows(grid_table(CL_W, [
         (["类别", "条目", "内容", "依据", "罚则", "{{words.self_check_header}}", "监督检查情况"], "head"),
-        (cl_row({"text": "{{#duties}}{{label}}", "vmerge": "restart"}, {"text": "{{item_label}}", "vmerge": "restart"},
-                "{{text}}", ""), "body"),
-        (cl_row({"vmerge": "continue"}, {"vmerge": "continue"}, "{{#subs}}{{text}}", "{{/subs}}"), "body"),
-        (cl_row({"vmerge": "continue"}, {"text": "{{#items}}{{label}}", "vmerge": "restart"}, "{{text}}", ""), "body"),
-        (cl_row({"vmerge": "continue"}, {"vmerge": "continue"}, "{{#subs}}{{text}}",
-                "{{/subs}}{{/items}}{{/duties}}"), "body"),
-    ], size=18),
-    para("填写说明：“{{words.self_check_header}}”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”，部分落实、未落实的请写明原因和整改措施；"
-         "本{{words.unit_word}}不适用的子项已预填“不适用”，情况有变的请改写。“监督检查情况”一栏由{{words.issuer}}填写。"
-         "请于{{deadline_cn}}前报送。", FS, 21, before=120),
-    para(""),
-    para("填报单位（盖章）：{{unit.name}}　　填报人：＿＿＿＿　　联系电话：＿＿＿＿＿＿　　填报时间：{{period_cn}}＿＿日",
-         FS, 24),
+        (cl_row({"text": "{{#blocks}}{{#head}}{{duty_label}}", "vmerge": "restart"},
+                {"text": "{{label}}", "vmerge": "restart"}, "{{text}}", "{{/head}}"), "body"),
+        (cl_row({"text": "{{#one}}{{duty_label}}", "vmerge": "restart"},
+                {"text": "{{label}}", "vmerge": "restart"}, "{{text}}", "{{/one}}"), "body"),
+        (cl_row({"text": "{{#mids}}", "vmerge": "continue"}, {"vmerge": "continue"}, "{{text}}", "{{/mids}}"), "body"),
+        (cl_row({"text": "{{#last}}", "vmerge": "continue"}, {"vmerge": "continue"}, "{{text}}",
+                "{{/last}}{{/blocks}}"), "body"),
+    ], size=18), "{{#head}}", "{{#mids}}"),
+    keep(para("填写说明：“{{words.self_check_header}}”一栏逐项填写“已落实”“部分落实”“未落实”或“不适用”，部分落实、未落实的请写明原因和整改措施；"
+              "本{{words.unit_word}}不适用的子项已预填“不适用”，情况有变的请改写。“监督检查情况”一栏由{{words.issuer}}填写。"
+              "请于{{deadline_cn}}前报送。", FS, 21, before=120)),
+    keep(para("")),
+    keep(para("填报单位（盖章）：{{unit.name}}　　填报人：＿＿＿＿　　联系电话：＿＿＿＿＿＿　　填报时间：{{period_cn}}＿＿日",
+              FS, 24)),
     para("{{?unit_link}}网上报送、查看本{{words.unit_word}}的检查结果：{{unit_link}}{{/unit_link}}", FS, 21, before=120),
 ]
 package("表样-清单.docx", "六大责任25条内容清单（表样）",
         document(checklist_form, section(PAGE_W, PAGE_H, 1134, 1134, 1134, 1134, landscape=True)), styles(FS, 21))
 
-P_AREA = 11906 - 2 * 1588
+# The progress form: portrait A4, side margins 2.2 cm; its title on one
+# line (三号, characters scaled to 85%: 34 of them, a district of up to
+# four characters, fit the 16.6 cm line), the table's rows and the
+# signature block kept together on one page.
+P_SIDE = 1247
+P_AREA = 11906 - 2 * P_SIDE
 progress_form = [
     para("附件3", HT, 32, after=120),
-    para("{{district}}{{words.progress_heading}}", XBS, 36, "center", after=120),
+    para("{{district}}{{words.progress_heading}}", XBS, 32, "center", after=120).replace(
+        "<w:sz ", '<w:w w:val="85"/><w:sz ', 1),
     para("填报月份：{{period_cn}}　　所属板块：{{unit.area}}", FS, 24, "center", after=120),
-    grid_table([8, 72, 12], [
+    keep_rows(grid_table([8, 72, 12], [
         (["序号", "推进情况", "备注"], "head"),
         (["{{#rows}}{{n}}", {"text": "{{text}}", "align": "left"}, "{{remark}}{{/rows}}"], "body"),
-    ], area=P_AREA, size=24),
-    para("填写说明：在“＿＿”处填写数字或文字（没有的填 0），“（是／否）”“（有／无）”中保留一个、删去另一个。"
-         "次数、条数自攻坚行动开始累计填写。请于{{deadline_cn}}前报送。", FS, 21, before=120),
-    para(""),
-    para("填报单位（盖章）：{{unit.name}}", FS, 24),
-    para("填报人：＿＿＿＿　联系电话：＿＿＿＿＿＿　填报时间：{{period_cn}}＿＿日", FS, 24),
+    ], area=P_AREA, size=24), "{{#rows}}"),
+    keep(para("填写说明：在“＿＿”处填写数字或文字（没有的填 0），“（是／否）”“（有／无）”中保留一个、删去另一个。"
+              "次数、条数自攻坚行动开始累计填写。请于{{deadline_cn}}前报送。", FS, 21, before=120)),
+    keep(para("")),
+    keep(para("填报单位（盖章）：{{unit.name}}", FS, 24)),
+    keep(para("填报人：＿＿＿＿　联系电话：＿＿＿＿＿＿　填报时间：{{period_cn}}＿＿日", FS, 24)),
     para("{{?unit_link}}网上报送、查看本{{words.unit_word}}的检查结果：{{unit_link}}{{/unit_link}}", FS, 21, before=120),
 ]
 package("表样-推进情况.docx", "推进情况统计表（表样）",
-        document(progress_form, section(11906, 16838, 1440, 1588, 1440, 1588)), styles(FS, 24))
+        document(progress_form, section(11906, 16838, 1440, P_SIDE, 1440, P_SIDE)), styles(FS, 24))
 
 # ---- feedback: a notice to the unit for each rejected return, and the
 # office's list of them (duty25 validate --feedback, duty25 run) ----

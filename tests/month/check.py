@@ -26,10 +26,12 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tap import tap, skip, done  # noqa: E402
 
 import docx  # noqa: E402
 import openpyxl  # noqa: E402
+import formlayout  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build/duty25"))
@@ -52,6 +54,16 @@ for s in ini.sections():
         SUBS.append((s, it, ini[s].get("applies", ITEMS[it].get("applies", "all"))))
 SUBS.sort(key=lambda t: (t[1], int(t[0].split(".")[1])))
 PROWS = [ini["progress.%d" % i]["text"] for i in range(1, 100) if ini.has_section("progress.%d" % i)]
+
+
+def cn(n):
+    d = "零一二三四五六七八九"
+    return d[n] if n < 10 else (d[n // 10] if n >= 20 else "") + "十" + (d[n % 10] if n % 10 else "")
+
+
+# The checklist's category and item labels as the forms print them.
+DUTY_LABELS = ["%s、%s" % (cn(int(s[5:])), ini[s]["name"]) for s in ini.sections() if re.fullmatch(r"duty\.\d+", s)]
+ITEM_LABELS = ["（%s）%s" % (cn(n), it["name"]) for n, it in ITEMS.items()]
 CROSS = {ini[s]["item"] for s in ini.sections() if s.startswith("cross.")}
 
 with open(os.path.join(ROOT, "config/units.csv"), encoding="utf-8-sig") as f:
@@ -257,6 +269,40 @@ try:
         tap(not bad, "blank forms pass ooxml-validate", bad)
     else:
         skip("blank forms pass ooxml-validate", "../shared/tools absent")
+    # ---- how the blank forms print (issue 19) ----
+    cl_path = os.path.join(fdir, "%s-%s-清单.docx" % (u0["name"], PCN))
+    pg_path = os.path.join(fdir, "%s-%s-推进情况.docx" % (u0["name"], PCN))
+    xl_path = os.path.join(fdir, "%s-%s.xlsx" % (u0["name"], PCN))
+    bad = formlayout.checklist_xml(cl_path)
+    tap(not bad, "the checklist's rows never break (cantSplit), its header repeats (tblHeader), each item's block "
+        "of rows is kept together and starts with its category and item, the note and signature are kept with the "
+        "last row", bad)
+    bad = formlayout.progress_xml(pg_path)
+    tap(not bad, "the progress form's rows, note and signature are kept together", bad)
+    ptext = docx_text(pg_path)
+    title = "示范区" + ini["edition"]["progress_heading"]
+    tap(title in ptext and "武进区" not in ptext
+        and "武进区" not in "".join(str(c.value or "") for row in openpyxl.load_workbook(xl_path)["推进情况"].iter_rows()
+                                  for c in row),
+        "the progress form names the configured district (示范区) and no other (武进区 of the seed's row 3)")
+    n_sub_rows = 3 + len(SUBS)
+    bad = formlayout.xlsx_heights(xl_path, "清单", 4, n_sub_rows) + formlayout.xlsx_heights(xl_path, "推进情况", 4, 3 + len(PROWS))
+    tap(not bad, "the workbook's rows are as high as their wrapped text (both sheets)", bad)
+    if formlayout.have_tools():
+        with tempfile.TemporaryDirectory() as pdfdir:
+            cl_pdf, pg_pdf = formlayout.to_pdf([cl_path, pg_path], pdfdir)
+            pages, bad = formlayout.checklist_pdf(cl_path, cl_pdf, DUTY_LABELS, ITEM_LABELS)
+            sig = [i for i, pg in enumerate(formlayout.pdf_pages(cl_pdf)) if "填报单位" in pg]
+            last_sub = re.sub(r"\s+", "", ini[SUBS[-1][0]]["text"])[:8]
+            if not sig or last_sub not in re.sub(r"\s+", "", formlayout.pdf_pages(cl_pdf)[sig[0]]):
+                bad.append("the signature (page %s) is not on the page of the table's last row" % sig)
+            tap(pages > 1 and not bad, "printed, every page of the checklist (%d) shows whole category and item labels, "
+                "never a fragment of a merged cell, and the signature is on the last row's page" % pages, bad)
+            tap(formlayout.title_one_line(pg_pdf, title), "printed, the progress form's title is on one line",
+                formlayout.pdf_pages(pg_pdf)[0][:400])
+    else:
+        for name in ("printed checklist pages and signature", "printed progress title"):
+            skip(name, "soffice or pdftotext absent")
     r = duty25(["validate", "--period", PERIOD, os.path.join(fdir, "%s-%s-清单.docx" % (u0["name"], PCN))], W)
     tap(r.returncode == 1 and r.stdout.count("STATUS_EMPTY") == sum(1 for x in want_na if not x),
         "an unfilled form is rejected with one STATUS_EMPTY per applicable sub-item", r.stdout[-400:])
@@ -293,6 +339,25 @@ try:
         plan[u["code"]] = {FLAW_STATUS: "incomplete", FLAW_COUNT: "rejected", LATE_UNIT: "late"}.get(u["code"], "on_time")
     if not have_lo:
         skip("returns saved by LibreOffice", "soffice absent")
+
+    # A return on the seed's own form, whose row 3 names 《武进区教育系统…》,
+    # is read as one on the blank form that leaves the district out.
+    u3 = next(u for u in UNITS if u["code"] == codes[3])
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = os.path.join(tmp, "%s-%s-推进情况.docx" % (u3["name"], PCN))
+        seeds = os.path.join(tmp, "%s-%s-推进情况-原表.docx" % (u3["name"], PCN))
+        shutil.copy(os.path.join(inbox, os.path.basename(ours)), ours)
+        d = docx.Document(ours)
+        quoted = [p for row in d.tables[0].rows for p in row.cells[1].paragraphs if "《教育系统落实" in p.text]
+        for p in quoted:
+            set_para(p, p.text.replace("《教育系统落实", "《武进区教育系统落实"))
+        d.save(seeds)
+        r = duty25(["validate", "--format", "json", "--answers", "--period", PERIOD, ours, seeds], W)
+        res = json.loads(r.stdout)["files"] if r.stdout.startswith("{") else []
+        prog = [f.get("answers", {}).get("progress") for f in res]
+        tap(len(quoted) == 1 and len(prog) == 2 and prog[0] == prog[1] and prog[0].get("checklist_done") is not None
+            and [f["verdict"] for f in res] == ["accepted", "accepted"],
+            "row 3 is read alike with or without the seed's 武进区 (checklist_done)", r.stdout[-600:] + r.stderr)
 
     # ---- run, twice ----
     r = duty25(["run", "--period", PERIOD], W)
