@@ -554,9 +554,14 @@ d25_tree *d25_report_city_data(d25_store *s, const d25_rules *rules, const d25_c
             rc = d25_fail(err, D25_E_NOMEM, "内存不足");
         if (rc == 0 && !(t = d25_report_data(s, reg, rules, cfg, period, &st, err)))
             rc = -1;
+        /* A province's packages are its cities': whether the month came,
+         * and when, is the sending city's (the path's first part). */
+        char sender[256];
+        const char *slash = cfg->level == D25_LEVEL_PROVINCE ? strchr(list[i], '/') : NULL;
+        snprintf(sender, sizeof sender, "%.*s", slash ? (int)(slash - list[i]) : (int)strlen(list[i]), list[i]);
         if (rc == 0)
-            rc = d25_city_add(acc, list[i], t->root, d25_store_district_merged(s, list[i], p) == 1,
-                              came_late(s, cfg, list[i], period), err);
+            rc = d25_city_add(acc, list[i], t->root, d25_store_district_merged(s, sender, p) == 1,
+                              came_late(s, cfg, sender, period), err);
         d25_tree_free(t);
         d25_status_report_free(&st);
         d25_registry_free(reg);

@@ -359,5 +359,21 @@ tap(r.returncode == 0 and counts(p4) == add(counts(own["东区"]), counts(own["�
 r = duty25(p4cfg, "merge", "--district", "东区", db["东区"])
 tap(r.returncode == 1 and "PACKAGE_LEVEL" in r.stdout, "a district's database is refused by the province", r.stdout)
 
+# ---- the province's report data: district by district, the sums of the status ----
+r = duty25(pcfg, "report", "--period", PERIOD, "--dump-data")
+try:
+    rd = json.loads(r.stdout)
+except ValueError:
+    rd = {}
+prov = status(pcfg)  # as it is now, after the newer packages above
+rows = [(g.get("district"), g.get("merged"), g.get("expected"), g.get("on_time"), g.get("missing"))
+        for g in rd.get("by_district", [])]
+want = [(g["city"] + "/" + g["district"], True, g["expected"], g["on_time"], g["missing"])
+        for g in prov.get("by_district", [])]
+tap(rd.get("level") == "province" and rows == want and
+    all(rd.get("units", {}).get(k) == prov.get(k) for k in ("expected", "on_time", "late", "missing")),
+    "the province's report data: a row per CITY/DISTRICT as its status gives it, each merged (by its city's"
+    " package), the sums equal", [r.stderr, rows, want])
+
 shutil.rmtree(TMP, ignore_errors=True) if not os.environ.get("KEEP") else None
 done()
