@@ -43,6 +43,12 @@ build/duty25 --config "$t/duty25.ini" report --period 2026-11
 soffice --headless "-env:UserInstallation=file://$t/lo" --convert-to pdf --outdir "$t/pdf" "$t"/out/*.docx >/dev/null
 pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$t/pdf/示范区2026年11月书面风险报告.pdf" samples/preview-risk-report-1
 pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$t/pdf/示范区2026年11月统计表.pdf" samples/preview-tables-1
+# The risk report's page with the hazards table and the trend chart (图1).
+rr="$t/pdf/示范区2026年11月书面风险报告.pdf"
+pages=$(pdfinfo "$rr" | awk '/^Pages:/{print $2}')
+pg=1
+while [ "$pg" -le "$pages" ] && ! pdftotext -f "$pg" -l "$pg" "$rr" - | grep -q '图 *1'; do pg=$((pg + 1)); done
+pdftoppm -r 60 -png -f "$pg" -l "$pg" -singlefile "$rr" samples/preview-risk-report-chart
 # A unit's blank checklist for December, and the notice for a flawed return.
 build/duty25 --config "$t/duty25.ini" forms --period 2026-12 --unit SF-X001 --format docx --out "$t/forms" >/dev/null
 build/duty25 --config "$t/duty25.ini" validate --period 2026-11 --feedback "$t/fb" "samples/flawed/城西小学-2026年11月-缺子项.docx" >/dev/null || true
