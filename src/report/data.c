@@ -466,6 +466,7 @@ typedef struct {
     long *ufound, *ufixed;  /* by registry index: each unit's hazards (flagged values left out) */
     unsigned char *uhas;    /* by registry index: its progress table gave hazard counts */
     const json_t *prev_flagged; /* last month's flagged values */
+    json_t *flag_set, *prev_set; /* the two as sets (flag_set), or NULL when none */
     long prev_found, prev_fixed; /* last month's hazards, in all */
     bool prev_any;          /* last month had progress tables with hazard counts */
     json_t *prev_by_type, *prev_by_area; /* and by group, as by_type and by_area */
@@ -478,16 +479,35 @@ typedef struct {
     bool started;
 } side_pass;
 
-/* Whether the quality pass flagged this unit's value of field. */
-static bool is_flagged(const json_t *flagged, const char *unit, const char *field)
+/* The flagged values of a list (add_flagged's objects) as a set keyed
+ * "code\x1ffield", looked up once per value of every progress table (a
+ * district of 10,000 units can have hundreds flagged): NULL when the list
+ * is empty or out of memory (then nothing is left out: the caller checks). */
+static json_t *flag_set(const json_t *flagged)
 {
+    if (!json_array_size(flagged))
+        return NULL;
+    json_t *set = json_object();
     size_t i;
     const json_t *o;
-    json_array_foreach (flagged, i, o)
-        if (strcmp(json_string_value(json_object_get(o, "code")), unit) == 0 &&
-            strcmp(json_string_value(json_object_get(o, "field")), field) == 0)
-            return true;
-    return false;
+    json_array_foreach (flagged, i, o) {
+        char key[512];
+        snprintf(key, sizeof key, "%s\x1f%s", json_string_value(json_object_get(o, "code")),
+                 json_string_value(json_object_get(o, "field")));
+        if (!set || json_object_set_new(set, key, json_true()) < 0) {
+            json_decref(set);
+            return NULL;
+        }
+    }
+    return set;
+}
+
+/* Whether the quality pass flagged this unit's value of field. */
+static bool is_flagged(const json_t *set, const char *unit, const char *field)
+{
+    char key[512];
+    snprintf(key, sizeof key, "%s\x1f%s", unit, field);
+    return set && json_object_get(set, key) != NULL;
 }
 
 /* One unit's row, its hazards and its part of the total.  -1 out of
@@ -535,7 +555,7 @@ static int add_progress_row(side_pass *p, const d25_current *cur)
                 return -1;
         } else
             d25_cell_int(c, v);
-        if (pv->ok && f->type == D25_F_COUNT && !(json_array_size(p->flagged) && is_flagged(p->flagged, code, f->name))) {
+        if (pv->ok && f->type == D25_F_COUNT && !is_flagged(p->flag_set, code, f->name)) {
             p->sum[fi] += v;
             if (strcmp(f->name, p->rules->hazards_found) == 0) {
                 u_found += v;
@@ -599,7 +619,7 @@ static int month_progress_row(void *ud, const d25_current *cur)
         const d25_blank *b = &p->blanks.v[i];
         bool is_found = strcmp(b->field, p->rules->hazards_found) == 0;
         if (!b->ok || !(is_found || strcmp(b->field, p->rules->hazards_fixed) == 0) ||
-            (json_array_size(h->flagged) && is_flagged(h->flagged, u->code, b->field)))
+            is_flagged(h->flagged, u->code, b->field))
             continue;
         *(is_found ? &found : &fixed) += b->value;
         any = true;
@@ -628,6 +648,8 @@ static void side_free(side_pass *p)
     json_decref(p->by_area);
     json_decref(p->prev_by_type);
     json_decref(p->prev_by_area);
+    json_decref(p->flag_set);
+    json_decref(p->prev_set);
     free(p->ufound);
     free(p->ufixed);
     free(p->uhas);
@@ -655,7 +677,7 @@ static void *side_run(void *arg)
     if (p->rc == 0)
         p->rc = read_month(s, p->rules, p->reg, NULL, p->prev, p->upto, &p->last, &p->err);
     if (p->rc == 0) {
-        hz_pass h = {p, p->prev_flagged, &p->prev_found, &p->prev_fixed, &p->prev_any, p->prev_by_type, p->prev_by_area};
+        hz_pass h = {p, p->prev_set, &p->prev_found, &p->prev_fixed, &p->prev_any, p->prev_by_type, p->prev_by_area};
         p->rc = d25_store_current_each(s, p->prev, D25_CURRENT_PROGRESS, p->upto, month_progress_row, &h, &p->err);
     }
     /* The trend's earlier months: each one's compliance and hazards. */
@@ -669,8 +691,15 @@ static void *side_run(void *arg)
             break;
         t->all = m.t.all;
         month_free(&m);
-        hz_pass h = {p, t->flagged, &t->found, &t->fixed, &t->tables, NULL, NULL};
+        json_t *set = flag_set(t->flagged);
+        if (json_array_size(t->flagged) && !set) {
+            p->nomem = true;
+            p->rc = -1;
+            break;
+        }
+        hz_pass h = {p, set, &t->found, &t->fixed, &t->tables, NULL, NULL};
         p->rc = d25_store_current_each(s, per, D25_CURRENT_PROGRESS, p->upto, month_progress_row, &h, &p->err);
+        json_decref(set);
     }
     if (p->rc < 0 && p->nomem)
         d25_fail(&p->err, D25_E_NOMEM, "内存不足");
@@ -688,6 +717,12 @@ static int side_start(side_pass *p, const d25_registry *reg, const d25_rules *ru
 {
     *p = (side_pass){.reg = reg, .rules = rules, .db = db, .district = district, .upto = upto, .flagged = flagged,
                      .prev_flagged = prev_flagged};
+    p->flag_set = flag_set(flagged);
+    p->prev_set = flag_set(prev_flagged);
+    if ((json_array_size(flagged) && !p->flag_set) || (json_array_size(prev_flagged) && !p->prev_set)) {
+        side_free(p);
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    }
     for (int k = 0; k < ntrend && k < D25_TREND_MAX; k++)
         p->trend[p->ntrend++] = trend[k];
     d25_format_period(period, p->period, sizeof p->period);

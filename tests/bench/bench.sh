@@ -78,7 +78,7 @@ for n in (1000, 10000, 30000):
             if os.path.exists(f):
                 os.remove(f)
         runs.append(run([d + "/returns"], ("ingest", "-q", "--period", "2026-11", *common)))
-    dt, rss, rc = sorted(runs)[1]
+    dt, rss, rc = sorted(runs)[len(runs) // 2]
     print("ingest %d units (%d returns, both forms each): %.2f s median of runs (%.2f-%.2f), %.0f returns/s,"
           " peak RSS %.1f MB (exit %d)" % (n, n, dt, min(r[0] for r in runs), max(r[0] for r in runs), n / dt,
                                             max(r[1] for r in runs), rc))
