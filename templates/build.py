@@ -200,13 +200,18 @@ body = [
         (["合计", "全区合计", "{{hazards.found}}", "{{hazards.rectified}}", "{{hazards.rate_text}}"], "total")],
         base=21),
     para("{{/tables_detail}}"),
-    para("{{?flagged}}注：下列数值经数据质量检查明显异常，未计入合计（待核实）：{{#flagged}}{{name}}的“{{label}}”"
-         "（{{message}}）；{{/flagged}}{{/flagged}}", FS, 21, before=60),
+    para("{{?flagged}}{{?tables_detail}}注：下列数值经数据质量检查明显异常，未计入合计（待核实）：{{#flagged}}{{name}}的“{{label}}”"
+         "（{{message}}）；{{/flagged}}{{/tables_detail}}{{^tables_detail}}注：共{{flagged_count}}个数值经数据质量检查明显异常，"
+         "未计入合计（待核实），在同名的统计表.xlsx“推进情况汇总”中以底色标出。{{/tables_detail}}{{/flagged}}", FS, 21, before=60),
     caption("表4  拟列入专项执法计划名单"),
-    para("{{?enforcement_active}}"),
+    # Beyond tables_detail_max units the list (thousands of rows with their
+    # reasons) is in the workbook, as the other per-unit tables are.
+    para("{{?enforcement_active}}{{?tables_detail}}"),
     table([7, 34, 14, 46], ["序号", "{{words.unit_word}}名称", "所属板块", "备注"],
           loop("enforcement", ["{{n}}", left("{{name}}"), "{{area}}", left("{{remark}}")])),
-    para("{{/enforcement_active}}"),
+    para("{{/tables_detail}}{{/enforcement_active}}"),
+    para("{{?enforcement_active}}{{^tables_detail}}拟列入名单的{{enforcement_count}}家{{words.unit_word}}及其原因见同名的"
+         "统计表.xlsx（工作表“拟列入专项执法计划名单”）。{{/tables_detail}}{{/enforcement_active}}", FS, 24),
     para("{{^enforcement_active}}本月尚未到排查整治阶段结束之后，不提出执法名单。{{/enforcement_active}}", FS, 24),
 ]
 

@@ -490,6 +490,10 @@ json_t *d25_city_finish(d25_city *c, d25_error *err)
     json_object_set_new(root, "flagged_count", json_integer((json_int_t)json_array_size(c->flagged)));
     d25_buf ft = {0};
     json_array_foreach (c->flagged, i, o) {
+        if (i == 10) { /* at most ten named */
+            d25_buf_puts(&ft, "等（全部见各区（县）统计表）");
+            break;
+        }
         d25_buf_puts(&ft, i ? "、" : "");
         d25_buf_puts(&ft, json_string_value(json_object_get(o, "district")));
         d25_buf_puts(&ft, json_string_value(json_object_get(o, "name")));

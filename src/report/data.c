@@ -1103,6 +1103,11 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
         size_t fi;
         json_t *fo;
         json_array_foreach (flagged, fi, fo) {
+            /* at most ten named: a large district can have thousands */
+            if (fi == 10) {
+                d25_buf_puts(&ft, "等（全部见统计表）");
+                break;
+            }
             d25_buf_puts(&ft, fi ? "、" : "");
             d25_buf_puts(&ft, json_string_value(json_object_get(fo, "name")));
             d25_buf_puts(&ft, "的“");
