@@ -65,7 +65,6 @@ dt, rss, rc = run("--config", cini, "status", "--period", "2026-11", "--format",
 print("status of the city (%d units in %d districts): %.2f s, peak RSS %.1f MB (exit %d)"
       % (N_DISTRICTS * N_UNITS, N_DISTRICTS, dt, rss, rc))
 dt, rss, rc = run("--config", cini, "report", "--period", "2026-11", "--out", os.path.join(WORK, "out"))
-print("report of the city (%d units in %d districts; risk report, tables DOCX and XLSX): %.2f s, peak RSS %.1f MB"
-      " (exit %d%s)" % (N_DISTRICTS * N_UNITS, N_DISTRICTS, dt, rss, rc,
-                          ": refused, a city's report is not built yet (docs/city.md)" if rc == 2 else ""))
+print("report of the city (%d units in %d districts, read district by district; its risk report and tables DOCX):"
+      " %.2f s, peak RSS %.1f MB (exit %d; targets < 5 s, < 128 MB)" % (N_DISTRICTS * N_UNITS, N_DISTRICTS, dt, rss, rc))
 print("city database: %.1f MB" % (os.path.getsize(os.path.join(WORK, "city.db")) / 1e6))
