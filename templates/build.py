@@ -482,6 +482,27 @@ def end_matter(cc):
 END_MATTER = [bpara(""), bpara("{{?doc.cc}}"), end_matter(True), bpara("{{/doc.cc}}"),
               bpara("{{^doc.cc}}"), end_matter(False), bpara("{{/doc.cc}}")]
 
+# Pieces the district's and the city's report share.
+WEAKEST = [
+    bpara("{{?weakest_items}}落实率最低的条目依次为（适用子项不足{{weak_min_base}}项次的条目不参与排序）：{{/weakest_items}}"),
+    bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家{{words.unit_word}}有子项未落实。"
+          "{{/weakest_items}}"),
+]
+
+
+def table_caption(text):
+    """A table's caption in a GB/T 9704 report: above it, centred, 黑体 四号."""
+    return raw_para('<w:keepNext/><w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/>'
+                    '<w:jc w:val="center"/>', run(text, HT, 28))
+
+
+HAZARDS_BY_TYPE = grid_table([30, 12, 15, 15, 42, 42], [
+    (["类型", "发现", "已整改", "未整改", "整改率", "较上月"], "head"),
+    (loop("hazards.by_type", [{"text": "{{label}}", "align": "left"}, "{{found}}", "{{rectified}}", "{{unrectified}}",
+                              "{{rate_text}}", "{{change_text}}"]), "body"),
+    (["合计", "{{hazards.found}}", "{{hazards.rectified}}", "{{hazards.unrectified}}", "{{hazards.rate_text}}",
+      "{{hazards.change_text}}"], "total")], area=TYPE_W, size=21, nosnap=True)
+
 report = HEADER + [
     bpara("{{district}}{{words.system}}落实安全生产主体责任", XBS, 44, "center", indent=False, before=1158),
     bpara("书面风险报告", XBS, 44, "center", indent=False),
@@ -504,9 +525,7 @@ report = HEADER + [
     bpara("（一）六大责任落实情况", KT, keep=True),
     bpara("{{#duties}}{{name}}：落实率{{rate_text}}{{?has_prev}}，较上月{{change_text}}{{/has_prev}}。{{/duties}}"),
     bpara("（二）薄弱环节", KT, keep=True),
-    bpara("{{?weakest_items}}落实率最低的条目依次为（适用子项不足{{weak_min_base}}项次的条目不参与排序）：{{/weakest_items}}"),
-    bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家{{words.unit_word}}有子项未落实。"
-          "{{/weakest_items}}"),
+] + WEAKEST + [
     bpara("三、隐患排查整改情况", HT, keep=True),
     bpara("截至{{as_of_cn}}，各{{words.unit_word}}推进情况统计表填报的{{?hazards.cumulative}}累计{{/hazards.cumulative}}"
           "{{^hazards.cumulative}}本月{{/hazards.cumulative}}数字显示，全区共发现隐患{{hazards.found}}条，已完成整改"
@@ -515,14 +534,8 @@ report = HEADER + [
           "新完成整改{{hazards.new_rectified}}条{{/hazards.cumulative}}{{/hazards.has_prev}}。"
           "{{?flagged}}另有{{flagged_count}}个数值经数据质量检查明显异常，未计入本报告的合计，待核实："
           "{{flagged_text}}。{{/flagged}}"),
-    raw_para('<w:keepNext/><w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/><w:jc w:val="center"/>',
-             run("表1　隐患排查整改情况（按{{words.unit_word}}类型）", HT, 28)),
-    grid_table([30, 12, 15, 15, 42, 42], [
-        (["类型", "发现", "已整改", "未整改", "整改率", "较上月"], "head"),
-        (loop("hazards.by_type", [{"text": "{{label}}", "align": "left"}, "{{found}}", "{{rectified}}", "{{unrectified}}",
-                                  "{{rate_text}}", "{{change_text}}"]), "body"),
-        (["合计", "{{hazards.found}}", "{{hazards.rectified}}", "{{hazards.unrectified}}", "{{hazards.rate_text}}",
-          "{{hazards.change_text}}"], "total")], area=TYPE_W, size=21, nosnap=True),
+    table_caption("表1　隐患排查整改情况（按{{words.unit_word}}类型）"),
+    HAZARDS_BY_TYPE,
     bpara("{{?hazards.worst_type}}分类型看，{{hazards.worst_type.label}}整改率最低，为{{hazards.worst_type.rate_text}}，"
           "尚有{{hazards.worst_type.unrectified}}条未整改{{/hazards.worst_type}}{{?hazards.worst_area}}"
           "{{?hazards.worst_type}}；{{/hazards.worst_type}}分板块看，{{hazards.worst_area.area}}整改率最低，为"
@@ -632,11 +645,6 @@ def ctable(widths, rows):
     return grid_table(widths, rows, area=TYPE_W, size=21, nosnap=True)
 
 
-def ccaption(text):
-    return raw_para('<w:keepNext/><w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/>'
-                    '<w:jc w:val="center"/>', run(text, HT, 28))
-
-
 city_report = HEADER + [
     bpara("{{district}}{{words.system}}落实安全生产主体责任", XBS, 44, "center", indent=False, before=1158),
     bpara("书面风险报告", XBS, 44, "center", indent=False),
@@ -650,7 +658,7 @@ city_report = HEADER + [
           "{{?districts_late}}；{{districts_late_text}}逾期报送{{/districts_late}}。"
           "已报送的区（县）应报送{{words.unit_word}}{{units.expected}}家，已报送{{units.returned}}家，其中按时{{units.on_time}}家、"
           "逾期{{units.late}}家；报表被退回尚未改正{{units.rejected}}家，只报一张表{{units.incomplete}}家，未报送{{units.missing}}家。"),
-    ccaption("表1　各区（县）报送和落实情况"),
+    table_caption("表1　各区（县）报送和落实情况"),
     ctable([22, 12, 12, 12, 12, 30, 30, 14], [
         (["区（县）", "应报", "已报", "按时", "未报", "子项落实率", "隐患整改率", "风险等级"], "head"),
         (loop("by_district", [{"text": "{{district}}", "align": "left"}, "{{expected}}", "{{returned}}", "{{on_time}}",
@@ -664,9 +672,7 @@ city_report = HEADER + [
           "{{worst_compliance_district.district}}落实率最低，为{{worst_compliance_district.compliance_rate_text}}。"
           "{{/worst_compliance_district}}"),
     bpara("{{#duties}}{{name}}：落实率{{rate_text}}{{?has_prev}}，较上月{{change_text}}{{/has_prev}}。{{/duties}}"),
-    bpara("{{?weakest_items}}落实率最低的条目依次为（适用子项不足{{weak_min_base}}项次的条目不参与排序）：{{/weakest_items}}"),
-    bpara("{{#weakest_items}}第{{n}}条“{{name}}”，落实率{{rate_text}}，{{units_not_done}}家{{words.unit_word}}有子项未落实。"
-          "{{/weakest_items}}"),
+] + WEAKEST + [
     bpara("三、隐患排查整改情况", HT, keep=True),
     bpara("各区（县）汇总的{{?hazards.cumulative}}累计{{/hazards.cumulative}}{{^hazards.cumulative}}本月{{/hazards.cumulative}}"
           "数字显示，{{scope_word}}共发现隐患{{hazards.found}}条，已完成整改{{hazards.rectified}}条，尚有{{hazards.unrectified}}条"
@@ -675,13 +681,8 @@ city_report = HEADER + [
           "{{worst_rectify_district.rectify_rate_text}}，尚有{{worst_rectify_district.unrectified}}条未整改。"
           "{{/worst_rectify_district}}{{?flagged}}另有{{flagged_count}}个数值经数据质量检查明显异常，未计入合计，待核实："
           "{{flagged_text}}。{{/flagged}}"),
-    ccaption("表2　隐患排查整改情况（按{{words.unit_word}}类型）"),
-    ctable([30, 12, 15, 15, 42, 42], [
-        (["类型", "发现", "已整改", "未整改", "整改率", "较上月"], "head"),
-        (loop("hazards.by_type", [{"text": "{{label}}", "align": "left"}, "{{found}}", "{{rectified}}", "{{unrectified}}",
-                                  "{{rate_text}}", "{{change_text}}"]), "body"),
-        (["合计", "{{hazards.found}}", "{{hazards.rectified}}", "{{hazards.unrectified}}", "{{hazards.rate_text}}",
-          "{{hazards.change_text}}"], "total")]),
+    table_caption("表2　隐患排查整改情况（按{{words.unit_word}}类型）"),
+    HAZARDS_BY_TYPE,
     bpara("{{?trend_multi}}近{{trend_months}}个月{{scope_word}}子项落实率和隐患整改率的变化见图1。{{/trend_multi}}"
           "{{^trend_multi}}本月{{scope_word}}子项落实率和隐患整改率见图1；下月起图中逐月比较。{{/trend_multi}}", keep=True,
           before=120),

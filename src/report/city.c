@@ -46,34 +46,6 @@ static void sum_keys(json_t *dst, const json_t *src, const char *const *keys)
         add_to(dst, keys[i], geti(src, keys[i]));
 }
 
-static json_t *rate_of(long num, long den)
-{
-    return den > 0 ? json_real((double)num / (double)den) : json_null();
-}
-
-static json_t *rate_text(long num, long den)
-{
-    char b[64] = "—";
-    if (den > 0)
-        snprintf(b, sizeof b, "%.1f%%（%ld/%ld）", 100.0 * (double)num / (double)den, num, den);
-    return json_string(b);
-}
-
-static json_t *change_text(long num, long den, long pnum, long pden)
-{
-    if (den <= 0 || pden <= 0)
-        return json_string("—");
-    double pts = ((double)num / (double)den - (double)pnum / (double)pden) * 100;
-    char b[64];
-    if (pts >= 0.05)
-        snprintf(b, sizeof b, "上升%.1f个百分点", pts);
-    else if (pts <= -0.05)
-        snprintf(b, sizeof b, "下降%.1f个百分点", -pts);
-    else
-        snprintf(b, sizeof b, "持平");
-    return json_string(b);
-}
-
 static const char *const COUNT_KEYS[] = {"expected", "on_time", "late", "incomplete", "rejected", "missing", "returned", NULL};
 static const char *const TALLY_KEYS[] = {"applicable", "done", "partial", "not_done", "not_applicable",
                                          "prev_applicable", "prev_done", NULL};
@@ -194,16 +166,16 @@ int d25_city_add(d25_city *c, const char *district, const json_t *root, bool mer
     if (!row)
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     sum_keys(row, units, COUNT_KEYS);
-    json_object_set_new(row, "returned_rate_text", rate_text(geti(units, "returned"), geti(units, "expected")));
+    json_object_set_new(row, "returned_rate_text", d25_report_rate_text(geti(units, "returned"), geti(units, "expected")));
     json_object_set_new(row, "applicable", json_integer(geti(comp, "applicable")));
     json_object_set_new(row, "done", json_integer(geti(comp, "done")));
-    json_object_set_new(row, "compliance_rate", rate_of(geti(comp, "done"), geti(comp, "applicable")));
-    json_object_set_new(row, "compliance_rate_text", rate_text(geti(comp, "done"), geti(comp, "applicable")));
+    json_object_set_new(row, "compliance_rate", d25_report_rate_of(geti(comp, "done"), geti(comp, "applicable")));
+    json_object_set_new(row, "compliance_rate_text", d25_report_rate_text(geti(comp, "done"), geti(comp, "applicable")));
     json_object_set_new(row, "found", json_integer(found));
     json_object_set_new(row, "rectified", json_integer(fixed));
     json_object_set_new(row, "unrectified", json_integer(found - fixed));
-    json_object_set_new(row, "rectify_rate", rate_of(fixed, found));
-    json_object_set_new(row, "rectify_rate_text", rate_text(fixed, found));
+    json_object_set_new(row, "rectify_rate", d25_report_rate_of(fixed, found));
+    json_object_set_new(row, "rectify_rate_text", d25_report_rate_text(fixed, found));
     json_object_set_new(row, "risk_count", json_integer(geti(root, "risk_count")));
     json_object_set_new(row, "enforcement_count", json_integer(geti(root, "enforcement_count")));
     const char *grade = json_string_value(json_object_get(json_object_get(root, "grade"), "label"));
@@ -281,9 +253,9 @@ static json_t *joined(const json_t *arr, const char *key, const char *sep)
 static void put_rates(json_t *o)
 {
     long app = geti(o, "applicable"), done = geti(o, "done");
-    json_object_set_new(o, "rate", rate_of(done, app));
-    json_object_set_new(o, "rate_text", rate_text(done, app));
-    json_object_set_new(o, "change_text", change_text(done, app, geti(o, "prev_done"), geti(o, "prev_applicable")));
+    json_object_set_new(o, "rate", d25_report_rate_of(done, app));
+    json_object_set_new(o, "rate_text", d25_report_rate_text(done, app));
+    json_object_set_new(o, "change_text", d25_report_change_text(done, app, geti(o, "prev_done"), geti(o, "prev_applicable")));
     json_object_set_new(o, "has_prev", json_boolean(geti(o, "prev_applicable") > 0));
 }
 
@@ -297,13 +269,6 @@ static int by_score(const void *a, const void *b)
         return x > y ? -1 : 1;
     x = json_integer_value(json_object_get(*(json_t *const *)a, "seq"));
     y = json_integer_value(json_object_get(*(json_t *const *)b, "seq"));
-    return x < y ? -1 : x > y;
-}
-
-static int by_rate(const void *a, const void *b)
-{
-    double x = json_real_value(json_object_get(*(json_t *const *)a, "rate"));
-    double y = json_real_value(json_object_get(*(json_t *const *)b, "rate"));
     return x < y ? -1 : x > y;
 }
 
@@ -352,30 +317,11 @@ json_t *d25_city_finish(d25_city *c, d25_error *err)
     json_t *o;
     json_array_foreach (c->duties, i, o)
         put_rates(o);
-    json_t **ranked = calloc(json_array_size(c->items) + 1, sizeof *ranked);
-    size_t nranked = 0;
-    json_array_foreach (c->items, i, o) {
+    json_array_foreach (c->items, i, o)
         put_rates(o);
-        if (ranked && geti(o, "applicable") >= min_base)
-            ranked[nranked++] = o;
-    }
     json_object_set_new(root, "duties", c->duties ? json_incref(c->duties) : json_array());
     json_object_set_new(root, "items", c->items ? json_incref(c->items) : json_array());
-    json_t *weak = json_array();
-    if (ranked) {
-        /* stable: ties keep item order */
-        for (size_t a = 1; a < nranked; a++)
-            for (size_t b = a; b > 0 && by_rate(&ranked[b], &ranked[b - 1]) < 0; b--) {
-                json_t *t = ranked[b];
-                ranked[b] = ranked[b - 1];
-                ranked[b - 1] = t;
-            }
-        for (size_t k = 0; k < nranked && k < 5; k++)
-            json_array_append(weak, ranked[k]);
-    }
-    json_object_set(root, "weakest", nranked ? ranked[0] : json_null());
-    free(ranked);
-    json_object_set_new(root, "weakest_items", weak);
+    d25_report_put_weakest(root, c->items, min_base);
     /* Hazards. */
     json_t *hz = c->hazards;
     long found = geti(hz, "found"), fixed = geti(hz, "rectified");
@@ -384,20 +330,20 @@ json_t *d25_city_finish(d25_city *c, d25_error *err)
     json_object_set_new(hz, "has_prev", json_boolean(has_prev));
     json_object_set_new(hz, "cumulative", json_boolean(json_is_true(json_object_get(root, "cumulative"))));
     json_object_set_new(hz, "unrectified", json_integer(found - fixed));
-    json_object_set_new(hz, "rate", rate_of(fixed, found));
-    json_object_set_new(hz, "rate_text", rate_text(fixed, found));
-    json_object_set_new(hz, "prev_rate_text", rate_text(pr, pf));
+    json_object_set_new(hz, "rate", d25_report_rate_of(fixed, found));
+    json_object_set_new(hz, "rate_text", d25_report_rate_text(fixed, found));
+    json_object_set_new(hz, "prev_rate_text", d25_report_rate_text(pr, pf));
     json_object_set_new(hz, "new_found", json_integer(found - pf));
     json_object_set_new(hz, "new_rectified", json_integer(fixed - pr));
-    json_object_set_new(hz, "change_text", has_prev ? change_text(fixed, found, pr, pf) : json_string("—"));
+    json_object_set_new(hz, "change_text", has_prev ? d25_report_change_text(fixed, found, pr, pf) : json_string("—"));
     json_t *hbt = values(c->hz_by_type), *worst = NULL;
     d25_report_sort_types(c->rules, hbt);
     json_array_foreach (hbt, i, o) {
         long gf = geti(o, "found"), gr = geti(o, "rectified");
         json_object_set_new(o, "unrectified", json_integer(gf - gr));
-        json_object_set_new(o, "rate", rate_of(gr, gf));
-        json_object_set_new(o, "rate_text", rate_text(gr, gf));
-        json_object_set_new(o, "change_text", change_text(gr, gf, geti(o, "prev_rectified"), geti(o, "prev_found")));
+        json_object_set_new(o, "rate", d25_report_rate_of(gr, gf));
+        json_object_set_new(o, "rate_text", d25_report_rate_text(gr, gf));
+        json_object_set_new(o, "change_text", d25_report_change_text(gr, gf, geti(o, "prev_rectified"), geti(o, "prev_found")));
         if (gf >= min_base && (!worst || (double)gr / (double)gf < json_real_value(json_object_get(worst, "rate"))))
             worst = o;
     }
@@ -440,8 +386,8 @@ json_t *d25_city_finish(d25_city *c, d25_error *err)
     /* Key-supervision units, summed. */
     json_t *key = c->key;
     json_object_set_new(key, "unrectified", json_integer(geti(key, "found") - geti(key, "rectified")));
-    json_object_set_new(key, "rate_text", rate_text(geti(key, "done"), geti(key, "applicable")));
-    json_object_set_new(key, "rectify_rate_text", rate_text(geti(key, "rectified"), geti(key, "found")));
+    json_object_set_new(key, "rate_text", d25_report_rate_text(geti(key, "done"), geti(key, "applicable")));
+    json_object_set_new(key, "rectify_rate_text", d25_report_rate_text(geti(key, "rectified"), geti(key, "found")));
     json_object_set_new(root, "key", json_incref(key));
     /* Measures: each with its districts. */
     json_t *ms = values(c->measures), *mlist = json_array();
@@ -477,10 +423,10 @@ json_t *d25_city_finish(d25_city *c, d25_error *err)
         }
     json_array_foreach (tr, i, o) {
         long ta = geti(o, "applicable"), td = geti(o, "done"), tf = geti(o, "found"), tx = geti(o, "rectified");
-        json_object_set_new(o, "compliance_rate", rate_of(td, ta));
-        json_object_set_new(o, "compliance_rate_text", rate_text(td, ta));
-        json_object_set_new(o, "rectify_rate", rate_of(tx, tf));
-        json_object_set_new(o, "rectify_rate_text", rate_text(tx, tf));
+        json_object_set_new(o, "compliance_rate", d25_report_rate_of(td, ta));
+        json_object_set_new(o, "compliance_rate_text", d25_report_rate_text(td, ta));
+        json_object_set_new(o, "rectify_rate", d25_report_rate_of(tx, tf));
+        json_object_set_new(o, "rectify_rate_text", d25_report_rate_text(tx, tf));
     }
     json_object_set_new(root, "trend_months", json_integer((json_int_t)nt));
     json_object_set_new(root, "trend_multi", json_boolean(nt > 1));

@@ -45,7 +45,7 @@ void d25_report_sort_types(const d25_rules *r, json_t *arr)
         }
 }
 
-static json_t *rate_of(long num, long den)
+json_t *d25_report_rate_of(long num, long den)
 {
     return den > 0 ? json_real((double)num / (double)den) : json_null();
 }
@@ -59,7 +59,7 @@ static const char *rate_words(long num, long den, char b[64])
     return b;
 }
 
-static json_t *rate_text(long num, long den)
+json_t *d25_report_rate_text(long num, long den)
 {
     char b[64];
     return json_string(rate_words(num, den, b));
@@ -73,8 +73,8 @@ static void put_tally(json_t *o, const tally *t)
     json_object_set_new(o, "partial", json_integer(t->partial));
     json_object_set_new(o, "not_done", json_integer(t->not_done));
     json_object_set_new(o, "not_applicable", json_integer(t->na));
-    json_object_set_new(o, "rate", rate_of(t->done, app));
-    json_object_set_new(o, "rate_text", rate_text(t->done, app));
+    json_object_set_new(o, "rate", d25_report_rate_of(t->done, app));
+    json_object_set_new(o, "rate_text", d25_report_rate_text(t->done, app));
 }
 
 static void add_tally(tally *to, const tally *t)
@@ -315,11 +315,42 @@ static const char *change_words(long num, long den, long pnum, long pden)
     return b;
 }
 
+json_t *d25_report_change_text(long num, long den, long pnum, long pden)
+{
+    return json_string(change_words(num, den, pnum, pden));
+}
+
 static int cmp_rate(const void *a, const void *b)
 {
     double x = json_real_value(json_object_get(*(json_t *const *)a, "rate"));
     double y = json_real_value(json_object_get(*(json_t *const *)b, "rate"));
     return x < y ? -1 : x > y;
+}
+
+void d25_report_put_weakest(json_t *root, const json_t *items, long min_base)
+{
+    /* A rate over a handful of answers (1 of 2) says nothing: ranked only
+     * from min_base applicable answers up. */
+    json_t **ranked = calloc(json_array_size(items) + 1, sizeof *ranked);
+    size_t nranked = 0, i;
+    json_t *o;
+    json_array_foreach (items, i, o)
+        if (ranked && json_is_real(json_object_get(o, "rate")) &&
+            json_integer_value(json_object_get(o, "applicable")) >= min_base)
+            ranked[nranked++] = o;
+    /* The weakest items: the five lowest rates (ties in item order). */
+    for (size_t a = 1; a < nranked; a++)
+        for (size_t b = a; b > 0 && cmp_rate(&ranked[b], &ranked[b - 1]) < 0; b--) {
+            json_t *t = ranked[b];
+            ranked[b] = ranked[b - 1];
+            ranked[b - 1] = t;
+        }
+    json_t *weak = json_array();
+    for (size_t k = 0; k < nranked && k < 5; k++)
+        json_array_append(weak, ranked[k]);
+    json_object_set(root, "weakest", nranked ? ranked[0] : json_null());
+    json_object_set_new(root, "weakest_items", weak);
+    free(ranked);
 }
 
 /* The compliance part: this month's tallies (mo) against last month's. */
@@ -336,8 +367,6 @@ static void compliance(const d25_rules *rules, const month *mo, const month *las
         put_with_change(o, &now.subs[i], &prev.subs[i]);
         json_array_append_new(jsubs, o);
     }
-    json_t **ranked = calloc(rules->nitems + 1, sizeof *ranked);
-    size_t nranked = 0;
     for (size_t k = 0; k < rules->nitems; k++) {
         json_t *o = json_object();
         json_object_set_new(o, "n", json_integer(rules->items[k].n));
@@ -346,28 +375,8 @@ static void compliance(const d25_rules *rules, const month *mo, const month *las
         put_with_change(o, &now.items[k], &prev.items[k]);
         json_object_set_new(o, "units_not_done", json_integer(mo->units_nd ? mo->units_nd[k] : 0));
         json_array_append_new(jitems, o);
-        /* A rate over a handful of answers (1 of 2) says nothing: ranked
-         * only from [report] weak_min_base applicable answers up. */
-        const tally *ti = &now.items[k];
-        if (ranked && json_is_real(json_object_get(o, "rate")) && ti->done + ti->partial + ti->not_done >= weak_min_base)
-            ranked[nranked++] = o;
     }
-    /* The weakest items: the five lowest rates (ties in item order). */
-    json_t *weak = json_array();
-    if (ranked) {
-        for (size_t i = 1; i < nranked; i++)
-            for (size_t j = i; j > 0 && cmp_rate(&ranked[j], &ranked[j - 1]) < 0; j--) {
-                json_t *t = ranked[j];
-                ranked[j] = ranked[j - 1];
-                ranked[j - 1] = t;
-            }
-        for (size_t i = 0; i < nranked && i < 5; i++)
-            json_array_append(weak, ranked[i]);
-        json_object_set(root, "weakest", nranked ? ranked[0] : json_null());
-        free(ranked);
-    }
-    if (!json_object_get(root, "weakest"))
-        json_object_set(root, "weakest", json_null());
+    d25_report_put_weakest(root, jitems, weak_min_base);
     for (size_t d = 0; d < rules->nduties; d++) {
         json_t *o = json_object();
         json_object_set_new(o, "n", json_integer(rules->duties[d].n));
@@ -380,7 +389,6 @@ static void compliance(const d25_rules *rules, const month *mo, const month *las
     json_object_set_new(root, "compliance", jall);
     json_object_set_new(root, "duties", jduties);
     json_object_set_new(root, "items", jitems);
-    json_object_set_new(root, "weakest_items", weak);
     json_object_set_new(root, "weak_min_base", json_integer(weak_min_base));
     json_object_set_new(root, "sub_items", jsubs);
 }
@@ -483,7 +491,7 @@ typedef struct {
  * "code\x1ffield", looked up once per value of every progress table (a
  * district of 10,000 units can have hundreds flagged): NULL when the list
  * is empty or out of memory (then nothing is left out: the caller checks). */
-static json_t *flag_set(const json_t *flagged)
+json_t *d25_report_flag_set(const json_t *flagged)
 {
     if (!json_array_size(flagged))
         return NULL;
@@ -503,7 +511,7 @@ static json_t *flag_set(const json_t *flagged)
 }
 
 /* Whether the quality pass flagged this unit's value of field. */
-static bool is_flagged(const json_t *set, const char *unit, const char *field)
+bool d25_report_is_flagged(const json_t *set, const char *unit, const char *field)
 {
     char key[512];
     snprintf(key, sizeof key, "%s\x1f%s", unit, field);
@@ -555,7 +563,7 @@ static int add_progress_row(side_pass *p, const d25_current *cur)
                 return -1;
         } else
             d25_cell_int(c, v);
-        if (pv->ok && f->type == D25_F_COUNT && !is_flagged(p->flag_set, code, f->name)) {
+        if (pv->ok && f->type == D25_F_COUNT && !d25_report_is_flagged(p->flag_set, code, f->name)) {
             p->sum[fi] += v;
             if (strcmp(f->name, p->rules->hazards_found) == 0) {
                 u_found += v;
@@ -619,7 +627,7 @@ static int month_progress_row(void *ud, const d25_current *cur)
         const d25_blank *b = &p->blanks.v[i];
         bool is_found = strcmp(b->field, p->rules->hazards_found) == 0;
         if (!b->ok || !(is_found || strcmp(b->field, p->rules->hazards_fixed) == 0) ||
-            is_flagged(h->flagged, u->code, b->field))
+            d25_report_is_flagged(h->flagged, u->code, b->field))
             continue;
         *(is_found ? &found : &fixed) += b->value;
         any = true;
@@ -691,7 +699,7 @@ static void *side_run(void *arg)
             break;
         t->all = m.t.all;
         month_free(&m);
-        json_t *set = flag_set(t->flagged);
+        json_t *set = d25_report_flag_set(t->flagged);
         if (json_array_size(t->flagged) && !set) {
             p->nomem = true;
             p->rc = -1;
@@ -717,8 +725,8 @@ static int side_start(side_pass *p, const d25_registry *reg, const d25_rules *ru
 {
     *p = (side_pass){.reg = reg, .rules = rules, .db = db, .district = district, .upto = upto, .flagged = flagged,
                      .prev_flagged = prev_flagged};
-    p->flag_set = flag_set(flagged);
-    p->prev_set = flag_set(prev_flagged);
+    p->flag_set = d25_report_flag_set(flagged);
+    p->prev_set = d25_report_flag_set(prev_flagged);
     if ((json_array_size(flagged) && !p->flag_set) || (json_array_size(prev_flagged) && !p->prev_set)) {
         side_free(p);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
@@ -804,15 +812,15 @@ static int side_finish(side_pass *p, const d25_rules *rules, const d25_status_re
     json_object_set_new(hz, "found", json_integer(p->found));
     json_object_set_new(hz, "rectified", json_integer(p->fixed));
     json_object_set_new(hz, "unrectified", json_integer(p->found - p->fixed));
-    json_object_set_new(hz, "rate", rate_of(p->fixed, p->found));
-    json_object_set_new(hz, "rate_text", rate_text(p->fixed, p->found));
+    json_object_set_new(hz, "rate", d25_report_rate_of(p->fixed, p->found));
+    json_object_set_new(hz, "rate_text", d25_report_rate_text(p->fixed, p->found));
     json_object_set_new(hz, "cumulative", json_boolean(cumulative));
     /* Last month: its totals, what was found and rectified since (the
      * counts being cumulative) and the change of the rate. */
     json_object_set_new(hz, "has_prev", json_boolean(p->prev_any));
     json_object_set_new(hz, "prev_found", json_integer(p->prev_found));
     json_object_set_new(hz, "prev_rectified", json_integer(p->prev_fixed));
-    json_object_set_new(hz, "prev_rate_text", rate_text(p->prev_fixed, p->prev_found));
+    json_object_set_new(hz, "prev_rate_text", d25_report_rate_text(p->prev_fixed, p->prev_found));
     json_object_set_new(hz, "new_found", json_integer(p->found - p->prev_found));
     json_object_set_new(hz, "new_rectified", json_integer(p->fixed - p->prev_fixed));
     json_object_set_new(hz, "change_text", json_string(p->prev_any ? change_words(p->fixed, p->found, p->prev_fixed, p->prev_found) : "—"));
@@ -844,8 +852,8 @@ static int side_finish(side_pass *p, const d25_rules *rules, const d25_status_re
             long gf = (long)json_integer_value(json_object_get(g, "found"));
             long gr = (long)json_integer_value(json_object_get(g, "rectified"));
             json_object_set_new(g, "unrectified", json_integer(gf - gr));
-            json_object_set_new(g, "rate", rate_of(gr, gf));
-            json_object_set_new(g, "rate_text", rate_text(gr, gf));
+            json_object_set_new(g, "rate", d25_report_rate_of(gr, gf));
+            json_object_set_new(g, "rate_text", d25_report_rate_text(gr, gf));
             const json_t *pg = json_object_get(prevs[m], json_string_value(json_object_get(g, m ? "area" : "type")));
             long pf = pg ? (long)json_integer_value(json_object_get(pg, "found")) : 0;
             long pr = pg ? (long)json_integer_value(json_object_get(pg, "rectified")) : 0;
@@ -1012,7 +1020,7 @@ static json_t *trend_point(int period, bool first, const tally *all, long found,
         snprintf(label, sizeof label, "%d月", m);
     double r = rate_val(all);
     json_t *o = json_pack("{s:s,s:o,s:o}", "label", label, "compliance_rate", r >= 0 ? json_real(r) : json_null(),
-                          "rectify_rate", rate_of(fixed, found));
+                          "rectify_rate", d25_report_rate_of(fixed, found));
     if (o) {
         char per[16];
         d25_format_period(period, per, sizeof per);
@@ -1021,8 +1029,8 @@ static json_t *trend_point(int period, bool first, const tally *all, long found,
         json_object_set_new(o, "done", json_integer(all->done));
         json_object_set_new(o, "found", json_integer(found));
         json_object_set_new(o, "rectified", json_integer(fixed));
-        json_object_set_new(o, "compliance_rate_text", rate_text(all->done, all->done + all->partial + all->not_done));
-        json_object_set_new(o, "rectify_rate_text", rate_text(fixed, found));
+        json_object_set_new(o, "compliance_rate_text", d25_report_rate_text(all->done, all->done + all->partial + all->not_done));
+        json_object_set_new(o, "rectify_rate_text", d25_report_rate_text(fixed, found));
     }
     return o;
 }

@@ -32,6 +32,25 @@
 d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
                          const d25_status_report *status, d25_error *err);
 
+/* A rate as a fraction (null with nothing to divide by), and as text
+ * "96.8%（121/125）" or "—"; the change of a rate from last month's in
+ * words: "上升1.2个百分点", "持平", or "—" when either has nothing to
+ * divide by.  New references. */
+json_t *d25_report_rate_of(long num, long den);
+json_t *d25_report_rate_text(long num, long den);
+json_t *d25_report_change_text(long num, long den, long pnum, long pden);
+
+/* weakest_items (the five items of lowest rate among those with at least
+ * min_base applicable answers, ties in item order) and weakest (the first,
+ * or null) set on root from items (objects with rate and applicable). */
+void d25_report_put_weakest(json_t *root, const json_t *items, long min_base);
+
+/* The values the quality pass flagged (a flagged[] list of the data) as a
+ * set to look up (NULL when the list is empty or out of memory; the caller
+ * owns it), and whether the set holds unit's value of field. */
+json_t *d25_report_flag_set(const json_t *flagged);
+bool d25_report_is_flagged(const json_t *set, const char *unit, const char *field);
+
 /* An array of groups by unit type ({"type": ...}) put in the rule set's
  * [types] order, unknown types last (the order every table uses). */
 void d25_report_sort_types(const d25_rules *r, json_t *arr);

@@ -1,5 +1,6 @@
 /* risk: the report's judgement of the month (see risk.h). */
 #include "risk.h"
+#include "data.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,14 +292,6 @@ static int measures(const d25_config *cfg, const d25_unit_facts *facts, const ra
     return nomem ? -1 : 0;
 }
 
-static void put_rate(json_t *o, const char *key, long num, long den)
-{
-    char b[64] = "—";
-    if (den > 0)
-        snprintf(b, sizeof b, "%.1f%%（%ld/%ld）", 100.0 * (double)num / (double)den, num, den);
-    json_object_set_new(o, key, json_string(b));
-}
-
 /* key: the key-supervision units, and those with something wrong one by
  * one (not on time, a key-supervision sub-item not done or partial, or
  * risk_unrectified_min hazards not rectified). */
@@ -394,11 +387,11 @@ static int key_units(const d25_config *cfg, const d25_rules *rules, const d25_un
     json_object_set_new(key, "on_time", json_integer(on_time));
     json_object_set_new(key, "applicable", json_integer(app));
     json_object_set_new(key, "done", json_integer(done));
-    put_rate(key, "rate_text", done, app);
+    json_object_set_new(key, "rate_text", d25_report_rate_text(done, app));
     json_object_set_new(key, "found", json_integer(found));
     json_object_set_new(key, "rectified", json_integer(fixed));
     json_object_set_new(key, "unrectified", json_integer(found - fixed));
-    put_rate(key, "rectify_rate_text", fixed, found);
+    json_object_set_new(key, "rectify_rate_text", d25_report_rate_text(fixed, found));
     json_object_set_new(key, "problems", problems);
     json_object_set_new(key, "problem_count", json_integer(nprob));
     json_object_set_new(key, "problem_more", json_integer(nprob > KEY_NAMED ? nprob - KEY_NAMED : 0));

@@ -1,5 +1,6 @@
 /* report/workbook: the statistical tables as XLSX (see workbook.h). */
 #include "workbook.h"
+#include "data.h"
 #include "../util/syserr.h"
 
 #include <errno.h>
@@ -227,23 +228,19 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
     int kc = col(rows, "code");
     /* The flagged values as a set keyed "code\x1ffield": looked up for
      * every cell of the table (hundreds flagged among 10,000 units). */
-    json_t *fset = json_object();
-    size_t fi;
-    const json_t *o;
-    json_array_foreach (flagged, fi, o) {
-        char key[512];
-        snprintf(key, sizeof key, "%s\x1f%s", str(o, "code"), str(o, "field"));
-        json_object_set_new(fset, key, json_true());
+    json_t *fset = d25_report_flag_set(flagged);
+    if (json_array_size(flagged) && !fset) {
+        free(ks);
+        free(minus);
+        return -1;
     }
     lxw_row_t r = 1;
     for (size_t i = 0; i < n; i++, r++)
         for (size_t c = 0; c < nf + 3; c++) {
             bool flag = false;
-            if (c >= 3 && json_object_size(fset) && kc >= 0) {
+            if (c >= 3 && fset && kc >= 0) {
                 const char *code = d25_rows_row(rows, i)[kc].kind == D25_CELL_STR ? d25_rows_row(rows, i)[kc].v.s : "";
-                char key[512];
-                snprintf(key, sizeof key, "%s\x1f%s", code, str(json_array_get(fields, c - 3), "name"));
-                flag = json_object_get(fset, key) != NULL;
+                flag = d25_report_is_flagged(fset, code, str(json_array_get(fields, c - 3), "name"));
             }
             row_cell(ws, r, (lxw_col_t)c, rows, i, ks[c], flag ? f->flagged : NULL);
             if (flag) {
