@@ -226,10 +226,11 @@ static void month_free(month *mo)
     memset(mo, 0, sizeof *mo);
 }
 
-/* Read the period's checklists into mo (st: the period's status, for the
- * not-done lists, or NULL; upto: as d25_store_current_each). */
-static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *reg, const d25_status_report *st,
-                      const char *period, int64_t upto, month *mo, d25_error *err)
+/* Make mo ready to be given a period's checklists, row by row (month_row;
+ * st: the period's status, for the not-done lists, or NULL).  -1 out of
+ * memory, with err set and nothing to free. */
+static int month_begin(const d25_rules *rules, const d25_registry *reg, const d25_status_report *st, month *mo,
+                       d25_error *err)
 {
     *mo = (month){.rules = rules, .reg = reg, .st = st};
     tallies *t = &mo->t;
@@ -250,12 +251,15 @@ static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *
         month_free(mo);
         return d25_fail(err, D25_E_NOMEM, "内存不足");
     }
-    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES, upto, month_row, mo, err) < 0) {
-        if (mo->nomem)
-            d25_fail(err, D25_E_NOMEM, "内存不足");
-        month_free(mo);
-        return -1;
-    }
+    return 0;
+}
+
+/* Once every row is in: the items' and the duties' tallies from the
+ * sub-items'. */
+static void month_end(month *mo)
+{
+    const d25_rules *rules = mo->rules;
+    tallies *t = &mo->t;
     for (size_t i = 0; i < rules->nsubs; i++) {
         for (size_t k = 0; k < rules->nitems; k++)
             if (rules->items[k].n == rules->subs[i].item)
@@ -266,6 +270,22 @@ static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *
         for (size_t d = 0; d < rules->nduties; d++)
             if (rules->duties[d].n == rules->items[k].duty)
                 add_tally(&t->duties[d], &t->items[k]);
+}
+
+/* Read the period's checklists into mo (st: as month_begin; upto: as
+ * d25_store_current_each). */
+static int read_month(d25_store *s, const d25_rules *rules, const d25_registry *reg, const d25_status_report *st,
+                      const char *period, int64_t upto, month *mo, d25_error *err)
+{
+    if (month_begin(rules, reg, st, mo, err) < 0)
+        return -1;
+    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES, upto, month_row, mo, err) < 0) {
+        if (mo->nomem)
+            d25_fail(err, D25_E_NOMEM, "内存不足");
+        month_free(mo);
+        return -1;
+    }
+    month_end(mo);
     return 0;
 }
 
@@ -491,6 +511,22 @@ typedef struct {
  * "code\x1ffield", looked up once per value of every progress table (a
  * district of 10,000 units can have hundreds flagged): NULL when the list
  * is empty or out of memory (then nothing is left out: the caller checks). */
+/* "code US field" into key (n bytes): 0, or -1 when it does not fit (no
+ * such value was flagged: codes and fields are short). */
+static int flag_key(char *key, size_t n, const char *unit, const char *field)
+{
+    size_t a = strlen(unit), b = field ? strlen(field) : 0;
+    if (a + b + 2 > n)
+        return -1;
+    memcpy(key, unit, a);
+    if (field) {
+        key[a++] = '\x1f';
+        memcpy(key + a, field, b);
+    }
+    key[a + b] = '\0';
+    return 0;
+}
+
 json_t *d25_report_flag_set(const json_t *flagged)
 {
     if (!json_array_size(flagged))
@@ -499,10 +535,13 @@ json_t *d25_report_flag_set(const json_t *flagged)
     size_t i;
     const json_t *o;
     json_array_foreach (flagged, i, o) {
-        char key[512];
-        snprintf(key, sizeof key, "%s\x1f%s", json_string_value(json_object_get(o, "code")),
-                 json_string_value(json_object_get(o, "field")));
-        if (!set || json_object_set_new(set, key, json_true()) < 0) {
+        /* the value's key, and the unit's alone (d25_report_unit_flagged) */
+        char key[512], unit[512];
+        const char *code = json_string_value(json_object_get(o, "code"));
+        if (!code || flag_key(key, sizeof key, code, json_string_value(json_object_get(o, "field"))) < 0 ||
+            flag_key(unit, sizeof unit, code, NULL) < 0)
+            continue;
+        if (!set || json_object_set_new(set, key, json_true()) < 0 || json_object_set_new(set, unit, json_true()) < 0) {
             json_decref(set);
             return NULL;
         }
@@ -510,12 +549,17 @@ json_t *d25_report_flag_set(const json_t *flagged)
     return set;
 }
 
-/* Whether the quality pass flagged this unit's value of field. */
+/* Whether the quality pass flagged this unit's value of field (looked up
+ * for every value of every progress table: no printf here). */
 bool d25_report_is_flagged(const json_t *set, const char *unit, const char *field)
 {
     char key[512];
-    snprintf(key, sizeof key, "%s\x1f%s", unit, field);
-    return set && json_object_get(set, key) != NULL;
+    return set && field && flag_key(key, sizeof key, unit, field) == 0 && json_object_get(set, key) != NULL;
+}
+
+bool d25_report_unit_flagged(const json_t *set, const char *unit)
+{
+    return set && json_object_get(set, unit) != NULL;
 }
 
 /* One unit's row, its hazards and its part of the total.  -1 out of
@@ -542,6 +586,7 @@ static int add_progress_row(side_pass *p, const d25_current *cur)
         d25_cell_borrow(&row[P_AREA], "");
     }
     size_t hint = 0, nfields = p->nfields;
+    bool uflag = d25_report_unit_flagged(p->flag_set, code);
     long u_found = 0, u_fixed = 0;
     bool has_found = false, has_fixed = false;
     for (size_t vi = 0; vi < p->blanks.n; vi++) {
@@ -563,7 +608,7 @@ static int add_progress_row(side_pass *p, const d25_current *cur)
                 return -1;
         } else
             d25_cell_int(c, v);
-        if (pv->ok && f->type == D25_F_COUNT && !d25_report_is_flagged(p->flag_set, code, f->name)) {
+        if (pv->ok && f->type == D25_F_COUNT && !(uflag && d25_report_is_flagged(p->flag_set, code, f->name))) {
             p->sum[fi] += v;
             if (strcmp(f->name, p->rules->hazards_found) == 0) {
                 u_found += v;
@@ -622,12 +667,12 @@ static int month_progress_row(void *ud, const d25_current *cur)
         return -1;
     }
     long found = 0, fixed = 0;
-    bool any = false;
+    bool any = false, uflag = d25_report_unit_flagged(h->flagged, u->code);
     for (size_t i = 0; i < p->blanks.n; i++) {
         const d25_blank *b = &p->blanks.v[i];
         bool is_found = strcmp(b->field, p->rules->hazards_found) == 0;
         if (!b->ok || !(is_found || strcmp(b->field, p->rules->hazards_fixed) == 0) ||
-            d25_report_is_flagged(h->flagged, u->code, b->field))
+            (uflag && d25_report_is_flagged(h->flagged, u->code, b->field)))
             continue;
         *(is_found ? &found : &fixed) += b->value;
         any = true;
@@ -642,6 +687,37 @@ static int month_progress_row(void *ud, const d25_current *cur)
         p->nomem = true;
         return -1;
     }
+    return 0;
+}
+
+/* An earlier month's checklists (into mo, as read_month) and its hazards
+ * (as month_progress_row, through h) in one pass over its returns.  On
+ * failure mo is freed and p->err set. */
+typedef struct {
+    month *mo;
+    hz_pass *h;
+} whole_pass;
+
+static int whole_row(void *ud, const d25_current *c)
+{
+    whole_pass *w = ud;
+    return month_row(w->mo, c) < 0 ? -1 : month_progress_row(w->h, c);
+}
+
+static int read_month_whole(d25_store *s, side_pass *p, const d25_registry *reg, const char *period, month *mo,
+                            hz_pass *h)
+{
+    if (month_begin(p->rules, reg, NULL, mo, &p->err) < 0)
+        return -1;
+    whole_pass w = {mo, h};
+    if (d25_store_current_each(s, period, D25_CURRENT_STATUSES | D25_CURRENT_PROGRESS, p->upto, whole_row, &w,
+                               &p->err) < 0) {
+        if (mo->nomem || p->nomem)
+            d25_fail(&p->err, D25_E_NOMEM, "内存不足");
+        month_free(mo);
+        return -1;
+    }
+    month_end(mo);
     return 0;
 }
 
@@ -682,32 +758,29 @@ static void *side_run(void *arg)
     p->rc = s ? d25_store_current_each(s, p->period, D25_CURRENT_PROGRESS, p->upto, progress_row, p, &p->err) : -1;
     if (p->rc < 0 && p->nomem)
         d25_fail(&p->err, D25_E_NOMEM, "内存不足");
-    if (p->rc == 0)
-        p->rc = read_month(s, p->rules, p->reg, NULL, p->prev, p->upto, &p->last, &p->err);
     if (p->rc == 0) {
         hz_pass h = {p, p->prev_set, &p->prev_found, &p->prev_fixed, &p->prev_any, p->prev_by_type, p->prev_by_area};
-        p->rc = d25_store_current_each(s, p->prev, D25_CURRENT_PROGRESS, p->upto, month_progress_row, &h, &p->err);
+        p->rc = read_month_whole(s, p, p->reg, p->prev, &p->last, &h);
     }
     /* The trend's earlier months: each one's compliance and hazards. */
     for (int k = 0; k < p->ntrend && p->rc == 0; k++) {
         trend_month *t = &p->trend[k];
         char per[16];
         d25_format_period(t->period, per, sizeof per);
-        month m;
-        p->rc = read_month(s, p->rules, NULL, NULL, per, p->upto, &m, &p->err);
-        if (p->rc < 0)
-            break;
-        t->all = m.t.all;
-        month_free(&m);
         json_t *set = d25_report_flag_set(t->flagged);
         if (json_array_size(t->flagged) && !set) {
             p->nomem = true;
             p->rc = -1;
             break;
         }
+        month m;
         hz_pass h = {p, set, &t->found, &t->fixed, &t->tables, NULL, NULL};
-        p->rc = d25_store_current_each(s, per, D25_CURRENT_PROGRESS, p->upto, month_progress_row, &h, &p->err);
+        p->rc = read_month_whole(s, p, NULL, per, &m, &h);
         json_decref(set);
+        if (p->rc < 0)
+            break;
+        t->all = m.t.all;
+        month_free(&m);
     }
     if (p->rc < 0 && p->nomem)
         d25_fail(&p->err, D25_E_NOMEM, "内存不足");

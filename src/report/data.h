@@ -50,6 +50,9 @@ void d25_report_put_weakest(json_t *root, const json_t *items, long min_base);
  * owns it), and whether the set holds unit's value of field. */
 json_t *d25_report_flag_set(const json_t *flagged);
 bool d25_report_is_flagged(const json_t *set, const char *unit, const char *field);
+/* Whether the set holds any value of unit's (a row with none needs no
+ * lookup per value). */
+bool d25_report_unit_flagged(const json_t *set, const char *unit);
 
 /* An array of groups by unit type ({"type": ...}) put in the rule set's
  * [types] order, unknown types last (the order every table uses). */

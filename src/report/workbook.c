@@ -234,14 +234,21 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
         free(minus);
         return -1;
     }
+    const char **fname = calloc(nf + 1, sizeof *fname);
+    if (!fname) {
+        free(ks);
+        free(minus);
+        json_decref(fset);
+        return -1;
+    }
+    for (size_t k = 0; k < nf; k++)
+        fname[k] = str(json_array_get(fields, k), "name");
     lxw_row_t r = 1;
-    for (size_t i = 0; i < n; i++, r++)
+    for (size_t i = 0; i < n; i++, r++) {
+        const char *code = kc >= 0 && d25_rows_row(rows, i)[kc].kind == D25_CELL_STR ? d25_rows_row(rows, i)[kc].v.s : "";
+        bool unit_flagged = d25_report_unit_flagged(fset, code);
         for (size_t c = 0; c < nf + 3; c++) {
-            bool flag = false;
-            if (c >= 3 && fset && kc >= 0) {
-                const char *code = d25_rows_row(rows, i)[kc].kind == D25_CELL_STR ? d25_rows_row(rows, i)[kc].v.s : "";
-                flag = d25_report_is_flagged(fset, code, str(json_array_get(fields, c - 3), "name"));
-            }
+            bool flag = unit_flagged && c >= 3 && d25_report_is_flagged(fset, code, fname[c - 3]);
             row_cell(ws, r, (lxw_col_t)c, rows, i, ks[c], flag ? f->flagged : NULL);
             if (flag) {
                 char ref[16];
@@ -251,6 +258,8 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
                 d25_buf_puts(&minus[c - 3], part);
             }
         }
+    }
+    free(fname);
     free(ks);
     json_decref(fset);
     const json_t *tot = json_object_get(d, "progress_total");

@@ -165,10 +165,13 @@ int d25_store_flagged_each(d25_store *s, const char *period,
                             * edition (as d25_store_current_each chooses them):
                             * the view current_returns knows no edition, and
                             * would take another campaign's newer return. */
+                           /* CROSS JOIN: the few flagged returns' findings
+                            * first, then only their progress tables (the
+                            * planner would parse every return's table). */
                            "SELECT DISTINCT c.unit_code, pv.field, f.message FROM returns c"
-                           " JOIN findings f ON f.return_id = c.id AND f.source = 'quality'"
+                           " CROSS JOIN findings f ON f.return_id = c.id AND f.source = 'quality'"
                            "  AND f.code IN ('OUTLIER_PEERS', 'OUTLIER_HISTORY')"
-                           " JOIN progress_values pv ON pv.return_id = c.id AND pv.place = f.place"
+                           " CROSS JOIN progress_values pv ON pv.return_id = c.id AND pv.place = f.place"
                            " WHERE c.period = ?1 AND c.verdict = 'accepted' AND c.has_progress = 1"
                            " AND c.unit_code IS NOT NULL AND c.withdrawn = 0 AND (?2 IS NULL OR c.edition IN (?2, ''))"
                            " AND (?3 IS NULL OR c.district = ?3)"
