@@ -38,6 +38,10 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
  * divide by.  New references. */
 json_t *d25_report_rate_of(long num, long den);
 json_t *d25_report_rate_text(long num, long den);
+/* The same two texts into b (64 bytes), or a static "—" / "持平"-like
+ * text: for a caller that writes many (no JSON value each). */
+const char *d25_report_rate_words(long num, long den, char b[64]);
+const char *d25_report_change_words(long num, long den, long pnum, long pden);
 json_t *d25_report_change_text(long num, long den, long pnum, long pden);
 
 /* weakest_items (the five items of lowest rate among those with at least
