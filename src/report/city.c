@@ -458,20 +458,9 @@ json_t *d25_city_finish(d25_city *c, d25_error *err)
 
 #include "data.h"
 #include "document.h"
+#include "../status/city.h"
 #include "../status/status.h"
 #include "../store/store.h"
-
-/* Whether the district's package for the month came after the city's
- * deadline ([organisation] deadline_day): as the city's status says it. */
-static bool came_late(d25_store *s, const d25_config *cfg, const char *district, int period)
-{
-    if (cfg->district_deadline_day <= 0)
-        return false;
-    char p[16], due[32], sent[32];
-    d25_format_period(period, p, sizeof p);
-    snprintf(due, sizeof due, "%.7s-%02d 23:59:59", p, d25_deadline_of(period, cfg->district_deadline_day));
-    return d25_store_district_sent(s, district, p, sent, sizeof sent) == 1 && strcmp(sent, due) > 0;
-}
 
 d25_tree *d25_report_city_data(d25_store *s, const d25_rules *rules, const d25_config *cfg, int period, d25_error *err)
 {
@@ -511,7 +500,7 @@ d25_tree *d25_report_city_data(d25_store *s, const d25_rules *rules, const d25_c
         snprintf(sender, sizeof sender, "%.*s", slash ? (int)(slash - list[i]) : (int)strlen(list[i]), list[i]);
         if (rc == 0)
             rc = d25_city_add(acc, list[i], t->root, d25_store_district_merged(s, sender, p) == 1,
-                              came_late(s, cfg, sender, period), err);
+                              d25_status_district_late(s, cfg, sender, period) == 1, err);
         d25_tree_free(t);
         d25_status_report_free(&st);
         d25_registry_free(reg);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../report/data.h"
+#include "../status/city.h"
 #include "../status/status.h"
 #include "../util/file.h"
 #include "../util/text.h"
@@ -79,8 +80,12 @@ static void status_page(d25_server *sv, d25_store *s, int period, const char *se
 {
     const d25_registry *reg = sv->o->su->reg;
     d25_status_report rep = {0};
+    d25_status_city_ctx cc = {0}; /* a city's (province's): its districts' registries, which rep points into */
     d25_error err = {0};
-    if (d25_status_build(s, reg, period, sv->deadline_day, sv->cfg->same_time_min, &rep, &err) < 0) {
+    if ((sv->cfg->level != D25_LEVEL_DISTRICT
+             ? d25_status_city(s, sv->cfg, sv->deadline_day, period, &cc, &rep, &err)
+             : d25_status_build(s, reg, period, sv->deadline_day, sv->cfg->same_time_min, &rep, &err)) < 0) {
+        d25_status_city_free(&cc);
         srv_error_page(r, 500, "无法读取报送情况", err.message);
         return;
     }
@@ -203,6 +208,7 @@ static void status_page(d25_server *sv, d25_store *s, int period, const char *se
     free(text);
     h_end(b);
     d25_status_report_free(&rep);
+    d25_status_city_free(&cc);
 }
 
 /* The month's report files, written now as duty25 report writes them;

@@ -12,32 +12,26 @@ definition in docs/city.md, not by duty25.  Prints TAP.
 
     tests/city/check.py build/duty25
 """
-import csv
-import json
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, HERE)
 from tap import tap, done  # noqa: E402
+# the canonical hash of docs/city.md, written again from the definition (pkghash.py)
+from pkghash import package_hash  # noqa: E402
+from common import (COUNTS, NOV, PERIOD, RULES, ROOT, SAMPLES, UNITS, Setup, dump, edition_id,  # noqa: E402
+                    groups, odd, q, stamp)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.abspath(sys.argv[1])
-SAMPLES = os.path.join(ROOT, "samples")
-MANIFEST = json.load(open(os.path.join(SAMPLES, "expected.json"), encoding="utf-8"))
-TMP = tempfile.mkdtemp(prefix="duty25-city-")
-PERIOD = "2026-11"
-RULES = os.path.join(ROOT, "config", "rules-education.ini")
+T = Setup(sys.argv[1], "duty25-city-")
+BIN, TMP = T.bin, T.tmp
+write_config, duty25, status, inbox = T.write_config, T.duty25, T.status, T.inbox
 ENTERPRISE = os.path.join(ROOT, "tests", "fixtures", "rules-enterprise.ini")
-COUNTS = ("expected", "on_time", "late", "incomplete", "rejected", "missing")
-
-with open(os.path.join(ROOT, "config", "units.csv"), encoding="utf-8-sig", newline="") as f:
-    UNITS = {r["code"]: r for r in csv.DictReader(f)}
 
 
 def active(code):
@@ -46,84 +40,11 @@ def active(code):
         (not u["active_until"] or PERIOD <= u["active_until"][:7])
 
 
-def edition_id(rules):
-    text = open(rules, encoding="utf-8").read()
-    return re.search(r"^\[edition\][^\[]*?^id\s*=\s*(.+?)\s*$", text, re.M | re.S).group(1)
-
-
-def write_config(name, district, level="district", rules=RULES, districts=None, units=True, db=None):
-    path = os.path.join(TMP, name + ".ini")
-    lines = ["[campaign]", "district = %s" % district, "rules = %s" % rules, "level = %s" % level,
-             "[store]", "database = %s" % (db or os.path.join(TMP, name + ".db")), "received_time = mtime"]
-    if units:
-        lines.insert(3, "units = %s" % os.path.join(ROOT, "config", "units.csv"))
-    if districts:
-        lines += ["[organisation]", "districts = %s" % "|".join(districts)]
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    return path, os.path.join(TMP, name + ".db")
-
-
-def duty25(cfg, *args):
-    return subprocess.run([BIN, "--config", cfg] + list(args), capture_output=True, text=True)
-
-
-def stamp(path, when):
-    t = time.mktime(time.strptime(when, "%Y-%m-%d %H:%M"))
-    os.utime(path, (t, t))
-
-
-def status(cfg, *extra):
-    r = duty25(cfg, "status", "--period", PERIOD, "--format", "json", *extra)
-    try:
-        return json.loads(r.stdout)
-    except ValueError:
-        return {"error": r.stdout + r.stderr, "exit": r.returncode}
-
-
-def dump(db):
-    """Every table but the run log, rows sorted: what a merge may change."""
-    c = sqlite3.connect(db)
-    out = {}
-    for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                          " AND name != 'runs' ORDER BY name"):
-        cols = [r[1] for r in c.execute("PRAGMA table_info(%s)" % t)]
-        keep = [i for i, n in enumerate(cols) if n not in ("run_id", "merged")]
-        out[t] = sorted(repr(tuple(r[i] for i in keep)) for r in c.execute("SELECT * FROM %s" % t))
-    c.close()
-    return out
-
-
-# ---- the canonical hash of docs/city.md, written again from the definition (pkghash.py) ----
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pkghash import package_hash  # noqa: E402
-
-
-def unit_of(rel):
-    return MANIFEST["files"][rel]["unit"]
-
-
 # ---- two districts from the November samples ----
 
 LATE_E = {"SF-X002", "SF-Y001"}
 LATE_W = {"SF-X001", "SF-P003"}
-nov = sorted(n for n in os.listdir(os.path.join(SAMPLES, PERIOD)) if not n.startswith("收件登记"))
-files_unit = {n: unit_of("%s/%s" % (PERIOD, n)) for n in nov}
-
-
-def inbox(name, pick, late, day="2026-11-20 10:00"):
-    d = os.path.join(TMP, name)
-    os.makedirs(d, exist_ok=True)
-    for n in nov:
-        if pick(files_unit[n]) and not os.path.exists(os.path.join(d, n)):
-            shutil.copyfile(os.path.join(SAMPLES, PERIOD, n), os.path.join(d, n))
-            stamp(os.path.join(d, n), "2026-11-27 09:30" if files_unit[n] in late else day)
-    return d
-
-
-def odd(code):
-    return code[-1] in "13579"
+nov = NOV
 
 
 east_cfg, east_db = write_config("east", "东区")
@@ -170,14 +91,6 @@ def pkg_row(path):
         c.close()
 
 
-def q(db, sql, *args):
-    c = sqlite3.connect(db)
-    try:
-        return c.execute(sql, args).fetchall()
-    finally:
-        c.close()
-
-
 row = pkg_row(east_pkg)
 east_version = q(east_db, "PRAGMA user_version")[0][0]
 tap(len(row) == 1 and row[0][:4] == (edition_id(RULES), "东区", PERIOD, east_version)
@@ -208,10 +121,6 @@ for k in COUNTS:
     tap(city.get(k) == east.get(k, -1) + west.get(k, -2), "city %s = 东区 + 西区 (%s + %s)" % (k, east.get(k), west.get(k)),
         city)
 tap(city.get("expected") == 2 * n_active, "the city expects every unit of both districts (hand count %d)" % (2 * n_active))
-
-
-def groups(st, key, name):
-    return {g[name]: tuple(g[k] for k in COUNTS) for g in st.get(key, [])}
 
 
 for key, name in (("by_type", "type"), ("by_area", "area")):

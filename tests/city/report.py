@@ -18,39 +18,26 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, HERE)
 from tap import tap, done  # noqa: E402
+from common import MANIFEST, PERIOD, ROOT, RULES, SAMPLES, Setup  # noqa: E402,F401
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.abspath(sys.argv[1])
-SAMPLES = os.path.join(ROOT, "samples")
-MANIFEST = json.load(open(os.path.join(SAMPLES, "expected.json"), encoding="utf-8"))
-TMP = tempfile.mkdtemp(prefix="duty25-cityreport-")
-PERIOD = "2026-11"
-RULES = os.path.join(ROOT, "config", "rules-education.ini")
+T = Setup(sys.argv[1], "duty25-cityreport-")
+BIN, TMP = T.bin, T.tmp
+duty25 = T.duty25
 VALIDATE = os.path.join(ROOT, "..", "shared", "tools", "ooxml-validate")
 
 
 def write_config(name, district, level="district", districts=None):
-    path = os.path.join(TMP, name + ".ini")
-    lines = ["[campaign]", "district = %s" % district, "rules = %s" % RULES,
-             "units = %s" % os.path.join(ROOT, "config", "units.csv"), "level = %s" % level,
-             "[store]", "database = %s" % os.path.join(TMP, name + ".db"), "received_time = mtime",
-             "[enforcement]", "key_items = 1.1|2.1|3.3|9.1|12.1|22.9", "not_done_min = 8", "missing = yes",
-             "rejected = yes", "[report]", "templates = %s" % os.path.join(ROOT, "templates"),
-             "out = %s" % os.path.join(TMP, name + "-out")]
-    if districts:
-        lines += ["[organisation]", "districts = %s" % "|".join(districts)]
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    return path
-
-
-def duty25(cfg, *args):
-    return subprocess.run([BIN, "--config", cfg] + list(args), capture_output=True, text=True)
+    """common.Setup's, with the report's: [enforcement] and the templates and out folder of [report]."""
+    return T.write_config(name, district, level, districts=districts, extra=[
+        "[enforcement]", "key_items = 1.1|2.1|3.3|9.1|12.1|22.9", "not_done_min = 8", "missing = yes",
+        "rejected = yes", "[report]", "templates = %s" % os.path.join(ROOT, "templates"),
+        "out = %s" % os.path.join(TMP, name + "-out")])[0]
 
 
 def data(cfg):

@@ -17,15 +17,12 @@ Prints TAP.
 
     tests/province/check.py build/duty25
 """
-import csv
 import json
 import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,25 +30,12 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "city"))
 from tap import tap, done  # noqa: E402
 from pkghash import package_hash  # noqa: E402
+from common import (COUNTS, PERIOD, RULES, SAMPLES, UNITS, Setup, dump, edition_id, groups, odd, q,  # noqa: E402
+                    stamp)
 
-ROOT = os.path.dirname(os.path.dirname(HERE))
-BIN = os.path.abspath(sys.argv[1])
-SAMPLES = os.path.join(ROOT, "samples")
-MANIFEST = json.load(open(os.path.join(SAMPLES, "expected.json"), encoding="utf-8"))
-TMP = tempfile.mkdtemp(prefix="duty25-province-")
-PERIOD = "2026-11"
-RULES = os.path.join(ROOT, "config", "rules-education.ini")
-COUNTS = ("expected", "on_time", "late", "incomplete", "rejected", "missing")
-
-with open(os.path.join(ROOT, "config", "units.csv"), encoding="utf-8-sig", newline="") as f:
-    UNITS = {r["code"]: r for r in csv.DictReader(f)}
-
-
-def edition_id(rules):
-    text = open(rules, encoding="utf-8").read()
-    return re.search(r"^\[edition\][^\[]*?^id\s*=\s*(.+?)\s*$", text, re.M | re.S).group(1)
-
-
+T = Setup(sys.argv[1], "duty25-province-")
+BIN, TMP = T.bin, T.tmp
+duty25, status, inbox = T.duty25, T.status, T.inbox
 EDITION = edition_id(RULES)
 # Another edition: the same rule set under another [edition] id (a second year's campaign).
 OTHER_RULES = os.path.join(TMP, "rules-other.ini")
@@ -60,55 +44,8 @@ with open(OTHER_RULES, "w", encoding="utf-8") as f:
 
 
 def write_config(name, district, level="district", rules=RULES, members=None, db=None):
-    path = os.path.join(TMP, name + ".ini")
-    db = db or os.path.join(TMP, name + ".db")
-    lines = ["[campaign]", "district = %s" % district, "rules = %s" % rules, "level = %s" % level,
-             "[store]", "database = %s" % db, "received_time = mtime"]
-    if level == "district":
-        lines.insert(3, "units = %s" % os.path.join(ROOT, "config", "units.csv"))
-    if members:
-        lines += ["[organisation]", "districts = %s" % "|".join(members)]
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    return path, db
-
-
-def duty25(cfg, *args):
-    return subprocess.run([BIN, "--config", cfg] + list(args), capture_output=True, text=True)
-
-
-def stamp(path, when):
-    t = time.mktime(time.strptime(when, "%Y-%m-%d %H:%M"))
-    os.utime(path, (t, t))
-
-
-def status(cfg):
-    r = duty25(cfg, "status", "--period", PERIOD, "--format", "json")
-    try:
-        return json.loads(r.stdout)
-    except ValueError:
-        return {"error": r.stdout + r.stderr, "exit": r.returncode}
-
-
-def q(db, sql, *args):
-    c = sqlite3.connect(db)
-    try:
-        return c.execute(sql, args).fetchall()
-    finally:
-        c.close()
-
-
-def dump(db):
-    """Every table but the run log, rows sorted: what a merge may change."""
-    c = sqlite3.connect(db)
-    out = {}
-    for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                          " AND name != 'runs' ORDER BY name"):
-        cols = [r[1] for r in c.execute("PRAGMA table_info(%s)" % t)]
-        keep = [i for i, n in enumerate(cols) if n not in ("run_id", "merged")]
-        out[t] = sorted(repr(tuple(r[i] for i in keep)) for r in c.execute("SELECT * FROM %s" % t))
-    c.close()
-    return out
+    """common.Setup's; a city's and a province's name no registry of their own."""
+    return T.write_config(name, district, level, rules, members, units=level == "district", db=db)
 
 
 def counts(st):
@@ -117,10 +54,6 @@ def counts(st):
 
 def add(*tuples):
     return tuple(sum(x) for x in zip(*tuples))
-
-
-def groups(st, key, name):
-    return {g[name]: tuple(g[k] for k in COUNTS) for g in st.get(key, [])}
 
 
 def summed(sts, key, name):
@@ -132,24 +65,6 @@ def summed(sts, key, name):
 
 
 # ---- three districts, each running its own month ----
-
-nov = sorted(n for n in os.listdir(os.path.join(SAMPLES, PERIOD)) if not n.startswith("收件登记"))
-files_unit = {n: MANIFEST["files"]["%s/%s" % (PERIOD, n)]["unit"] for n in nov}
-
-
-def odd(code):
-    return code[-1] in "13579"
-
-
-def inbox(name, pick, late, day):
-    d = os.path.join(TMP, name)
-    os.makedirs(d, exist_ok=True)
-    for n in nov:
-        if pick(files_unit[n]) and not os.path.exists(os.path.join(d, n)):
-            shutil.copyfile(os.path.join(SAMPLES, PERIOD, n), os.path.join(d, n))
-            stamp(os.path.join(d, n), "2026-11-27 09:30" if files_unit[n] in late else day)
-    return d
-
 
 DIST = {  # name: (city, units taken, late units, day received)
     "东区": ("甲市", lambda c: True, {"SF-X002", "SF-Y001"}, "2026-11-20 10:00"),
