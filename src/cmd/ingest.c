@@ -189,7 +189,7 @@ int d25_cmd_ingest_core(d25_store *s, const d25_setup *su, const char *kind, cha
         return D25_EXIT_IO;
     d25_receipts *receipts = NULL;
     int receipts_failed = 0;
-    if (d25_ingest_collect(paths, npaths, &files) < 0 ||
+    if (d25_ingest_survey(paths, npaths, &files) < 0 ||
         load_receipts(&files, su->reg, cb, ud, &receipts, &receipts_failed) < 0) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
         rc = D25_EXIT_IO;
@@ -200,8 +200,12 @@ int d25_cmd_ingest_core(d25_store *s, const d25_setup *su, const char *kind, cha
             io.receipt = receipt_time;
             io.receipt_ud = receipts;
         }
-        int irc = d25_ingest_run(s, &files, &io, run_id, counts, err);
+        int irc = d25_ingest_run(s, paths, npaths, &files, &io, run_id, counts, err);
         counts->failed += receipts_failed;
+        /* Not needed by the quality pass: its memory goes back first. */
+        d25_ingest_list_free(&files);
+        d25_receipts_free(receipts);
+        receipts = NULL;
         d25_quality_opts qo;
         d25_quality_opts_from(&su->cfg, &qo);
         if (irc < 0 || d25_quality_refresh(s, su->rules, &qo, err) < 0)

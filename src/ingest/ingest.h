@@ -13,11 +13,19 @@
  * (its server's Received: header), unless a receipt register says
  * otherwise.  The mail itself is not moved or stored.
  *
- * d25_ingest_run() reads, hashes (SHA-256, nettle) and validates the files
- * on worker threads and stores them, in the order collected, on the calling
- * thread, each in its own transaction (store.h).  Files whose bytes are
- * stored already are not validated again.  A bounded window of files is in
- * flight, so memory does not grow with the number of files.
+ * d25_ingest_survey() walks the same way but lists only the entries with
+ * a note and the receipt registers, and counts the files (nfiles): what a
+ * run reports before its first file, in memory that does not grow with the
+ * number of files.
+ *
+ * d25_ingest_run() walks the paths again and reads, hashes (SHA-256,
+ * nettle) and validates each file on worker threads as the walk finds it,
+ * and stores them, in the order found, on the calling thread, each in its
+ * own transaction (store.h).  Files whose bytes are stored already are not
+ * validated again.  A bounded window of files is in flight and no list of
+ * them is kept, so memory does not grow with the number of files; what a
+ * walk holds is the names of the folders it is in (about 8 bytes a name
+ * besides the name: one folder's names are taken in byte order).
  *
  * Ownership: d25_ingest_list owns its paths and notes
  * (d25_ingest_list_free).  Items handed to the callback are valid only
@@ -50,6 +58,9 @@ typedef struct {
 /* 0, or -1 when out of memory.  A path that does not exist becomes an
  * entry with a note. */
 int d25_ingest_collect(char *const *paths, size_t n, d25_ingest_list *out);
+/* Likewise, without the files to ingest: out->v holds the entries with a
+ * note and the receipt registers, out->nfiles counts the files. */
+int d25_ingest_survey(char *const *paths, size_t n, d25_ingest_list *out);
 void d25_ingest_list_free(d25_ingest_list *l);
 
 typedef enum { D25_ITEM_STORED, D25_ITEM_SKIPPED, D25_ITEM_FAILED, D25_ITEM_RECEIPTS } d25_item_kind;
@@ -74,10 +85,13 @@ typedef struct {
     void *ud;
 } d25_ingest_opts;
 
-/* Store every file of the list.  A file that cannot be read or stored is
- * reported (FAILED) and the run goes on; -1 only when the store itself
- * fails (err set), after which nothing more is written. */
-int d25_ingest_run(d25_store *s, const d25_ingest_list *files, const d25_ingest_opts *o, int64_t run_id,
-                   d25_run_counts *counts, d25_error *err);
+/* Report the survey's skipped entries (d25_ingest_survey of the same
+ * paths), then walk the paths again and store every file found.  A file
+ * that cannot be read or stored is reported (FAILED) and the run goes on;
+ * -1 only when the store itself fails or memory runs out (err set), after
+ * which nothing more is written.  counts->files is the number of files
+ * walked (the survey's, unless the folders changed in between). */
+int d25_ingest_run(d25_store *s, char *const *paths, size_t npaths, const d25_ingest_list *survey,
+                   const d25_ingest_opts *o, int64_t run_id, d25_run_counts *counts, d25_error *err);
 
 #endif

@@ -83,7 +83,10 @@ double d25_robust_z(double x, double *v, size_t n)
 
 /* One count of a return of the month: read in the scan (where its history
  * is checked), then kept in the temporary table quality_values (not in
- * memory) until the peer check reads it back grouped by (field, type). */
+ * memory) until the peer check reads it back grouped by (field, type).
+ * The table is kept in that order (its key), so reading it back needs no
+ * sort: the month's counts are never held in memory, by duty25 or by
+ * SQLite's sorter. */
 typedef struct {
     int64_t return_id;
     const d25_pfield *field;
@@ -184,7 +187,7 @@ static int check_peers(writer *w, const d25_rules *rules, const d25_quality_opts
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(d25_store_db(w->s),
                            "SELECT field, type, return_id, value, month, incremental, decreased"
-                           " FROM temp.quality_values ORDER BY field, type, unit",
+                           " FROM temp.quality_values ORDER BY field, type, unit, seq",
                            -1, &q, NULL) != SQLITE_OK)
         return d25_store_fail(w->s, w->err, "数据质量复核");
     cval *g = NULL;
@@ -456,16 +459,21 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
     if (d25_store_exec(s, "BEGIN IMMEDIATE", err) < 0)
         return -1;
     /* The month's counts wait for the peer check on disk (SQLite's
-     * temporary store, sorted there), so memory does not grow with the
-     * number of returns. */
+     * temporary store), kept in the order the check reads them: by field,
+     * type and unit, then as they came (seq), so memory does not grow with
+     * the number of returns.  Rows are added unit by unit, so each field's
+     * rows go in at its end: a small cache of the temporary store serves. */
     if (d25_store_exec(s,
-                       "CREATE TEMP TABLE IF NOT EXISTS quality_values(field TEXT, type TEXT, unit TEXT,"
-                       " return_id INTEGER, value INTEGER, month REAL, incremental INTEGER, decreased INTEGER);"
+                       "PRAGMA temp.cache_size = -512;"
+                       "CREATE TEMP TABLE IF NOT EXISTS quality_values(field TEXT, type TEXT, unit TEXT, seq INTEGER,"
+                       " return_id INTEGER, value INTEGER, month REAL, incremental INTEGER, decreased INTEGER,"
+                       " PRIMARY KEY (field, type, unit, seq)) WITHOUT ROWID;"
                        "DELETE FROM temp.quality_values",
                        err) < 0)
         goto done;
+    int64_t seq = 0;
     if (sqlite3_prepare_v2(db,
-                           "INSERT INTO temp.quality_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &keep, NULL) !=
+                           "INSERT INTO temp.quality_values VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8)", -1, &keep, NULL) !=
             SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "DELETE FROM findings WHERE source = 'quality' AND return_id IN"
@@ -552,6 +560,7 @@ static int refresh_period(d25_store *s, const d25_rules *rules, const d25_qualit
             sqlite3_bind_double(keep, 6, c.month);
             sqlite3_bind_int(keep, 7, c.incremental);
             sqlite3_bind_int(keep, 8, c.decreased);
+            sqlite3_bind_int64(keep, 9, ++seq);
             if (sqlite3_step(keep) != SQLITE_DONE) {
                 d25_store_fail(s, err, "数据质量复核");
                 break;
