@@ -9,6 +9,9 @@
 # has a month before it as a real one does; `duty25 status` and `duty25
 # report` of November (three times, the median shown; then the figures with
 # each of its three files alone): seconds, files per second, peak memory.
+# At 1,000, 10,000 and 30,000 units it also ingests an empty folder with the
+# same registry (the registry's part of the peak), and ends with ingest's
+# peaks side by side and whether they are flat in the number of returns.
 set -eu
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
@@ -65,6 +68,7 @@ def deflate_seconds(paths):
         c.flush()
     return time.perf_counter() - t
 floor = "build/bench/xlsx_floor"
+peaks = {}  # n -> (ingest's peak, the registry's alone, the second month's)
 for n in (1000, 10000, 30000):
     d = "build/bench/district-%d" % n
     subprocess.run([sys.executable, "tests/bench/district.py", str(n), d], check=True, stdout=subprocess.DEVNULL)
@@ -82,12 +86,23 @@ for n in (1000, 10000, 30000):
     print("ingest %d units (%d returns, both forms each): %.2f s median of runs (%.2f-%.2f), %.0f returns/s,"
           " peak RSS %.1f MB (exit %d)" % (n, n, dt, min(r[0] for r in runs), max(r[0] for r in runs), n / dt,
                                             max(r[1] for r in runs), rc))
+    ingest_peak = max(r[1] for r in runs)
     dt, rss, rc = run([d + "/returns"], ("ingest", "-q", *common))
     print("ingest the same %d again (all unchanged): %.2f s, peak RSS %.1f MB (exit %d)" % (n, dt, rss, rc))
     october = d + "/returns-2026-10"
-    _, _, rc = run([october], ("ingest", "-q", *common))
-    print("(October's %d returns taken in too, untimed (exit %d): the report compares with last month)"
-          % (len(os.listdir(october)), rc))
+    _, oct_rss, rc = run([october], ("ingest", "-q", *common))
+    print("(October's %d returns taken in too, untimed (exit %d): the report compares with last month;"
+          " this second month's ingest peaks at %.1f MB)" % (len(os.listdir(october)), rc, oct_rss))
+    # The registry's part of the peak: the same registry, no returns (an
+    # empty folder into a new database: the units read, indexed and synced).
+    empty = d + "/empty"
+    os.makedirs(empty, exist_ok=True)
+    edb = d + "/empty.db"
+    for f in (edb, edb + "-wal", edb + "-shm"):
+        if os.path.exists(f):
+            os.remove(f)
+    _, reg_rss, _ = run([empty], ("ingest", "-q", "--period", "2026-11", "--units", d + "/units.csv", "--db", edb))
+    peaks[n] = (ingest_peak, reg_rss, oct_rss)
     dt, rss, rc = run([], ("status", "--period", "2026-11", "--format", "json", *common))
     print("status of %d units: %.2f s, peak RSS %.1f MB (exit %d)" % (n, dt, rss, rc))
     runs = [run([], ("report", "--period", "2026-11", "--out", d + "/out", *common)) for _ in range(3)]
@@ -125,6 +140,20 @@ for n in (1000, 10000, 30000):
                                                                          rep_rss))
     else:
         print("  deflating the DOCX parts alone: %.2f s; report %.2f s, peak RSS %.1f MB" % (defl, rep_dt, rep_rss))
+# Ingest's peak side by side (issue 20): flat in the number of returns when
+# the 30,000-return peak is within 10 % of the 1,000-return one plus what
+# the larger registry alone adds (an empty folder ingested with each
+# registry); the returns' part is the peak less the registry's.
+print("ingest peak RSS by returns:        " + "".join("%10d" % n for n in sorted(peaks)))
+print("  ingest of the month (MB)         " + "".join("%10.1f" % peaks[n][0] for n in sorted(peaks)))
+print("  the registry alone, no returns   " + "".join("%10.1f" % peaks[n][1] for n in sorted(peaks)))
+print("  the returns' part (difference)   " + "".join("%10.1f" % (peaks[n][0] - peaks[n][1]) for n in sorted(peaks)))
+print("  the second month (October)       " + "".join("%10.1f" % peaks[n][2] for n in sorted(peaks)))
+lo, hi = min(peaks), max(peaks)
+bound = 1.1 * peaks[lo][0] + (peaks[hi][1] - peaks[lo][1])
+print("  %s: %d returns peak at %.1f MB, bound %.1f MB (1.1 x %.1f + the registry's growth %.1f); target < 64 MB: %s"
+      % ("flat" if peaks[hi][0] <= bound else "NOT flat", hi, peaks[hi][0], bound, peaks[lo][0],
+         peaks[hi][1] - peaks[lo][1], "met" if max(max(v) for v in peaks.values()) < 64 else "NOT met"))
 PYEOF
 # A city merging 30 districts of 1,000 units (docs/city.md).
 $PY tests/bench/city.py build/duty25 30 1000
