@@ -64,6 +64,14 @@ static void row_free(d25_regrow *r)
     free(r->types);
 }
 
+void d25_regrow_release(d25_regrow *r)
+{
+    row_free(r);
+    r->cells = NULL;
+    r->types = NULL;
+    r->ncells = 0;
+}
+
 void d25_regtable_drop_last(d25_regtable *t)
 {
     if (t->n)

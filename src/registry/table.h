@@ -60,6 +60,9 @@ int d25_regtable_read(const char *path, size_t max_bytes, d25_regtable *t, d25_e
 d25_regrow *d25_regtable_add(d25_regtable *t, int line);
 /* Set cell col of row to a copy of s[0..n) of the given type; -1 out of memory. */
 int d25_regrow_set(d25_regrow *r, size_t col, const char *s, size_t n, char type);
+/* Free a row's cells once read (the row stays, empty, with its line), so
+ * that a table need not be held whole beside what is made of it. */
+void d25_regrow_release(d25_regrow *r);
 /* Remove the last row (a blank one). */
 void d25_regtable_drop_last(d25_regtable *t);
 void d25_regtable_free(d25_regtable *t);

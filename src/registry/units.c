@@ -522,7 +522,9 @@ static bool skipped_row(const d25_regrow *row)
     return true;
 }
 
-static d25_registry *from_table(const char *path, const d25_regtable *t, d25_error *err)
+/* The units of t; each row's cells are freed once its unit is made (the
+ * registry of a large district is not held twice). */
+static d25_registry *from_table(const char *path, d25_regtable *t, d25_error *err)
 {
     d25_registry *reg = calloc(1, sizeof *reg);
     if (!reg || !(reg->path = strdup(path)) || (t->sheet_name && !(reg->sheet = strdup(t->sheet_name))))
@@ -555,7 +557,7 @@ static d25_registry *from_table(const char *path, const d25_regtable *t, d25_err
     }
     size_t ucap = 0;
     for (size_t r = h + 1; r < t->n; r++) {
-        const d25_regrow *row = &t->rows[r];
+        d25_regrow *row = &t->rows[r];
         if (skipped_row(row))
             continue;
         if (d25_grow((void **)&reg->units, &ucap, reg->n + 1, sizeof *reg->units) < 0)
@@ -567,6 +569,7 @@ static d25_registry *from_table(const char *path, const d25_regtable *t, d25_err
             goto oom;
         if (rc < 0)
             goto fail;
+        d25_regrow_release(row);
     }
     if (build_index(reg, t->where, err) < 0)
         goto fail;
