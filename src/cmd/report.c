@@ -7,6 +7,7 @@
 #include "../util/syserr.h"
 #include "cli.h"
 #include "../report/city.h"
+#include "../report/citybook.h"
 #include "../report/data.h"
 #include "../docxfill/fill.h"
 #include "../report/workbook.h"
@@ -44,6 +45,8 @@ static const char usage[] =
     "  --template 文件    要填写的 .docx 模板\n"
     "  --out 文件夹或文件 报告写到哪里（与 --template 同用时为输出文件）；都先写临时文件，完成后替换\n"
     "  --xlsx 文件        统计表写成 Excel 工作簿：报送情况、落实情况、推进情况汇总、隐患整改、执法名单\n"
+    "                     （市、省一级：各区报送情况、各区落实情况、各区隐患整改、风险较大单位，\n"
+    "                     每区（县）一行，末行为合计公式）\n"
     "  --db 文件          数据库文件（默认取配置 [store] database）\n"
     "  --units 文件       使用另一份单位名册（默认取配置 [campaign] units）\n"
     "  -h, --help         显示本帮助\n"
@@ -62,7 +65,7 @@ static long count_of(const d25_tree *data, const char *k)
 
 typedef struct {
     const d25_tree *data;
-    bool docx;
+    bool docx, city;    /* a filled template, or the district's / the city's workbook */
     char *tpl, *out;
     char *staged;       /* written here first (a hidden name in the same folder) */
     int rc;
@@ -73,7 +76,8 @@ static void *run_job(void *arg)
 {
     job *j = arg;
     j->rc = j->docx ? d25_template_fill_tree(j->tpl, j->data, j->staged, &j->err)
-                    : d25_report_xlsx(j->data, j->staged, &j->err);
+                    : j->city ? d25_report_city_xlsx(j->data, j->staged, &j->err)
+                              : d25_report_xlsx(j->data, j->staged, &j->err);
     return NULL;
 }
 
@@ -117,17 +121,19 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
     static const file district_files[] = {{"", "统计表", false}, {"书面风险报告", "书面风险报告", true},
                                           {"统计表", "统计表", true}};
     /* A city's (or province's) data (report/city.h): its own templates,
-     * figures by district; no workbook yet. */
-    static const file city_files[] = {{"汇总书面风险报告", "书面风险报告", true}, {"汇总统计表", "统计表", true}};
+     * figures by district, its own workbook (report/citybook.h). */
+    static const file city_files[] = {{"", "统计表", false}, {"汇总书面风险报告", "书面风险报告", true},
+                                      {"汇总统计表", "统计表", true}};
     bool city = json_object_get(data->root, "by_district") != NULL;
     const file *files = city ? city_files : district_files;
     enum { NMAX = 3 };
-    size_t NFILES = city ? sizeof city_files / sizeof city_files[0] : sizeof district_files / sizeof district_files[0];
+    size_t NFILES = sizeof district_files / sizeof district_files[0];
     job jobs[NMAX] = {0};
     int rc = 0;
     for (size_t i = 0; i < NFILES && rc == 0; i++) {
         jobs[i].data = data;
         jobs[i].docx = files[i].docx;
+        jobs[i].city = city;
         if ((files[i].docx && asprintf(&jobs[i].tpl, "%s/%s.docx", cfg->templates_dir, files[i].tpl) < 0) ||
             asprintf(&jobs[i].out, "%s/%s%s%s.%s", dir, district, pcn ? pcn : "", files[i].name,
                      files[i].docx ? "docx" : "xlsx") < 0 ||
@@ -139,7 +145,7 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
     if (rc == 0) {
         pthread_t th;
         /* the workbook on its own thread; two documents one after the other */
-        bool started = !city && pthread_create(&th, NULL, run_job, &jobs[0]) == 0;
+        bool started = pthread_create(&th, NULL, run_job, &jobs[0]) == 0;
         if (!started)
             run_job(&jobs[0]);
         for (size_t i = 1; i < NFILES; i++)
@@ -150,8 +156,7 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
     /* The month's files are a set: all of them replace the old ones, or
      * none does (a full disk must not leave a new report beside last
      * run's tables).  Messages in the order the office reads them. */
-    static const size_t district_order[NMAX] = {1, 2, 0}, city_order[NMAX] = {0, 1, 2};
-    const size_t *order = city ? city_order : district_order;
+    static const size_t order[NMAX] = {1, 2, 0};
     for (size_t k = 0; k < NFILES && rc == 0; k++) {
         job *j = &jobs[order[k]];
         if (j->rc < 0) {
@@ -219,16 +224,9 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     if (rc)
         return rc;
     /* A city's (province's) figures are read district by district, each
-     * against its own units (report/city.h): its own templates, no
-     * workbook yet. */
+     * against its own units (report/city.h): its own templates and its
+     * own workbook (report/citybook.h). */
     bool city = su.cfg.level != D25_LEVEL_DISTRICT;
-    if (city && xlsx) {
-        fprintf(stderr, "duty25 report：市（省）一级（[campaign] level = %s）的统计工作簿（--xlsx）尚未提供：请用"
-                        " 汇总统计表.docx，或 --dump-data 取各区县的数字\n",
-                su.cfg.level == D25_LEVEL_CITY ? "city" : "province");
-        d25_cmd_teardown(&su);
-        return D25_EXIT_USAGE;
-    }
     d25_error err = {0};
     const char *db = db_arg ? db_arg : su.cfg.db_path;
     d25_store *s = NULL;
@@ -271,7 +269,7 @@ int cmd_report(int argc, char **argv, const d25_global *g)
             printf("已写出 %s\n", into ? into : out);
         free(into);
     }
-    if (rc == 0 && xlsx && d25_report_xlsx(data, xlsx, &err) < 0)
+    if (rc == 0 && xlsx && (city ? d25_report_city_xlsx(data, xlsx, &err) : d25_report_xlsx(data, xlsx, &err)) < 0)
         rc = D25_EXIT_IO;
     if (rc == 0 && standard)
         rc = d25_report_write_standard(&su.cfg, data, out ? out : su.cfg.out_dir, false, &err);

@@ -169,6 +169,21 @@ int d25_city_add(d25_city *c, const char *district, const json_t *root, bool mer
     json_object_set_new(row, "returned_rate_text", d25_report_rate_text(geti(units, "returned"), geti(units, "expected")));
     json_object_set_new(row, "applicable", json_integer(geti(comp, "applicable")));
     json_object_set_new(row, "done", json_integer(geti(comp, "done")));
+    json_object_set_new(row, "partial", json_integer(geti(comp, "partial")));
+    json_object_set_new(row, "not_done", json_integer(geti(comp, "not_done")));
+    json_object_set_new(row, "not_applicable", json_integer(geti(comp, "not_applicable")));
+    /* Its six duties' tallies (the city's workbook gives them by district). */
+    json_t *duties = json_array();
+    json_array_foreach (json_object_get(root, "duties"), i, g) {
+        json_t *d = json_pack("{s:O,s:O}", "n", json_object_get(g, "n"), "name", json_object_get(g, "name"));
+        if (d) {
+            static const char *const dk[] = {"applicable", "done", "partial", "not_done", NULL};
+            sum_keys(d, g, dk);
+            json_object_set_new(d, "rate", d25_report_rate_of(geti(g, "done"), geti(g, "applicable")));
+        }
+        json_array_append_new(duties, d);
+    }
+    json_object_set_new(row, "duties", duties);
     json_object_set_new(row, "compliance_rate", d25_report_rate_of(geti(comp, "done"), geti(comp, "applicable")));
     json_object_set_new(row, "compliance_rate_text", d25_report_rate_text(geti(comp, "done"), geti(comp, "applicable")));
     json_object_set_new(row, "found", json_integer(found));
@@ -501,6 +516,13 @@ d25_tree *d25_report_city_data(d25_store *s, const d25_rules *rules, const d25_c
         if (rc == 0)
             rc = d25_city_add(acc, list[i], t->root, d25_store_district_merged(s, sender, p) == 1,
                               d25_status_district_late(s, cfg, sender, period) == 1, err);
+        /* When its package for the month first came ("" never). */
+        char sent[32] = "";
+        if (rc == 0 && d25_store_district_sent(s, sender, p, sent, sizeof sent) != 1)
+            sent[0] = '\0';
+        if (rc == 0)
+            json_object_set_new(json_array_get(acc->by_district, json_array_size(acc->by_district) - 1),
+                                "package_sent", json_string(sent));
         d25_tree_free(t);
         d25_status_report_free(&st);
         d25_registry_free(reg);
@@ -514,6 +536,11 @@ d25_tree *d25_report_city_data(d25_store *s, const d25_rules *rules, const d25_c
         return NULL;
     }
     json_t *root = d25_city_finish(acc, err);
+    /* The city's own deadline for its districts' packages ("" none). */
+    char due[16] = "";
+    d25_status_district_deadline(cfg, period, due, sizeof due);
+    if (root)
+        json_object_set_new(root, "package_deadline", json_string(due));
     d25_tree *tree = root ? d25_tree_new(root) : NULL;
     if (root && !tree) {
         json_decref(root);

@@ -1,6 +1,7 @@
 /* report/workbook: the statistical tables as XLSX (see workbook.h). */
 #include "workbook.h"
 #include "data.h"
+#include "sheet.h"
 #include "../util/syserr.h"
 
 #include <errno.h>
@@ -16,60 +17,9 @@
 #include "../xlsxout/book.h"
 #include "../xlsxout/cell.h"
 
-typedef struct {
-    lxw_format *head, *pct, *bold, *date, *bold_pct, *flagged;
-    char title[160];   /* the district and the month, for the printed pages' header */
-} formats;
-
-/* Printed: A4 landscape, one page wide, the header row (and the name
- * column, when name_col >= 0) repeated on every page, the sheet's title in
- * the page header and "第 N 页，共 M 页" in the footer. */
-static void print_setup(lxw_worksheet *ws, const formats *f, const char *sheet, int name_col)
-{
-    worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9);
-    worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_repeat_rows(ws, 0, 0);
-    if (name_col >= 0)
-        worksheet_repeat_columns(ws, (lxw_col_t)name_col, (lxw_col_t)name_col);
-    worksheet_set_margins(ws, 0.5, 0.5, 0.8, 0.7);
-    char head[240];
-    snprintf(head, sizeof head, "&C&\"黑体,常规\"&14 %s%s", f->title, sheet);
-    worksheet_set_header(ws, head);
-    worksheet_set_footer(ws, "&C第 &P 页，共 &N 页");
-}
-
-/* A date and time "YYYY-MM-DD HH:MM[:SS]" as an Excel date; other text as
- * text. */
-static void write_when(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_cell *x, lxw_format *date)
-{
-    int y, mo, d, h = 0, mi = 0;
-    double sec = 0;
-    if (x->kind == D25_CELL_STR && sscanf(x->v.s, "%d-%d-%d %d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) >= 3 && y > 1900 &&
-        mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
-        lxw_datetime dt = {y, mo, d, h, mi, sec};
-        worksheet_write_datetime(ws, r, c, &dt, date);
-    } else if (x->kind == D25_CELL_STR) {
-        d25_xlsx_string(ws, r, c, x->v.s, NULL);
-    }
-}
-
-/* "=SUM(D2:D41)" over rows [first, last] (0-based) of column c. */
-static void sum_formula(char *out, size_t n, lxw_col_t c, lxw_row_t first, lxw_row_t last)
-{
-    char name[8];
-    lxw_col_to_name(name, c, 0);
-    snprintf(out, n, "=SUM(%s%u:%s%u)", name, (unsigned)first + 1, name, (unsigned)last + 1);
-}
-
-static void header(lxw_worksheet *ws, const formats *f, const char *const *cols, const double *widths)
-{
-    for (lxw_col_t c = 0; cols[c]; c++) {
-        d25_xlsx_string(ws, 0, c, cols[c], f->head);
-        worksheet_set_column(ws, c, c, widths[c], NULL);
-    }
-    worksheet_freeze_panes(ws, 1, 0);
-}
+/* The formats, the printed page and the cell writers are shared with the
+ * city's workbook (sheet.h). */
+typedef d25_sheet_formats formats;
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -83,36 +33,11 @@ static int col(const d25_rows *r, const char *name)
     return r ? d25_rows_col(r, name, NULL) : -1;
 }
 
-/* A value of the data in a worksheet cell: numbers as numbers, text as
- * text, null as empty. */
-static void write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_cell *x, lxw_format *fmt)
-{
-    if (x->kind == D25_CELL_INT)
-        worksheet_write_number(ws, r, c, (double)x->v.i, fmt);
-    else if (x->kind == D25_CELL_REAL)
-        worksheet_write_number(ws, r, c, x->v.d, fmt);
-    else if (x->kind == D25_CELL_STR)
-        d25_xlsx_string(ws, r, c, x->v.s, fmt);
-}
-
 /* Column k (-1: none) of a list's row i. */
 static void row_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_rows *rows, size_t i, int k, lxw_format *fmt)
 {
     if (k >= 0)
-        write_cell(ws, r, c, d25_rows_row(rows, i) + k, fmt);
-}
-
-/* A JSON value (the tree's root). */
-static void cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const json_t *v, lxw_format *fmt)
-{
-    d25_cell x = {.kind = D25_CELL_NULL};
-    if (json_is_integer(v))
-        d25_cell_int(&x, json_integer_value(v));
-    else if (json_is_real(v))
-        d25_cell_real(&x, json_real_value(v));
-    else if (json_is_string(v))
-        d25_cell_borrow(&x, json_string_value(v));
-    write_cell(ws, r, c, &x, fmt);
+        d25_sheet_cell(ws, r, c, d25_rows_row(rows, i) + k, fmt);
 }
 
 /* "单位代码" / "企业名称": the edition's word for a unit (data words.unit_word) and what. */
@@ -131,7 +56,7 @@ static void submissions(lxw_workbook *wb, const formats *f, const d25_tree *d)
                                 "类型", "板块", "报送情况", "收到时间", "联系人", "电话", NULL};
     static const char *const keys[] = {"code", "name", "type_label", "area", "state_label", "received", "contact", "phone"};
     static const double w[] = {6, 10, 30, 14, 12, 10, 20, 10, 14};
-    header(ws, f, cols, w);
+    d25_sheet_header(ws, f, cols, w);
     const d25_rows *v = d25_tree_find(d, "submissions");
     size_t n = v ? v->n : 0;
     int k[8];
@@ -142,13 +67,13 @@ static void submissions(lxw_workbook *wb, const formats *f, const d25_tree *d)
         worksheet_write_number(ws, r, 0, (double)(i + 1), NULL);
         for (int c = 0; c < 8; c++)
             if (c == 5 && k[c] >= 0)
-                write_when(ws, r, 6, d25_rows_row(v, i) + k[c], f->date);
+                d25_sheet_when(ws, r, 6, d25_rows_row(v, i) + k[c], f->date);
             else
                 row_cell(ws, r, (lxw_col_t)(c + 1), v, i, k[c], NULL);
     }
     if (n)
         worksheet_autofilter(ws, 0, 0, (lxw_row_t)n, 8);
-    print_setup(ws, f, "报送情况", 2);
+    d25_sheet_print_setup(ws, f, "报送情况", 2);
 }
 
 static const char *const tally_keys[5] = {"applicable", "done", "partial", "not_done", "not_applicable"};
@@ -158,7 +83,7 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
     lxw_worksheet *ws = workbook_add_worksheet(wb, "落实情况");
     static const char *const cols[] = {"子项", "内容", "适用", "已落实", "部分落实", "未落实", "不适用", "落实率", NULL};
     static const double w[] = {8, 60, 8, 8, 10, 8, 8, 10};
-    header(ws, f, cols, w);
+    d25_sheet_header(ws, f, cols, w);
     const json_t *v = json_object_get(d, "sub_items");
     lxw_row_t r = 1;
     for (size_t i = 0; i < json_array_size(v); i++, r++) {
@@ -166,8 +91,8 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
         d25_xlsx_string(ws, r, 0, str(s, "code"), NULL);
         d25_xlsx_string(ws, r, 1, str(s, "text"), NULL);
         for (int k = 0; k < 5; k++)
-            cell(ws, r, (lxw_col_t)(2 + k), json_object_get(s, tally_keys[k]), NULL);
-        cell(ws, r, 7, json_object_get(s, "rate"), f->pct);
+            d25_sheet_json(ws, r, (lxw_col_t)(2 + k), json_object_get(s, tally_keys[k]), NULL);
+        d25_sheet_json(ws, r, 7, json_object_get(s, "rate"), f->pct);
     }
     /* The total row: formulas over the rows above, with this month's
      * values cached (a reader that does not calculate still shows them). */
@@ -175,7 +100,7 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
     d25_xlsx_string(ws, r, 0, "合计", f->bold);
     for (int k = 0; k < 5; k++) {
         char fm[64];
-        sum_formula(fm, sizeof fm, (lxw_col_t)(2 + k), 1, r > 1 ? r - 1 : 1);
+        d25_sheet_sum_formula(fm, sizeof fm, (lxw_col_t)(2 + k), 1, r > 1 ? r - 1 : 1);
         worksheet_write_formula_num(ws, r, (lxw_col_t)(2 + k), fm, f->bold,
                                     (double)json_integer_value(json_object_get(all, tally_keys[k])));
     }
@@ -186,7 +111,7 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
         worksheet_write_formula_num(ws, r, 7, fm, f->bold_pct, json_number_value(rate));
     else
         worksheet_write_formula_str(ws, r, 7, fm, f->bold_pct, "");
-    print_setup(ws, f, "落实情况", 1);
+    d25_sheet_print_setup(ws, f, "落实情况", 1);
 }
 
 static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
@@ -268,7 +193,7 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
         const json_t *v = json_object_get(tot, str(json_array_get(fields, k), "name"));
         if (n && json_is_integer(v)) {
             char fm[64];
-            sum_formula(fm, sizeof fm, (lxw_col_t)(3 + k), 1, r - 1);
+            d25_sheet_sum_formula(fm, sizeof fm, (lxw_col_t)(3 + k), 1, r - 1);
             d25_buf whole = {0};
             d25_buf_puts(&whole, fm);
             if (minus[k].len)
@@ -277,7 +202,7 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
                                         (double)json_integer_value(v));
             d25_buf_free(&whole);
         } else {
-            cell(ws, r, (lxw_col_t)(3 + k), v, f->bold);
+            d25_sheet_json(ws, r, (lxw_col_t)(3 + k), v, f->bold);
         }
     }
     for (size_t k = 0; k < nf; k++)
@@ -285,7 +210,7 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
     free(minus);
     if (json_array_size(flagged))
         d25_xlsx_string(ws, r + 1, 1, "注：底色标出的数值经数据质量检查明显异常，未计入合计（待核实）。", NULL);
-    print_setup(ws, f, "推进情况汇总", 1);
+    d25_sheet_print_setup(ws, f, "推进情况汇总", 1);
     return 0;
 }
 
@@ -294,7 +219,7 @@ static void hazards(lxw_workbook *wb, const formats *f, const json_t *d)
     lxw_worksheet *ws = workbook_add_worksheet(wb, "隐患整改");
     static const char *const cols[] = {"分组", "名称", "发现隐患", "已整改", "整改率", NULL};
     static const double w[] = {10, 18, 10, 10, 10};
-    header(ws, f, cols, w);
+    d25_sheet_header(ws, f, cols, w);
     const json_t *hz = json_object_get(d, "hazards");
     lxw_row_t r = 1;
     static const char *const groups[2] = {"by_type", "by_area"};
@@ -305,16 +230,16 @@ static void hazards(lxw_workbook *wb, const formats *f, const json_t *d)
             const json_t *x = json_array_get(v, i);
             d25_xlsx_string(ws, r, 0, labels[g], NULL);
             d25_xlsx_string(ws, r, 1, g ? str(x, "area") : str(x, "label"), NULL);
-            cell(ws, r, 2, json_object_get(x, "found"), NULL);
-            cell(ws, r, 3, json_object_get(x, "rectified"), NULL);
-            cell(ws, r, 4, json_object_get(x, "rate"), f->pct);
+            d25_sheet_json(ws, r, 2, json_object_get(x, "found"), NULL);
+            d25_sheet_json(ws, r, 3, json_object_get(x, "rectified"), NULL);
+            d25_sheet_json(ws, r, 4, json_object_get(x, "rate"), f->pct);
         }
     }
     d25_xlsx_string(ws, r, 0, "全区", f->bold);
-    cell(ws, r, 2, json_object_get(hz, "found"), f->bold);
-    cell(ws, r, 3, json_object_get(hz, "rectified"), f->bold);
-    cell(ws, r, 4, json_object_get(hz, "rate"), f->pct);
-    print_setup(ws, f, "隐患整改", -1);
+    d25_sheet_json(ws, r, 2, json_object_get(hz, "found"), f->bold);
+    d25_sheet_json(ws, r, 3, json_object_get(hz, "rectified"), f->bold);
+    d25_sheet_json(ws, r, 4, json_object_get(hz, "rate"), f->pct);
+    d25_sheet_print_setup(ws, f, "隐患整改", -1);
 }
 
 static void enforcement(lxw_workbook *wb, const formats *f, const d25_tree *d)
@@ -324,7 +249,7 @@ static void enforcement(lxw_workbook *wb, const formats *f, const d25_tree *d)
     const char *const cols[] = {"序号", unit_head(d->root, "名称", hn, sizeof hn), "所属板块", "备注", NULL};
     static const char *const keys[] = {"n", "name", "area", "remark"};
     static const double w[] = {6, 30, 12, 60};
-    header(ws, f, cols, w);
+    d25_sheet_header(ws, f, cols, w);
     const d25_rows *v = d25_tree_find(d, "enforcement");
     int k[4];
     for (int c = 0; c < 4; c++)
@@ -332,7 +257,7 @@ static void enforcement(lxw_workbook *wb, const formats *f, const d25_tree *d)
     for (size_t i = 0; v && i < v->n; i++)
         for (int c = 0; c < 4; c++)
             row_cell(ws, (lxw_row_t)i + 1, (lxw_col_t)c, v, i, k[c], NULL);
-    print_setup(ws, f, "拟列入专项执法计划名单", 1);
+    d25_sheet_print_setup(ws, f, "拟列入专项执法计划名单", 1);
 }
 
 int d25_report_xlsx(const d25_tree *data, const char *path, d25_error *err)
@@ -344,24 +269,7 @@ int d25_report_xlsx(const d25_tree *data, const char *path, d25_error *err)
     if (!wb)
         return -1;
     formats f;
-    f.head = workbook_add_format(wb);
-    format_set_bold(f.head);
-    format_set_bg_color(f.head, 0xD9E1F2);
-    format_set_border(f.head, LXW_BORDER_THIN);
-    f.bold = workbook_add_format(wb);
-    format_set_bold(f.bold);
-    f.pct = workbook_add_format(wb);
-    format_set_num_format(f.pct, "0.0%");
-    f.bold_pct = workbook_add_format(wb);
-    format_set_bold(f.bold_pct);
-    format_set_num_format(f.bold_pct, "0.0%");
-    f.flagged = workbook_add_format(wb);
-    format_set_bg_color(f.flagged, 0xFFE699);
-    f.date = workbook_add_format(wb);
-    format_set_num_format(f.date, "yyyy-mm-dd hh:mm");
-    const char *district = json_string_value(json_object_get(data->root, "district"));
-    const char *pcn = json_string_value(json_object_get(data->root, "period_cn"));
-    snprintf(f.title, sizeof f.title, "%s%s", district ? district : "", pcn ? pcn : "");
+    d25_sheet_formats_init(wb, data->root, &f);
     submissions(wb, &f, data);
     compliance(wb, &f, data->root);
     if (progress(wb, &f, data) < 0) {
