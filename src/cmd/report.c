@@ -33,6 +33,8 @@ static const char usage[] =
     "\n"
     "不带 --dump-data、--template、--xlsx 时，在输出文件夹（默认取配置 [report] out）中写出该月的\n"
     "“书面风险报告.docx”“统计表.docx”和“统计表.xlsx”，所用模板取自配置 [report] templates。\n"
+    "市、省一级（[campaign] level = city / province）用模板“汇总书面风险报告”“汇总统计表”，\n"
+    "统计表.xlsx 每区（县）一行（docs/city.md）。\n"
     "\n"
     "按数据库中某月的报表统计报告所需的数字：报送情况（应报、按时、逾期、缺表、退回、未报，\n"
     "按类型和板块）、六大责任 25 条各项的落实率、隐患发现与整改、推进情况汇总表。\n"

@@ -8,13 +8,16 @@ whose code ends in an odd digit.  Each runs ingest, its own report data
 comes) merges both and writes its report.  Every city figure is checked
 against the sum of the two districts' own report data, each district's row
 against that district's own figures, and the documents are read back with
-python-docx (and checked with ooxml-validate when ../shared has it).
+python-docx (and checked with ooxml-validate when ../shared has it); the city's workbook
+is read back with openpyxl, each district's row against that district's own figures, and
+its total rows' formulas evaluated by LibreOffice (tests/city/bookread.py).
 Prints TAP.
 
     tests/city/report.py build/duty25
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,8 +150,9 @@ tap(rows.get("南区", {}).get("merged") is False and rows["南区"].get("expect
 r = duty25(city_cfg, "report", "--period", PERIOD)
 out = os.path.join(TMP, "city-out")
 names = sorted(os.listdir(out)) if os.path.isdir(out) else []
-tap(r.returncode == 0 and names == ["示范市2026年11月书面风险报告.docx", "示范市2026年11月统计表.docx"],
-    "the city's report writes its risk report and its tables", [r.returncode, r.stderr, names])
+tap(r.returncode == 0 and names == ["示范市2026年11月书面风险报告.docx", "示范市2026年11月统计表.docx",
+                                    "示范市2026年11月统计表.xlsx"],
+    "the city's report writes its risk report, its tables and its workbook", [r.returncode, r.stderr, names])
 if names:
     import docx
     rep = docx.Document(os.path.join(out, names[0]))
@@ -169,8 +173,162 @@ if names:
         for n in names:
             v = subprocess.run([VALIDATE, os.path.join(out, n)], capture_output=True, text=True)
             tap(v.returncode == 0, "%s passes ooxml-validate" % n, v.stdout[-300:])
-r = duty25(city_cfg, "report", "--period", PERIOD, "--xlsx", os.path.join(TMP, "city.xlsx"))
-tap(r.returncode == 2 and "尚未提供" in r.stderr and not os.path.exists(os.path.join(TMP, "city.xlsx")),
-    "the city's workbook is refused by name, not written wrong", r.stderr)
+
+
+# ---- the city's workbook, read back (openpyxl; LibreOffice for the totals) ----
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bookread  # noqa: E402
+
+
+def book_rows(grid, name_col=1):
+    """The rows of a sheet by the district's name (column 区（县）), the header's column names."""
+    head = grid[0] if grid else []
+    return head, {r_[name_col]: dict(zip(head, r_)) for r_ in grid[1:] if r_ and r_[name_col]}
+
+
+def check_city_book_rows(path):
+    """Each district's row against that district's own --dump-data (never the city's code)."""
+    try:
+        grid, vals = bookread.sheets(path), bookread.cached(path)
+    except Exception as e:  # no workbook, or not one openpyxl reads
+        grid, vals = {}, {}
+        tap(False, "the city's workbook reads back with openpyxl", repr(e))
+        return grid, vals
+    tap(list(grid) == ["各区报送情况", "各区落实情况", "各区隐患整改", "风险较大单位"],
+        "the city's workbook has its four sheets", list(grid))
+    _, sub = book_rows(vals.get("各区报送情况", []))
+    _, comp = book_rows(vals.get("各区落实情况", []))
+    _, hz = book_rows(vals.get("各区隐患整改", []))
+    names = {"expected": "应报", "on_time": "按时", "late": "逾期", "incomplete": "缺表", "rejected": "退回",
+             "missing": "未报", "returned": "已报"}
+    for name, d in (("东区", east), ("西区", west)):
+        row = sub.get(name, {})
+        tap(all(row.get(h) == d["units"][k] for k, h in names.items()) and row.get("数据包") == "按时报送" and
+            abs((row.get("报送率") or 0) - d["units"]["returned"] / d["units"]["expected"]) < 1e-9 and
+            abs((row.get("按时报送率") or 0) - d["units"]["on_time"] / d["units"]["expected"]) < 1e-9,
+            "各区报送情况: %s's row is its own counts and rates (numbers, not text)" % name, [row, d["units"]])
+        row = comp.get(name, {})
+        c = d["compliance"]
+        ok = all(row.get(h) == c[k] for k, h in (("applicable", "适用"), ("done", "已落实"), ("partial", "部分落实"),
+                                                 ("not_done", "未落实"), ("not_applicable", "不适用")))
+        ok = ok and abs((row.get("落实率") or 0) - c["done"] / c["applicable"]) < 1e-9
+        for du in d["duties"]:
+            p_ = "%d.%s：" % (du["n"], du["name"])
+            ok = ok and row.get(p_ + "适用") == du["applicable"] and row.get(p_ + "已落实") == du["done"] and \
+                (du["applicable"] == 0 or abs(row.get(p_ + "落实率") - du["done"] / du["applicable"]) < 1e-9)
+        tap(ok and len(d["duties"]) == 6, "各区落实情况: %s's tallies and each of its six duties are its own" % name,
+            [row, c])
+        row = hz.get(name, {})
+        h = d["hazards"]
+        tap(row.get("发现隐患") == h["found"] and row.get("已整改") == h["rectified"] and
+            row.get("未整改") == h["found"] - h["rectified"] and
+            abs((row.get("整改率") or 0) - h["rectified"] / h["found"]) < 1e-9 and
+            row.get("风险较大单位") == d["risk_count"] and row.get("拟列入执法名单") == d["enforcement_count"] and
+            row.get("风险等级") == d["grade"]["label"],
+            "各区隐患整改: %s's hazards, risky units and grade are its own" % name, [row, h])
+    south = sub.get("南区", {})
+    notes = [r_[1] for r_ in vals.get("各区报送情况", []) if r_ and isinstance(r_[1], str)]
+    tap(south.get("数据包") == "未报送" and south.get("应报") == 0 and south.get("数据包导出时间") is None and
+        "本月数据包未报送：南区。" in notes and "本月数据包逾期报送：无。" in notes,
+        "南区, never sent, is listed as missing (its row and the note under the table)", [south, notes])
+    risk = [(r_[1], r_[2]) for r_ in vals.get("风险较大单位", [])[1:] if r_ and r_[0]]
+    tap(risk == [(u["district"], u["code"]) for u in city["risk_units"]] and len(risk) == 5,
+        "风险较大单位: the city's riskiest five, each with its district", risk)
+    return grid, vals
+
+
+def check_city_book_totals(path, grid, vals):
+    """The total row: SUM formulas over the district rows, equal to 东区 + 西区 as LibreOffice computes them
+    (every cached value removed first) and as cached."""
+    want = {"各区报送情况": {"应报": east["units"]["expected"] + west["units"]["expected"],
+                             "按时": east["units"]["on_time"] + west["units"]["on_time"],
+                             "未报": east["units"]["missing"] + west["units"]["missing"],
+                             "已报": east["units"]["returned"] + west["units"]["returned"]},
+            "各区落实情况": {"适用": east["compliance"]["applicable"] + west["compliance"]["applicable"],
+                             "已落实": east["compliance"]["done"] + west["compliance"]["done"]},
+            "各区隐患整改": {"发现隐患": east["hazards"]["found"] + west["hazards"]["found"],
+                             "已整改": east["hazards"]["rectified"] + west["hazards"]["rectified"],
+                             "风险较大单位": east["risk_count"] + west["risk_count"]}}
+    for du_e, du_w in zip(east["duties"], west["duties"]):
+        want["各区落实情况"]["%d.%s：适用" % (du_e["n"], du_e["name"])] = du_e["applicable"] + du_w["applicable"]
+        want["各区落实情况"]["%d.%s：已落实" % (du_e["n"], du_e["name"])] = du_e["done"] + du_w["done"]
+    if not grid:
+        tap(False, "the city's workbook has total rows to check", path)
+        return
+    rates = {"各区报送情况": ("报送率", "已报", "应报"), "各区落实情况": ("落实率", "已落实", "适用"),
+             "各区隐患整改": ("整改率", "已整改", "发现隐患")}
+    lo = bookread.lo_evaluated(path, os.path.join(TMP, "lo-book"))
+    tap(lo is not None and set(lo) >= set(want), "the city's workbook opens in LibreOffice headless (every sheet to CSV)",
+        sorted(lo) if lo else None)
+    for sheet, cols in want.items():
+        head, formulas = book_rows(grid.get(sheet, []))
+        _, cache = book_rows(vals.get(sheet, []))
+        total = formulas.get("全市合计", {})
+        ok = bool(total)
+        for h, v in cols.items():
+            f = total.get(h)
+            ok = ok and isinstance(f, str) and re.fullmatch(r"=SUM\(([A-Z]+)2:\1(\d+)\)", f) is not None and \
+                int(re.fullmatch(r"=SUM\(([A-Z]+)2:\1(\d+)\)", f).group(2)) == 4 and cache["全市合计"].get(h) == v
+        tap(ok, "%s: the city's totals are SUM formulas over the three district rows, cached as 东区 + 西区" % sheet,
+            [total, cols])
+        if lo is not None:
+            lrows = {r_[1]: dict(zip(lo[sheet][0], r_)) for r_ in lo.get(sheet, [])[1:] if len(r_) > 1}
+            lt = lrows.get("全市合计", {})
+            rn, num, den = rates[sheet]
+            tap(all(bookread.number(lt.get(h)) == v for h, v in cols.items()) and
+                abs(bookread.number(lt.get(rn)) - cols[num] / cols[den]) < 1e-9,
+                "%s: LibreOffice's own sums of the total row are 东区 + 西区, its rate from them" % sheet, [lt, cols])
+
+
+def check_city_book_print(path):
+    """Printed as the district's workbook: landscape, one page wide, header row and names repeated, the title
+    and page numbers."""
+    try:
+        wb = bookread.workbook(path)
+    except Exception as e:
+        tap(False, "the city's workbook is set up for printing", repr(e))
+        return
+    bad = [ws.title for ws in wb if not (ws.page_setup.orientation == "landscape" and
+                                         ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in
+                                         (1, None) and ws.print_title_rows == "$1:$1" and ws.print_title_cols and
+                                         "示范市2026年11月" in (ws.oddHeader.center.text or "") and
+                                         "&P" in (ws.oddFooter.center.text or ""))]
+    tap(not bad, "every sheet prints landscape, one page wide, header row and name column repeated, titled", bad)
+
+
+def check_city_book_late():
+    """A city whose own deadline ([organisation] deadline_day = 1: 2026-11-01) every package missed: both
+    districts late in the workbook, the deadline said under the table."""
+    cfg = write_config("city-late", "示范市", "city", ["东区", "西区", "南区"])
+    with open(cfg, "a", encoding="utf-8") as f:
+        f.write("deadline_day = 1\n")
+    r = duty25(cfg, "merge", *pk)
+    path = os.path.join(TMP, "city-late.xlsx")
+    r2 = duty25(cfg, "report", "--period", PERIOD, "--xlsx", path)
+    try:
+        vals = bookread.cached(path)["各区报送情况"]
+    except Exception as e:
+        vals = [[repr(e)]]
+    _, sub = book_rows(vals)
+    notes = [r_[1] for r_ in vals if len(r_) > 1 and isinstance(r_[1], str)]
+    tap(r.returncode == 0 and r2.returncode == 0 and sub.get("东区", {}).get("数据包") == "逾期报送" and
+        sub.get("西区", {}).get("数据包") == "逾期报送" and sub.get("南区", {}).get("数据包") == "未报送" and
+        "各区（县）本月数据包的报送期限：2026-11-01（按导出时间计）。" in notes and
+        "本月数据包逾期报送：东区、西区。" in notes,
+        "a city's own deadline missed: both districts' packages 逾期报送, the deadline and the late named",
+        [r.stderr, r2.stderr, sub, notes])
+
+
+book = os.path.join(TMP, "city.xlsx")
+r = duty25(city_cfg, "report", "--period", PERIOD, "--xlsx", book)
+tap(r.returncode == 0 and os.path.exists(book), "the city's report --xlsx writes the city's workbook",
+    [r.returncode, r.stderr])
+g_, v_ = check_city_book_rows(book)
+check_city_book_totals(book, g_, v_)
+check_city_book_print(book)
+check_city_book_late()
+if os.path.exists(VALIDATE):
+    v = subprocess.run([VALIDATE, book], capture_output=True, text=True)
+    tap(v.returncode == 0, "the city's workbook passes ooxml-validate", v.stdout[-300:])
 shutil.rmtree(TMP, ignore_errors=True)
 done()

@@ -290,5 +290,23 @@ tap(rd.get("level") == "province" and rows == want and
     "the province's report data: a row per CITY/DISTRICT as its status gives it, each merged (by its city's"
     " package), the sums equal", [r.stderr, rows, want])
 
+# ---- the province's workbook: a row per CITY/DISTRICT, the city in a 市 column ----
+pbook = os.path.join(TMP, "province.xlsx")
+r = duty25(pcfg, "report", "--period", PERIOD, "--xlsx", pbook)
+try:
+    import openpyxl
+    grid = [list(x) for x in openpyxl.load_workbook(pbook, data_only=True)["各区报送情况"].iter_rows(values_only=True)]
+except Exception as e:  # no workbook (refused), or unreadable
+    grid = [[repr(e)]]
+head = grid[0]
+cells = [dict(zip(head, x)) for x in grid[1:]]
+got = [(x["市"], x["区（县）"], x["应报"], x["按时"], x["未报"]) for x in cells if x.get("序号")]
+want = [(g["city"], g["district"], g["expected"], g["on_time"], g["missing"]) for g in prov.get("by_district", [])]
+total = [x for x in cells if x.get("区（县）") == "全省合计"]
+tap(r.returncode == 0 and head[:3] == ["序号", "市", "区（县）"] and got == want and len(total) == 1 and
+    total[0]["应报"] == prov.get("expected") and total[0]["未报"] == prov.get("missing"),
+    "the province's workbook: 市 and 区（县） in their own columns, each row its status's, the province's total",
+    [r.returncode, r.stderr, head, got, want, total])
+
 shutil.rmtree(TMP, ignore_errors=True) if not os.environ.get("KEEP") else None
 done()
