@@ -129,6 +129,7 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
     bool city = json_object_get(data->root, "by_district") != NULL;
     const file *files = city ? city_files : district_files;
     enum { NMAX = 3 };
+    _Static_assert(sizeof city_files == sizeof district_files, "a city writes the same set of files");
     size_t NFILES = sizeof district_files / sizeof district_files[0];
     job jobs[NMAX] = {0};
     int rc = 0;
