@@ -176,7 +176,6 @@ if names:
 
 
 # ---- the city's workbook, read back (openpyxl; LibreOffice for the totals) ----
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bookread  # noqa: E402
 
 
