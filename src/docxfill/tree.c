@@ -54,22 +54,15 @@ d25_rows *d25_rows_new(const char *name, const char *const *cols, size_t ncols)
     return r;
 }
 
-int d25_tree_adopt(d25_tree *t, d25_rows *r)
+int d25_tree_add(d25_tree *t, d25_rows *r)
 {
     /* The key keeps its place in the root's order (--dump-data). */
     if (!r || d25_grow((void **)&t->lists, &t->cap, t->nlists + 1, sizeof *t->lists) < 0 ||
-        json_object_set_new(t->root, r->name, json_null()) < 0)
-        return -1;
-    t->lists[t->nlists++] = r;
-    return 0;
-}
-
-int d25_tree_add(d25_tree *t, d25_rows *r)
-{
-    if (d25_tree_adopt(t, r) < 0) {
+        json_object_set_new(t->root, r->name, json_null()) < 0) {
         d25_rows_free(r);
         return -1;
     }
+    t->lists[t->nlists++] = r;
     return 0;
 }
 

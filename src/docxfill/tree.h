@@ -65,9 +65,6 @@ d25_rows *d25_tree_list(d25_tree *t, const char *name, const char *const *cols, 
 d25_rows *d25_rows_new(const char *name, const char *const *cols, size_t ncols);
 void d25_rows_free(d25_rows *r);
 int d25_tree_add(d25_tree *t, d25_rows *r);
-/* The same, but a list it cannot take stays the caller's (-1): for a list
- * another thread may still be reading (report/data.h, d25_report_feed). */
-int d25_tree_adopt(d25_tree *t, d25_rows *r);
 /* The list at key name, or NULL. */
 const d25_rows *d25_tree_find(const d25_tree *t, const char *name);
 

@@ -245,47 +245,15 @@ static json_t *counts_json(int expected, const int *n)
     return o;
 }
 
-void d25_report_feed_release(const d25_report_feed *feed)
-{
-    if (feed && feed->release)
-        feed->release(feed->ud);
-}
-
-/* The edition's words ([edition] of the rule set): {{words.issuer}}... */
-static json_t *words_json(const d25_rules *rules)
-{
-    json_t *words = json_object();
-    const char *wk, *wv;
-    for (size_t i = 0; words && (wv = d25_rules_word(rules, i, &wk)); i++)
-        json_object_set_new(words, wk, json_string(wv));
-    return words;
-}
-
-/* The frame of the figures for a writer that starts early (data.h). */
-static json_t *feed_head(const d25_config *cfg, const d25_rules *rules, const char *cn, const json_t *flagged)
-{
-    json_t *h = json_object();
-    if (!h || json_object_set_new(h, "district", json_string(cfg->district ? cfg->district : "")) < 0 ||
-        json_object_set_new(h, "period_cn", json_string(cn)) < 0 ||
-        json_object_set_new(h, "words", words_json(rules)) < 0 ||
-        json_object_set_new(h, "progress_fields", d25_report_progress_fields(rules)) < 0 ||
-        json_object_set_new(h, "flagged", json_deep_copy(flagged)) < 0) {
-        json_decref(h);
-        return NULL;
-    }
-    return h;
-}
-
 /* One row per unit expected: its submission; and the same rows again for
  * the units still to be called (missing, rejected, incomplete). */
-static int submissions(const d25_status_report *st, d25_rows **all_out, d25_rows **todo_out)
+static int submissions(d25_tree *tree, const d25_status_report *st)
 {
     static const char *const cols[] = {"n", "code", "name", "type_label", "area", "contact",
                                        "phone", "state", "state_label", "received"};
     enum { NCOLS = sizeof cols / sizeof cols[0] };
-    /* the caller's, to hand to the tree (d25_tree_adopt) in their place */
-    d25_rows *all = *all_out = d25_rows_new("submissions", cols, NCOLS);
-    d25_rows *todo = *todo_out = all ? d25_rows_new("not_returned", cols, NCOLS) : NULL;
+    d25_rows *all = d25_tree_list(tree, "submissions", cols, NCOLS);
+    d25_rows *todo = all ? d25_tree_list(tree, "not_returned", cols, NCOLS) : NULL;
     if (!todo || d25_rows_reserve(all, st->nunits) < 0)
         return -1;
     for (size_t i = 0; i < st->nunits; i++) {
@@ -399,47 +367,36 @@ static int put_trend(json_t *root, const d25_side *p, int period, const d25_tall
 static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
                                      const d25_config *cfg, int period, const d25_status_report *status,
                                      json_t *flagged, const json_t *prev_flagged, const d25_trend_month *trend, int ntrend,
-                                     const d25_report_feed *feed, d25_error *err)
+                                     d25_error *err)
 {
     char p[16], cn[32];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
-    if (feed && feed->head) {
-        json_t *h = feed_head(cfg, rules, cn, flagged);
-        if (!h) {
-            d25_fail(err, D25_E_NOMEM, "内存不足");
-            return NULL;
-        }
-        feed->head(feed->ud, h);
-    }
     d25_side pp;
-    if (d25_side_start(&pp, reg, rules, d25_store_path(s), d25_store_district(s), period, upto, flagged, prev_flagged,
-                       trend, ntrend, feed, err) < 0)
+    if (d25_side_start(&pp, reg, rules, d25_store_path(s), d25_store_district(s), period, upto, flagged, prev_flagged, trend, ntrend, err) < 0)
         return NULL;
     d25_status_report own = {0};
-    d25_month mo = {0};
-    d25_tree *tree = NULL;
-    d25_unit_facts *facts = NULL;
-    d25_rows *sub_all = NULL, *sub_todo = NULL; /* the submissions until the tree has them */
-    const d25_status_report *st = status ? status : &own;
-    if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day,
-                                    cfg->same_time_min, &own, err) < 0)
-        goto fail;
-    /* The submissions first: a writer may have them now (data.h). */
-    if (submissions(st, &sub_all, &sub_todo) < 0) {
-        d25_fail(err, D25_E_NOMEM, "内存不足");
-        goto fail;
+    if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, cfg->same_time_min, &own, err) < 0) {
+        d25_side_finish(&pp, rules, NULL, 0, false, NULL, err);
+        return NULL;
     }
-    if (feed && feed->rows)
-        feed->rows(feed->ud, sub_all);
-    if (d25_month_read(s, rules, reg, st, p, -1, &mo, err) < 0)
-        goto fail;
-    tree = d25_tree_new(json_object());
+    const d25_status_report *st = status ? status : &own;
+    d25_month mo;
+    if (d25_month_read(s, rules, reg, st, p, -1, &mo, err) < 0) {
+        d25_side_finish(&pp, rules, NULL, 0, false, NULL, err);
+        d25_status_report_free(&own);
+        return NULL;
+    }
+    d25_tree *tree = d25_tree_new(json_object());
     /* What the report's judgement (risk.h) needs of each unit expected. */
-    facts = tree ? calloc(st->nunits + 1, sizeof *facts) : NULL;
+    d25_unit_facts *facts = tree ? calloc(st->nunits + 1, sizeof *facts) : NULL;
     if (!facts) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
-        goto fail;
+        d25_side_finish(&pp, rules, NULL, 0, false, NULL, err);
+        d25_status_report_free(&own);
+        d25_month_free(&mo);
+        d25_tree_free(tree);
+        return NULL;
     }
     for (size_t i = 0; i < st->nunits; i++) {
         const d25_not_done *x = &mo.not_done[i];
@@ -473,7 +430,12 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
         d25_buf_free(&ft);
     }
     json_object_set_new(root, "edition_id", json_string(rules->id ? rules->id : ""));
-    json_object_set_new(root, "words", words_json(rules));
+    /* The edition's words ([edition] of the rule set): {{words.issuer}}... */
+    json_t *words = json_object();
+    const char *wk, *wv;
+    for (size_t i = 0; (wv = d25_rules_word(rules, i, &wk)); i++)
+        json_object_set_new(words, wk, json_string(wv));
+    json_object_set_new(root, "words", words);
     json_object_set_new(root, "period", json_string(p));
     json_object_set_new(root, "period_cn", json_string(cn));
     json_object_set_new(root, "deadline", json_string(st->deadline));
@@ -510,11 +472,10 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     d25_report_sort_types(rules, groups[0]);
     json_object_set_new(root, "units_by_type", groups[0]);
     json_object_set_new(root, "units_by_area", groups[1]);
-    if (d25_tree_adopt(tree, sub_all) < 0 || (sub_all = NULL, d25_tree_adopt(tree, sub_todo) < 0)) {
+    if (submissions(tree, st) < 0) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
         goto fail;
     }
-    sub_todo = NULL; /* both the tree's now */
     /* Key-supervision units: the registry's flags the rule set names
      * ([edition] key_flags); the report speaks of them through "key"
      * (risk.h), the list is for templates that list them all. */
@@ -561,10 +522,7 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     d25_status_report_free(&own);
     return tree;
 fail:
-    d25_report_feed_release(feed); /* before a list it was given is freed */
     d25_side_finish(&pp, rules, NULL, 0, false, NULL, err); /* when not finished yet */
-    d25_rows_free(sub_all);
-    d25_rows_free(sub_todo);
     free(facts);
     d25_tree_free(tree);
     d25_month_free(&mo);
@@ -575,8 +533,7 @@ fail:
 /* The values the quality pass flagged, read before the side pass starts
  * (it leaves them out of the totals), then the figures. */
 static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
-                             const d25_config *cfg, int period, const d25_status_report *status,
-                             const d25_report_feed *feed, d25_error *err)
+                             const d25_config *cfg, int period, const d25_status_report *status, d25_error *err)
 {
     char p[16];
     d25_format_period(period, p, sizeof p);
@@ -615,7 +572,7 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
         d25_fail(err, D25_E_NOMEM, "内存不足");
     else if (d25_store_flagged_each(s, p, add_flagged, &fc, err) == 0 &&
              d25_store_flagged_each(s, pp, add_flagged, &prev, err) == 0)
-        t = report_data_flagged(s, upto, reg, rules, cfg, period, status, fc.list, prev.list, trend, ntrend, feed, err);
+        t = report_data_flagged(s, upto, reg, rules, cfg, period, status, fc.list, prev.list, trend, ntrend, err);
     goto done;
 out:
     t = NULL;
@@ -627,31 +584,20 @@ done:
     return t;
 }
 
-d25_tree *d25_report_data_fed(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg,
-                              int period, const d25_status_report *status, const d25_report_feed *feed, d25_error *err)
+d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
+                          const d25_status_report *status, d25_error *err)
 {
     /* One snapshot for every part, on both connections, while another
      * process may be storing returns: the side pass reads the returns
      * this transaction sees, and no later ones. */
     int64_t upto;
-    if (d25_store_read_begin(s, &upto, err) < 0) {
-        d25_report_feed_release(feed);
+    if (d25_store_read_begin(s, &upto, err) < 0)
         return NULL;
-    }
-    d25_tree *t = report_data(s, upto, reg, rules, cfg, period, status, feed, err);
+    d25_tree *t = report_data(s, upto, reg, rules, cfg, period, status, err);
     if (t && d25_report_document(s, cfg, period, t, err) < 0) {
-        d25_report_feed_release(feed);
         d25_tree_free(t);
         t = NULL;
     }
-    if (!t)
-        d25_report_feed_release(feed);
     d25_store_read_end(s);
     return t;
-}
-
-d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
-                          const d25_status_report *status, d25_error *err)
-{
-    return d25_report_data_fed(s, reg, rules, cfg, period, status, NULL, err);
 }

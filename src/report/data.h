@@ -32,29 +32,6 @@
 d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
                          const d25_status_report *status, d25_error *err);
 
-/* Parts of the figures handed out as soon as they are complete, to a
- * writer that starts before the whole tree is (cmd/report: the workbook,
- * written while the rest is computed):
- * - head(ud, h), first and once: the frame, a new object the callee owns:
- *   the root's district, period_cn, words, progress_fields and flagged;
- * - rows(ud, list): a finished list, "submissions" (from the calling
- *   thread) or "progress" (from the side pass's thread, so the callee
- *   locks); it is not changed again, and lives in the tree returned;
- * - release(ud): on failure, before any list given is freed; returns once
- *   the callee reads none of them again (and may be called more than once).
- * With NULL (d25_report_data), nothing is handed out. */
-typedef struct {
-    void (*head)(void *ud, json_t *h);
-    void (*rows)(void *ud, const d25_rows *list);
-    void (*release)(void *ud);
-    void *ud;
-} d25_report_feed;
-
-d25_tree *d25_report_data_fed(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg,
-                              int period, const d25_status_report *status, const d25_report_feed *feed, d25_error *err);
-/* feed->release when there is one. */
-void d25_report_feed_release(const d25_report_feed *feed);
-
 /* A rate as a fraction (null with nothing to divide by), and as text
  * "96.8%（121/125）" or "—"; the change of a rate from last month's in
  * words: "上升1.2个百分点", "持平", or "—" when either has nothing to

@@ -305,9 +305,6 @@ static void *side_run(void *arg)
     p->rc = s ? d25_store_current_each(s, p->period, D25_CURRENT_PROGRESS, p->upto, progress_row, p, &p->err) : -1;
     if (p->rc < 0 && p->nomem)
         d25_fail(&p->err, D25_E_NOMEM, "内存不足");
-    /* The table is whole: a writer may have it now (data.h). */
-    if (p->rc == 0 && p->feed && p->feed->rows)
-        p->feed->rows(p->feed->ud, p->rows);
     if (p->rc == 0) {
         hz_pass h = {p, p->prev_set, &p->prev_found, &p->prev_fixed, &p->prev_any, p->prev_by_type, p->prev_by_area};
         p->rc = read_month_whole(s, p, p->reg, p->prev, &p->last, &h);
@@ -344,10 +341,10 @@ static void *side_run(void *arg)
  * -1 out of memory, with err set. */
 int d25_side_start(d25_side *p, const d25_registry *reg, const d25_rules *rules, const char *db, const char *district,
                           int period, int64_t upto, const json_t *flagged, const json_t *prev_flagged,
-                          const d25_trend_month *trend, int ntrend, const d25_report_feed *feed, d25_error *err)
+                          const d25_trend_month *trend, int ntrend, d25_error *err)
 {
     *p = (d25_side){.reg = reg, .rules = rules, .db = db, .district = district, .upto = upto, .flagged = flagged,
-                     .prev_flagged = prev_flagged, .feed = feed};
+                     .prev_flagged = prev_flagged};
     p->flag_set = d25_report_flag_set(flagged);
     p->prev_set = d25_report_flag_set(prev_flagged);
     if ((json_array_size(flagged) && !p->flag_set) || (json_array_size(prev_flagged) && !p->prev_set)) {
@@ -422,7 +419,6 @@ int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report
     if (!tree || p->rc < 0) {
         if (tree)
             *err = p->err;
-        d25_report_feed_release(p->feed); /* before the table is freed */
         side_free(p);
         return -1;
     }
@@ -496,22 +492,7 @@ int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report
         json_object_set(hz, worst_names[m], worst ? worst : json_null());
     }
     json_object_set_new(root, "hazards", hz);
-    json_object_set_new(root, "progress_fields", d25_report_progress_fields(rules));
-    int rc = d25_tree_adopt(tree, p->rows);
-    if (rc < 0)
-        d25_report_feed_release(p->feed); /* side_free frees it */
-    else
-        p->rows = NULL; /* the tree's now */
-    json_object_set(root, "progress_total", p->total);
-    side_free(p);
-    return rc < 0 ? d25_fail(err, D25_E_NOMEM, "内存不足") : 0;
-}
-
-json_t *d25_report_progress_fields(const d25_rules *rules)
-{
     json_t *fields = json_array();
-    if (!fields)
-        return NULL;
     static const char *const types[] = {"yesno", "havenot", "month", "day", "count", "text"};
     for (size_t k = 0; k < rules->nprows; k++)
         for (size_t f = 0; f < rules->prows[k].nfields; f++) {
@@ -519,5 +500,11 @@ json_t *d25_report_progress_fields(const d25_rules *rules)
             json_array_append_new(fields, json_pack("{s:s,s:s,s:s,s:i}", "name", pf->name, "label", pf->label, "type",
                                                     types[pf->type], "row", rules->prows[k].n));
         }
-    return fields;
+    json_object_set_new(root, "progress_fields", fields);
+    int rc = d25_tree_add(tree, p->rows);
+    p->rows = NULL; /* the tree's now, or freed */
+    json_object_set(root, "progress_total", p->total);
+    side_free(p);
+    return rc < 0 ? d25_fail(err, D25_E_NOMEM, "内存不足") : 0;
 }
+

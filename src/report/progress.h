@@ -19,7 +19,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "data.h"
 #include "month.h"
 #include "../docxfill/tree.h"
 #include "../forms/forms.h"
@@ -70,7 +69,6 @@ typedef struct {
     d25_error err;
     pthread_t thread;
     bool started;
-    const d25_report_feed *feed; /* handed the table once read, or NULL */
 } d25_side;
 
 /* Start the pass over period's progress tables, then period - 1's and the
@@ -79,7 +77,7 @@ typedef struct {
  * -1 out of memory, with err set. */
 int d25_side_start(d25_side *p, const d25_registry *reg, const d25_rules *rules, const char *db, const char *district,
                    int period, int64_t upto, const json_t *flagged, const json_t *prev_flagged,
-                   const d25_trend_month *trend, int ntrend, const d25_report_feed *feed, d25_error *err);
+                   const d25_trend_month *trend, int ntrend, d25_error *err);
 /* Wait for it and hand last month's tallies to *last (d25_month_free);
  * -1 with err set when the pass failed. */
 int d25_side_wait(d25_side *p, d25_month *last, d25_error *err);
@@ -87,9 +85,5 @@ int d25_side_wait(d25_side *p, d25_month *last, d25_error *err);
  * the pass (with tree NULL: only that). */
 int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report *st, int min_base, bool cumulative,
                     d25_tree *tree, d25_error *err);
-
-/* The rule set's progress fields as the data's progress_fields (name,
- * label, type, row), a new reference (NULL out of memory). */
-json_t *d25_report_progress_fields(const d25_rules *rules);
 
 #endif
