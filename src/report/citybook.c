@@ -27,12 +27,6 @@ static long geti(const json_t *o, const char *k)
     return (long)json_integer_value(json_object_get(o, k));
 }
 
-static const char *str(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
 /* Row 0: 序号, (市,) 区（县）, then cols (NULL-terminated) with their
  * widths; wrapped, frozen below and right of the district's name. */
 static void head(const book *b, lxw_worksheet *ws, const char *const *cols, const double *widths, double height)
@@ -84,22 +78,6 @@ static void sum_cell(const book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     worksheet_write_formula_num(ws, r, c, fm, b->f.bold, (double)cached);
 }
 
-/* A rate num / den of two columns of row r as a formula ("" when den is
- * 0), its value cached. */
-static void rate_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_col_t num, lxw_col_t den, long vnum, long vden,
-                      lxw_format *fmt)
-{
-    char n[8], d[8], fm[96];
-    lxw_col_to_name(n, num, 0);
-    lxw_col_to_name(d, den, 0);
-    unsigned row = (unsigned)r + 1;
-    snprintf(fm, sizeof fm, "=IF(%s%u=0,\"\",%s%u/%s%u)", d, row, n, row, d, row);
-    if (vden > 0)
-        worksheet_write_formula_num(ws, r, c, fm, fmt, (double)vnum / (double)vden);
-    else
-        worksheet_write_formula_str(ws, r, c, fm, fmt, "");
-}
-
 /* The total row's label, under the districts' names. */
 static void total_label(const book *b, lxw_worksheet *ws, lxw_row_t r)
 {
@@ -120,16 +98,16 @@ static void submissions(lxw_workbook *wb, const book *b)
     lxw_row_t r = 1;
     for (size_t i = 0; i < b->nd; i++, r++) {
         const json_t *row = json_array_get(b->rows, i);
-        lead_cells(b, ws, r, geti(row, "n"), str(row, "district"));
-        d25_xlsx_string(ws, r, c0, str(row, "state_label"), NULL);
+        lead_cells(b, ws, r, geti(row, "n"), d25_sheet_str(row, "district"));
+        d25_xlsx_string(ws, r, c0, d25_sheet_str(row, "state_label"), NULL);
         d25_cell sent = {.kind = D25_CELL_NULL};
-        if (*str(row, "package_sent"))
-            d25_cell_borrow(&sent, str(row, "package_sent"));
+        if (*d25_sheet_str(row, "package_sent"))
+            d25_cell_borrow(&sent, d25_sheet_str(row, "package_sent"));
         d25_sheet_when(ws, r, (lxw_col_t)(c0 + 1), &sent, b->f.date);
         for (int k = 0; k < 7; k++)
             worksheet_write_number(ws, r, (lxw_col_t)(cn + k), (double)geti(row, keys[k]), NULL);
-        rate_cell(ws, r, (lxw_col_t)(cn + 7), c_ret, c_exp, geti(row, "returned"), geti(row, "expected"), b->f.pct);
-        rate_cell(ws, r, (lxw_col_t)(cn + 8), c_on, c_exp, geti(row, "on_time"), geti(row, "expected"), b->f.pct);
+        d25_sheet_rate(ws, r, (lxw_col_t)(cn + 7), c_ret, c_exp, geti(row, "returned"), geti(row, "expected"), b->f.pct);
+        d25_sheet_rate(ws, r, (lxw_col_t)(cn + 8), c_on, c_exp, geti(row, "on_time"), geti(row, "expected"), b->f.pct);
     }
     if (b->nd)
         worksheet_autofilter(ws, 0, 0, (lxw_row_t)b->nd, (lxw_col_t)(cn + 8));
@@ -140,18 +118,18 @@ static void submissions(lxw_workbook *wb, const book *b)
     d25_xlsx_string(ws, r, c0, merged, b->f.bold);
     for (int k = 0; k < 7; k++)
         sum_cell(b, ws, r, (lxw_col_t)(cn + k), geti(u, keys[k]));
-    rate_cell(ws, r, (lxw_col_t)(cn + 7), c_ret, c_exp, geti(u, "returned"), geti(u, "expected"), b->f.bold_pct);
-    rate_cell(ws, r, (lxw_col_t)(cn + 8), c_on, c_exp, geti(u, "on_time"), geti(u, "expected"), b->f.bold_pct);
+    d25_sheet_rate(ws, r, (lxw_col_t)(cn + 7), c_ret, c_exp, geti(u, "returned"), geti(u, "expected"), b->f.bold_pct);
+    d25_sheet_rate(ws, r, (lxw_col_t)(cn + 8), c_on, c_exp, geti(u, "on_time"), geti(u, "expected"), b->f.bold_pct);
     /* Below: the city's own deadline, and the districts missing or late. */
     char line[1024];
-    const char *due = str(b->root, "package_deadline");
+    const char *due = d25_sheet_str(b->root, "package_deadline");
     r += 2;
     if (*due)
         snprintf(line, sizeof line, "各区（县）本月数据包的报送期限：%s（按导出时间计）。", due);
     else
         snprintf(line, sizeof line, "未设各区（县）数据包的报送期限（配置 [organisation] deadline_day）。");
     d25_xlsx_string(ws, r++, 1, line, NULL);
-    const char *missing = str(b->root, "districts_missing_text"), *late = str(b->root, "districts_late_text");
+    const char *missing = d25_sheet_str(b->root, "districts_missing_text"), *late = d25_sheet_str(b->root, "districts_late_text");
     snprintf(line, sizeof line, "本月数据包未报送：%s。", *missing ? missing : "无");
     d25_xlsx_string(ws, r++, 1, line, NULL);
     snprintf(line, sizeof line, "本月数据包逾期报送：%s。", *late ? late : "无");
@@ -177,7 +155,7 @@ static void compliance(lxw_workbook *wb, const book *b)
         for (int j = 0; j < 3; j++) {
             char h[256];
             const json_t *d = json_array_get(duties, k);
-            snprintf(h, sizeof h, "%ld.%s：%s", geti(d, "n"), str(d, "name"), what[j]);
+            snprintf(h, sizeof h, "%ld.%s：%s", geti(d, "n"), d25_sheet_str(d, "name"), what[j]);
             lxw_col_t x = (lxw_col_t)(cd + 3 * k + (size_t)j);
             d25_xlsx_string(ws, 0, x, h, b->headw);
             worksheet_set_column(ws, x, x, 11, NULL);
@@ -186,17 +164,17 @@ static void compliance(lxw_workbook *wb, const book *b)
     lxw_row_t r = 1;
     for (size_t i = 0; i < b->nd; i++, r++) {
         const json_t *row = json_array_get(b->rows, i), *rd = json_object_get(row, "duties");
-        lead_cells(b, ws, r, geti(row, "n"), str(row, "district"));
+        lead_cells(b, ws, r, geti(row, "n"), d25_sheet_str(row, "district"));
         for (int k = 0; k < 5; k++)
             worksheet_write_number(ws, r, (lxw_col_t)(c0 + k), (double)geti(row, tally[k]), NULL);
-        rate_cell(ws, r, (lxw_col_t)(c0 + 5), (lxw_col_t)(c0 + 1), c0, geti(row, "done"), geti(row, "applicable"),
+        d25_sheet_rate(ws, r, (lxw_col_t)(c0 + 5), (lxw_col_t)(c0 + 1), c0, geti(row, "done"), geti(row, "applicable"),
                   b->f.pct);
         for (size_t k = 0; k < ndu; k++) {
             const json_t *d = json_array_get(rd, k);
             lxw_col_t x = (lxw_col_t)(cd + 3 * k);
             worksheet_write_number(ws, r, x, (double)geti(d, "applicable"), NULL);
             worksheet_write_number(ws, r, (lxw_col_t)(x + 1), (double)geti(d, "done"), NULL);
-            rate_cell(ws, r, (lxw_col_t)(x + 2), (lxw_col_t)(x + 1), x, geti(d, "done"), geti(d, "applicable"), b->f.pct);
+            d25_sheet_rate(ws, r, (lxw_col_t)(x + 2), (lxw_col_t)(x + 1), x, geti(d, "done"), geti(d, "applicable"), b->f.pct);
         }
     }
     if (b->nd)
@@ -205,14 +183,14 @@ static void compliance(lxw_workbook *wb, const book *b)
     total_label(b, ws, r);
     for (int k = 0; k < 5; k++)
         sum_cell(b, ws, r, (lxw_col_t)(c0 + k), geti(comp, tally[k]));
-    rate_cell(ws, r, (lxw_col_t)(c0 + 5), (lxw_col_t)(c0 + 1), c0, geti(comp, "done"), geti(comp, "applicable"),
+    d25_sheet_rate(ws, r, (lxw_col_t)(c0 + 5), (lxw_col_t)(c0 + 1), c0, geti(comp, "done"), geti(comp, "applicable"),
               b->f.bold_pct);
     for (size_t k = 0; k < ndu; k++) {
         const json_t *d = json_array_get(duties, k);
         lxw_col_t x = (lxw_col_t)(cd + 3 * k);
         sum_cell(b, ws, r, x, geti(d, "applicable"));
         sum_cell(b, ws, r, (lxw_col_t)(x + 1), geti(d, "done"));
-        rate_cell(ws, r, (lxw_col_t)(x + 2), (lxw_col_t)(x + 1), x, geti(d, "done"), geti(d, "applicable"), b->f.bold_pct);
+        d25_sheet_rate(ws, r, (lxw_col_t)(x + 2), (lxw_col_t)(x + 1), x, geti(d, "done"), geti(d, "applicable"), b->f.bold_pct);
     }
     d25_xlsx_string(ws, r + 2, 1, "注：落实率 = 已落实 ÷ 适用（适用 = 已落实 + 部分落实 + 未落实）。", NULL);
     d25_sheet_print_setup(ws, &b->f, "各区落实情况", (int)b->lead - 1);
@@ -230,14 +208,14 @@ static void hazards(lxw_workbook *wb, const book *b)
     lxw_row_t r = 1;
     for (size_t i = 0; i < b->nd; i++, r++) {
         const json_t *row = json_array_get(b->rows, i);
-        lead_cells(b, ws, r, geti(row, "n"), str(row, "district"));
+        lead_cells(b, ws, r, geti(row, "n"), d25_sheet_str(row, "district"));
         worksheet_write_number(ws, r, c0, (double)geti(row, "found"), NULL);
         worksheet_write_number(ws, r, (lxw_col_t)(c0 + 1), (double)geti(row, "rectified"), NULL);
         worksheet_write_number(ws, r, (lxw_col_t)(c0 + 2), (double)geti(row, "unrectified"), NULL);
-        rate_cell(ws, r, (lxw_col_t)(c0 + 3), (lxw_col_t)(c0 + 1), c0, geti(row, "rectified"), geti(row, "found"), b->f.pct);
+        d25_sheet_rate(ws, r, (lxw_col_t)(c0 + 3), (lxw_col_t)(c0 + 1), c0, geti(row, "rectified"), geti(row, "found"), b->f.pct);
         worksheet_write_number(ws, r, (lxw_col_t)(c0 + 4), (double)geti(row, "risk_count"), NULL);
         worksheet_write_number(ws, r, (lxw_col_t)(c0 + 5), (double)geti(row, "enforcement_count"), NULL);
-        d25_xlsx_string(ws, r, (lxw_col_t)(c0 + 6), str(row, "grade"), NULL);
+        d25_xlsx_string(ws, r, (lxw_col_t)(c0 + 6), d25_sheet_str(row, "grade"), NULL);
     }
     if (b->nd)
         worksheet_autofilter(ws, 0, 0, (lxw_row_t)b->nd, (lxw_col_t)(c0 + 6));
@@ -246,10 +224,10 @@ static void hazards(lxw_workbook *wb, const book *b)
     sum_cell(b, ws, r, c0, geti(hz, "found"));
     sum_cell(b, ws, r, (lxw_col_t)(c0 + 1), geti(hz, "rectified"));
     sum_cell(b, ws, r, (lxw_col_t)(c0 + 2), geti(hz, "unrectified"));
-    rate_cell(ws, r, (lxw_col_t)(c0 + 3), (lxw_col_t)(c0 + 1), c0, geti(hz, "rectified"), geti(hz, "found"), b->f.bold_pct);
+    d25_sheet_rate(ws, r, (lxw_col_t)(c0 + 3), (lxw_col_t)(c0 + 1), c0, geti(hz, "rectified"), geti(hz, "found"), b->f.bold_pct);
     sum_cell(b, ws, r, (lxw_col_t)(c0 + 4), geti(b->root, "risk_count"));
     sum_cell(b, ws, r, (lxw_col_t)(c0 + 5), geti(b->root, "enforcement_count"));
-    d25_xlsx_string(ws, r, (lxw_col_t)(c0 + 6), str(json_object_get(b->root, "grade"), "label"), b->f.bold);
+    d25_xlsx_string(ws, r, (lxw_col_t)(c0 + 6), d25_sheet_str(json_object_get(b->root, "grade"), "label"), b->f.bold);
     d25_sheet_print_setup(ws, &b->f, "各区隐患整改", (int)b->lead - 1);
 }
 
@@ -257,7 +235,7 @@ static void hazards(lxw_workbook *wb, const book *b)
 static void risky(lxw_workbook *wb, const book *b)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, "风险较大单位");
-    const char *uw = str(json_object_get(b->root, "words"), "unit_word");
+    const char *uw = d25_sheet_str(json_object_get(b->root, "words"), "unit_word");
     char hc[64], hn[64];
     snprintf(hc, sizeof hc, "%s代码", *uw ? uw : "单位");
     snprintf(hn, sizeof hn, "%s名称", *uw ? uw : "单位");
@@ -269,17 +247,17 @@ static void risky(lxw_workbook *wb, const book *b)
     static const char *const keys[] = {"code", "name", "area", "reasons", "measures"};
     for (size_t i = 0; i < json_array_size(units); i++, r++) {
         const json_t *u = json_array_get(units, i);
-        lead_cells(b, ws, r, geti(u, "n"), str(u, "district"));
+        lead_cells(b, ws, r, geti(u, "n"), d25_sheet_str(u, "district"));
         for (int k = 0; k < 5; k++)
-            d25_xlsx_string(ws, r, (lxw_col_t)(b->lead + k), str(u, keys[k]), NULL);
+            d25_xlsx_string(ws, r, (lxw_col_t)(b->lead + k), d25_sheet_str(u, keys[k]), NULL);
     }
     long more = geti(b->root, "risk_more");
     char line[256];
     if (more > 0)
         snprintf(line, sizeof line, "%s风险较大的%s共 %ld 家，此处列出风险最大的 %zu 家，其余 %ld 家见各区（县）的统计表。",
-                 str(b->root, "scope_word"), *uw ? uw : "单位", geti(b->root, "risk_count"), json_array_size(units), more);
+                 d25_sheet_str(b->root, "scope_word"), *uw ? uw : "单位", geti(b->root, "risk_count"), json_array_size(units), more);
     else
-        snprintf(line, sizeof line, "%s风险较大的%s共 %ld 家。", str(b->root, "scope_word"), *uw ? uw : "单位",
+        snprintf(line, sizeof line, "%s风险较大的%s共 %ld 家。", d25_sheet_str(b->root, "scope_word"), *uw ? uw : "单位",
                  geti(b->root, "risk_count"));
     d25_xlsx_string(ws, r + 1, 1, line, NULL);
     d25_sheet_print_setup(ws, &b->f, "风险较大单位", (int)b->lead + 1);
@@ -303,7 +281,7 @@ int d25_report_city_xlsx(const d25_tree *data, const char *path, d25_error *err)
     format_set_align(b.headw, LXW_ALIGN_VERTICAL_CENTER);
     b.rows = json_object_get(data->root, "by_district");
     b.nd = json_array_size(b.rows);
-    b.province = strcmp(str(data->root, "level"), "province") == 0;
+    b.province = strcmp(d25_sheet_str(data->root, "level"), "province") == 0;
     b.lead = b.province ? 3 : 2;
     snprintf(b.total, sizeof b.total, "%s合计", b.province ? "全省" : "全市");
     submissions(wb, &b);

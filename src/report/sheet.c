@@ -93,3 +93,23 @@ void d25_sheet_when(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_cell 
         d25_xlsx_string(ws, r, c, x->v.s, NULL);
     }
 }
+
+const char *d25_sheet_str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+void d25_sheet_rate(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_col_t num, lxw_col_t den, long vnum, long vden,
+                      lxw_format *fmt)
+{
+    char n[8], d[8], fm[96];
+    lxw_col_to_name(n, num, 0);
+    lxw_col_to_name(d, den, 0);
+    unsigned row = (unsigned)r + 1;
+    snprintf(fm, sizeof fm, "=IF(%s%u=0,\"\",%s%u/%s%u)", d, row, n, row, d, row);
+    if (vden > 0)
+        worksheet_write_formula_num(ws, r, c, fm, fmt, (double)vnum / (double)vden);
+    else
+        worksheet_write_formula_str(ws, r, c, fm, fmt, "");
+}

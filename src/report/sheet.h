@@ -39,5 +39,11 @@ void d25_sheet_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_cell 
  * other text as text. */
 void d25_sheet_when(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const d25_cell *x, lxw_format *date);
 void d25_sheet_json(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const json_t *v, lxw_format *fmt);
+/* A rate vnum / vden of columns num / den of row r as a formula ("" when
+ * den is 0), its value cached. */
+void d25_sheet_rate(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_col_t num, lxw_col_t den, long vnum, long vden,
+                    lxw_format *fmt);
+/* o[k] as a string, "" when it is not one. */
+const char *d25_sheet_str(const json_t *o, const char *k);
 
 #endif

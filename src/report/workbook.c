@@ -21,12 +21,6 @@
  * city's workbook (sheet.h). */
 typedef d25_sheet_formats formats;
 
-static const char *str(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
 /* A list's column by name, for cells read by index (-1: none). */
 static int col(const d25_rows *r, const char *name)
 {
@@ -88,8 +82,8 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
     lxw_row_t r = 1;
     for (size_t i = 0; i < json_array_size(v); i++, r++) {
         const json_t *s = json_array_get(v, i);
-        d25_xlsx_string(ws, r, 0, str(s, "code"), NULL);
-        d25_xlsx_string(ws, r, 1, str(s, "text"), NULL);
+        d25_xlsx_string(ws, r, 0, d25_sheet_str(s, "code"), NULL);
+        d25_xlsx_string(ws, r, 1, d25_sheet_str(s, "text"), NULL);
         for (int k = 0; k < 5; k++)
             d25_sheet_json(ws, r, (lxw_col_t)(2 + k), json_object_get(s, tally_keys[k]), NULL);
         d25_sheet_json(ws, r, 7, json_object_get(s, "rate"), f->pct);
@@ -104,13 +98,8 @@ static void compliance(lxw_workbook *wb, const formats *f, const json_t *d)
         worksheet_write_formula_num(ws, r, (lxw_col_t)(2 + k), fm, f->bold,
                                     (double)json_integer_value(json_object_get(all, tally_keys[k])));
     }
-    char fm[96];
-    snprintf(fm, sizeof fm, "=IF(C%u=0,\"\",D%u/C%u)", (unsigned)r + 1, (unsigned)r + 1, (unsigned)r + 1);
-    const json_t *rate = json_object_get(all, "rate");
-    if (json_is_number(rate))
-        worksheet_write_formula_num(ws, r, 7, fm, f->bold_pct, json_number_value(rate));
-    else
-        worksheet_write_formula_str(ws, r, 7, fm, f->bold_pct, "");
+    d25_sheet_rate(ws, r, 7, 3, 2, (long)json_integer_value(json_object_get(all, "done")),
+                   (long)json_integer_value(json_object_get(all, "applicable")), f->bold_pct);
     d25_sheet_print_setup(ws, f, "落实情况", 1);
 }
 
@@ -128,7 +117,7 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
     worksheet_set_column(ws, 1, 1, 30, NULL);
     worksheet_set_column(ws, 2, 2, 12, NULL);
     for (size_t k = 0; k < nf; k++) {
-        d25_xlsx_string(ws, 0, (lxw_col_t)(3 + k), str(json_array_get(fields, k), "label"), f->head);
+        d25_xlsx_string(ws, 0, (lxw_col_t)(3 + k), d25_sheet_str(json_array_get(fields, k), "label"), f->head);
         worksheet_set_column(ws, (lxw_col_t)(3 + k), (lxw_col_t)(3 + k), 12, NULL);
     }
     worksheet_freeze_panes(ws, 1, 2);
@@ -141,7 +130,7 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
     ks[1] = col(rows, "name");
     ks[2] = col(rows, "area");
     for (size_t c = 0; c < nf; c++)
-        ks[3 + c] = col(rows, str(json_array_get(fields, c), "name"));
+        ks[3 + c] = col(rows, d25_sheet_str(json_array_get(fields, c), "name"));
     /* A value the quality pass flagged is shaded and left out of its total's
      * formula (as the figures leave it out of the total). */
     const json_t *flagged = json_object_get(d, "flagged");
@@ -167,7 +156,7 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
         return -1;
     }
     for (size_t k = 0; k < nf; k++)
-        fname[k] = str(json_array_get(fields, k), "name");
+        fname[k] = d25_sheet_str(json_array_get(fields, k), "name");
     lxw_row_t r = 1;
     for (size_t i = 0; i < n; i++, r++) {
         const char *code = kc >= 0 && d25_rows_row(rows, i)[kc].kind == D25_CELL_STR ? d25_rows_row(rows, i)[kc].v.s : "";
@@ -190,7 +179,7 @@ static int progress(lxw_workbook *wb, const formats *f, const d25_tree *t)
     const json_t *tot = json_object_get(d, "progress_total");
     d25_xlsx_string(ws, r, 1, "全区合计", f->bold);
     for (size_t k = 0; k < nf; k++) {
-        const json_t *v = json_object_get(tot, str(json_array_get(fields, k), "name"));
+        const json_t *v = json_object_get(tot, d25_sheet_str(json_array_get(fields, k), "name"));
         if (n && json_is_integer(v)) {
             char fm[64];
             d25_sheet_sum_formula(fm, sizeof fm, (lxw_col_t)(3 + k), 1, r - 1);
@@ -229,7 +218,7 @@ static void hazards(lxw_workbook *wb, const formats *f, const json_t *d)
         for (size_t i = 0; i < json_array_size(v); i++, r++) {
             const json_t *x = json_array_get(v, i);
             d25_xlsx_string(ws, r, 0, labels[g], NULL);
-            d25_xlsx_string(ws, r, 1, g ? str(x, "area") : str(x, "label"), NULL);
+            d25_xlsx_string(ws, r, 1, g ? d25_sheet_str(x, "area") : d25_sheet_str(x, "label"), NULL);
             d25_sheet_json(ws, r, 2, json_object_get(x, "found"), NULL);
             d25_sheet_json(ws, r, 3, json_object_get(x, "rectified"), NULL);
             d25_sheet_json(ws, r, 4, json_object_get(x, "rate"), f->pct);
