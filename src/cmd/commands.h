@@ -101,12 +101,6 @@ int d25_cmd_ingest_core(struct d25_store *s, const d25_setup *su, const char *ki
                         d25_run_counts *counts, d25_error *err);
 /* One line describing a file handled by ingest (新收 / 退回 ...). */
 void d25_ingest_print_item(FILE *o, const d25_ingest_item *it);
-/* The status of a period as text (duty25 status) or JSON. */
-/* uw: the edition's word for a unit (单位 / 企业). */
-void d25_status_print_text(FILE *o, const d25_status_report *r, const char *district, const char *uw);
-/* The note on late units sharing one received minute (status.h), if any. */
-void d25_status_print_doubts(FILE *o, const d25_status_report *r);
-void d25_status_print_json(FILE *o, const d25_status_report *r, const char *district);
 /* The report, the tables and the workbook of a period into dir (duty25
  * report); each written path is printed unless quiet.  Returns an exit
  * code, err set when not 0. */

@@ -5,7 +5,7 @@
  */
 #include "commands.h"
 #include "cli.h"
-#include "jsonout.h"
+#include "../util/jsonout.h"
 #include "../ooxml/ooxml.h"
 
 #include <getopt.h>

@@ -12,6 +12,7 @@
 #include "../feedback/feedback.h"
 #include "../feedback/remind.h"
 #include "../report/data.h"
+#include "../status/print.h"
 #include "../store/store.h"
 #include "../util/buf.h"
 #include "../util/file.h"

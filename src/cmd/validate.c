@@ -6,7 +6,7 @@
 #include "commands.h"
 #include "../ingest/mail.h"
 #include "cli.h"
-#include "jsonout.h"
+#include "../util/jsonout.h"
 #include "../registry/units.h"
 #include "../rules/rules.h"
 #include "../validate/validate.h"

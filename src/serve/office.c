@@ -10,6 +10,7 @@
 
 #include "../report/data.h"
 #include "../status/city.h"
+#include "../status/print.h"
 #include "../status/status.h"
 #include "../util/file.h"
 #include "../util/text.h"

@@ -1,6 +1,6 @@
 /* jsonout: JSON strings through jansson (see jsonout.h). */
 #include "jsonout.h"
-#include "../util/text.h"
+#include "text.h"
 
 #include <jansson.h>
 #include <stdlib.h>

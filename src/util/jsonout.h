@@ -3,8 +3,8 @@
  * directly; every string goes through jansson, which does the escaping,
  * so a million-cell sheet is written without building a tree in memory.
  */
-#ifndef D25_CMD_JSONOUT_H
-#define D25_CMD_JSONOUT_H
+#ifndef D25_UTIL_JSONOUT_H
+#define D25_UTIL_JSONOUT_H
 
 #include <stdio.h>
 
