@@ -8,11 +8,14 @@ returns), with other receipt times.  Each runs ingest and export; the city
 merges both.  Every city figure is checked against the sum of the two
 districts' own status JSON, and against hand counts from config/units.csv
 and samples/expected.json; the package's hash is recomputed here from the
-definition in docs/city.md, not by duty25.  Prints TAP.
+definition in docs/city.md, not by duty25.  The office page of duty25 serve
+at the city is read over loopback and checked against duty25 status for the
+same database.  Prints TAP.
 
     tests/city/check.py build/duty25
 """
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -165,6 +168,56 @@ bare = status(bare_cfg)
 tap({k: v for k, v in bare.items() if k != "as_of"} == {k: v for k, v in city.items() if k != "as_of"},
     "a city's configuration without [campaign] units gives the same status",
     [k for k in city if bare.get(k) != city.get(k)])
+# The office page of duty25 serve at the city ([campaign] level = city) shows the city's status:
+# the figures `duty25 status --format json` gives for the same database, run here on its own
+# (before commit dcfc423 it showed a district's status of the configuration's registry against
+# the city's store: every unit missing, or all zeros without [campaign] units).  On a copy of
+# the city's database, with a district (南区) not merged.
+import html as htmllib  # noqa: E402
+PASSWORD = "市局-office-2026"
+serve_db = os.path.join(TMP, "city-serve.db")
+shutil.copyfile(city_db, serve_db)
+r = subprocess.run([BIN, "serve", "--hash-password"], input=PASSWORD + "\n", capture_output=True, text=True)
+serve_cfg, _ = write_config("city-serve", "示范市", "city", districts=["东区", "西区", "南区"], db=serve_db,
+                            extra=["[serve]", "password = " + r.stdout.strip()])
+want = status(serve_cfg)
+want_text = duty25(serve_cfg, "status", "--period", PERIOD).stdout
+code, page, slog = T.office_page(serve_cfg, PASSWORD)
+tap(code == 200 and "需催报的单位" in page and "Sanitizer" not in slog and "runtime error" not in slog,
+    "the office logs in to duty25 serve at a city and reads the month's page", [code, slog])
+got = {k: int(m.group(1)) if m else None for k, m in
+       ((k, re.search(r'id="%s">(\d+)<' % (k if k == "expected" else "n-" + k), page)) for k in COUNTS)}
+tap(want.get("expected") == city.get("expected") > 0 and got == {k: want.get(k) for k in COUNTS},
+    "office page at a city: the counts are duty25 status's for the city (%s)" % ", ".join(
+        "%s %s" % (k, want.get(k)) for k in COUNTS), [got, {k: want.get(k) for k in COUNTS}])
+
+
+def page_groups(title, end):
+    part = page.split("<h2>%s</h2>" % title, 1)[-1].split(end, 1)[0]
+    return {htmllib.unescape(m.group(1)): tuple(int(x) for x in m.groups()[1:])
+            for m in re.finditer(r"<tr><td>([^<]*)</td>" + r'<td class="num">(\d+)</td>' * 6, part)}
+
+
+tap(page_groups("按类型", "<h2>") == groups(want, "by_type", "label") and len(groups(want, "by_type", "label")) > 1,
+    "office page at a city: the rows by unit type are duty25 status's",
+    [page_groups("按类型", "<h2>"), groups(want, "by_type", "label")])
+tap(page_groups("按板块", "</section>") == groups(want, "by_area", "area") and len(groups(want, "by_area", "area")) > 1,
+    "office page at a city: the rows by area are duty25 status's",
+    [page_groups("按板块", "</section>"), groups(want, "by_area", "area")])
+LABEL = {"incomplete": "缺表", "rejected": "退回", "missing": "未报"}
+call = page.split('<section id="call">', 1)[-1].split("</section>", 1)[0]
+got_call = sorted(re.findall(r'<tr><td>[^<]*</td><td>([^<]*)</td><td>[^<]*</td><td class="bad">([^<]*)</td>', call))
+want_call = sorted((u["code"], LABEL[u["state"]]) for u in want.get("units", []) if u["state"] in LABEL)
+tap(len(want_call) > 0 and got_call == want_call,
+    "office page at a city: the units to call are those duty25 status names, in both districts (%d)" % len(want_call),
+    [got_call[:10], want_call[:10]])
+m = re.search(r"<pre>(.*?)</pre>", page, re.S)
+text = htmllib.unescape(m.group(1)) if m else ""
+# the first line ends with the clock's second the status was made: the rest must be the same
+tap(want.get("districts_missing") == ["南区"] and text.split("统计时间")[0] == want_text.split("统计时间")[0]
+    and text.split("\n")[1:] == want_text.split("\n")[1:] and "南区" in text,
+    "office page at a city: its text is duty25 status's, the district not merged (南区) named",
+    [want.get("districts_missing"), text[:400], want_text[:400]])
 # Late packages: 东区 exported (faketime) before the city's own deadline, 西区 now; a fresh city
 # with [organisation] deadline_day = 28 names the districts whose package came after it.
 early_pkg = os.path.join(TMP, "东区-早.duty25")

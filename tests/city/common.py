@@ -2,10 +2,12 @@
 tests/city/report.py, tests/province/check.py): the samples and the
 registry they are read against, a working folder of configurations and
 databases (Setup: write_config, duty25, status, inbox), and the small
-readers of a database (q, dump) and of status JSON (groups).  Nothing here
+readers of a database (q, dump) and of status JSON (groups), and the
+office page of duty25 serve read as a browser would (office_page).  Nothing here
 checks anything: each suite makes its own districts and asserts its own
 figures.  The package hash is pkghash.py's."""
 import csv
+import http.client
 import json
 import os
 import re
@@ -14,6 +16,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SAMPLES = os.path.join(ROOT, "samples")
@@ -120,3 +123,46 @@ class Setup:
                 shutil.copyfile(os.path.join(SAMPLES, PERIOD, n), os.path.join(d, n))
                 stamp(os.path.join(d, n), "2026-11-27 09:30" if FILES_UNIT[n] in late else day)
         return d
+
+    def office_page(self, cfg, password, period=PERIOD):
+        """The office page of duty25 serve for cfg (whose [serve] password
+        is password's hash) for period: the server started on a free
+        loopback port, logged in as the office, the page read, the server
+        stopped.  Returns (HTTP status, page, server's log and exit)."""
+        log_path = os.path.join(self.tmp, "serve-%d.log" % os.getpid())
+        with open(log_path, "w+", encoding="utf-8") as log:
+            p = subprocess.Popen([self.bin, "--config", cfg, "serve", "--listen", "127.0.0.1:0", "--period", period],
+                                 stdout=log, stderr=log)
+            port = None
+            for _ in range(600):
+                log.seek(0)
+                m = re.search(r"http://127\.0\.0\.1:(\d+)/", log.read())
+                if m or p.poll() is not None:
+                    port = m and int(m.group(1))
+                    break
+                time.sleep(0.1)
+
+            def request(method, path, body=None, headers=None):
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                c.request(method, path, body=body, headers=headers or {})
+                resp = c.getresponse()
+                data = resp.read()
+                c.close()
+                return resp.status, dict(resp.getheaders()), data.decode("utf-8", "replace")
+
+            status, page = 0, ""
+            try:
+                if port:
+                    _, _, login = request("GET", "/office")
+                    m = re.search(r'name="csrf" value="([0-9a-f]+)"', login)
+                    body = urllib.parse.urlencode({"password": password, "csrf": m.group(1) if m else ""}).encode()
+                    _, h, _ = request("POST", "/office/login", body,
+                                      {"Content-Type": "application/x-www-form-urlencoded"})
+                    cookie = h.get("Set-Cookie", "").split(";")[0]
+                    status, _, page = request("GET", "/office?period=" + period, headers={"Cookie": cookie})
+            finally:
+                if p.poll() is None:
+                    p.terminate()
+                code = p.wait(timeout=60)
+            log.seek(0)
+            return status, page, "%s\n(exit %s)" % (log.read(), code)
