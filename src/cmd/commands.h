@@ -105,5 +105,10 @@ void d25_ingest_print_item(FILE *o, const d25_ingest_item *it);
  * report); each written path is printed unless quiet.  Returns an exit
  * code, err set when not 0. */
 int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const char *dir, bool quiet, d25_error *err);
+/* The same from the store: a district's figures of period (status: its
+ * status already built, or NULL), the workbook written while they are read
+ * (report/workbook.h). */
+int d25_report_standard(const d25_config *cfg, d25_store *s, const d25_registry *reg, const d25_rules *rules, int period,
+                        const d25_status_report *status, const char *dir, bool quiet, d25_error *err);
 
 #endif

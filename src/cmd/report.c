@@ -67,21 +67,12 @@ static long count_of(const d25_tree *data, const char *k)
 
 typedef struct {
     const d25_tree *data;
-    bool docx, city;    /* a filled template, or the district's / the city's workbook */
+    bool docx;          /* a filled template, or the workbook */
     char *tpl, *out;
     char *staged;       /* written here first (a hidden name in the same folder) */
     int rc;
     d25_error err;
 } job;
-
-static void *run_job(void *arg)
-{
-    job *j = arg;
-    j->rc = j->docx ? d25_template_fill_tree(j->tpl, j->data, j->staged, &j->err)
-                    : j->city ? d25_report_city_xlsx(j->data, j->staged, &j->err)
-                              : d25_report_xlsx(j->data, j->staged, &j->err);
-    return NULL;
-}
 
 /* dir/.NAME.tmpPID: beside the file it becomes, hidden from the office. */
 static char *staged_name(const char *out)
@@ -93,82 +84,127 @@ static char *staged_name(const char *out)
     return p;
 }
 
-/* The report, the tables and the workbook into dir. */
-int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const char *dir, bool quiet, d25_error *err)
+/* The month's files: the report, the tables and the workbook (jobs[0]),
+ * their names from the district and the month, each staged first. */
+enum { NFILES = 3 };
+typedef struct {
+    job jobs[NFILES];
+    const char *dir;
+    bool city;
+    d25_report_book *book;  /* the district's workbook, written alongside the figures; or NULL */
+} std_files;
+
+static void standard_free(std_files *st)
 {
-    const char *pcn = json_string_value(json_object_get(data->root, "period_cn"));
-    if (count_of(data, "returned") + count_of(data, "rejected") + count_of(data, "incomplete") == 0) {
-        d25_fail(err, D25_E_USAGE, "%s还没有收到任何报表（应报 %ld 家），未生成报告", pcn ? pcn : "",
-                 count_of(data, "expected"));
-        return D25_EXIT_REJECTED;
+    for (size_t i = 0; i < NFILES; i++) {
+        if (st->jobs[i].staged)
+            unlink(st->jobs[i].staged); /* after a failure; gone already after the rename */
+        free(st->jobs[i].tpl);
+        free(st->jobs[i].out);
+        free(st->jobs[i].staged);
     }
-    if (d25_mkdirs(dir, err) < 0)
-        return D25_EXIT_IO;
-    char *district = d25_safe_filename(cfg->district);
-    if (!district) {
-        d25_fail(err, D25_E_NOMEM, "内存不足");
-        return D25_EXIT_IO;
-    }
-    /* Each file: its name, and whether it is a DOCX filled from the
-     * template of that name or the workbook.  The workbook is written on a
-     * thread of its own while the two documents are filled one after the
-     * other (libzip shares state between archives: opening is serialised,
-     * d25_zip_open_lock, but zip_close draws its temporary name from
-     * OpenSSL's generator unlocked, which helgrind reports); all of them
-     * only read the data tree. */
+}
+
+static int standard_plan(const d25_config *cfg, int period, const char *dir, bool city, std_files *st, d25_error *err)
+{
+    *st = (std_files){.dir = dir, .city = city};
     typedef struct {
         const char *tpl, *name; /* the template's name, the file's */
         bool docx;
     } file;
-    static const file district_files[] = {{"", "统计表", false}, {"书面风险报告", "书面风险报告", true},
-                                          {"统计表", "统计表", true}};
+    static const file district_files[NFILES] = {{"", "统计表", false}, {"书面风险报告", "书面风险报告", true},
+                                                {"统计表", "统计表", true}};
     /* A city's (or province's) data (report/city.h): its own templates,
      * figures by district, its own workbook (report/citybook.h). */
-    static const file city_files[] = {{"", "统计表", false}, {"汇总书面风险报告", "书面风险报告", true},
-                                      {"汇总统计表", "统计表", true}};
-    bool city = json_object_get(data->root, "by_district") != NULL;
+    static const file city_files[NFILES] = {{"", "统计表", false}, {"汇总书面风险报告", "书面风险报告", true},
+                                            {"汇总统计表", "统计表", true}};
     const file *files = city ? city_files : district_files;
-    enum { NMAX = 3 };
-    _Static_assert(sizeof city_files == sizeof district_files, "a city writes the same set of files");
-    size_t NFILES = sizeof district_files / sizeof district_files[0];
-    job jobs[NMAX] = {0};
-    int rc = 0;
+    char pcn[32];
+    d25_format_period_cn(period, pcn, sizeof pcn);
+    char *district = d25_safe_filename(cfg->district ? cfg->district : "");
+    int rc = district ? 0 : -1;
     for (size_t i = 0; i < NFILES && rc == 0; i++) {
-        jobs[i].data = data;
-        jobs[i].docx = files[i].docx;
-        jobs[i].city = city;
-        if ((files[i].docx && asprintf(&jobs[i].tpl, "%s/%s.docx", cfg->templates_dir, files[i].tpl) < 0) ||
-            asprintf(&jobs[i].out, "%s/%s%s%s.%s", dir, district, pcn ? pcn : "", files[i].name,
-                     files[i].docx ? "docx" : "xlsx") < 0 ||
-            !(jobs[i].staged = staged_name(jobs[i].out))) {
-            d25_fail(err, D25_E_NOMEM, "内存不足");
-            rc = D25_EXIT_IO;
-        }
+        job *j = &st->jobs[i];
+        j->docx = files[i].docx;
+        if ((files[i].docx && asprintf(&j->tpl, "%s/%s.docx", cfg->templates_dir, files[i].tpl) < 0) ||
+            asprintf(&j->out, "%s/%s%s%s.%s", dir, district, pcn, files[i].name, files[i].docx ? "docx" : "xlsx") < 0 ||
+            !(j->staged = staged_name(j->out)))
+            rc = -1;
     }
-    if (rc == 0) {
-        pthread_t th;
-        /* the workbook on its own thread; two documents one after the other */
-        bool started = pthread_create(&th, NULL, run_job, &jobs[0]) == 0;
+    free(district);
+    if (rc < 0) {
+        standard_free(st);
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        return D25_EXIT_IO;
+    }
+    return 0;
+}
+
+static void *run_job(void *arg)
+{
+    job *j = arg;
+    j->rc = d25_template_fill_tree(j->tpl, j->data, j->staged, &j->err);
+    return NULL;
+}
+
+/* The files of data into st->dir.  The district's workbook has been
+ * written alongside the figures (st->book, given the tree here); a city's
+ * is written on a thread of its own while the two documents are filled one
+ * after the other (libzip shares state between archives: opening is
+ * serialised, d25_zip_open_lock, but zip_close draws its temporary name
+ * from OpenSSL's generator unlocked, which helgrind reports); all of them
+ * only read the data tree.  Frees st. */
+static void *run_citybook(void *arg)
+{
+    job *j = arg;
+    j->rc = d25_report_city_xlsx(j->data, j->staged, &j->err);
+    return NULL;
+}
+
+static int standard_write(std_files *st, const d25_tree *data, bool quiet, d25_error *err)
+{
+    int rc = 0;
+    const char *pcn = json_string_value(json_object_get(data->root, "period_cn"));
+    if (count_of(data, "returned") + count_of(data, "rejected") + count_of(data, "incomplete") == 0) {
+        d25_fail(err, D25_E_USAGE, "%s还没有收到任何报表（应报 %ld 家），未生成报告", pcn ? pcn : "",
+                 count_of(data, "expected"));
+        rc = D25_EXIT_REJECTED;
+    } else if (d25_mkdirs(st->dir, err) < 0) {
+        rc = D25_EXIT_IO;
+    }
+    for (size_t i = 0; i < NFILES; i++)
+        st->jobs[i].data = data;
+    if (st->book) {
+        d25_report_book_give(st->book, rc == 0 ? data : NULL);
+    }
+    pthread_t th;
+    bool started = false;
+    if (rc == 0 && !st->book) {
+        started = pthread_create(&th, NULL, run_citybook, &st->jobs[0]) == 0;
         if (!started)
-            run_job(&jobs[0]);
-        for (size_t i = 1; i < NFILES; i++)
-            run_job(&jobs[i]);
-        if (started)
-            pthread_join(th, NULL);
+            run_citybook(&st->jobs[0]);
+    }
+    for (size_t i = 1; i < NFILES && rc == 0; i++)
+        run_job(&st->jobs[i]);
+    if (started)
+        pthread_join(th, NULL);
+    if (st->book) {
+        st->jobs[0].rc = d25_report_book_close(st->book, &st->jobs[0].err);
+        st->book = NULL;
     }
     /* The month's files are a set: all of them replace the old ones, or
      * none does (a full disk must not leave a new report beside last
      * run's tables).  Messages in the order the office reads them. */
-    static const size_t order[NMAX] = {1, 2, 0};
+    static const size_t order[NFILES] = {1, 2, 0};
     for (size_t k = 0; k < NFILES && rc == 0; k++) {
-        job *j = &jobs[order[k]];
+        job *j = &st->jobs[order[k]];
         if (j->rc < 0) {
             *err = j->err;
             rc = err->code == D25_E_TEMPLATE ? D25_EXIT_USAGE : D25_EXIT_IO;
         }
     }
     for (size_t k = 0; k < NFILES && rc == 0; k++) {
-        job *j = &jobs[order[k]];
+        job *j = &st->jobs[order[k]];
         if (rename(j->staged, j->out) != 0) {
             d25_fail(err, D25_E_IO, "无法写入 %s（%s）", j->out, d25_strerror(errno));
             rc = D25_EXIT_IO;
@@ -176,14 +212,49 @@ int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const
             printf("已写出 %s\n", j->out);
         }
     }
-    for (size_t i = 0; i < NFILES; i++) {
-        if (jobs[i].staged)
-            unlink(jobs[i].staged); /* after a failure; gone already after the rename */
-        free(jobs[i].tpl);
-        free(jobs[i].out);
-        free(jobs[i].staged);
+    standard_free(st);
+    return rc;
+}
+
+/* The report, the tables and the workbook into dir. */
+int d25_report_write_standard(const d25_config *cfg, const d25_tree *data, const char *dir, bool quiet, d25_error *err)
+{
+    const char *p = json_string_value(json_object_get(data->root, "period"));
+    int period = p ? d25_parse_period_arg(p) : -1;
+    std_files st;
+    bool city = json_object_get(data->root, "by_district") != NULL;
+    if (period < 0) {
+        d25_fail(err, D25_E_USAGE, "数据中没有月份");
+        return D25_EXIT_USAGE;
     }
-    free(district);
+    int rc = standard_plan(cfg, period, dir, city, &st, err);
+    if (rc == 0 && !city && !(st.book = d25_report_book_start(st.jobs[0].staged, err))) {
+        standard_free(&st);
+        rc = D25_EXIT_IO;
+    }
+    return rc ? rc : standard_write(&st, data, quiet, err);
+}
+
+int d25_report_standard(const d25_config *cfg, d25_store *s, const d25_registry *reg, const d25_rules *rules, int period,
+                        const d25_status_report *status, const char *dir, bool quiet, d25_error *err)
+{
+    std_files st;
+    int rc = standard_plan(cfg, period, dir, false, &st, err);
+    if (rc)
+        return rc;
+    /* The workbook first: it writes each long list as the figures finish it. */
+    if (!(st.book = d25_report_book_start(st.jobs[0].staged, err))) {
+        standard_free(&st);
+        return D25_EXIT_IO;
+    }
+    d25_tree *data = d25_report_data_watched(s, reg, rules, cfg, period, status, d25_report_book_watch(st.book), err);
+    if (!data) {
+        d25_report_book_close(st.book, err); /* given up: err is the figures' */
+        standard_free(&st);
+        return d25_cmd_exit_for(err);
+    }
+    rc = standard_write(&st, data, quiet, err);
+    d25_tree_free(data);
     return rc;
 }
 
@@ -235,12 +306,20 @@ int cmd_report(int argc, char **argv, const d25_global *g)
     d25_store *s = NULL;
     d25_tree *data = NULL;
     /* Templates for another edition's rules are told before any work. */
+    d25_report_book *book = NULL;
     if ((standard && !city && d25_templates_check(su.cfg.templates_dir, su.rules, &err) < 0) ||
         (tpl && !city && d25_template_check(tpl, su.rules, &err) < 0)) {
         rc = D25_EXIT_USAGE;
-    } else if (!(s = d25_cmd_open_existing(db, &err)) || d25_store_set_edition(s, su.rules->id) < 0 ||
-               !(data = city ? d25_report_city_data(s, su.rules, &su.cfg, period, &err)
-                             : d25_report_data(s, su.reg, su.rules, &su.cfg, period, NULL, &err))) {
+    } else if (!(s = d25_cmd_open_existing(db, &err)) || d25_store_set_edition(s, su.rules->id) < 0) {
+        rc = d25_cmd_exit_for(&err);
+    } else if (standard && !city) {
+        /* the figures with the workbook written alongside (report/workbook.h) */
+        rc = d25_report_standard(&su.cfg, s, su.reg, su.rules, period, NULL, out ? out : su.cfg.out_dir, false, &err);
+    } else if (xlsx && !city && !(book = d25_report_book_start(xlsx, &err))) {
+        rc = D25_EXIT_IO;
+    } else if (!(data = city ? d25_report_city_data(s, su.rules, &su.cfg, period, &err)
+                             : d25_report_data_watched(s, su.reg, su.rules, &su.cfg, period, NULL,
+                                                       book ? d25_report_book_watch(book) : NULL, &err))) {
         rc = d25_cmd_exit_for(&err);
     } else if (dump) {
         json_t *all = d25_tree_json(data);
@@ -272,9 +351,15 @@ int cmd_report(int argc, char **argv, const d25_global *g)
             printf("已写出 %s\n", into ? into : out);
         free(into);
     }
-    if (rc == 0 && xlsx && (city ? d25_report_city_xlsx(data, xlsx, &err) : d25_report_xlsx(data, xlsx, &err)) < 0)
+    if (book) {
+        /* given up after an error before: err is that one */
+        d25_report_book_give(book, rc == 0 ? data : NULL);
+        if (d25_report_book_close(book, rc == 0 ? &err : &(d25_error){0}) < 0 && rc == 0)
+            rc = D25_EXIT_IO;
+    } else if (rc == 0 && xlsx && d25_report_city_xlsx(data, xlsx, &err) < 0) {
         rc = D25_EXIT_IO;
-    if (rc == 0 && standard)
+    }
+    if (rc == 0 && standard && city)
         rc = d25_report_write_standard(&su.cfg, data, out ? out : su.cfg.out_dir, false, &err);
     if (rc)
         fprintf(stderr, "duty25 report：%s\n", err.message);

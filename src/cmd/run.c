@@ -335,7 +335,6 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
 {
     const d25_config *cfg = &su->cfg;
     d25_status_report rep = {0};
-    d25_tree *data = NULL;
     char *status_path = NULL, p[16];
     int rc = 0;
     d25_format_period(job->period, p, sizeof p);
@@ -376,11 +375,7 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
         say(rcx, "%s 还没有收到任何单位的报表，未写报告", p);
         goto done;
     }
-    if (!(data = d25_report_data(s, su->reg, su->rules, cfg, job->period, &rep, err))) {
-        rc = D25_EXIT_IO;
-        goto done;
-    }
-    if ((rc = d25_report_write_standard(cfg, data, out, !rcx->verbose, err)) != 0)
+    if ((rc = d25_report_standard(cfg, s, su->reg, su->rules, job->period, &rep, out, !rcx->verbose, err)) != 0)
         goto done;
     char *abs = realpath(out, NULL);
     log_line(rcx->log, "写出　%s 的报告和统计表（%s），在 %s\n", p, job->why, abs ? abs : out);
@@ -391,7 +386,6 @@ static int write_month(d25_store *s, const d25_setup *su, run_ctx *rcx, const mo
     if (job->version >= 0 && d25_store_month_written(s, job->period, job->version, out, err) < 0)
         rc = D25_EXIT_IO;
 done:
-    d25_tree_free(data);
     d25_status_report_free(&rep);
     free(status_path);
     return rc;

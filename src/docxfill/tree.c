@@ -15,9 +15,17 @@ d25_tree *d25_tree_new(json_t *root)
     return t;
 }
 
+d25_rows *d25_rows_ref(d25_rows *r)
+{
+    if (r)
+        __atomic_add_fetch(&r->refs, 1, __ATOMIC_RELAXED);
+    return r;
+}
+
 void d25_rows_free(d25_rows *r)
 {
-    if (!r)
+    /* The last holder frees; its reads happened before the others' drops. */
+    if (!r || __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) >= 0)
         return;
     for (size_t c = 0; c < r->ncols; c++)
         free(r->cols[c]);

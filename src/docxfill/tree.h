@@ -15,6 +15,11 @@
  * may point at them); those set with d25_cell_borrow are the caller's, and
  * must outlive the tree.  Column names are copied.  Cells stay at their
  * address only until the next d25_rows_add on the same list.
+ *
+ * A finished list can be shared with another thread that reads it while
+ * the tree is still being built (the workbook, report/workbook.h): each
+ * holder takes a reference (d25_rows_ref) and drops it (d25_rows_free);
+ * the list is freed with the last.  Nobody changes a shared list.
  */
 #ifndef D25_DOCXFILL_TREE_H
 #define D25_DOCXFILL_TREE_H
@@ -44,6 +49,7 @@ typedef struct {
     d25_cell *cells;     /* row r, column c: cells[r * ncols + c] */
     size_t n, cap;       /* rows; cap in cells */
     d25_arena strings;   /* what d25_cell_str copied */
+    int refs;            /* holders besides the first (atomic) */
 } d25_rows;
 
 typedef struct {
@@ -63,7 +69,10 @@ d25_rows *d25_tree_list(d25_tree *t, const char *name, const char *const *cols, 
  * root comes: a list of its own (d25_rows_free), then handed to the tree,
  * which takes it over (and frees it when it cannot: -1). */
 d25_rows *d25_rows_new(const char *name, const char *const *cols, size_t ncols);
+/* Drops a reference: the last frees the list. */
 void d25_rows_free(d25_rows *r);
+/* One more holder of a finished list (r itself). */
+d25_rows *d25_rows_ref(d25_rows *r);
 int d25_tree_add(d25_tree *t, d25_rows *r);
 /* The list at key name, or NULL. */
 const d25_rows *d25_tree_find(const d25_tree *t, const char *name);

@@ -271,7 +271,8 @@ int d25_report_city_xlsx(const d25_tree *data, const char *path, d25_error *err)
     if (!wb)
         return -1;
     book b = {.root = data->root};
-    d25_sheet_formats_init(wb, data->root, &b.f);
+    d25_sheet_formats_init(wb, &b.f);
+    d25_sheet_formats_title(&b.f, data->root);
     b.headw = workbook_add_format(wb);
     format_set_bold(b.headw);
     format_set_bg_color(b.headw, 0xD9E1F2);

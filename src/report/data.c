@@ -245,22 +245,25 @@ static json_t *counts_json(int expected, const int *n)
     return o;
 }
 
-/* One row per unit expected: its submission; and the same rows again for
- * the units still to be called (missing, rejected, incomplete). */
-static int submissions(d25_tree *tree, const d25_status_report *st)
+/* One row per unit expected: its submission (*all); and the same rows
+ * again for the units still to be called (missing, rejected, incomplete:
+ * *todo, whose strings are borrowed or in *all's arena).  Lists of their
+ * own, for the tree to take over (d25_tree_add): both NULL out of memory. */
+static int submissions(const d25_status_report *st, d25_rows **all_out, d25_rows **todo_out)
 {
     static const char *const cols[] = {"n", "code", "name", "type_label", "area", "contact",
                                        "phone", "state", "state_label", "received"};
     enum { NCOLS = sizeof cols / sizeof cols[0] };
-    d25_rows *all = d25_tree_list(tree, "submissions", cols, NCOLS);
-    d25_rows *todo = all ? d25_tree_list(tree, "not_returned", cols, NCOLS) : NULL;
+    d25_rows *all = d25_rows_new("submissions", cols, NCOLS);
+    d25_rows *todo = all ? d25_rows_new("not_returned", cols, NCOLS) : NULL;
+    *all_out = *todo_out = NULL;
     if (!todo || d25_rows_reserve(all, st->nunits) < 0)
-        return -1;
+        goto fail;
     for (size_t i = 0; i < st->nunits; i++) {
         const d25_unit_status *us = &st->units[i];
         d25_cell *c = d25_rows_add(all);
         if (!c)
-            return -1;
+            goto fail;
         d25_cell_int(&c[0], (long long)i + 1);
         d25_cell_borrow(&c[1], us->unit->code);
         d25_cell_borrow(&c[2], us->unit->name);
@@ -271,17 +274,23 @@ static int submissions(d25_tree *tree, const d25_status_report *st)
         d25_cell_borrow(&c[7], d25_unit_state_name(us->state));
         d25_cell_borrow(&c[8], d25_unit_state_label(us->state));
         if (d25_cell_str(all, &c[9], us->received[0] ? us->received : NULL) < 0)
-            return -1;
+            goto fail;
         if (us->state == D25_UNIT_MISSING || us->state == D25_UNIT_REJECTED || us->state == D25_UNIT_INCOMPLETE) {
             d25_cell *t = d25_rows_add(todo);
             if (!t)
-                return -1;
+                goto fail;
             /* The same cells: their strings are borrowed or in the
              * submissions list's arena, which lives as long as this list. */
             memcpy(t, d25_rows_row(all, all->n - 1), NCOLS * sizeof *t);
         }
     }
+    *all_out = all;
+    *todo_out = todo;
     return 0;
+fail:
+    d25_rows_free(all);
+    d25_rows_free(todo);
+    return -1;
 }
 
 typedef struct {
@@ -367,24 +376,65 @@ static int put_trend(json_t *root, const d25_side *p, int period, const d25_tall
 static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
                                      const d25_config *cfg, int period, const d25_status_report *status,
                                      json_t *flagged, const json_t *prev_flagged, const d25_trend_month *trend, int ntrend,
-                                     d25_error *err)
+                                     const d25_report_watch *watch, d25_error *err)
 {
     char p[16], cn[32];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
-    d25_side pp;
-    if (d25_side_start(&pp, reg, rules, d25_store_path(s), d25_store_district(s), period, upto, flagged, prev_flagged, trend, ntrend, err) < 0)
+    /* The edition's words ([edition] of the rule set): {{words.issuer}}...;
+     * and the progress table's fields: the head of the tables, handed out
+     * first with the flagged values. */
+    json_t *words = json_object(), *fields = d25_report_progress_fields(rules);
+    const char *wk, *wv;
+    for (size_t i = 0; words && (wv = d25_rules_word(rules, i, &wk)); i++)
+        json_object_set_new(words, wk, json_string(wv));
+    json_t *head = words && fields ? json_pack("{s:O,s:O,s:O}", "words", words, "progress_fields", fields, "flagged", flagged)
+                                   : NULL;
+    if (!head) {
+        json_decref(words);
+        json_decref(fields);
+        d25_fail(err, D25_E_NOMEM, "内存不足");
         return NULL;
+    }
+    if (watch)
+        watch->ready(watch->ud, D25_PART_HEAD, head, NULL);
+    else
+        json_decref(head);
+    d25_side pp;
+    if (d25_side_start(&pp, reg, rules, d25_store_path(s), d25_store_district(s), period, upto, flagged, prev_flagged, trend,
+                       ntrend, watch, err) < 0) {
+        json_decref(words);
+        json_decref(fields);
+        return NULL;
+    }
     d25_status_report own = {0};
     if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, cfg->same_time_min, &own, err) < 0) {
-        d25_side_finish(&pp, rules, NULL, 0, false, NULL, err);
+        d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
+        json_decref(words);
+        json_decref(fields);
         return NULL;
     }
     const d25_status_report *st = status ? status : &own;
+    /* The submissions first: the workbook's longest sheet but one. */
+    d25_rows *subs, *todo;
+    if (submissions(st, &subs, &todo) < 0) {
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
+        d25_status_report_free(&own);
+        json_decref(words);
+        json_decref(fields);
+        return NULL;
+    }
+    if (watch)
+        watch->ready(watch->ud, D25_PART_SUBMISSIONS, NULL, d25_rows_ref(subs));
     d25_month mo;
     if (d25_month_read(s, rules, reg, st, p, -1, &mo, err) < 0) {
-        d25_side_finish(&pp, rules, NULL, 0, false, NULL, err);
+        d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
         d25_status_report_free(&own);
+        d25_rows_free(subs);
+        d25_rows_free(todo);
+        json_decref(words);
+        json_decref(fields);
         return NULL;
     }
     d25_tree *tree = d25_tree_new(json_object());
@@ -392,10 +442,14 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     d25_unit_facts *facts = tree ? calloc(st->nunits + 1, sizeof *facts) : NULL;
     if (!facts) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
-        d25_side_finish(&pp, rules, NULL, 0, false, NULL, err);
+        d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
         d25_status_report_free(&own);
         d25_month_free(&mo);
         d25_tree_free(tree);
+        d25_rows_free(subs);
+        d25_rows_free(todo);
+        json_decref(words);
+        json_decref(fields);
         return NULL;
     }
     for (size_t i = 0; i < st->nunits; i++) {
@@ -430,12 +484,8 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
         d25_buf_free(&ft);
     }
     json_object_set_new(root, "edition_id", json_string(rules->id ? rules->id : ""));
-    /* The edition's words ([edition] of the rule set): {{words.issuer}}... */
-    json_t *words = json_object();
-    const char *wk, *wv;
-    for (size_t i = 0; (wv = d25_rules_word(rules, i, &wk)); i++)
-        json_object_set_new(words, wk, json_string(wv));
     json_object_set_new(root, "words", words);
+    words = NULL; /* the tree's */
     json_object_set_new(root, "period", json_string(p));
     json_object_set_new(root, "period_cn", json_string(cn));
     json_object_set_new(root, "deadline", json_string(st->deadline));
@@ -472,10 +522,14 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     d25_report_sort_types(rules, groups[0]);
     json_object_set_new(root, "units_by_type", groups[0]);
     json_object_set_new(root, "units_by_area", groups[1]);
-    if (submissions(tree, st) < 0) {
+    int arc = d25_tree_add(tree, subs);
+    subs = NULL; /* the tree's, or freed */
+    if (arc < 0 || d25_tree_add(tree, todo) < 0) {
+        todo = NULL;
         d25_fail(err, D25_E_NOMEM, "内存不足");
         goto fail;
     }
+    todo = NULL;
     /* Key-supervision units: the registry's flags the rule set names
      * ([edition] key_flags); the report speaks of them through "key"
      * (risk.h), the list is for templates that list them all. */
@@ -515,16 +569,22 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     if (d25_risk_build(cfg, rules, facts, st->nunits, d25_tally_rate(&mo.t.all),
                        pp.found > 0 ? (double)pp.fixed / (double)pp.found : -1, root, err) < 0)
         goto fail;
-    if (d25_side_finish(&pp, rules, st, cfg->weak_min_base, cfg->counts == D25_COUNTS_CUMULATIVE, tree, err) < 0)
+    int frc = d25_side_finish(&pp, rules, st, cfg->weak_min_base, cfg->counts == D25_COUNTS_CUMULATIVE, fields, tree, err);
+    fields = NULL; /* the tree's, or freed */
+    if (frc < 0)
         goto fail;
     free(facts);
     d25_month_free(&mo);
     d25_status_report_free(&own);
     return tree;
 fail:
-    d25_side_finish(&pp, rules, NULL, 0, false, NULL, err); /* when not finished yet */
+    d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err); /* when not finished yet */
     free(facts);
     d25_tree_free(tree);
+    d25_rows_free(subs);
+    d25_rows_free(todo);
+    json_decref(words);
+    json_decref(fields);
     d25_month_free(&mo);
     d25_status_report_free(&own);
     return NULL;
@@ -533,7 +593,8 @@ fail:
 /* The values the quality pass flagged, read before the side pass starts
  * (it leaves them out of the totals), then the figures. */
 static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
-                             const d25_config *cfg, int period, const d25_status_report *status, d25_error *err)
+                             const d25_config *cfg, int period, const d25_status_report *status,
+                             const d25_report_watch *watch, d25_error *err)
 {
     char p[16];
     d25_format_period(period, p, sizeof p);
@@ -572,7 +633,7 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
         d25_fail(err, D25_E_NOMEM, "内存不足");
     else if (d25_store_flagged_each(s, p, add_flagged, &fc, err) == 0 &&
              d25_store_flagged_each(s, pp, add_flagged, &prev, err) == 0)
-        t = report_data_flagged(s, upto, reg, rules, cfg, period, status, fc.list, prev.list, trend, ntrend, err);
+        t = report_data_flagged(s, upto, reg, rules, cfg, period, status, fc.list, prev.list, trend, ntrend, watch, err);
     goto done;
 out:
     t = NULL;
@@ -587,13 +648,20 @@ done:
 d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
                           const d25_status_report *status, d25_error *err)
 {
+    return d25_report_data_watched(s, reg, rules, cfg, period, status, NULL, err);
+}
+
+d25_tree *d25_report_data_watched(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg,
+                                  int period, const d25_status_report *status, const d25_report_watch *watch,
+                                  d25_error *err)
+{
     /* One snapshot for every part, on both connections, while another
      * process may be storing returns: the side pass reads the returns
      * this transaction sees, and no later ones. */
     int64_t upto;
     if (d25_store_read_begin(s, &upto, err) < 0)
         return NULL;
-    d25_tree *t = report_data(s, upto, reg, rules, cfg, period, status, err);
+    d25_tree *t = report_data(s, upto, reg, rules, cfg, period, status, watch, err);
     if (t && d25_report_document(s, cfg, period, t, err) < 0) {
         d25_tree_free(t);
         t = NULL;

@@ -32,6 +32,29 @@
 d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
                          const d25_status_report *status, d25_error *err);
 
+/* The parts of the figures a consumer working alongside (the workbook,
+ * workbook.h) can use before the whole tree is done, each handed out as
+ * soon as it is complete, on the thread that completed it:
+ *   D25_PART_HEAD         head: {"unit_word", "progress_fields", "flagged"}
+ *                         as they will be in the tree;
+ *   D25_PART_SUBMISSIONS  rows: the "submissions" list;
+ *   D25_PART_PROGRESS     rows: the "progress" list.
+ * The consumer gets a reference of its own to each (json_decref,
+ * d25_rows_free when done with it), so it may go on reading after the
+ * figures failed and the tree was freed; whatever the rows borrow (the
+ * registry's strings) must outlive it.  Not every part need come: after a
+ * failure the rest never does. */
+typedef enum { D25_PART_HEAD, D25_PART_SUBMISSIONS, D25_PART_PROGRESS } d25_report_part;
+typedef struct {
+    void (*ready)(void *ud, d25_report_part part, json_t *head, d25_rows *rows);
+    void *ud;
+} d25_report_watch;
+
+/* d25_report_data, handing its parts to watch (NULL: to nobody) as it goes. */
+d25_tree *d25_report_data_watched(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg,
+                                  int period, const d25_status_report *status, const d25_report_watch *watch,
+                                  d25_error *err);
+
 /* A rate as a fraction (null with nothing to divide by), and as text
  * "96.8%（121/125）" or "—"; the change of a rate from last month's in
  * words: "上升1.2个百分点", "持平", or "—" when either has nothing to

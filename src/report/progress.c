@@ -305,6 +305,9 @@ static void *side_run(void *arg)
     p->rc = s ? d25_store_current_each(s, p->period, D25_CURRENT_PROGRESS, p->upto, progress_row, p, &p->err) : -1;
     if (p->rc < 0 && p->nomem)
         d25_fail(&p->err, D25_E_NOMEM, "内存不足");
+    /* The list is complete: the workbook can write it while the rest is read. */
+    if (p->rc == 0 && p->watch)
+        p->watch->ready(p->watch->ud, D25_PART_PROGRESS, NULL, d25_rows_ref(p->rows));
     if (p->rc == 0) {
         hz_pass h = {p, p->prev_set, &p->prev_found, &p->prev_fixed, &p->prev_any, p->prev_by_type, p->prev_by_area};
         p->rc = read_month_whole(s, p, p->reg, p->prev, &p->last, &h);
@@ -341,10 +344,10 @@ static void *side_run(void *arg)
  * -1 out of memory, with err set. */
 int d25_side_start(d25_side *p, const d25_registry *reg, const d25_rules *rules, const char *db, const char *district,
                           int period, int64_t upto, const json_t *flagged, const json_t *prev_flagged,
-                          const d25_trend_month *trend, int ntrend, d25_error *err)
+                          const d25_trend_month *trend, int ntrend, const d25_report_watch *watch, d25_error *err)
 {
     *p = (d25_side){.reg = reg, .rules = rules, .db = db, .district = district, .upto = upto, .flagged = flagged,
-                     .prev_flagged = prev_flagged};
+                     .prev_flagged = prev_flagged, .watch = watch};
     p->flag_set = d25_report_flag_set(flagged);
     p->prev_set = d25_report_flag_set(prev_flagged);
     if ((json_array_size(flagged) && !p->flag_set) || (json_array_size(prev_flagged) && !p->prev_set)) {
@@ -410,8 +413,24 @@ int d25_side_wait(d25_side *p, d25_month *last, d25_error *err)
 /* Wait for the pass to end; with a tree, put what it found in its place in
  * the tree: hazards (in all, by type, by area), the fields, the
  * consolidated progress table and its total row.  Frees the pass. */
+json_t *d25_report_progress_fields(const d25_rules *rules)
+{
+    json_t *fields = json_array();
+    static const char *const types[] = {"yesno", "havenot", "month", "day", "count", "text"};
+    for (size_t k = 0; fields && k < rules->nprows; k++)
+        for (size_t f = 0; f < rules->prows[k].nfields; f++) {
+            const d25_pfield *pf = &rules->prows[k].fields[f];
+            if (json_array_append_new(fields, json_pack("{s:s,s:s,s:s,s:i}", "name", pf->name, "label", pf->label, "type",
+                                                        types[pf->type], "row", rules->prows[k].n)) < 0) {
+                json_decref(fields);
+                return NULL;
+            }
+        }
+    return fields;
+}
+
 int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report *st, int min_base, bool cumulative,
-                       d25_tree *tree, d25_error *err)
+                    json_t *fields, d25_tree *tree, d25_error *err)
 {
     if (p->started)
         pthread_join(p->thread, NULL);
@@ -419,6 +438,7 @@ int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report
     if (!tree || p->rc < 0) {
         if (tree)
             *err = p->err;
+        json_decref(fields);
         side_free(p);
         return -1;
     }
@@ -492,14 +512,6 @@ int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report
         json_object_set(hz, worst_names[m], worst ? worst : json_null());
     }
     json_object_set_new(root, "hazards", hz);
-    json_t *fields = json_array();
-    static const char *const types[] = {"yesno", "havenot", "month", "day", "count", "text"};
-    for (size_t k = 0; k < rules->nprows; k++)
-        for (size_t f = 0; f < rules->prows[k].nfields; f++) {
-            const d25_pfield *pf = &rules->prows[k].fields[f];
-            json_array_append_new(fields, json_pack("{s:s,s:s,s:s,s:i}", "name", pf->name, "label", pf->label, "type",
-                                                    types[pf->type], "row", rules->prows[k].n));
-        }
     json_object_set_new(root, "progress_fields", fields);
     int rc = d25_tree_add(tree, p->rows);
     p->rows = NULL; /* the tree's now, or freed */

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "data.h"
 #include "month.h"
 #include "../docxfill/tree.h"
 #include "../forms/forms.h"
@@ -67,6 +68,7 @@ typedef struct {
     bool nomem;
     int rc;              /* of the pass: 0, or -1 with err set */
     d25_error err;
+    const d25_report_watch *watch; /* handed the progress list once it is read, or NULL */
     pthread_t thread;
     bool started;
 } d25_side;
@@ -77,13 +79,18 @@ typedef struct {
  * -1 out of memory, with err set. */
 int d25_side_start(d25_side *p, const d25_registry *reg, const d25_rules *rules, const char *db, const char *district,
                    int period, int64_t upto, const json_t *flagged, const json_t *prev_flagged,
-                   const d25_trend_month *trend, int ntrend, d25_error *err);
+                   const d25_trend_month *trend, int ntrend, const d25_report_watch *watch, d25_error *err);
 /* Wait for it and hand last month's tallies to *last (d25_month_free);
  * -1 with err set when the pass failed. */
 int d25_side_wait(d25_side *p, d25_month *last, d25_error *err);
-/* Wait for it; with a tree, put what it found in its place there.  Frees
- * the pass (with tree NULL: only that). */
+/* Wait for it; with a tree, put what it found in its place there, and
+ * fields (d25_report_progress_fields, taken over) as "progress_fields".
+ * Frees the pass (with tree NULL: only that, and fields). */
 int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report *st, int min_base, bool cumulative,
-                    d25_tree *tree, d25_error *err);
+                    json_t *fields, d25_tree *tree, d25_error *err);
+/* The progress table's fields in the rule set's order, as the tree's
+ * "progress_fields": [{"name", "label", "type", "row"}].  A new
+ * reference; NULL out of memory. */
+json_t *d25_report_progress_fields(const d25_rules *rules);
 
 #endif

@@ -6,8 +6,9 @@
 
 #include "../xlsxout/cell.h"
 
-void d25_sheet_formats_init(lxw_workbook *wb, const json_t *root, d25_sheet_formats *f)
+void d25_sheet_formats_init(lxw_workbook *wb, d25_sheet_formats *f)
 {
+    f->title[0] = '\0';
     f->head = workbook_add_format(wb);
     format_set_bold(f->head);
     format_set_bg_color(f->head, 0xD9E1F2);
@@ -23,6 +24,10 @@ void d25_sheet_formats_init(lxw_workbook *wb, const json_t *root, d25_sheet_form
     format_set_bg_color(f->flagged, 0xFFE699);
     f->date = workbook_add_format(wb);
     format_set_num_format(f->date, "yyyy-mm-dd hh:mm");
+}
+
+void d25_sheet_formats_title(d25_sheet_formats *f, const json_t *root)
+{
     const char *district = json_string_value(json_object_get(root, "district"));
     const char *pcn = json_string_value(json_object_get(root, "period_cn"));
     snprintf(f->title, sizeof f->title, "%s%s", district ? district : "", pcn ? pcn : "");

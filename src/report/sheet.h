@@ -23,8 +23,10 @@ typedef struct {
     char title[160]; /* the bureau and the month, for the printed pages' header */
 } d25_sheet_formats;
 
-/* The formats of wb, and the title from the data's district and period_cn. */
-void d25_sheet_formats_init(lxw_workbook *wb, const json_t *root, d25_sheet_formats *f);
+/* The formats of wb (the title empty). */
+void d25_sheet_formats_init(lxw_workbook *wb, d25_sheet_formats *f);
+/* The title from the data's district and period_cn (before the print setup). */
+void d25_sheet_formats_title(d25_sheet_formats *f, const json_t *root);
 /* Printed: A4 landscape, one page wide, the header row (row 0) and the
  * name column (when name_col >= 0) repeated on every page, the sheet's
  * title in the page header and "第 N 页，共 M 页" in the footer. */

@@ -232,9 +232,7 @@ static void file_download(d25_server *sv, d25_store *s, int period, const char *
     }
     d25_error err = {0};
     pthread_mutex_lock(&sv->write_lock);
-    d25_tree *data = d25_report_data(s, sv->o->su->reg, sv->o->su->rules, sv->cfg, period, NULL, &err);
-    int rc = data ? d25_report_write_standard(sv->cfg, data, sv->cfg->out_dir, true, &err) : D25_EXIT_IO;
-    d25_tree_free(data);
+    int rc = d25_report_standard(sv->cfg, s, sv->o->su->reg, sv->o->su->rules, period, NULL, sv->cfg->out_dir, true, &err);
     pthread_mutex_unlock(&sv->write_lock);
     if (rc) {
         srv_log(sv, client, "办公室：未能写出报告：%s", err.message);

@@ -16,6 +16,12 @@ lxw_workbook *d25_xlsx_begin(const char *path, bool constant_memory, char **tmp,
      * then says what went wrong in English on stderr: say it first. */
     if (d25_dir_writable(path, err) < 0)
         return NULL;
+    return d25_xlsx_begin_early(path, constant_memory, tmp, err);
+}
+
+lxw_workbook *d25_xlsx_begin_early(const char *path, bool constant_memory, char **tmp, d25_error *err)
+{
+    *tmp = NULL;
     if (asprintf(tmp, "%s.tmp%ld.xlsx", path, (long)getpid()) < 0) {
         *tmp = NULL;
         d25_fail(err, D25_E_NOMEM, "内存不足");
@@ -43,4 +49,20 @@ int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *er
         unlink(tmp);
     free(tmp);
     return rc;
+}
+
+int d25_xlsx_finish_checked(lxw_workbook *wb, char *tmp, const char *path, d25_error *err)
+{
+    if (d25_dir_writable(path, err) < 0) {
+        d25_xlsx_discard(wb, tmp);
+        return -1;
+    }
+    return d25_xlsx_finish(wb, tmp, path, err);
+}
+
+void d25_xlsx_discard(lxw_workbook *wb, char *tmp)
+{
+    /* libxlsxwriter creates the file only when the workbook is closed. */
+    lxw_workbook_free(wb);
+    free(tmp);
 }

@@ -20,5 +20,11 @@
  * failure, and frees *tmp.  NULL / -1 with err set. */
 lxw_workbook *d25_xlsx_begin(const char *path, bool constant_memory, char **tmp, d25_error *err);
 int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *err);
+/* The same begun before path's folder exists (a workbook written while the
+ * figures are read): it is checked at finish, before anything is written. */
+lxw_workbook *d25_xlsx_begin_early(const char *path, bool constant_memory, char **tmp, d25_error *err);
+int d25_xlsx_finish_checked(lxw_workbook *wb, char *tmp, const char *path, d25_error *err);
+/* Gives up a workbook begun and not finished: nothing was written; frees *tmp. */
+void d25_xlsx_discard(lxw_workbook *wb, char *tmp);
 
 #endif
