@@ -373,68 +373,72 @@ static int put_trend(json_t *root, const d25_side *p, int period, const d25_tall
     return json_object_set_new(root, "trend", arr);
 }
 
+/* What is built before the flagged values are read, and handed to the
+ * workbook first (d25_report_watch): the head of its sheets and the
+ * submissions; then taken over by the tree. */
+typedef struct {
+    json_t *words, *fields;        /* the edition's words, the progress table's fields */
+    d25_status_report own;         /* the status, when the caller gave none */
+    const d25_status_report *st;
+    d25_rows *subs, *todo;         /* "submissions", "not_returned" */
+} early_parts;
+
+static void early_free(early_parts *e)
+{
+    json_decref(e->words);
+    json_decref(e->fields);
+    d25_status_report_free(&e->own);
+    d25_rows_free(e->subs);
+    d25_rows_free(e->todo);
+    memset(e, 0, sizeof *e);
+}
+
+static int early_build(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
+                       const d25_status_report *status, const d25_report_watch *watch, early_parts *e, d25_error *err)
+{
+    *e = (early_parts){0};
+    /* The edition's words ([edition] of the rule set): {{words.issuer}}... */
+    e->words = json_object();
+    e->fields = d25_report_progress_fields(rules);
+    const char *wk, *wv;
+    for (size_t i = 0; e->words && (wv = d25_rules_word(rules, i, &wk)); i++)
+        json_object_set_new(e->words, wk, json_string(wv));
+    json_t *head = e->words && e->fields ? json_pack("{s:O,s:O}", "words", e->words, "progress_fields", e->fields) : NULL;
+    if (!head)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (watch)
+        watch->ready(watch->ud, D25_PART_HEAD, head, NULL);
+    else
+        json_decref(head);
+    if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day,
+                                    cfg->same_time_min, &e->own, err) < 0)
+        return -1;
+    e->st = status ? status : &e->own;
+    if (submissions(e->st, &e->subs, &e->todo) < 0)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    if (watch)
+        watch->ready(watch->ud, D25_PART_SUBMISSIONS, NULL, d25_rows_ref(e->subs));
+    return 0;
+}
+
 static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
-                                     const d25_config *cfg, int period, const d25_status_report *status,
-                                     json_t *flagged, const json_t *prev_flagged, const d25_trend_month *trend, int ntrend,
+                                     const d25_config *cfg, int period, early_parts *e, json_t *flagged,
+                                     const json_t *prev_flagged, const d25_trend_month *trend, int ntrend,
                                      const d25_report_watch *watch, d25_error *err)
 {
     char p[16], cn[32];
     d25_format_period(period, p, sizeof p);
     d25_format_period_cn(period, cn, sizeof cn);
-    /* The edition's words ([edition] of the rule set): {{words.issuer}}...;
-     * and the progress table's fields: the head of the tables, handed out
-     * first with the flagged values. */
-    json_t *words = json_object(), *fields = d25_report_progress_fields(rules);
-    const char *wk, *wv;
-    for (size_t i = 0; words && (wv = d25_rules_word(rules, i, &wk)); i++)
-        json_object_set_new(words, wk, json_string(wv));
-    json_t *head = words && fields ? json_pack("{s:O,s:O,s:O}", "words", words, "progress_fields", fields, "flagged", flagged)
-                                   : NULL;
-    if (!head) {
-        json_decref(words);
-        json_decref(fields);
-        d25_fail(err, D25_E_NOMEM, "内存不足");
-        return NULL;
-    }
     if (watch)
-        watch->ready(watch->ud, D25_PART_HEAD, head, NULL);
-    else
-        json_decref(head);
+        watch->ready(watch->ud, D25_PART_FLAGGED, json_incref(flagged), NULL);
+    const d25_status_report *st = e->st;
     d25_side pp;
     if (d25_side_start(&pp, reg, rules, d25_store_path(s), d25_store_district(s), period, upto, flagged, prev_flagged, trend,
-                       ntrend, watch, err) < 0) {
-        json_decref(words);
-        json_decref(fields);
+                       ntrend, watch, err) < 0)
         return NULL;
-    }
-    d25_status_report own = {0};
-    if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day, cfg->same_time_min, &own, err) < 0) {
-        d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
-        json_decref(words);
-        json_decref(fields);
-        return NULL;
-    }
-    const d25_status_report *st = status ? status : &own;
-    /* The submissions first: the workbook's longest sheet but one. */
-    d25_rows *subs, *todo;
-    if (submissions(st, &subs, &todo) < 0) {
-        d25_fail(err, D25_E_NOMEM, "内存不足");
-        d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
-        d25_status_report_free(&own);
-        json_decref(words);
-        json_decref(fields);
-        return NULL;
-    }
-    if (watch)
-        watch->ready(watch->ud, D25_PART_SUBMISSIONS, NULL, d25_rows_ref(subs));
     d25_month mo;
     if (d25_month_read(s, rules, reg, st, p, -1, &mo, err) < 0) {
         d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
-        d25_status_report_free(&own);
-        d25_rows_free(subs);
-        d25_rows_free(todo);
-        json_decref(words);
-        json_decref(fields);
         return NULL;
     }
     d25_tree *tree = d25_tree_new(json_object());
@@ -443,13 +447,8 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     if (!facts) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
         d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
-        d25_status_report_free(&own);
         d25_month_free(&mo);
         d25_tree_free(tree);
-        d25_rows_free(subs);
-        d25_rows_free(todo);
-        json_decref(words);
-        json_decref(fields);
         return NULL;
     }
     for (size_t i = 0; i < st->nunits; i++) {
@@ -484,8 +483,8 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
         d25_buf_free(&ft);
     }
     json_object_set_new(root, "edition_id", json_string(rules->id ? rules->id : ""));
-    json_object_set_new(root, "words", words);
-    words = NULL; /* the tree's */
+    json_object_set_new(root, "words", e->words);
+    e->words = NULL; /* the tree's */
     json_object_set_new(root, "period", json_string(p));
     json_object_set_new(root, "period_cn", json_string(cn));
     json_object_set_new(root, "deadline", json_string(st->deadline));
@@ -522,14 +521,14 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     d25_report_sort_types(rules, groups[0]);
     json_object_set_new(root, "units_by_type", groups[0]);
     json_object_set_new(root, "units_by_area", groups[1]);
-    int arc = d25_tree_add(tree, subs);
-    subs = NULL; /* the tree's, or freed */
-    if (arc < 0 || d25_tree_add(tree, todo) < 0) {
-        todo = NULL;
+    int arc = d25_tree_add(tree, e->subs);
+    e->subs = NULL; /* the tree's, or freed */
+    arc = arc < 0 ? arc : d25_tree_add(tree, e->todo);
+    e->todo = NULL;
+    if (arc < 0) {
         d25_fail(err, D25_E_NOMEM, "内存不足");
         goto fail;
     }
-    todo = NULL;
     /* Key-supervision units: the registry's flags the rule set names
      * ([edition] key_flags); the report speaks of them through "key"
      * (risk.h), the list is for templates that list them all. */
@@ -569,24 +568,18 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     if (d25_risk_build(cfg, rules, facts, st->nunits, d25_tally_rate(&mo.t.all),
                        pp.found > 0 ? (double)pp.fixed / (double)pp.found : -1, root, err) < 0)
         goto fail;
-    int frc = d25_side_finish(&pp, rules, st, cfg->weak_min_base, cfg->counts == D25_COUNTS_CUMULATIVE, fields, tree, err);
-    fields = NULL; /* the tree's, or freed */
+    int frc = d25_side_finish(&pp, rules, st, cfg->weak_min_base, cfg->counts == D25_COUNTS_CUMULATIVE, e->fields, tree, err);
+    e->fields = NULL; /* the tree's, or freed */
     if (frc < 0)
         goto fail;
     free(facts);
     d25_month_free(&mo);
-    d25_status_report_free(&own);
     return tree;
 fail:
     d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err); /* when not finished yet */
     free(facts);
     d25_tree_free(tree);
-    d25_rows_free(subs);
-    d25_rows_free(todo);
-    json_decref(words);
-    json_decref(fields);
     d25_month_free(&mo);
-    d25_status_report_free(&own);
     return NULL;
 }
 
@@ -616,6 +609,14 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
         first = period - D25_TREND_MAX;
     d25_trend_month trend[D25_TREND_MAX];
     int ntrend = 0;
+    /* The submissions before the flagged values: the workbook can start. */
+    early_parts e;
+    if (early_build(s, reg, rules, cfg, period, status, watch, &e, err) < 0) {
+        early_free(&e);
+        json_decref(fc.list);
+        json_decref(prev.list);
+        return NULL;
+    }
     bool ok = fc.list && prev.list;
     for (int m = first; ok && m <= period - 2; m++) {
         char mp[16];
@@ -633,11 +634,12 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
         d25_fail(err, D25_E_NOMEM, "内存不足");
     else if (d25_store_flagged_each(s, p, add_flagged, &fc, err) == 0 &&
              d25_store_flagged_each(s, pp, add_flagged, &prev, err) == 0)
-        t = report_data_flagged(s, upto, reg, rules, cfg, period, status, fc.list, prev.list, trend, ntrend, watch, err);
+        t = report_data_flagged(s, upto, reg, rules, cfg, period, &e, fc.list, prev.list, trend, ntrend, watch, err);
     goto done;
 out:
     t = NULL;
 done:
+    early_free(&e);
     for (int k = 0; k < ntrend; k++)
         json_decref((json_t *)trend[k].flagged);
     json_decref(fc.list);

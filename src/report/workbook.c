@@ -128,7 +128,7 @@ typedef struct {
 static int progress_head(lxw_workbook *wb, const formats *f, const json_t *head, prog_sheet *p)
 {
     *p = (prog_sheet){.ws = workbook_add_worksheet(wb, "推进情况汇总"), .fields = json_object_get(head, "progress_fields"),
-                      .flagged = json_object_get(head, "flagged"), .r = 1};
+                      .r = 1};
     lxw_worksheet *ws = p->ws;
     p->nf = json_array_size(p->fields);
     char hc[64], hn[64];
@@ -147,8 +147,9 @@ static int progress_head(lxw_workbook *wb, const formats *f, const json_t *head,
     return p->minus ? 0 : -1;
 }
 
-static int progress_rows(prog_sheet *p, const formats *f, const d25_rows *rows)
+static int progress_rows(prog_sheet *p, const formats *f, const d25_rows *rows, const json_t *flagged)
 {
+    p->flagged = flagged;
     size_t nf = p->nf, n = rows ? rows->n : 0;
     int *ks = calloc(nf + 3, sizeof *ks);
     const char **fname = calloc(nf + 1, sizeof *fname);
@@ -290,7 +291,7 @@ static void enforcement_rows(lxw_worksheet *ws, const d25_tree *d)
 struct d25_report_book {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    json_t *head;                  /* parts handed over: references of the book's */
+    json_t *head, *flagged;        /* parts handed over: references of the book's */
     d25_rows *subs, *progress;
     const d25_tree *data;          /* the whole tree, the caller's */
     bool given;                    /* data (NULL: give up) has been given */
@@ -302,14 +303,18 @@ struct d25_report_book {
     d25_error err;
 };
 
-static void book_ready(void *ud, d25_report_part part, json_t *head, d25_rows *rows)
+static void book_ready(void *ud, d25_report_part part, json_t *json, d25_rows *rows)
 {
     d25_report_book *b = ud;
     pthread_mutex_lock(&b->mu);
     switch (part) {
     case D25_PART_HEAD:
         json_decref(b->head);
-        b->head = head;
+        b->head = json;
+        break;
+    case D25_PART_FLAGGED:
+        json_decref(b->flagged);
+        b->flagged = json;
         break;
     case D25_PART_SUBMISSIONS:
         d25_rows_free(b->subs);
@@ -331,6 +336,7 @@ static bool book_has(const d25_report_book *b, int part)
     switch (part) {
     case D25_PART_HEAD: return b->head;
     case D25_PART_SUBMISSIONS: return b->subs;
+    case D25_PART_FLAGGED: return b->flagged;
     case D25_PART_PROGRESS: return b->progress;
     default: return b->data;
     }
@@ -374,9 +380,15 @@ static void *book_run(void *arg)
     if (!book_wait(b, D25_PART_SUBMISSIONS))
         goto give_up;
     submissions_rows(sub, &f, b->subs ? b->subs : d25_tree_find(b->data, "submissions"));
-    if (!book_wait(b, D25_PART_PROGRESS))
+    /* The styles in the order of the sheets written one by one: a row's
+     * formats are numbered as it is flushed, and the compliance sheet's
+     * percentages (its rows are written last now) came before the
+     * progress table's shading. */
+    lxw_format_get_xf_index(f.pct);
+    if (!book_wait(b, D25_PART_FLAGGED) || !book_wait(b, D25_PART_PROGRESS))
         goto give_up;
-    if (progress_rows(&ps, &f, b->progress ? b->progress : d25_tree_find(b->data, "progress")) < 0)
+    if (progress_rows(&ps, &f, b->progress ? b->progress : d25_tree_find(b->data, "progress"),
+                      b->flagged ? b->flagged : json_object_get(b->data->root, "flagged")) < 0)
         goto nomem;
     if (!book_wait(b, D25_PART_ALL_))
         goto give_up;
@@ -449,6 +461,7 @@ int d25_report_book_close(d25_report_book *b, d25_error *err)
     if (rc < 0 && !gave_up)
         *err = b->err;
     json_decref(b->head);
+    json_decref(b->flagged);
     d25_rows_free(b->subs);
     d25_rows_free(b->progress);
     pthread_cond_destroy(&b->cv);
