@@ -32,5 +32,6 @@ int run_output_tests(void);
 int run_store_tests(void);
 int run_registry_tests(void);
 int run_mail_tests(void);
+int run_book_tests(void);
 
 #endif

@@ -69,6 +69,7 @@ int main(void)
     failed += run_store_tests();
     failed += run_registry_tests();
     failed += run_mail_tests();
+    failed += run_book_tests();
     failed += run_cli_tests();
     d25_unit_types_use(NULL, NULL, 0);
     d25_rules_free(edu);
