@@ -165,14 +165,22 @@ int d25_store_flagged_each(d25_store *s, const char *period,
                             * edition (as d25_store_current_each chooses them):
                             * the view current_returns knows no edition, and
                             * would take another campaign's newer return. */
-                           /* CROSS JOIN: the few flagged returns' findings
-                            * first, then only their progress tables (the
-                            * planner would parse every return's table). */
-                           "SELECT DISTINCT c.unit_code, pv.field, f.message FROM returns c"
-                           " CROSS JOIN findings f ON f.return_id = c.id AND f.source = 'quality'"
-                           "  AND f.code IN ('OUTLIER_PEERS', 'OUTLIER_HISTORY')"
+                           /* The few flagged findings first, read only
+                            * within the ids of the period's returns (a
+                            * month's returns are stored together; the
+                            * range holds every one of them, whatever its
+                            * id), then their returns and only their
+                            * progress tables: the planner would otherwise
+                            * visit every return of the month and test
+                            * each for a newer one (CROSS JOIN fixes the
+                            * order). */
+                           "SELECT DISTINCT c.unit_code, pv.field, f.message FROM findings f"
+                           " CROSS JOIN returns c ON c.id = f.return_id"
                            " CROSS JOIN progress_values pv ON pv.return_id = c.id AND pv.place = f.place"
-                           " WHERE c.period = ?1 AND c.verdict = 'accepted' AND c.has_progress = 1"
+                           " WHERE f.return_id BETWEEN (SELECT min(id) FROM returns WHERE period = ?1)"
+                           "  AND (SELECT max(id) FROM returns WHERE period = ?1)"
+                           " AND f.source = 'quality' AND f.code IN ('OUTLIER_PEERS', 'OUTLIER_HISTORY')"
+                           " AND c.period = ?1 AND c.verdict = 'accepted' AND c.has_progress = 1"
                            " AND c.unit_code IS NOT NULL AND c.withdrawn = 0 AND (?2 IS NULL OR c.edition IN (?2, ''))"
                            " AND (?3 IS NULL OR c.district = ?3)"
                            " AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = c.period AND n.verdict = 'accepted'"
