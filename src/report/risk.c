@@ -35,18 +35,24 @@ static void put_sub_text(d25_buf *b, const d25_subitem *sub, bool clip)
         d25_buf_puts(b, "…");
 }
 
+/* Whether codes ("|1.1|3.2|") holds the code k of w bytes (called for
+ * every key item of every unit: no printf). */
+static bool has_code(const char *codes, const char *k, size_t w)
+{
+    for (const char *p = strchr(codes, '|'); p; p = strchr(p + 1, '|'))
+        if (strncmp(p + 1, k, w) == 0 && p[1 + w] == '|')
+            return true;
+    return false;
+}
+
 /* Each of [enforcement] key_items that is among codes ("|1.1|3.2|"):
  * fn(ud, code, length). */
 static void each_key_item(const d25_config *cfg, const char *codes, void (*fn)(void *, const char *, size_t), void *ud)
 {
     for (const char *k = cfg->enforcement.key_items ? cfg->enforcement.key_items : ""; *k && codes && *codes;) {
         size_t w = strcspn(k, "|;, ");
-        char probe[40];
-        if (w && w < 30) {
-            snprintf(probe, sizeof probe, "|%.*s|", (int)w, k);
-            if (strstr(codes, probe))
-                fn(ud, k, w);
-        }
+        if (w && w < 30 && has_code(codes, k, w))
+            fn(ud, k, w);
         k += w;
         while (*k == '|' || *k == ';' || *k == ',' || *k == ' ')
             k++;
