@@ -373,9 +373,9 @@ static int put_trend(json_t *root, const d25_side *p, int period, const d25_tall
     return json_object_set_new(root, "trend", arr);
 }
 
-/* What is built before the flagged values are read, and handed to the
- * workbook first (d25_report_watch): the head of its sheets and the
- * submissions; then taken over by the tree. */
+/* What is handed to the workbook first (d25_report_watch): the head of its
+ * sheets, before anything is read, and the submissions, once the side pass
+ * has started; then taken over by the tree. */
 typedef struct {
     json_t *words, *fields;        /* the edition's words, the progress table's fields */
     d25_status_report own;         /* the status, when the caller gave none */
@@ -393,11 +393,12 @@ static void early_free(early_parts *e)
     memset(e, 0, sizeof *e);
 }
 
-static int early_build(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg, int period,
-                       const d25_status_report *status, const d25_report_watch *watch, early_parts *e, d25_error *err)
+/* The head: the edition's words ([edition] of the rule set:
+ * {{words.issuer}}...) and the progress table's fields, handed over
+ * before anything is read. */
+static int early_head(const d25_rules *rules, const d25_report_watch *watch, early_parts *e, d25_error *err)
 {
     *e = (early_parts){0};
-    /* The edition's words ([edition] of the rule set): {{words.issuer}}... */
     e->words = json_object();
     e->fields = d25_report_progress_fields(rules);
     const char *wk, *wv;
@@ -410,6 +411,14 @@ static int early_build(d25_store *s, const d25_registry *reg, const d25_rules *r
         watch->ready(watch->ud, D25_PART_HEAD, head, NULL);
     else
         json_decref(head);
+    return 0;
+}
+
+/* The status (unless the caller gave it) and the submissions, handed over. */
+static int early_submissions(d25_store *s, const d25_registry *reg, const d25_rules *rules, const d25_config *cfg,
+                             int period, const d25_status_report *status, const d25_report_watch *watch, early_parts *e,
+                             d25_error *err)
+{
     if (!status && d25_status_build(s, reg, period, cfg->deadline_day ? cfg->deadline_day : rules->deadline_day,
                                     cfg->same_time_min, &e->own, err) < 0)
         return -1;
@@ -422,7 +431,8 @@ static int early_build(d25_store *s, const d25_registry *reg, const d25_rules *r
 }
 
 static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
-                                     const d25_config *cfg, int period, early_parts *e, json_t *flagged,
+                                     const d25_config *cfg, int period, const d25_status_report *status,
+                                     early_parts *e, json_t *flagged,
                                      const json_t *prev_flagged, const d25_trend_month *trend, int ntrend,
                                      const d25_report_watch *watch, d25_error *err)
 {
@@ -431,11 +441,17 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     d25_format_period_cn(period, cn, sizeof cn);
     if (watch)
         watch->ready(watch->ud, D25_PART_FLAGGED, json_incref(flagged), NULL);
-    const d25_status_report *st = e->st;
+    /* The side pass first (the progress table, the workbook's longest),
+     * then the status and the submissions here meanwhile. */
     d25_side pp;
     if (d25_side_start(&pp, reg, rules, d25_store_path(s), d25_store_district(s), period, upto, flagged, prev_flagged, trend,
                        ntrend, watch, err) < 0)
         return NULL;
+    if (early_submissions(s, reg, rules, cfg, period, status, watch, e, err) < 0) {
+        d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
+        return NULL;
+    }
+    const d25_status_report *st = e->st;
     d25_month mo;
     if (d25_month_read(s, rules, reg, st, p, -1, &mo, err) < 0) {
         d25_side_finish(&pp, rules, NULL, 0, false, NULL, NULL, err);
@@ -609,9 +625,9 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
         first = period - D25_TREND_MAX;
     d25_trend_month trend[D25_TREND_MAX];
     int ntrend = 0;
-    /* The submissions before the flagged values: the workbook can start. */
+    /* The workbook's head before anything is read: it can start. */
     early_parts e;
-    if (early_build(s, reg, rules, cfg, period, status, watch, &e, err) < 0) {
+    if (early_head(rules, watch, &e, err) < 0) {
         early_free(&e);
         json_decref(fc.list);
         json_decref(prev.list);
@@ -634,7 +650,7 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
         d25_fail(err, D25_E_NOMEM, "内存不足");
     else if (d25_store_flagged_each(s, p, add_flagged, &fc, err) == 0 &&
              d25_store_flagged_each(s, pp, add_flagged, &prev, err) == 0)
-        t = report_data_flagged(s, upto, reg, rules, cfg, period, &e, fc.list, prev.list, trend, ntrend, watch, err);
+        t = report_data_flagged(s, upto, reg, rules, cfg, period, status, &e, fc.list, prev.list, trend, ntrend, watch, err);
     goto done;
 out:
     t = NULL;
