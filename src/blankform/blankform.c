@@ -382,7 +382,7 @@ static size_t checklist_rows(const json_t *d)
 /* h: room for checklist_rows() heights. */
 static void checklist_sheet(lxw_workbook *wb, const formats *f, const json_t *d, double *h)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "清单");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "清单");
     const json_t *ew = json_object_get(d, "words");
     heading(ws, f, d, str(ew, "checklist_heading"), true, 6);
     const char *const cols[] = {"类别", "条目", "内容", "依据", "罚则", str(ew, "self_check_header"), "监督检查情况"};
@@ -438,7 +438,7 @@ static void checklist_sheet(lxw_workbook *wb, const formats *f, const json_t *d,
 
 static void progress_sheet(lxw_workbook *wb, const formats *f, const json_t *d)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "推进情况");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "推进情况");
     heading(ws, f, d, str(json_object_get(d, "words"), "progress_heading"), false, 2);
     static const char *const cols[] = {"序号", "推进情况", "备注"};
     static const double w[] = {8, 90, 14};

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "../xlsxout/book.h"
 #include "../xlsxout/cell.h"
 
 /* A reference such as Sheet1!$B$2:$B$7: the sheet, the column (0-based)
@@ -153,17 +154,21 @@ int dx_chart_workbook(xmlDocPtr doc, char **bytes, size_t *len, d25_error *err)
     if (fd < 0)
         return d25_fail(err, D25_E_IO, "无法创建临时文件 %s", path);
     close(fd);
+    /* a few cells: held under the lock from start to end (xlsxout/book.h) */
+    d25_xlsx_lock();
     lxw_workbook *wb = workbook_new(path);
     lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, sheet) : NULL;
     if (!ws) {
         if (wb)
             workbook_close(wb);
+        d25_xlsx_unlock();
         unlink(path);
         return d25_fail(err, D25_E_IO, "无法写出图表的数据表");
     }
     worksheet_set_column(ws, 0, 0, 24, NULL);
     write_refs(ws, root, sheet);
     int rc = workbook_close(wb) == LXW_NO_ERROR ? 0 : d25_fail(err, D25_E_IO, "无法写出图表的数据表");
+    d25_xlsx_unlock();
     FILE *fp = rc == 0 ? fopen(path, "rb") : NULL;
     if (rc == 0 && !fp)
         rc = d25_fail(err, D25_E_IO, "无法读取 %s", path);

@@ -87,7 +87,7 @@ static void total_label(const book *b, lxw_worksheet *ws, lxw_row_t r)
 /* Each district's submissions and whether its package came. */
 static void submissions(lxw_workbook *wb, const book *b)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "各区报送情况");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "各区报送情况");
     static const char *const cols[] = {"数据包", "数据包导出时间", "应报", "按时", "逾期", "缺表", "退回", "未报",
                                        "已报", "报送率", "按时报送率", NULL};
     static const double w[] = {10, 18, 8, 8, 8, 8, 8, 8, 8, 10, 10};
@@ -140,7 +140,7 @@ static void submissions(lxw_workbook *wb, const book *b)
 /* Each district's compliance: its tallies, then each duty's. */
 static void compliance(lxw_workbook *wb, const book *b)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "各区落实情况");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "各区落实情况");
     static const char *const tally[] = {"applicable", "done", "partial", "not_done", "not_applicable"};
     static const char *const cols[] = {"适用", "已落实", "部分落实", "未落实", "不适用", "落实率", NULL};
     static const double w[] = {8, 8, 8, 8, 8, 9};
@@ -199,7 +199,7 @@ static void compliance(lxw_workbook *wb, const book *b)
 /* Each district's hazards, risky units and grade. */
 static void hazards(lxw_workbook *wb, const book *b)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "各区隐患整改");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "各区隐患整改");
     static const char *const cols[] = {"发现隐患", "已整改", "未整改", "整改率", "风险较大单位", "拟列入执法名单",
                                        "风险等级", NULL};
     static const double w[] = {10, 10, 10, 10, 12, 12, 10};
@@ -234,7 +234,7 @@ static void hazards(lxw_workbook *wb, const book *b)
 /* The city's riskiest units, each with its district. */
 static void risky(lxw_workbook *wb, const book *b)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "风险较大单位");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "风险较大单位");
     const char *uw = d25_sheet_str(json_object_get(b->root, "words"), "unit_word");
     char hc[64], hn[64];
     snprintf(hc, sizeof hc, "%s代码", *uw ? uw : "单位");

@@ -48,7 +48,7 @@ static const char *unit_head(const json_t *root, const char *what, char *out, si
 static lxw_worksheet *submissions_head(lxw_workbook *wb, const formats *f, const json_t *head)
 {
     char hc[64], hn[64];
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "报送情况");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "报送情况");
     const char *const cols[] = {"序号", unit_head(head, "代码", hc, sizeof hc), unit_head(head, "名称", hn, sizeof hn),
                                 "类型", "板块", "报送情况", "收到时间", "联系人", "电话", NULL};
     static const double w[] = {6, 10, 30, 14, 12, 10, 20, 10, 14};
@@ -80,7 +80,7 @@ static const char *const tally_keys[5] = {"applicable", "done", "partial", "not_
 
 static lxw_worksheet *compliance_head(lxw_workbook *wb, const formats *f)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "落实情况");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "落实情况");
     static const char *const cols[] = {"子项", "内容", "适用", "已落实", "部分落实", "未落实", "不适用", "落实率", NULL};
     static const double w[] = {8, 60, 8, 8, 10, 8, 8, 10};
     d25_sheet_header(ws, f, cols, w);
@@ -127,7 +127,7 @@ typedef struct {
 
 static int progress_head(lxw_workbook *wb, const formats *f, const json_t *head, prog_sheet *p)
 {
-    *p = (prog_sheet){.ws = workbook_add_worksheet(wb, "推进情况汇总"), .fields = json_object_get(head, "progress_fields"),
+    *p = (prog_sheet){.ws = d25_xlsx_add_sheet(wb, "推进情况汇总"), .fields = json_object_get(head, "progress_fields"),
                       .r = 1};
     lxw_worksheet *ws = p->ws;
     p->nf = json_array_size(p->fields);
@@ -228,7 +228,7 @@ static void progress_free(prog_sheet *p)
 
 static lxw_worksheet *hazards_head(lxw_workbook *wb, const formats *f)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "隐患整改");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "隐患整改");
     static const char *const cols[] = {"分组", "名称", "发现隐患", "已整改", "整改率", NULL};
     static const double w[] = {10, 18, 10, 10, 10};
     d25_sheet_header(ws, f, cols, w);
@@ -260,7 +260,7 @@ static void hazards_rows(lxw_worksheet *ws, const formats *f, const json_t *d)
 
 static lxw_worksheet *enforcement_head(lxw_workbook *wb, const formats *f, const json_t *head)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "拟列入专项执法计划名单");
+    lxw_worksheet *ws = d25_xlsx_add_sheet(wb, "拟列入专项执法计划名单");
     char hn[64];
     const char *const cols[] = {"序号", unit_head(head, "名称", hn, sizeof hn), "所属板块", "备注", NULL};
     static const double w[] = {6, 30, 12, 60};

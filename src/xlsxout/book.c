@@ -2,6 +2,7 @@
 #include "book.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -37,9 +38,31 @@ lxw_workbook *d25_xlsx_begin_early(const char *path, bool constant_memory, char 
     return wb;
 }
 
+static pthread_mutex_t tmp_names = PTHREAD_MUTEX_INITIALIZER;
+
+void d25_xlsx_lock(void)
+{
+    pthread_mutex_lock(&tmp_names);
+}
+
+void d25_xlsx_unlock(void)
+{
+    pthread_mutex_unlock(&tmp_names);
+}
+
+lxw_worksheet *d25_xlsx_add_sheet(lxw_workbook *wb, const char *name)
+{
+    d25_xlsx_lock();
+    lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+    d25_xlsx_unlock();
+    return ws;
+}
+
 int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *err)
 {
+    d25_xlsx_lock();
     lxw_error e = workbook_close(wb);
+    d25_xlsx_unlock();
     int rc = 0;
     if (e != LXW_NO_ERROR)
         rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, d25_lxw_strerror(e));

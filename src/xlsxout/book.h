@@ -27,4 +27,14 @@ int d25_xlsx_finish_checked(lxw_workbook *wb, char *tmp, const char *path, d25_e
 /* Gives up a workbook begun and not finished: nothing was written; frees *tmp. */
 void d25_xlsx_discard(lxw_workbook *wb, char *tmp);
 
+/* libxlsxwriter names its temporary files (a constant-memory sheet's rows,
+ * each part while a workbook is closed) from a static seed it does not
+ * lock: workbooks on different threads (the district's workbook and the
+ * risk report's chart data) take turns at these calls.  Every sheet is
+ * added with d25_xlsx_add_sheet; d25_xlsx_finish closes under the lock; a
+ * workbook not begun here takes it itself (d25_xlsx_lock/unlock). */
+lxw_worksheet *d25_xlsx_add_sheet(lxw_workbook *wb, const char *name);
+void d25_xlsx_lock(void);
+void d25_xlsx_unlock(void);
+
 #endif
