@@ -85,7 +85,16 @@ int d25_xlsx_finish_checked(lxw_workbook *wb, char *tmp, const char *path, d25_e
 
 void d25_xlsx_discard(lxw_workbook *wb, char *tmp)
 {
-    /* libxlsxwriter creates the file only when the workbook is closed. */
+    /* libxlsxwriter creates the file only when the workbook is closed, and
+     * its free leaves each constant-memory sheet's temporary file open. */
+    lxw_worksheet *ws;
+    if (wb) {
+        LXW_FOREACH_WORKSHEET(ws, wb) {
+            if (ws->optimize_tmpfile)
+                fclose(ws->optimize_tmpfile);
+            ws->optimize_tmpfile = ws->file = NULL;
+        }
+    }
     lxw_workbook_free(wb);
     free(tmp);
 }

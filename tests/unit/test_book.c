@@ -5,15 +5,30 @@
  * whether the lists came early or only with the tree; a book given up
  * after the figures failed writes nothing and, although the lists it was
  * handed have been freed by their first owner meanwhile, reads no freed
- * memory (ASan); a folder that cannot be written is told in Chinese. */
+ * memory (ASan) and leaves no temporary file open; a folder that cannot
+ * be written is told in Chinese. */
 #include "helpers.h"
 #include "report/data.h"
 #include "report/workbook.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* File descriptors open in this process (a book given up must leave none
+ * of its sheets' temporary files open: a page server runs for months). */
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    assert_non_null(d);
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
 
 /* A district of three units, one of whose values the quality pass flagged. */
 static d25_tree *small_tree(void)
@@ -136,6 +151,7 @@ static void test_given_up(void **state)
     char out[64];
     snprintf(out, sizeof out, "%s/given-up.xlsx", path);
     d25_error err = {0};
+    int fds = open_fds();
     for (int parts = 0; parts < 2; parts++) {
         d25_tree *t = small_tree();
         d25_report_book *b = d25_report_book_start(out, &err);
@@ -154,6 +170,7 @@ static void test_given_up(void **state)
     assert_non_null(b);
     assert_int_equal(d25_report_book_close(b, &err), -1);
     assert_int_equal(access(out, F_OK), -1);
+    assert_int_equal(open_fds(), fds);
     rmdir(path);
 }
 
@@ -162,12 +179,14 @@ static void test_unwritable(void **state)
     (void)state;
     const char *out = "build/no-such-folder-for-book/统计表.xlsx";
     d25_error err = {0};
+    int fds = open_fds();
     d25_tree *t = small_tree();
     d25_report_book *b = d25_report_book_start(out, &err);
     assert_non_null(b);
     feed(b, t);
     d25_report_book_give(b, t);
     assert_int_equal(d25_report_book_close(b, &err), -1);
+    assert_int_equal(open_fds(), fds);
     assert_int_not_equal(err.code, 0);
     assert_non_null(strstr(err.message, "no-such-folder-for-book"));
     assert_int_equal(access(out, F_OK), -1);
