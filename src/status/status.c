@@ -88,10 +88,16 @@ static int load_seen(d25_store *s, const d25_registry *reg, const char *p, const
     sqlite3 *db = d25_store_db(s);
     sqlite3_stmt *q;
     /* Unidentified returns: no unit, and this period or none at all but
-     * received in this month. */
+     * received in this month.  Two selects, each through the index on
+     * (district, period): with the condition as one OR, every month's
+     * returns were read. */
     if (sqlite3_prepare_v2(db,
                            "SELECT id, unit_code, verdict, has_checklist, has_progress, received, file_name, errors, received_source"
-                           " FROM returns WHERE (period = ?1 OR (period IS NULL AND substr(received, 1, 7) = ?1))"
+                           " FROM returns WHERE period = ?1"
+                           " AND district IS ?2 AND withdrawn = 0 AND (?3 IS NULL OR edition IN (?3, ''))"
+                           " UNION ALL"
+                           " SELECT id, unit_code, verdict, has_checklist, has_progress, received, file_name, errors, received_source"
+                           " FROM returns WHERE period IS NULL AND substr(received, 1, 7) = ?1"
                            " AND district IS ?2 AND withdrawn = 0 AND (?3 IS NULL OR edition IN (?3, ''))"
                            " ORDER BY received, id",
                            -1, &q, NULL) != SQLITE_OK)

@@ -134,12 +134,21 @@ for n in (1000, 10000, 30000):
             if f_.endswith("书面风险报告.docx") or f_.endswith("统计表.docx")]
     defl = sorted(deflate_seconds(docs) for _ in range(3))[1]
     if os.path.exists(floor):
-        t_ = sorted(float(subprocess.run([floor, str(n), d + "/out/floor.xlsx"], capture_output=True, text=True).stdout
-                          or "nan") for _ in range(3))[1]
-        print("  libxlsxwriter alone, %d units' worth of cells (33 a unit, no other work): %.2f s" % (n, t_))
+        # Timed inside the program (its own clock, from the workbook's
+        # creation to its close) and as a process (started and ended as the
+        # report's time is taken: loading, exit).
+        fl = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            inner = float(subprocess.run([floor, str(n), d + "/out/floor.xlsx"], capture_output=True, text=True).stdout
+                          or "nan")
+            fl.append((inner, time.perf_counter() - t0))
+        t_, tp_ = sorted(fl)[1]
+        print("  libxlsxwriter alone, %d units' worth of cells (33 a unit, no other work): %.2f s (%.2f s as a process)"
+              % (n, t_, tp_))
         print("  floor (libxlsxwriter's cells + deflating the DOCX parts, %.2f s): %.2f s; report %.2f s = %.2fx floor"
-              " (target <= 1.2x), peak RSS %.1f MB (target < 64 MB)" % (defl, t_ + defl, rep_dt, rep_dt / (t_ + defl),
-                                                                         rep_rss))
+              " (%.2fx the floor as a process; target <= 1.2x), peak RSS %.1f MB (target < 64 MB)"
+              % (defl, t_ + defl, rep_dt, rep_dt / (t_ + defl), rep_dt / (tp_ + defl), rep_rss))
     else:
         print("  deflating the DOCX parts alone: %.2f s; report %.2f s, peak RSS %.1f MB" % (defl, rep_dt, rep_rss))
 # Ingest's peak side by side (issue 20).  The same 30,000-unit registry
