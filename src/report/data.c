@@ -299,6 +299,31 @@ typedef struct {
     json_t *list;
 } flag_ctx;
 
+/* The field a quality message is about: the one whose label it quotes
+ * first (「已检查次数」…), or NULL when none or several have that label
+ * (then the store gives every field at the finding's place, and
+ * add_flagged keeps the one whose label the message quotes). */
+static const char *flagged_field(void *ud, const char *message)
+{
+    const flag_ctx *fc = ud;
+    const char *open = message ? strstr(message, "「") : NULL, *close = open ? strstr(open, "」") : NULL;
+    if (!open || !close)
+        return NULL;
+    open += strlen("「");
+    size_t n = (size_t)(close - open);
+    const char *found = NULL;
+    for (size_t r = 0; r < fc->rules->nprows; r++)
+        for (size_t k = 0; k < fc->rules->prows[r].nfields; k++) {
+            const d25_pfield *f = &fc->rules->prows[r].fields[k];
+            if (strlen(f->label) == n && strncmp(f->label, open, n) == 0) {
+                if (found)
+                    return NULL;
+                found = f->name;
+            }
+        }
+    return found;
+}
+
 /* One flagged value: the unit (code, name, area), the field (name, label)
  * and what the quality pass said. */
 static int add_flagged(void *ud, const char *unit, const char *field, const char *message)
@@ -642,14 +667,14 @@ static d25_tree *report_data(d25_store *s, int64_t upto, const d25_registry *reg
         ok = tf.list != NULL;
         if (ok)
             ntrend++;
-        if (ok && d25_store_flagged_each(s, mp, add_flagged, &tf, err) < 0)
+        if (ok && d25_store_flagged_each(s, mp, flagged_field, add_flagged, &tf, err) < 0)
             goto out;
     }
     d25_tree *t = NULL;
     if (!ok)
         d25_fail(err, D25_E_NOMEM, "内存不足");
-    else if (d25_store_flagged_each(s, p, add_flagged, &fc, err) == 0 &&
-             d25_store_flagged_each(s, pp, add_flagged, &prev, err) == 0)
+    else if (d25_store_flagged_each(s, p, flagged_field, add_flagged, &fc, err) == 0 &&
+             d25_store_flagged_each(s, pp, flagged_field, add_flagged, &prev, err) == 0)
         t = report_data_flagged(s, upto, reg, rules, cfg, period, status, &e, fc.list, prev.list, trend, ntrend, watch, err);
     goto done;
 out:

@@ -155,11 +155,57 @@ void d25_blanks_free(d25_blanks *b)
     memset(b, 0, sizeof *b);
 }
 
-int d25_store_flagged_each(d25_store *s, const char *period,
+/* One flagged value, gathered to be sorted (the fields of a place are only
+ * known once its findings are read). */
+typedef struct {
+    char *unit, *field, *message;
+} flag_row;
+
+typedef struct {
+    flag_row *v;
+    size_t n, cap;
+} flag_rows;
+
+static int flag_add(flag_rows *r, const char *unit, const char *field, const char *message)
+{
+    if (d25_grow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v) < 0)
+        return -1;
+    flag_row *x = &r->v[r->n];
+    *x = (flag_row){strdup(unit), strdup(field), strdup(message ? message : "")};
+    if (!x->unit || !x->field || !x->message) {
+        free(x->unit);
+        free(x->field);
+        free(x->message);
+        return -1;
+    }
+    r->n++;
+    return 0;
+}
+
+static int flag_cmp(const void *a, const void *b)
+{
+    const flag_row *x = a, *y = b;
+    int c = strcmp(x->unit, y->unit);
+    if (!c)
+        c = strcmp(x->field, y->field);
+    return c ? c : strcmp(x->message, y->message);
+}
+
+static void flag_rows_free(flag_rows *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->v[i].unit);
+        free(r->v[i].field);
+        free(r->v[i].message);
+    }
+    free(r->v);
+}
+
+int d25_store_flagged_each(d25_store *s, const char *period, const char *(*field_of)(void *ud, const char *message),
                            int (*fn)(void *ud, const char *unit, const char *field, const char *message), void *ud,
                            d25_error *err)
 {
-    sqlite3_stmt *q;
+    sqlite3_stmt *q, *at = NULL;
     if (sqlite3_prepare_v2(s->db,
                            /* The progress tables that count, of this handle's
                             * edition (as d25_store_current_each chooses them):
@@ -169,39 +215,72 @@ int d25_store_flagged_each(d25_store *s, const char *period,
                             * within the ids of the period's returns (a
                             * month's returns are stored together; the
                             * range holds every one of them, whatever its
-                            * id), then their returns and only their
-                            * progress tables: the planner would otherwise
-                            * visit every return of the month and test
-                            * each for a newer one (CROSS JOIN fixes the
-                            * order). */
-                           "SELECT DISTINCT c.unit_code, pv.field, f.message FROM findings f"
+                            * id), then their returns: the planner would
+                            * otherwise visit every return of the month and
+                            * test each for a newer one (CROSS JOIN fixes
+                            * the order).  Their fields are told by the
+                            * caller from the message where it can: reading
+                            * each return's progress table for the fields
+                            * at the finding's place took most of the time. */
+                           "SELECT DISTINCT c.unit_code, f.place, f.message, c.id FROM findings f"
                            " CROSS JOIN returns c ON c.id = f.return_id"
-                           " CROSS JOIN progress_values pv ON pv.return_id = c.id AND pv.place = f.place"
                            " WHERE f.return_id BETWEEN (SELECT min(id) FROM returns WHERE period = ?1)"
                            "  AND (SELECT max(id) FROM returns WHERE period = ?1)"
                            " AND f.source = 'quality' AND f.code IN ('OUTLIER_PEERS', 'OUTLIER_HISTORY')"
+                           " AND f.place IS NOT NULL"
                            " AND c.period = ?1 AND c.verdict = 'accepted' AND c.has_progress = 1"
                            " AND c.unit_code IS NOT NULL AND c.withdrawn = 0 AND (?2 IS NULL OR c.edition IN (?2, ''))"
                            " AND (?3 IS NULL OR c.district = ?3)"
                            " AND NOT EXISTS (SELECT 1 FROM returns n WHERE n.period = c.period AND n.verdict = 'accepted'"
                            "  AND n.unit_code = c.unit_code AND n.district IS c.district AND n.withdrawn = 0"
                            "  AND n.has_progress = 1 AND (?2 IS NULL OR n.edition IN (?2, ''))"
-                           "  AND (n.received > c.received OR (n.received = c.received AND n.id > c.id)))"
-                           " ORDER BY c.unit_code, pv.field",
-                           -1, &q, NULL) != SQLITE_OK)
+                           "  AND (n.received > c.received OR (n.received = c.received AND n.id > c.id)))",
+                           -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT DISTINCT field FROM progress_values WHERE return_id = ? AND place = ?", -1,
+                           &at, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
         return d25_store_fail(s, err, "读取数据质量警告");
+    }
     sqlite3_bind_text(q, 1, period, -1, SQLITE_STATIC);
     if (s->edition)
         sqlite3_bind_text(q, 2, s->edition, -1, SQLITE_STATIC);
     if (s->district) /* a city's report, district by district */
         sqlite3_bind_text(q, 3, s->district, -1, SQLITE_STATIC);
+    flag_rows rows = {0};
     int step, rc = 0;
-    while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW)
-        if (fn(ud, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
-               (const char *)sqlite3_column_text(q, 2)) < 0)
-            rc = -1;
-    if (rc == 0 && step != SQLITE_DONE)
+    while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *unit = (const char *)sqlite3_column_text(q, 0), *message = (const char *)sqlite3_column_text(q, 2);
+        const char *field = field_of ? field_of(ud, message) : NULL;
+        if (field) {
+            rc = flag_add(&rows, unit, field, message);
+            continue;
+        }
+        /* Every field at that place: fn decides. */
+        sqlite3_reset(at);
+        sqlite3_bind_int64(at, 1, sqlite3_column_int64(q, 3));
+        sqlite3_bind_text(at, 2, (const char *)sqlite3_column_text(q, 1), -1, SQLITE_TRANSIENT);
+        int fs;
+        while (rc == 0 && (fs = sqlite3_step(at)) == SQLITE_ROW)
+            if (sqlite3_column_type(at, 0) == SQLITE_TEXT)
+                rc = flag_add(&rows, unit, (const char *)sqlite3_column_text(at, 0), message);
+        if (rc == 0 && fs != SQLITE_DONE) {
+            step = fs;
+            break;
+        }
+    }
+    if (rc < 0)
+        rc = d25_fail(err, D25_E_NOMEM, "内存不足");
+    else if (step != SQLITE_DONE)
         rc = d25_store_fail(s, err, "读取数据质量警告");
+    sqlite3_finalize(at);
     sqlite3_finalize(q);
+    /* In order of unit, field and message, each once. */
+    if (rows.n)
+        qsort(rows.v, rows.n, sizeof *rows.v, flag_cmp);
+    for (size_t i = 0; rc == 0 && i < rows.n; i++)
+        if ((i == 0 || flag_cmp(&rows.v[i - 1], &rows.v[i]) != 0) &&
+            fn(ud, rows.v[i].unit, rows.v[i].field, rows.v[i].message) < 0)
+            rc = -1;
+    flag_rows_free(&rows);
     return rc;
 }

@@ -93,10 +93,14 @@ int d25_store_current_each(d25_store *s, const char *period, unsigned parts, int
 
 /* The progress values of a period's current returns that the quality pass
  * flagged as implausible (OUTLIER_PEERS, OUTLIER_HISTORY): fn(ud, unit,
- * field, message) for each, in order of unit and field.  The report leaves
- * them out of its totals and says so.  fn returns < 0 to stop: then -1 with
- * err as fn left it. */
-int d25_store_flagged_each(d25_store *s, const char *period,
+ * field, message) for each, in order of unit, field and message, each once.
+ * The report leaves them out of its totals and says so.  A finding names
+ * its value by the place in the return it was read from, and several
+ * fields can share one place (a cell of counts): field_of(ud, message),
+ * when given, names the one field the message is about, or NULL when it
+ * cannot tell; then fn is called for every field at that place, and
+ * decides.  fn returns < 0 to stop: then -1 with err as fn left it. */
+int d25_store_flagged_each(d25_store *s, const char *period, const char *(*field_of)(void *ud, const char *message),
                            int (*fn)(void *ud, const char *unit, const char *field, const char *message), void *ud,
                            d25_error *err);
 
