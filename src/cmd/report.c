@@ -84,6 +84,25 @@ static char *staged_name(const char *out)
     return p;
 }
 
+/* The same in the nearest folder on out's path that exists already: the
+ * workbook is written before the figures say whether there is anything to
+ * report (a folder is only made for a report), and renamed into out's
+ * folder, made by then, on the same file system. */
+static char *staged_near(const char *out)
+{
+    char *dir = d25_dirname(out), *p = NULL;
+    struct stat sb;
+    while (dir && stat(dir, &sb) != 0 && strcmp(dir, ".") != 0 && strcmp(dir, "/") != 0) {
+        char *up = d25_dirname(dir);
+        free(dir);
+        dir = up;
+    }
+    if (!dir || asprintf(&p, "%s/.%s.tmp%ld", dir, d25_basename(out), (long)getpid()) < 0)
+        p = NULL;
+    free(dir);
+    return p;
+}
+
 /* The month's files: the report, the tables and the workbook (jobs[0]),
  * their names from the district and the month, each staged first. */
 enum { NFILES = 3 };
@@ -242,7 +261,16 @@ int d25_report_standard(const d25_config *cfg, d25_store *s, const d25_registry 
     int rc = standard_plan(cfg, period, dir, false, &st, err);
     if (rc)
         return rc;
-    /* The workbook first: it writes each long list as the figures finish it. */
+    /* The workbook first: it writes each long list as the figures finish
+     * it, and is closed before they are done (see staged_near). */
+    char *near = staged_near(st.jobs[0].out);
+    if (!near) {
+        standard_free(&st);
+        d25_fail(err, D25_E_NOMEM, "内存不足");
+        return D25_EXIT_IO;
+    }
+    free(st.jobs[0].staged);
+    st.jobs[0].staged = near;
     if (!(st.book = d25_report_book_start(st.jobs[0].staged, err))) {
         standard_free(&st);
         return D25_EXIT_IO;

@@ -455,6 +455,23 @@ static int early_submissions(d25_store *s, const d25_registry *reg, const d25_ru
     return 0;
 }
 
+/* The workbook's last part (D25_PART_REST): a copy of its own of what its
+ * last sheets read of the tree, and the enforcement list. */
+static int hand_rest(const d25_report_watch *watch, const json_t *root, const d25_side *pp, const d25_rows *enf,
+                     d25_error *err)
+{
+    json_t *part = json_pack("{s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}", "district", json_object_get(root, "district"), "period_cn",
+                             json_object_get(root, "period_cn"), "sub_items", json_object_get(root, "sub_items"),
+                             "compliance", json_object_get(root, "compliance"), "progress_total", pp->total, "hazards",
+                             pp->hazards);
+    json_t *copy = part ? json_deep_copy(part) : NULL;
+    json_decref(part);
+    if (!copy)
+        return d25_fail(err, D25_E_NOMEM, "内存不足");
+    watch->ready(watch->ud, D25_PART_REST, copy, enf ? d25_rows_ref((d25_rows *)enf) : NULL);
+    return 0;
+}
+
 static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_registry *reg, const d25_rules *rules,
                                      const d25_config *cfg, int period, const d25_status_report *status,
                                      early_parts *e, json_t *flagged,
@@ -586,9 +603,20 @@ static d25_tree *report_data_flagged(d25_store *s, int64_t upto, const d25_regis
     const d25_rows *enf = d25_tree_find(tree, "enforcement");
     json_object_set_new(root, "enforcement_count", json_integer(enf ? (json_int_t)enf->n : 0));
     d25_month last = {0};
-    if (erc < 0 || d25_side_wait(&pp, &last, err) < 0)
+    if (erc < 0)
         goto fail;
-    compliance(rules, &mo, &last, cfg->weak_min_base, root);
+    /* Last month read (the trend's earlier months may still be being
+     * read): the compliance, the hazards and the total row are known, and
+     * the workbook's last sheets can be written and the workbook closed
+     * while the trend and the judgement are worked out. */
+    if (d25_side_wait_last(&pp) < 0) {
+        d25_side_wait(&pp, &last, err); /* the pass's error */
+        goto fail;
+    }
+    compliance(rules, &mo, &pp.last, cfg->weak_min_base, root);
+    if (d25_side_build(&pp, rules, st, cfg->weak_min_base, cfg->counts == D25_COUNTS_CUMULATIVE, err) < 0 ||
+        (watch && hand_rest(watch, root, &pp, enf, err) < 0) || d25_side_wait(&pp, &last, err) < 0)
+        goto fail;
     if (put_trend(root, &pp, period, &mo.t.all, &last.t.all) < 0) {
         d25_month_free(&last);
         d25_fail(err, D25_E_NOMEM, "内存不足");

@@ -39,13 +39,19 @@ d25_tree *d25_report_data(d25_store *s, const d25_registry *reg, const d25_rules
  *                         be in the tree;
  *   D25_PART_SUBMISSIONS  rows: the "submissions" list;
  *   D25_PART_FLAGGED      json: the "flagged" list;
- *   D25_PART_PROGRESS     rows: the "progress" list.
+ *   D25_PART_PROGRESS     rows: the "progress" list;
+ *   D25_PART_REST         json: {"district", "period_cn", "sub_items",
+ *                         "compliance", "progress_total", "hazards"} as
+ *                         they will be in the tree (once last month is
+ *                         read, before the trend's earlier months and the
+ *                         judgement), rows: the "enforcement" list (or
+ *                         NULL when there is none).
  * The consumer gets a reference of its own to each (json_decref,
  * d25_rows_free when done with it), so it may go on reading after the
  * figures failed and the tree was freed; whatever the rows borrow (the
  * registry's strings) must outlive it.  Not every part need come: after a
  * failure the rest never does. */
-typedef enum { D25_PART_HEAD, D25_PART_SUBMISSIONS, D25_PART_FLAGGED, D25_PART_PROGRESS } d25_report_part;
+typedef enum { D25_PART_HEAD, D25_PART_SUBMISSIONS, D25_PART_FLAGGED, D25_PART_PROGRESS, D25_PART_REST } d25_report_part;
 typedef struct {
     void (*ready)(void *ud, d25_report_part part, json_t *json, d25_rows *rows);
     void *ud;

@@ -285,7 +285,21 @@ static void side_free(d25_side *p)
     free(p->ufixed);
     free(p->uhas);
     d25_month_free(&p->last);
+    json_decref(p->hazards);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
     memset(p, 0, sizeof *p);
+}
+
+/* Last month read, or the pass failed before: the caller may go on
+ * (d25_side_wait_last). */
+static void side_last(d25_side *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->last_read = true;
+    p->last_rc = p->rc;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
 }
 
 static void *side_run(void *arg)
@@ -312,6 +326,7 @@ static void *side_run(void *arg)
         hz_pass h = {p, p->prev_set, &p->prev_found, &p->prev_fixed, &p->prev_any, p->prev_by_type, p->prev_by_area};
         p->rc = read_month_whole(s, p, p->reg, p->prev, &p->last, &h);
     }
+    side_last(p);
     /* The trend's earlier months: each one's compliance and hazards. */
     for (int k = 0; k < p->ntrend && p->rc == 0; k++) {
         d25_trend_month *t = &p->trend[k];
@@ -348,6 +363,8 @@ int d25_side_start(d25_side *p, const d25_registry *reg, const d25_rules *rules,
 {
     *p = (d25_side){.reg = reg, .rules = rules, .db = db, .district = district, .upto = upto, .flagged = flagged,
                      .prev_flagged = prev_flagged, .watch = watch};
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
     p->flag_set = d25_report_flag_set(flagged);
     p->prev_set = d25_report_flag_set(prev_flagged);
     if ((json_array_size(flagged) && !p->flag_set) || (json_array_size(prev_flagged) && !p->prev_set)) {
@@ -393,6 +410,16 @@ int d25_side_start(d25_side *p, const d25_registry *reg, const d25_rules *rules,
     return 0;
 }
 
+int d25_side_wait_last(d25_side *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (!p->last_read)
+        pthread_cond_wait(&p->cv, &p->mu);
+    int rc = p->last_rc;
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
 /* Wait for the pass to end and hand last month's tallies to *last (the
  * caller frees them with d25_month_free).  -1 with err set when the pass
  * failed (d25_side_finish then frees it). */
@@ -429,20 +456,9 @@ json_t *d25_report_progress_fields(const d25_rules *rules)
     return fields;
 }
 
-int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report *st, int min_base, bool cumulative,
-                    json_t *fields, d25_tree *tree, d25_error *err)
+int d25_side_build(d25_side *p, const d25_rules *rules, const d25_status_report *st, int min_base, bool cumulative,
+                   d25_error *err)
 {
-    if (p->started)
-        pthread_join(p->thread, NULL);
-    p->started = false;
-    if (!tree || p->rc < 0) {
-        if (tree)
-            *err = p->err;
-        json_decref(fields);
-        side_free(p);
-        return -1;
-    }
-    json_t *root = tree->root;
     /* Every count field, 0 when no table has it yet: a month whose
      * progress tables have not come in still has a total row. */
     for (size_t i = 0; i < p->nfields; i++)
@@ -511,7 +527,31 @@ int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report
         json_object_set_new(hz, names[m], arr);
         json_object_set(hz, worst_names[m], worst ? worst : json_null());
     }
-    json_object_set_new(root, "hazards", hz);
+    json_decref(p->hazards);
+    p->hazards = hz;
+    return hz ? 0 : d25_fail(err, D25_E_NOMEM, "内存不足");
+}
+
+int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report *st, int min_base, bool cumulative,
+                    json_t *fields, d25_tree *tree, d25_error *err)
+{
+    if (p->started)
+        pthread_join(p->thread, NULL);
+    p->started = false;
+    if (!tree || p->rc < 0) {
+        if (tree)
+            *err = p->err;
+        json_decref(fields);
+        side_free(p);
+        return -1;
+    }
+    if (!p->hazards && d25_side_build(p, rules, st, min_base, cumulative, err) < 0) {
+        json_decref(fields);
+        side_free(p);
+        return -1;
+    }
+    json_t *root = tree->root;
+    json_object_set(root, "hazards", p->hazards);
     json_object_set_new(root, "progress_fields", fields);
     int rc = d25_tree_add(tree, p->rows);
     p->rows = NULL; /* the tree's now, or freed */

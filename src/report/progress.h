@@ -71,6 +71,11 @@ typedef struct {
     const d25_report_watch *watch; /* handed the progress list once it is read, or NULL */
     pthread_t thread;
     bool started;
+    pthread_mutex_t mu;  /* last_read, last_rc: between the pass and the caller */
+    pthread_cond_t cv;
+    bool last_read;      /* last month has been read (or the pass failed before) */
+    int last_rc;         /* the pass's rc then */
+    json_t *hazards;     /* "hazards", once d25_side_build made it */
 } d25_side;
 
 /* Start the pass over period's progress tables, then period - 1's and the
@@ -80,10 +85,22 @@ typedef struct {
 int d25_side_start(d25_side *p, const d25_registry *reg, const d25_rules *rules, const char *db, const char *district,
                    int period, int64_t upto, const json_t *flagged, const json_t *prev_flagged,
                    const d25_trend_month *trend, int ntrend, const d25_report_watch *watch, d25_error *err);
+/* Wait until last month has been read (the trend's earlier months may
+ * still be being read): 0, and then this month's progress part and
+ * p->last are complete, the caller's to read (the pass touches them no
+ * more); -1 when the pass failed before (d25_side_wait says why). */
+int d25_side_wait_last(d25_side *p);
+/* After d25_side_wait_last: this month's hazards (in all, by type, by
+ * area, with last month's) as the tree's "hazards" (p->hazards) and the
+ * total row's counts (p->total), the groups in st's order.  -1 out of
+ * memory, with err set. */
+int d25_side_build(d25_side *p, const d25_rules *rules, const d25_status_report *st, int min_base, bool cumulative,
+                   d25_error *err);
 /* Wait for it and hand last month's tallies to *last (d25_month_free);
  * -1 with err set when the pass failed. */
 int d25_side_wait(d25_side *p, d25_month *last, d25_error *err);
-/* Wait for it; with a tree, put what it found in its place there, and
+/* Wait for it; with a tree, put what it found in its place there (built
+ * by d25_side_build unless it was already), and
  * fields (d25_report_progress_fields, taken over) as "progress_fields".
  * Frees the pass (with tree NULL: only that, and fields). */
 int d25_side_finish(d25_side *p, const d25_rules *rules, const d25_status_report *st, int min_base, bool cumulative,

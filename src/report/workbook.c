@@ -268,10 +268,9 @@ static lxw_worksheet *enforcement_head(lxw_workbook *wb, const formats *f, const
     return ws;
 }
 
-static void enforcement_rows(lxw_worksheet *ws, const d25_tree *d)
+static void enforcement_rows(lxw_worksheet *ws, const d25_rows *v)
 {
     static const char *const keys[] = {"n", "name", "area", "remark"};
-    const d25_rows *v = d25_tree_find(d, "enforcement");
     int k[4];
     for (int c = 0; c < 4; c++)
         k[c] = col(v, keys[c]);
@@ -284,19 +283,23 @@ static void enforcement_rows(lxw_worksheet *ws, const d25_tree *d)
  * The book: the workbook written on a thread of its own.  Each sheet's
  * header comes first (in constant-memory mode a sheet's rows go to its
  * temporary file in order), then the long lists as the figures hand them
- * over (submissions, progress), then the rest from the whole tree, and the
- * workbook is closed.  A part the figures did not hand over is taken from
- * the tree.
+ * over (submissions, progress), then the last sheets from the last part
+ * (D25_PART_REST, handed over once last month is read), and the workbook
+ * is written to its temporary file, while the figures go on with the
+ * trend and the judgement.  A part the figures did not hand over is taken
+ * from the tree.  The file is put in place at close, only when the
+ * figures were given: a book given up leaves nothing.
  */
 struct d25_report_book {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    json_t *head, *flagged;        /* parts handed over: references of the book's */
-    d25_rows *subs, *progress;
+    json_t *head, *flagged, *rest; /* parts handed over: references of the book's */
+    d25_rows *subs, *progress, *enforcement;
     const d25_tree *data;          /* the whole tree, the caller's */
     bool given;                    /* data (NULL: give up) has been given */
     d25_report_watch watch;
     char *path;
+    char *tmp;                     /* the workbook written here, put in place at close; or NULL */
     pthread_t thread;
     bool threaded;
     int rc;
@@ -324,27 +327,33 @@ static void book_ready(void *ud, d25_report_part part, json_t *json, d25_rows *r
         d25_rows_free(b->progress);
         b->progress = rows;
         break;
+    case D25_PART_REST:
+        json_decref(b->rest);
+        d25_rows_free(b->enforcement);
+        b->rest = json;
+        b->enforcement = rows;
+        break;
     }
     pthread_cond_broadcast(&b->cv);
     pthread_mutex_unlock(&b->mu);
 }
 
-/* Whether part has come (the tree, for D25_PART_ALL_). */
-enum { D25_PART_ALL_ = D25_PART_PROGRESS + 1 };
-static bool book_has(const d25_report_book *b, int part)
+/* Whether part has come. */
+static bool book_has(const d25_report_book *b, d25_report_part part)
 {
     switch (part) {
     case D25_PART_HEAD: return b->head;
     case D25_PART_SUBMISSIONS: return b->subs;
     case D25_PART_FLAGGED: return b->flagged;
     case D25_PART_PROGRESS: return b->progress;
-    default: return b->data;
+    case D25_PART_REST: return b->rest;
     }
+    return false;
 }
 
 /* Wait until part has come or the tree has been given: whether there is
  * something to write (false: the figures failed). */
-static bool book_wait(d25_report_book *b, int part)
+static bool book_wait(d25_report_book *b, d25_report_part part)
 {
     pthread_mutex_lock(&b->mu);
     while (!book_has(b, part) && !b->given)
@@ -390,21 +399,25 @@ static void *book_run(void *arg)
     if (progress_rows(&ps, &f, b->progress ? b->progress : d25_tree_find(b->data, "progress"),
                       b->flagged ? b->flagged : json_object_get(b->data->root, "flagged")) < 0)
         goto nomem;
-    if (!book_wait(b, D25_PART_ALL_))
+    if (!book_wait(b, D25_PART_REST))
         goto give_up;
-    const json_t *root = b->data->root;
+    const json_t *root = b->rest ? b->rest : b->data->root;
     compliance_rows(comp, &f, root);
     progress_total(&ps, &f, root);
     progress_free(&ps);
     hazards_rows(hz, &f, root);
-    enforcement_rows(enf, b->data);
+    enforcement_rows(enf, b->rest ? b->enforcement : d25_tree_find(b->data, "enforcement"));
     d25_sheet_formats_title(&f, root);
     d25_sheet_print_setup(sub, &f, "报送情况", 2);
     d25_sheet_print_setup(comp, &f, "落实情况", 1);
     d25_sheet_print_setup(ps.ws, &f, "推进情况汇总", 1);
     d25_sheet_print_setup(hz, &f, "隐患整改", -1);
     d25_sheet_print_setup(enf, &f, "拟列入专项执法计划名单", 1);
-    b->rc = d25_xlsx_finish_checked(wb, tmp, b->path, &b->err);
+    b->rc = d25_xlsx_written(wb, tmp, b->path, &b->err);
+    if (b->rc == 0)
+        b->tmp = tmp; /* put in place at close */
+    else
+        free(tmp);
     return NULL;
 nomem:
     d25_fail(&b->err, D25_E_NOMEM, "内存不足");
@@ -458,12 +471,16 @@ int d25_report_book_close(d25_report_book *b, d25_error *err)
         book_run(b);
     int rc = b->rc;
     bool gave_up = !b->data;
+    if (b->tmp && d25_xlsx_commit(b->tmp, b->path, rc == 0 && !gave_up, &b->err) < 0)
+        rc = -1;
     if (rc < 0 && !gave_up)
         *err = b->err;
     json_decref(b->head);
     json_decref(b->flagged);
+    json_decref(b->rest);
     d25_rows_free(b->subs);
     d25_rows_free(b->progress);
+    d25_rows_free(b->enforcement);
     pthread_cond_destroy(&b->cv);
     pthread_mutex_destroy(&b->mu);
     free(b->path);

@@ -58,29 +58,43 @@ lxw_worksheet *d25_xlsx_add_sheet(lxw_workbook *wb, const char *name)
     return ws;
 }
 
-int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *err)
+int d25_xlsx_written(lxw_workbook *wb, const char *tmp, const char *path, d25_error *err)
 {
+    if (d25_dir_writable(path, err) < 0) {
+        d25_xlsx_discard(wb, NULL);
+        return -1;
+    }
     d25_xlsx_lock();
     lxw_error e = workbook_close(wb);
     d25_xlsx_unlock();
+    if (e == LXW_NO_ERROR)
+        return 0;
+    unlink(tmp);
+    return d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, d25_lxw_strerror(e));
+}
+
+int d25_xlsx_commit(char *tmp, const char *path, bool keep, d25_error *err)
+{
     int rc = 0;
-    if (e != LXW_NO_ERROR)
-        rc = d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, d25_lxw_strerror(e));
-    else if (rename(tmp, path) != 0)
+    if (keep && rename(tmp, path) != 0)
         rc = d25_fail(err, D25_E_IO, "无法写入 %s（%s）", path, d25_strerror(errno));
-    if (rc)
+    if (!keep || rc)
         unlink(tmp);
     free(tmp);
     return rc;
 }
 
-int d25_xlsx_finish_checked(lxw_workbook *wb, char *tmp, const char *path, d25_error *err)
+int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *err)
 {
-    if (d25_dir_writable(path, err) < 0) {
-        d25_xlsx_discard(wb, tmp);
-        return -1;
+    d25_xlsx_lock();
+    lxw_error e = workbook_close(wb);
+    d25_xlsx_unlock();
+    if (e != LXW_NO_ERROR) {
+        unlink(tmp);
+        free(tmp);
+        return d25_fail(err, D25_E_IO, "写入 %s 失败（%s）", path, d25_lxw_strerror(e));
     }
-    return d25_xlsx_finish(wb, tmp, path, err);
+    return d25_xlsx_commit(tmp, path, true, err);
 }
 
 void d25_xlsx_discard(lxw_workbook *wb, char *tmp)

@@ -21,9 +21,14 @@
 lxw_workbook *d25_xlsx_begin(const char *path, bool constant_memory, char **tmp, d25_error *err);
 int d25_xlsx_finish(lxw_workbook *wb, char *tmp, const char *path, d25_error *err);
 /* The same begun before path's folder exists (a workbook written while the
- * figures are read): it is checked at finish, before anything is written. */
+ * figures are read), and finished in two steps: written checks the folder
+ * (nothing is written when it is missing or read-only), closes the
+ * workbook into *tmp and frees the workbook (-1 with err set: tmp
+ * removed); commit then renames tmp to path (keep) or removes it, and
+ * frees tmp (-1 with err set when the rename fails). */
 lxw_workbook *d25_xlsx_begin_early(const char *path, bool constant_memory, char **tmp, d25_error *err);
-int d25_xlsx_finish_checked(lxw_workbook *wb, char *tmp, const char *path, d25_error *err);
+int d25_xlsx_written(lxw_workbook *wb, const char *tmp, const char *path, d25_error *err);
+int d25_xlsx_commit(char *tmp, const char *path, bool keep, d25_error *err);
 /* Gives up a workbook begun and not finished: nothing was written; frees *tmp. */
 void d25_xlsx_discard(lxw_workbook *wb, char *tmp);
 

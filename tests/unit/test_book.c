@@ -2,8 +2,9 @@
  * are still being read, fed the long lists as they are finished.  The
  * workbook is read back with the XLSX reader (ooxml/xlsx.h, which shares
  * nothing with libxlsxwriter).  What must hold: the file is the same
- * whether the lists came early or only with the tree; a book given up
- * after the figures failed writes nothing and, although the lists it was
+ * whether the lists came early or only with the tree; given the last
+ * part it is written before the tree comes, and put in place only then; a
+ * book given up after the figures failed writes nothing and, although the lists it was
  * handed have been freed by their first owner meanwhile, reads no freed
  * memory (ASan) and leaves no temporary file open; a folder that cannot
  * be written is told in Chinese. */
@@ -12,6 +13,7 @@
 #include "report/workbook.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,6 +89,46 @@ static void feed(d25_report_book *b, d25_tree *t)
     w->ready(w->ud, D25_PART_FLAGGED, json_incref(json_object_get(t->root, "flagged")), NULL);
 }
 
+/* The last part, as the figures hand it over once last month is read. */
+static void feed_rest(d25_report_book *b, d25_tree *t)
+{
+    const d25_report_watch *w = d25_report_book_watch(b);
+    json_t *part = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "district", json_object_get(t->root, "district"), "period_cn",
+                             json_object_get(t->root, "period_cn"), "sub_items", json_object_get(t->root, "sub_items"),
+                             "compliance", json_object_get(t->root, "compliance"), "progress_total",
+                             json_object_get(t->root, "progress_total"), "hazards", json_object_get(t->root, "hazards"));
+    assert_non_null(part);
+    w->ready(w->ud, D25_PART_REST, json_deep_copy(part), d25_rows_ref((d25_rows *)d25_tree_find(t, "enforcement")));
+    json_decref(part);
+}
+
+/* Whether the book's temporary file (beside out) appears within ten
+ * seconds: the workbook written before the tree was given. */
+static bool written_early(const char *out)
+{
+    char tmp[128];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld.xlsx", out, (long)getpid());
+    for (int i = 0; i < 1000; i++) {
+        if (access(tmp, F_OK) == 0)
+            return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+/* Files in folder dir. */
+static int files_in(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    assert_non_null(d);
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."));
+    closedir(d);
+    return n;
+}
+
 static const char *text_at(const d25_sheet *s, const char *ref)
 {
     const d25_xcell *c = cell_at(s, ref);
@@ -143,6 +185,32 @@ static void test_fed_early(void **state)
     rmdir(path);
 }
 
+/* Every part, the last one too: the workbook is written before the tree
+ * is given, and put in place only then. */
+static void test_fed_rest(void **state)
+{
+    (void)state;
+    char path[] = "build/test-book-XXXXXX";
+    assert_non_null(mkdtemp(path));
+    char out[64];
+    snprintf(out, sizeof out, "%s/rest.xlsx", path);
+    d25_error err = {0};
+    d25_tree *t = small_tree();
+    d25_report_book *b = d25_report_book_start(out, &err);
+    assert_non_null(b);
+    feed(b, t);
+    feed_rest(b, t);
+    assert_true(written_early(out));
+    assert_int_equal(access(out, F_OK), -1); /* not in place before the figures are done */
+    d25_report_book_give(b, t);
+    assert_int_equal(d25_report_book_close(b, &err), 0);
+    check_book(out);
+    assert_int_equal(files_in(path), 1);
+    d25_tree_free(t);
+    unlink(out);
+    rmdir(path);
+}
+
 static void test_given_up(void **state)
 {
     (void)state;
@@ -165,6 +233,19 @@ static void test_given_up(void **state)
         assert_int_equal(err.code, 0); /* the figures' error is the one to tell */
         assert_int_equal(access(out, F_OK), -1);
     }
+    /* Given up after the last part: the workbook was written, and is
+     * removed. */
+    d25_tree *t = small_tree();
+    d25_report_book *gb = d25_report_book_start(out, &err);
+    assert_non_null(gb);
+    feed(gb, t);
+    feed_rest(gb, t);
+    assert_true(written_early(out));
+    d25_tree_free(t);
+    d25_report_book_give(gb, NULL);
+    assert_int_equal(d25_report_book_close(gb, &err), -1);
+    assert_int_equal(err.code, 0);
+    assert_int_equal(files_in(path), 0);
     /* Closed without a give: given up as well. */
     d25_report_book *b = d25_report_book_start(out, &err);
     assert_non_null(b);
@@ -197,6 +278,7 @@ int run_book_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fed_early),
+        cmocka_unit_test(test_fed_rest),
         cmocka_unit_test(test_given_up),
         cmocka_unit_test(test_unwritable),
     };
