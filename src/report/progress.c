@@ -286,9 +286,11 @@ static void side_free(d25_side *p)
     free(p->uhas);
     d25_month_free(&p->last);
     json_decref(p->hazards);
-    pthread_cond_destroy(&p->cv);
-    pthread_mutex_destroy(&p->mu);
-    memset(p, 0, sizeof *p);
+    if (p->sync) {
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+    }
+    memset(p, 0, sizeof *p); /* freeing it again does nothing */
 }
 
 /* Last month read, or the pass failed before: the caller may go on
@@ -365,6 +367,7 @@ int d25_side_start(d25_side *p, const d25_registry *reg, const d25_rules *rules,
                      .prev_flagged = prev_flagged, .watch = watch};
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
+    p->sync = true;
     p->flag_set = d25_report_flag_set(flagged);
     p->prev_set = d25_report_flag_set(prev_flagged);
     if ((json_array_size(flagged) && !p->flag_set) || (json_array_size(prev_flagged) && !p->prev_set)) {

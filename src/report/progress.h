@@ -73,6 +73,7 @@ typedef struct {
     bool started;
     pthread_mutex_t mu;  /* last_read, last_rc: between the pass and the caller */
     pthread_cond_t cv;
+    bool sync;           /* mu and cv are initialised */
     bool last_read;      /* last month has been read (or the pass failed before) */
     int last_rc;         /* the pass's rc then */
     json_t *hazards;     /* "hazards", once d25_side_build made it */
